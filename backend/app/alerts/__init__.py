@@ -1,0 +1,1 @@
+"""Price and indicator alerts: rules, evaluation engine, history and metrics."""

@@ -1,0 +1,1 @@
+"""Technical, fundamental, on-chain and sentiment analysis."""

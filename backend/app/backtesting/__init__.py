@@ -1,0 +1,1 @@
+"""Strategy backtests: engine, strategies and metrics."""

@@ -1,0 +1,139 @@
+"""The `cryptomon` command: serve, worker, beat, migrate, create-user."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+
+from app.config import Settings, get_settings
+from app.core.logging import configure_logging
+
+cli = typer.Typer(help="Cryptomon: crypto monitoring and analysis.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+
+
+def _settings() -> Settings:
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return settings
+
+
+async def _demo_account(settings: Settings) -> tuple[str, str]:
+    from app.core.db import Database
+    from app.users.service import ensure_demo_account
+
+    db = Database(settings.resolved_database_url)
+    try:
+        async with db.session() as session:
+            return await ensure_demo_account(session, settings)
+    finally:
+        await db.dispose()
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate", help="Apply migrations first")] = True,
+) -> None:
+    """Serve the API (and the web app) with uvicorn."""
+    import uvicorn
+
+    from app.core import migrate as migrations
+    from app.main import create_app
+
+    settings = _settings()
+    host, port = host or settings.host, port or settings.port
+    if migrate_first:
+        migrations.upgrade(settings.resolved_database_url)
+    banner = [f"Cryptomon serving at http://{host}:{port}  (API docs: http://{host}:{port}/docs)",
+              f"deployment: {'cluster (Redis/Celery)' if settings.is_cluster else 'embedded (in-process)'}, "
+              f"database: {settings.resolved_database_url.split('@')[-1]}"]
+    if settings.demo_account and not settings.is_cluster and settings.is_sqlite:
+        email, password = asyncio.run(_demo_account(settings))
+        banner.append(f"demo account: {email}  password: {password}")
+    typer.echo("\n".join(banner))
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, proxy_headers=True)
+
+
+@cli.command()
+def worker(
+    concurrency: Annotated[int | None, typer.Option(help="Worker processes")] = None,
+    pool: Annotated[str, typer.Option(help="Celery pool: prefork, solo or threads")] = "prefork",
+) -> None:
+    """Run a Celery worker that executes background jobs (cluster mode)."""
+    from app.core.tasks.celery_app import create_celery
+
+    settings = _settings()
+    celery = create_celery(settings)
+    celery.worker_main(["worker", "--loglevel=INFO", f"--pool={pool}",
+                        f"--concurrency={concurrency or settings.worker_concurrency}"])
+
+
+@cli.command()
+def beat() -> None:
+    """Run Celery beat, which enqueues the periodic jobs (cluster mode; run exactly one)."""
+    from app.core.tasks.celery_app import create_celery
+
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    create_celery(settings).start(["beat", "--loglevel=INFO",
+                                   f"--schedule={settings.data_dir / 'celerybeat-schedule'}"])
+
+
+@cli.command()
+def migrate(
+    revision: Annotated[str, typer.Argument(help="Target revision")] = "head",
+    down: Annotated[bool, typer.Option("--down", help="Downgrade to the revision instead")] = False,
+) -> None:
+    """Apply (or revert) database migrations."""
+    from app.core import migrate as migrations
+
+    settings = _settings()
+    if down:
+        migrations.downgrade(settings.resolved_database_url, revision)
+    else:
+        migrations.upgrade(settings.resolved_database_url, revision)
+    typer.echo(f"database at {'base' if down and revision == 'base' else revision}")
+
+
+@cli.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(help="Email address (the login)")],
+    password: Annotated[str, typer.Option(help="At least 8 characters")],
+    admin: Annotated[bool, typer.Option("--admin", help="Give the administrator role")] = False,
+) -> None:
+    """Create an account."""
+    from app.core.db import Database
+    from app.core.errors import AppError
+    from app.users.models import Role
+    from app.users.schemas import RegisterRequest
+    from app.users.service import create_user as create
+
+    settings = _settings()
+    try:
+        RegisterRequest.model_validate({"email": email, "password": password})
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+    async def run() -> int:
+        db = Database(settings.resolved_database_url)
+        try:
+            async with db.session() as session:
+                user = await create(session, email, password, role=Role.ADMIN if admin else Role.USER)
+                return user.id
+        finally:
+            await db.dispose()
+
+    try:
+        user_id = asyncio.run(run())
+    except AppError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"created user {user_id} <{email}>{' (admin)' if admin else ''}")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,1 @@
+"""Community: posts, comments, votes, moderation and engagement."""

@@ -1,0 +1,87 @@
+"""Application settings: one object, read from CRYPTOMON_* environment variables and .env."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LogFormat = Literal["json", "text"]
+
+
+class Settings(BaseSettings):
+    """Every setting the backend reads; `.env.example` lists each with its default."""
+
+    model_config = SettingsConfigDict(env_prefix="CRYPTOMON_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    redis_url: str | None = None
+    namespace: str = "cryptomon"
+    secret_key: str | None = None
+
+    access_token_ttl_seconds: int = Field(default=900, gt=0)
+    refresh_token_ttl_seconds: int = Field(default=14 * 24 * 3600, gt=0)
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+
+    login_ip_limit: int = Field(default=20, gt=0)
+    login_ip_window_seconds: int = Field(default=60, gt=0)
+    login_account_limit: int = Field(default=10, gt=0)
+    login_account_window_seconds: int = Field(default=900, gt=0)
+
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    cors_origins: list[str] = Field(default_factory=list)
+
+    log_level: str = "INFO"
+    log_format: LogFormat = "json"
+
+    demo_account: bool = True
+    demo_email: str = "demo@cryptomon.local"
+
+    job_concurrency: int = Field(default=4, gt=0)
+    worker_concurrency: int = Field(default=2, gt=0)
+    partition_months_ahead: int = Field(default=3, ge=0)
+    db_pool_size: int = Field(default=10, gt=0)
+
+    @property
+    def is_cluster(self) -> bool:
+        """Redis configured: bus, cache, rate limits and jobs go through Redis/Celery."""
+        return bool(self.redis_url)
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'cryptomon.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @cached_property
+    def resolved_secret_key(self) -> str:
+        """The JWT signing key: configured, or generated once and kept in the embedded data dir."""
+        if self.secret_key:
+            return self.secret_key
+        if not self.is_sqlite or self.is_cluster:
+            raise RuntimeError(
+                "CRYPTOMON_SECRET_KEY must be set when running with PostgreSQL or Redis "
+                "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Infrastructure shared by every domain: database, bus, cache, jobs, errors, security, clock."""

@@ -1,0 +1,62 @@
+"""Redis pub/sub bus for the cluster: any process publishes, every subscribed process receives."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import orjson
+import redis.asyncio as aioredis
+from redis.asyncio.client import PubSub
+
+from app.core.bus.base import Message
+
+
+class RedisSubscription:
+    def __init__(self, pubsub: PubSub, prefix: str) -> None:
+        self._pubsub = pubsub
+        self._prefix = prefix
+
+    def _decode(self, raw: dict[str, Any]) -> Message:
+        channel = raw["channel"].decode() if isinstance(raw["channel"], bytes) else raw["channel"]
+        return Message(channel.removeprefix(self._prefix), orjson.loads(raw["data"]))
+
+    async def get(self, timeout: float | None = None) -> Message | None:
+        raw = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=timeout)
+        return self._decode(raw) if raw else None
+
+    async def __aiter__(self) -> AsyncIterator[Message]:
+        async for raw in self._pubsub.listen():
+            if raw["type"] in ("message", "pmessage"):
+                yield self._decode(raw)
+
+
+class RedisBus:
+    def __init__(self, url: str, namespace: str) -> None:
+        self._redis = aioredis.Redis.from_url(url)
+        # Pub/sub channels are global across Redis databases, so every channel carries the namespace.
+        self._prefix = f"{namespace}:bus:"
+
+    async def publish(self, channel: str, data: dict[str, Any]) -> None:
+        await self._redis.publish(self._prefix + channel, orjson.dumps(data))
+
+    @asynccontextmanager
+    async def subscribe(
+        self, *channels: str, patterns: tuple[str, ...] = ()
+    ) -> AsyncIterator[RedisSubscription]:
+        pubsub = self._redis.pubsub()
+        try:
+            if channels:
+                await pubsub.subscribe(*(self._prefix + c for c in channels))
+            if patterns:
+                await pubsub.psubscribe(*(self._prefix + p for p in patterns))
+            yield RedisSubscription(pubsub, self._prefix)
+        finally:
+            await pubsub.aclose()
+
+    async def ping(self) -> None:
+        await self._redis.ping()
+
+    async def close(self) -> None:
+        await self._redis.aclose()

@@ -1,0 +1,62 @@
+"""In-process TTL cache for the embedded deployment; expiry follows the injectable clock."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from app.core.clock import get_clock
+
+
+class MemoryCache:
+    def __init__(self, max_entries: int = 100_000) -> None:
+        self._data: dict[str, tuple[float | None, Any]] = {}
+        self._max_entries = max_entries
+
+    def _alive(self, key: str) -> tuple[float | None, Any] | None:
+        entry = self._data.get(key)
+        if entry is None:
+            return None
+        expires, _ = entry
+        if expires is not None and expires <= get_clock().monotonic():
+            del self._data[key]
+            return None
+        return entry
+
+    def _evict(self) -> None:
+        if len(self._data) < self._max_entries:
+            return
+        now = get_clock().monotonic()
+        for key in [k for k, (exp, _) in self._data.items() if exp is not None and exp <= now]:
+            del self._data[key]
+        while len(self._data) >= self._max_entries:
+            del self._data[next(iter(self._data))]
+
+    async def get(self, key: str) -> Any | None:
+        entry = self._alive(key)
+        # A copy, so a caller mutating what it read cannot change what the next caller reads (as Redis).
+        return copy.deepcopy(entry[1]) if entry else None
+
+    async def set(self, key: str, value: Any, ttl: float | None = None) -> None:
+        self._evict()
+        expires = get_clock().monotonic() + ttl if ttl else None
+        self._data[key] = (expires, copy.deepcopy(value))
+
+    async def delete(self, key: str) -> None:
+        self._data.pop(key, None)
+
+    async def incr(self, key: str, ttl: float) -> int:
+        entry = self._alive(key)
+        if entry is None:
+            self._evict()
+            self._data[key] = (get_clock().monotonic() + ttl, 1)
+            return 1
+        expires, count = entry
+        self._data[key] = (expires, count + 1)
+        return int(count) + 1
+
+    async def ping(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        self._data.clear()

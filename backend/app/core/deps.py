@@ -1,0 +1,38 @@
+"""Request-scoped dependencies: the runtime and one database session per request."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import HTTPConnection
+
+from app.core.db import run_after_commit
+from app.core.runtime import Runtime
+
+
+def get_runtime(connection: HTTPConnection) -> Runtime:
+    runtime: Runtime = connection.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+    """The request's unit of work: committed after the route returns and before the response is sent."""
+    async with runtime.db.sessionmaker() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+    await run_after_commit(session)
+
+
+# scope="function": commit before the response goes out, so a failed commit is the client's error
+# and a client that reads right after a write sees it.
+DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]

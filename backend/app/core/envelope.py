@@ -1,0 +1,70 @@
+"""The response envelope of the seed: every HTTP body is success+data or error+code+message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, Field
+
+from app.core.clock import utcnow
+from app.core.errors import ErrorCode
+from app.core.schemas import UtcDateTime
+
+T = TypeVar("T")
+
+
+class Envelope(BaseModel, Generic[T]):
+    status: Literal["success"] = "success"
+    data: T
+    timestamp: UtcDateTime = Field(default_factory=utcnow)
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorEnvelope(BaseModel):
+    status: Literal["error"] = "error"
+    code: ErrorCode
+    message: str
+    field: str | None = None
+    details: list[FieldError] | None = None
+    timestamp: UtcDateTime
+
+
+def ok(data: T) -> Envelope[T]:
+    return Envelope[T](data=data)
+
+
+def error_body(
+    code: ErrorCode,
+    message: str,
+    field: str | None = None,
+    details: list[dict[str, Any]] | None = None,
+    timestamp: datetime | None = None,
+) -> dict[str, Any]:
+    body = ErrorEnvelope(
+        code=code,
+        message=message,
+        field=field,
+        details=[FieldError(**d) for d in details] if details else None,
+        timestamp=timestamp or utcnow(),
+    )
+    return body.model_dump(mode="json", exclude_none=True)
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorEnvelope, "description": description}
+    for status, description in {
+        400: "Bad request",
+        401: "Missing, invalid or expired token",
+        403: "Not yours",
+        404: "Not found",
+        413: "Body over the size limit",
+        422: "Validation error naming the field",
+        429: "Rate limited",
+        500: "Internal error",
+    }.items()
+}

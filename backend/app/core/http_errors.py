@@ -1,0 +1,91 @@
+"""Exception handlers: every failure leaves as the error envelope, never as a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.core.errors import AppError, ErrorCode
+from app.core.envelope import error_body
+
+log = logging.getLogger(__name__)
+
+_STATUS_CODES = {
+    400: ErrorCode.BAD_REQUEST,
+    401: ErrorCode.UNAUTHORIZED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    413: ErrorCode.PAYLOAD_TOO_LARGE,
+    415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    429: ErrorCode.RATE_LIMITED,
+    503: ErrorCode.SERVICE_UNAVAILABLE,
+}
+
+
+def error_response(
+    status: int, code: ErrorCode, message: str, *, field: str | None = None,
+    details: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse(error_body(code, message, field, details), status_code=status, headers=headers)
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    # ("body", "threshold") -> "threshold"; ("query", "from") -> "from"; nested -> "channels.0"
+    parts = [str(p) for p in loc[1:]] if loc and loc[0] in ("body", "query", "path", "header") else [
+        str(p) for p in loc
+    ]
+    return ".".join(parts) or str(loc[0] if loc else "body")
+
+
+def _describe(error: dict[str, Any]) -> str:
+    if error.get("type") == "extra_forbidden":
+        return "unknown field"
+    if error.get("type") == "missing":
+        return "field required"
+    return str(error.get("msg", "invalid value"))
+
+
+async def _app_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return error_response(exc.status, exc.code, exc.message, field=exc.field, details=exc.details,
+                          headers=exc.headers)
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    details = [{"field": _field_path(tuple(e.get("loc", ()))), "message": _describe(e)} for e in exc.errors()]
+    first = details[0] if details else {"field": "body", "message": "invalid request"}
+    if first["field"] == "body" and first["message"].startswith("JSON decode error"):
+        first["message"] = "body is not valid JSON"
+    message = f"{first['field']}: {first['message']}"
+    if len(details) > 1:
+        message += f" (and {len(details) - 1} more)"
+    return error_response(422, ErrorCode.VALIDATION_ERROR, message, field=first["field"], details=details)
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _STATUS_CODES.get(exc.status_code, ErrorCode.BAD_REQUEST if exc.status_code < 500 else
+                             ErrorCode.INTERNAL_ERROR)
+    message = str(exc.detail) if exc.detail else code.value
+    if exc.status_code == 404 and message == "Not Found":
+        message = "No such route"
+    return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+
+
+async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, ErrorCode.INTERNAL_ERROR, "Internal error; it was logged with the request id")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unhandled)

@@ -1,0 +1,112 @@
+"""ASGI middleware: request ids, access log and metrics, and the request body size limit."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.envelope import error_body
+from app.core.errors import ErrorCode
+from app.core.logging import request_id_var
+from app.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
+
+log = logging.getLogger("app.access")
+
+
+class RequestContextMiddleware:
+    """Give every request an id (kept from X-Request-ID when sane), log it, and count it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            if scope["type"] == "http":
+                elapsed = time.perf_counter() - started
+                route = getattr(scope.get("route"), "path", None) or "unmatched"
+                HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
+                HTTP_LATENCY.labels(scope["method"], route).observe(elapsed)
+                log.info("%s %s %s", scope["method"], scope["path"], status,
+                         extra={"status": status, "durationMs": round(elapsed * 1000, 2)})
+            request_id_var.reset(token)
+
+
+class BodySizeLimitMiddleware:
+    """Refuse request bodies over `max_bytes` with 413, whether or not Content-Length is declared."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def _reject(self, send: Send) -> None:
+        body = error_body(ErrorCode.PAYLOAD_TOO_LARGE, f"Request body is over {self.max_bytes} bytes")
+        raw = json.dumps(body).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(raw)).encode())]})
+        await send({"type": "http.response.body", "body": raw})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._reject(send)
+            return
+        # Without a trustworthy length, read up to the limit before the app sees anything.
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([], message), send)
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._reject(send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        await self.app(scope, _replay(chunks, None, receive), send)
+
+
+def _replay(chunks: list[bytes], pending: Message | None, receive: Receive | None = None) -> Receive:
+    body_sent = False
+
+    async def replay() -> dict[str, Any]:
+        nonlocal body_sent
+        if pending is not None:
+            return pending
+        if not body_sent:
+            body_sent = True
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        assert receive is not None
+        return dict(await receive())
+
+    return replay

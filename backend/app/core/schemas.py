@@ -1,0 +1,43 @@
+"""Base schemas and field types: camelCase JSON, strict requests, Decimal numbers, UTC times."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer
+from pydantic.alias_generators import to_camel
+
+from app.core.clock import isoformat_z
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _decimal_to_json(value: Decimal) -> int | float:
+    # JSON numbers as in the seed ("threshold": 50000); exact in the database, float only on the wire.
+    return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
+
+
+UtcDateTime = Annotated[
+    datetime, AfterValidator(_as_utc), PlainSerializer(isoformat_z, return_type=str, when_used="json")
+]
+DecimalNumber = Annotated[
+    Decimal, PlainSerializer(_decimal_to_json, return_type=float, when_used="json")
+]
+
+
+class ApiModel(BaseModel):
+    """Base of every response schema: snake_case in Python, camelCase in JSON."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, from_attributes=True
+    )
+
+
+class RequestModel(ApiModel):
+    """Base of every request schema: camelCase keys only; unknown fields are rejected, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_by_name=False)

@@ -1,0 +1,58 @@
+"""Password hashing (argon2) and signed access/refresh tokens (JWT)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, Literal
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from app.core.clock import utcnow
+from app.core.errors import AppError, ErrorCode
+
+TokenType = Literal["access", "refresh"]
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def issue_token(
+    *, subject: int, token_type: TokenType, ttl_seconds: int, secret: str, algorithm: str, version: int
+) -> str:
+    now = utcnow()
+    claims: dict[str, Any] = {
+        "sub": str(subject),
+        "type": token_type,
+        "ver": version,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(seconds=ttl_seconds)).timestamp()),
+    }
+    return jwt.encode(claims, secret, algorithm=algorithm)
+
+
+def decode_token(token: str, *, expected_type: TokenType, secret: str, algorithm: str) -> dict[str, Any]:
+    """The token's claims; 401 TOKEN_EXPIRED or INVALID_TOKEN when it cannot be trusted."""
+    try:
+        # Expiry is checked against the injectable clock below, not the wall clock inside PyJWT.
+        claims: dict[str, Any] = jwt.decode(
+            token, secret, algorithms=[algorithm], options={"verify_exp": False, "require": ["exp", "sub"]}
+        )
+    except jwt.PyJWTError as exc:
+        raise AppError(ErrorCode.INVALID_TOKEN, "Token is invalid") from exc
+    if claims.get("type") != expected_type:
+        raise AppError(ErrorCode.INVALID_TOKEN, f"Expected a {expected_type} token")
+    if int(claims["exp"]) <= int(utcnow().timestamp()):
+        raise AppError(ErrorCode.TOKEN_EXPIRED, "Token has expired")
+    return claims

@@ -1,0 +1,120 @@
+"""Job use cases: enqueue after commit, claim exactly once, execute, record the outcome."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.clock import utcnow
+from app.core.db import after_commit
+from app.core.errors import not_found
+from app.core.tasks.models import FINISHED, Job, JobStatus
+from app.core.tasks.registry import LEASE, JobCancelled, JobContext, get_task
+
+if TYPE_CHECKING:
+    from app.core.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+async def enqueue(
+    runtime: Runtime, session: AsyncSession, name: str, args: dict[str, Any] | None = None,
+    *, user_id: int | None = None,
+) -> Job:
+    """Add a PENDING job in the caller's transaction; it is handed to a runner only once that commits."""
+    get_task(name)
+    job = Job(
+        id=uuid.uuid4().hex, name=name, args=args or {}, user_id=user_id,
+        status=JobStatus.PENDING, progress=0.0, attempts=0, cancel_requested=False, created_at=utcnow(),
+    )
+    session.add(job)
+    await session.flush()
+
+    async def hand_over() -> None:
+        await runtime.jobs.dispatch(job.id)
+
+    after_commit(session, hand_over)
+    return job
+
+
+async def get_job(session: AsyncSession, job_id: str) -> Job:
+    job = await session.get(Job, job_id)
+    if job is None:
+        raise not_found("Job", job_id)
+    return job
+
+
+async def request_cancel(session: AsyncSession, job: Job) -> Job:
+    if job.status == JobStatus.PENDING:
+        job.status = JobStatus.CANCELLED
+        job.finished_at = utcnow()
+    elif job.status == JobStatus.RUNNING:
+        job.cancel_requested = True
+    return job
+
+
+async def _claim(runtime: Runtime, job_id: str) -> Job | None:
+    """Mark the job RUNNING if nobody else holds it; a RUNNING job whose lease ran out is taken over."""
+    now = utcnow()
+    async with runtime.db.session() as session:
+        claimed = await session.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .where(or_(Job.status == JobStatus.PENDING,
+                       (Job.status == JobStatus.RUNNING) & (Job.lease_expires_at < now)))
+            .values(status=JobStatus.RUNNING, started_at=now, lease_expires_at=now + LEASE,
+                    attempts=Job.attempts + 1)
+        )
+        if getattr(claimed, "rowcount", 0) != 1:
+            return None
+        return await session.get(Job, job_id)
+
+
+async def _finish(runtime: Runtime, job_id: str, status: JobStatus, *, result: Any = None,
+                  error: str | None = None) -> None:
+    async with runtime.db.session() as session:
+        job = await session.get(Job, job_id)
+        if job is None:
+            return
+        job.status = status
+        job.result = result
+        job.error = error
+        job.finished_at = utcnow()
+        job.lease_expires_at = None
+        if status == JobStatus.DONE:
+            job.progress = 1.0
+        user_id = job.user_id
+    event = {"type": "JOB_UPDATE", "jobId": job_id, "status": str(status)}
+    await runtime.bus.publish("jobs", event)
+    if user_id is not None:
+        await runtime.bus.publish(f"user:{user_id}", event)
+
+
+async def execute_job(runtime: Runtime, job_id: str) -> None:
+    """Run one job to its end; safe to call twice for the same id (the second call does nothing)."""
+    job = await _claim(runtime, job_id)
+    if job is None:
+        return
+    context = JobContext(runtime, job.id, job.user_id)
+    try:
+        result = await get_task(job.name).fn(context, **job.args)
+    except JobCancelled:
+        await _finish(runtime, job_id, JobStatus.CANCELLED)
+    except Exception as exc:
+        log.exception("job failed", extra={"jobId": job_id, "job": job.name})
+        await _finish(runtime, job_id, JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+    else:
+        await _finish(runtime, job_id, JobStatus.DONE, result=result)
+
+
+async def unfinished_job_ids(runtime: Runtime) -> list[str]:
+    """Jobs accepted but not finished (e.g. the process stopped): they are run again, never lost."""
+    async with runtime.db.session() as session:
+        rows = await session.scalars(
+            select(Job.id).where(Job.status.not_in([s.value for s in FINISHED])).order_by(Job.created_at)
+        )
+        return list(rows)

@@ -1,0 +1,1 @@
+"""Technical indicators: built-in library, formula language and custom indicators."""

@@ -1,0 +1,53 @@
+"""The FastAPI application: middleware, error envelope, routers, and the runtime in its lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app import __version__
+from app.config import Settings, get_settings
+from app.core.health import router as health_router
+from app.core.http_errors import install_error_handlers
+from app.core.metrics import metrics_endpoint
+from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.core.runtime import build_runtime
+from app.core.tasks.router import router as jobs_router
+from app.users.router import router as users_router
+
+DESCRIPTION = """
+Crypto monitoring and analysis. Every response is wrapped in the envelope
+`{"status": "success", "data": ..., "timestamp": ...}` or
+`{"status": "error", "code": ..., "message": ..., "timestamp": ...}`.
+
+Sign in with **POST /api/auth/login**, copy `data.tokens.accessToken`, press **Authorize** and paste it.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with build_runtime(settings, role="api") as runtime:
+            app.state.runtime = runtime
+            yield
+
+    app = FastAPI(title="Cryptomon", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
+                           allow_methods=["*"], allow_headers=["*"])
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Added last so it is outermost: every response, even a 413, carries the request id.
+    app.add_middleware(RequestContextMiddleware)
+
+    app.include_router(health_router)
+    app.include_router(users_router)
+    app.include_router(jobs_router)
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    return app

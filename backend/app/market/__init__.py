@@ -1,0 +1,1 @@
+"""Market data: symbols, sources, validated ingest, candles, historical data and export."""

@@ -1,0 +1,19 @@
+"""Every table, imported in one place so Alembic and the tests see the whole schema."""
+
+from app.alerts.models import Alert
+from app.analysis.models import Analysis
+from app.backtesting.models import Backtest
+from app.community.models import Comment, Post, Vote
+from app.core.db import Base
+from app.core.tasks.models import Job
+from app.indicators.models import CustomIndicator
+from app.market.models import PriceCandle
+from app.notifications.models import Notification
+from app.portfolio.models import Portfolio, Position
+from app.reports.models import Report
+from app.users.models import User
+
+__all__ = [
+    "Alert", "Analysis", "Backtest", "Base", "Comment", "CustomIndicator", "Job", "Notification", "Portfolio",
+    "Position", "Post", "PriceCandle", "Report", "User", "Vote",
+]

@@ -1,0 +1,1 @@
+"""Notifications: channels, dispatcher and the durable outbox."""

@@ -1,0 +1,1 @@
+"""Portfolios and positions: valuation, risk, rebalancing, optimisation, attribution."""

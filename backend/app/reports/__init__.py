@@ -1,0 +1,1 @@
+"""Generated analysis reports: builder, templates and exporters."""

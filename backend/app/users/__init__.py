@@ -1,0 +1,1 @@
+"""Accounts, authentication, roles and preferences."""

@@ -1,0 +1,51 @@
+"""Authentication dependencies and the rule that a caller only touches their own user id."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.core.deps import DbSession, RuntimeDep
+from app.core.errors import AppError, ErrorCode, forbidden
+from app.users import service as user_service
+from app.users.models import Role, User
+
+_bearer = HTTPBearer(auto_error=False, description="Access token from POST /api/auth/login")
+
+
+async def get_current_user(
+    runtime: RuntimeDep, session: DbSession,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AppError(ErrorCode.UNAUTHORIZED, "Sign in: send 'Authorization: Bearer <access token>'",
+                       headers={"WWW-Authenticate": "Bearer"})
+    return await user_service.user_from_token(session, runtime.settings, credentials.credentials, "access")
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def require_admin(user: CurrentUser) -> User:
+    if user.role != Role.ADMIN:
+        raise forbidden("Administrators only")
+    return user
+
+
+AdminUser = Annotated[User, Depends(require_admin)]
+
+
+def ensure_can_act_for(caller: User, user_id: int) -> None:
+    """A `userId` in a path or body must be the caller's own, unless the caller is an admin."""
+    if caller.id != user_id and caller.role != Role.ADMIN:
+        raise forbidden(f"userId {user_id} is not yours")
+
+
+async def _own_path_user_id(caller: CurrentUser, user_id: Annotated[int, Path(alias="userId")]) -> int:
+    ensure_can_act_for(caller, user_id)
+    return user_id
+
+
+OwnUserId = Annotated[int, Depends(_own_path_user_id)]

@@ -1,0 +1,75 @@
+"""Routes: register, login, refresh, sign out, and the caller's own profile."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from app.core import ratelimit
+from app.core.deps import DbSession, RuntimeDep
+from app.core.envelope import ERROR_RESPONSES, Envelope, ok
+from app.core.schemas import ApiModel
+from app.users import service as user_service
+from app.users.deps import CurrentUser, OwnUserId
+from app.users.schemas import AuthResult, LoginRequest, RefreshRequest, RegisterRequest, UpdateMeRequest, UserOut
+
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+
+
+class SignedOut(ApiModel):
+    signed_out: bool
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def _limit_ip(runtime: RuntimeDep, request: Request) -> None:
+    s = runtime.settings
+    await ratelimit.hit(runtime.cache, f"auth:ip:{_client_ip(request)}", s.login_ip_limit,
+                        s.login_ip_window_seconds, "sign-in attempts from this address")
+
+
+@router.post("/auth/register", response_model=Envelope[AuthResult], status_code=201, tags=["auth"])
+async def register(body: RegisterRequest, request: Request, runtime: RuntimeDep,
+                   session: DbSession) -> Envelope[AuthResult]:
+    await _limit_ip(runtime, request)
+    user = await user_service.create_user(session, body.email, body.password, display_name=body.display_name)
+    return ok(AuthResult(user=user_service.to_out(user), tokens=user_service.issue_tokens(runtime.settings, user)))
+
+
+@router.post("/auth/login", response_model=Envelope[AuthResult], tags=["auth"])
+async def login(body: LoginRequest, request: Request, runtime: RuntimeDep,
+                session: DbSession) -> Envelope[AuthResult]:
+    s = runtime.settings
+    await _limit_ip(runtime, request)
+    await ratelimit.hit(runtime.cache, f"auth:account:{user_service.normalize_email(body.email)}",
+                        s.login_account_limit, s.login_account_window_seconds, "sign-in attempts for this account")
+    user = await user_service.authenticate(session, body.email, body.password)
+    return ok(AuthResult(user=user_service.to_out(user), tokens=user_service.issue_tokens(s, user)))
+
+
+@router.post("/auth/refresh", response_model=Envelope[AuthResult], tags=["auth"])
+async def refresh(body: RefreshRequest, runtime: RuntimeDep, session: DbSession) -> Envelope[AuthResult]:
+    return ok(await user_service.refresh(session, runtime.settings, body.refresh_token))
+
+
+@router.post("/auth/logout", response_model=Envelope[SignedOut], tags=["auth"])
+async def logout(user: CurrentUser) -> Envelope[SignedOut]:
+    """Revoke every access and refresh token of the caller (all devices)."""
+    user_service.sign_out_everywhere(user)
+    return ok(SignedOut(signed_out=True))
+
+
+@router.get("/users/me", response_model=Envelope[UserOut], tags=["users"])
+async def me(user: CurrentUser) -> Envelope[UserOut]:
+    return ok(user_service.to_out(user))
+
+
+@router.patch("/users/me", response_model=Envelope[UserOut], tags=["users"])
+async def update_me(body: UpdateMeRequest, user: CurrentUser, session: DbSession) -> Envelope[UserOut]:
+    return ok(user_service.to_out(await user_service.update_me(session, user, body)))
+
+
+@router.get("/users/{userId}", response_model=Envelope[UserOut], tags=["users"])
+async def get_user(user_id: OwnUserId, session: DbSession) -> Envelope[UserOut]:
+    return ok(user_service.to_out(await user_service.get_user(session, user_id)))

@@ -1,0 +1,101 @@
+"""Request and response bodies of the account routes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AnyHttpUrl, EmailStr, Field, StringConstraints
+
+from app.core.schemas import ApiModel, RequestModel, UtcDateTime
+from app.users.models import Role
+
+Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
+Phone = Annotated[str, StringConstraints(pattern=r"^\+[1-9]\d{6,14}$")]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+Symbol = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,15}(-[A-Z0-9]{1,10})?$")]
+RiskProfile = Literal["LOW", "MEDIUM", "HIGH"]
+
+
+class ChannelSettings(RequestModel):
+    """Where a user's notifications go; each channel is optional."""
+
+    email: EmailStr | None = None
+    phone: Phone | None = Field(default=None, description="E.164, e.g. +14155550100 (SMS)")
+    discord_webhook: AnyHttpUrl | None = None
+
+
+class Preferences(RequestModel):
+    channels: ChannelSettings = Field(default_factory=ChannelSettings)
+    interests: list[Tag] = Field(default_factory=list, max_length=50)
+    risk_profile: RiskProfile | None = None
+    watchlist: list[Symbol] = Field(default_factory=list, max_length=100)
+    theme: Literal["light", "dark", "system"] = "system"
+
+
+class ChannelSettingsPatch(RequestModel):
+    email: EmailStr | None = None
+    phone: Phone | None = None
+    discord_webhook: AnyHttpUrl | None = None
+
+
+class PreferencesPatch(RequestModel):
+    """Only the keys sent are changed; `null` clears a channel."""
+
+    channels: ChannelSettingsPatch | None = None
+    interests: list[Tag] | None = Field(default=None, max_length=50)
+    risk_profile: RiskProfile | None = None
+    watchlist: list[Symbol] | None = Field(default=None, max_length=100)
+    theme: Literal["light", "dark", "system"] | None = None
+
+
+class RegisterRequest(RequestModel):
+    email: EmailStr
+    password: Password
+    display_name: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = None
+
+
+class LoginRequest(RequestModel):
+    email: EmailStr
+    password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class RefreshRequest(RequestModel):
+    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+
+
+class UpdateMeRequest(RequestModel):
+    email: EmailStr | None = None
+    display_name: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = None
+    password: Password | None = None
+    current_password: str | None = Field(default=None, description="Required to change email or password")
+    preferences: PreferencesPatch | None = None
+
+
+class PreferencesOut(ApiModel):
+    channels: dict[str, str | None]
+    interests: list[str]
+    risk_profile: RiskProfile | None
+    watchlist: list[str]
+    theme: str
+
+
+class UserOut(ApiModel):
+    id: int
+    email: str
+    display_name: str | None
+    role: Role
+    preferences: PreferencesOut
+    created_at: UtcDateTime
+
+
+
+class TokenPair(ApiModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+
+
+class AuthResult(ApiModel):
+    user: UserOut
+    tokens: TokenPair

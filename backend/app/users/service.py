@@ -1,0 +1,170 @@
+"""Account use cases: register, authenticate, tokens, profile and preferences."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import Settings
+from app.core.clock import utcnow
+from app.core.errors import AppError, ErrorCode, not_found
+from app.core.security import decode_token, hash_password, issue_token, verify_password
+from app.users.models import Role, User
+from app.users.schemas import (
+    AuthResult,
+    Preferences,
+    PreferencesOut,
+    TokenPair,
+    UpdateMeRequest,
+    UserOut,
+)
+
+# Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def to_out(user: User) -> UserOut:
+    prefs = Preferences.model_validate(user.preferences or {})
+    return UserOut(
+        id=user.id, email=user.email, display_name=user.display_name, role=Role(user.role),
+        preferences=PreferencesOut(
+            channels={k: (str(v) if v is not None else None)
+                      for k, v in prefs.channels.model_dump(by_alias=True).items()},
+            interests=prefs.interests, risk_profile=prefs.risk_profile, watchlist=prefs.watchlist,
+            theme=prefs.theme,
+        ),
+        created_at=user.created_at,
+    )
+
+
+async def get_by_email(session: AsyncSession, email: str) -> User | None:
+    result = await session.scalar(select(User).where(User.email == normalize_email(email)))
+    return result
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise not_found("User", user_id)
+    return user
+
+
+async def create_user(
+    session: AsyncSession, email: str, password: str, *, role: Role = Role.USER, display_name: str | None = None
+) -> User:
+    if await get_by_email(session, email) is not None:
+        raise AppError(ErrorCode.EMAIL_TAKEN, f"An account with email {normalize_email(email)} exists",
+                       field="email")
+    user = User(
+        email=normalize_email(email), password_hash=hash_password(password), role=role,
+        display_name=display_name, preferences=Preferences().model_dump(mode="json", by_alias=True),
+        token_version=0, created_at=utcnow(),
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+def issue_tokens(settings: Settings, user: User) -> TokenPair:
+    common = {"subject": user.id, "secret": settings.resolved_secret_key, "algorithm": settings.jwt_algorithm,
+              "version": user.token_version}
+    return TokenPair(
+        access_token=issue_token(token_type="access", ttl_seconds=settings.access_token_ttl_seconds, **common),
+        refresh_token=issue_token(token_type="refresh", ttl_seconds=settings.refresh_token_ttl_seconds,
+                                  **common),
+        expires_in=settings.access_token_ttl_seconds,
+    )
+
+
+async def authenticate(session: AsyncSession, email: str, password: str) -> User:
+    user = await get_by_email(session, email)
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        raise AppError(ErrorCode.INVALID_CREDENTIALS, "Email or password is wrong")
+    if not verify_password(user.password_hash, password):
+        raise AppError(ErrorCode.INVALID_CREDENTIALS, "Email or password is wrong")
+    user.last_login_at = utcnow()
+    return user
+
+
+async def user_from_token(session: AsyncSession, settings: Settings, token: str, token_type: str) -> User:
+    claims = decode_token(token, expected_type=token_type,  # type: ignore[arg-type]
+                          secret=settings.resolved_secret_key, algorithm=settings.jwt_algorithm)
+    try:
+        user_id = int(claims["sub"])
+    except (TypeError, ValueError) as exc:
+        raise AppError(ErrorCode.INVALID_TOKEN, "Token is invalid") from exc
+    user = await session.get(User, user_id)
+    if user is None or claims.get("ver") != user.token_version:
+        raise AppError(ErrorCode.INVALID_TOKEN, "Token was revoked")
+    return user
+
+
+async def refresh(session: AsyncSession, settings: Settings, refresh_token: str) -> AuthResult:
+    user = await user_from_token(session, settings, refresh_token, "refresh")
+    return AuthResult(user=to_out(user), tokens=issue_tokens(settings, user))
+
+
+def sign_out_everywhere(user: User) -> None:
+    user.token_version += 1
+
+
+def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in patch.items():
+        merged[key] = _merge(merged.get(key) or {}, value) if isinstance(value, dict) else value
+    return merged
+
+
+async def update_me(session: AsyncSession, user: User, change: UpdateMeRequest) -> User:
+    sensitive = change.email is not None or change.password is not None
+    if sensitive and not (change.current_password and verify_password(user.password_hash,
+                                                                       change.current_password)):
+        raise AppError(ErrorCode.INVALID_CREDENTIALS, "currentPassword is missing or wrong",
+                       field="currentPassword", status=403)
+    if change.email is not None and normalize_email(change.email) != user.email:
+        if await get_by_email(session, change.email) is not None:
+            raise AppError(ErrorCode.EMAIL_TAKEN, "That email belongs to another account", field="email")
+        user.email = normalize_email(change.email)
+    if change.password is not None:
+        user.password_hash = hash_password(change.password)
+        sign_out_everywhere(user)
+    if change.display_name is not None:
+        user.display_name = change.display_name
+    if change.preferences is not None:
+        patch = change.preferences.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        merged = _merge(user.preferences or {}, patch)
+        user.preferences = Preferences.model_validate(merged).model_dump(mode="json", by_alias=True)
+    user.updated_at = utcnow()
+    await session.flush()
+    return user
+
+
+async def ensure_demo_account(session: AsyncSession, settings: Settings) -> tuple[str, str]:
+    """The embedded demo admin: created once with a random password that is kept in the data dir."""
+    path: Path = settings.data_dir / "demo_credentials.json"
+    if path.exists():
+        stored = json.loads(path.read_text())
+        email, password = stored["email"], stored["password"]
+    else:
+        email, password = settings.demo_email, secrets.token_urlsafe(12)
+    user = await get_by_email(session, email)
+    if user is None:
+        await create_user(session, email, password, role=Role.ADMIN, display_name="Demo")
+    elif not verify_password(user.password_hash, password):
+        # The account exists but its password was changed by the user: keep theirs, print nothing secret.
+        return email, "(changed by you)"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"email": email, "password": password}))
+        path.chmod(0o600)
+    return email, password
