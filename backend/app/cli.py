@@ -10,8 +10,9 @@ import typer
 from app.config import Settings, get_settings
 from app.core.logging import configure_logging
 
-cli = typer.Typer(help="Cryptomon: crypto monitoring and analysis.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+cli = typer.Typer(
+    help="Cryptomon: crypto monitoring and analysis.", no_args_is_help=True, pretty_exceptions_enable=False
+)
 
 
 def _settings() -> Settings:
@@ -36,7 +37,9 @@ async def _demo_account(settings: Settings) -> tuple[str, str]:
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
-    migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate", help="Apply migrations first")] = True,
+    migrate_first: Annotated[
+        bool, typer.Option("--migrate/--no-migrate", help="Apply migrations first")
+    ] = True,
 ) -> None:
     """Serve the API (and the web app) with uvicorn."""
     import uvicorn
@@ -48,9 +51,11 @@ def serve(
     host, port = host or settings.host, port or settings.port
     if migrate_first:
         migrations.upgrade(settings.resolved_database_url)
-    banner = [f"Cryptomon serving at http://{host}:{port}  (API docs: http://{host}:{port}/docs)",
-              f"deployment: {'cluster (Redis/Celery)' if settings.is_cluster else 'embedded (in-process)'}, "
-              f"database: {settings.resolved_database_url.split('@')[-1]}"]
+    banner = [
+        f"Cryptomon serving at http://{host}:{port}  (API docs: http://{host}:{port}/docs)",
+        f"deployment: {'cluster (Redis/Celery)' if settings.is_cluster else 'embedded (in-process)'}, "
+        f"database: {settings.resolved_database_url.split('@')[-1]}",
+    ]
     if settings.demo_account and not settings.is_cluster and settings.is_sqlite:
         email, password = asyncio.run(_demo_account(settings))
         banner.append(f"demo account: {email}  password: {password}")
@@ -68,8 +73,14 @@ def worker(
 
     settings = _settings()
     celery = create_celery(settings)
-    celery.worker_main(["worker", "--loglevel=INFO", f"--pool={pool}",
-                        f"--concurrency={concurrency or settings.worker_concurrency}"])
+    celery.worker_main(
+        [
+            "worker",
+            "--loglevel=INFO",
+            f"--pool={pool}",
+            f"--concurrency={concurrency or settings.worker_concurrency}",
+        ]
+    )
 
 
 @cli.command()
@@ -79,8 +90,9 @@ def beat() -> None:
 
     settings = _settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    create_celery(settings).start(["beat", "--loglevel=INFO",
-                                   f"--schedule={settings.data_dir / 'celerybeat-schedule'}"])
+    create_celery(settings).start(
+        ["beat", "--loglevel=INFO", f"--schedule={settings.data_dir / 'celerybeat-schedule'}"]
+    )
 
 
 @cli.command()

@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     log_format: LogFormat = "json"
 
     demo_account: bool = True
-    demo_email: str = "demo@cryptomon.local"
+    demo_email: str = "demo@example.com"
 
     job_concurrency: int = Field(default=4, gt=0)
     worker_concurrency: int = Field(default=2, gt=0)

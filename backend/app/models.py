@@ -14,6 +14,19 @@ from app.reports.models import Report
 from app.users.models import User
 
 __all__ = [
-    "Alert", "Analysis", "Backtest", "Base", "Comment", "CustomIndicator", "Job", "Notification", "Portfolio",
-    "Position", "Post", "PriceCandle", "Report", "User", "Vote",
+    "Alert",
+    "Analysis",
+    "Backtest",
+    "Base",
+    "Comment",
+    "CustomIndicator",
+    "Job",
+    "Notification",
+    "Portfolio",
+    "Position",
+    "Post",
+    "PriceCandle",
+    "Report",
+    "User",
+    "Vote",
 ]

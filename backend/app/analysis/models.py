@@ -17,8 +17,9 @@ class Analysis(Base):
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
     public_id: Mapped[str] = mapped_column(String(40), unique=True)
-    user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"),
-                                                index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20))
     symbol: Mapped[str] = mapped_column(String(20), index=True)
     request: Mapped[dict[str, Any]] = mapped_column(JsonDict, default=dict)

@@ -45,18 +45,29 @@ async def live() -> Envelope[Liveness]:
     return ok(Liveness(alive=True, version=__version__))
 
 
-@router.get("/health/ready", response_model=Envelope[Readiness],
-            responses={503: ERROR_RESPONSES[500] | {"description": "A dependency is down"}})
+@router.get(
+    "/health/ready",
+    response_model=Envelope[Readiness],
+    responses={503: ERROR_RESPONSES[500] | {"description": "A dependency is down"}},
+)
 async def ready(runtime: RuntimeDep) -> Envelope[Readiness]:
     names = ("database", "bus", "cache")
-    results = await asyncio.gather(_check(runtime.db.ping()), _check(runtime.bus.ping()),
-                                   _check(runtime.cache.ping()))
+    results = await asyncio.gather(
+        _check(runtime.db.ping()), _check(runtime.bus.ping()), _check(runtime.cache.ping())
+    )
     checks = dict(zip(names, results, strict=True))
     down = [name for name, state in checks.items() if state != "ok"]
     if down:
         raise AppError(
-            ErrorCode.SERVICE_UNAVAILABLE, f"Not ready: {', '.join(down)} down",
+            ErrorCode.SERVICE_UNAVAILABLE,
+            f"Not ready: {', '.join(down)} down",
             details=[{"field": name, "message": state} for name, state in checks.items()],
         )
-    return ok(Readiness(ready=True, deployment="cluster" if runtime.settings.is_cluster else "embedded",
-                        checks=checks, checked_at=utcnow()))
+    return ok(
+        Readiness(
+            ready=True,
+            deployment="cluster" if runtime.settings.is_cluster else "embedded",
+            checks=checks,
+            checked_at=utcnow(),
+        )
+    )

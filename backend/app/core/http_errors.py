@@ -10,8 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.core.errors import AppError, ErrorCode
 from app.core.envelope import error_body
+from app.core.errors import AppError, ErrorCode
 
 log = logging.getLogger(__name__)
 
@@ -29,17 +29,24 @@ _STATUS_CODES = {
 
 
 def error_response(
-    status: int, code: ErrorCode, message: str, *, field: str | None = None,
-    details: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None,
+    status: int,
+    code: ErrorCode,
+    message: str,
+    *,
+    field: str | None = None,
+    details: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     return JSONResponse(error_body(code, message, field, details), status_code=status, headers=headers)
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
     # ("body", "threshold") -> "threshold"; ("query", "from") -> "from"; nested -> "channels.0"
-    parts = [str(p) for p in loc[1:]] if loc and loc[0] in ("body", "query", "path", "header") else [
-        str(p) for p in loc
-    ]
+    parts = (
+        [str(p) for p in loc[1:]]
+        if loc and loc[0] in ("body", "query", "path", "header")
+        else [str(p) for p in loc]
+    )
     return ".".join(parts) or str(loc[0] if loc else "body")
 
 
@@ -53,8 +60,9 @@ def _describe(error: dict[str, Any]) -> str:
 
 async def _app_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return error_response(exc.status, exc.code, exc.message, field=exc.field, details=exc.details,
-                          headers=exc.headers)
+    return error_response(
+        exc.status, exc.code, exc.message, field=exc.field, details=exc.details, headers=exc.headers
+    )
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -71,8 +79,9 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = _STATUS_CODES.get(exc.status_code, ErrorCode.BAD_REQUEST if exc.status_code < 500 else
-                             ErrorCode.INTERNAL_ERROR)
+    code = _STATUS_CODES.get(
+        exc.status_code, ErrorCode.BAD_REQUEST if exc.status_code < 500 else ErrorCode.INTERNAL_ERROR
+    )
     message = str(exc.detail) if exc.detail else code.value
     if exc.status_code == 404 and message == "Not Found":
         message = "No such route"

@@ -21,6 +21,22 @@ async def ensure_partitions(ctx: JobContext, months_ahead: int | None = None) ->
     return {"months": [m.isoformat() for m in months]}
 
 
+@task("system.requeue_jobs", every=timedelta(minutes=1))
+async def requeue_jobs(ctx: JobContext) -> dict[str, Any]:
+    """Hand over again jobs whose dispatch was lost or whose runner died, and prune old system jobs."""
+    from app.core.tasks.service import prune_finished, unfinished_job_ids
+
+    stale = [
+        job_id
+        for job_id in await unfinished_job_ids(ctx.runtime, pending_for=timedelta(minutes=2))
+        if job_id != ctx.job_id
+    ]
+    for job_id in stale:
+        await ctx.runtime.jobs.dispatch(job_id)
+    pruned = await prune_finished(ctx.runtime, older_than=timedelta(days=7))
+    return {"requeued": len(stale), "pruned": pruned}
+
+
 @task("system.diagnostics")
 async def diagnostics(ctx: JobContext) -> dict[str, Any]:
     runtime = ctx.runtime

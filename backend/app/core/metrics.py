@@ -10,7 +10,9 @@ HTTP_REQUESTS = Counter(
     "cryptomon_http_requests_total", "HTTP requests served", ["method", "route", "status"]
 )
 HTTP_LATENCY = Histogram(
-    "cryptomon_http_request_duration_seconds", "HTTP request latency", ["method", "route"],
+    "cryptomon_http_request_duration_seconds",
+    "HTTP request latency",
+    ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10),
 )
 

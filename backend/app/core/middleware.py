@@ -6,7 +6,6 @@ import json
 import logging
 import time
 import uuid
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -49,8 +48,13 @@ class RequestContextMiddleware:
                 route = getattr(scope.get("route"), "path", None) or "unmatched"
                 HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
                 HTTP_LATENCY.labels(scope["method"], route).observe(elapsed)
-                log.info("%s %s %s", scope["method"], scope["path"], status,
-                         extra={"status": status, "durationMs": round(elapsed * 1000, 2)})
+                log.info(
+                    "%s %s %s",
+                    scope["method"],
+                    scope["path"],
+                    status,
+                    extra={"status": status, "durationMs": round(elapsed * 1000, 2)},
+                )
             request_id_var.reset(token)
 
 
@@ -64,9 +68,16 @@ class BodySizeLimitMiddleware:
     async def _reject(self, send: Send) -> None:
         body = error_body(ErrorCode.PAYLOAD_TOO_LARGE, f"Request body is over {self.max_bytes} bytes")
         raw = json.dumps(body).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(raw)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(raw)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": raw})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -99,7 +110,7 @@ class BodySizeLimitMiddleware:
 def _replay(chunks: list[bytes], pending: Message | None, receive: Receive | None = None) -> Receive:
     body_sent = False
 
-    async def replay() -> dict[str, Any]:
+    async def replay() -> Message:
         nonlocal body_sent
         if pending is not None:
             return pending
@@ -107,6 +118,6 @@ def _replay(chunks: list[bytes], pending: Message | None, receive: Receive | Non
             body_sent = True
             return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
         assert receive is not None
-        return dict(await receive())
+        return await receive()
 
     return replay

@@ -26,11 +26,13 @@ def month_starts(first: datetime, last: datetime) -> list[date]:
 
 
 async def is_partitioned(session: AsyncSession) -> bool:
-    if session.bind.dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
         return False
-    kind = await session.scalar(
-        text("SELECT c.relkind FROM pg_class c WHERE c.relname = 'price_history' "
-             "AND c.relnamespace = current_schema()::regnamespace")
+    kind: str | None = await session.scalar(
+        text(
+            "SELECT c.relkind::text FROM pg_class c WHERE c.relname = 'price_history' "
+            "AND c.relnamespace = current_schema()::regnamespace"
+        )
     )
     return kind == "p"
 
@@ -43,7 +45,7 @@ async def ensure_price_partitions(session: AsyncSession, first: datetime, last: 
     """
     if not await is_partitioned(session):
         return []
-    database = str(session.bind.url)
+    database = str(session.get_bind().engine.url)
     months = [m for m in month_starts(first, last) if (database, m) not in _known]
     for month in months:
         await session.execute(text("SELECT cryptomon_ensure_price_partition(:m)"), {"m": month})

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Literal
 
 from app.config import Settings
@@ -19,6 +20,8 @@ from app.core.tasks.dispatch import CeleryDispatcher, InProcessDispatcher, JobDi
 log = logging.getLogger(__name__)
 
 Role = Literal["api", "worker", "cli"]
+
+FIRST_PERIODIC_DELAY = timedelta(seconds=15)
 
 
 @dataclass
@@ -33,13 +36,17 @@ class Runtime:
 
 def _bus_and_cache(settings: Settings) -> tuple[Bus, Cache]:
     if settings.redis_url:
-        return (RedisBus(settings.redis_url, settings.namespace),
-                RedisCache(settings.redis_url, settings.namespace))
+        return (
+            RedisBus(settings.redis_url, settings.namespace),
+            RedisCache(settings.redis_url, settings.namespace),
+        )
     return MemoryBus(), MemoryCache()
 
 
 @asynccontextmanager
 async def build_runtime(settings: Settings, *, role: Role = "api") -> AsyncIterator[Runtime]:
+    import app.models  # noqa: F401  # every mapper, so foreign keys resolve in any process
+
     bus, cache = _bus_and_cache(settings)
     runtime = Runtime(settings, Database(settings.resolved_database_url, settings.db_pool_size), bus, cache)
     if settings.redis_url:
@@ -66,9 +73,10 @@ async def build_runtime(settings: Settings, *, role: Role = "api") -> AsyncItera
 
 
 async def _resume_unfinished_jobs(runtime: Runtime) -> None:
-    from app.core.tasks.service import unfinished_job_ids
+    from app.core.tasks.service import release_running, unfinished_job_ids
 
     try:
+        await release_running(runtime)
         job_ids = await unfinished_job_ids(runtime)
     except Exception:  # the database may not be migrated yet; readiness reports it
         log.warning("could not look for unfinished jobs", exc_info=True)
@@ -83,7 +91,8 @@ async def _embedded_scheduler(runtime: Runtime) -> None:
     from app.core.tasks.registry import periodic
     from app.core.tasks.service import enqueue
 
-    due = {spec.name: utcnow() for spec in periodic()}
+    # The first round waits a little, so a process that starts and stops at once does no upkeep.
+    due = {spec.name: utcnow() + FIRST_PERIODIC_DELAY for spec in periodic()}
     specs = {spec.name: spec for spec in periodic()}
     while True:
         now = utcnow()

@@ -24,9 +24,7 @@ def _decimal_to_json(value: Decimal) -> int | float:
 UtcDateTime = Annotated[
     datetime, AfterValidator(_as_utc), PlainSerializer(isoformat_z, return_type=str, when_used="json")
 ]
-DecimalNumber = Annotated[
-    Decimal, PlainSerializer(_decimal_to_json, return_type=float, when_used="json")
-]
+DecimalNumber = Annotated[Decimal, PlainSerializer(_decimal_to_json, return_type=float, when_used="json")]
 
 
 class ApiModel(BaseModel):

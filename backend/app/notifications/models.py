@@ -17,8 +17,9 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    alert_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("alerts.id", ondelete="SET NULL"),
-                                                 index=True)
+    alert_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("alerts.id", ondelete="SET NULL"), index=True
+    )
     channel: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JsonDict, default=dict)

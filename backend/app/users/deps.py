@@ -16,12 +16,16 @@ _bearer = HTTPBearer(auto_error=False, description="Access token from POST /api/
 
 
 async def get_current_user(
-    runtime: RuntimeDep, session: DbSession,
+    runtime: RuntimeDep,
+    session: DbSession,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise AppError(ErrorCode.UNAUTHORIZED, "Sign in: send 'Authorization: Bearer <access token>'",
-                       headers={"WWW-Authenticate": "Bearer"})
+        raise AppError(
+            ErrorCode.UNAUTHORIZED,
+            "Sign in: send 'Authorization: Bearer <access token>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return await user_service.user_from_token(session, runtime.settings, credentials.credentials, "access")
 
 

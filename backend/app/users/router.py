@@ -10,7 +10,14 @@ from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.core.schemas import ApiModel
 from app.users import service as user_service
 from app.users.deps import CurrentUser, OwnUserId
-from app.users.schemas import AuthResult, LoginRequest, RefreshRequest, RegisterRequest, UpdateMeRequest, UserOut
+from app.users.schemas import (
+    AuthResult,
+    LoginRequest,
+    RefreshRequest,
+    RegisterRequest,
+    UpdateMeRequest,
+    UserOut,
+)
 
 router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 
@@ -25,25 +32,39 @@ def _client_ip(request: Request) -> str:
 
 async def _limit_ip(runtime: RuntimeDep, request: Request) -> None:
     s = runtime.settings
-    await ratelimit.hit(runtime.cache, f"auth:ip:{_client_ip(request)}", s.login_ip_limit,
-                        s.login_ip_window_seconds, "sign-in attempts from this address")
+    await ratelimit.hit(
+        runtime.cache,
+        f"auth:ip:{_client_ip(request)}",
+        s.login_ip_limit,
+        s.login_ip_window_seconds,
+        "sign-in attempts from this address",
+    )
 
 
 @router.post("/auth/register", response_model=Envelope[AuthResult], status_code=201, tags=["auth"])
-async def register(body: RegisterRequest, request: Request, runtime: RuntimeDep,
-                   session: DbSession) -> Envelope[AuthResult]:
+async def register(
+    body: RegisterRequest, request: Request, runtime: RuntimeDep, session: DbSession
+) -> Envelope[AuthResult]:
     await _limit_ip(runtime, request)
     user = await user_service.create_user(session, body.email, body.password, display_name=body.display_name)
-    return ok(AuthResult(user=user_service.to_out(user), tokens=user_service.issue_tokens(runtime.settings, user)))
+    return ok(
+        AuthResult(user=user_service.to_out(user), tokens=user_service.issue_tokens(runtime.settings, user))
+    )
 
 
 @router.post("/auth/login", response_model=Envelope[AuthResult], tags=["auth"])
-async def login(body: LoginRequest, request: Request, runtime: RuntimeDep,
-                session: DbSession) -> Envelope[AuthResult]:
+async def login(
+    body: LoginRequest, request: Request, runtime: RuntimeDep, session: DbSession
+) -> Envelope[AuthResult]:
     s = runtime.settings
     await _limit_ip(runtime, request)
-    await ratelimit.hit(runtime.cache, f"auth:account:{user_service.normalize_email(body.email)}",
-                        s.login_account_limit, s.login_account_window_seconds, "sign-in attempts for this account")
+    await ratelimit.hit(
+        runtime.cache,
+        f"auth:account:{user_service.normalize_email(body.email)}",
+        s.login_account_limit,
+        s.login_account_window_seconds,
+        "sign-in attempts for this account",
+    )
     user = await user_service.authenticate(session, body.email, body.password)
     return ok(AuthResult(user=user_service.to_out(user), tokens=user_service.issue_tokens(s, user)))
 

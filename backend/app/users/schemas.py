@@ -55,7 +55,8 @@ class RegisterRequest(RequestModel):
 
 
 class LoginRequest(RequestModel):
-    email: EmailStr
+    # Not re-validated: an account that exists is found by its stored address, whatever its form.
+    email: Annotated[str, StringConstraints(min_length=3, max_length=100)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
 
@@ -86,7 +87,6 @@ class UserOut(ApiModel):
     role: Role
     preferences: PreferencesOut
     created_at: UtcDateTime
-
 
 
 class TokenPair(ApiModel):

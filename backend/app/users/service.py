@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode, not_found
-from app.core.security import decode_token, hash_password, issue_token, verify_password
+from app.core.security import TokenType, decode_token, hash_password, issue_token, verify_password
 from app.users.models import Role, User
 from app.users.schemas import (
     AuthResult,
@@ -35,11 +35,18 @@ def normalize_email(email: str) -> str:
 def to_out(user: User) -> UserOut:
     prefs = Preferences.model_validate(user.preferences or {})
     return UserOut(
-        id=user.id, email=user.email, display_name=user.display_name, role=Role(user.role),
+        id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        role=Role(user.role),
         preferences=PreferencesOut(
-            channels={k: (str(v) if v is not None else None)
-                      for k, v in prefs.channels.model_dump(by_alias=True).items()},
-            interests=prefs.interests, risk_profile=prefs.risk_profile, watchlist=prefs.watchlist,
+            channels={
+                k: (str(v) if v is not None else None)
+                for k, v in prefs.channels.model_dump(by_alias=True).items()
+            },
+            interests=prefs.interests,
+            risk_profile=prefs.risk_profile,
+            watchlist=prefs.watchlist,
             theme=prefs.theme,
         ),
         created_at=user.created_at,
@@ -59,15 +66,25 @@ async def get_user(session: AsyncSession, user_id: int) -> User:
 
 
 async def create_user(
-    session: AsyncSession, email: str, password: str, *, role: Role = Role.USER, display_name: str | None = None
+    session: AsyncSession,
+    email: str,
+    password: str,
+    *,
+    role: Role = Role.USER,
+    display_name: str | None = None,
 ) -> User:
     if await get_by_email(session, email) is not None:
-        raise AppError(ErrorCode.EMAIL_TAKEN, f"An account with email {normalize_email(email)} exists",
-                       field="email")
+        raise AppError(
+            ErrorCode.EMAIL_TAKEN, f"An account with email {normalize_email(email)} exists", field="email"
+        )
     user = User(
-        email=normalize_email(email), password_hash=hash_password(password), role=role,
-        display_name=display_name, preferences=Preferences().model_dump(mode="json", by_alias=True),
-        token_version=0, created_at=utcnow(),
+        email=normalize_email(email),
+        password_hash=hash_password(password),
+        role=role,
+        display_name=display_name,
+        preferences=Preferences().model_dump(mode="json", by_alias=True),
+        token_version=0,
+        created_at=utcnow(),
     )
     session.add(user)
     await session.flush()
@@ -75,12 +92,19 @@ async def create_user(
 
 
 def issue_tokens(settings: Settings, user: User) -> TokenPair:
-    common = {"subject": user.id, "secret": settings.resolved_secret_key, "algorithm": settings.jwt_algorithm,
-              "version": user.token_version}
+    def token(kind: TokenType, ttl: int) -> str:
+        return issue_token(
+            subject=user.id,
+            token_type=kind,
+            ttl_seconds=ttl,
+            secret=settings.resolved_secret_key,
+            algorithm=settings.jwt_algorithm,
+            version=user.token_version,
+        )
+
     return TokenPair(
-        access_token=issue_token(token_type="access", ttl_seconds=settings.access_token_ttl_seconds, **common),
-        refresh_token=issue_token(token_type="refresh", ttl_seconds=settings.refresh_token_ttl_seconds,
-                                  **common),
+        access_token=token("access", settings.access_token_ttl_seconds),
+        refresh_token=token("refresh", settings.refresh_token_ttl_seconds),
         expires_in=settings.access_token_ttl_seconds,
     )
 
@@ -96,9 +120,12 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> User
     return user
 
 
-async def user_from_token(session: AsyncSession, settings: Settings, token: str, token_type: str) -> User:
-    claims = decode_token(token, expected_type=token_type,  # type: ignore[arg-type]
-                          secret=settings.resolved_secret_key, algorithm=settings.jwt_algorithm)
+async def user_from_token(
+    session: AsyncSession, settings: Settings, token: str, token_type: TokenType
+) -> User:
+    claims = decode_token(
+        token, expected_type=token_type, secret=settings.resolved_secret_key, algorithm=settings.jwt_algorithm
+    )
     try:
         user_id = int(claims["sub"])
     except (TypeError, ValueError) as exc:
@@ -127,10 +154,15 @@ def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
 
 async def update_me(session: AsyncSession, user: User, change: UpdateMeRequest) -> User:
     sensitive = change.email is not None or change.password is not None
-    if sensitive and not (change.current_password and verify_password(user.password_hash,
-                                                                       change.current_password)):
-        raise AppError(ErrorCode.INVALID_CREDENTIALS, "currentPassword is missing or wrong",
-                       field="currentPassword", status=403)
+    if sensitive and not (
+        change.current_password and verify_password(user.password_hash, change.current_password)
+    ):
+        raise AppError(
+            ErrorCode.INVALID_CREDENTIALS,
+            "currentPassword is missing or wrong",
+            field="currentPassword",
+            status=403,
+        )
     if change.email is not None and normalize_email(change.email) != user.email:
         if await get_by_email(session, change.email) is not None:
             raise AppError(ErrorCode.EMAIL_TAKEN, "That email belongs to another account", field="email")
@@ -149,22 +181,30 @@ async def update_me(session: AsyncSession, user: User, change: UpdateMeRequest) 
     return user
 
 
-async def ensure_demo_account(session: AsyncSession, settings: Settings) -> tuple[str, str]:
-    """The embedded demo admin: created once with a random password that is kept in the data dir."""
-    path: Path = settings.data_dir / "demo_credentials.json"
+def _demo_credentials(path: Path, default_email: str) -> tuple[str, str, bool]:
+    """The stored demo credentials, or new ones; the flag says whether they still need storing."""
     if path.exists():
         stored = json.loads(path.read_text())
-        email, password = stored["email"], stored["password"]
-    else:
-        email, password = settings.demo_email, secrets.token_urlsafe(12)
+        return stored["email"], stored["password"], False
+    return default_email, secrets.token_urlsafe(12), True
+
+
+def _store_demo_credentials(path: Path, email: str, password: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"email": email, "password": password}))
+    path.chmod(0o600)
+
+
+async def ensure_demo_account(session: AsyncSession, settings: Settings) -> tuple[str, str]:
+    """The embedded demo admin: created once with a random password that is kept in the data dir."""
+    path = settings.data_dir / "demo_credentials.json"
+    email, password, new = _demo_credentials(path, settings.demo_email)
     user = await get_by_email(session, email)
     if user is None:
         await create_user(session, email, password, role=Role.ADMIN, display_name="Demo")
     elif not verify_password(user.password_hash, password):
         # The account exists but its password was changed by the user: keep theirs, print nothing secret.
         return email, "(changed by you)"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"email": email, "password": password}))
-        path.chmod(0o600)
+    if new:
+        _store_demo_credentials(path, email, password)
     return email, password

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,8 +24,16 @@ class RedisSubscription:
         return Message(channel.removeprefix(self._prefix), orjson.loads(raw["data"]))
 
     async def get(self, timeout: float | None = None) -> Message | None:
-        raw = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=timeout)
-        return self._decode(raw) if raw else None
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while True:
+            remaining = None if deadline is None else max(0.0, deadline - loop.time())
+            raw = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=remaining)
+            # None also means "a subscribe confirmation was skipped": keep waiting until the deadline.
+            if raw and raw["type"] in ("message", "pmessage"):
+                return self._decode(raw)
+            if deadline is not None and loop.time() >= deadline:
+                return None
 
     async def __aiter__(self) -> AsyncIterator[Message]:
         async for raw in self._pubsub.listen():
@@ -53,7 +62,7 @@ class RedisBus:
                 await pubsub.psubscribe(*(self._prefix + p for p in patterns))
             yield RedisSubscription(pubsub, self._prefix)
         finally:
-            await pubsub.aclose()
+            await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     async def ping(self) -> None:
         await self._redis.ping()

@@ -44,8 +44,10 @@ class InProcessDispatcher:
         while self._running:
             await asyncio.gather(*list(self._running), return_exceptions=True)
 
-    async def close(self) -> None:
-        # A job interrupted here stays RUNNING with a lease; the next start runs it again.
+    async def close(self, grace_seconds: float = 10.0) -> None:
+        """Let running jobs finish for a while, then cancel the rest (the next start runs them again)."""
+        if self._running:
+            await asyncio.wait(list(self._running), timeout=grace_seconds)
         for running in list(self._running):
             running.cancel()
         await asyncio.gather(*list(self._running), return_exceptions=True)

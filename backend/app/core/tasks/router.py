@@ -35,9 +35,19 @@ class JobOut(ApiModel):
 
 
 def _out(job: Job) -> JobOut:
-    return JobOut(job_id=job.id, name=job.name, status=job.status, progress=job.progress, message=job.message,
-                  result=job.result, error=job.error, attempts=job.attempts, created_at=job.created_at,
-                  started_at=job.started_at, finished_at=job.finished_at)
+    return JobOut(
+        job_id=job.id,
+        name=job.name,
+        status=job.status,
+        progress=job.progress,
+        message=job.message,
+        result=job.result,
+        error=job.error,
+        attempts=job.attempts,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )
 
 
 async def _owned_job(session: DbSession, job_id: str, user: User) -> Job:
@@ -63,4 +73,3 @@ async def run_diagnostics(user: AdminUser, runtime: RuntimeDep, session: DbSessi
     """Enqueue a job that checks, from whichever worker runs it, that the database, bus and cache answer."""
     job = await job_service.enqueue(runtime, session, "system.diagnostics", user_id=user.id)
     return ok(_out(job))
-

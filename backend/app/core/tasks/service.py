@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
@@ -22,20 +23,37 @@ log = logging.getLogger(__name__)
 
 
 async def enqueue(
-    runtime: Runtime, session: AsyncSession, name: str, args: dict[str, Any] | None = None,
-    *, user_id: int | None = None,
+    runtime: Runtime,
+    session: AsyncSession,
+    name: str,
+    args: dict[str, Any] | None = None,
+    *,
+    user_id: int | None = None,
 ) -> Job:
     """Add a PENDING job in the caller's transaction; it is handed to a runner only once that commits."""
     get_task(name)
     job = Job(
-        id=uuid.uuid4().hex, name=name, args=args or {}, user_id=user_id,
-        status=JobStatus.PENDING, progress=0.0, attempts=0, cancel_requested=False, created_at=utcnow(),
+        id=uuid.uuid4().hex,
+        name=name,
+        args=args or {},
+        user_id=user_id,
+        status=JobStatus.PENDING,
+        progress=0.0,
+        attempts=0,
+        cancel_requested=False,
+        created_at=utcnow(),
     )
     session.add(job)
     await session.flush()
 
     async def hand_over() -> None:
-        await runtime.jobs.dispatch(job.id)
+        try:
+            await runtime.jobs.dispatch(job.id)
+        except Exception:
+            # The row is committed; system.requeue_jobs hands it over again once the broker answers.
+            log.warning(
+                "could not hand job over; it will be requeued", exc_info=True, extra={"jobId": job.id}
+            )
 
     after_commit(session, hand_over)
     return job
@@ -64,18 +82,27 @@ async def _claim(runtime: Runtime, job_id: str) -> Job | None:
         claimed = await session.execute(
             update(Job)
             .where(Job.id == job_id)
-            .where(or_(Job.status == JobStatus.PENDING,
-                       (Job.status == JobStatus.RUNNING) & (Job.lease_expires_at < now)))
-            .values(status=JobStatus.RUNNING, started_at=now, lease_expires_at=now + LEASE,
-                    attempts=Job.attempts + 1)
+            .where(
+                or_(
+                    Job.status == JobStatus.PENDING,
+                    (Job.status == JobStatus.RUNNING) & (Job.lease_expires_at < now),
+                )
+            )
+            .values(
+                status=JobStatus.RUNNING,
+                started_at=now,
+                lease_expires_at=now + LEASE,
+                attempts=Job.attempts + 1,
+            )
         )
         if getattr(claimed, "rowcount", 0) != 1:
             return None
         return await session.get(Job, job_id)
 
 
-async def _finish(runtime: Runtime, job_id: str, status: JobStatus, *, result: Any = None,
-                  error: str | None = None) -> None:
+async def _finish(
+    runtime: Runtime, job_id: str, status: JobStatus, *, result: Any = None, error: str | None = None
+) -> None:
     async with runtime.db.session() as session:
         job = await session.get(Job, job_id)
         if job is None:
@@ -111,10 +138,42 @@ async def execute_job(runtime: Runtime, job_id: str) -> None:
         await _finish(runtime, job_id, JobStatus.DONE, result=result)
 
 
-async def unfinished_job_ids(runtime: Runtime) -> list[str]:
-    """Jobs accepted but not finished (e.g. the process stopped): they are run again, never lost."""
+async def unfinished_job_ids(runtime: Runtime, pending_for: timedelta = timedelta(0)) -> list[str]:
+    """Jobs accepted but not finished whose runner is gone: PENDING for longer than `pending_for`
+    (never handed over, or lost on the way) or RUNNING past their lease (the runner died)."""
+    now = utcnow()
     async with runtime.db.session() as session:
         rows = await session.scalars(
-            select(Job.id).where(Job.status.not_in([s.value for s in FINISHED])).order_by(Job.created_at)
+            select(Job.id)
+            .where(
+                or_(
+                    (Job.status == JobStatus.PENDING) & (Job.created_at <= now - pending_for),
+                    (Job.status == JobStatus.RUNNING) & (Job.lease_expires_at < now),
+                )
+            )
+            .order_by(Job.created_at)
         )
         return list(rows)
+
+
+async def release_running(runtime: Runtime) -> None:
+    """Embedded start-up: no other process runs jobs, so every RUNNING job was interrupted."""
+    async with runtime.db.session() as session:
+        await session.execute(
+            update(Job)
+            .where(Job.status == JobStatus.RUNNING)
+            .values(status=JobStatus.PENDING, lease_expires_at=None)
+        )
+
+
+async def prune_finished(runtime: Runtime, older_than: timedelta) -> int:
+    """Delete system jobs (no user) finished before `older_than` ago; users' jobs are kept."""
+    async with runtime.db.session() as session:
+        result = await session.execute(
+            delete(Job).where(
+                Job.user_id.is_(None),
+                Job.status.in_([s.value for s in FINISHED]),
+                Job.finished_at < utcnow() - older_than,
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,223 @@
+"""Fixtures: every infrastructure test runs on both deployments (SQLite + in-process, PostgreSQL + Redis)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+import redis
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from app.config import Settings
+from app.core import migrate
+from app.core.clock import FrozenClock, set_clock
+from app.main import create_app
+from app.models import Base
+
+PG_ADMIN_URL = os.environ.get(
+    "CRYPTOMON_TEST_PG_ADMIN_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("CRYPTOMON_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+PG_DATABASE = f"cryptomon_test_{os.getpid()}"
+DEPLOYMENTS = ["embedded", "cluster"]
+T = TypeVar("T")
+
+
+def pg_url(database: str = PG_DATABASE) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + database
+
+
+async def _admin(sql: str) -> None:
+    engine = create_async_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(sql))
+    finally:
+        await engine.dispose()
+
+
+async def create_pg_database(name: str) -> str:
+    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await _admin(f'CREATE DATABASE "{name}"')
+    return pg_url(name)
+
+
+async def drop_pg_database(name: str) -> None:
+    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_outside_loop(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion on a thread of its own (sync fixtures, Alembic's own loop)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+@pytest.fixture(scope="session")
+def migrated_pg() -> Iterator[str]:
+    url = run_outside_loop(create_pg_database(PG_DATABASE))
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(migrate.upgrade, url).result()
+    yield url
+    run_outside_loop(drop_pg_database(PG_DATABASE))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(migrate.upgrade, f"sqlite+aiosqlite:///{path}").result()
+    return path
+
+
+async def _truncate_pg(url: str) -> None:
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    finally:
+        await engine.dispose()
+
+
+def _flush_redis_namespace(namespace: str) -> None:
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        keys = list(client.scan_iter(f"{namespace}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def namespace() -> str:
+    return f"cmtest-{uuid.uuid4().hex[:8]}"
+
+
+def _fresh_settings(kind: str, request: pytest.FixtureRequest, tmp_path: Path, namespace: str) -> Settings:
+    common: dict[str, Any] = {
+        "_env_file": None,
+        "data_dir": tmp_path,
+        "secret_key": "test-secret-key-" + "x" * 32,
+        "environment": "test",
+        "log_format": "text",
+        "namespace": namespace,
+    }
+    if kind == "embedded":
+        db = tmp_path / "cryptomon.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), db)
+        return Settings(**common, database_url=f"sqlite+aiosqlite:///{db}")
+    url = request.getfixturevalue("migrated_pg")
+    run_outside_loop(_truncate_pg(url))
+    _flush_redis_namespace(namespace)
+    return Settings(**common, database_url=url, redis_url=REDIS_URL)
+
+
+@pytest.fixture(params=DEPLOYMENTS)
+def settings(request: pytest.FixtureRequest, tmp_path: Path, namespace: str) -> Settings:
+    """Settings of a fresh, migrated, empty deployment of the parametrised kind."""
+    return _fresh_settings(request.param, request, tmp_path, namespace)
+
+
+@pytest.fixture
+def cluster_settings(request: pytest.FixtureRequest, tmp_path: Path, namespace: str) -> Settings:
+    return _fresh_settings("cluster", request, tmp_path, namespace)
+
+
+@pytest.fixture
+def embedded_settings(request: pytest.FixtureRequest, tmp_path: Path, namespace: str) -> Settings:
+    return _fresh_settings("embedded", request, tmp_path, namespace)
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that gives a child process (a worker, the CLI) the same deployment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CRYPTOMON_")}
+    env.update(
+        {
+            "CRYPTOMON_DATABASE_URL": settings.resolved_database_url,
+            "CRYPTOMON_SECRET_KEY": settings.secret_key or "",
+            "CRYPTOMON_NAMESPACE": settings.namespace,
+            "CRYPTOMON_DATA_DIR": str(settings.data_dir),
+            "CRYPTOMON_LOG_FORMAT": "text",
+        }
+    )
+    if settings.redis_url:
+        env["CRYPTOMON_REDIS_URL"] = settings.redis_url
+    return env
+
+
+@pytest.fixture
+def deployment(settings: Settings) -> str:
+    return "cluster" if settings.is_cluster else "embedded"
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+def clock() -> Iterator[FrozenClock]:
+    frozen = FrozenClock()
+    previous = set_clock(frozen)
+    yield frozen
+    set_clock(previous)
+
+
+class Account:
+    def __init__(self, user: dict[str, Any], tokens: dict[str, Any]) -> None:
+        self.user = user
+        self.id: int = user["id"]
+        self.tokens = tokens
+        self.headers = {"Authorization": f"Bearer {tokens['accessToken']}"}
+
+
+async def register(
+    client: httpx.AsyncClient, email: str | None = None, password: str = "correct-horse"
+) -> Account:
+    email = email or f"user-{uuid.uuid4().hex[:8]}@example.com"
+    response = await client.post("/api/auth/register", json={"email": email, "password": password})
+    assert response.status_code == 201, response.text
+    data = response.json()["data"]
+    return Account(data["user"], data["tokens"])
+
+
+async def make_admin(settings: Settings, user_id: int) -> None:
+    engine = create_async_engine(settings.resolved_database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE users SET role = 'admin' WHERE id = :id"), {"id": user_id})
+    finally:
+        await engine.dispose()
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """The response is the seed's error envelope with this status and code, and nothing more."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["code"] == code
+    assert isinstance(body["message"], str) and body["message"]
+    assert body["timestamp"].endswith("Z")
+    assert "Traceback" not in response.text
+    return body

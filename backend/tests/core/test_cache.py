@@ -1,0 +1,51 @@
+"""Cache: values, expiry, counters and rate limit windows on both implementations."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import Settings
+from app.core import ratelimit
+from app.core.clock import FrozenClock
+from app.core.errors import AppError, ErrorCode
+from app.core.runtime import build_runtime
+
+
+async def test_set_get_delete(settings: Settings) -> None:
+    async with build_runtime(settings, role="cli") as runtime:
+        cache = runtime.cache
+        await cache.set("k", {"a": [1, 2.5, "x"]}, ttl=60)
+        assert await cache.get("k") == {"a": [1, 2.5, "x"]}
+        value = await cache.get("k")
+        value["a"].append("mutated")
+        assert await cache.get("k") == {"a": [1, 2.5, "x"]}
+        await cache.delete("k")
+        assert await cache.get("k") is None
+
+
+async def test_counter_counts_within_its_window(settings: Settings) -> None:
+    async with build_runtime(settings, role="cli") as runtime:
+        assert [await runtime.cache.incr("c", ttl=60) for _ in range(3)] == [1, 2, 3]
+
+
+async def test_memory_ttl_follows_the_clock(clock: FrozenClock) -> None:
+    from app.core.cache import MemoryCache
+
+    cache = MemoryCache()
+    await cache.set("k", 1, ttl=10)
+    clock.advance(9.9)
+    assert await cache.get("k") == 1
+    clock.advance(0.2)
+    assert await cache.get("k") is None
+
+
+async def test_rate_limit_window_resets(settings: Settings, clock: FrozenClock) -> None:
+    async with build_runtime(settings, role="cli") as runtime:
+        for _ in range(3):
+            await ratelimit.hit(runtime.cache, "test", limit=3, window_seconds=60)
+        with pytest.raises(AppError) as raised:
+            await ratelimit.hit(runtime.cache, "test", limit=3, window_seconds=60)
+        assert raised.value.code == ErrorCode.RATE_LIMITED
+        assert raised.value.headers and int(raised.value.headers["Retry-After"]) <= 60
+        clock.advance(60)
+        await ratelimit.hit(runtime.cache, "test", limit=3, window_seconds=60)

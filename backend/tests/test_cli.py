@@ -1,0 +1,78 @@
+"""The `cryptomon` command as a user runs it: migrate, create-user, serve with the demo account."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from app.config import Settings
+from tests.conftest import settings_env
+
+CRYPTOMON = str(Path(sys.executable).parent / "cryptomon")
+
+
+def _run(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [CRYPTOMON, *args], env=settings_env(settings), capture_output=True, text=True, timeout=120
+    )
+
+
+def test_migrate_and_create_user(settings: Settings) -> None:
+    assert _run(settings, "migrate").returncode == 0
+    created = _run(
+        settings, "create-user", "--email", "Ops@Example.com", "--password", "long-password", "--admin"
+    )
+    assert created.returncode == 0, created.stderr
+    assert "(admin)" in created.stdout
+    again = _run(settings, "create-user", "--email", "ops@example.com", "--password", "long-password")
+    assert again.returncode == 1 and "exists" in again.stderr
+    weak = _run(settings, "create-user", "--email", "x@example.com", "--password", "short")
+    assert weak.returncode != 0
+
+
+def _serve_once(settings: Settings, port: int) -> tuple[str, str]:
+    env = settings_env(settings) | {"CRYPTOMON_DATABASE_URL": "", "CRYPTOMON_SECRET_KEY": ""}
+    env = {k: v for k, v in env.items() if v}
+    process = subprocess.Popen(
+        [CRYPTOMON, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(3)]
+        demo = next(line for line in lines if line.startswith("demo account:"))
+        email, password = demo.split()[2], demo.split()[4]
+        for _ in range(100):
+            try:
+                response = httpx.post(
+                    f"http://127.0.0.1:{port}/api/auth/login", json={"email": email, "password": password}
+                )
+                break
+            except httpx.ConnectError:
+                time.sleep(0.1)
+        assert response.status_code == 200, response.text
+        assert response.json()["data"]["user"]["role"] == "admin"
+        return email, password
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_serve_prints_a_demo_account_that_is_kept_across_restarts(
+    embedded_settings: Settings, tmp_path: Path
+) -> None:
+    settings = embedded_settings.model_copy(update={"data_dir": tmp_path / "fresh"})
+    first = _serve_once(settings, 18931)
+    second = _serve_once(settings, 18931)
+    assert first == second
+    stored = json.loads((tmp_path / "fresh" / "demo_credentials.json").read_text())
+    assert stored == {"email": first[0], "password": first[1]}
+    assert (tmp_path / "fresh" / "cryptomon.db").exists()
