@@ -37,3 +37,10 @@ async def test_metrics_are_exposed(client: httpx.AsyncClient) -> None:
     await client.get("/health/live")
     text = (await client.get("/metrics")).text
     assert 'cryptomon_http_requests_total{method="GET",route="/health/live",status="200"}' in text
+
+
+async def test_api_docs_are_served_without_a_cdn(client: httpx.AsyncClient) -> None:
+    page = (await client.get("/docs")).text
+    assert "cdn" not in page.lower()
+    script = next(part.split('"')[1] for part in page.split("<script src=")[1:])
+    assert (await client.get(script)).status_code == 200

@@ -1,0 +1,35 @@
+"""Log lines are JSON and carry the id of the request they belong to."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import httpx
+import pytest
+
+from app.core.logging import JsonFormatter, request_id_var
+
+
+def test_json_formatter_includes_request_id_and_extras() -> None:
+    token = request_id_var.set("req-123")
+    try:
+        record = logging.LogRecord("app.test", logging.WARNING, __file__, 1, "hello %s", ("world",), None)
+        record.jobId = "j1"
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        request_id_var.reset(token)
+    assert line["message"] == "hello world"
+    assert line["requestId"] == "req-123"
+    assert line["jobId"] == "j1"
+    assert line["level"] == "WARNING" and line["ts"].endswith("Z")
+
+
+async def test_request_id_is_echoed_and_logged(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="app.access")
+    response = await client.get("/health/live", headers={"X-Request-ID": "trace-abc"})
+    assert response.headers["x-request-id"] == "trace-abc"
+    access = [r for r in caplog.records if r.name == "app.access"]
+    assert access and access[-1].status == 200  # type: ignore[attr-defined]
