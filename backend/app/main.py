@@ -14,7 +14,7 @@ from app.config import Settings, get_settings
 from app.core.health import router as health_router
 from app.core.http_errors import install_error_handlers
 from app.core.metrics import metrics_endpoint
-from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.core.middleware import RequestBodyMiddleware, RequestContextMiddleware
 from app.core.runtime import build_runtime
 from app.core.tasks.router import router as jobs_router
 from app.users.router import router as users_router
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["*"],
         )
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestBodyMiddleware, max_bytes=settings.max_body_bytes)
     # Added last so it is outermost: every response, even a 413, carries the request id.
     app.add_middleware(RequestContextMiddleware)
 

@@ -67,10 +67,19 @@ async def _app_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    details = [{"field": _field_path(tuple(e.get("loc", ()))), "message": _describe(e)} for e in exc.errors()]
+    errors = list(exc.errors())
+    if any(e.get("type") == "json_invalid" for e in errors):
+        position = next(e.get("loc", ("body", "?"))[-1] for e in errors if e.get("type") == "json_invalid")
+        message = f"body is not valid JSON (at character {position})"
+        return error_response(
+            422,
+            ErrorCode.VALIDATION_ERROR,
+            message,
+            field="body",
+            details=[{"field": "body", "message": message}],
+        )
+    details = [{"field": _field_path(tuple(e.get("loc", ()))), "message": _describe(e)} for e in errors]
     first = details[0] if details else {"field": "body", "message": "invalid request"}
-    if first["field"] == "body" and first["message"].startswith("JSON decode error"):
-        first["message"] = "body is not valid JSON"
     message = f"{first['field']}: {first['message']}"
     if len(details) > 1:
         message += f" (and {len(details) - 1} more)"

@@ -12,7 +12,19 @@ from app.core.clock import isoformat_z, utcnow
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
-_RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+_RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime", "requestId"}
+_base_factory = logging.getLogRecordFactory()
+
+
+def _record_with_request_id(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    # Stamped when the record is made, so handlers that format later (queues, test capture) keep it.
+    record = _base_factory(*args, **kwargs)
+    record.requestId = request_id_var.get()
+    return record
+
+
+if getattr(_base_factory, "__name__", "") != "_record_with_request_id":
+    logging.setLogRecordFactory(_record_with_request_id)
 
 
 class JsonFormatter(logging.Formatter):
@@ -23,7 +35,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        request_id = request_id_var.get()
+        request_id = getattr(record, "requestId", None)
         if request_id:
             entry["requestId"] = request_id
         entry.update({k: v for k, v in record.__dict__.items() if k not in _RESERVED})
@@ -34,7 +46,7 @@ class JsonFormatter(logging.Formatter):
 
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        request_id = request_id_var.get()
+        request_id = getattr(record, "requestId", None)
         prefix = f"[{request_id}] " if request_id else ""
         record.msg = f"{prefix}{record.msg}"
         return super().format(record)

@@ -7,7 +7,7 @@ import socket
 from datetime import timedelta
 from typing import Any
 
-from app.core.clock import utcnow
+from app.core.clock import isoformat_z, utcnow
 from app.core.partitions import ensure_price_partitions
 from app.core.tasks.registry import JobContext, task
 
@@ -49,5 +49,5 @@ async def diagnostics(ctx: JobContext) -> dict[str, Any]:
         "pid": os.getpid(),
         "database": runtime.db.dialect,
         "deployment": "cluster" if runtime.settings.is_cluster else "embedded",
-        "checkedAt": utcnow().isoformat(),
+        "checkedAt": isoformat_z(utcnow()),
     }

@@ -6,6 +6,7 @@ import json
 import logging
 import time
 import uuid
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -40,8 +41,26 @@ class RequestContextMiddleware:
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
             await send(message)
 
+        started_response = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started_response
+            started_response = started_response or message["type"] == "http.response.start"
+            await send_with_id(message)
+
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, send_tracked)
+        except Exception:
+            # Answered here, not by Starlette's outer error middleware, so the 500 carries the request
+            # id and is logged with it.
+            log.exception("unhandled error on %s %s", scope.get("method", "WS"), scope["path"])
+            if scope["type"] != "http" or started_response:
+                raise
+            await _send_json(
+                send_with_id,
+                500,
+                error_body(ErrorCode.INTERNAL_ERROR, "Internal error; it was logged with the request id"),
+            )
         finally:
             if scope["type"] == "http":
                 elapsed = time.perf_counter() - started
@@ -58,8 +77,21 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
-class BodySizeLimitMiddleware:
-    """Refuse request bodies over `max_bytes` with 413, whether or not Content-Length is declared."""
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+    raw = json.dumps(body, separators=(",", ":")).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": raw})
+
+
+def _is_json(content_type: bytes) -> bool:
+    media = content_type.split(b";")[0].strip().lower()
+    return media == b"application/json" or media.endswith(b"+json")
+
+
+class RequestBodyMiddleware:
+    """Refuse request bodies over `max_bytes` (413, with or without Content-Length) and API bodies
+    that are not JSON (415)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -67,18 +99,7 @@ class BodySizeLimitMiddleware:
 
     async def _reject(self, send: Send) -> None:
         body = error_body(ErrorCode.PAYLOAD_TOO_LARGE, f"Request body is over {self.max_bytes} bytes")
-        raw = json.dumps(body).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(raw)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": raw})
+        await _send_json(send, 413, body)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -104,6 +125,15 @@ class BodySizeLimitMiddleware:
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
+        content_type = dict(scope["headers"]).get(b"content-type", b"")
+        if size and scope["path"].startswith("/api/") and not _is_json(content_type):
+            shown = content_type.decode("latin-1") or "none"
+            body = error_body(
+                ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                f"Send the body as application/json (Content-Type was {shown})",
+            )
+            await _send_json(send, 415, body)
+            return
         await self.app(scope, _replay(chunks, None, receive), send)
 
 

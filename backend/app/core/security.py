@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -37,6 +38,7 @@ def issue_token(
         "type": token_type,
         "ver": version,
         "iat": int(now.timestamp()),
+        "jti": uuid.uuid4().hex,
         "exp": int((now + timedelta(seconds=ttl_seconds)).timestamp()),
     }
     return jwt.encode(claims, secret, algorithm=algorithm)
@@ -52,7 +54,10 @@ def decode_token(token: str, *, expected_type: TokenType, secret: str, algorithm
     except jwt.PyJWTError as exc:
         raise AppError(ErrorCode.INVALID_TOKEN, "Token is invalid") from exc
     if claims.get("type") != expected_type:
-        raise AppError(ErrorCode.INVALID_TOKEN, f"Expected a {expected_type} token")
+        raise AppError(
+            ErrorCode.INVALID_TOKEN,
+            f"Expected {'an access' if expected_type == 'access' else 'a refresh'} token",
+        )
     if int(claims["exp"]) <= int(utcnow().timestamp()):
         raise AppError(ErrorCode.TOKEN_EXPIRED, "Token has expired")
     return claims

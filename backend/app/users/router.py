@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 
 from app.core import ratelimit
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
+from app.core.errors import AppError
 from app.core.schemas import ApiModel
 from app.users import service as user_service
 from app.users.deps import CurrentUser, OwnUserId
@@ -20,6 +23,10 @@ from app.users.schemas import (
 )
 
 router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: ERROR_RESPONSES[400] | {"description": "The email belongs to another account (EMAIL_TAKEN)"}
+}
 
 
 class SignedOut(ApiModel):
@@ -41,7 +48,9 @@ async def _limit_ip(runtime: RuntimeDep, request: Request) -> None:
     )
 
 
-@router.post("/auth/register", response_model=Envelope[AuthResult], status_code=201, tags=["auth"])
+@router.post(
+    "/auth/register", response_model=Envelope[AuthResult], status_code=201, tags=["auth"], responses=CONFLICT
+)
 async def register(
     body: RegisterRequest, request: Request, runtime: RuntimeDep, session: DbSession
 ) -> Envelope[AuthResult]:
@@ -58,20 +67,23 @@ async def login(
 ) -> Envelope[AuthResult]:
     s = runtime.settings
     await _limit_ip(runtime, request)
-    await ratelimit.hit(
-        runtime.cache,
-        f"auth:account:{user_service.normalize_email(body.email)}",
-        s.login_account_limit,
-        s.login_account_window_seconds,
-        "sign-in attempts for this account",
+    account_key = f"auth:account:{user_service.normalize_email(body.email)}"
+    window = s.login_account_window_seconds
+    await ratelimit.ensure_below(
+        runtime.cache, account_key, s.login_account_limit, window, "failed sign-ins for this account"
     )
-    user = await user_service.authenticate(session, body.email, body.password)
+    try:
+        user = await user_service.authenticate(session, body.email, body.password)
+    except AppError:
+        # Only failures count, so signing in often never locks the owner out.
+        await ratelimit.record(runtime.cache, account_key, window)
+        raise
     return ok(AuthResult(user=user_service.to_out(user), tokens=user_service.issue_tokens(s, user)))
 
 
 @router.post("/auth/refresh", response_model=Envelope[AuthResult], tags=["auth"])
 async def refresh(body: RefreshRequest, runtime: RuntimeDep, session: DbSession) -> Envelope[AuthResult]:
-    return ok(await user_service.refresh(session, runtime.settings, body.refresh_token))
+    return ok(await user_service.refresh(session, runtime.cache, runtime.settings, body.refresh_token))
 
 
 @router.post("/auth/logout", response_model=Envelope[SignedOut], tags=["auth"])
@@ -86,7 +98,7 @@ async def me(user: CurrentUser) -> Envelope[UserOut]:
     return ok(user_service.to_out(user))
 
 
-@router.patch("/users/me", response_model=Envelope[UserOut], tags=["users"])
+@router.patch("/users/me", response_model=Envelope[UserOut], tags=["users"], responses=CONFLICT)
 async def update_me(body: UpdateMeRequest, user: CurrentUser, session: DbSession) -> Envelope[UserOut]:
     return ok(user_service.to_out(await user_service.update_me(session, user, body)))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AnyHttpUrl, EmailStr, Field, StringConstraints
+from pydantic import AnyHttpUrl, EmailStr, Field, StringConstraints, field_validator
 
 from app.core.schemas import ApiModel, RequestModel, UtcDateTime
 from app.users.models import Role
@@ -39,13 +39,21 @@ class ChannelSettingsPatch(RequestModel):
 
 
 class PreferencesPatch(RequestModel):
-    """Only the keys sent are changed; `null` clears a channel."""
+    """Only the keys sent are changed; `null` clears a channel or the risk profile."""
 
     channels: ChannelSettingsPatch | None = None
     interests: list[Tag] | None = Field(default=None, max_length=50)
     risk_profile: RiskProfile | None = None
     watchlist: list[Symbol] | None = Field(default=None, max_length=100)
     theme: Literal["light", "dark", "system"] | None = None
+
+    @field_validator("channels", "interests", "watchlist", "theme", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Runs only for keys that were sent: leaving a key out keeps it, null cannot erase it.
+        if value is None:
+            raise ValueError("cannot be null; leave the key out to keep it")
+        return value
 
 
 class RegisterRequest(RequestModel):

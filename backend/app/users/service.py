@@ -7,10 +7,12 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import jwt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
+from app.core.cache import Cache
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode, not_found
 from app.core.security import TokenType, decode_token, hash_password, issue_token, verify_password
@@ -136,8 +138,13 @@ async def user_from_token(
     return user
 
 
-async def refresh(session: AsyncSession, settings: Settings, refresh_token: str) -> AuthResult:
+async def refresh(session: AsyncSession, cache: Cache, settings: Settings, refresh_token: str) -> AuthResult:
+    """New tokens for a refresh token, which is spent: presenting it a second time is refused."""
     user = await user_from_token(session, settings, refresh_token, "refresh")
+    claims = jwt.decode(refresh_token, options={"verify_signature": False})
+    spent_key = f"refresh-spent:{claims.get('jti') or refresh_token}"
+    if await cache.incr(spent_key, ttl=settings.refresh_token_ttl_seconds) > 1:
+        raise AppError(ErrorCode.INVALID_TOKEN, "Refresh token was already used")
     return AuthResult(user=to_out(user), tokens=issue_tokens(settings, user))
 
 
@@ -170,7 +177,7 @@ async def update_me(session: AsyncSession, user: User, change: UpdateMeRequest) 
     if change.password is not None:
         user.password_hash = hash_password(change.password)
         sign_out_everywhere(user)
-    if change.display_name is not None:
+    if "display_name" in change.model_fields_set:
         user.display_name = change.display_name
     if change.preferences is not None:
         patch = change.preferences.model_dump(mode="json", by_alias=True, exclude_unset=True)

@@ -52,7 +52,18 @@ async def test_422_invalid_json(client: httpx.AsyncClient) -> None:
     response = await client.post(
         "/api/auth/login", content=b"{not json", headers={"content-type": "application/json"}
     )
-    assert_error(response, 422, "VALIDATION_ERROR")
+    body = assert_error(response, 422, "VALIDATION_ERROR")
+    assert body["field"] == "body" and "not valid JSON" in body["message"]
+
+
+async def test_415_body_that_is_not_json(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/auth/login",
+        content=b"email=a&password=b",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    body = assert_error(response, 415, "UNSUPPORTED_MEDIA_TYPE")
+    assert "application/x-www-form-urlencoded" in body["message"]
 
 
 async def test_422_bad_path_parameter(client: httpx.AsyncClient) -> None:
@@ -131,7 +142,10 @@ async def test_500_hides_the_error(app_with_failing_route: FastAPI, caplog: pyte
     body = assert_error(response, 500, "INTERNAL_ERROR")
     assert "secret internal detail" not in response.text
     assert body["message"].startswith("Internal error")
-    assert any("secret internal detail" in str(r.exc_info) for r in caplog.records if r.exc_info)
+    request_id = response.headers["x-request-id"]
+    logged = [r for r in caplog.records if r.exc_info and "secret internal detail" in str(r.exc_info)]
+    assert logged
+    assert logged[0].requestId == request_id  # type: ignore[attr-defined]
 
 
 async def test_openapi_documents_the_envelope(client: httpx.AsyncClient) -> None:

@@ -14,11 +14,19 @@ from app.core.logging import JsonFormatter, request_id_var
 def test_json_formatter_includes_request_id_and_extras() -> None:
     token = request_id_var.set("req-123")
     try:
-        record = logging.LogRecord("app.test", logging.WARNING, __file__, 1, "hello %s", ("world",), None)
-        record.jobId = "j1"
-        line = json.loads(JsonFormatter().format(record))
+        record = logging.makeLogRecord(
+            {
+                "name": "app.test",
+                "levelname": "WARNING",
+                "levelno": 30,
+                "msg": "hello %s",
+                "args": ("world",),
+                "jobId": "j1",
+            }
+        )
     finally:
         request_id_var.reset(token)
+    line = json.loads(JsonFormatter().format(record))  # formatted later, outside the request
     assert line["message"] == "hello world"
     assert line["requestId"] == "req-123"
     assert line["jobId"] == "j1"
@@ -33,3 +41,4 @@ async def test_request_id_is_echoed_and_logged(
     assert response.headers["x-request-id"] == "trace-abc"
     access = [r for r in caplog.records if r.name == "app.access"]
     assert access and access[-1].status == 200  # type: ignore[attr-defined]
+    assert access[-1].requestId == "trace-abc"  # type: ignore[attr-defined]

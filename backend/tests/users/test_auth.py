@@ -190,3 +190,41 @@ async def test_email_change_to_a_taken_address(client: httpx.AsyncClient) -> Non
         json={"email": "taken@example.com", "currentPassword": "password-2"},
     )
     assert_error(response, 409, "EMAIL_TAKEN")
+
+
+async def test_refresh_token_is_spent_once_used(client: httpx.AsyncClient) -> None:
+    account = await register(client)
+    first = await client.post("/api/auth/refresh", json={"refreshToken": account.tokens["refreshToken"]})
+    assert first.status_code == 200
+    again = await client.post("/api/auth/refresh", json={"refreshToken": account.tokens["refreshToken"]})
+    assert_error(again, 401, "INVALID_TOKEN")
+    chained = first.json()["data"]["tokens"]["refreshToken"]
+    assert (await client.post("/api/auth/refresh", json={"refreshToken": chained})).status_code == 200
+
+
+async def test_successful_sign_ins_never_lock_the_owner_out(client: httpx.AsyncClient) -> None:
+    await register(client, "often@example.com", "correct-horse")
+    for _ in range(15):
+        response = await client.post(
+            "/api/auth/login", json={"email": "often@example.com", "password": "correct-horse"}
+        )
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("key", ["interests", "watchlist", "theme", "channels"])
+async def test_null_cannot_erase_a_preference(client: httpx.AsyncClient, key: str) -> None:
+    account = await register(client)
+    response = await client.patch("/api/users/me", json={"preferences": {key: None}}, headers=account.headers)
+    body = assert_error(response, 422, "VALIDATION_ERROR")
+    assert body["field"] == f"preferences.{key}"
+
+
+async def test_display_name_can_be_cleared(client: httpx.AsyncClient) -> None:
+    account = await register(client)
+    await client.patch("/api/users/me", json={"displayName": "Ali"}, headers=account.headers)
+    response = await client.patch("/api/users/me", json={"displayName": None}, headers=account.headers)
+    assert response.json()["data"]["displayName"] is None
+    kept = await client.patch(
+        "/api/users/me", json={"preferences": {"theme": "dark"}}, headers=account.headers
+    )
+    assert kept.json()["data"]["displayName"] is None
