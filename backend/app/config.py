@@ -50,6 +50,30 @@ class Settings(BaseSettings):
     partition_months_ahead: int = Field(default=3, ge=0)
     db_pool_size: int = Field(default=10, gt=0)
 
+    # Market data: which sources run in this process (embedded: the API; cluster: `cryptomon ingest`).
+    market_sources: list[str] = Field(default_factory=lambda: ["replay"])
+    replay_speed: float = Field(default=1.0, gt=0, description="1.0 = real time; 60 = a minute per second")
+    replay_symbols: list[str] = Field(
+        default_factory=list, description="Empty: every symbol with recorded data"
+    )
+    simulator_symbols: list[str] = Field(default_factory=list, description="Empty: every registry symbol")
+    simulator_seed: int = 42
+    stale_after_seconds: float = Field(default=120.0, gt=0)
+    outlier_max_deviation: float = Field(default=0.15, gt=0, description="Fraction from the feed's median")
+    cross_source_max_deviation: float = Field(default=0.05, gt=0, description="Fraction from other sources")
+    candle_flush_seconds: float = Field(default=2.0, gt=0)
+
+    binance_ws_url: str = "wss://stream.binance.com:9443"
+    binance_rest_url: str = "https://api.binance.com"
+    coinbase_ws_url: str = "wss://ws-feed.exchange.coinbase.com"
+    coingecko_api_url: str = "https://api.coingecko.com/api/v3"
+    coingecko_api_key: str | None = None
+    coingecko_poll_seconds: float = Field(default=60.0, gt=0)
+    coinmarketcap_api_url: str = "https://pro-api.coinmarketcap.com"
+    coinmarketcap_api_key: str | None = None
+    coinmarketcap_poll_seconds: float = Field(default=300.0, gt=0)
+    http_timeout_seconds: float = Field(default=10.0, gt=0)
+
     @property
     def is_cluster(self) -> bool:
         """Redis configured: bus, cache, rate limits and jobs go through Redis/Celery."""

@@ -1,0 +1,1 @@
+"""One typed client per external API: timeouts, retries with backoff, rate limits, real shapes."""
