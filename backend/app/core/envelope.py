@@ -63,6 +63,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         403: "Not yours",
         404: "Not found",
         413: "Body over the size limit",
+        415: "Body is not JSON",
         422: "Validation error naming the field",
         429: "Rate limited",
         500: "Internal error",
