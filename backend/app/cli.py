@@ -96,6 +96,27 @@ def beat() -> None:
 
 
 @cli.command()
+def ingest() -> None:
+    """Run the market data sources and the ingest pipeline (cluster mode; run one)."""
+    from app.core.runtime import build_runtime
+    from app.market.runner import MarketRunner
+
+    settings = _settings()
+
+    async def run() -> None:
+        async with build_runtime(settings, role="worker") as runtime:
+            runner = MarketRunner(runtime)
+            await runner.start(consume_pushes=True)
+            typer.echo(f"ingesting from: {', '.join(runner.source_names) or 'pushes only'}")
+            try:
+                await asyncio.Event().wait()
+            finally:
+                await runner.stop()
+
+    asyncio.run(run())
+
+
+@cli.command()
 def migrate(
     revision: Annotated[str, typer.Argument(help="Target revision")] = "head",
     down: Annotated[bool, typer.Option("--down", help="Downgrade to the revision instead")] = False,

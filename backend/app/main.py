@@ -17,6 +17,8 @@ from app.core.metrics import metrics_endpoint
 from app.core.middleware import RequestBodyMiddleware, RequestContextMiddleware
 from app.core.runtime import build_runtime
 from app.core.tasks.router import router as jobs_router
+from app.market.router import router as market_router
+from app.market.runner import MarketRunner
 from app.users.router import router as users_router
 
 DESCRIPTION = """
@@ -35,7 +37,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with build_runtime(settings, role="api") as runtime:
             app.state.runtime = runtime
-            yield
+            # Embedded: this process is also the ingest process. Cluster: `cryptomon ingest` is.
+            app.state.market = None if settings.is_cluster else MarketRunner(runtime)
+            if app.state.market is not None:
+                await app.state.market.start()
+            try:
+                yield
+            finally:
+                if app.state.market is not None:
+                    await app.state.market.stop()
 
     # Swagger UI and ReDoc from bundled files, not a CDN: a self-hosted instance may be offline.
     app = FastAPIOffline(title="Cryptomon", version=__version__, description=DESCRIPTION, lifespan=lifespan)
@@ -56,5 +66,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(users_router)
     app.include_router(jobs_router)
+    app.include_router(market_router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     return app

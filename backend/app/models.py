@@ -7,20 +7,23 @@ from app.community.models import Comment, Post, Vote
 from app.core.db import Base
 from app.core.tasks.models import Job
 from app.indicators.models import CustomIndicator
-from app.market.models import PriceCandle
+from app.market.models import AssetRow, MarketState, PriceCandle
 from app.notifications.models import Notification
 from app.portfolio.models import Portfolio, Position
 from app.reports.models import Report
-from app.users.models import User
+from app.users.models import ApiKey, User
 
 __all__ = [
     "Alert",
     "Analysis",
+    "ApiKey",
+    "AssetRow",
     "Backtest",
     "Base",
     "Comment",
     "CustomIndicator",
     "Job",
+    "MarketState",
     "Notification",
     "Portfolio",
     "Position",

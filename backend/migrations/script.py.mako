@@ -4,8 +4,11 @@ Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
 Create Date: ${create_date}
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_type=Text()))
+
+import app.core.types  # noqa: F401  (our column types)
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

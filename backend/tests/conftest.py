@@ -113,6 +113,7 @@ def _fresh_settings(kind: str, request: pytest.FixtureRequest, tmp_path: Path, n
         "environment": "test",
         "log_format": "text",
         "namespace": namespace,
+        "market_sources": [],
     }
     if kind == "embedded":
         db = tmp_path / "cryptomon.db"

@@ -34,6 +34,10 @@ class FrozenClock:
     def monotonic(self) -> float:
         return self._mono
 
+    def set(self, when: datetime) -> None:
+        self._mono += (when - self._now).total_seconds()
+        self._now = when
+
     def advance(self, seconds: float) -> None:
         self._now += timedelta(seconds=seconds)
         self._mono += seconds

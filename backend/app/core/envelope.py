@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
 
+import orjson
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from app.core.clock import utcnow
+from app.core.clock import isoformat_z, utcnow
 from app.core.errors import ErrorCode
 from app.core.schemas import UtcDateTime
 
@@ -36,6 +38,15 @@ class ErrorEnvelope(BaseModel):
 
 def ok(data: T) -> Envelope[T]:
     return Envelope[T](data=data)
+
+
+def raw_ok(data: Any) -> Response:
+    """The success envelope serialised by orjson, for large payloads of plain JSON types (no Decimal).
+
+    Skips pydantic's per-field work; the route still declares its response_model for the OpenAPI schema.
+    """
+    body = {"status": "success", "data": data, "timestamp": isoformat_z(utcnow())}
+    return Response(orjson.dumps(body), media_type="application/json")
 
 
 def error_body(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import BigInteger, Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base
-from app.core.types import ExactDecimal, UTCDateTime
+from app.core.types import ExactDecimal, JsonDict, UTCDateTime
 
 
 class PriceCandle(Base):
@@ -25,3 +26,29 @@ class PriceCandle(Base):
     low: Mapped[Decimal] = mapped_column(ExactDecimal)
     close: Mapped[Decimal] = mapped_column(ExactDecimal)
     volume: Mapped[Decimal] = mapped_column(ExactDecimal)
+
+
+class AssetRow(Base):
+    """An asset an admin added at run time; the built-in registry lives in code (market/symbols.py)."""
+
+    __tablename__ = "assets"
+
+    symbol: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    coingecko_id: Mapped[str | None] = mapped_column(String(100))
+    coinmarketcap_id: Mapped[int | None] = mapped_column(Integer)
+    binance_pair: Mapped[str | None] = mapped_column(String(20))
+    coinbase_product: Mapped[str | None] = mapped_column(String(20))
+    stablecoin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MarketState(Base):
+    """Small durable facts of the market domain, e.g. the replay's anchor time."""
+
+    __tablename__ = "market_state"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JsonDict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

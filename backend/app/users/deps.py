@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Depends, Header, Path
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.deps import DbSession, RuntimeDep
 from app.core.errors import AppError, ErrorCode, forbidden
+from app.users import api_keys
 from app.users import service as user_service
 from app.users.models import Role, User
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from POST /api/auth/login")
+
+
+def _unauthorized() -> AppError:
+    return AppError(
+        ErrorCode.UNAUTHORIZED,
+        "Sign in: send 'Authorization: Bearer <access token>'",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
 
 
 async def get_current_user(
@@ -21,12 +30,30 @@ async def get_current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise AppError(
-            ErrorCode.UNAUTHORIZED,
-            "Sign in: send 'Authorization: Bearer <access token>'",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise _unauthorized()
     return await user_service.user_from_token(session, runtime.settings, credentials.credentials, "access")
+
+
+async def get_ingest_caller(
+    runtime: RuntimeDep,
+    session: DbSession,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Header(alias="X-API-Key")] = None,
+) -> User:
+    """An admin's access token, or an API key with the `ingest` scope (header X-API-Key or Bearer cmk_...)."""
+    bearer = credentials.credentials if credentials and credentials.scheme.lower() == "bearer" else None
+    secret = api_key or (bearer if bearer and bearer.startswith(api_keys.KEY_PREFIX) else None)
+    if secret:
+        return await api_keys.authenticate(session, secret, "ingest")
+    if bearer is None:
+        raise _unauthorized()
+    user = await user_service.user_from_token(session, runtime.settings, bearer, "access")
+    if user.role != Role.ADMIN:
+        raise forbidden("Pushing market data needs an admin or an API key with the ingest scope")
+    return user
+
+
+IngestCaller = Annotated[User, Depends(get_ingest_caller)]
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

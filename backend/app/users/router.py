@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 
 from app.core import ratelimit
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.core.errors import AppError
 from app.core.schemas import ApiModel
+from app.users import api_keys
 from app.users import service as user_service
 from app.users.deps import CurrentUser, OwnUserId
 from app.users.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyOut,
     AuthResult,
     LoginRequest,
     RefreshRequest,
@@ -106,3 +110,25 @@ async def update_me(body: UpdateMeRequest, user: CurrentUser, session: DbSession
 @router.get("/users/{userId}", response_model=Envelope[UserOut], tags=["users"])
 async def get_user(user_id: OwnUserId, session: DbSession) -> Envelope[UserOut]:
     return ok(user_service.to_out(await user_service.get_user(session, user_id)))
+
+
+@router.post("/users/me/api-keys", response_model=Envelope[ApiKeyCreated], status_code=201, tags=["users"])
+async def create_api_key(
+    body: ApiKeyCreate, user: CurrentUser, session: DbSession
+) -> Envelope[ApiKeyCreated]:
+    """A key for machines (e.g. a webhook pushing ticks). The secret is shown once, in this response."""
+    key, secret = await api_keys.create(session, user, body.name, list(body.scopes))
+    shown = ApiKeyOut.model_validate(key).model_dump()
+    return ok(ApiKeyCreated(**shown, key=secret))
+
+
+@router.get("/users/me/api-keys", response_model=Envelope[list[ApiKeyOut]], tags=["users"])
+async def list_api_keys(user: CurrentUser, session: DbSession) -> Envelope[list[ApiKeyOut]]:
+    return ok([ApiKeyOut.model_validate(k) for k in await api_keys.list_for(session, user)])
+
+
+@router.delete("/users/me/api-keys/{keyId}", response_model=Envelope[ApiKeyOut], tags=["users"])
+async def revoke_api_key(
+    key_id: Annotated[int, Path(alias="keyId")], user: CurrentUser, session: DbSession
+) -> Envelope[ApiKeyOut]:
+    return ok(ApiKeyOut.model_validate(await api_keys.revoke(session, user, key_id)))

@@ -107,3 +107,22 @@ class TokenPair(ApiModel):
 class AuthResult(ApiModel):
     user: UserOut
     tokens: TokenPair
+
+
+class ApiKeyCreate(RequestModel):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    scopes: list[Literal["ingest"]] = Field(min_length=1)
+
+
+class ApiKeyOut(ApiModel):
+    id: int
+    name: str
+    prefix: str
+    scopes: list[str]
+    created_at: UtcDateTime
+    last_used_at: UtcDateTime | None
+    revoked_at: UtcDateTime | None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str = Field(description="The secret; shown only in this response")

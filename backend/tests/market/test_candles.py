@@ -22,8 +22,15 @@ def _run(ticks: list[Tick]) -> list[ClosedCandle]:
 
 
 def test_one_minute_bar_is_the_ticks_ohlcv() -> None:
-    out = _run([_tick(DAY0 + 1, 100, 1), _tick(DAY0 + 20, 105, 2), _tick(DAY0 + 40, 95, 3),
-                _tick(DAY0 + 59.9, 101, 4), _tick(DAY0 + 60, 102, 5)])
+    out = _run(
+        [
+            _tick(DAY0 + 1, 100, 1),
+            _tick(DAY0 + 20, 105, 2),
+            _tick(DAY0 + 40, 95, 3),
+            _tick(DAY0 + 59.9, 101, 4),
+            _tick(DAY0 + 60, 102, 5),
+        ]
+    )
     minute = [c.candle for c in out if c.interval == "1m"]
     assert len(minute) == 1
     bar = minute[0]
@@ -59,8 +66,11 @@ def test_hour_bar_equals_the_aggregate_of_its_sixty_minutes() -> None:
 def test_quiet_minutes_get_flat_bars_and_dead_feeds_do_not() -> None:
     out = _run([_tick(DAY0 + 5, 100), _tick(DAY0 + 3 * 60 + 5, 110)])
     flat = [c.candle for c in out if c.interval == "1m"]
-    assert [(b.ts - DAY0, b.open, b.close, b.volume) for b in flat] == [(0, 100, 100, 1), (60, 100, 100, 0),
-                                                                        (120, 100, 100, 0)]
+    assert [(b.ts - DAY0, b.open, b.close, b.volume) for b in flat] == [
+        (0, 100, 100, 1),
+        (60, 100, 100, 0),
+        (120, 100, 100, 0),
+    ]
     out = _run([_tick(DAY0 + 5, 100), _tick(DAY0 + 3 * 3600, 110)])
     assert [c.candle.ts for c in out if c.interval == "1m"] == [DAY0]
 
@@ -75,9 +85,16 @@ def test_close_due_closes_a_quiet_minute_and_still_fills_the_gap() -> None:
 
 
 def test_sources_and_symbols_are_separate_series() -> None:
-    out = _run([_tick(DAY0 + 1, 100, source="a"), _tick(DAY0 + 2, 200, source="b"),
-                _tick(DAY0 + 3, 300, symbol="ETH-USD", source="a"), _tick(DAY0 + 61, 1, source="a"),
-                _tick(DAY0 + 61, 1, source="b"), _tick(DAY0 + 61, 1, symbol="ETH-USD", source="a")])
+    out = _run(
+        [
+            _tick(DAY0 + 1, 100, source="a"),
+            _tick(DAY0 + 2, 200, source="b"),
+            _tick(DAY0 + 3, 300, symbol="ETH-USD", source="a"),
+            _tick(DAY0 + 61, 1, source="a"),
+            _tick(DAY0 + 61, 1, source="b"),
+            _tick(DAY0 + 61, 1, symbol="ETH-USD", source="a"),
+        ]
+    )
     closes = sorted((c.symbol, c.source, c.candle.close) for c in out if c.interval == "1m")
     assert closes == [("BTC-USD", "a", 100), ("BTC-USD", "b", 200), ("ETH-USD", "a", 300)]
 

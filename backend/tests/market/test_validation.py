@@ -12,8 +12,15 @@ from app.market.validation import Reason, TickValidator
 NOW = 1_767_225_600.0
 
 
-def _t(price: float, ts: float = NOW, *, source: str = "binance", symbol: str = "BTC-USD", volume: float = 1.0,
-       trade_id: str | None = None) -> Tick:
+def _t(
+    price: float,
+    ts: float = NOW,
+    *,
+    source: str = "binance",
+    symbol: str = "BTC-USD",
+    volume: float = 1.0,
+    trade_id: str | None = None,
+) -> Tick:
     return Tick(symbol, price, volume, ts, source, NOW, trade_id)
 
 

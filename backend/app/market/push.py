@@ -1,0 +1,119 @@
+"""Data pushed by users (e.g. TradingView webhooks): each tick or candle judged on its own."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.clock import utcnow
+from app.market import repository
+from app.market.ingest import IngestPipeline, candle_problem
+from app.market.repository import CandleRow
+from app.market.symbols import normalize
+from app.market.ticks import Candle, Tick
+
+PUSH_SOURCE = "push"
+Rejection = dict[str, Any]
+
+
+def _number(item: dict[str, Any], key: str, *, default: float | None = None) -> float:
+    value = item.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{key} must be a finite number")
+    return float(value)
+
+
+def _timestamp(item: dict[str, Any]) -> float:
+    value = item.get("timestamp")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value) / (1000 if value > 1e11 else 1)  # epoch seconds or milliseconds
+    if not isinstance(value, str):
+        raise ValueError("timestamp must be ISO-8601 (2025-11-13T12:15:30Z) or epoch seconds")
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError("timestamp needs a time zone (Z for UTC)")
+    return parsed.timestamp()
+
+
+def parse_ticks(items: list[Any], known: set[str]) -> tuple[list[tuple[int, Tick]], list[Rejection]]:
+    """Ticks that are well-formed, with their index; the others with the reason each was refused."""
+    received = utcnow().timestamp()
+    good: list[tuple[int, Tick]] = []
+    bad: list[Rejection] = []
+    for index, item in enumerate(items):
+        try:
+            if not isinstance(item, dict):
+                raise ValueError("each tick must be an object")
+            symbol = normalize(str(item.get("symbol", "")))
+            if symbol not in known:
+                raise ValueError(f"unknown symbol {item.get('symbol')!r}")
+            price = _number(item, "price")
+            volume = _number(item, "volume", default=0.0)
+            if price <= 0 or volume < 0:
+                raise ValueError("price must be positive and volume non-negative")
+            tick = Tick(symbol, price, volume, _timestamp(item), PUSH_SOURCE, received)
+        except (ValueError, TypeError) as exc:
+            bad.append({"index": index, "reason": str(exc)})
+            continue
+        good.append((index, tick))
+    return good, bad
+
+
+async def ingest_ticks(pipeline: IngestPipeline, good: list[tuple[int, Tick]]) -> list[Rejection]:
+    verdicts = await pipeline.ingest([tick for _, tick in good])
+    return [
+        {"index": index, "reason": f"rejected by validation: {reason.value}"}
+        for (index, _), reason in zip(good, verdicts, strict=True)
+        if reason is not None
+    ]
+
+
+async def store_candles(
+    session: AsyncSession, symbol: str, interval: str, items: list[Any]
+) -> tuple[int, list[Rejection]]:
+    """Valid candles are written in the request's transaction (all or, on a database error, none)."""
+    rows: list[CandleRow] = []
+    bad: list[Rejection] = []
+    seen: set[int] = set()
+    for index, item in enumerate(items):
+        try:
+            if not isinstance(item, dict):
+                raise ValueError("each candle must be an object")
+            ts = _timestamp(item)
+            if ts != int(ts):
+                raise ValueError("timestamp must be a whole second")
+            candle = Candle(
+                int(ts),
+                _number(item, "open"),
+                _number(item, "high"),
+                _number(item, "low"),
+                _number(item, "close"),
+                _number(item, "volume", default=0.0),
+            )
+            problem = candle_problem(candle, interval)
+            if problem:
+                raise ValueError(problem)
+            if candle.ts in seen:
+                raise ValueError("duplicate timestamp in this batch")
+        except (ValueError, TypeError) as exc:
+            bad.append({"index": index, "reason": str(exc)})
+            continue
+        seen.add(candle.ts)
+        rows.append(
+            CandleRow(
+                symbol,
+                interval,
+                PUSH_SOURCE,
+                candle.ts,
+                candle.open,
+                candle.high,
+                candle.low,
+                candle.close,
+                candle.volume,
+            )
+        )
+    await repository.upsert_candles(session, rows)
+    return len(rows), bad

@@ -1,0 +1,173 @@
+"""price_history queries: bulk upserts and the fast read path for candles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from sqlalchemy import BigInteger, ColumnElement, Float, Integer, and_, cast, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.partitions import ensure_price_partitions
+from app.market.models import PriceCandle
+
+# SQLite allows 32766 bound variables per statement; 9 columns a row.
+_SQLITE_ROWS_PER_STATEMENT = 3000
+
+
+class CandleRow(NamedTuple):
+    symbol: str
+    interval: str
+    source: str
+    ts: int
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: float
+
+
+def _decimal(value: float) -> Decimal:
+    # repr gives the shortest string that round-trips, so 50250.5 is stored as 50250.5, not its binary tail.
+    return Decimal(repr(value))
+
+
+def _as_params(row: CandleRow) -> dict[str, Any]:
+    return {
+        "symbol": row.symbol,
+        "interval": row.interval,
+        "source": row.source,
+        "timestamp": datetime.fromtimestamp(row.ts, UTC),
+        "open": _decimal(row.open),
+        "high": _decimal(row.high),
+        "low": _decimal(row.low),
+        "close": _decimal(row.close),
+        "volume": _decimal(row.volume),
+    }
+
+
+async def upsert_candles(session: AsyncSession, rows: Sequence[CandleRow]) -> int:
+    """Upsert candles keyed by symbol, interval, source and open time: re-running never duplicates."""
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        first, last = min(r.ts for r in rows), max(r.ts for r in rows)
+        await ensure_price_partitions(
+            session, datetime.fromtimestamp(first, UTC), datetime.fromtimestamp(last, UTC)
+        )
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(PriceCandle)
+    statement = statement.on_conflict_do_update(
+        index_elements=["symbol", "interval", "source", "timestamp"],
+        set_={c: statement.excluded[c] for c in ("open", "high", "low", "close", "volume")},
+    )
+    params = [_as_params(r) for r in rows]
+    step = _SQLITE_ROWS_PER_STATEMENT if dialect == "sqlite" else 5000
+    for start in range(0, len(params), step):
+        await session.execute(statement, params[start : start + step])
+    return len(rows)
+
+
+def _epoch(dialect: str) -> ColumnElement[int]:
+    if dialect == "postgresql":
+        return cast(func.extract("epoch", PriceCandle.timestamp), BigInteger)
+    return cast(func.strftime("%s", PriceCandle.timestamp), Integer)
+
+
+class RawCandles(NamedTuple):
+    """Columns of candles in time order, plus the source of each row."""
+
+    ts: list[int]
+    open: list[float]
+    high: list[float]
+    low: list[float]
+    close: list[float]
+    volume: list[float]
+    source: list[str]
+
+
+async def fetch_candles(
+    session: AsyncSession,
+    symbol: str,
+    interval: str,
+    start: int,
+    end: int,
+    sources: Sequence[str] | None,
+    limit: int | None = None,
+) -> RawCandles:
+    """Candles with open time in [start, end), every requested source, ordered by time then source."""
+    dialect = session.get_bind().dialect.name
+    conditions = [
+        PriceCandle.symbol == symbol,
+        PriceCandle.interval == interval,
+        PriceCandle.timestamp >= datetime.fromtimestamp(start, UTC),
+        PriceCandle.timestamp < datetime.fromtimestamp(end, UTC),
+    ]
+    if sources:
+        conditions.append(PriceCandle.source.in_(list(sources)))
+    query = (
+        select(
+            _epoch(dialect),
+            cast(PriceCandle.open, Float),
+            cast(PriceCandle.high, Float),
+            cast(PriceCandle.low, Float),
+            cast(PriceCandle.close, Float),
+            cast(PriceCandle.volume, Float),
+            PriceCandle.source,
+        )
+        .where(and_(*conditions))
+        .order_by(PriceCandle.timestamp, PriceCandle.source)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return RawCandles([], [], [], [], [], [], [])
+    columns = list(zip(*rows, strict=True))
+    return RawCandles(*(list(c) for c in columns))
+
+
+class Coverage(NamedTuple):
+    interval: str
+    source: str
+    first: datetime
+    last: datetime
+    rows: int
+
+
+async def coverage(session: AsyncSession, symbol: str) -> list[Coverage]:
+    """What is stored for a symbol: per interval and source, first and last open time and row count."""
+    query = (
+        select(
+            PriceCandle.interval,
+            PriceCandle.source,
+            func.min(PriceCandle.timestamp),
+            func.max(PriceCandle.timestamp),
+            func.count(),
+        )
+        .where(PriceCandle.symbol == symbol)
+        .group_by(PriceCandle.interval, PriceCandle.source)
+    )
+    rows = (await session.execute(query)).all()
+    return [Coverage(i, s, _aware(first), _aware(last), n) for i, s, first, last, n in rows]
+
+
+def _aware(value: datetime | str) -> datetime:
+    # Aggregates bypass the column type on SQLite and come back as text.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+async def latest_open_time(session: AsyncSession, symbol: str, interval: str, source: str) -> datetime | None:
+    value = await session.scalar(
+        select(func.max(PriceCandle.timestamp)).where(
+            PriceCandle.symbol == symbol, PriceCandle.interval == interval, PriceCandle.source == source
+        )
+    )
+    return _aware(value) if value is not None else None

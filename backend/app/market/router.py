@@ -1,0 +1,262 @@
+"""Routes: symbols, status and prices (/api/market), historical data, export and push (/api/data)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BeforeValidator, Field, StringConstraints
+
+from app.core.deps import DbSession, RuntimeDep
+from app.core.envelope import ERROR_RESPONSES, Envelope, ok, raw_ok
+from app.core.errors import AppError, ErrorCode
+from app.core.schemas import ApiModel, RequestModel, UtcDateTime
+from app.market import export
+from app.market import service as market_service
+from app.market.push import ingest_ticks, parse_ticks, store_candles
+from app.market.runner import PUSH_CHANNEL, MarketRunner
+from app.market.symbols import SYMBOL_PATTERN, Asset
+from app.users.deps import AdminUser, CurrentUser, IngestCaller
+
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+
+MAX_PUSH = 10_000
+Interval = Literal["1m", "5m", "15m", "1h", "4h", "1d"]
+
+
+class AssetOut(ApiModel):
+    symbol: str
+    name: str
+    coingecko_id: str | None
+    coinmarketcap_id: int | None
+    binance_pair: str | None
+    coinbase_product: str | None
+    stablecoin: bool
+
+
+class AssetIn(RequestModel):
+    # Upper-cased before the pattern is checked, so `pepe-usd` is accepted as `PEPE-USD`.
+    symbol: Annotated[
+        str,
+        BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
+        StringConstraints(pattern=SYMBOL_PATTERN.pattern),
+    ]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    coingecko_id: Annotated[str, StringConstraints(max_length=100)] | None = None
+    coinmarketcap_id: int | None = Field(default=None, gt=0)
+    binance_pair: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,20}$")] | None = None
+    coinbase_product: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,10}-[A-Z0-9]{1,10}$")] | None = (
+        None
+    )
+    stablecoin: bool = False
+
+
+class Candle(ApiModel):
+    timestamp: str
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: float
+
+
+class Historical(ApiModel):
+    symbol: str
+    interval: str
+    source: str = Field(description="The source of every point, MIXED when merged by priority")
+    sources: list[str]
+    from_: str = Field(alias="from")
+    to: str
+    data: list[Candle]
+    data_points: int
+    resampled_from: str | None
+    next_cursor: str | None
+
+
+class PushTicksIn(RequestModel):
+    ticks: list[Any] = Field(max_length=MAX_PUSH, description="{symbol, price, volume?, timestamp}")
+
+
+class PushCandlesIn(RequestModel):
+    symbol: str
+    interval: Interval
+    candles: list[Any] = Field(max_length=MAX_PUSH, description="{timestamp, open, high, low, close, volume}")
+
+
+class Rejection(ApiModel):
+    index: int
+    reason: str
+
+
+class PushResult(ApiModel):
+    accepted: int
+    rejected: list[Rejection]
+
+
+class LatestPrice(ApiModel):
+    symbol: str
+    price: float | None
+    timestamp: UtcDateTime | None
+    source: str | None
+
+
+def _out(asset: Asset) -> AssetOut:
+    return AssetOut.model_validate(asset, from_attributes=True)
+
+
+def market_runner(request: Request) -> MarketRunner | None:
+    runner: MarketRunner | None = getattr(request.app.state, "market", None)
+    return runner
+
+
+@router.get("/market/symbols", response_model=Envelope[list[AssetOut]], tags=["market"])
+async def list_symbols(_: CurrentUser, session: DbSession) -> Envelope[list[AssetOut]]:
+    return ok([_out(a) for a in await market_service.list_assets(session)])
+
+
+@router.post("/market/symbols", response_model=Envelope[AssetOut], status_code=201, tags=["market"])
+async def add_symbol(
+    body: AssetIn, user: AdminUser, session: DbSession, request: Request
+) -> Envelope[AssetOut]:
+    asset = await market_service.add_asset(session, Asset(**body.model_dump()), user.id)
+    runner = market_runner(request)
+    if runner is not None:
+        runner.pipeline.set_known_symbols((runner.pipeline.validator.known_symbols or set()) | {asset.symbol})
+    return ok(_out(asset))
+
+
+@router.get("/market/status", response_model=Envelope[dict[str, Any]], tags=["market"])
+async def market_status(_: CurrentUser, runtime: RuntimeDep, request: Request) -> Envelope[dict[str, Any]]:
+    """Per source: connection, accepted and rejected ticks by reason, lag; the replay says what it replays."""
+    runner = market_runner(request)
+    if runner is not None and runner.sources:
+        return ok(runner.status())
+    shared = await runtime.cache.get("market:status")
+    if shared is None:
+        raise AppError(
+            ErrorCode.SERVICE_UNAVAILABLE, "No market data source is running (start `cryptomon ingest`)"
+        )
+    return ok(shared)
+
+
+@router.get("/market/prices", response_model=Envelope[list[LatestPrice]], tags=["market"])
+async def latest_prices(
+    _: CurrentUser,
+    runtime: RuntimeDep,
+    session: DbSession,
+    symbols: Annotated[str, Query(description="Comma-separated, e.g. BTC-USD,ETH-USD")],
+) -> Envelope[list[LatestPrice]]:
+    out = []
+    for symbol in [s for s in symbols.split(",") if s.strip()][:100]:
+        asset = await market_service.resolve(session, symbol, field="symbols")
+        cached = await runtime.cache.get(f"price:{asset.symbol}") or {}
+        ts = cached.get("ts")
+        out.append(
+            LatestPrice(
+                symbol=asset.symbol,
+                price=cached.get("price"),
+                source=cached.get("source"),
+                timestamp=datetime.fromtimestamp(ts).astimezone() if ts else None,
+            )
+        )
+    return ok(out)
+
+
+@router.get("/data/historical", response_model=Envelope[Historical], tags=["data"])
+async def historical(
+    _: CurrentUser,
+    session: DbSession,
+    symbol: Annotated[str, Query(max_length=30)],
+    interval: Annotated[str, Query(description="1m 5m 15m 1h 4h 1d")] = "1d",
+    from_: Annotated[datetime | None, Query(alias="from")] = None,
+    to: Annotated[datetime | None, Query()] = None,
+    source: Annotated[str | None, Query(max_length=20, description="One source; default: merged")] = None,
+    limit: Annotated[int, Query(description=f"Points per page, at most {market_service.MAX_PAGE}")] = 1000,
+    cursor: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    """The seed's historical query: candles in [from, to), UTC, oldest first; `nextCursor` pages on."""
+    return raw_ok(
+        await market_service.historical(session, symbol, interval, from_, to, source, limit, cursor)
+    )
+
+
+@router.get(
+    "/data/historical/export",
+    tags=["data"],
+    responses={200: {"content": {t: {} for t in export.MEDIA_TYPES.values()}, "description": "The file"}},
+)
+async def export_historical(
+    _: CurrentUser,
+    session: DbSession,
+    symbol: Annotated[str, Query(max_length=30)],
+    format: Annotated[export.ExportFormat, Query()] = "csv",
+    interval: Annotated[str, Query()] = "1d",
+    from_: Annotated[datetime | None, Query(alias="from")] = None,
+    to: Annotated[datetime | None, Query()] = None,
+    source: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    """The same candles as /data/historical, as a file: csv, json, xlsx or parquet."""
+    first = await market_service.historical(
+        session, symbol, interval, from_, to, source, market_service.MAX_PAGE, None
+    )
+    pages = [first["data"]]
+    cursor = first["nextCursor"]
+    while cursor:
+        page = await market_service.historical(
+            session, symbol, interval, from_, to, source, market_service.MAX_PAGE, cursor
+        )
+        pages.append(page["data"])
+        cursor = page["nextCursor"]
+    rows = [row for page in pages for row in page]
+    name = export.filename(first["symbol"], interval, first["from"], first["to"], format)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    meta = {
+        "symbol": first["symbol"],
+        "interval": interval,
+        "source": first["source"],
+        "from": first["from"],
+        "to": first["to"],
+        "dataPoints": len(rows),
+    }
+    media = export.MEDIA_TYPES[format]
+    if format == "csv":
+        return StreamingResponse(export.csv_chunks(iter(pages)), media_type=media, headers=headers)
+    if format == "json":
+        return StreamingResponse(export.json_chunks(iter(pages), meta), media_type=media, headers=headers)
+    if format == "xlsx":
+        return Response(
+            export.xlsx_bytes(rows, f"{first['symbol']} {interval}"), media_type=media, headers=headers
+        )
+    return Response(
+        export.parquet_bytes(rows, {k: str(v) for k, v in meta.items()}), media_type=media, headers=headers
+    )
+
+
+@router.post("/data/ticks", response_model=Envelope[PushResult], tags=["data"])
+async def push_ticks(
+    body: PushTicksIn, _: IngestCaller, runtime: RuntimeDep, session: DbSession, request: Request
+) -> Envelope[PushResult]:
+    """Ticks of your own feed, through the same validation as every source; each bad one is reported."""
+    known = {a.symbol for a in await market_service.list_assets(session)}
+    good, rejected = parse_ticks(body.ticks, known)
+    runner = market_runner(request)
+    if runner is not None and not runtime.settings.is_cluster:
+        rejected += await ingest_ticks(runner.pipeline, good)
+    elif good:
+        # Cluster: the ingest process owns the candles; it applies the stateful checks.
+        rows = [[t.symbol, t.price, t.volume, t.ts, t.source, t.received, t.trade_id] for _, t in good]
+        await runtime.bus.publish(PUSH_CHANNEL, {"ticks": rows})
+    rejected.sort(key=lambda r: r["index"])
+    return ok(
+        PushResult(accepted=len(body.ticks) - len(rejected), rejected=[Rejection(**r) for r in rejected])
+    )
+
+
+@router.post("/data/candles", response_model=Envelope[PushResult], tags=["data"])
+async def push_candles(body: PushCandlesIn, _: IngestCaller, session: DbSession) -> Envelope[PushResult]:
+    """Candles of a time range; they become that symbol's history (source PUSH ranks first when merging)."""
+    asset = await market_service.resolve(session, body.symbol)
+    accepted, rejected = await store_candles(session, asset.symbol, body.interval, body.candles)
+    return ok(PushResult(accepted=accepted, rejected=[Rejection(**r) for r in rejected]))

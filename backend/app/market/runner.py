@@ -1,0 +1,102 @@
+"""Runs the market data of one process: the pipeline, its sources, and the periodic candle flush."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from app.core.clock import isoformat_z, utcnow
+from app.core.runtime import Runtime
+from app.market import service as market_service
+from app.market.ingest import IngestPipeline
+from app.market.sources import get_factory
+from app.market.sources.base import Source
+from app.market.symbols import Asset
+from app.market.ticks import Tick
+
+log = logging.getLogger(__name__)
+
+PUSH_CHANNEL = "market:push"
+
+
+class MarketRunner:
+    """Start with `start()`, stop with `stop()`; `pipeline` is the sink the push API also feeds."""
+
+    def __init__(self, runtime: Runtime, source_names: list[str] | None = None) -> None:
+        self.runtime = runtime
+        self.source_names = runtime.settings.market_sources if source_names is None else source_names
+        self.pipeline = IngestPipeline(runtime)
+        self.sources: dict[str, Source] = {}
+        self.assets: list[Asset] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self, *, consume_pushes: bool = False) -> None:
+        async with self.runtime.db.session() as session:
+            self.assets = await market_service.list_assets(session)
+        self.pipeline.set_known_symbols({a.symbol for a in self.assets})
+        for name in self.source_names:
+            source = get_factory(name)(self.runtime.settings)
+            self.sources[name] = source
+            await self._prepare(source)
+            self._tasks.append(asyncio.create_task(self._run_source(source), name=f"source-{name}"))
+        self._tasks.append(asyncio.create_task(self._flush_forever(), name="candle-flush"))
+        if consume_pushes:
+            self._tasks.append(asyncio.create_task(self._consume_pushes(), name="push-consumer"))
+
+    async def _prepare(self, source: Source) -> None:
+        """Hook for sources that need state from the database before running (the replay's anchor)."""
+        prepare = getattr(source, "prepare", None)
+        if prepare is not None:
+            await prepare(self.runtime, self.pipeline, self.assets)
+
+    async def _run_source(self, source: Source) -> None:
+        while True:
+            try:
+                await source.run(self.pipeline, self.assets)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                # A source must handle its own failures; if one escapes, log it and start the source again.
+                log.exception("market source %s stopped; restarting in 5 s", source.name)
+                self.pipeline.report(source.name, connected=False, error=f"{type(exc).__name__}: {exc}")
+                await asyncio.sleep(5)
+
+    async def _flush_forever(self) -> None:
+        every = self.runtime.settings.candle_flush_seconds
+        while True:
+            await asyncio.sleep(every)
+            self.pipeline.close_quiet_bars()
+            await self.pipeline.flush()
+            # Shared so API processes that run no source can answer GET /api/market/status.
+            await self.runtime.cache.set("market:status", self.status(), ttl=max(60.0, 5 * every))
+
+    async def _consume_pushes(self) -> None:
+        """Cluster: ticks pushed to any API process reach the one pipeline that builds their candles."""
+        async with self.runtime.bus.subscribe(PUSH_CHANNEL) as subscription:
+            async for message in subscription:
+                ticks = [Tick(*row) for row in message.data.get("ticks", [])]
+                await self.pipeline.ingest(ticks)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self.pipeline.close_quiet_bars()
+        await self.pipeline.flush()
+
+    def status(self) -> dict[str, Any]:
+        status = self.pipeline.status()
+        status["checkedAt"] = isoformat_z(utcnow())
+        status["running"] = sorted(self.sources)
+        details = {}
+        for name, source in self.sources.items():
+            describe = getattr(source, "describe", None)
+            if describe is not None:
+                details[name] = describe()
+        status["details"] = details
+        return status

@@ -1,0 +1,156 @@
+"""Market use cases: the asset registry (built-ins + admin additions) and historical candles."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.clock import utcnow
+from app.core.errors import AppError, ErrorCode
+from app.market import repository
+from app.market.models import AssetRow
+from app.market.resample import SOURCE_PRIORITY, merge_sources, resample
+from app.market.symbols import BUILTIN_ASSETS, SYMBOL_PATTERN, Asset, normalize
+from app.market.ticks import INTERVALS
+
+BUILTINS = {asset.symbol: asset for asset in BUILTIN_ASSETS}
+MAX_PAGE = 50_000
+MAX_RANGE_POINTS = 2_000_000
+
+
+def _from_row(row: AssetRow) -> Asset:
+    return Asset(
+        row.symbol,
+        row.name,
+        row.coingecko_id,
+        row.coinmarketcap_id,
+        row.binance_pair,
+        row.coinbase_product,
+        row.stablecoin,
+    )
+
+
+async def list_assets(session: AsyncSession) -> list[Asset]:
+    added = [_from_row(r) for r in await session.scalars(select(AssetRow).order_by(AssetRow.symbol))]
+    return [*BUILTIN_ASSETS, *(a for a in added if a.symbol not in BUILTINS)]
+
+
+async def resolve(session: AsyncSession, symbol: str, field: str = "symbol") -> Asset:
+    """The asset for a symbol as users type it; 400 INVALID_SYMBOL (the seed's message) when unknown."""
+    canonical = normalize(symbol)
+    if canonical in BUILTINS:
+        return BUILTINS[canonical]
+    row = await session.get(AssetRow, canonical) if SYMBOL_PATTERN.match(canonical) else None
+    if row is None:
+        raise AppError(ErrorCode.INVALID_SYMBOL, f"Symbol {symbol} not found", field=field)
+    return _from_row(row)
+
+
+async def add_asset(session: AsyncSession, asset: Asset, created_by: int) -> Asset:
+    canonical = normalize(asset.symbol)
+    if canonical in BUILTINS or await session.get(AssetRow, canonical) is not None:
+        raise AppError(ErrorCode.CONFLICT, f"Symbol {canonical} is already listed", field="symbol")
+    values = asdict(asset) | {"symbol": canonical}
+    session.add(AssetRow(**values, created_by=created_by, created_at=utcnow()))
+    await session.flush()
+    return Asset(**values)
+
+
+def parse_interval(interval: str) -> int:
+    if interval not in INTERVALS:
+        raise AppError(
+            ErrorCode.INVALID_INTERVAL,
+            f"Unknown interval {interval}; use one of {', '.join(INTERVALS)}",
+            field="interval",
+        )
+    return INTERVALS[interval]
+
+
+def encode_cursor(ts: int) -> str:
+    return base64.urlsafe_b64encode(str(ts).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        return int(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+    except ValueError as exc:
+        raise AppError(
+            ErrorCode.VALIDATION_ERROR, "cursor is not one this API returned", field="cursor", status=400
+        ) from exc
+
+
+def _iso(stamps: list[int]) -> list[str]:
+    return [s + "Z" for s in np.asarray(stamps, dtype="datetime64[s]").astype(str).tolist()]
+
+
+async def historical(
+    session: AsyncSession,
+    symbol: str,
+    interval: str,
+    start: datetime | None,
+    end: datetime | None,
+    source: str | None,
+    limit: int,
+    cursor: str | None,
+) -> dict[str, Any]:
+    """The seed's GET /api/data/historical: candles in [from, to), one source or merged by priority,
+    resampled from a finer stored interval when this one is not stored; paged by `nextCursor`."""
+    asset = await resolve(session, symbol)
+    step = parse_interval(interval)
+    if not 1 <= limit <= MAX_PAGE:
+        raise AppError(ErrorCode.RANGE_TOO_LARGE, f"limit must be between 1 and {MAX_PAGE}", field="limit")
+    stop = int((end or utcnow()).timestamp())
+    first = int(start.timestamp()) if start else stop - limit * step
+    if first >= stop:
+        raise AppError(ErrorCode.INVALID_RANGE, "from must be before to", field="from")
+    if (stop - first) // step > MAX_RANGE_POINTS:
+        raise AppError(
+            ErrorCode.RANGE_TOO_LARGE,
+            f"from..to spans more than {MAX_RANGE_POINTS:,} {interval} candles; narrow it",
+            field="from",
+        )
+    page_start = max(first, decode_cursor(cursor)) if cursor else first
+    page_start -= page_start % step
+    sources = [source.lower()] if source else None
+
+    # Merging sources may drop rows, so fetch enough of them for a full page.
+    fetch = (limit + 1) * (1 if sources else len(SOURCE_PRIORITY))
+    raw = await repository.fetch_candles(session, asset.symbol, interval, page_start, stop, sources, fetch)
+    resampled_from = None
+    if not raw.ts:
+        for finer in sorted(
+            (i for i, s in INTERVALS.items() if s < step and step % s == 0), key=lambda i: -INTERVALS[i]
+        ):
+            finer_raw = await repository.fetch_candles(
+                session, asset.symbol, finer, page_start, stop, sources
+            )
+            if finer_raw.ts:
+                raw, resampled_from = resample(merge_sources(finer_raw), step), finer
+                break
+    raw = merge_sources(raw)
+    more = len(raw.ts) > limit
+    count = min(len(raw.ts), limit)
+    stamps = _iso(raw.ts[:count])
+    data = [
+        {"timestamp": t, "open": o, "high": h, "low": lo, "close": c, "volume": v}
+        for t, o, h, lo, c, v in zip(stamps, raw.open, raw.high, raw.low, raw.close, raw.volume, strict=False)
+    ]
+    used = sorted(set(raw.source[:count]))
+    return {
+        "symbol": asset.symbol,
+        "interval": interval,
+        "source": used[0].upper() if len(used) == 1 else ("MIXED" if used else (source or "NONE").upper()),
+        "sources": [s.upper() for s in used],
+        "from": _iso([page_start])[0],
+        "to": _iso([stop])[0],
+        "data": data,
+        "dataPoints": count,
+        "resampledFrom": resampled_from,
+        "nextCursor": encode_cursor(raw.ts[count]) if more else None,
+    }

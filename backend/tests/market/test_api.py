@@ -1,0 +1,193 @@
+"""Market and data routes on both deployments: symbols, push, historical, export, API keys."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pyarrow.parquet as pq
+import pytest
+from openpyxl import load_workbook
+
+from app.config import Settings
+from app.core.clock import FrozenClock
+from tests.conftest import Account, assert_error, make_admin, register
+
+NOV = datetime(2025, 11, 1, tzinfo=UTC)
+
+
+def _daily(n: int, start: datetime = NOV, base: float = 48000.0) -> list[dict[str, object]]:
+    out = []
+    for i in range(n):
+        o = base + 100 * i
+        out.append({"timestamp": (start + timedelta(days=i)).isoformat().replace("+00:00", "Z"), "open": o,
+                    "high": o + 500, "low": o - 200, "close": o + 150.5, "volume": 28_500_000_000 + i})
+    return out
+
+
+@pytest.fixture
+async def admin(settings: Settings, client: httpx.AsyncClient) -> Account:
+    account = await register(client)
+    await make_admin(settings, account.id)
+    return account
+
+
+async def _push(client: httpx.AsyncClient, admin: Account, symbol: str, interval: str, candles: list) -> dict:
+    response = await client.post("/api/data/candles", headers=admin.headers,
+                                 json={"symbol": symbol, "interval": interval, "candles": candles})
+    assert response.status_code == 200, response.text
+    return dict(response.json()["data"])
+
+
+async def test_symbols_listed_and_unknown_is_invalid_symbol(client: httpx.AsyncClient, admin: Account) -> None:
+    symbols = (await client.get("/api/market/symbols", headers=admin.headers)).json()["data"]
+    by_symbol = {s["symbol"]: s for s in symbols}
+    assert len(symbols) >= 25
+    assert {"BTC-USD", "ETH-USD", "SOL-USD", "POL-USD", "USDT", "USDC"} <= set(by_symbol)
+    assert by_symbol["BTC-USD"] | {} == by_symbol["BTC-USD"]
+    assert by_symbol["BTC-USD"]["coingeckoId"] == "bitcoin" and by_symbol["BTC-USD"]["binancePair"] == "BTCUSDT"
+    response = await client.get("/api/data/historical?symbol=BTC-INVALID&interval=1d", headers=admin.headers)
+    body = assert_error(response, 400, "INVALID_SYMBOL")
+    assert body["message"] == "Symbol BTC-INVALID not found"
+
+
+async def test_admin_adds_a_symbol_others_cannot(client: httpx.AsyncClient, admin: Account) -> None:
+    user = await register(client)
+    new = {"symbol": "pepe-usd", "name": "Pepe", "coingeckoId": "pepe", "binancePair": "PEPEUSDT"}
+    assert_error(await client.post("/api/market/symbols", json=new, headers=user.headers), 403, "FORBIDDEN")
+    created = await client.post("/api/market/symbols", json=new, headers=admin.headers)
+    assert created.status_code == 201 and created.json()["data"]["symbol"] == "PEPE-USD"
+    again = await client.post("/api/market/symbols", json=new, headers=admin.headers)
+    assert_error(again, 409, "CONFLICT")
+    listed = (await client.get("/api/market/symbols", headers=user.headers)).json()["data"]
+    assert "PEPE-USD" in {s["symbol"] for s in listed}
+    bad = await client.post("/api/market/symbols", json={"symbol": "no spaces", "name": "x"}, headers=admin.headers)
+    assert assert_error(bad, 422, "VALIDATION_ERROR")["field"] == "symbol"
+
+
+async def test_seed_historical_query(client: httpx.AsyncClient, admin: Account) -> None:
+    result = await _push(client, admin, "BTC-USD", "1d", _daily(30))
+    assert result == {"accepted": 30, "rejected": []}
+    response = await client.get(
+        "/api/data/historical",
+        params={"symbol": "BTC-USD", "from": "2025-11-01T00:00:00Z", "to": "2025-12-01T00:00:00Z", "interval": "1d"},
+        headers=admin.headers,
+    )
+    body = response.json()
+    assert body["status"] == "success"
+    data = body["data"]
+    assert data["symbol"] == "BTC-USD" and data["interval"] == "1d" and data["source"] == "PUSH"
+    assert data["dataPoints"] == 30 == len(data["data"])
+    assert data["data"][0] == {"timestamp": "2025-11-01T00:00:00Z", "open": 48000, "high": 48500, "low": 47800,
+                               "close": 48150.5, "volume": 28500000000}
+    stamps = [p["timestamp"] for p in data["data"]]
+    assert stamps == sorted(set(stamps)) and data["nextCursor"] is None
+
+
+async def test_coarser_interval_is_resampled_and_paged(client: httpx.AsyncClient, admin: Account) -> None:
+    await _push(client, admin, "ETH-USD", "1d", _daily(14, base=2000))
+    params = {"symbol": "ETH-USD", "interval": "1d", "from": "2025-11-01T00:00:00Z", "to": "2025-11-15T00:00:00Z"}
+    page1 = (await client.get("/api/data/historical", params=params | {"limit": 10}, headers=admin.headers)).json()
+    assert page1["data"]["dataPoints"] == 10 and page1["data"]["nextCursor"]
+    page2 = (await client.get("/api/data/historical", params=params | {"limit": 10, "cursor":
+                              page1["data"]["nextCursor"]}, headers=admin.headers)).json()["data"]
+    assert page2["dataPoints"] == 4 and page2["nextCursor"] is None
+    assert page2["data"][0]["timestamp"] == "2025-11-11T00:00:00Z"
+
+
+async def test_bad_queries_are_clear_400s(client: httpx.AsyncClient, admin: Account) -> None:
+    base = "/api/data/historical?symbol=BTC-USD"
+    assert_error(await client.get(base + "&interval=2h", headers=admin.headers), 400, "INVALID_INTERVAL")
+    response = await client.get(base + "&from=2025-12-01T00:00:00Z&to=2025-11-01T00:00:00Z", headers=admin.headers)
+    assert assert_error(response, 400, "INVALID_RANGE")["field"] == "from"
+    assert_error(await client.get(base + "&limit=50001", headers=admin.headers), 400, "RANGE_TOO_LARGE")
+    response = await client.get(base + "&interval=1m&from=2010-01-01T00:00:00Z&to=2026-01-01T00:00:00Z",
+                                headers=admin.headers)
+    assert_error(response, 400, "RANGE_TOO_LARGE")
+    assert_error(await client.get(base + "&cursor=%%%", headers=admin.headers), 400, "VALIDATION_ERROR")
+
+
+async def test_bad_candles_rejected_one_by_one(client: httpx.AsyncClient, admin: Account) -> None:
+    candles = _daily(4)
+    candles[1]["high"] = 1.0  # below open
+    candles[2]["timestamp"] = "2025-11-03T05:00:00Z"  # not aligned to 1d
+    candles.append(dict(candles[0]))  # duplicate
+    candles.append("garbage")
+    result = await _push(client, admin, "BTC-USD", "1d", candles)
+    assert result["accepted"] == 2
+    assert [r["index"] for r in result["rejected"]] == [1, 2, 4, 5]
+    assert "high/low" in result["rejected"][0]["reason"] and "aligned" in result["rejected"][1]["reason"]
+
+
+async def test_export_every_format(client: httpx.AsyncClient, admin: Account) -> None:
+    await _push(client, admin, "BTC-USD", "1d", _daily(30))
+    params = {"symbol": "BTC-USD", "interval": "1d", "from": "2025-11-01T00:00:00Z", "to": "2025-12-01T00:00:00Z"}
+    for fmt in ("csv", "json", "xlsx", "parquet"):
+        response = await client.get("/api/data/historical/export", params=params | {"format": fmt},
+                                    headers=admin.headers)
+        assert response.status_code == 200, response.text
+        disposition = response.headers["content-disposition"]
+        assert disposition == f'attachment; filename="BTC-USD_1d_20251101T0000Z_20251201T0000Z.{fmt}"'
+        if fmt == "csv":
+            rows = list(csv.DictReader(io.StringIO(response.text)))
+            assert rows[0]["timestamp"] == "2025-11-01T00:00:00Z" and float(rows[-1]["close"]) == 51050.5
+        elif fmt == "json":
+            body = json.loads(response.content)
+            assert body["dataPoints"] == 30 and body["data"][29]["close"] == 51050.5
+        elif fmt == "xlsx":
+            sheet = load_workbook(io.BytesIO(response.content)).active
+            assert sheet.cell(1, 1).value == "timestamp" and sheet.max_row == 31
+            assert sheet.cell(31, 5).value == 51050.5
+        else:
+            table = pq.read_table(io.BytesIO(response.content))
+            assert table.num_rows == 30 and table.column("close")[29].as_py() == 51050.5
+            assert table.column("timestamp")[0].as_py() == NOV
+
+
+async def test_push_ticks_needs_admin_or_ingest_key(client: httpx.AsyncClient, clock: FrozenClock) -> None:
+    user = await register(client)
+    now = clock.now().isoformat().replace("+00:00", "Z")
+    batch = {"ticks": [{"symbol": "BTC-USD", "price": 50250.5, "volume": 0.3, "timestamp": now}]}
+    assert_error(await client.post("/api/data/ticks", json=batch, headers=user.headers), 403, "FORBIDDEN")
+    created = await client.post("/api/users/me/api-keys", json={"name": "tv", "scopes": ["ingest"]},
+                                headers=user.headers)
+    key = created.json()["data"]["key"]
+    assert key.startswith("cmk_")
+    pushed = await client.post("/api/data/ticks", json=batch, headers={"X-API-Key": key})
+    assert pushed.json()["data"] == {"accepted": 1, "rejected": []}
+    listed = (await client.get("/api/users/me/api-keys", headers=user.headers)).json()["data"]
+    assert "key" not in listed[0] and listed[0]["lastUsedAt"] is not None
+    await client.delete(f"/api/users/me/api-keys/{listed[0]['id']}", headers=user.headers)
+    assert_error(await client.post("/api/data/ticks", json=batch, headers={"X-API-Key": key}), 401, "INVALID_TOKEN")
+    assert_error(await client.post("/api/data/ticks", json=batch, headers={"X-API-Key": "cmk_x_y"}), 401,
+                 "INVALID_TOKEN")
+
+
+async def test_push_ticks_bad_ones_reported_by_index(
+    client: httpx.AsyncClient, admin: Account, clock: FrozenClock, deployment: str
+) -> None:
+    now = clock.now()
+
+    def at(seconds: float) -> str:
+        return (now + timedelta(seconds=seconds)).isoformat().replace("+00:00", "Z")
+
+    ticks = [
+        {"symbol": "BTC-USD", "price": 50250.5, "volume": 0.3, "timestamp": at(-3)},
+        {"symbol": "BTC-INVALID", "price": 1, "timestamp": at(-2)},
+        {"symbol": "BTC-USD", "price": -5, "timestamp": at(-2)},
+        {"symbol": "BTC-USD", "price": "abc", "timestamp": at(-2)},
+        {"symbol": "BTC-USD", "price": 50251, "timestamp": "yesterday"},
+        {"symbol": "ETH-USD", "price": 3000, "volume": 1, "timestamp": at(-1)},
+        {"symbol": "BTC-USD", "price": 50260, "timestamp": at(-3600)},
+    ]
+    result = (await client.post("/api/data/ticks", json={"ticks": ticks}, headers=admin.headers)).json()["data"]
+    rejected = {r["index"]: r["reason"] for r in result["rejected"]}
+    assert {1, 2, 3, 4} <= set(rejected)
+    assert "unknown symbol" in rejected[1] and "positive" in rejected[2] and "number" in rejected[3]
+    if deployment == "embedded":  # the stateful checks run in this process
+        assert "STALE" in rejected[6] and result["accepted"] == 2
+        prices = (await client.get("/api/market/prices?symbols=BTC-USD,ETH-USD", headers=admin.headers)).json()
+        assert [p["price"] for p in prices["data"]] == [50250.5, 3000]
