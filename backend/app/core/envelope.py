@@ -49,6 +49,12 @@ def raw_ok(data: Any) -> Response:
     return Response(orjson.dumps(body), media_type="application/json")
 
 
+def raw_json_ok(data_json: str) -> Response:
+    """The success envelope around `data` that is already JSON text (e.g. a cached page)."""
+    tail = f',"timestamp":"{isoformat_z(utcnow())}"}}'
+    return Response(f'{{"status":"success","data":{data_json}{tail}'.encode(), media_type="application/json")
+
+
 def error_body(
     code: ErrorCode,
     message: str,

@@ -16,6 +16,7 @@ from app.core.clock import utcnow
 from app.core.runtime import Runtime
 from app.market.candles import CandleBuilder, ClosedCandle
 from app.market.repository import CandleRow, upsert_candles
+from app.market.service import bump_history_version
 from app.market.ticks import INTERVALS, Candle, MarketStats, Tick
 from app.market.validation import Reason, TickValidator
 
@@ -243,6 +244,7 @@ class IngestPipeline:
             return 0
         for interval, n in Counter(r.interval for r in rows).items():
             CANDLES_WRITTEN.labels(interval).inc(n)
+        await bump_history_version(self.runtime.cache, {r.symbol for r in rows})
         return len(rows)
 
     def status(self) -> dict[str, Any]:

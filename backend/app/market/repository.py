@@ -33,7 +33,7 @@ class CandleRow(NamedTuple):
 
 def _decimal(value: float) -> Decimal:
     # repr gives the shortest string that round-trips, so 50250.5 is stored as 50250.5, not its binary tail.
-    return Decimal(repr(value))
+    return Decimal(repr(float(value)))  # float(): numpy scalars repr as "np.float64(...)"
 
 
 def _as_params(row: CandleRow) -> dict[str, Any]:

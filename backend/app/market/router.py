@@ -10,7 +10,7 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BeforeValidator, Field, StringConstraints
 
 from app.core.deps import DbSession, RuntimeDep
-from app.core.envelope import ERROR_RESPONSES, Envelope, ok, raw_ok
+from app.core.envelope import ERROR_RESPONSES, Envelope, ok, raw_json_ok
 from app.core.errors import AppError, ErrorCode
 from app.core.schemas import ApiModel, RequestModel, UtcDateTime
 from app.market import export
@@ -168,6 +168,7 @@ async def latest_prices(
 async def historical(
     _: CurrentUser,
     session: DbSession,
+    runtime: RuntimeDep,
     symbol: Annotated[str, Query(max_length=30)],
     interval: Annotated[str, Query(description="1m 5m 15m 1h 4h 1d")] = "1d",
     from_: Annotated[datetime | None, Query(alias="from")] = None,
@@ -177,9 +178,10 @@ async def historical(
     cursor: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
     """The seed's historical query: candles in [from, to), UTC, oldest first; `nextCursor` pages on."""
-    return raw_ok(
-        await market_service.historical(session, symbol, interval, from_, to, source, limit, cursor)
+    body = await market_service.historical_json(
+        session, runtime.cache, symbol, interval, from_, to, source, limit, cursor
     )
+    return raw_json_ok(body)
 
 
 @router.get(
@@ -255,8 +257,12 @@ async def push_ticks(
 
 
 @router.post("/data/candles", response_model=Envelope[PushResult], tags=["data"])
-async def push_candles(body: PushCandlesIn, _: IngestCaller, session: DbSession) -> Envelope[PushResult]:
+async def push_candles(
+    body: PushCandlesIn, _: IngestCaller, session: DbSession, runtime: RuntimeDep
+) -> Envelope[PushResult]:
     """Candles of a time range; they become that symbol's history (source PUSH ranks first when merging)."""
     asset = await market_service.resolve(session, body.symbol)
     accepted, rejected = await store_candles(session, asset.symbol, body.interval, body.candles)
+    if accepted:
+        await market_service.bump_history_version(runtime.cache, {asset.symbol})
     return ok(PushResult(accepted=accepted, rejected=[Rejection(**r) for r in rejected]))

@@ -8,9 +8,11 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+import orjson
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.cache import Cache
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
 from app.market import repository
@@ -22,6 +24,8 @@ from app.market.ticks import INTERVALS
 BUILTINS = {asset.symbol: asset for asset in BUILTIN_ASSETS}
 MAX_PAGE = 50_000
 MAX_RANGE_POINTS = 2_000_000
+# Cached pages: the version bump on every write keeps them right; the TTLs only bound memory.
+RECENT_TTL, PAST_TTL, VERSION_TTL = 60.0, 3600.0, 30 * 86400.0
 
 
 def _from_row(row: AssetRow) -> Asset:
@@ -87,6 +91,47 @@ def decode_cursor(cursor: str) -> int:
 
 def _iso(stamps: list[int]) -> list[str]:
     return [s + "Z" for s in np.asarray(stamps, dtype="datetime64[s]").astype(str).tolist()]
+
+
+def _version_key(symbol: str) -> str:
+    return f"histver:{symbol}"
+
+
+async def bump_history_version(cache: Cache, symbols: set[str]) -> None:
+    """Called after candles of these symbols were written: cached pages of them are no longer served."""
+    for symbol in symbols:
+        await cache.incr(_version_key(symbol), ttl=VERSION_TTL)
+
+
+async def historical_json(
+    session: AsyncSession,
+    cache: Cache,
+    symbol: str,
+    interval: str,
+    start: datetime | None,
+    end: datetime | None,
+    source: str | None,
+    limit: int,
+    cursor: str | None,
+) -> str:
+    """`historical` serialised, from the cache when the same page was served since the last write."""
+    if end is None:  # "until now" moves every second: nothing to reuse
+        return orjson.dumps(
+            await historical(session, symbol, interval, start, end, source, limit, cursor)
+        ).decode()
+    asset = await resolve(session, symbol)
+    version = await cache.get(_version_key(asset.symbol)) or 0
+    first = start.timestamp() if start else None
+    key = f"hist:{asset.symbol}:{interval}:{source}:{first}:{end.timestamp()}:{limit}:{cursor}:{version}"
+    cached = await cache.get(key)
+    if isinstance(cached, str):
+        return cached
+    body = orjson.dumps(
+        await historical(session, symbol, interval, start, end, source, limit, cursor)
+    ).decode()
+    recent = end.timestamp() > utcnow().timestamp() - 2 * INTERVALS.get(interval, 60)
+    await cache.set(key, body, ttl=RECENT_TTL if recent else PAST_TTL)
+    return body
 
 
 async def historical(

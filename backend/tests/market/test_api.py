@@ -23,8 +23,16 @@ def _daily(n: int, start: datetime = NOV, base: float = 48000.0) -> list[dict[st
     out = []
     for i in range(n):
         o = base + 100 * i
-        out.append({"timestamp": (start + timedelta(days=i)).isoformat().replace("+00:00", "Z"), "open": o,
-                    "high": o + 500, "low": o - 200, "close": o + 150.5, "volume": 28_500_000_000 + i})
+        out.append(
+            {
+                "timestamp": (start + timedelta(days=i)).isoformat().replace("+00:00", "Z"),
+                "open": o,
+                "high": o + 500,
+                "low": o - 200,
+                "close": o + 150.5,
+                "volume": 28_500_000_000 + i,
+            }
+        )
     return out
 
 
@@ -36,19 +44,26 @@ async def admin(settings: Settings, client: httpx.AsyncClient) -> Account:
 
 
 async def _push(client: httpx.AsyncClient, admin: Account, symbol: str, interval: str, candles: list) -> dict:
-    response = await client.post("/api/data/candles", headers=admin.headers,
-                                 json={"symbol": symbol, "interval": interval, "candles": candles})
+    response = await client.post(
+        "/api/data/candles",
+        headers=admin.headers,
+        json={"symbol": symbol, "interval": interval, "candles": candles},
+    )
     assert response.status_code == 200, response.text
     return dict(response.json()["data"])
 
 
-async def test_symbols_listed_and_unknown_is_invalid_symbol(client: httpx.AsyncClient, admin: Account) -> None:
+async def test_symbols_listed_and_unknown_is_invalid_symbol(
+    client: httpx.AsyncClient, admin: Account
+) -> None:
     symbols = (await client.get("/api/market/symbols", headers=admin.headers)).json()["data"]
     by_symbol = {s["symbol"]: s for s in symbols}
     assert len(symbols) >= 25
     assert {"BTC-USD", "ETH-USD", "SOL-USD", "POL-USD", "USDT", "USDC"} <= set(by_symbol)
     assert by_symbol["BTC-USD"] | {} == by_symbol["BTC-USD"]
-    assert by_symbol["BTC-USD"]["coingeckoId"] == "bitcoin" and by_symbol["BTC-USD"]["binancePair"] == "BTCUSDT"
+    assert (
+        by_symbol["BTC-USD"]["coingeckoId"] == "bitcoin" and by_symbol["BTC-USD"]["binancePair"] == "BTCUSDT"
+    )
     response = await client.get("/api/data/historical?symbol=BTC-INVALID&interval=1d", headers=admin.headers)
     body = assert_error(response, 400, "INVALID_SYMBOL")
     assert body["message"] == "Symbol BTC-INVALID not found"
@@ -64,7 +79,9 @@ async def test_admin_adds_a_symbol_others_cannot(client: httpx.AsyncClient, admi
     assert_error(again, 409, "CONFLICT")
     listed = (await client.get("/api/market/symbols", headers=user.headers)).json()["data"]
     assert "PEPE-USD" in {s["symbol"] for s in listed}
-    bad = await client.post("/api/market/symbols", json={"symbol": "no spaces", "name": "x"}, headers=admin.headers)
+    bad = await client.post(
+        "/api/market/symbols", json={"symbol": "no spaces", "name": "x"}, headers=admin.headers
+    )
     assert assert_error(bad, 422, "VALIDATION_ERROR")["field"] == "symbol"
 
 
@@ -73,7 +90,12 @@ async def test_seed_historical_query(client: httpx.AsyncClient, admin: Account) 
     assert result == {"accepted": 30, "rejected": []}
     response = await client.get(
         "/api/data/historical",
-        params={"symbol": "BTC-USD", "from": "2025-11-01T00:00:00Z", "to": "2025-12-01T00:00:00Z", "interval": "1d"},
+        params={
+            "symbol": "BTC-USD",
+            "from": "2025-11-01T00:00:00Z",
+            "to": "2025-12-01T00:00:00Z",
+            "interval": "1d",
+        },
         headers=admin.headers,
     )
     body = response.json()
@@ -81,19 +103,37 @@ async def test_seed_historical_query(client: httpx.AsyncClient, admin: Account) 
     data = body["data"]
     assert data["symbol"] == "BTC-USD" and data["interval"] == "1d" and data["source"] == "PUSH"
     assert data["dataPoints"] == 30 == len(data["data"])
-    assert data["data"][0] == {"timestamp": "2025-11-01T00:00:00Z", "open": 48000, "high": 48500, "low": 47800,
-                               "close": 48150.5, "volume": 28500000000}
+    assert data["data"][0] == {
+        "timestamp": "2025-11-01T00:00:00Z",
+        "open": 48000,
+        "high": 48500,
+        "low": 47800,
+        "close": 48150.5,
+        "volume": 28500000000,
+    }
     stamps = [p["timestamp"] for p in data["data"]]
     assert stamps == sorted(set(stamps)) and data["nextCursor"] is None
 
 
 async def test_coarser_interval_is_resampled_and_paged(client: httpx.AsyncClient, admin: Account) -> None:
     await _push(client, admin, "ETH-USD", "1d", _daily(14, base=2000))
-    params = {"symbol": "ETH-USD", "interval": "1d", "from": "2025-11-01T00:00:00Z", "to": "2025-11-15T00:00:00Z"}
-    page1 = (await client.get("/api/data/historical", params=params | {"limit": 10}, headers=admin.headers)).json()
+    params = {
+        "symbol": "ETH-USD",
+        "interval": "1d",
+        "from": "2025-11-01T00:00:00Z",
+        "to": "2025-11-15T00:00:00Z",
+    }
+    page1 = (
+        await client.get("/api/data/historical", params=params | {"limit": 10}, headers=admin.headers)
+    ).json()
     assert page1["data"]["dataPoints"] == 10 and page1["data"]["nextCursor"]
-    page2 = (await client.get("/api/data/historical", params=params | {"limit": 10, "cursor":
-                              page1["data"]["nextCursor"]}, headers=admin.headers)).json()["data"]
+    page2 = (
+        await client.get(
+            "/api/data/historical",
+            params=params | {"limit": 10, "cursor": page1["data"]["nextCursor"]},
+            headers=admin.headers,
+        )
+    ).json()["data"]
     assert page2["dataPoints"] == 4 and page2["nextCursor"] is None
     assert page2["data"][0]["timestamp"] == "2025-11-11T00:00:00Z"
 
@@ -101,11 +141,14 @@ async def test_coarser_interval_is_resampled_and_paged(client: httpx.AsyncClient
 async def test_bad_queries_are_clear_400s(client: httpx.AsyncClient, admin: Account) -> None:
     base = "/api/data/historical?symbol=BTC-USD"
     assert_error(await client.get(base + "&interval=2h", headers=admin.headers), 400, "INVALID_INTERVAL")
-    response = await client.get(base + "&from=2025-12-01T00:00:00Z&to=2025-11-01T00:00:00Z", headers=admin.headers)
+    response = await client.get(
+        base + "&from=2025-12-01T00:00:00Z&to=2025-11-01T00:00:00Z", headers=admin.headers
+    )
     assert assert_error(response, 400, "INVALID_RANGE")["field"] == "from"
     assert_error(await client.get(base + "&limit=50001", headers=admin.headers), 400, "RANGE_TOO_LARGE")
-    response = await client.get(base + "&interval=1m&from=2010-01-01T00:00:00Z&to=2026-01-01T00:00:00Z",
-                                headers=admin.headers)
+    response = await client.get(
+        base + "&interval=1m&from=2010-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", headers=admin.headers
+    )
     assert_error(response, 400, "RANGE_TOO_LARGE")
     assert_error(await client.get(base + "&cursor=%%%", headers=admin.headers), 400, "VALIDATION_ERROR")
 
@@ -124,10 +167,16 @@ async def test_bad_candles_rejected_one_by_one(client: httpx.AsyncClient, admin:
 
 async def test_export_every_format(client: httpx.AsyncClient, admin: Account) -> None:
     await _push(client, admin, "BTC-USD", "1d", _daily(30))
-    params = {"symbol": "BTC-USD", "interval": "1d", "from": "2025-11-01T00:00:00Z", "to": "2025-12-01T00:00:00Z"}
+    params = {
+        "symbol": "BTC-USD",
+        "interval": "1d",
+        "from": "2025-11-01T00:00:00Z",
+        "to": "2025-12-01T00:00:00Z",
+    }
     for fmt in ("csv", "json", "xlsx", "parquet"):
-        response = await client.get("/api/data/historical/export", params=params | {"format": fmt},
-                                    headers=admin.headers)
+        response = await client.get(
+            "/api/data/historical/export", params=params | {"format": fmt}, headers=admin.headers
+        )
         assert response.status_code == 200, response.text
         disposition = response.headers["content-disposition"]
         assert disposition == f'attachment; filename="BTC-USD_1d_20251101T0000Z_20251201T0000Z.{fmt}"'
@@ -152,8 +201,9 @@ async def test_push_ticks_needs_admin_or_ingest_key(client: httpx.AsyncClient, c
     now = clock.now().isoformat().replace("+00:00", "Z")
     batch = {"ticks": [{"symbol": "BTC-USD", "price": 50250.5, "volume": 0.3, "timestamp": now}]}
     assert_error(await client.post("/api/data/ticks", json=batch, headers=user.headers), 403, "FORBIDDEN")
-    created = await client.post("/api/users/me/api-keys", json={"name": "tv", "scopes": ["ingest"]},
-                                headers=user.headers)
+    created = await client.post(
+        "/api/users/me/api-keys", json={"name": "tv", "scopes": ["ingest"]}, headers=user.headers
+    )
     key = created.json()["data"]["key"]
     assert key.startswith("cmk_")
     pushed = await client.post("/api/data/ticks", json=batch, headers={"X-API-Key": key})
@@ -161,9 +211,14 @@ async def test_push_ticks_needs_admin_or_ingest_key(client: httpx.AsyncClient, c
     listed = (await client.get("/api/users/me/api-keys", headers=user.headers)).json()["data"]
     assert "key" not in listed[0] and listed[0]["lastUsedAt"] is not None
     await client.delete(f"/api/users/me/api-keys/{listed[0]['id']}", headers=user.headers)
-    assert_error(await client.post("/api/data/ticks", json=batch, headers={"X-API-Key": key}), 401, "INVALID_TOKEN")
-    assert_error(await client.post("/api/data/ticks", json=batch, headers={"X-API-Key": "cmk_x_y"}), 401,
-                 "INVALID_TOKEN")
+    assert_error(
+        await client.post("/api/data/ticks", json=batch, headers={"X-API-Key": key}), 401, "INVALID_TOKEN"
+    )
+    assert_error(
+        await client.post("/api/data/ticks", json=batch, headers={"X-API-Key": "cmk_x_y"}),
+        401,
+        "INVALID_TOKEN",
+    )
 
 
 async def test_push_ticks_bad_ones_reported_by_index(
@@ -183,11 +238,15 @@ async def test_push_ticks_bad_ones_reported_by_index(
         {"symbol": "ETH-USD", "price": 3000, "volume": 1, "timestamp": at(-1)},
         {"symbol": "BTC-USD", "price": 50260, "timestamp": at(-3600)},
     ]
-    result = (await client.post("/api/data/ticks", json={"ticks": ticks}, headers=admin.headers)).json()["data"]
+    result = (await client.post("/api/data/ticks", json={"ticks": ticks}, headers=admin.headers)).json()[
+        "data"
+    ]
     rejected = {r["index"]: r["reason"] for r in result["rejected"]}
     assert {1, 2, 3, 4} <= set(rejected)
     assert "unknown symbol" in rejected[1] and "positive" in rejected[2] and "number" in rejected[3]
     if deployment == "embedded":  # the stateful checks run in this process
         assert "STALE" in rejected[6] and result["accepted"] == 2
-        prices = (await client.get("/api/market/prices?symbols=BTC-USD,ETH-USD", headers=admin.headers)).json()
+        prices = (
+            await client.get("/api/market/prices?symbols=BTC-USD,ETH-USD", headers=admin.headers)
+        ).json()
         assert [p["price"] for p in prices["data"]] == [50250.5, 3000]

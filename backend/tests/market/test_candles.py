@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from app.market.candles import CandleBuilder, ClosedCandle
@@ -60,7 +62,7 @@ def test_hour_bar_equals_the_aggregate_of_its_sixty_minutes() -> None:
     for interval, bars in by_interval.items():
         stamps = [b.ts for b in bars]
         assert stamps == sorted(set(stamps))
-        assert all(b - a == INTERVALS[interval] for a, b in zip(stamps, stamps[1:], strict=False))
+        assert all(b - a == INTERVALS[interval] for a, b in itertools.pairwise(stamps))
 
 
 def test_quiet_minutes_get_flat_bars_and_dead_feeds_do_not() -> None:
