@@ -93,6 +93,13 @@ class CandleBuilder:
             series = self._series[key] = _Series(tick.symbol, tick.source)
         series.add(tick, out)
 
+    def prime(self, ticks: list[Tick]) -> None:
+        """Fold earlier ticks into the open bars without emitting what closes (already stored), so the
+        first live 1h/1d bar after a start is complete rather than starting at the start-up minute."""
+        discard: list[ClosedCandle] = []
+        for tick in ticks:
+            self.add(tick, discard)
+
     def close_due(self, now: float, grace: float = 2.0) -> list[ClosedCandle]:
         """Close the 1m bars whose minute ended more than `grace` seconds ago (quiet feeds)."""
         out: list[ClosedCandle] = []

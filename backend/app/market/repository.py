@@ -164,10 +164,16 @@ def _aware(value: datetime | str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-async def latest_open_time(session: AsyncSession, symbol: str, interval: str, source: str) -> datetime | None:
-    value = await session.scalar(
-        select(func.max(PriceCandle.timestamp)).where(
-            PriceCandle.symbol == symbol, PriceCandle.interval == interval, PriceCandle.source == source
-        )
-    )
+async def latest_open_time(
+    session: AsyncSession, symbol: str, interval: str, source: str, before: int | None = None
+) -> datetime | None:
+    """The open time of the newest stored candle (of those opening before `before`, when given)."""
+    conditions = [
+        PriceCandle.symbol == symbol,
+        PriceCandle.interval == interval,
+        PriceCandle.source == source,
+    ]
+    if before is not None:
+        conditions.append(PriceCandle.timestamp < datetime.fromtimestamp(before, UTC))
+    value = await session.scalar(select(func.max(PriceCandle.timestamp)).where(*conditions))
     return _aware(value) if value is not None else None

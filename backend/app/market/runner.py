@@ -31,6 +31,7 @@ class MarketRunner:
         self.sources: dict[str, Source] = {}
         self.assets: list[Asset] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self.seeding: dict[str, dict[str, Any]] = {}
 
     async def start(self, *, consume_pushes: bool = False) -> None:
         async with self.runtime.db.session() as session:
@@ -46,10 +47,29 @@ class MarketRunner:
             self._tasks.append(asyncio.create_task(self._consume_pushes(), name="push-consumer"))
 
     async def _prepare(self, source: Source) -> None:
-        """Hook for sources that need state from the database before running (the replay's anchor)."""
-        prepare = getattr(source, "prepare", None)
-        if prepare is not None:
-            await prepare(self.runtime, self.pipeline, self.assets)
+        """The replay needs its stored anchor before it runs, and stores its history in the background."""
+        if source.name != "replay":
+            return
+        from app.market import replay_seed
+        from app.market.sources.replay import ReplaySource, replayed_symbols
+
+        assert isinstance(source, ReplaySource)
+        source.symbols = replayed_symbols(self.runtime.settings, self.assets)
+        progress = await replay_seed.prepare(self.runtime, self.pipeline, source)
+        self.seeding["replay"] = progress
+        task = asyncio.create_task(self._seed(source, progress), name="replay-history")
+        self._tasks.append(task)
+
+    async def _seed(self, source: Source, progress: dict[str, Any]) -> None:
+        from app.market import replay_seed
+        from app.market.sources.replay import ReplaySource
+
+        assert isinstance(source, ReplaySource) and source.anchor is not None
+        try:
+            await replay_seed.seed_history(self.runtime, source.symbols, source.anchor, progress)
+        except Exception as exc:
+            log.exception("could not store the replay's history")
+            progress["error"] = f"{type(exc).__name__}: {exc}"
 
     async def _run_source(self, source: Source) -> None:
         while True:
@@ -99,4 +119,5 @@ class MarketRunner:
             if describe is not None:
                 details[name] = describe()
         status["details"] = details
+        status["history"] = self.seeding
         return status

@@ -1,0 +1,131 @@
+"""Intra-candle ticks derived from OHLCV candles, such that the ticks rebuild each candle exactly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.market import noise
+from app.market.arrays import CandleArrays, Floats, Ints
+from app.market.ticks import INTERVALS
+
+# Size of the random wiggle between the anchor points, relative to the candle's range.
+_WIGGLE = 0.5
+# Tick times keep this share of their slot free, so the last tick stays inside its candle.
+_JITTER = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class TickArrays:
+    """Ticks of one symbol in time order; `candle` indexes the candles they came from."""
+
+    ts: Floats
+    price: Floats
+    volume: Floats
+    candle: Ints
+
+    def __len__(self) -> int:
+        return len(self.ts)
+
+    def between(self, start: float, end: float) -> TickArrays:
+        lo, hi = np.searchsorted(self.ts, [start, end])
+        return TickArrays(self.ts[lo:hi], self.price[lo:hi], self.volume[lo:hi], self.candle[lo:hi])
+
+
+def tick_counts(interval: str) -> tuple[int, int]:
+    """How many ticks a candle of `interval` becomes (6-12 a minute; longer candles about 4-8 a minute).
+
+    >>> tick_counts("1m"), tick_counts("1h")
+    ((6, 12), (240, 480))
+    """
+    low = max(6, INTERVALS[interval] // 15)
+    return low, 2 * low
+
+
+def _split_exactly(total: Floats, weights: Floats) -> Floats:
+    """Split each row's `total` in proportion to `weights` (rows of the 2-D array) so that the parts add
+    up to exactly `total` in floating point, in any order: every part is a whole multiple of the total's
+    last-bit unit, so all partial sums are exact."""
+    mantissa, exponent = np.frexp(total)
+    units = np.ldexp(mantissa, 53)  # an integer below 2**53, exactly representable
+    cumulative = np.cumsum(weights, axis=1)
+    filled = np.floor(units[:, None] * (cumulative / cumulative[:, -1:]))
+    filled[:, -1] = units
+    parts = np.diff(filled, axis=1, prepend=0.0)
+    split: Floats = np.ldexp(parts, (exponent - 53)[:, None])
+    return split
+
+
+def ticks_from_candles(
+    candles: CandleArrays,
+    interval: str,
+    seed: int,
+    *,
+    counts: tuple[int, int] | None = None,
+    decimals: int | None = None,
+) -> TickArrays:
+    """Ticks for every candle: open -> low -> high -> close for a rising bar (high first for a falling
+    one), with a Brownian wiggle in between that stays inside the bar, times spread over the bar and
+    volumes splitting the bar's volume exactly. Building a candle from its ticks (first, max, min, last
+    price, summed volume) gives back exactly the input. Deterministic in (seed, candle time), whatever
+    the batch. `decimals` rounds the in-between prices to the market's tick size.
+
+    >>> one = CandleArrays(np.array([60]), np.array([10.0]), np.array([12.0]), np.array([9.0]),
+    ...     np.array([11.0]), np.array([3.3]))
+    >>> t = ticks_from_candles(one, "1m", seed=1)
+    >>> t.price[0].item(), t.price.max().item(), t.price.min().item(), t.price[-1].item()
+    (10.0, 12.0, 9.0, 11.0)
+    >>> sum(t.volume.tolist())
+    3.3
+    """
+    step = INTERVALS[interval]
+    least, most = counts or tick_counts(interval)
+    ts = candles.ts[:, None]
+    slots = np.arange(most)[None, :]
+    n = least + (noise.uniform(seed, candles.ts, 0) * (most - least + 1)).astype(np.int64)
+    n = np.minimum(n, most)[:, None]
+    valid = slots < n
+
+    # Anchor slots 0 < first < second < n - 1 carry open, the two extremes, close.
+    first = 1 + (noise.uniform(seed, candles.ts, 1) * (n[:, 0] - 3)).astype(np.int64)[:, None]
+    second = (
+        first
+        + 1
+        + (noise.uniform(seed, candles.ts, 2) * (n[:, 0] - 2 - first[:, 0])).astype(np.int64)[:, None]
+    )
+    rising = (candles.close >= candles.open)[:, None]
+    high, low = candles.high[:, None], candles.low[:, None]
+    anchors = np.stack(
+        np.broadcast_arrays(
+            candles.open[:, None],
+            np.where(rising, low, high),
+            np.where(rising, high, low),
+            candles.close[:, None],
+        )
+    )
+    positions = np.stack(np.broadcast_arrays(np.zeros_like(n), first, second, n - 1))
+
+    segment = (slots > first).astype(np.int64) + (slots > second)
+    pos_a = np.take_along_axis(positions[:3, :, 0].T, segment, axis=1)
+    pos_b = np.take_along_axis(positions[1:, :, 0].T, segment, axis=1)
+    val_a = np.take_along_axis(anchors[:3, :, 0].T, segment, axis=1)
+    val_b = np.take_along_axis(anchors[1:, :, 0].T, segment, axis=1)
+    frac = (slots - pos_a) / (pos_b - pos_a)
+
+    walk = np.cumsum(noise.normal(seed, ts, 3, slots), axis=1)
+    walk_a = np.take_along_axis(walk, pos_a, axis=1)
+    walk_b = np.take_along_axis(walk, np.minimum(pos_b, most - 1), axis=1)
+    bridge = walk - walk_a - frac * (walk_b - walk_a)
+    price = val_a + frac * (val_b - val_a) + bridge * (_WIGGLE * (high - low) / np.sqrt(n))
+    if decimals is not None:
+        price = np.round(price, decimals)
+    price = np.clip(price, low, high)
+    for position, value in zip(positions, anchors, strict=True):
+        np.put_along_axis(price, position, value, axis=1)
+
+    weights = np.where(valid, -np.log(noise.uniform(seed, ts, 4, slots)), 0.0)
+    volume = _split_exactly(candles.volume, weights)
+    times = ts + (slots + _JITTER * noise.uniform(seed, ts, 5, slots)) * (step / n)
+    rows = np.broadcast_to(np.arange(len(candles))[:, None], valid.shape)
+    return TickArrays(times[valid], price[valid], volume[valid], rows[valid])
