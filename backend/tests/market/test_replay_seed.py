@@ -1,8 +1,9 @@
-"""The replay on a fresh install: anchored once, history stored up to now without gaps, restarts add nothing."""
+"""The replay on a fresh install: anchored once, history stored up to now, restarts add nothing."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 from sqlalchemy import func, select
 
@@ -30,12 +31,22 @@ async def _run_once(settings: Settings) -> tuple[MarketRunner, dict]:
         finally:
             await runner.stop()
         async with runtime.db.session() as session:
-            counts = dict((await session.execute(
-                select(PriceCandle.interval, func.count()).where(PriceCandle.symbol == "BTC-USD")
-                .group_by(PriceCandle.interval))).all())
-            stamps = list(await session.scalars(
-                select(PriceCandle.timestamp).where(PriceCandle.symbol == "BTC-USD", PriceCandle.interval == "1m")
-                .order_by(PriceCandle.timestamp)))
+            counts = dict(
+                (
+                    await session.execute(
+                        select(PriceCandle.interval, func.count())
+                        .where(PriceCandle.symbol == "BTC-USD")
+                        .group_by(PriceCandle.interval)
+                    )
+                ).all()
+            )
+            stamps = list(
+                await session.scalars(
+                    select(PriceCandle.timestamp)
+                    .where(PriceCandle.symbol == "BTC-USD", PriceCandle.interval == "1m")
+                    .order_by(PriceCandle.timestamp)
+                )
+            )
             anchor = (await session.get(MarketState, "replay_anchor")).value["anchor"]  # type: ignore[union-attr]
     return runner, {"counts": counts, "stamps": stamps, "anchor": anchor, "status": status}
 
@@ -48,7 +59,7 @@ async def test_fresh_install_replays_the_recent_past_and_restarts_cleanly(settin
     # the last 30 days of 1m bars, no gaps, no duplicates, up to the minute the replay started
     assert stamps[-1] >= align(now, "1m") - 120
     assert stamps[0] <= now - 28 * 86400
-    assert all(b - a == 60 for a, b in zip(stamps, stamps[1:], strict=False))
+    assert all(b - a == 60 for a, b in itertools.pairwise(stamps))
     assert {"1m", "5m", "15m", "1h", "4h", "1d"} <= set(first["counts"])
     detail = first["status"]["details"]["replay"]["symbols"]["BTC-USD"]
     assert detail["summary"].startswith("replay of 2026-03-")
