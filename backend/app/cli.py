@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
 from app.config import Settings, get_settings
 from app.core.logging import configure_logging
+from app.market.backfill import BackfillSource
 
 cli = typer.Typer(
     help="Cryptomon: crypto monitoring and analysis.", no_args_is_help=True, pretty_exceptions_enable=False
@@ -114,6 +116,50 @@ def ingest() -> None:
                 await runner.stop()
 
     asyncio.run(run())
+
+
+@cli.command()
+def backfill(
+    symbol: Annotated[str, typer.Option(help="e.g. BTC-USD")],
+    interval: Annotated[str, typer.Option(help="1m 5m 15m 1h 4h 1d")],
+    from_: Annotated[datetime, typer.Option("--from", help="UTC start, e.g. 2024-01-01")],
+    to: Annotated[datetime | None, typer.Option(help="UTC end (default: now)")] = None,
+    source: Annotated[BackfillSource, typer.Option(help="replay, binance or coingecko")] = "binance",
+) -> None:
+    """Store historical candles; re-running stores nothing twice and resumes where a run stopped."""
+    from rich.progress import Progress
+
+    from app.core.errors import AppError
+    from app.core.runtime import build_runtime
+    from app.market.backfill import backfill as run_backfill
+
+    settings = _settings()
+
+    async def run() -> None:
+        async with build_runtime(settings, role="cli") as runtime:
+            with Progress() as bar:
+                task = bar.add_task(f"{symbol} {interval} from {source}", total=None)
+
+                def advance(done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                result = await run_backfill(
+                    runtime, symbol, interval, _utc(from_), _utc(to) if to else None, source, advance
+                )
+        typer.echo(
+            f"{result.symbol} {result.interval}: {result.stored} candles stored from {result.source} "
+            f"(from {result.resumed_from.isoformat()})"
+        )
+
+    try:
+        asyncio.run(run())
+    except AppError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @cli.command()

@@ -76,3 +76,27 @@ def test_serve_prints_a_demo_account_that_is_kept_across_restarts(
     stored = json.loads((tmp_path / "fresh" / "demo_credentials.json").read_text())
     assert stored == {"email": first[0], "password": first[1]}
     assert (tmp_path / "fresh" / "cryptomon.db").exists()
+
+
+def test_backfill_command(embedded_settings: Settings) -> None:
+    args = (
+        "backfill",
+        "--symbol",
+        "ETH-USD",
+        "--interval",
+        "1d",
+        "--from",
+        "2026-06-01",
+        "--to",
+        "2026-07-01",
+        "--source",
+        "replay",
+    )
+    first = _run(embedded_settings, *args)
+    assert first.returncode == 0, first.stderr
+    assert "ETH-USD 1d: 30 candles stored from replay" in first.stdout
+    assert "0 candles stored" in _run(embedded_settings, *args).stdout
+    bad = _run(
+        embedded_settings, "backfill", "--symbol", "NOPE-USD", "--interval", "1d", "--from", "2026-06-01"
+    )
+    assert bad.returncode == 1 and "Symbol NOPE-USD not found" in bad.stderr
