@@ -11,26 +11,21 @@ import asyncio
 import os
 import resource
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 import httpx
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
+from support import embedded, postgres
 
 from app.config import Settings
-from app.core import migrate
 from app.core.bus import Bus, MemoryBus, RedisBus
 from app.main import create_app
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2000"))
 CONCURRENCY = 32
-PG_ADMIN = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 REDIS = "redis://127.0.0.1:6379/14"
 
 
@@ -105,32 +100,6 @@ async def bench_bus(label: str, bus: Bus, n: int = 2000) -> None:
     )
 
 
-async def cluster_settings(tmp: Path) -> Settings | None:
-    name = f"cryptomon_bench_{os.getpid()}"
-    try:
-        admin = create_async_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-        await admin.dispose()
-        await RedisBus(REDIS, "bench").ping()
-    except Exception as exc:
-        print(f"cluster   skipped: {type(exc).__name__}: {exc}")
-        return None
-    url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-    await asyncio.to_thread(migrate.upgrade, url)
-    return Settings(
-        _env_file=None,
-        database_url=url,
-        redis_url=REDIS,
-        namespace=f"bench{os.getpid()}",
-        secret_key="b" * 40,
-        data_dir=tmp,
-        login_ip_limit=10**6,
-        log_level="WARNING",
-    )
-
-
 async def main() -> None:
     import logging
 
@@ -145,22 +114,12 @@ async def main() -> None:
                 f"p50 {statistics.median(lat):6.2f} ms  "
                 f"p99 {pct(lat, 0.99):6.2f} ms  {rps:8.0f} req/s"
             )
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.db"
-        await asyncio.to_thread(migrate.upgrade, f"sqlite+aiosqlite:///{db}")
-        embedded = Settings(
-            _env_file=None,
-            database_url=f"sqlite+aiosqlite:///{db}",
-            secret_key="b" * 40,
-            data_dir=Path(tmp),
-            login_ip_limit=10**6,
-            log_level="WARNING",
-        )
-        await bench_api("embedded", embedded, reference)
+    async with embedded(login_ip_limit=10**6) as settings:
+        await bench_api("embedded", settings, reference)
         await bench_bus("embedded", MemoryBus())
-        cluster = await cluster_settings(Path(tmp))
-        if cluster:
-            await bench_api("cluster", cluster, reference)
+    async with postgres(login_ip_limit=10**6, redis_url=REDIS, namespace=f"bench{os.getpid()}") as settings:
+        if settings is not None:
+            await bench_api("cluster", settings, reference)
             await bench_bus("cluster", RedisBus(REDIS, "bench"))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {rss:.0f} MiB")

@@ -13,18 +13,14 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 import numpy as np
 from asgi_lifespan import LifespanManager
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
+from support import embedded, postgres
 
 from app.config import Settings
-from app.core import migrate
 from app.core.runtime import build_runtime
 from app.main import create_app
 from app.market import repository
@@ -34,7 +30,6 @@ from app.market.service import bump_history_version
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
 YEAR_START = 1_735_689_600  # 2025-01-01T00:00:00Z
 MONTH_START = 1_764_547_200  # 2025-12-01T00:00:00Z
-PG_ADMIN = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 QUERIES = {
     "1h x 1 year  (8,760)": {
         "interval": "1h",
@@ -123,46 +118,11 @@ async def main() -> None:
     import logging
 
     logging.disable(logging.INFO)
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.db"
-        await asyncio.to_thread(migrate.upgrade, f"sqlite+aiosqlite:///{db}")
-        await bench(
-            "sqlite",
-            Settings(
-                _env_file=None,
-                database_url=f"sqlite+aiosqlite:///{db}",
-                secret_key="b" * 40,
-                data_dir=Path(tmp),
-                market_sources=[],
-                log_level="WARNING",
-            ),
-        )
-        name = f"cryptomon_bench_hist_{os.getpid()}"
-        admin = create_async_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        try:
-            async with admin.connect() as conn:
-                await conn.execute(text(f'CREATE DATABASE "{name}"'))
-        except OSError as exc:
-            print(f"postgres skipped: {exc}")
-            return
-        url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-        try:
-            await asyncio.to_thread(migrate.upgrade, url)
-            await bench(
-                "postgres",
-                Settings(
-                    _env_file=None,
-                    database_url=url,
-                    secret_key="b" * 40,
-                    data_dir=Path(tmp),
-                    market_sources=[],
-                    log_level="WARNING",
-                ),
-            )
-        finally:
-            async with admin.connect() as conn:
-                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            await admin.dispose()
+    async with embedded() as settings:
+        await bench("sqlite", settings)
+    async with postgres() as settings:
+        if settings is not None:
+            await bench("postgres", settings)
 
 
 if __name__ == "__main__":

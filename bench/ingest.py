@@ -12,17 +12,13 @@ from __future__ import annotations
 import asyncio
 import os
 import resource
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
+from support import embedded, postgres
 
 from app.config import Settings
-from app.core import migrate
 from app.core.clock import FrozenClock, set_clock
 from app.core.runtime import build_runtime
 from app.market.ingest import IngestPipeline
@@ -32,7 +28,6 @@ SYMBOLS = ["BTC-USD", "ETH-USD", "SOL-USD", "XRP-USD", "ADA-USD", "DOGE-USD", "B
 TICKS = int(os.environ.get("BENCH_TICKS", "400000"))
 BATCH = 500
 START = 1_767_225_600.0  # 2026-01-01T00:00:00Z
-PG_ADMIN = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
 
 def make_ticks() -> list[Tick]:
@@ -85,36 +80,13 @@ async def main() -> None:
         _ = tick.price
     baseline = len(ticks) / (time.perf_counter() - started)
     print(f"reference {baseline:10,.0f} ticks/s  (bare loop over the same {len(ticks):,} ticks)")
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.db"
-        await asyncio.to_thread(migrate.upgrade, f"sqlite+aiosqlite:///{db}")
-        embedded = Settings(
-            _env_file=None,
-            database_url=f"sqlite+aiosqlite:///{db}",
-            secret_key="b" * 40,
-            data_dir=Path(tmp),
-            log_level="WARNING",
-        )
-        rate = await run("embedded", embedded, ticks)
-        verdict = "met" if rate >= 1e5 else "NOT met"
-        print(f"          {rate / baseline:.3f}x reference; goal 100,000 ticks/s: {verdict}")
-        name = f"cryptomon_bench_ingest_{os.getpid()}"
-        try:
-            admin = create_async_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-            async with admin.connect() as conn:
-                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                await conn.execute(text(f'CREATE DATABASE "{name}"'))
-            url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-            await asyncio.to_thread(migrate.upgrade, url)
-            cluster = Settings(
-                _env_file=None, database_url=url, secret_key="b" * 40, data_dir=Path(tmp), log_level="WARNING"
-            )
-            await run("postgres", cluster, ticks)
-            async with admin.connect() as conn:
-                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            await admin.dispose()
-        except OSError as exc:
-            print(f"postgres  skipped: {exc}")
+    async with embedded() as settings:
+        rate = await run("embedded", settings, ticks)
+    verdict = "met" if rate >= 1e5 else "NOT met"
+    print(f"          {rate / baseline:.3f}x reference; goal 100,000 ticks/s: {verdict}")
+    async with postgres() as settings:
+        if settings is not None:
+            await run("postgres", settings, ticks)
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 

@@ -113,10 +113,7 @@ async def backfill(
         for done, window_start in enumerate(windows, start=1):
             window_end = min(window_start + WINDOW * step, last)
             candles = await fetch(window_start, window_end)
-            rows = [
-                CandleRow(asset.symbol, interval, source, c.ts, c.open, c.high, c.low, c.close, c.volume)
-                for c in candles
-            ]
+            rows = [CandleRow.of(asset.symbol, interval, source, c) for c in candles]
             async with runtime.db.session() as session:
                 stored += await repository.upsert_candles(session, rows)
             if progress is not None:

@@ -173,12 +173,7 @@ class IngestPipeline:
 
     def _queue(self, closed: list[ClosedCandle]) -> None:
         for item in closed:
-            c = item.candle
-            self.pending.append(
-                CandleRow(
-                    item.symbol, item.interval, item.source, c.ts, c.open, c.high, c.low, c.close, c.volume
-                )
-            )
+            self.pending.append(CandleRow.of(item.symbol, item.interval, item.source, item.candle))
 
     async def submit(self, ticks: Sequence[Tick]) -> None:
         await self.ingest(ticks)
@@ -193,19 +188,7 @@ class IngestPipeline:
                 status.rejected["BAD_CANDLE"] += 1
                 continue
             status.candles_received += 1
-            self.pending.append(
-                CandleRow(
-                    symbol,
-                    interval,
-                    source,
-                    candle.ts,
-                    candle.open,
-                    candle.high,
-                    candle.low,
-                    candle.close,
-                    candle.volume,
-                )
-            )
+            self.pending.append(CandleRow.of(symbol, interval, source, candle))
 
     async def submit_stats(self, stats: Sequence[MarketStats]) -> None:
         for item in stats:

@@ -102,18 +102,6 @@ async def store_candles(
             bad.append({"index": index, "reason": str(exc)})
             continue
         seen.add(candle.ts)
-        rows.append(
-            CandleRow(
-                symbol,
-                interval,
-                PUSH_SOURCE,
-                candle.ts,
-                candle.open,
-                candle.high,
-                candle.low,
-                candle.close,
-                candle.volume,
-            )
-        )
+        rows.append(CandleRow.of(symbol, interval, PUSH_SOURCE, candle))
     await repository.upsert_candles(session, rows)
     return len(rows), bad

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.partitions import ensure_price_partitions
 from app.market.models import PriceCandle
+from app.market.ticks import Candle
 
 # SQLite allows 32766 bound variables per statement; 9 columns a row.
 _SQLITE_ROWS_PER_STATEMENT = 3000
@@ -29,6 +30,20 @@ class CandleRow(NamedTuple):
     low: float
     close: float
     volume: float
+
+    @classmethod
+    def of(cls, symbol: str, interval: str, source: str, candle: Candle) -> CandleRow:
+        return cls(
+            symbol,
+            interval,
+            source,
+            candle.ts,
+            candle.open,
+            candle.high,
+            candle.low,
+            candle.close,
+            candle.volume,
+        )
 
 
 def _decimal(value: float) -> Decimal:

@@ -115,10 +115,13 @@ async def historical_json(
     cursor: str | None,
 ) -> str:
     """`historical` serialised, from the cache when the same page was served since the last write."""
+
+    async def fresh() -> str:
+        page = await historical(session, symbol, interval, start, end, source, limit, cursor)
+        return orjson.dumps(page).decode()
+
     if end is None:  # "until now" moves every second: nothing to reuse
-        return orjson.dumps(
-            await historical(session, symbol, interval, start, end, source, limit, cursor)
-        ).decode()
+        return await fresh()
     asset = await resolve(session, symbol)
     version = await cache.get(_version_key(asset.symbol)) or 0
     first = start.timestamp() if start else None
@@ -126,9 +129,7 @@ async def historical_json(
     cached = await cache.get(key)
     if isinstance(cached, str):
         return cached
-    body = orjson.dumps(
-        await historical(session, symbol, interval, start, end, source, limit, cursor)
-    ).decode()
+    body = await fresh()
     recent = end.timestamp() > utcnow().timestamp() - 2 * INTERVALS.get(interval, 60)
     await cache.set(key, body, ttl=RECENT_TTL if recent else PAST_TTL)
     return body
