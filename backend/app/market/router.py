@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -158,7 +158,7 @@ async def latest_prices(
                 symbol=asset.symbol,
                 price=cached.get("price"),
                 source=cached.get("source"),
-                timestamp=datetime.fromtimestamp(ts).astimezone() if ts else None,
+                timestamp=datetime.fromtimestamp(ts, UTC) if ts else None,
             )
         )
     return ok(out)
