@@ -15,7 +15,8 @@ from app.market.repository import CandleRow
 from app.market.symbols import normalize
 from app.market.ticks import Candle, Tick
 
-PUSH_SOURCE = "push"
+PUSH_SOURCE = "push"  # candles pushed as history: they outrank every other source
+WEBHOOK_SOURCE = "webhook"  # ticks pushed as a live feed: ranked after the exchanges
 Rejection = dict[str, Any]
 
 
@@ -54,7 +55,7 @@ def parse_ticks(items: list[Any], known: set[str]) -> tuple[list[tuple[int, Tick
             volume = _number(item, "volume", default=0.0)
             if price <= 0 or volume < 0:
                 raise ValueError("price must be positive and volume non-negative")
-            tick = Tick(symbol, price, volume, _timestamp(item), PUSH_SOURCE, received)
+            tick = Tick(symbol, price, volume, _timestamp(item), WEBHOOK_SOURCE, received)
         except (ValueError, TypeError) as exc:
             bad.append({"index": index, "reason": str(exc)})
             continue

@@ -10,7 +10,16 @@ from app.market.repository import RawCandles
 Array = npt.NDArray[np.float64]
 
 # When no source is asked for, each timestamp takes the first source in this order that has it.
-SOURCE_PRIORITY = ("push", "binance", "coinbase", "coingecko", "coinmarketcap", "replay", "simulator")
+SOURCE_PRIORITY = (
+    "push",
+    "binance",
+    "coinbase",
+    "webhook",
+    "coingecko",
+    "coinmarketcap",
+    "replay",
+    "simulator",
+)
 
 
 def _rank(source: str) -> int:

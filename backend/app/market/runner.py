@@ -19,6 +19,7 @@ from app.market.ticks import Tick
 log = logging.getLogger(__name__)
 
 PUSH_CHANNEL = "market:push"
+ASSET_REFRESH_SECONDS = 60.0
 
 
 class MarketRunner:
@@ -33,10 +34,13 @@ class MarketRunner:
         self._tasks: list[asyncio.Task[None]] = []
         self.seeding: dict[str, dict[str, Any]] = {}
 
-    async def start(self, *, consume_pushes: bool = False) -> None:
+    async def _reload_assets(self) -> None:
         async with self.runtime.db.session() as session:
             self.assets = await market_service.list_assets(session)
         self.pipeline.set_known_symbols({a.symbol for a in self.assets})
+
+    async def start(self, *, consume_pushes: bool = False) -> None:
+        await self._reload_assets()
         for name in self.source_names:
             source = get_factory(name)(self.runtime.settings)
             self.sources[name] = source
@@ -86,8 +90,13 @@ class MarketRunner:
 
     async def _flush_forever(self) -> None:
         every = self.runtime.settings.candle_flush_seconds
+        refreshed = utcnow().timestamp()
         while True:
             await asyncio.sleep(every)
+            if utcnow().timestamp() - refreshed >= ASSET_REFRESH_SECONDS:
+                # Symbols an admin added through any API process become known here too.
+                refreshed = utcnow().timestamp()
+                await self._reload_assets()
             self.pipeline.close_quiet_bars()
             await self.pipeline.flush()
             # Shared so API processes that run no source can answer GET /api/market/status.

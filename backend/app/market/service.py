@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -74,6 +74,11 @@ def parse_interval(interval: str) -> int:
             field="interval",
         )
     return INTERVALS[interval]
+
+
+def _utc(value: datetime) -> datetime:
+    """Times without a zone are UTC (the API's convention), never the server's local time."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def encode_cursor(ts: int) -> str:
@@ -149,10 +154,18 @@ async def historical(
     resampled from a finer stored interval when this one is not stored; paged by `nextCursor`."""
     asset = await resolve(session, symbol)
     step = parse_interval(interval)
-    if not 1 <= limit <= MAX_PAGE:
-        raise AppError(ErrorCode.RANGE_TOO_LARGE, f"limit must be between 1 and {MAX_PAGE}", field="limit")
-    stop = int((end or utcnow()).timestamp())
-    first = int(start.timestamp()) if start else stop - limit * step
+    if limit < 1:
+        raise AppError(ErrorCode.INVALID_RANGE, "limit must be at least 1", field="limit")
+    if limit > MAX_PAGE:
+        raise AppError(ErrorCode.RANGE_TOO_LARGE, f"limit must be at most {MAX_PAGE}", field="limit")
+    if source is not None and source.lower() not in SOURCE_PRIORITY:
+        raise AppError(
+            ErrorCode.BAD_REQUEST,
+            f"Unknown source {source}; use one of {', '.join(s.upper() for s in SOURCE_PRIORITY)}",
+            field="source",
+        )
+    stop = int(_utc(end or utcnow()).timestamp())
+    first = int(_utc(start).timestamp()) if start else stop - limit * step
     if first >= stop:
         raise AppError(ErrorCode.INVALID_RANGE, "from must be before to", field="from")
     if (stop - first) // step > MAX_RANGE_POINTS:
@@ -162,7 +175,7 @@ async def historical(
             field="from",
         )
     page_start = max(first, decode_cursor(cursor)) if cursor else first
-    page_start -= page_start % step
+    page_start = -(-page_start // step) * step  # [from, to): the first bar opening at or after `from`
     sources = [source.lower()] if source else None
 
     # Merging sources may drop rows, so fetch enough of them for a full page.

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode, not_found
-from app.users.models import ApiKey, User
+from app.users.models import ApiKey, Role, User
 
 SCOPES = ("ingest",)
 KEY_PREFIX = "cmk_"
@@ -21,8 +21,16 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+# Scopes that write data every user sees, so only administrators may hold them.
+ADMIN_SCOPES = frozenset({"ingest"})
+
+
 async def create(session: AsyncSession, user: User, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
     """A new key; the full secret is returned once and only its hash is kept."""
+    if ADMIN_SCOPES & set(scopes) and user.role != Role.ADMIN:
+        raise AppError(
+            ErrorCode.FORBIDDEN, "Only administrators may create keys with the ingest scope", field="scopes"
+        )
     prefix = secrets.token_hex(6)
     secret = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey(
@@ -61,5 +69,8 @@ async def authenticate(session: AsyncSession, secret: str, scope: str) -> User:
     user = await session.get(User, key.user_id)
     if user is None:
         raise AppError(ErrorCode.INVALID_TOKEN, "API key is unknown or revoked")
+    if scope in ADMIN_SCOPES and user.role != Role.ADMIN:
+        # The key's owner lost the admin role: the key loses what only admins may do.
+        raise AppError(ErrorCode.FORBIDDEN, f"The owner of this key may no longer use the {scope} scope")
     key.last_used_at = utcnow()
     return user

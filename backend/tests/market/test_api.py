@@ -196,29 +196,77 @@ async def test_export_every_format(client: httpx.AsyncClient, admin: Account) ->
             assert table.column("timestamp")[0].as_py() == NOV
 
 
-async def test_push_ticks_needs_admin_or_ingest_key(client: httpx.AsyncClient, clock: FrozenClock) -> None:
-    user = await register(client)
+async def test_push_ticks_needs_admin_or_an_admins_ingest_key(
+    settings: Settings, client: httpx.AsyncClient, clock: FrozenClock
+) -> None:
+    user, owner = await register(client), await register(client)
     now = clock.now().isoformat().replace("+00:00", "Z")
     batch = {"ticks": [{"symbol": "BTC-USD", "price": 50250.5, "volume": 0.3, "timestamp": now}]}
     assert_error(await client.post("/api/data/ticks", json=batch, headers=user.headers), 403, "FORBIDDEN")
-    created = await client.post(
+    refused = await client.post(
         "/api/users/me/api-keys", json={"name": "tv", "scopes": ["ingest"]}, headers=user.headers
+    )
+    assert assert_error(refused, 403, "FORBIDDEN")["field"] == "scopes"
+
+    await make_admin(settings, owner.id)
+    created = await client.post(
+        "/api/users/me/api-keys", json={"name": "tv", "scopes": ["ingest"]}, headers=owner.headers
     )
     key = created.json()["data"]["key"]
     assert key.startswith("cmk_")
     pushed = await client.post("/api/data/ticks", json=batch, headers={"X-API-Key": key})
     assert pushed.json()["data"] == {"accepted": 1, "rejected": []}
-    listed = (await client.get("/api/users/me/api-keys", headers=user.headers)).json()["data"]
+    listed = (await client.get("/api/users/me/api-keys", headers=owner.headers)).json()["data"]
     assert "key" not in listed[0] and listed[0]["lastUsedAt"] is not None
-    await client.delete(f"/api/users/me/api-keys/{listed[0]['id']}", headers=user.headers)
+
+    await _set_role(settings, owner.id, "user")  # demoted: the key no longer pushes
     assert_error(
-        await client.post("/api/data/ticks", json=batch, headers={"X-API-Key": key}), 401, "INVALID_TOKEN"
+        await client.post("/api/data/ticks", json=batch, headers={"X-API-Key": key}), 403, "FORBIDDEN"
     )
-    assert_error(
-        await client.post("/api/data/ticks", json=batch, headers={"X-API-Key": "cmk_x_y"}),
-        401,
-        "INVALID_TOKEN",
+    await _set_role(settings, owner.id, "admin")
+    await client.delete(f"/api/users/me/api-keys/{listed[0]['id']}", headers=owner.headers)
+    revoked = await client.post("/api/data/ticks", json=batch, headers={"X-API-Key": key})
+    assert_error(revoked, 401, "INVALID_TOKEN")
+    forged = await client.post("/api/data/ticks", json=batch, headers={"X-API-Key": "cmk_x_y"})
+    assert_error(forged, 401, "INVALID_TOKEN")
+
+
+async def _set_role(settings: Settings, user_id: int, role: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(settings.resolved_database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE users SET role = :r WHERE id = :id"), {"r": role, "id": user_id})
+    finally:
+        await engine.dispose()
+
+
+async def test_history_edge_cases(client: httpx.AsyncClient, admin: Account) -> None:
+    await _push(client, admin, "BTC-USD", "1d", _daily(5))
+    base = {"symbol": "BTC-USD", "interval": "1d"}
+    naive = await client.get(
+        "/api/data/historical",
+        headers=admin.headers,
+        params=base | {"from": "2025-11-02T00:00:00", "to": "2025-11-04T00:00:00"},
     )
+    assert [p["timestamp"] for p in naive.json()["data"]["data"]] == [
+        "2025-11-02T00:00:00Z",
+        "2025-11-03T00:00:00Z",
+    ]
+    inside = await client.get(
+        "/api/data/historical",
+        headers=admin.headers,
+        params=base | {"from": "2025-11-02T06:00:00Z", "to": "2025-11-06T00:00:00Z"},
+    )
+    assert inside.json()["data"]["data"][0]["timestamp"] == "2025-11-03T00:00:00Z"  # [from, to)
+    zero = await client.get("/api/data/historical", headers=admin.headers, params=base | {"limit": 0})
+    assert assert_error(zero, 400, "INVALID_RANGE")["field"] == "limit"
+    unknown = await client.get(
+        "/api/data/historical", headers=admin.headers, params=base | {"source": "kraken"}
+    )
+    assert assert_error(unknown, 400, "BAD_REQUEST")["field"] == "source"
 
 
 async def test_push_ticks_bad_ones_reported_by_index(

@@ -48,12 +48,26 @@ async def _run_once(settings: Settings) -> tuple[MarketRunner, dict]:
                 )
             )
             anchor = (await session.get(MarketState, "replay_anchor")).value["anchor"]  # type: ignore[union-attr]
-    return runner, {"counts": counts, "stamps": stamps, "anchor": anchor, "status": status}
+            eth_minutes = await session.scalar(
+                select(func.count()).where(PriceCandle.symbol == "ETH-USD", PriceCandle.interval == "1m")
+            )
+    return runner, {
+        "counts": counts,
+        "stamps": stamps,
+        "anchor": anchor,
+        "status": status,
+        "eth_minutes": eth_minutes,
+    }
 
 
 async def test_fresh_install_replays_the_recent_past_and_restarts_cleanly(settings: Settings) -> None:
-    settings = settings.model_copy(update={"replay_symbols": ["BTC-USD", "SOL-USD"]})
+    # candle_flush_seconds is short so live bars are stored while history is still being written:
+    # the history of the later symbols must not stop at those live bars.
+    settings = settings.model_copy(
+        update={"replay_symbols": ["BTC-USD", "ETH-USD", "SOL-USD"], "candle_flush_seconds": 0.05}
+    )
     _, first = await _run_once(settings)
+    assert first["eth_minutes"] > 28 * 1440
     now = utcnow().timestamp()
     stamps = [t.timestamp() for t in first["stamps"]]
     # the last 30 days of 1m bars, no gaps, no duplicates, up to the minute the replay started
