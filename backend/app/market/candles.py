@@ -93,12 +93,14 @@ class CandleBuilder:
             series = self._series[key] = _Series(tick.symbol, tick.source)
         series.add(tick, out)
 
-    def prime(self, ticks: list[Tick]) -> None:
-        """Fold earlier ticks into the open bars without emitting what closes (already stored), so the
-        first live 1h/1d bar after a start is complete rather than starting at the start-up minute."""
+    def prime(self, ticks: list[Tick], until: float) -> None:
+        """Fold ticks before `until` into the open bars without emitting what closes (already stored), so
+        the first live 1h/1d bar after a start is complete rather than starting at the start-up minute."""
         discard: list[ClosedCandle] = []
         for tick in ticks:
             self.add(tick, discard)
+        for series in self._series.values():
+            series.close_due(until, discard)  # the last primed minute is history too, not a live bar
 
     def close_due(self, now: float, grace: float = 2.0) -> list[ClosedCandle]:
         """Close the 1m bars whose minute ended more than `grace` seconds ago (quiet feeds)."""
@@ -110,9 +112,12 @@ class CandleBuilder:
     def current(self, symbol: str, source: str, interval: str) -> Candle | None:
         """The bar still open for `interval`, including the current minute (for live charts)."""
         series = self._series.get((symbol, source))
-        if series is None or series.minute is None:
+        if series is None:
             return None
         bar = series.minute
+        if bar is None:  # between minutes: only the higher bars are open
+            part = series.partial.get(interval)
+            return Candle(part.ts, part.open, part.high, part.low, part.close, part.volume) if part else None
         if interval == "1m":
             return Candle(bar.ts, bar.open, bar.high, bar.low, bar.close, bar.volume)
         part = series.partial.get(interval)

@@ -52,14 +52,15 @@ def _rows(symbol: str, interval: str, start: int, end: int, anchor: datetime) ->
 
 
 async def seed_history(
-    runtime: Runtime, symbols: list[str], anchor: datetime, progress: dict[str, Any]
+    runtime: Runtime, symbols: list[str], anchor: datetime, progress: dict[str, Any], until: float
 ) -> int:
     """Store the shifted history of every replayed symbol and interval up to the current bar.
 
     Resumes from what is stored, so a restart only fills the time the server was down, and re-running
-    writes nothing twice (upserts on the candle key).
+    writes nothing twice (upserts on the candle key). `until` is where the live replay starts: the one
+    boundary between stored history and live bars, decided once.
     """
-    now = int(utcnow().timestamp())
+    now = int(until)
     written = 0
     for symbol in symbols:
         info = describe(symbol, anchor)
@@ -90,11 +91,10 @@ async def seed_history(
     return written
 
 
-def prime_open_bars(pipeline: IngestPipeline, symbols: list[str], anchor: datetime) -> None:
-    """Give the candle builder today's replayed ticks up to this minute, so today's open bars are whole."""
-    now = utcnow().timestamp()
-    start, end = float(align(now, "1d")), float(align(now, "1m"))
-    received = now
+def prime_open_bars(pipeline: IngestPipeline, symbols: list[str], anchor: datetime, until: float) -> None:
+    """Give the candle builder today's replayed ticks up to `until`, so today's open bars are whole."""
+    start, end = float(align(until, "1d")), until
+    received = utcnow().timestamp()
     ticks: list[Tick] = []
     for symbol in symbols:
         arrays = live_ticks(symbol, start, end, anchor)
@@ -103,11 +103,12 @@ def prime_open_bars(pipeline: IngestPipeline, symbols: list[str], anchor: dateti
             for t, p, v in zip(arrays.ts.tolist(), arrays.price.tolist(), arrays.volume.tolist(), strict=True)
         )
     ticks.sort(key=lambda t: t.ts)
-    pipeline.candles.prime(ticks)
+    pipeline.candles.prime(ticks, until)
 
 
 async def prepare(runtime: Runtime, pipeline: IngestPipeline, source: ReplaySource) -> dict[str, Any]:
     """Anchor the replay and prime its open bars; returns the progress record the seeding task fills."""
     source.anchor = await load_anchor(runtime)
-    prime_open_bars(pipeline, source.symbols, source.anchor)
-    return {"startedAt": isoformat_z(utcnow()), "rowsWritten": 0}
+    source.start = float(align(utcnow().timestamp(), "1m"))
+    prime_open_bars(pipeline, source.symbols, source.anchor, source.start)
+    return {"startedAt": isoformat_z(utcnow()), "rowsWritten": 0, "until": source.start}

@@ -68,9 +68,11 @@ class MarketRunner:
         from app.market import replay_seed
         from app.market.sources.replay import ReplaySource
 
-        assert isinstance(source, ReplaySource) and source.anchor is not None
+        assert isinstance(source, ReplaySource) and source.anchor is not None and source.start is not None
         try:
-            await replay_seed.seed_history(self.runtime, source.symbols, source.anchor, progress)
+            await replay_seed.seed_history(
+                self.runtime, source.symbols, source.anchor, progress, source.start
+            )
         except Exception as exc:
             log.exception("could not store the replay's history")
             progress["error"] = f"{type(exc).__name__}: {exc}"

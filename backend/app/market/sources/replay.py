@@ -67,6 +67,8 @@ class ReplaySource:
         self.anchor = anchor
         self.sleep = sleep
         self.symbols: list[str] = []
+        # Where live ticks begin; set by whoever stored the history before it (default: this minute).
+        self.start: float | None = None
         self.clock: VirtualClock | None = None  # set by run: the replay's own, possibly faster, time
 
     def describe(self) -> dict[str, Any]:
@@ -104,7 +106,7 @@ class ReplaySource:
             NAME,
             functools.partial(live_block, symbols, anchor),
             # From the start of the current minute, so that minute's candle is built whole.
-            start=float(align(now.timestamp(), "1m")),
+            start=self.start if self.start is not None else float(align(now.timestamp(), "1m")),
             clock=clock,
             sleep=self.sleep,
         )
