@@ -7,6 +7,8 @@ import contextlib
 import logging
 from typing import Any
 
+from pydantic.alias_generators import to_camel
+
 from app.core.clock import isoformat_z, utcnow
 from app.core.runtime import Runtime
 from app.market import service as market_service
@@ -20,6 +22,17 @@ log = logging.getLogger(__name__)
 
 PUSH_CHANNEL = "market:push"
 ASSET_REFRESH_SECONDS = 60.0
+SOURCE_COUNTERS = (
+    "connections",
+    "reconnects",
+    "gaps",
+    "missed",
+    "out_of_order",
+    "malformed",
+    "ticks",
+    "failures",
+    "disabled",
+)
 
 
 class MarketRunner:
@@ -124,11 +137,16 @@ class MarketRunner:
         status = self.pipeline.status()
         status["checkedAt"] = isoformat_z(utcnow())
         status["running"] = sorted(self.sources)
-        details = {}
+        details: dict[str, Any] = {}
         for name, source in self.sources.items():
             describe = getattr(source, "describe", None)
             if describe is not None:
                 details[name] = describe()
+            else:
+                # Live sources keep their connection counters on themselves (streaming.py, polling.py).
+                details[name] = {
+                    to_camel(k): getattr(source, k) for k in SOURCE_COUNTERS if hasattr(source, k)
+                }
         status["details"] = details
         status["history"] = self.seeding
         return status

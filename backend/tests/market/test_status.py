@@ -50,3 +50,27 @@ async def test_status_without_a_source_says_so(cluster_settings: Settings) -> No
         account = await register(client)
         response = await client.get("/api/market/status", headers=account.headers)
     assert "cryptomon ingest" in assert_error(response, 503, "SERVICE_UNAVAILABLE")["message"]
+
+
+async def test_unreachable_live_source_is_reported_not_fatal(embedded_settings: Settings) -> None:
+    settings = embedded_settings.model_copy(
+        update={"market_sources": ["binance", "coinmarketcap"], "binance_ws_url": "ws://127.0.0.1:1"}
+    )
+    app = create_app(settings)
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
+    ):
+        account = await register(client)
+        status: dict = {}
+        for _ in range(100):
+            status = (await client.get("/api/market/status", headers=account.headers)).json()["data"]
+            if status["details"].get("binance", {}).get("reconnects", 0) >= 1:
+                break
+            await asyncio.sleep(0.05)
+        assert status["sources"]["binance"]["connected"] is False
+        assert "Connect" in status["sources"]["binance"]["error"]
+        assert status["details"]["binance"]["reconnects"] >= 1
+        assert status["details"]["coinmarketcap"]["disabled"] is True
+        assert "no API key" in status["sources"]["coinmarketcap"]["error"]
+        assert (await client.get("/health/live")).status_code == 200
