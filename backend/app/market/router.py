@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -17,6 +18,7 @@ from app.market import export
 from app.market import service as market_service
 from app.market.push import ingest_ticks, parse_ticks, store_candles
 from app.market.runner import PUSH_CHANNEL, MarketRunner
+from app.market.service import HistoryQuery
 from app.market.symbols import SYMBOL_PATTERN, Asset
 from app.users.deps import AdminUser, CurrentUser, IngestCaller
 
@@ -178,10 +180,8 @@ async def historical(
     cursor: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
     """The seed's historical query: candles in [from, to), UTC, oldest first; `nextCursor` pages on."""
-    body = await market_service.historical_json(
-        session, runtime.cache, symbol, interval, from_, to, source, limit, cursor
-    )
-    return raw_json_ok(body)
+    query = HistoryQuery(symbol, interval, from_, to, source, limit, cursor)
+    return raw_json_ok(await market_service.historical_json(session, runtime.cache, query))
 
 
 @router.get(
@@ -200,15 +200,12 @@ async def export_historical(
     source: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     """The same candles as /data/historical, as a file: csv, json, xlsx or parquet."""
-    first = await market_service.historical(
-        session, symbol, interval, from_, to, source, market_service.MAX_PAGE, None
-    )
+    query = HistoryQuery(symbol, interval, from_, to, source, market_service.MAX_PAGE)
+    first = await market_service.historical(session, query)
     pages = [first["data"]]
     cursor = first["nextCursor"]
     while cursor:
-        page = await market_service.historical(
-            session, symbol, interval, from_, to, source, market_service.MAX_PAGE, cursor
-        )
+        page = await market_service.historical(session, replace(query, cursor=cursor))
         pages.append(page["data"])
         cursor = page["nextCursor"]
     rows = [row for page in pages for row in page]

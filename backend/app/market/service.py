@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -108,58 +108,51 @@ async def bump_history_version(cache: Cache, symbols: set[str]) -> None:
         await cache.incr(_version_key(symbol), ttl=VERSION_TTL)
 
 
-async def historical_json(
-    session: AsyncSession,
-    cache: Cache,
-    symbol: str,
-    interval: str,
-    start: datetime | None,
-    end: datetime | None,
-    source: str | None,
-    limit: int,
-    cursor: str | None,
-) -> str:
+@dataclass(frozen=True)
+class HistoryQuery:
+    """GET /api/data/historical's parameters as the user gave them."""
+
+    symbol: str
+    interval: str
+    start: datetime | None = None
+    end: datetime | None = None
+    source: str | None = None
+    limit: int = 1000
+    cursor: str | None = None
+
+
+async def historical_json(session: AsyncSession, cache: Cache, query: HistoryQuery) -> str:
     """`historical` serialised, from the cache when the same page was served since the last write."""
 
     async def fresh() -> str:
-        fast = await _single_source_page(session, symbol, interval, start, end, source, limit, cursor)
+        fast = await _single_source_page(session, query)
         if fast is not None:
             return fast
-        page = await historical(session, symbol, interval, start, end, source, limit, cursor)
-        return orjson.dumps(page).decode()
+        return orjson.dumps(await historical(session, query)).decode()
 
+    end = query.end
     if end is None:  # "until now" moves every second: nothing to reuse
         return await fresh()
-    asset = await resolve(session, symbol)
+    asset = await resolve(session, query.symbol)
     version = await cache.get(_version_key(asset.symbol)) or 0
-    first = start.timestamp() if start else None
-    key = f"hist:{asset.symbol}:{interval}:{source}:{first}:{end.timestamp()}:{limit}:{cursor}:{version}"
+    key = f"hist:{asset.symbol}:{query}:{version}"
     cached = await cache.get(key)
     if isinstance(cached, str):
         return cached
     body = await fresh()
-    recent = end.timestamp() > utcnow().timestamp() - 2 * INTERVALS.get(interval, 60)
+    recent = end.timestamp() > utcnow().timestamp() - 2 * INTERVALS.get(query.interval, 60)
     await cache.set(key, body, ttl=RECENT_TTL if recent else PAST_TTL)
     return body
 
 
-async def _single_source_page(
-    session: AsyncSession,
-    symbol: str,
-    interval: str,
-    start: datetime | None,
-    end: datetime | None,
-    source: str | None,
-    limit: int,
-    cursor: str | None,
-) -> str | None:
+async def _single_source_page(session: AsyncSession, query: HistoryQuery) -> str | None:
     """The page rendered by the database when one source covers the range at this interval (the usual
     case); None when sources must be merged or the interval resampled, which `historical` does."""
-    window = await _window(session, symbol, interval, start, end, source, limit, cursor)
-    asset, page_start, stop = window
+    asset, page_start, stop = await _window(session, query)
+    interval, limit = query.interval, query.limit
     present = (
-        [source.lower()]
-        if source
+        [query.source.lower()]
+        if query.source
         else await repository.sources_in_range(session, asset.symbol, interval, page_start, stop)
     )
     if len(present) != 1:
@@ -186,18 +179,10 @@ async def _single_source_page(
     return f'{meta[:-1]},"data":{page.data}}}'
 
 
-async def _window(
-    session: AsyncSession,
-    symbol: str,
-    interval: str,
-    start: datetime | None,
-    end: datetime | None,
-    source: str | None,
-    limit: int,
-    cursor: str | None,
-) -> tuple[Asset, int, int]:
+async def _window(session: AsyncSession, query: HistoryQuery) -> tuple[Asset, int, int]:
     """The checked query: the asset, and the page's first bar open time and exclusive end."""
-    asset = await resolve(session, symbol)
+    interval, limit, source = query.interval, query.limit, query.source
+    asset = await resolve(session, query.symbol)
     step = parse_interval(interval)
     if limit < 1:
         raise AppError(ErrorCode.INVALID_RANGE, "limit must be at least 1", field="limit")
@@ -209,8 +194,8 @@ async def _window(
             f"Unknown source {source}; use one of {', '.join(s.upper() for s in SOURCE_PRIORITY)}",
             field="source",
         )
-    stop = int(_utc(end or utcnow()).timestamp())
-    first = int(_utc(start).timestamp()) if start else stop - limit * step
+    stop = int(_utc(query.end or utcnow()).timestamp())
+    first = int(_utc(query.start).timestamp()) if query.start else stop - limit * step
     if first >= stop:
         raise AppError(ErrorCode.INVALID_RANGE, "from must be before to", field="from")
     if (stop - first) // step > MAX_RANGE_POINTS:
@@ -219,24 +204,16 @@ async def _window(
             f"from..to spans more than {MAX_RANGE_POINTS:,} {interval} candles; narrow it",
             field="from",
         )
-    page_start = max(first, decode_cursor(cursor)) if cursor else first
+    page_start = max(first, decode_cursor(query.cursor)) if query.cursor else first
     page_start = -(-page_start // step) * step  # [from, to): the first bar opening at or after `from`
     return asset, page_start, stop
 
 
-async def historical(
-    session: AsyncSession,
-    symbol: str,
-    interval: str,
-    start: datetime | None,
-    end: datetime | None,
-    source: str | None,
-    limit: int,
-    cursor: str | None,
-) -> dict[str, Any]:
+async def historical(session: AsyncSession, query: HistoryQuery) -> dict[str, Any]:
     """The seed's GET /api/data/historical: candles in [from, to), one source or merged by priority,
     resampled from a finer stored interval when this one is not stored; paged by `nextCursor`."""
-    asset, page_start, stop = await _window(session, symbol, interval, start, end, source, limit, cursor)
+    asset, page_start, stop = await _window(session, query)
+    interval, source, limit = query.interval, query.source, query.limit
     step = INTERVALS[interval]
     sources = [source.lower()] if source else None
 

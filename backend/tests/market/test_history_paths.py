@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -35,16 +36,13 @@ async def test_database_rendered_page_equals_python_page(settings: Settings) -> 
         async with runtime.db.session() as session:
             await repository.upsert_candles(session, rows)
         frm, to = datetime.fromtimestamp(start + 1800, UTC), datetime.fromtimestamp(start + 250 * 3600, UTC)
+        query = service.HistoryQuery("BTC-USD", "1h", frm, to, None, 100)
         async with runtime.db.session() as session:
-            fast = json.loads(
-                await service.historical_json(
-                    session, runtime.cache, "BTC-USD", "1h", frm, to, None, 100, None
-                )
-            )
-            slow = await service.historical(session, "BTC-USD", "1h", frm, to, None, 100, None)
+            fast = json.loads(await service.historical_json(session, runtime.cache, query))
+            slow = await service.historical(session, query)
             follow = json.loads(
                 await service.historical_json(
-                    session, runtime.cache, "BTC-USD", "1h", frm, to, None, 100, fast["nextCursor"]
+                    session, runtime.cache, replace(query, cursor=fast["nextCursor"])
                 )
             )
     assert fast.keys() == slow.keys()
