@@ -18,6 +18,7 @@ from app.core.metrics import metrics_endpoint
 from app.core.middleware import RequestBodyMiddleware, RequestContextMiddleware
 from app.core.runtime import build_runtime
 from app.core.tasks.router import router as jobs_router
+from app.indicators.router import router as indicators_router
 from app.market.router import router as market_router
 from app.market.runner import MarketRunner
 from app.users.router import router as users_router
@@ -72,5 +73,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(users_router)
     app.include_router(jobs_router)
     app.include_router(market_router)
+    app.include_router(indicators_router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     return app

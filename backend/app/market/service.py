@@ -17,6 +17,7 @@ from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
 from app.market import repository
 from app.market.models import AssetRow
+from app.market.repository import RawCandles
 from app.market.resample import SOURCE_PRIORITY, merge_sources, resample
 from app.market.symbols import BUILTIN_ASSETS, SYMBOL_PATTERN, Asset, normalize
 from app.market.ticks import INTERVALS
@@ -252,3 +253,28 @@ async def historical(session: AsyncSession, query: HistoryQuery) -> dict[str, An
         "resampledFrom": resampled_from,
         "nextCursor": encode_cursor(raw.ts[count]) if more else None,
     }
+
+
+async def load_candles(
+    session: AsyncSession, symbol: str, interval: str, start: int, end: int, source: str | None = None
+) -> tuple[Asset, RawCandles]:
+    """Every candle of [start, end) for computations (no paging): one source or merged by priority,
+    resampled from a finer interval when this one is not stored."""
+    asset = await resolve(session, symbol)
+    step = parse_interval(interval)
+    if (end - start) // step > MAX_RANGE_POINTS:
+        raise AppError(
+            ErrorCode.RANGE_TOO_LARGE,
+            f"more than {MAX_RANGE_POINTS:,} {interval} candles; narrow it",
+            field="from",
+        )
+    sources = [source.lower()] if source else None
+    raw = merge_sources(await repository.fetch_candles(session, asset.symbol, interval, start, end, sources))
+    if not raw.ts:
+        for finer in sorted(
+            (i for i, s in INTERVALS.items() if s < step and step % s == 0), key=lambda i: -INTERVALS[i]
+        ):
+            finer_raw = await repository.fetch_candles(session, asset.symbol, finer, start, end, sources)
+            if finer_raw.ts:
+                return asset, resample(merge_sources(finer_raw), step)
+    return asset, raw

@@ -1,0 +1,69 @@
+"""Request and response bodies of the indicator routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints
+
+from app.core.schemas import ApiModel, RequestModel, UtcDateTime
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Formula = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+ParamName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")]
+
+
+class CustomIndicatorIn(RequestModel):
+    user_id: int
+    name: Name
+    formula: Formula
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    parameters: dict[ParamName, float] = Field(default_factory=dict, max_length=20)
+
+
+class CustomIndicatorPatch(RequestModel):
+    name: Name | None = None
+    formula: Formula | None = None
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    parameters: dict[ParamName, float] | None = Field(default=None, max_length=20)
+
+
+class CustomIndicatorOut(ApiModel):
+    indicator_id: int
+    name: str
+    key: str = Field(description="How other formulas refer to it")
+    formula: str
+    description: str | None
+    parameters: dict[str, float]
+    lookback: int
+    status: str
+    created_at: UtcDateTime
+    updated_at: UtcDateTime | None
+
+
+class EvaluateIn(RequestModel):
+    symbol: Annotated[str, StringConstraints(min_length=1, max_length=30)]
+    interval: str = "1h"
+    from_: datetime | None = Field(default=None, alias="from")
+    to: datetime | None = None
+    source: Annotated[str, StringConstraints(max_length=20)] | None = None
+
+
+class Point(ApiModel):
+    timestamp: str
+    value: float | None
+
+
+class EvaluateOut(ApiModel):
+    indicator_id: int
+    symbol: str
+    interval: str
+    lookback: int
+    data: list[Point]
+    data_points: int
+
+
+class Catalog(ApiModel):
+    indicators: list[dict[str, Any]]
+    functions: list[str]
