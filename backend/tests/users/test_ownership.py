@@ -10,6 +10,12 @@ from fastapi import FastAPI
 from app.config import Settings
 from tests.conftest import assert_error, make_admin, register
 
+# A valid body for each route that takes a userId in its body, so that the ownership check, not
+# validation, is what answers. A new such route must add one here (the test says so).
+EXAMPLE_BODIES: dict[str, dict[str, object]] = {
+    "/api/indicators/custom": {"name": "Custom RSI Divergence", "formula": "RSI(14) - RSI(28)"},
+}
+
 
 def _routes_naming_a_user(app: FastAPI) -> list[tuple[str, str]]:
     """Every operation of the published API with a userId in its path or its request body."""
@@ -33,7 +39,12 @@ async def test_user_b_gets_403_on_every_route_naming_user_a(app: FastAPI, client
     for method, path in routes:
         url = re.sub(r"\{userId\}", str(alice.id), path)
         url = re.sub(r"\{[^}]+\}", "1", url)
-        response = await client.request(method, url, headers=bob.headers, json={"userId": alice.id})
+        body_example = EXAMPLE_BODIES.get(path, {}) if "{userId}" not in path else {}
+        if method in ("POST", "PUT", "PATCH") and "{userId}" not in path:
+            assert path in EXAMPLE_BODIES, f"add a valid example body for {method} {path} to EXAMPLE_BODIES"
+        response = await client.request(
+            method, url, headers=bob.headers, json={**body_example, "userId": alice.id}
+        )
         assert_error(response, 403, "FORBIDDEN")
         assert str(alice.user["email"]) not in response.text
 
