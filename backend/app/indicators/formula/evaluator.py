@@ -97,7 +97,7 @@ def evaluate(root: Node, series: Series, catalog: Catalog) -> Array:
             raise TypeError(f"cannot evaluate {node!r}")
         values.append(result)
     # A copy: the result may be an input column (CLOSE) or a cached array.
-    return np.array(values[0], dtype=np.float64, copy=True)
+    return ops.finite(np.array(values[0], dtype=np.float64, copy=True))
 
 
 def _indicator(

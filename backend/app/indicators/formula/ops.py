@@ -20,6 +20,11 @@ MAX_EXPONENT = 100.0  # |b| in a ^ b: a bound that keeps 9^9^9 an error, not an 
 COMPARISONS = frozenset({"<", "<=", ">", ">=", "==", "!="})
 
 
+def finite(values: Array) -> Array:
+    """Non-finite values (inf from 1/0 or an overflow) become NaN, in place."""
+    return _finite(values)
+
+
 def _finite(values: Array) -> Array:
     values[~np.isfinite(values)] = np.nan
     return values
@@ -41,20 +46,22 @@ def unary(op: str, x: Array) -> Array:
 
 
 def binary(op: str, a: Array, b: Array) -> Array:
-    nan = np.isnan(a) | np.isnan(b)
+    # + - * of finite values stay finite in practice; the evaluator turns any overflow into NaN once, on
+    # the result (`finite`), instead of a pass over the array after every operation.
     with np.errstate(all="ignore"):
         if op == "+":
-            return _finite(a + b)
+            return a + b
         if op == "-":
-            return _finite(a - b)
+            return a - b
         if op == "*":
-            return _finite(a * b)
+            return a * b
         if op == "/":
-            return _finite(a / b)
+            return a / b  # x/0 is inf until the final pass makes it NaN
         if op == "^":
             result = np.power(a, b)
             result[np.abs(b) > MAX_EXPONENT] = np.nan
             return _finite(result)
+    nan = ~(np.isfinite(a) & np.isfinite(b))  # an overflowed operand counts as NaN here too
     if op == "and":
         return _truth((a != 0) & (b != 0), nan)
     if op == "or":
