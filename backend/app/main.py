@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
 from app import __version__
+from app.analysis.router import router as analysis_router
 from app.config import Settings, get_settings
 from app.core.health import router as health_router
 from app.core.http_errors import install_error_handlers
@@ -74,5 +75,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(jobs_router)
     app.include_router(market_router)
     app.include_router(indicators_router)
+    app.include_router(analysis_router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     return app
