@@ -8,6 +8,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -161,6 +162,19 @@ def settings_env(settings: Settings) -> dict[str, str]:
 @pytest.fixture
 def deployment(settings: Settings) -> str:
     return "cluster" if settings.is_cluster else "embedded"
+
+
+@asynccontextmanager
+async def serve(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A started app for `settings` (lifespan run) and a client talking to it in-process."""
+    application = create_app(settings)
+    async with (
+        LifespanManager(application),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=application), base_url="http://testserver"
+        ) as http,
+    ):
+        yield http
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
-from app.core.db import run_after_commit
 from app.core.runtime import Runtime
 
 
@@ -23,14 +22,8 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
     """The request's unit of work: committed after the route returns and before the response is sent."""
-    async with runtime.db.sessionmaker() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
-    await run_after_commit(session)
+    async with runtime.db.session() as session:
+        yield session
 
 
 # scope="function": commit before the response goes out, so a failed commit is the client's error

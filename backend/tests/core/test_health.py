@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from app.config import Settings
-from app.main import create_app
-from tests.conftest import assert_error
+from tests.conftest import assert_error, serve
 
 
 async def test_ready_when_everything_answers(client: httpx.AsyncClient, deployment: str) -> None:
@@ -19,11 +17,7 @@ async def test_ready_when_everything_answers(client: httpx.AsyncClient, deployme
 
 async def test_not_ready_when_redis_is_down(cluster_settings: Settings) -> None:
     broken = cluster_settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
-    app = create_app(broken)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
-    ):
+    async with serve(broken) as client:
         response = await client.get("/health/ready")
         live = await client.get("/health/live")
     body = assert_error(response, 503, "SERVICE_UNAVAILABLE")

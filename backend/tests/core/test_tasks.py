@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from app.config import Settings
 from app.core.clock import FrozenClock
@@ -18,8 +18,7 @@ from app.core.runtime import Runtime, build_runtime
 from app.core.tasks import JobContext, JobStatus, enqueue, get_job, task
 from app.core.tasks.dispatch import InProcessDispatcher
 from app.core.tasks.service import execute_job
-from app.main import create_app
-from tests.conftest import make_admin, register, settings_env
+from tests.conftest import make_admin, register, serve, settings_env
 
 calls: list[dict[str, Any]] = []
 
@@ -152,11 +151,7 @@ async def _poll_done(client: httpx.AsyncClient, job_id: str, headers: dict[str, 
 
 
 async def test_api_job_runs_in_process_when_embedded(embedded_settings: Settings) -> None:
-    app = create_app(embedded_settings)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
-    ):
+    async with serve(embedded_settings) as client:
         admin = await register(client)
         await make_admin(embedded_settings, admin.id)
         response = await client.post("/api/system/diagnostics", headers=admin.headers)
@@ -175,12 +170,8 @@ async def test_api_job_runs_on_a_real_celery_worker(cluster_settings: Settings, 
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    app = create_app(cluster_settings)
     try:
-        async with (
-            LifespanManager(app),
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
-        ):
+        async with serve(cluster_settings) as client:
             admin = await register(client)
             await make_admin(cluster_settings, admin.id)
             response = await client.post("/api/system/diagnostics", headers=admin.headers)
@@ -193,7 +184,7 @@ async def test_api_job_runs_on_a_real_celery_worker(cluster_settings: Settings, 
     assert job["status"] == "DONE", (tmp_path / "worker.log").read_text()[-3000:]
     assert job["result"]["deployment"] == "cluster"
     assert job["result"]["database"] == "postgresql"
-    assert job["result"]["pid"] != __import__("os").getpid()
+    assert job["result"]["pid"] != os.getpid()
 
 
 async def test_job_interrupted_while_running_resumes_after_a_restart(embedded_settings: Settings) -> None:

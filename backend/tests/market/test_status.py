@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
-from asgi_lifespan import LifespanManager
-
 from app.config import Settings
-from app.main import create_app
-from tests.conftest import assert_error, register
+from tests.conftest import assert_error, register, serve
 
 
 async def test_status_counts_a_running_source(embedded_settings: Settings) -> None:
     settings = embedded_settings.model_copy(
         update={"market_sources": ["simulator"], "simulator_symbols": ["BTC-USD", "ETH-USD"]}
     )
-    app = create_app(settings)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
-    ):
+    async with serve(settings) as client:
         account = await register(client)
         status: dict = {}
         for _ in range(200):
@@ -42,11 +34,7 @@ async def test_status_counts_a_running_source(embedded_settings: Settings) -> No
 
 
 async def test_status_without_a_source_says_so(cluster_settings: Settings) -> None:
-    app = create_app(cluster_settings)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
-    ):
+    async with serve(cluster_settings) as client:
         account = await register(client)
         response = await client.get("/api/market/status", headers=account.headers)
     assert "cryptomon ingest" in assert_error(response, 503, "SERVICE_UNAVAILABLE")["message"]
@@ -56,11 +44,7 @@ async def test_unreachable_live_source_is_reported_not_fatal(embedded_settings: 
     settings = embedded_settings.model_copy(
         update={"market_sources": ["binance", "coinmarketcap"], "binance_ws_url": "ws://127.0.0.1:1"}
     )
-    app = create_app(settings)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
-    ):
+    async with serve(settings) as client:
         account = await register(client)
         status: dict = {}
         for _ in range(100):

@@ -23,7 +23,9 @@ class Subscription(Protocol):
 
 
 class Bus(Protocol):
-    async def publish(self, channel: str, data: dict[str, Any]) -> None: ...
+    async def publish(self, channel: str, data: dict[str, Any]) -> int:
+        """Send `data` to every current subscriber of `channel`; returns how many received it."""
+        ...
 
     def subscribe(
         self, *channels: str, patterns: tuple[str, ...] = ()

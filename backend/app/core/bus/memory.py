@@ -35,11 +35,12 @@ class MemoryBus:
     def __init__(self) -> None:
         self._subscriptions: set[MemorySubscription] = set()
 
-    async def publish(self, channel: str, data: dict[str, Any]) -> None:
+    async def publish(self, channel: str, data: dict[str, Any]) -> int:
         message = Message(channel, data)
-        for subscription in self._subscriptions:
-            if subscription.matches(channel):
-                subscription.queue.put_nowait(message)
+        receivers = [s for s in self._subscriptions if s.matches(channel)]
+        for subscription in receivers:
+            subscription.queue.put_nowait(message)
+        return len(receivers)
 
     @asynccontextmanager
     async def subscribe(

@@ -47,8 +47,8 @@ class RedisBus:
         # Pub/sub channels are global across Redis databases, so every channel carries the namespace.
         self._prefix = f"{namespace}:bus:"
 
-    async def publish(self, channel: str, data: dict[str, Any]) -> None:
-        await self._redis.publish(self._prefix + channel, orjson.dumps(data))
+    async def publish(self, channel: str, data: dict[str, Any]) -> int:
+        return int(await self._redis.publish(self._prefix + channel, orjson.dumps(data)))
 
     @asynccontextmanager
     async def subscribe(
