@@ -3,6 +3,8 @@
 3 indicators (RSI, MACD, BOLLINGER_BANDS) x 3 timeframes (1h, 4h, 1d) x 90 days, over one year of stored 1h
 candles (4h and 1d resampled on the fly), through the ASGI app in-process. Goals of the issue: p95 under
 50 ms without the chart, chart rendering under 300 ms.
+Only 1h candles are stored here, so 4h and 1d are resampled from them: the worst case (the ingest pipeline
+stores every interval). matplotlib is imported before timing, as `cryptomon serve` does at start.
 Run: backend/.venv/bin/python bench/technical.py
 """
 
@@ -69,19 +71,26 @@ async def bench(label: str, settings: Settings) -> None:
             "/api/auth/register", json={"email": "t@example.com", "password": "bench-password"}
         )
         headers = {"Authorization": f"Bearer {reg.json()['data']['tokens']['accessToken']}"}
-        analysis, charts = [], []
-        for _ in range(RUNS):
+        analysis, charts, cached, urls = [], [], [], []
+        for run in range(RUNS):
+            # A different end each run: every chart URL is new, so its first GET really draws it.
+            body = {**BODY, "to": f"2025-12-{31 - run % 30:02d}T00:00:00Z"}
             t0 = time.perf_counter()
-            response = await client.post("/api/analysis/technical", json=BODY, headers=headers)
+            response = await client.post("/api/analysis/technical", json=body, headers=headers)
             analysis.append((time.perf_counter() - t0) * 1000)
             assert response.status_code == 200, response.text
-        url = response.json()["data"]["chartUrl"]
-        for _ in range(max(3, RUNS // 5)):
-            t0 = time.perf_counter()
-            chart = await client.get(url)
-            charts.append((time.perf_counter() - t0) * 1000)
-            assert chart.status_code == 200
-    for name, times, goal in (("analysis (3x3x90d)", analysis, 50), ("chart (90d of 1d)", charts, 300)):
+            urls.append(response.json()["data"]["chartUrl"])
+        for url in urls[: max(5, RUNS // 3)]:
+            for times in (charts, cached):
+                t0 = time.perf_counter()
+                chart = await client.get(url)
+                times.append((time.perf_counter() - t0) * 1000)
+                assert chart.status_code == 200
+    for name, times, goal in (
+        ("analysis (3x3x90d)", analysis, 50),
+        ("chart drawn (1d)", charts, 300),
+        ("chart cached", cached, 300),
+    ):
         p95 = pct(times, 0.95)
         print(
             f"{label:8} {name:19} p50 {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  "
@@ -90,8 +99,10 @@ async def bench(label: str, settings: Settings) -> None:
 
 
 async def main() -> None:
+    import importlib
     import logging
 
+    importlib.import_module("app.analysis.charts")
     logging.disable(logging.INFO)
     async with embedded(login_ip_limit=10**6) as settings:
         await bench("sqlite", settings)

@@ -28,6 +28,7 @@ FONT = "DejaVu Sans"  # bundled with matplotlib: never fetched
 DPI = 100
 _SECONDS_PER_DAY = 86_400.0
 _DEFAULT_SPACING = 3_600.0  # candle spacing assumed for a single bar
+MARGIN_LEFT_PX, MARGIN_RIGHT_PX, MARGIN_TOP_PX, MARGIN_BOTTOM_PX = 90, 20, 45, 55
 
 
 def _bars(
@@ -118,12 +119,20 @@ def render_chart(
     spacing = (float(np.median(steps)) if steps.size else _DEFAULT_SPACING) / _SECONDS_PER_DAY
     width = spacing * 0.7
 
-    figure = Figure(
-        figsize=(width_px / DPI, height_px / DPI), dpi=DPI, facecolor="white", layout="constrained"
-    )
+    figure = Figure(figsize=(width_px / DPI, height_px / DPI), dpi=DPI, facecolor="white")
     canvas = FigureCanvasAgg(figure)
     ratios = [4.0, 1.0] + [1.5] * len(extra)
-    grid = figure.add_gridspec(len(ratios), 1, height_ratios=ratios)
+    # Fixed margins in pixels, not constrained layout: measuring every label would be half the render time.
+    grid = figure.add_gridspec(
+        len(ratios),
+        1,
+        height_ratios=ratios,
+        left=MARGIN_LEFT_PX / width_px,
+        right=1 - MARGIN_RIGHT_PX / width_px,
+        top=1 - MARGIN_TOP_PX / height_px,
+        bottom=MARGIN_BOTTOM_PX / height_px,
+        hspace=0.12,
+    )
     price = figure.add_subplot(grid[0])
     axes = [price] + [figure.add_subplot(grid[i], sharex=price) for i in range(1, len(ratios))]
     figure.suptitle(title, fontsize=13, fontweight="bold", color=TEXT, fontfamily=FONT)

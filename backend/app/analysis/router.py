@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Annotated, Any
 
-import numpy as np
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 from pydantic import Field, StringConstraints
 
-from app.analysis import technical
+from app.analysis import chart_service, technical
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, raw_ok
 from app.core.schemas import RequestModel
-from app.indicators import library
-from app.market import service as market_service
 from app.users.deps import CurrentUser
 
 router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
@@ -54,31 +50,5 @@ async def chart(
     token: Annotated[str, Path(max_length=2000)], runtime: RuntimeDep, session: DbSession
 ) -> Response:
     """A chart from a URL the analysis returned (signed; no token needed, so an <img> can load it)."""
-    from app.analysis.charts import render_chart
-
-    spec = technical.read_chart_token(runtime.settings, token)
-    _, raw = await market_service.load_candles(
-        session,
-        spec["s"],
-        spec["tf"],
-        spec["from"] - technical.WARM_UP * market_service.parse_interval(spec["tf"]),
-        spec["to"],
-    )
-    series = technical._series(raw)
-    keep = series.ts >= spec["from"]
-    overlays: dict[str, Any] = {}
-    panels: dict[str, dict[str, Any]] = {}
-    for name in spec["ind"]:
-        indicator = library.get(name)
-        outputs = {k: v[keep] for k, v in library.compute(indicator.name, series).items()}
-        if indicator.group in technical.OVERLAY_GROUPS or indicator.name in ("BBANDS", "KELTNER", "DONCHIAN"):
-            overlays.update({f"{name} {k}" if len(outputs) > 1 else name: v for k, v in outputs.items()})
-        else:
-            panels[name] = outputs
-    columns = [
-        np.asarray(c)[keep] for c in (series.open, series.high, series.low, series.close, series.volume)
-    ]
-    png = await asyncio.to_thread(
-        render_chart, f"{spec['s']} {spec['tf']}", series.ts[keep], *columns, overlays=overlays, panels=panels
-    )
+    png = await chart_service.chart_png(session, runtime, token)
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=300"})

@@ -25,7 +25,9 @@ from app.market.repository import RawCandles
 PERIOD = re.compile(r"^(\d{1,4})([hdwy])$")
 PERIOD_SECONDS = {"h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
 MAX_PERIOD_DAYS = 5 * 365
-WARM_UP = 500  # bars before the period so EMA-type indicators have converged
+# Bars read before the period so EMA-type indicators have converged: ten lookbacks leave less than 1e-5 of
+# the seed value in an EMA of that length, within these bounds.
+WARM_UP_LOOKBACKS, MIN_WARM_UP, MAX_WARM_UP = 10, 100, 500
 OVERLAY_GROUPS = ("overlap",)
 CHART_TTL = 24 * 3600
 
@@ -43,7 +45,7 @@ def parse_period(period: str) -> int:
     return seconds
 
 
-def _series(raw: RawCandles) -> Series:
+def to_series(raw: RawCandles) -> Series:
     return Series(
         np.asarray(raw.ts, dtype=np.int64),
         *(np.asarray(c, dtype=np.float64) for c in (raw.open, raw.high, raw.low, raw.close, raw.volume)),
@@ -58,24 +60,20 @@ def _reading(spec: IndicatorSpec, series: Series) -> dict[str, Any]:
     return signals.generic(outputs, series.close, overlay=spec.group in OVERLAY_GROUPS)
 
 
-async def _timeframe(
-    session: AsyncSession,
-    symbol: str,
-    timeframe: str,
-    names: list[str],
-    specs: list[IndicatorSpec],
-    span: int,
-    end: int,
+def warm_up_bars(specs: list[IndicatorSpec]) -> int:
+    """How many bars before the period these indicators need to have converged at its start."""
+    longest = max((spec.lookback(spec.bind()) for spec in specs), default=0)
+    return min(max(WARM_UP_LOOKBACKS * longest, MIN_WARM_UP), MAX_WARM_UP)
+
+
+def _timeframe(
+    timeframe: str, names: list[str], specs: list[IndicatorSpec], raw: RawCandles, symbol: str
 ) -> tuple[dict[str, Any], Series]:
-    step = market_service.parse_interval(timeframe)
-    asset, raw = await market_service.load_candles(
-        session, symbol, timeframe, end - span - WARM_UP * step, end
-    )
-    series = _series(raw)
+    series = to_series(raw)
     if not len(series):
         raise AppError(
             ErrorCode.NOT_FOUND,
-            f"No {timeframe} candles for {asset.symbol} in that period",
+            f"No {timeframe} candles for {symbol} in that period",
             status=404,
             field="symbol",
         )
@@ -125,13 +123,16 @@ async def analyse(
             specs.append(library.get(name))
         except IndicatorError as exc:
             raise AppError(ErrorCode.VALIDATION_ERROR, str(exc), field="indicators", status=400) from exc
-    for timeframe in timeframes:
-        market_service.parse_interval(timeframe)
-    asset = await market_service.resolve(session, symbol)
     end = int((to or utcnow()).timestamp())
+    warm_up = warm_up_bars(specs)
+    windows = {}
+    for timeframe in timeframes:
+        step = market_service.parse_interval(timeframe)
+        windows[timeframe] = (end - span - warm_up * step, end)
+    asset, candles = await market_service.load_candle_windows(session, symbol, windows)
     results = {}
     for timeframe in timeframes:
-        result, series = await _timeframe(session, asset.symbol, timeframe, indicators, specs, span, end)
+        result, series = _timeframe(timeframe, indicators, specs, candles[timeframe], asset.symbol)
         token = chart_token(
             settings,
             {

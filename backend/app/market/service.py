@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import bisect
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -103,6 +104,11 @@ def _version_key(symbol: str) -> str:
     return f"histver:{symbol}"
 
 
+async def history_version(cache: Cache, symbol: str) -> int:
+    """A counter that changes whenever candles of `symbol` are written: part of every derived cache key."""
+    return int(await cache.get(_version_key(symbol)) or 0)
+
+
 async def bump_history_version(cache: Cache, symbols: set[str]) -> None:
     """Called after candles of these symbols were written: cached pages of them are no longer served."""
     for symbol in symbols:
@@ -135,7 +141,7 @@ async def historical_json(session: AsyncSession, cache: Cache, query: HistoryQue
     if end is None:  # "until now" moves every second: nothing to reuse
         return await fresh()
     asset = await resolve(session, query.symbol)
-    version = await cache.get(_version_key(asset.symbol)) or 0
+    version = await history_version(cache, asset.symbol)
     key = f"hist:{asset.symbol}:{query}:{version}"
     cached = await cache.get(key)
     if isinstance(cached, str):
@@ -260,21 +266,59 @@ async def load_candles(
 ) -> tuple[Asset, RawCandles]:
     """Every candle of [start, end) for computations (no paging): one source or merged by priority,
     resampled from a finer interval when this one is not stored."""
+    asset, loaded = await load_candle_windows(session, symbol, {interval: (start, end)}, source)
+    return asset, loaded[interval]
+
+
+async def load_candle_windows(
+    session: AsyncSession, symbol: str, windows: dict[str, tuple[int, int]], source: str | None = None
+) -> tuple[Asset, dict[str, RawCandles]]:
+    """`load_candles` for several intervals at once: the ones not stored are resampled from a single
+    read of the finest stored interval that divides them all, over the union of their windows."""
     asset = await resolve(session, symbol)
-    step = parse_interval(interval)
-    if (end - start) // step > MAX_RANGE_POINTS:
-        raise AppError(
-            ErrorCode.RANGE_TOO_LARGE,
-            f"more than {MAX_RANGE_POINTS:,} {interval} candles; narrow it",
-            field="from",
-        )
+    for interval, (start, end) in windows.items():
+        if (end - start) // parse_interval(interval) > MAX_RANGE_POINTS:
+            raise AppError(
+                ErrorCode.RANGE_TOO_LARGE,
+                f"more than {MAX_RANGE_POINTS:,} {interval} candles; narrow it",
+                field="from",
+            )
     sources = [source.lower()] if source else None
-    raw = merge_sources(await repository.fetch_candles(session, asset.symbol, interval, start, end, sources))
-    if not raw.ts:
-        for finer in sorted(
-            (i for i, s in INTERVALS.items() if s < step and step % s == 0), key=lambda i: -INTERVALS[i]
-        ):
-            finer_raw = await repository.fetch_candles(session, asset.symbol, finer, start, end, sources)
-            if finer_raw.ts:
-                return asset, resample(merge_sources(finer_raw), step)
-    return asset, raw
+    loaded: dict[str, RawCandles] = {}
+    missing: dict[str, tuple[int, int]] = {}
+    for interval, (start, end) in windows.items():
+        raw = await repository.fetch_candles(session, asset.symbol, interval, start, end, sources)
+        if raw.ts:
+            loaded[interval] = merge_sources(raw)
+        else:
+            loaded[interval], missing[interval] = raw, (start, end)
+    if not missing:
+        return asset, loaded
+    steps = [INTERVALS[i] for i in missing]
+    first, last = min(w[0] for w in missing.values()), max(w[1] for w in missing.values())
+    finer_intervals = sorted(
+        (i for i, s in INTERVALS.items() if all(s < step and step % s == 0 for step in steps)),
+        key=lambda i: -INTERVALS[i],
+    )
+    for finer in finer_intervals:
+        finer_raw = await repository.fetch_candles(session, asset.symbol, finer, first, last, sources)
+        if finer_raw.ts:
+            merged = merge_sources(finer_raw)
+            for interval, (start, end) in missing.items():
+                loaded[interval] = resample(_slice(merged, start, end), INTERVALS[interval])
+            break
+    return asset, loaded
+
+
+def _slice(raw: RawCandles, start: int, end: int) -> RawCandles:
+    """The rows of `raw` (time-ordered) with open time in [start, end)."""
+    lo, hi = bisect.bisect_left(raw.ts, start), bisect.bisect_left(raw.ts, end)
+    return RawCandles(
+        raw.ts[lo:hi],
+        raw.open[lo:hi],
+        raw.high[lo:hi],
+        raw.low[lo:hi],
+        raw.close[lo:hi],
+        raw.volume[lo:hi],
+        raw.source[lo:hi],
+    )

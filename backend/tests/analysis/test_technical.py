@@ -9,7 +9,10 @@ import numpy as np
 import pytest
 import talib
 
+from app.analysis import chart_service
 from app.config import Settings
+from app.core.runtime import build_runtime
+from app.market import service as market_service
 from tests.conftest import Account, assert_error, make_admin, register
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -134,3 +137,52 @@ async def test_chart_is_a_png_behind_a_signed_url(
     assert chart.content.startswith(b"\x89PNG\r\n\x1a\n")
     forged = data["chartUrl"].replace(".png", "0.png")
     assert_error(await client.get(forged), 404, "NOT_FOUND")
+
+
+async def test_chart_is_drawn_once_per_data_version(
+    client: httpx.AsyncClient, loaded: tuple[Account, np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin, _ = loaded
+    drawn: list[dict[str, object]] = []
+    render = chart_service._render
+
+    async def counting(session: object, spec: dict[str, object]) -> bytes:
+        drawn.append(spec)
+        return await render(session, spec)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(chart_service, "_render", counting)
+    url = (
+        await client.post("/api/analysis/technical", json=_request(timeframes=["1d"]), headers=admin.headers)
+    ).json()["data"]["chartUrl"]
+    first, second = await client.get(url), await client.get(url)
+    assert first.content == second.content and len(drawn) == 1
+    # A correction to a candle of the period changes the data: the chart is drawn again.
+    candle = {
+        "timestamp": "2026-03-01T00:00:00Z",
+        "open": 1,
+        "high": 2,
+        "low": 0.5,
+        "close": 1.5,
+        "volume": 1,
+    }
+    pushed = await client.post(
+        "/api/data/candles",
+        headers=admin.headers,
+        json={"symbol": "ETH-USD", "interval": "1h", "candles": [candle]},
+    )
+    assert pushed.status_code == 200, pushed.text
+    third = await client.get(url)
+    assert third.status_code == 200 and len(drawn) == 2 and third.content != first.content
+
+
+async def test_timeframes_not_stored_are_resampled_from_one_read(
+    settings: Settings, loaded: tuple[Account, np.ndarray]
+) -> None:
+    end = int((START + timedelta(hours=HOURS)).timestamp())
+    windows = {"1h": (end - 10 * 86400, end), "4h": (end - 40 * 86400, end), "1d": (end - 100 * 86400, end)}
+    async with build_runtime(settings, role="cli") as runtime, runtime.db.session() as session:
+        _, together = await market_service.load_candle_windows(session, "ETH-USD", windows)
+        for interval, (start, stop) in windows.items():
+            _, alone = await market_service.load_candles(session, "ETH-USD", interval, start, stop)
+            assert together[interval] == alone
+            assert len(alone.ts) == (stop - start) // market_service.parse_interval(interval)

@@ -1,0 +1,60 @@
+"""The PNG behind a chart URL: the signed spec's candles and indicators, rendered once per data version."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+from typing import Any
+
+import numpy as np
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.analysis import technical
+from app.core.runtime import Runtime
+from app.indicators import library
+from app.market import service as market_service
+
+PNG_TTL = 3600
+BAND_OVERLAYS = ("BBANDS", "KELTNER", "DONCHIAN")
+
+
+async def chart_png(session: AsyncSession, runtime: Runtime, token: str) -> bytes:
+    """The chart a URL from the analysis describes; from the cache when the candles have not changed."""
+    spec = technical.read_chart_token(runtime.settings, token)
+    version = await market_service.history_version(runtime.cache, spec["s"])
+    described = {k: v for k, v in spec.items() if k != "exp"}
+    digest = hashlib.sha256(orjson.dumps([described, version], option=orjson.OPT_SORT_KEYS))
+    key = f"chart:{digest.hexdigest()}"
+    cached = await runtime.cache.get(key)
+    if isinstance(cached, str):
+        return base64.b64decode(cached)
+    png = await _render(session, spec)
+    await runtime.cache.set(key, base64.b64encode(png).decode(), ttl=PNG_TTL)
+    return png
+
+
+async def _render(session: AsyncSession, spec: dict[str, Any]) -> bytes:
+    from app.analysis.charts import render_chart  # matplotlib: imported when the first chart is drawn
+
+    specs = [library.get(name) for name in spec["ind"]]
+    warm_up = technical.warm_up_bars(specs) * market_service.parse_interval(spec["tf"])
+    start, end = spec["from"] - warm_up, spec["to"]
+    _, raw = await market_service.load_candles(session, spec["s"], spec["tf"], start, end)
+    series = technical.to_series(raw)
+    keep = series.ts >= spec["from"]
+    overlays: dict[str, Any] = {}
+    panels: dict[str, dict[str, Any]] = {}
+    for name, indicator in zip(spec["ind"], specs, strict=True):
+        outputs = {k: v[keep] for k, v in library.compute(indicator.name, series).items()}
+        if indicator.group in technical.OVERLAY_GROUPS or indicator.name in BAND_OVERLAYS:
+            overlays.update({f"{name} {k}" if len(outputs) > 1 else name: v for k, v in outputs.items()})
+        else:
+            panels[name] = outputs
+    columns = [
+        np.asarray(c)[keep] for c in (series.open, series.high, series.low, series.close, series.volume)
+    ]
+    return await asyncio.to_thread(
+        render_chart, f"{spec['s']} {spec['tf']}", series.ts[keep], *columns, overlays=overlays, panels=panels
+    )
