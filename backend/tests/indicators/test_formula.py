@@ -261,6 +261,16 @@ def test_result_is_a_fresh_array(candles: Series) -> None:
     assert result.flags.writeable and not np.shares_memory(result, candles.close)
 
 
+def test_temporaries_are_reused_but_inputs_and_shared_calls_never_are(candles: Series) -> None:
+    close = candles.close.copy()
+    sma = talib.SMA(close, 5)
+    text = "(CLOSE * 2 + 1) - SMA(CLOSE, 5) / 2 + 3 ^ 2 - SMA(CLOSE, 5) * (100 - CLOSE) + (CLOSE > 100)"
+    expected = (close * 2 + 1) - sma / 2 + 9 - sma * (100 - close) + (close > 100)
+    np.testing.assert_allclose(parse(text).evaluate(candles), expected, rtol=1e-12)
+    np.testing.assert_array_equal(candles.close, close)  # the input column is untouched
+    np.testing.assert_allclose(parse("SMA(CLOSE, 5) - SMA(CLOSE, 5)").evaluate(candles)[4:], 0.0)
+
+
 @pytest.mark.parametrize("size", [0, 1, 3])
 def test_short_series(size: int) -> None:
     formula = parse("SMA(CLOSE, 3) + SHIFT(CLOSE, 2) + HIGHEST(CLOSE, 4) + CROSSOVER(CLOSE, OPEN) + 1")

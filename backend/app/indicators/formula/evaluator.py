@@ -64,15 +64,18 @@ def evaluate(root: Node, series: Series, catalog: Catalog) -> Array:
     }
     shared: dict[str, Array] = {}
     calls: dict[str, Mapping[str, Array]] = {}
-    values: list[Array] = []
+    # Each value with whether this walk allocated it (`owned`): an owned temporary may be overwritten by
+    # the operation that consumes it, as numpy itself elides temporaries in `a + b + c`; a price column or
+    # an indicator output that may be used again never is.
+    values: list[tuple[Array | float, bool]] = []
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, ready = stack.pop()
         if not ready:
             if node.constant is not None:
-                values.append(np.full(size, node.constant, dtype=np.float64))
+                values.append((float(node.constant), False))  # broadcast, never a whole array
             elif node.key in shared:
-                values.append(shared[node.key])
+                values.append((shared[node.key], False))
             else:
                 stack.append((node, True))
                 stack.extend((child, False) for child in reversed(node.children))
@@ -80,24 +83,52 @@ def evaluate(root: Node, series: Series, catalog: Catalog) -> Array:
         start = len(values) - len(node.children)
         args = values[start:]
         del values[start:]
-        if isinstance(node, Price):
-            result = prices[node.field]
-        elif isinstance(node, Unary):
-            result = ops.unary(node.op, args[0])
-        elif isinstance(node, Binary):
-            result = ops.binary(node.op, args[0], args[1])
-        elif isinstance(node, Function):
-            result = ops.function(node.name, args, node.window)
-        elif isinstance(node, Indicator):
-            result = _indicator(node, args, series, catalog, calls)
-            shared[node.key] = result
-        elif isinstance(node, Reference):
-            result = shared[node.key] = args[0]
-        else:  # pragma: no cover - constants never get here
-            raise TypeError(f"cannot evaluate {node!r}")
-        values.append(result)
-    # A copy: the result may be an input column (CLOSE) or a cached array.
-    return ops.finite(np.array(values[0], dtype=np.float64, copy=True))
+        result: Array | float
+        owned = True
+        if isinstance(node, Binary):
+            (a, a_owned), (b, b_owned) = args
+            result = ops.binary(node.op, a, b, reuse=_reusable(a, a_owned, b, b_owned))
+        else:
+            series_args = [_whole(value, size) for value, _ in args]
+            if isinstance(node, Price):
+                result, owned = prices[node.field], False
+            elif isinstance(node, Unary):
+                result = ops.unary(node.op, series_args[0])
+            elif isinstance(node, Function):
+                result = ops.function(node.name, series_args, node.window)
+                owned = not any(result is arg for arg in series_args)  # MAX(x) of one argument is x
+            elif isinstance(node, Indicator):
+                result = shared[node.key] = _indicator(node, series_args, series, catalog, calls)
+                owned = False
+            elif isinstance(node, Reference):
+                result = shared[node.key] = series_args[0]
+                owned = False
+            else:  # pragma: no cover - constants never get here
+                raise TypeError(f"cannot evaluate {node!r}")
+        values.append((result, owned))
+    result, owned = values[0]
+    if not owned:  # a copy: the result is an input column (CLOSE) or a shared array
+        result = np.array(_whole(result, size), dtype=np.float64, copy=True)
+    return ops.finite(np.asarray(result, dtype=np.float64))
+
+
+def _whole(value: Array | float, size: int) -> Array:
+    """A constant operand as a series (functions and indicators take whole series)."""
+    return np.full(size, value, dtype=np.float64) if isinstance(value, float) else value
+
+
+def _all_nan(x: Array) -> bool:
+    """No number at all; the last bar decides it in O(1) whenever it holds one."""
+    return x.size == 0 or bool(np.isnan(x[-1]) and np.isnan(x).all())
+
+
+def _reusable(a: Array | float, a_owned: bool, b: Array | float, b_owned: bool) -> Array | None:
+    """An operand the binary operation may write its result into, if any."""
+    if a_owned and not isinstance(a, float):
+        return a
+    if b_owned and not isinstance(b, float):
+        return b
+    return None
 
 
 def _indicator(
@@ -107,7 +138,7 @@ def _indicator(
     catalog: Catalog,
     calls: dict[str, Mapping[str, Array]],
 ) -> Array:
-    if args and np.isnan(args[0]).all():
+    if args and _all_nan(args[0]):
         # TA-Lib raises on an input with no number at all (SMA(SHIFT(CLOSE, 500), 5) on 400 bars).
         return np.full(len(series), np.nan)
     outputs = calls.get(node.call)

@@ -45,28 +45,29 @@ def unary(op: str, x: Array) -> Array:
     return _truth(x == 0, np.isnan(x))  # not
 
 
-def binary(op: str, a: Array, b: Array) -> Array:
+ARITHMETIC: dict[str, np.ufunc] = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
+
+
+def binary(op: str, a: Array | float, b: Array | float, reuse: Array | None = None) -> Array:
+    """`a op b`, bar by bar (a constant operand is broadcast); arithmetic may write into `reuse`, an operand
+    the caller no longer needs."""
     # + - * of finite values stay finite in practice; the evaluator turns any overflow into NaN once, on
     # the result (`finite`), instead of a pass over the array after every operation.
     with np.errstate(all="ignore"):
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if op == "/":
-            return a / b  # x/0 is inf until the final pass makes it NaN
+        arithmetic = ARITHMETIC.get(op)
+        if arithmetic is not None:  # x/0 is inf until the final pass makes it NaN
+            result: Array = arithmetic(a, b, out=reuse) if reuse is not None else arithmetic(a, b)
+            return result
         if op == "^":
-            result = np.power(a, b)
-            result[np.abs(b) > MAX_EXPONENT] = np.nan
+            result = np.asarray(np.power(a, b), dtype=np.float64)
+            result[np.abs(np.broadcast_to(b, result.shape)) > MAX_EXPONENT] = np.nan
             return _finite(result)
     nan = ~(np.isfinite(a) & np.isfinite(b))  # an overflowed operand counts as NaN here too
     if op == "and":
-        return _truth((a != 0) & (b != 0), nan)
+        return _truth(np.logical_and(a != 0, b != 0), nan)
     if op == "or":
-        return _truth((a != 0) | (b != 0), nan)
-    compare: dict[str, Callable[[Array, Array], Bools]] = {
+        return _truth(np.logical_or(a != 0, b != 0), nan)
+    compare: dict[str, Callable[[Array | float, Array | float], Bools]] = {
         "<": np.less,
         "<=": np.less_equal,
         ">": np.greater,
