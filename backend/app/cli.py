@@ -50,6 +50,7 @@ def serve(
 
     from app.core import migrate as migrations
     from app.main import create_app
+    from app.realtime.server import uvicorn_config
 
     settings = _settings()
     host, port = host or settings.host, port or settings.port
@@ -66,7 +67,7 @@ def serve(
     typer.echo("\n".join(banner))
     # matplotlib takes ~0.9 s to import: paid in the background at start, not by the first chart request.
     threading.Thread(target=importlib.import_module, args=("app.analysis.charts",), daemon=True).start()
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, proxy_headers=True)
+    uvicorn.Server(uvicorn_config(create_app(settings), settings, host, port)).run()
 
 
 @cli.command()

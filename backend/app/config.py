@@ -74,6 +74,20 @@ class Settings(BaseSettings):
     coinmarketcap_poll_seconds: float = Field(default=300.0, gt=0)
     http_timeout_seconds: float = Field(default=10.0, gt=0)
 
+    ws_price_rate: float = Field(default=4.0, gt=0, description="Updates/s per symbol, at most")
+    ws_ping_interval: float = Field(default=20.0, gt=0)
+    ws_ping_timeout: float = Field(default=20.0, gt=0)
+    ws_auth_timeout: float = Field(default=10.0, gt=0)
+    ws_max_subscriptions: int = Field(default=100, gt=0)
+    ws_max_connections_per_user: int = Field(default=10, gt=0)
+    ws_inbound_rate: float = Field(default=20.0, gt=0, description="Client messages per second")
+    ws_inbound_burst: int = Field(default=40, gt=0)
+    ws_abuse_limit: int = Field(default=20, gt=0, description="Rate errors before closing")
+    ws_write_buffer_bytes: int = Field(default=64 * 1024, gt=0)
+    ws_max_pending_events: int = Field(default=500, gt=0)
+    ws_replay_limit: int = Field(default=1000, gt=0)
+    event_retention_days: int = Field(default=7, gt=0)
+
     @property
     def is_cluster(self) -> bool:
         """Redis configured: bus, cache, rate limits and jobs go through Redis/Celery."""

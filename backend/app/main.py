@@ -22,6 +22,9 @@ from app.core.tasks.router import router as jobs_router
 from app.indicators.router import router as indicators_router
 from app.market.router import router as market_router
 from app.market.runner import MarketRunner
+from app.realtime.gateway import Gateway
+from app.realtime.hub import Hub
+from app.realtime.router import router as realtime_router
 from app.users.router import router as users_router
 
 DESCRIPTION = """
@@ -44,6 +47,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.market = None if settings.is_cluster else MarketRunner(runtime)
             if app.state.market is not None:
                 await app.state.market.start()
+            app.state.hub = Hub(runtime.bus, settings.ws_price_rate)
+            await app.state.hub.start()
+            app.state.gateway = Gateway(runtime, app.state.hub)
             # Everything loaded so far lives as long as the process: keep it out of the collector's
             # full passes, which otherwise stall large responses (p95 of a year of candles: 144 -> 43 ms).
             gc.collect()
@@ -51,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             try:
                 yield
             finally:
+                await app.state.hub.stop()
                 if app.state.market is not None:
                     await app.state.market.stop()
 
@@ -76,5 +83,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(market_router)
     app.include_router(indicators_router)
     app.include_router(analysis_router)
+    app.include_router(realtime_router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     return app

@@ -10,6 +10,7 @@ from app.indicators.models import CustomIndicator
 from app.market.models import AssetRow, MarketState, PriceCandle
 from app.notifications.models import Notification
 from app.portfolio.models import Portfolio, Position
+from app.realtime.models import UserEvent
 from app.reports.models import Report
 from app.users.models import ApiKey, User
 
@@ -31,5 +32,6 @@ __all__ = [
     "PriceCandle",
     "Report",
     "User",
+    "UserEvent",
     "Vote",
 ]

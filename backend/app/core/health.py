@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from app import __version__
 from app.core.clock import utcnow
@@ -30,6 +30,7 @@ class Readiness(ApiModel):
     deployment: Literal["embedded", "cluster"]
     checks: dict[str, str]
     checked_at: UtcDateTime
+    realtime: dict[str, int] | None = None
 
 
 async def _check(probe: Awaitable[None]) -> str:
@@ -38,6 +39,22 @@ async def _check(probe: Awaitable[None]) -> str:
     except Exception as exc:
         return f"down: {type(exc).__name__}"
     return "ok"
+
+
+def _realtime(request: Request) -> dict[str, int] | None:
+    """The gateway's figures (connections, subscriptions, queued frames, counters) when it runs here."""
+    hub = getattr(request.app.state, "hub", None)
+    if hub is None:
+        return None
+    from app.realtime.metrics import STATS
+
+    gauges: dict[str, int] = hub.gauges()
+    return {
+        "connections": gauges["connections"],
+        "subscriptions": gauges["subscriptions"],
+        "queuedFrames": gauges["queued_frames"],
+        **STATS.snapshot(),
+    }
 
 
 @router.get("/health/live", response_model=Envelope[Liveness])
@@ -50,7 +67,7 @@ async def live() -> Envelope[Liveness]:
     response_model=Envelope[Readiness],
     responses={503: ERROR_RESPONSES[500] | {"description": "A dependency is down"}},
 )
-async def ready(runtime: RuntimeDep) -> Envelope[Readiness]:
+async def ready(runtime: RuntimeDep, request: Request) -> Envelope[Readiness]:
     names = ("database", "bus", "cache")
     results = await asyncio.gather(
         _check(runtime.db.ping()), _check(runtime.bus.ping()), _check(runtime.cache.ping())
@@ -69,5 +86,6 @@ async def ready(runtime: RuntimeDep) -> Envelope[Readiness]:
             deployment="cluster" if runtime.settings.is_cluster else "embedded",
             checks=checks,
             checked_at=utcnow(),
+            realtime=_realtime(request),
         )
     )

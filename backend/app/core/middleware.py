@@ -25,7 +25,7 @@ class RequestContextMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
+        if scope["type"] != "http":  # WebSockets: held for hours, logged by the gateway, no response to tag
             await self.app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
@@ -53,8 +53,8 @@ class RequestContextMiddleware:
         except Exception:
             # Answered here, not by Starlette's outer error middleware, so the 500 carries the request
             # id and is logged with it.
-            log.exception("unhandled error on %s %s", scope.get("method", "WS"), scope["path"])
-            if scope["type"] != "http" or started_response:
+            log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            if started_response:
                 raise
             await _send_json(
                 send_with_id,
@@ -62,18 +62,17 @@ class RequestContextMiddleware:
                 error_body(ErrorCode.INTERNAL_ERROR, "Internal error; it was logged with the request id"),
             )
         finally:
-            if scope["type"] == "http":
-                elapsed = time.perf_counter() - started
-                route = getattr(scope.get("route"), "path", None) or "unmatched"
-                HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
-                HTTP_LATENCY.labels(scope["method"], route).observe(elapsed)
-                log.info(
-                    "%s %s %s",
-                    scope["method"],
-                    scope["path"],
-                    status,
-                    extra={"status": status, "durationMs": round(elapsed * 1000, 2)},
-                )
+            elapsed = time.perf_counter() - started
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
+            HTTP_LATENCY.labels(scope["method"], route).observe(elapsed)
+            log.info(
+                "%s %s %s",
+                scope["method"],
+                scope["path"],
+                status,
+                extra={"status": status, "durationMs": round(elapsed * 1000, 2)},
+            )
             request_id_var.reset(token)
 
 

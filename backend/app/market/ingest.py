@@ -15,6 +15,7 @@ from prometheus_client import Gauge
 from app.core.clock import utcnow
 from app.core.runtime import Runtime
 from app.market.candles import CandleBuilder, ClosedCandle
+from app.market.daystats import RollingDay
 from app.market.repository import CandleRow, upsert_candles
 from app.market.service import bump_history_version
 from app.market.ticks import INTERVALS, Candle, MarketStats, Tick
@@ -91,6 +92,7 @@ class IngestPipeline:
         self.latest: dict[str, dict[str, tuple[float, float]]] = {}  # symbol -> source -> (price, ts)
         self.stats: dict[tuple[str, str], MarketStats] = {}
         self.feeds: dict[str, FeedStatus] = {}
+        self.day = RollingDay()
 
     def feed(self, source: str) -> FeedStatus:
         status = self.feeds.get(source)
@@ -117,6 +119,7 @@ class IngestPipeline:
                 continue
             outcomes[(tick.source, "ACCEPTED")] += 1
             add(tick, closed)
+            self.day.add(tick.symbol, tick.ts, tick.price, tick.volume)
             bucket = accepted.get(tick.symbol)
             if bucket is None:
                 bucket = accepted[tick.symbol] = []
@@ -148,10 +151,13 @@ class IngestPipeline:
         for tick in ticks:
             by_source[tick.source] = (tick.price, tick.ts)
         price = self.consensus(symbol) or last.price
+        change, volume = self.day.stats(symbol, price)
         message = {
             "type": "TICKS",
             "symbol": symbol,
             "price": price,
+            "change24h": change,
+            "volume24h": volume,
             "ts": last.ts,
             "source": last.source,
             "ticks": [[t.ts, t.price, t.volume, t.source] for t in ticks],

@@ -19,6 +19,7 @@ from app.market.symbols import Asset
 from app.market.ticks import Tick
 
 log = logging.getLogger(__name__)
+DAY = 24 * 3600
 
 PUSH_CHANNEL = "market:push"
 ASSET_REFRESH_SECONDS = 60.0
@@ -54,6 +55,7 @@ class MarketRunner:
 
     async def start(self, *, consume_pushes: bool = False) -> None:
         await self._reload_assets()
+        await self._prime_day()
         for name in self.source_names:
             source = get_factory(name)(self.runtime.settings)
             self.sources[name] = source
@@ -77,6 +79,14 @@ class MarketRunner:
         task = asyncio.create_task(self._seed(source, progress), name="replay-history")
         self._tasks.append(task)
 
+    async def _prime_day(self) -> None:
+        """24 h change and volume from the stored hourly candles, until live ticks cover a day."""
+        end = int(utcnow().timestamp())
+        async with self.runtime.db.session() as session:
+            for asset in self.assets:
+                _, raw = await market_service.load_candles(session, asset.symbol, "1h", end - DAY, end)
+                self.pipeline.day.prime(asset.symbol, zip(raw.ts, raw.open, raw.volume, strict=True))
+
     async def _seed(self, source: Source, progress: dict[str, Any]) -> None:
         from app.market import replay_seed
         from app.market.sources.replay import ReplaySource
@@ -86,6 +96,7 @@ class MarketRunner:
             await replay_seed.seed_history(
                 self.runtime, source.symbols, source.anchor, progress, source.start
             )
+            await self._prime_day()
         except Exception as exc:
             log.exception("could not store the replay's history")
             progress["error"] = f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,54 @@
+"""User events: stored in the caller's transaction, published on `user:<id>` once it commits, replayed to
+a client that resumes with `lastEventId`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.bus import Bus
+from app.core.clock import utcnow
+from app.core.db import after_commit
+from app.realtime.frames import USER_EVENT_TYPES
+from app.realtime.models import UserEvent
+
+
+def channel(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+async def emit(session: AsyncSession, bus: Bus, user_id: int, type_: str, fields: dict[str, Any]) -> int:
+    """Store an ALERT_TRIGGERED / PORTFOLIO_UPDATE / ANALYSIS_COMPLETE for `user_id` and publish it after
+    the session commits (so a client never sees an event that was rolled back); returns its eventId."""
+    if type_ not in USER_EVENT_TYPES:
+        raise ValueError(f"{type_} is not a stored user event type")
+    event = UserEvent(user_id=user_id, type=type_, payload=fields, created_at=utcnow())
+    session.add(event)
+    await session.flush()
+    event_id = event.id
+    message = {"type": type_, "eventId": str(event_id), **fields}
+
+    async def publish() -> None:
+        await bus.publish(channel(user_id), message)
+
+    after_commit(session, publish)
+    return event_id
+
+
+async def missed(session: AsyncSession, user_id: int, after: int, limit: int) -> list[dict[str, Any]]:
+    """The user's stored events after eventId `after`, oldest first, at most `limit`."""
+    rows = await session.scalars(
+        select(UserEvent)
+        .where(UserEvent.user_id == user_id, UserEvent.id > after)
+        .order_by(UserEvent.id)
+        .limit(limit)
+    )
+    return [{"type": e.type, "eventId": str(e.id), **e.payload} for e in rows]
+
+
+async def prune(session: AsyncSession, older_than: timedelta) -> int:
+    result = await session.execute(delete(UserEvent).where(UserEvent.created_at < utcnow() - older_than))
+    return int(getattr(result, "rowcount", 0) or 0)

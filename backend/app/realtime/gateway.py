@@ -1,0 +1,309 @@
+"""The client side of the gateway: authenticate, register with the hub, replay what a resuming client
+missed, and serve its messages (subscribe, unsubscribe, ping) under a rate limit."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from app.core.errors import AppError
+from app.core.runtime import Runtime
+from app.market import service as market_service
+from app.market.symbols import normalize
+from app.realtime import events
+from app.realtime.clients import Client, QueueSink
+from app.realtime.frames import Frame
+from app.realtime.hub import Hub
+from app.realtime.metrics import STATS
+from app.realtime.server import DIRECT, DirectSocket
+from app.users import service as user_service
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_MANY = 4429
+CLOSE_ABUSE = 1008
+SYMBOL_REFRESH = 5.0  # seconds between registry reloads caused by unknown symbols
+
+
+class Rejected(Exception):
+    """A client message that gets an ERROR frame; the connection stays up."""
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.field = code, message, field
+
+
+def error_frame(code: str, message: str, field: str | None = None) -> Frame:
+    fields: dict[str, Any] = {"code": code, "message": message}
+    if field is not None:
+        fields["field"] = field
+    return Frame.build("ERROR", fields)
+
+
+class TokenBucket:
+    """`rate` messages a second on average, `burst` at once."""
+
+    __slots__ = ("_at", "_burst", "_rate", "_tokens")
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self._rate, self._burst = rate, float(burst)
+        self._tokens, self._at = float(burst), time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self._tokens = min(self._burst, self._tokens + (now - self._at) * self._rate)
+        self._at = now
+        if self._tokens < 1.0:
+            return False
+        self._tokens -= 1.0
+        return True
+
+
+class SymbolBook:
+    """The registry's symbols, reloaded (at most every few seconds) when a client names an unknown one."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._known: set[str] = set()
+        self._loaded_at = -SYMBOL_REFRESH
+
+    async def unknown(self, symbols: Iterable[str]) -> list[str]:
+        missing = [s for s in symbols if s not in self._known]
+        if missing and time.monotonic() - self._loaded_at >= SYMBOL_REFRESH:
+            self._loaded_at = time.monotonic()
+            async with self._runtime.db.session() as session:
+                self._known = {asset.symbol for asset in await market_service.list_assets(session)}
+            missing = [s for s in missing if s not in self._known]
+        return missing
+
+
+class DirectSink:
+    """Frames straight onto the socket, pre-framed once for every client (see realtime.server)."""
+
+    __slots__ = ("_socket",)
+
+    def __init__(self, socket: DirectSocket) -> None:
+        self._socket = socket
+
+    def ready(self) -> bool:
+        return self._socket.writable()
+
+    def write(self, frame: Frame) -> None:
+        self._socket.write(frame.ws)
+
+    def wake(self) -> None:
+        """Queued frames go out when the socket drains (DirectSocket.on_drain)."""
+
+    def close(self, code: int, reason: str) -> None:
+        self._socket.close(code, reason)
+
+
+@dataclass
+class Gateway:
+    runtime: Runtime
+    hub: Hub
+
+    def __post_init__(self) -> None:
+        self.symbols = SymbolBook(self.runtime)
+
+    async def authenticate(self, token: str) -> int:
+        async with self.runtime.db.session() as session:
+            user = await user_service.user_from_token(session, self.runtime.settings, token, "access")
+            return user.id
+
+    def admit(self, user_id: int) -> str | None:
+        """Why a new connection of this user is refused, or None."""
+        limit = self.runtime.settings.ws_max_connections_per_user
+        if self.hub.connections_of(user_id) >= limit:
+            return f"At most {limit} connections per user"
+        return None
+
+    async def replay(self, client: Client, last_event_id: str | None) -> None:
+        """Hold live events, send the stored ones after `last_event_id`, then the held ones."""
+        if last_event_id is None:
+            return
+        if not last_event_id.isdigit():
+            reason = "lastEventId is the eventId of a user event"
+            client.offer_event(error_frame("BAD_MESSAGE", reason, "lastEventId"))
+            return
+        limit = self.runtime.settings.ws_replay_limit
+        client.replaying = []
+        try:
+            async with self.runtime.db.session() as session:
+                missed = await events.missed(session, client.user_id, int(last_event_id), limit)
+        except BaseException:
+            client.resume([])
+            raise
+        frames = [Frame.build(m.pop("type"), m, event_id=m.pop("eventId")) for m in missed]
+        client.resume(frames)
+        if len(frames) == limit:
+            client.offer_event(
+                error_frame(
+                    "REPLAY_TRUNCATED",
+                    f"More than {limit} missed events: reconnect with lastEventId={frames[-1].event_id}",
+                    "lastEventId",
+                )
+            )
+
+    async def handle(self, client: Client, text: str) -> None:
+        """One client message; raises Rejected for an ERROR frame."""
+        try:
+            message = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            raise Rejected("BAD_JSON", f"Not JSON: {exc}") from exc
+        if not isinstance(message, dict):
+            raise Rejected("BAD_MESSAGE", 'A message is an object such as {"action": "ping"}', "action")
+        action = message.get("action")
+        STATS.messages_in[action if action in ("subscribe", "unsubscribe", "ping", "auth") else "other"] += 1
+        if action == "ping":
+            client.offer_event(Frame.build("PONG", {}))
+        elif action in ("subscribe", "unsubscribe"):
+            symbols = await self.parse_symbols(message.get("symbols"))
+            if action == "subscribe":
+                limit = self.runtime.settings.ws_max_subscriptions
+                if len(client.symbols | symbols) > limit:
+                    reason = f"At most {limit} symbols per connection"
+                    raise Rejected("TOO_MANY_SUBSCRIPTIONS", reason, "symbols")
+                self.hub.subscribe(client, symbols)
+            else:
+                self.hub.unsubscribe(client, symbols)
+            reply = "SUBSCRIBED" if action == "subscribe" else "UNSUBSCRIBED"
+            fields = {"symbols": sorted(symbols), "subscriptions": sorted(client.symbols)}
+            client.offer_event(Frame.build(reply, fields))
+        elif action == "auth":
+            raise Rejected("BAD_MESSAGE", "Already authenticated", "action")
+        else:
+            raise Rejected(
+                "UNKNOWN_ACTION", f"Unknown action {action!r}: use subscribe, unsubscribe or ping", "action"
+            )
+
+    async def parse_symbols(self, given: Any) -> set[str]:
+        limit = self.runtime.settings.ws_max_subscriptions
+        if not isinstance(given, list) or not given or not all(isinstance(s, str) for s in given):
+            raise Rejected("BAD_MESSAGE", "symbols is a non-empty list of symbols such as BTC-USD", "symbols")
+        if len(given) > limit:
+            raise Rejected("TOO_MANY_SUBSCRIPTIONS", f"At most {limit} symbols per connection", "symbols")
+        symbols = {normalize(s) for s in given}
+        unknown = await self.symbols.unknown(sorted(symbols))
+        if unknown:
+            raise Rejected("UNKNOWN_SYMBOL", f"Unknown symbol(s): {', '.join(unknown)}", "symbols")
+        return symbols
+
+    async def serve_websocket(self, websocket: WebSocket) -> None:
+        """The whole life of one /ws/alerts/{userId} connection."""
+        settings = self.runtime.settings
+        await websocket.accept()
+        token = websocket.query_params.get("token")
+        last_event_id = websocket.query_params.get("lastEventId")
+        if token is None:
+            first = await self._first_message(websocket)
+            if first is None:
+                return
+            token, last_event_id = first
+        try:
+            user_id = await self.authenticate(token)
+        except AppError as exc:
+            await _close(websocket, CLOSE_UNAUTHORIZED, exc.message)
+            return
+        if websocket.path_params.get("userId") != str(user_id):
+            await _close(websocket, CLOSE_FORBIDDEN, "This token is not this user's")
+            return
+        refusal = self.admit(user_id)
+        if refusal is not None:
+            await _close(websocket, CLOSE_TOO_MANY, refusal)
+            return
+        direct: DirectSocket | None = websocket.scope.get("extensions", {}).get(DIRECT)
+        writer: asyncio.Task[None] | None = None
+        if direct is not None:
+            direct.set_high_water(settings.ws_write_buffer_bytes)
+            client = Client(user_id, DirectSink(direct), "ws", settings.ws_max_pending_events)
+            direct.on_drain = client.flush
+        else:
+            sink = QueueSink()
+            client = Client(user_id, sink, "ws", settings.ws_max_pending_events)
+            writer = asyncio.create_task(_pump(websocket, sink, client))
+        self.hub.add(client)
+        try:
+            client.offer_event(Frame.build("CONNECTED", {"userId": user_id}))
+            await self.replay(client, last_event_id)
+            await self._receive(websocket, client)
+        finally:
+            client.closed = True
+            self.hub.remove(client)
+            if direct is not None:
+                direct.on_drain = None
+            if writer is not None:
+                writer.cancel()
+
+    async def _first_message(self, websocket: WebSocket) -> tuple[str, str | None] | None:
+        """Token (and lastEventId) from a first `{"action": "auth", "token": ...}` message."""
+        timeout = self.runtime.settings.ws_auth_timeout
+        try:
+            text = await asyncio.wait_for(websocket.receive_text(), timeout)
+            message = orjson.loads(text)
+        except TimeoutError:
+            await _close(websocket, CLOSE_UNAUTHORIZED, f"Authenticate within {timeout:g} s")
+            return None
+        except (WebSocketDisconnect, RuntimeError, KeyError):
+            return None
+        except orjson.JSONDecodeError:
+            message = None
+        if (
+            not isinstance(message, dict)
+            or message.get("action") != "auth"
+            or not isinstance(message.get("token"), str)
+        ):
+            await _close(websocket, CLOSE_UNAUTHORIZED, 'Send {"action": "auth", "token": ...} first')
+            return None
+        last = message.get("lastEventId")
+        return message["token"], None if last is None else str(last)
+
+    async def _receive(self, websocket: WebSocket, client: Client) -> None:
+        settings = self.runtime.settings
+        bucket = TokenBucket(settings.ws_inbound_rate, settings.ws_inbound_burst)
+        abuse = 0
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            if not bucket.take():
+                abuse += 1
+                if abuse >= settings.ws_abuse_limit:
+                    client.close(CLOSE_ABUSE, "Message rate limit exceeded repeatedly")
+                    return
+                rate = settings.ws_inbound_rate
+                client.offer_event(error_frame("RATE_LIMITED", f"At most {rate:g} messages per second"))
+                continue
+            text = message.get("text")
+            if text is None:
+                text = (message.get("bytes") or b"").decode("utf-8", "replace")
+            try:
+                await self.handle(client, text)
+            except Rejected as exc:
+                client.offer_event(error_frame(exc.code, exc.message, exc.field))
+
+
+async def _close(websocket: WebSocket, code: int, reason: str) -> None:
+    STATS.closed[str(code)] += 1
+    await _send_close(websocket, code, reason)
+
+
+async def _send_close(websocket: WebSocket, code: int, reason: str) -> None:
+    with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+        await websocket.close(code, reason[:120])  # a close reason is at most 123 bytes
+
+
+async def _pump(websocket: WebSocket, sink: QueueSink, client: Client) -> None:
+    with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+        async for frame in sink.frames(client):
+            if frame is not None:
+                await websocket.send_text(frame.data.decode())
+        if sink.closed_with is not None:
+            await _send_close(websocket, *sink.closed_with)

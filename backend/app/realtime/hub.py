@@ -1,0 +1,166 @@
+"""The process's fan-out: which client wants which symbol and which user's events, fed from the bus.
+
+Every process subscribes to `prices:*` and `user:*`, so any process can serve any user. A message is
+turned into one Frame (serialised once) and offered to each interested client; prices are throttled per
+symbol (the newest held back is sent when the interval has passed), so no client gets more than
+`ws_price_rate` updates a second for a symbol.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from app.core.bus import Bus, Message
+from app.realtime.clients import Client
+from app.realtime.frames import PRICE_UPDATE, Frame
+from app.realtime.metrics import HUBS, STATS
+
+log = logging.getLogger(__name__)
+
+PRICES = "prices:"
+USERS = "user:"
+
+
+def price_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The seed's PRICE_UPDATE fields from a `prices:<symbol>` bus message."""
+    ts = float(data["ts"])
+    return {
+        "symbol": data["symbol"],
+        "price": data["price"],
+        "change24h": data.get("change24h"),
+        "volume24h": data.get("volume24h"),
+        "timestamp": datetime.fromtimestamp(ts, UTC).isoformat(timespec="microseconds")[:-6] + "Z",
+    }
+
+
+class Hub:
+    def __init__(self, bus: Bus, price_rate: float) -> None:
+        self._bus = bus
+        self._interval = 1.0 / price_rate
+        self.by_symbol: dict[str, set[Client]] = defaultdict(set)
+        self.by_user: dict[int, set[Client]] = defaultdict(set)
+        self.latest: dict[str, Frame] = {}  # the last price frame per symbol, for new subscribers
+        self._sent_at: dict[str, float] = {}
+        self._held: dict[str, dict[str, Any]] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._ready = asyncio.Event()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._listen(), name="realtime-hub")
+        await self._ready.wait()
+        HUBS.add(self)
+
+    async def stop(self) -> None:
+        HUBS.discard(self)
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for clients in list(self.by_user.values()):
+            for client in list(clients):
+                client.close(1012, "Server restarting")
+
+    # -- registry -------------------------------------------------------------------------------------
+
+    def add(self, client: Client) -> None:
+        self.by_user[client.user_id].add(client)
+
+    def remove(self, client: Client) -> None:
+        self.unsubscribe(client, set(client.symbols))
+        clients = self.by_user.get(client.user_id)
+        if clients is not None:
+            clients.discard(client)
+            if not clients:
+                del self.by_user[client.user_id]
+
+    def connections_of(self, user_id: int) -> int:
+        return len(self.by_user.get(user_id, ()))
+
+    def subscribe(self, client: Client, symbols: set[str]) -> None:
+        for symbol in symbols - client.symbols:
+            self.by_symbol[symbol].add(client)
+            latest = self.latest.get(symbol)
+            if latest is not None:
+                client.offer_price(symbol, latest)
+        client.symbols |= symbols
+
+    def unsubscribe(self, client: Client, symbols: set[str]) -> None:
+        for symbol in symbols & client.symbols:
+            subscribers = self.by_symbol.get(symbol)
+            if subscribers is not None:
+                subscribers.discard(client)
+                if not subscribers:
+                    del self.by_symbol[symbol]
+        client.symbols -= symbols
+
+    def gauges(self) -> dict[str, int]:
+        clients = [c for group in self.by_user.values() for c in group]
+        return {
+            "connections": len(clients),
+            "subscriptions": sum(len(c.symbols) for c in clients),
+            "queued_frames": sum(c.queued for c in clients),
+        }
+
+    # -- fan-out --------------------------------------------------------------------------------------
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                async with self._bus.subscribe(patterns=(PRICES + "*", USERS + "*")) as subscription:
+                    self._ready.set()
+                    async for message in subscription:
+                        self.dispatch(message)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the bus went away: keep serving connected clients, and listen again
+                log.exception("realtime hub lost the bus; resubscribing")
+                await asyncio.sleep(1.0)
+
+    def dispatch(self, message: Message) -> None:
+        channel = message.channel
+        try:
+            if channel.startswith(PRICES):
+                self.price(message.data)
+            elif channel.startswith(USERS):
+                self.user_event(int(channel[len(USERS) :]), message.data)
+        except (KeyError, TypeError, ValueError):
+            log.warning("realtime hub skipped a malformed message on %s", channel)
+
+    def price(self, data: dict[str, Any]) -> None:
+        symbol = data["symbol"]
+        now = time.monotonic()
+        due = self._sent_at.get(symbol, -1e9) + self._interval
+        if now < due:
+            STATS.throttled += symbol in self._held
+            if symbol not in self._held:
+                asyncio.get_running_loop().call_later(due - now, self._release, symbol)
+            self._held[symbol] = data
+            return
+        self._send_price(symbol, data, now)
+
+    def _release(self, symbol: str) -> None:
+        data = self._held.pop(symbol, None)
+        if data is not None:
+            self._send_price(symbol, data, time.monotonic())
+
+    def _send_price(self, symbol: str, data: dict[str, Any], now: float) -> None:
+        self._sent_at[symbol] = now
+        frame = self.latest[symbol] = Frame.build(PRICE_UPDATE, price_fields(data))
+        for client in self.by_symbol.get(symbol, ()):
+            client.offer_price(symbol, frame)
+
+    def user_event(self, user_id: int, data: dict[str, Any]) -> None:
+        clients = self.by_user.get(user_id)
+        if not clients:
+            return
+        body = dict(data)
+        body.setdefault("eventId", None)
+        frame = Frame.build(body.pop("type"), body, event_id=body.pop("eventId"))
+        for client in list(clients):
+            client.offer_event(frame)
