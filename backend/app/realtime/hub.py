@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 PRICES = "prices:"
 USERS = "user:"
+BUS_WAIT = 3.0  # seconds start() waits for the bus subscription
 
 
 def price_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -53,8 +54,11 @@ class Hub:
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._listen(), name="realtime-hub")
-        await self._ready.wait()
         HUBS.add(self)
+        try:  # normally instant; with the bus down the API still starts, and the hub keeps trying
+            await asyncio.wait_for(self._ready.wait(), BUS_WAIT)
+        except TimeoutError:
+            log.warning("realtime hub: no bus subscription yet; clients get events once it is back")
 
     async def stop(self) -> None:
         HUBS.discard(self)
@@ -118,8 +122,8 @@ class Hub:
                         self.dispatch(message)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # the bus went away: keep serving connected clients, and listen again
-                log.exception("realtime hub lost the bus; resubscribing")
+            except Exception as exc:  # the bus went away: keep serving connected clients, and listen again
+                log.warning("realtime hub lost the bus (%s: %s); resubscribing", type(exc).__name__, exc)
                 await asyncio.sleep(1.0)
 
     def dispatch(self, message: Message) -> None:
