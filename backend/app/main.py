@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.hub = Hub(runtime.bus, settings.ws_price_rate)
             await app.state.hub.start()
             app.state.gateway = Gateway(runtime, app.state.hub)
+            app.state.websocket_lanes = {"/ws/alerts/": app.state.gateway}
             # Everything loaded so far lives as long as the process: keep it out of the collector's
             # full passes, which otherwise stall large responses (p95 of a year of candles: 144 -> 43 ms).
             gc.collect()

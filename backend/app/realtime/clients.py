@@ -35,7 +35,17 @@ class Sink(Protocol):
 
 
 class Client:
-    __slots__ = ("closed", "events", "kind", "prices", "replaying", "sink", "symbols", "user_id")
+    __slots__ = (
+        "closed",
+        "events",
+        "kind",
+        "max_events",
+        "prices",
+        "replaying",
+        "sink",
+        "symbols",
+        "user_id",
+    )
 
     def __init__(self, user_id: int, sink: Sink, kind: str, max_events: int) -> None:
         self.user_id = user_id
@@ -43,13 +53,14 @@ class Client:
         self.kind = kind  # ws | sse
         self.symbols: set[str] = set()
         self.prices: dict[str, Frame] = {}
-        self.events: deque[Frame] = deque(maxlen=max_events + 1)
+        self.events: deque[Frame] | None = None  # made when first needed: most clients never queue
+        self.max_events = max_events
         self.replaying: list[Frame] | None = None  # live user events held while missed ones are replayed
         self.closed = False
 
     @property
     def queued(self) -> int:
-        return len(self.prices) + len(self.events)
+        return len(self.prices) + len(self.events or ())
 
     def offer_price(self, symbol: str, frame: Frame) -> None:
         if not self.prices and not self.events and self.sink.ready():
@@ -86,8 +97,10 @@ class Client:
             self.sink.write(frame)
             STATS.frames_out[frame.type] += 1
             return
+        if self.events is None:
+            self.events = deque()
         self.events.append(frame)
-        if len(self.events) == self.events.maxlen:
+        if len(self.events) > self.max_events:
             self.close(CLOSE_TOO_SLOW, "Too slow to keep up: reconnect with lastEventId")
             return
         self.sink.wake()

@@ -9,9 +9,10 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs
 
 import orjson
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.types import Message, Receive, Scope, Send
 
 from app.core.errors import AppError
 from app.core.runtime import Runtime
@@ -73,14 +74,19 @@ class SymbolBook:
         self._runtime = runtime
         self._known: set[str] = set()
         self._loaded_at = -SYMBOL_REFRESH
+        self._lock = asyncio.Lock()  # one load at a time; the others wait for it, then look again
 
     async def unknown(self, symbols: Iterable[str]) -> list[str]:
         missing = [s for s in symbols if s not in self._known]
-        if missing and time.monotonic() - self._loaded_at >= SYMBOL_REFRESH:
-            self._loaded_at = time.monotonic()
-            async with self._runtime.db.session() as session:
-                self._known = {asset.symbol for asset in await market_service.list_assets(session)}
+        if not missing:
+            return missing
+        async with self._lock:
             missing = [s for s in missing if s not in self._known]
+            if missing and time.monotonic() - self._loaded_at >= SYMBOL_REFRESH:
+                async with self._runtime.db.session() as session:
+                    self._known = {asset.symbol for asset in await market_service.list_assets(session)}
+                self._loaded_at = time.monotonic()
+                missing = [s for s in missing if s not in self._known]
         return missing
 
 
@@ -196,30 +202,32 @@ class Gateway:
             raise Rejected("UNKNOWN_SYMBOL", f"Unknown symbol(s): {', '.join(unknown)}", "symbols")
         return symbols
 
-    async def serve_websocket(self, websocket: WebSocket) -> None:
-        """The whole life of one /ws/alerts/{userId} connection."""
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The whole life of one /ws/alerts/{userId} connection (a raw ASGI app: see realtime.server)."""
+        socket = RawSocket(scope, receive, send)
         settings = self.runtime.settings
-        await websocket.accept()
-        token = websocket.query_params.get("token")
-        last_event_id = websocket.query_params.get("lastEventId")
+        token, last_event_id = socket.query("token"), socket.query("lastEventId")
+        path_user = scope["path"].rstrip("/").rsplit("/", 1)[-1]
+        if not await socket.accept():
+            return
         if token is None:
-            first = await self._first_message(websocket)
+            first = await self._first_message(socket)
             if first is None:
                 return
             token, last_event_id = first
         try:
             user_id = await self.authenticate(token)
         except AppError as exc:
-            await _close(websocket, CLOSE_UNAUTHORIZED, exc.message)
+            await socket.close(CLOSE_UNAUTHORIZED, exc.message)
             return
-        if websocket.path_params.get("userId") != str(user_id):
-            await _close(websocket, CLOSE_FORBIDDEN, "This token is not this user's")
+        if path_user != str(user_id):
+            await socket.close(CLOSE_FORBIDDEN, "This token is not this user's")
             return
         refusal = self.admit(user_id)
         if refusal is not None:
-            await _close(websocket, CLOSE_TOO_MANY, refusal)
+            await socket.close(CLOSE_TOO_MANY, refusal)
             return
-        direct: DirectSocket | None = websocket.scope.get("extensions", {}).get(DIRECT)
+        direct: DirectSocket | None = scope.get("extensions", {}).get(DIRECT)
         writer: asyncio.Task[None] | None = None
         if direct is not None:
             direct.set_high_water(settings.ws_write_buffer_bytes)
@@ -228,12 +236,12 @@ class Gateway:
         else:
             sink = QueueSink()
             client = Client(user_id, sink, "ws", settings.ws_max_pending_events)
-            writer = asyncio.create_task(_pump(websocket, sink, client))
+            writer = asyncio.create_task(_pump(socket, sink, client))
         self.hub.add(client)
         try:
             client.offer_event(Frame.build("CONNECTED", {"userId": user_id}))
             await self.replay(client, last_event_id)
-            await self._receive(websocket, client)
+            await self._receive(socket, client)
         finally:
             client.closed = True
             self.hub.remove(client)
@@ -242,35 +250,36 @@ class Gateway:
             if writer is not None:
                 writer.cancel()
 
-    async def _first_message(self, websocket: WebSocket) -> tuple[str, str | None] | None:
+    async def _first_message(self, socket: RawSocket) -> tuple[str, str | None] | None:
         """Token (and lastEventId) from a first `{"action": "auth", "token": ...}` message."""
         timeout = self.runtime.settings.ws_auth_timeout
         try:
-            text = await asyncio.wait_for(websocket.receive_text(), timeout)
-            message = orjson.loads(text)
+            message = await asyncio.wait_for(socket.receive(), timeout)
         except TimeoutError:
-            await _close(websocket, CLOSE_UNAUTHORIZED, f"Authenticate within {timeout:g} s")
+            await socket.close(CLOSE_UNAUTHORIZED, f"Authenticate within {timeout:g} s")
             return None
-        except (WebSocketDisconnect, RuntimeError, KeyError):
+        if message["type"] == "websocket.disconnect":
             return None
+        try:
+            first = orjson.loads(message.get("text") or message.get("bytes") or b"")
         except orjson.JSONDecodeError:
-            message = None
+            first = None
         if (
-            not isinstance(message, dict)
-            or message.get("action") != "auth"
-            or not isinstance(message.get("token"), str)
+            not isinstance(first, dict)
+            or first.get("action") != "auth"
+            or not isinstance(first.get("token"), str)
         ):
-            await _close(websocket, CLOSE_UNAUTHORIZED, 'Send {"action": "auth", "token": ...} first')
+            await socket.close(CLOSE_UNAUTHORIZED, 'Send {"action": "auth", "token": ...} first')
             return None
-        last = message.get("lastEventId")
-        return message["token"], None if last is None else str(last)
+        last = first.get("lastEventId")
+        return first["token"], None if last is None else str(last)
 
-    async def _receive(self, websocket: WebSocket, client: Client) -> None:
+    async def _receive(self, socket: RawSocket, client: Client) -> None:
         settings = self.runtime.settings
         bucket = TokenBucket(settings.ws_inbound_rate, settings.ws_inbound_burst)
         abuse = 0
         while True:
-            message = await websocket.receive()
+            message = await socket.receive()
             if message["type"] == "websocket.disconnect":
                 return
             if not bucket.take():
@@ -290,20 +299,46 @@ class Gateway:
                 client.offer_event(error_frame(exc.code, exc.message, exc.field))
 
 
-async def _close(websocket: WebSocket, code: int, reason: str) -> None:
-    STATS.closed[str(code)] += 1
-    await _send_close(websocket, code, reason)
+class RawSocket:
+    """The few WebSocket operations the gateway needs, on the ASGI callables themselves: no framework
+    object is kept for a connection that may live for days."""
+
+    __slots__ = ("_receive", "_send", "scope")
+
+    def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.scope, self._receive, self._send = scope, receive, send
+
+    def query(self, name: str) -> str | None:
+        values = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get(name)
+        return values[0] if values else None
+
+    async def accept(self) -> bool:
+        """Take the handshake (False if the peer left first)."""
+        message = await self._receive()
+        if message["type"] != "websocket.connect":
+            return False
+        await self._send({"type": "websocket.accept"})
+        return True
+
+    async def receive(self) -> Message:
+        return await self._receive()
+
+    async def send_text(self, text: str) -> None:
+        await self._send({"type": "websocket.send", "text": text})
+
+    async def close(self, code: int, reason: str) -> None:
+        STATS.closed[str(code)] += 1
+        await self.send_close(code, reason)
+
+    async def send_close(self, code: int, reason: str) -> None:
+        with contextlib.suppress(RuntimeError, OSError):  # already closed, or the peer is gone
+            await self._send({"type": "websocket.close", "code": code, "reason": reason[:120]})
 
 
-async def _send_close(websocket: WebSocket, code: int, reason: str) -> None:
-    with contextlib.suppress(RuntimeError, WebSocketDisconnect):
-        await websocket.close(code, reason[:120])  # a close reason is at most 123 bytes
-
-
-async def _pump(websocket: WebSocket, sink: QueueSink, client: Client) -> None:
-    with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+async def _pump(socket: RawSocket, sink: QueueSink, client: Client) -> None:
+    with contextlib.suppress(RuntimeError, OSError):
         async for frame in sink.frames(client):
             if frame is not None:
-                await websocket.send_text(frame.data.decode())
+                await socket.send_text(frame.data.decode())
         if sink.closed_with is not None:
-            await _send_close(websocket, *sink.closed_with)
+            await socket.send_close(*sink.closed_with)

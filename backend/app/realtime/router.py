@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
-from starlette.websockets import WebSocket
+from starlette.types import Receive, Scope, Send
 
 from app.core.envelope import ERROR_RESPONSES
 from app.core.errors import AppError, ErrorCode
@@ -19,12 +19,17 @@ router = APIRouter(responses=ERROR_RESPONSES)
 KEEP_ALIVE = 15.0  # seconds between SSE comments, so proxies do not close a quiet stream
 
 
-async def alerts_socket(websocket: WebSocket) -> None:
-    gateway: Gateway = websocket.app.state.gateway
-    await gateway.serve_websocket(websocket)
+class AlertsSocket:
+    """WebSocket /ws/alerts/{userId} as a raw ASGI app (`cryptomon serve` reaches the gateway directly,
+    without the middleware stack: see realtime.server)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        gateway: Gateway = scope["app"].state.gateway
+        await gateway(scope, receive, send)
 
 
-router.add_api_websocket_route("/ws/alerts/{userId}", alerts_socket)
+# Starlette takes a non-function endpoint as a raw ASGI app; its stubs only describe function endpoints.
+router.add_websocket_route("/ws/alerts/{userId}", AlertsSocket())  # type: ignore[arg-type]
 
 
 @router.get(

@@ -48,9 +48,14 @@ class Live:
 
 
 @contextlib.asynccontextmanager
-async def live_server(settings: Settings) -> AsyncIterator[Live]:
+async def live_server(settings: Settings, plain: bool = False) -> AsyncIterator[Live]:
+    """`cryptomon serve`'s server, or (`plain`) stock uvicorn, as any ASGI server would run the app."""
     app = create_app(settings)
-    server = uvicorn.Server(uvicorn_config(app, settings, "127.0.0.1", 0, lifespan="on"))
+    if plain:
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, ws="websockets-sansio", log_config=None)
+    else:
+        config = uvicorn_config(app, settings, "127.0.0.1", 0, lifespan="on")
+    server = uvicorn.Server(config)
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
     task = asyncio.create_task(server.serve())
     while not server.started:

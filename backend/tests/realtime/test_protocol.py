@@ -8,7 +8,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.realtime.conftest import Live, connected, frame, send
+from app.config import Settings
+from tests.realtime.conftest import Live, connected, frame, live_server, send
 
 
 async def test_subscribe_receive_prices_unsubscribe_ping(live: Live) -> None:
@@ -114,3 +115,31 @@ async def test_metrics_and_readiness_count_connections(live: Live) -> None:
     async with connect(live.ws_url(account.id, token="bad")) as ws:
         with pytest.raises(ConnectionClosed):
             await frame(ws)
+
+
+async def test_any_asgi_server_gets_the_same_protocol(settings: Settings) -> None:
+    """Without `cryptomon serve`'s direct path, frames go through the framework (a writer task per client)."""
+    async with live_server(settings, plain=True) as live:
+        account = await live.account()
+        async with await connected(live, account) as ws:
+            await send(ws, {"action": "subscribe", "symbols": ["BTC-USD"]})
+            assert (await frame(ws))["type"] == "SUBSCRIBED"
+            await live.publish_price("BTC-USD", 42.0)
+            assert (await frame(ws))["price"] == 42.0
+            await send(ws, {"action": "nope"})
+            assert (await frame(ws))["code"] == "UNKNOWN_ACTION"
+        async with connect(live.ws_url(account.id, token="bad")) as ws:
+            with pytest.raises(ConnectionClosed) as closed:
+                await frame(ws)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+async def test_many_clients_subscribing_at_once_all_succeed(live: Live) -> None:
+    accounts = [await live.account() for _ in range(5)]
+    sockets = await asyncio.gather(*(connected(live, a) for a in accounts for _ in range(6)))
+    await asyncio.gather(
+        *(send(ws, {"action": "subscribe", "symbols": ["AVAX-USD", "DOT-USD"]}) for ws in sockets)
+    )
+    replies = await asyncio.gather(*(frame(ws) for ws in sockets))
+    assert {r["type"] for r in replies} == {"SUBSCRIBED"}
+    await asyncio.gather(*(ws.close() for ws in sockets))
