@@ -95,6 +95,7 @@ class HeaderDeadlineProtocol(HttpToolsProtocol):
     (uvicorn waits forever for them, so a few hundred trickling clients could hold every socket)."""
 
     _deadline: asyncio.TimerHandle | None = None
+    header_timeout = HEADER_TIMEOUT
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -114,7 +115,7 @@ class HeaderDeadlineProtocol(HttpToolsProtocol):
 
     def _arm(self) -> None:
         self._disarm()
-        self._deadline = self.loop.call_later(HEADER_TIMEOUT, self._expire)
+        self._deadline = self.loop.call_later(self.header_timeout, self._expire)
 
     def _disarm(self) -> None:
         if self._deadline is not None:
