@@ -16,8 +16,8 @@ under 32 KB of server RSS per connection. Note that the clients share the machin
 Run: backend/.venv/bin/python bench/ws_load.py
 Environment: WS_STEPS=1000,5000,10000,19500  WS_SECONDS=15 (measure window)  WS_CLUSTER=10000 (connections
 per API process, 0 skips)  WS_PER_PROCESS=9500  WS_CONCURRENCY=300 (handshakes in flight)
-WS_CONNECT_TIMEOUT=300  WS_PHASES=10  WS_REDIS_URL=redis://127.0.0.1:6379/14  BENCH_PG_ADMIN_URL (see
-support.py)
+WS_CONNECT_TIMEOUT=300  WS_PHASES=10  WS_DIRECT=1 (0: uvicorn's stock protocol)
+WS_REDIS_URL=redis://127.0.0.1:6379/14  BENCH_PG_ADMIN_URL (see support.py)
 """
 
 from __future__ import annotations
@@ -408,6 +408,8 @@ def server_env(settings: Settings, workdir: Path) -> dict[str, str]:
             "CRYPTOMON_MARKET_SOURCES": "[]",
             "CRYPTOMON_LOG_LEVEL": "WARNING",
             "CRYPTOMON_DEMO_ACCOUNT": "false",
+            # WS_DIRECT=0: uvicorn's stock WebSocket protocol, for comparison with the direct path.
+            "CRYPTOMON_WS_DIRECT": "false" if os.environ.get("WS_DIRECT") == "0" else "true",
         }
     )
     if settings.redis_url:  # the cluster deployment is Redis configured (Settings.is_cluster)

@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     coinmarketcap_poll_seconds: float = Field(default=300.0, gt=0)
     http_timeout_seconds: float = Field(default=10.0, gt=0)
 
+    ws_direct: bool = Field(default=True, description="Write frames straight to sockets (cryptomon serve)")
     ws_price_rate: float = Field(default=4.0, gt=0, description="Updates/s per symbol, at most")
     ws_ping_interval: float = Field(default=20.0, gt=0)
     ws_ping_timeout: float = Field(default=20.0, gt=0)

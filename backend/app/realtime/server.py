@@ -136,7 +136,7 @@ def uvicorn_config(app: Any, settings: Settings, host: str, port: int, **options
         port=port,
         loop="uvloop",
         http=HeaderDeadlineProtocol,
-        ws=GatewayProtocol,
+        ws=GatewayProtocol if settings.ws_direct else "websockets-sansio",
         # Deflate costs 2.7-4.8x the memory per connection for small frames, and the hub's frames are
         # written pre-framed, once for every client.
         ws_per_message_deflate=False,
