@@ -174,15 +174,18 @@ class Gateway:
             symbols = await self.parse_symbols(message.get("symbols"))
             if action == "subscribe":
                 limit = self.runtime.settings.ws_max_subscriptions
-                if len(client.symbols | symbols) > limit:
+                after = client.symbols | symbols
+                if len(after) > limit:
                     reason = f"At most {limit} symbols per connection"
                     raise Rejected("TOO_MANY_SUBSCRIPTIONS", reason, "symbols")
+                # The acknowledgement first, then the latest price of each new symbol (hub.subscribe).
+                fields = {"symbols": sorted(symbols), "subscriptions": sorted(after)}
+                client.offer_event(Frame.build("SUBSCRIBED", fields))
                 self.hub.subscribe(client, symbols)
             else:
                 self.hub.unsubscribe(client, symbols)
-            reply = "SUBSCRIBED" if action == "subscribe" else "UNSUBSCRIBED"
-            fields = {"symbols": sorted(symbols), "subscriptions": sorted(client.symbols)}
-            client.offer_event(Frame.build(reply, fields))
+                fields = {"symbols": sorted(symbols), "subscriptions": sorted(client.symbols)}
+                client.offer_event(Frame.build("UNSUBSCRIBED", fields))
         elif action == "auth":
             raise Rejected("BAD_MESSAGE", "Already authenticated", "action")
         else:
