@@ -74,6 +74,21 @@ class Settings(BaseSettings):
     coinmarketcap_poll_seconds: float = Field(default=300.0, gt=0)
     http_timeout_seconds: float = Field(default=10.0, gt=0)
 
+    public_url: str = Field(default="http://127.0.0.1:8000", description="Base of links in notifications")
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, gt=0)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "Cryptomon <alerts@localhost>"
+    smtp_starttls: bool = True
+    twilio_api_url: str = "https://api.twilio.com"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from_number: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_bot_token: str | None = None
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0)
+
     ws_direct: bool = Field(default=True, description="Write frames straight to sockets (cryptomon serve)")
     ws_price_rate: float = Field(default=4.0, gt=0, description="Updates/s per symbol, at most")
     ws_ping_interval: float = Field(default=20.0, gt=0)

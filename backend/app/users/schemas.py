@@ -12,6 +12,8 @@ from app.users.models import Role
 Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+[1-9]\d{6,14}$")]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+TelegramChat = Annotated[str, StringConstraints(pattern=r"^(-?\d{1,20}|@[A-Za-z0-9_]{5,32})$")]
+WebhookSecret = Annotated[str, StringConstraints(min_length=16, max_length=128)]
 Symbol = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,15}(-[A-Z0-9]{1,10})?$")]
 RiskProfile = Literal["LOW", "MEDIUM", "HIGH"]
 
@@ -22,6 +24,11 @@ class ChannelSettings(RequestModel):
     email: EmailStr | None = None
     phone: Phone | None = Field(default=None, description="E.164, e.g. +14155550100 (SMS)")
     discord_webhook: AnyHttpUrl | None = None
+    telegram_chat_id: TelegramChat | None = Field(default=None, description="Numeric chat id or @channel")
+    webhook_url: AnyHttpUrl | None = None
+    webhook_secret: WebhookSecret | None = Field(
+        default=None, description="Signs WEBHOOK bodies (HMAC-SHA256)"
+    )
 
 
 class Preferences(RequestModel):
@@ -36,6 +43,9 @@ class ChannelSettingsPatch(RequestModel):
     email: EmailStr | None = None
     phone: Phone | None = None
     discord_webhook: AnyHttpUrl | None = None
+    telegram_chat_id: TelegramChat | None = None
+    webhook_url: AnyHttpUrl | None = None
+    webhook_secret: WebhookSecret | None = None
 
 
 class PreferencesPatch(RequestModel):

@@ -34,6 +34,14 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def _shown(key: str, value: object) -> str | None:
+    """A channel setting as the API shows it: secrets only by their last four characters."""
+    if value is None:
+        return None
+    text = str(value)
+    return "…" + text[-4:] if key == "webhookSecret" else text
+
+
 def to_out(user: User) -> UserOut:
     prefs = Preferences.model_validate(user.preferences or {})
     return UserOut(
@@ -42,10 +50,7 @@ def to_out(user: User) -> UserOut:
         display_name=user.display_name,
         role=Role(user.role),
         preferences=PreferencesOut(
-            channels={
-                k: (str(v) if v is not None else None)
-                for k, v in prefs.channels.model_dump(by_alias=True).items()
-            },
+            channels={k: _shown(k, v) for k, v in prefs.channels.model_dump(by_alias=True).items()},
             interests=prefs.interests,
             risk_profile=prefs.risk_profile,
             watchlist=prefs.watchlist,

@@ -145,10 +145,34 @@ async def test_update_profile_and_preferences(client: httpx.AsyncClient) -> None
         "email": "alerts@example.com",
         "phone": None,
         "discordWebhook": "https://discord.com/api/webhooks/1/abc",
+        "telegramChatId": None,
+        "webhookUrl": None,
+        "webhookSecret": None,
     }
     assert prefs["interests"] == ["DeFi", "BTC"]
     me = (await client.get("/api/users/me", headers=account.headers)).json()["data"]
     assert me["displayName"] == "Ali" and me["preferences"] == prefs
+
+
+async def test_webhook_and_telegram_settings_and_the_secret_is_never_shown(client: httpx.AsyncClient) -> None:
+    account = await register(client)
+    channels = {
+        "telegramChatId": "-1001234567890",
+        "webhookUrl": "https://hooks.example.com/cryptomon",
+        "webhookSecret": "s3cret-s3cret-s3cret-9f2a",
+    }
+    response = await client.patch(
+        "/api/users/me", json={"preferences": {"channels": channels}}, headers=account.headers
+    )
+    assert response.status_code == 200, response.text
+    shown = response.json()["data"]["preferences"]["channels"]
+    assert shown["telegramChatId"] == "-1001234567890" and shown["webhookUrl"].startswith("https://hooks.")
+    assert shown["webhookSecret"] == "…9f2a" and "s3cret" not in response.text
+    for bad in ({"webhookSecret": "short"}, {"telegramChatId": "not a chat"}, {"webhookUrl": "ftp://x"}):
+        response = await client.patch(
+            "/api/users/me", json={"preferences": {"channels": bad}}, headers=account.headers
+        )
+        assert_error(response, 422, "VALIDATION_ERROR")
 
 
 async def test_invalid_preferences_change_nothing(client: httpx.AsyncClient) -> None:

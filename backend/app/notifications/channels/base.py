@@ -1,0 +1,73 @@
+"""The one interface every notification channel implements, and what a delivery attempt tells the outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Message:
+    """What to tell the user, channel-neutral; each channel renders it (embed, SMS text, email, JSON)."""
+
+    title: str  # "BTC-USD above 50,000"
+    body: str  # one or two sentences
+    fields: dict[str, str] = field(default_factory=dict)  # label -> value, in display order
+    url: str | None = None  # where to see more, absolute when the server's public URL is known
+    event: dict[str, Any] = field(default_factory=dict)  # the raw event (e.g. the ALERT_TRIGGERED frame)
+    grouped: int = 1  # how many events this message stands for (storm control merges bursts)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One attempt's result. `retryable` failures are tried again later (after `retry_after` seconds when
+    the provider said so); the others are final. `detail` is the provider's answer, kept on the row."""
+
+    delivered: bool
+    retryable: bool = False
+    retry_after: float | None = None
+    detail: str = ""
+    provider_id: str | None = None
+
+    @classmethod
+    def ok(cls, detail: str = "", provider_id: str | None = None) -> Outcome:
+        return cls(True, detail=detail, provider_id=provider_id)
+
+    @classmethod
+    def retry(cls, detail: str, retry_after: float | None = None) -> Outcome:
+        return cls(False, retryable=True, retry_after=retry_after, detail=detail)
+
+    @classmethod
+    def fail(cls, detail: str) -> Outcome:
+        return cls(False, detail=detail)
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `count` sends per `seconds` per target (e.g. Discord: 5 per 5 s per webhook)."""
+
+    count: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where one user's messages go on a channel: an address (email, E.164 phone, webhook URL, chat id) and,
+    for signed webhooks, the user's secret."""
+
+    address: str
+    secret: str | None = None
+
+
+class Channel(Protocol):
+    """A way to reach a user. `target` reads where to from the user's channel settings (the `channels`
+    object of their preferences; None: not set up); `send` makes exactly one attempt, never raises for a
+    provider's failure or a network error, and never retries itself: the outbox owns retries, backoff and
+    rate limits (per `rate_key`)."""
+
+    name: str  # EMAIL | SMS | DISCORD | TELEGRAM | WEBHOOK | IN_APP
+    rate_limit: RateLimit | None
+
+    def target(self, channels: dict[str, Any]) -> Target | None: ...
+
+    async def send(self, target: Target, message: Message) -> Outcome: ...
