@@ -22,6 +22,8 @@ from app.core.tasks.router import router as jobs_router
 from app.indicators.router import router as indicators_router
 from app.market.router import router as market_router
 from app.market.runner import MarketRunner
+from app.notifications.router import router as notifications_router
+from app.notifications.service import start_notifier
 from app.realtime.gateway import Gateway
 from app.realtime.hub import Hub
 from app.realtime.router import router as realtime_router
@@ -51,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.hub.start()
             app.state.gateway = Gateway(runtime, app.state.hub)
             app.state.websocket_lanes = {"/ws/alerts/": app.state.gateway}
+            app.state.notifier = await start_notifier(runtime)
             # Everything loaded so far lives as long as the process: keep it out of the collector's
             # full passes, which otherwise stall large responses (p95 of a year of candles: 144 -> 43 ms).
             gc.collect()
@@ -58,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             try:
                 yield
             finally:
+                await app.state.notifier.close()
                 await app.state.hub.stop()
                 if app.state.market is not None:
                     await app.state.market.stop()
@@ -85,5 +89,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(indicators_router)
     app.include_router(analysis_router)
     app.include_router(realtime_router)
+    app.include_router(notifications_router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     return app

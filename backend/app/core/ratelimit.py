@@ -39,3 +39,10 @@ async def record(cache: Cache, key: str, window_seconds: int) -> None:
     """Count one event under `key` without judging it (e.g. a failed sign-in)."""
     counter, _ = _window(key, window_seconds)
     await cache.incr(counter, ttl=window_seconds)
+
+
+async def take(cache: Cache, key: str, limit: int, window_seconds: int) -> int:
+    """Count one event under `key`: 0 when it is within `limit` for the window, else the seconds until the
+    window ends (for callers that wait instead of refusing, e.g. a notification to a rate-limited webhook)."""
+    counter, retry_after = _window(key, window_seconds)
+    return 0 if await cache.incr(counter, ttl=window_seconds) <= limit else retry_after

@@ -28,3 +28,7 @@ class Notification(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # While a dispatcher sends it (status SENDING); a row whose lease ran out is taken up again.
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    provider_id: Mapped[str | None] = mapped_column(String(100))
+    last_response: Mapped[str | None] = mapped_column(Text)

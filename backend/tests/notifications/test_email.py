@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from email import message_from_bytes
-from email.message import Message as ParsedMessage
-from typing import Any
-
 import pytest
-from aiosmtpd.controller import Controller
 
 from app.config import Settings
 from app.notifications.channels.base import Message, Target
 from app.notifications.channels.email import EmailChannel
+from tests.notifications.conftest import Mailbox, free_port
 
 MESSAGE = Message(
     title="BTC-USD above 50,000",
@@ -22,41 +16,6 @@ MESSAGE = Message(
     url="http://127.0.0.1:8000/alerts/101",
     grouped=3,
 )
-
-
-class Mailbox:
-    """An SMTP handler that keeps what it accepts and answers RCPT with a scripted reply."""
-
-    def __init__(self) -> None:
-        self.messages: list[ParsedMessage] = []
-        self.rcpt_reply = "250 OK"
-
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
-        if self.rcpt_reply.startswith("250"):
-            envelope.rcpt_tos.append(address)
-        return self.rcpt_reply
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])  # closed again: free for the server, or for nobody
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    handler = Mailbox()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
 
 
 def _channel(port: int) -> EmailChannel:
@@ -96,7 +55,7 @@ async def test_refused_is_final_and_deferred_is_retried(
 
 
 async def test_server_down_is_retried() -> None:
-    outcome = await _channel(_free_port()).send(Target("ali@example.com"), MESSAGE)
+    outcome = await _channel(free_port()).send(Target("ali@example.com"), MESSAGE)
     assert not outcome.delivered and outcome.retryable
 
 

@@ -29,6 +29,11 @@ class RedisSubscription:
         while True:
             remaining = None if deadline is None else max(0.0, deadline - loop.time())
             raw = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=remaining)
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # redis-py can swallow a cancellation that lands inside get_message's own timeout, and
+                # the caller (e.g. a service being stopped) would then run on for ever.
+                raise asyncio.CancelledError
             # None also means "a subscribe confirmation was skipped": keep waiting until the deadline.
             if raw and raw["type"] in ("message", "pmessage"):
                 return self._decode(raw)

@@ -65,8 +65,13 @@ class Channel(Protocol):
     provider's failure or a network error, and never retries itself: the outbox owns retries, backoff and
     rate limits (per `rate_key`)."""
 
-    name: str  # EMAIL | SMS | DISCORD | TELEGRAM | WEBHOOK | IN_APP
-    rate_limit: RateLimit | None
+    @property
+    def name(self) -> str:
+        """EMAIL | SMS | DISCORD | TELEGRAM | WEBHOOK | IN_APP"""
+        ...
+
+    @property
+    def rate_limit(self) -> RateLimit | None: ...
 
     def target(self, channels: dict[str, Any]) -> Target | None: ...
 

@@ -1,0 +1,73 @@
+"""The outbox: a notification row per channel, written in the caller's transaction, so nothing accepted is
+lost; the dispatcher (dispatcher.py) delivers them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.bus import Bus
+from app.core.clock import utcnow
+from app.core.db import after_commit
+from app.notifications.channels.base import Message
+from app.notifications.models import Notification
+
+WAKE = "notifications:wake"  # bus channel: rows are due now
+
+PENDING, SENDING, DELIVERED, FAILED = "PENDING", "SENDING", "DELIVERED", "FAILED"
+CHANNELS = ("EMAIL", "SMS", "DISCORD", "TELEGRAM", "WEBHOOK", "IN_APP")
+
+
+def to_payload(message: Message) -> dict[str, Any]:
+    return {
+        "title": message.title,
+        "body": message.body,
+        "fields": message.fields,
+        "url": message.url,
+        "event": message.event,
+    }
+
+
+def from_payload(payload: dict[str, Any], grouped: int = 1) -> Message:
+    return Message(
+        title=payload["title"],
+        body=payload["body"],
+        fields=dict(payload.get("fields") or {}),
+        url=payload.get("url"),
+        event=dict(payload.get("event") or {}),
+        grouped=grouped,
+    )
+
+
+async def enqueue(
+    session: AsyncSession,
+    bus: Bus,
+    user_id: int,
+    channels: list[str],
+    message: Message,
+    alert_id: int | None = None,
+) -> list[Notification]:
+    """One PENDING row per channel, due now; the dispatcher is woken once the transaction commits."""
+    now = utcnow()
+    rows = [
+        Notification(
+            user_id=user_id,
+            alert_id=alert_id,
+            channel=channel,
+            status=PENDING,
+            payload=to_payload(message),
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for channel in dict.fromkeys(channels)
+    ]
+    session.add_all(rows)
+    await session.flush()
+
+    async def wake() -> None:
+        await bus.publish(WAKE, {"count": len(rows)})
+
+    after_commit(session, wake)
+    return rows
