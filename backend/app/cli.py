@@ -104,7 +104,8 @@ def beat() -> None:
 
 @cli.command()
 def ingest() -> None:
-    """Run the market data sources and the ingest pipeline (cluster mode; run one)."""
+    """Run the market data sources, the ingest pipeline and the alert engine (cluster mode; run one)."""
+    from app.alerts.engine import AlertEngine
     from app.core.runtime import build_runtime
     from app.market.runner import MarketRunner
 
@@ -113,12 +114,15 @@ def ingest() -> None:
     async def run() -> None:
         async with build_runtime(settings, role="worker") as runtime:
             runner = MarketRunner(runtime)
+            engine = AlertEngine(runtime)
+            await engine.start()  # first, so that it hears the first prices
             await runner.start(consume_pushes=True)
             typer.echo(f"ingesting from: {', '.join(runner.source_names) or 'pushes only'}")
             try:
                 await asyncio.Event().wait()
             finally:
                 await runner.stop()
+                await engine.stop()
 
     asyncio.run(run())
 

@@ -11,6 +11,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
 from app import __version__
+from app.alerts.engine import AlertEngine
+from app.alerts.router import router as alerts_router
 from app.analysis.router import router as analysis_router
 from app.config import Settings, get_settings
 from app.core.health import router as health_router
@@ -45,8 +47,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with build_runtime(settings, role="api") as runtime:
             app.state.runtime = runtime
-            # Embedded: this process is also the ingest process. Cluster: `cryptomon ingest` is.
+            # Embedded: this process is also the ingest process (and evaluates the alerts on its prices).
+            # Cluster: `cryptomon ingest` is.
             app.state.market = None if settings.is_cluster else MarketRunner(runtime)
+            app.state.alerts = None if settings.is_cluster else AlertEngine(runtime)
+            if app.state.alerts is not None:
+                await app.state.alerts.start()
             if app.state.market is not None:
                 await app.state.market.start()
             app.state.hub = Hub(runtime.bus, settings.ws_price_rate)
@@ -65,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await app.state.hub.stop()
                 if app.state.market is not None:
                     await app.state.market.stop()
+                if app.state.alerts is not None:
+                    await app.state.alerts.stop()
 
     # Swagger UI and ReDoc from bundled files, not a CDN: a self-hosted instance may be offline.
     app = FastAPIOffline(title="Cryptomon", version=__version__, description=DESCRIPTION, lifespan=lifespan)
@@ -90,5 +98,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analysis_router)
     app.include_router(realtime_router)
     app.include_router(notifications_router)
+    app.include_router(alerts_router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     return app

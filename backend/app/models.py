@@ -1,6 +1,6 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
-from app.alerts.models import Alert
+from app.alerts.models import Alert, AlertTrigger
 from app.analysis.models import Analysis
 from app.backtesting.models import Backtest
 from app.community.models import Comment, Post, Vote
@@ -16,6 +16,7 @@ from app.users.models import ApiKey, User
 
 __all__ = [
     "Alert",
+    "AlertTrigger",
     "Analysis",
     "ApiKey",
     "AssetRow",

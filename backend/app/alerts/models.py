@@ -1,4 +1,4 @@
-"""The alerts table of the seed, with rule metadata and an update time."""
+"""The alerts table of the seed (with rule metadata, frequency and expiry), and each alert's triggers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base
@@ -27,3 +28,28 @@ class Alert(Base):
     triggered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    frequency: Mapped[str] = mapped_column(String(30), default="ONCE", server_default="ONCE")
+    cooldown_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    trigger_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The price when the rule was armed: a level is crossed from where the price was, not from nothing.
+    reference_price: Mapped[float | None] = mapped_column(Float)
+    # Whether the next move through the level fires (False: it re-arms first, e.g. after EVERY_TIME fired).
+    armed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+
+
+class AlertTrigger(Base):
+    """One firing: the price and the tick that caused it (traceable when a trigger looks false)."""
+
+    __tablename__ = "alert_triggers"
+    __table_args__ = (Index("ix_alert_triggers_user_id_fired_at", "user_id", "fired_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    alert_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    symbol: Mapped[str] = mapped_column(String(20))
+    price: Mapped[Decimal] = mapped_column(ExactDecimal)
+    threshold: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    tick_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(20))
+    fired_at: Mapped[datetime] = mapped_column(UTCDateTime)

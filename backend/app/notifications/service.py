@@ -54,7 +54,8 @@ async def start_notifier(runtime: Runtime, transport: httpx.AsyncBaseTransport |
     return Notifier(runtime, http, channels, dispatcher)
 
 
-def _channel_settings(user: User) -> dict[str, Any]:
+def channel_settings(user: User) -> dict[str, Any]:
+    """The user's channel settings as channels read them (snake_case keys, strings)."""
     prefs = Preferences.model_validate(user.preferences or {})
     return {k: (str(v) if v is not None else None) for k, v in prefs.channels.model_dump().items()}
 
@@ -69,7 +70,7 @@ async def send_test(session: AsyncSession, notifier: Notifier, user: User, chann
             f"Unknown channel {channel}; use one of {', '.join(outbox.CHANNELS)}",
             field="channel",
         )
-    if implementation.target(_channel_settings(user)) is None:
+    if implementation.target(channel_settings(user)) is None:
         raise AppError(
             ErrorCode.VALIDATION_ERROR,
             f"{name} is not set up: add it to your preferences (or the server has no {name} provider)",

@@ -9,6 +9,8 @@ from app.notifications.channels.base import Message, Outcome, RateLimit, Target
 from app.realtime import events
 from app.realtime.frames import ALERT_TRIGGERED, USER_EVENT_TYPES
 
+SEED_ALERT_FIELDS = ("alertId", "symbol", "currentPrice", "threshold", "timestamp")
+
 
 class InAppChannel:
     name = "IN_APP"
@@ -27,7 +29,10 @@ class InAppChannel:
             type_ = ALERT_TRIGGERED
         user_id = int(event.pop("userId"))
         # An alert's event goes out exactly as the seed's frame; others (a test) carry their text.
-        fields = event if "alertId" in event else {**event, "title": message.title, "body": message.body}
+        if "alertId" in event:
+            fields = {key: event[key] for key in SEED_ALERT_FIELDS if key in event}
+        else:
+            fields = {**event, "title": message.title, "body": message.body}
         async with self._runtime.db.session() as session:
             event_id = await events.emit(session, self._runtime.bus, user_id, type_, fields)
         return Outcome.ok(f"event {event_id}", provider_id=str(event_id))

@@ -1,0 +1,231 @@
+"""Evaluates the alert rules on every consolidated price (validated ticks only) and records each trigger:
+the alert's new state, a trigger row with the tick's price, time and source, and a notification per channel,
+all in one transaction.
+
+Runs where the market pipeline runs (the embedded API process, or `cryptomon ingest` in the cluster). Rules
+live in a LevelBook per symbol; an alert's state (armed or re-arming, status) is in its row, so a restart
+rebuilds the books without firing anything twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from app.alerts import service
+from app.alerts.levels import LevelBook
+from app.alerts.models import Alert, AlertTrigger
+from app.alerts.rules import RISES, waits_to_rise
+from app.core.bus import Message as BusMessage
+from app.core.clock import isoformat_z, utcnow
+from app.core.runtime import Runtime
+from app.market.ticks import INTERVALS
+from app.notifications import outbox
+from app.notifications.channels.base import Message
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Rule:
+    """What the engine keeps of an ACTIVE alert."""
+
+    id: int
+    user_id: int
+    symbol: str
+    condition: str
+    level: float
+    frequency: str
+    cooldown: float
+    expires_at: datetime | None
+    last_fired: datetime | None
+    channels: list[str]
+    bar_seconds: int  # ONCE_PER_BAR: at most one trigger per bar of this length
+
+    def cooling(self, now: datetime) -> bool:
+        """Whether a crossing now is still inside the cooldown (EVERY_TIME) or the bar (ONCE_PER_BAR)."""
+        if self.last_fired is None:
+            return False
+        if self.frequency == "ONCE_PER_BAR":
+            bar = self.bar_seconds
+            return int(self.last_fired.timestamp()) // bar == int(now.timestamp()) // bar
+        return now < self.last_fired + timedelta(seconds=self.cooldown)
+
+
+class AlertEngine:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.books: dict[str, LevelBook] = {}
+        self.rules: dict[int, Rule] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._ready = asyncio.Event()
+
+    async def start(self) -> None:
+        async with self.runtime.db.session() as session:
+            alerts = await session.scalars(select(Alert).where(Alert.status == service.ACTIVE))
+            for alert in alerts:
+                self._add(alert)
+        self._task = asyncio.create_task(self._listen(), name="alert-engine")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._ready.wait(), 3.0)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def _add(self, alert: Alert) -> None:
+        level = float(alert.threshold or 0)
+        rule = Rule(
+            alert.id,
+            alert.user_id,
+            alert.symbol,
+            alert.condition,
+            level,
+            alert.frequency,
+            float(alert.cooldown_seconds),
+            alert.expires_at,
+            alert.triggered_at,
+            list(alert.channels),
+            INTERVALS.get(str(alert.rule.get("timeframe", "1m")), 60),
+        )
+        self.rules[alert.id] = rule
+        rise = waits_to_rise(alert.condition, alert.armed, level, alert.reference_price)
+        fire = alert.condition == "CROSSING" or alert.armed
+        self.books.setdefault(alert.symbol, LevelBook()).add(alert.id, level, rise=rise, fire=fire)
+
+    def _drop(self, alert_id: int) -> None:
+        rule = self.rules.pop(alert_id, None)
+        if rule is not None and rule.symbol in self.books:
+            self.books[rule.symbol].remove(alert_id)
+
+    async def reload(self, alert_id: int) -> None:
+        """An alert was created, changed or deleted: take its row as it is now."""
+        self._drop(alert_id)
+        async with self.runtime.db.session() as session:
+            alert = await session.get(Alert, alert_id)
+            if alert is not None and alert.status == service.ACTIVE:
+                self._add(alert)
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                async with self.runtime.bus.subscribe(service.CHANGED, patterns=("prices:*",)) as messages:
+                    self._ready.set()
+                    async for message in messages:
+                        await self.handle(message)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("alert engine pass failed; listening again")
+                await asyncio.sleep(1.0)
+
+    async def handle(self, message: BusMessage) -> None:
+        if message.channel == service.CHANGED:
+            await self.reload(int(message.data["alertId"]))
+            return
+        data = message.data
+        await self.on_price(str(data["symbol"]), float(data["price"]), float(data["ts"]), str(data["source"]))
+
+    async def on_price(self, symbol: str, price: float, ts: float, source: str) -> list[int]:
+        """Evaluate one consolidated price; returns the ids of the alerts that fired."""
+        book = self.books.get(symbol)
+        if book is None or not len(book):
+            return []
+        now = utcnow()
+        fired: list[Rule] = []
+        expired: list[int] = []
+        rearmed: list[int] = []
+        for alert_id, fires in book.move(price):
+            rule = self.rules[alert_id]
+            if rule.expires_at is not None and rule.expires_at <= now:
+                expired.append(alert_id)
+                self.rules.pop(alert_id)
+                continue
+            if not fires:
+                rearmed.append(alert_id)
+                book.add(alert_id, rule.level, rise=rule.condition in RISES, fire=True)
+                continue
+            cooling = rule.cooling(now)
+            if rule.frequency == "ONCE":
+                self.rules.pop(alert_id)
+            else:  # it crossed: it must cross back before it can fire again
+                opposite = rule.condition not in RISES if rule.condition != "CROSSING" else price < rule.level
+                book.add(alert_id, rule.level, rise=opposite, fire=rule.condition == "CROSSING")
+            if not cooling:
+                rule.last_fired = now
+                fired.append(rule)
+        if fired or expired or rearmed:
+            await self._record(fired, expired, rearmed, price, ts, source)
+        return [rule.id for rule in fired]
+
+    async def _record(
+        self, fired: list[Rule], expired: list[int], rearmed: list[int], price: float, ts: float, source: str
+    ) -> None:
+        now = utcnow()
+        tick_at = datetime.fromtimestamp(ts, UTC)
+        async with self.runtime.db.session() as session:
+            for alert_id in expired:
+                alert = await session.get(Alert, alert_id)
+                if alert is not None:
+                    alert.status, alert.updated_at = service.EXPIRED, now
+            for alert_id in rearmed:
+                alert = await session.get(Alert, alert_id)
+                if alert is not None:
+                    alert.armed, alert.reference_price = True, price
+            for rule in fired:
+                alert = await session.get(Alert, rule.id)
+                if alert is None:
+                    continue
+                alert.trigger_count += 1
+                alert.triggered_at = now
+                alert.reference_price = price
+                alert.armed = rule.condition == "CROSSING"
+                if rule.frequency == "ONCE":
+                    alert.status = service.TRIGGERED
+                session.add(
+                    AlertTrigger(
+                        alert_id=rule.id,
+                        user_id=rule.user_id,
+                        symbol=rule.symbol,
+                        price=Decimal(str(price)),
+                        threshold=alert.threshold,
+                        tick_at=tick_at,
+                        source=source,
+                        fired_at=now,
+                    )
+                )
+                channels = list(dict.fromkeys([*rule.channels, "IN_APP"]))
+                await outbox.enqueue(
+                    session, self.runtime.bus, rule.user_id, channels, _message(rule, price, tick_at), rule.id
+                )
+
+
+def _message(rule: Rule, price: float, tick_at: datetime) -> Message:
+    """The notification of a trigger; its event is the seed's ALERT_TRIGGERED frame."""
+    rises = rule.condition in RISES or (rule.condition == "CROSSING" and price >= rule.level)
+    verb = "rose to" if rises else "fell to"
+    condition = rule.condition.replace("_", " ").lower()
+    event: dict[str, Any] = {
+        "type": "ALERT_TRIGGERED",
+        "alertId": rule.id,
+        "symbol": rule.symbol,
+        "currentPrice": price,
+        "threshold": rule.level,
+        "timestamp": isoformat_z(tick_at),
+        "direction": "UP" if rises else "DOWN",
+    }
+    return Message(
+        title=f"{rule.symbol} {'above' if rises else 'below'} {rule.level:,.8g}",
+        body=f"{rule.symbol} {verb} {price:,.8g} ({condition} {rule.level:,.8g})",
+        fields={"Price": f"{price:,.8g}", "Threshold": f"{rule.level:,.8g}", "Condition": rule.condition},
+        event=event,
+    )

@@ -1,0 +1,102 @@
+"""Routes: the seed's POST /api/alerts and GET /api/alerts/{userId}, and one alert's read/change/pause/
+resume/delete by its owner."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app.alerts import service
+from app.alerts.schemas import AlertIn, AlertList, AlertOut, AlertPatch, Status
+from app.core.deps import DbSession, RuntimeDep
+from app.core.envelope import ERROR_RESPONSES, Envelope, ok
+from app.notifications.service import Notifier
+from app.users import service as user_service
+from app.users.deps import CurrentUser, OwnUserId, ensure_can_act_for
+
+router = APIRouter(prefix="/api/alerts", tags=["alerts"], responses=ERROR_RESPONSES)
+AlertId = Annotated[int, Path(alias="alertId")]
+
+
+def _notifier(request: Request) -> Notifier:
+    notifier: Notifier = request.app.state.notifier
+    return notifier
+
+
+@router.post("", response_model=Envelope[AlertOut], status_code=201)
+async def create_alert(
+    body: AlertIn, caller: CurrentUser, runtime: RuntimeDep, session: DbSession, request: Request
+) -> Envelope[AlertOut]:
+    """The seed's request; the rule is armed from the current price and evaluated on every accepted tick."""
+    ensure_can_act_for(caller, body.user_id)
+    owner = caller if caller.id == body.user_id else await user_service.get_user(session, body.user_id)
+    alert = await service.create(session, runtime.cache, runtime.bus, _notifier(request), owner, body)
+    return ok(service.to_out(alert))
+
+
+@router.get("/{userId}", response_model=Envelope[AlertList])
+async def list_alerts(
+    user_id: OwnUserId,
+    session: DbSession,
+    status: Annotated[Status | None, Query()] = None,
+    symbol: Annotated[str | None, Query(max_length=30)] = None,
+    from_: Annotated[datetime | None, Query(alias="from", description="Created at or after")] = None,
+    to: Annotated[datetime | None, Query(description="Created before")] = None,
+) -> Envelope[AlertList]:
+    """The seed's list: `alerts` (newest first), `total` matching, `active` of all the user's alerts."""
+    alerts, total, active = await service.list_alerts(session, user_id, status, symbol, from_, to)
+    return ok(AlertList(alerts=[service.to_out(a) for a in alerts], total=total, active=active))
+
+
+@router.get("/{userId}/{alertId}", response_model=Envelope[AlertOut])
+async def get_alert(user_id: OwnUserId, alert_id: AlertId, session: DbSession) -> Envelope[AlertOut]:
+    return ok(service.to_out(await service.get(session, user_id, alert_id)))
+
+
+@router.patch("/{userId}/{alertId}", response_model=Envelope[AlertOut])
+async def update_alert(
+    user_id: OwnUserId,
+    alert_id: AlertId,
+    body: AlertPatch,
+    runtime: RuntimeDep,
+    session: DbSession,
+    request: Request,
+) -> Envelope[AlertOut]:
+    alert = await service.get(session, user_id, alert_id)
+    owner = await user_service.get_user(session, user_id)
+    notifier = _notifier(request)
+    updated = await service.update(session, runtime.cache, runtime.bus, notifier, owner, alert, body)
+    return ok(service.to_out(updated))
+
+
+async def _set_status(
+    runtime: RuntimeDep, session: DbSession, user_id: int, alert_id: int, status: str
+) -> Envelope[AlertOut]:
+    alert = await service.get(session, user_id, alert_id)
+    return ok(service.to_out(await service.set_status(session, runtime.cache, runtime.bus, alert, status)))
+
+
+@router.post("/{userId}/{alertId}/pause", response_model=Envelope[AlertOut])
+async def pause_alert(
+    user_id: OwnUserId, alert_id: AlertId, runtime: RuntimeDep, session: DbSession
+) -> Envelope[AlertOut]:
+    """Stop evaluating an ACTIVE alert (409 otherwise)."""
+    return await _set_status(runtime, session, user_id, alert_id, service.PAUSED)
+
+
+@router.post("/{userId}/{alertId}/resume", response_model=Envelope[AlertOut])
+async def resume_alert(
+    user_id: OwnUserId, alert_id: AlertId, runtime: RuntimeDep, session: DbSession
+) -> Envelope[AlertOut]:
+    """Evaluate a PAUSED or TRIGGERED alert again, armed from the current price (409 otherwise)."""
+    return await _set_status(runtime, session, user_id, alert_id, service.ACTIVE)
+
+
+@router.delete("/{userId}/{alertId}", status_code=204)
+async def delete_alert(
+    user_id: OwnUserId, alert_id: AlertId, runtime: RuntimeDep, session: DbSession
+) -> Response:
+    await service.delete(session, runtime.bus, await service.get(session, user_id, alert_id))
+    return Response(status_code=204)

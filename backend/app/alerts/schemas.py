@@ -1,0 +1,81 @@
+"""Request and response bodies of the alert routes (the seed's, plus frequency, cooldown and expiry)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
+
+from app.core.schemas import ApiModel, RequestModel, UtcDateTime
+
+Condition = Literal[
+    "PRICE_ABOVE",
+    "PRICE_BELOW",
+    "CROSSING",
+    "CROSSING_UP",
+    "CROSSING_DOWN",
+    "GREATER_THAN",
+    "LESS_THAN",
+    "ENTERING_CHANNEL",
+    "EXITING_CHANNEL",
+    "INSIDE_CHANNEL",
+    "OUTSIDE_CHANNEL",
+    "MOVING_UP",
+    "MOVING_DOWN",
+    "MOVING_UP_PERCENT",
+    "MOVING_DOWN_PERCENT",
+    "VOLUME_SPIKE",
+]
+ChannelName = Literal["EMAIL", "SMS", "DISCORD", "TELEGRAM", "WEBHOOK", "IN_APP"]
+Frequency = Literal["ONCE", "EVERY_TIME", "ONCE_PER_BAR", "ONCE_PER_BAR_CLOSE"]
+Status = Literal["ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"]
+Threshold = Annotated[float, Field(allow_inf_nan=False, gt=0, lt=1e15)]
+Symbol = Annotated[str, StringConstraints(min_length=1, max_length=30)]
+MAX_COOLDOWN = 30 * 24 * 3600
+
+
+class AlertIn(RequestModel):
+    user_id: int
+    symbol: Symbol
+    condition: Condition
+    threshold: Threshold
+    channels: list[ChannelName] = Field(min_length=1, max_length=6)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    frequency: Frequency = "ONCE"
+    cooldown_seconds: int = Field(default=0, ge=0, le=MAX_COOLDOWN)
+    expires_at: UtcDateTime | None = None
+
+
+class AlertPatch(RequestModel):
+    """Only the keys sent change; the rule is re-armed from the current price when its level moves."""
+
+    threshold: Threshold | None = None
+    channels: list[ChannelName] | None = Field(default=None, min_length=1, max_length=6)
+    metadata: dict[str, Any] | None = None
+    frequency: Frequency | None = None
+    cooldown_seconds: int | None = Field(default=None, ge=0, le=MAX_COOLDOWN)
+    expires_at: UtcDateTime | None = None
+
+
+class AlertOut(ApiModel):
+    id: int
+    user_id: int
+    symbol: str
+    condition: str
+    threshold: float | None
+    status: str
+    channels: list[str]
+    metadata: dict[str, Any]
+    frequency: str
+    cooldown_seconds: int
+    expires_at: UtcDateTime | None
+    trigger_count: int
+    triggered_at: UtcDateTime | None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime | None
+
+
+class AlertList(ApiModel):
+    alerts: list[AlertOut]
+    total: int
+    active: int

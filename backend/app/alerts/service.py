@@ -1,0 +1,215 @@
+"""Alert use cases: create, list, read, change, pause/resume and delete a user's alert rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy import update as sa_update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.alerts.models import Alert
+from app.alerts.rules import arms_on_create
+from app.alerts.schemas import AlertIn, AlertOut, AlertPatch
+from app.core.bus import Bus
+from app.core.cache import Cache
+from app.core.clock import utcnow
+from app.core.db import after_commit
+from app.core.errors import AppError, ErrorCode, not_found
+from app.market import service as market_service
+from app.notifications.service import Notifier, channel_settings
+from app.users.models import User
+
+CHANGED = "alerts:changed"  # bus channel: the engine reloads this alert
+# Evaluated today; the others (indicator operands, channels, moves, volume) are accepted by the schema so that
+# the API names them, and refused here until the engine evaluates them.
+EVALUATED = frozenset({"PRICE_ABOVE", "PRICE_BELOW", "CROSSING", "CROSSING_UP", "CROSSING_DOWN"})
+ACTIVE, PAUSED, TRIGGERED, EXPIRED = "ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"
+
+
+def to_out(alert: Alert) -> AlertOut:
+    return AlertOut(
+        id=alert.id,
+        user_id=alert.user_id,
+        symbol=alert.symbol,
+        condition=alert.condition,
+        threshold=float(alert.threshold) if alert.threshold is not None else None,
+        status=alert.status,
+        channels=alert.channels,
+        metadata=alert.rule,
+        frequency=alert.frequency,
+        cooldown_seconds=alert.cooldown_seconds,
+        expires_at=alert.expires_at,
+        trigger_count=alert.trigger_count,
+        triggered_at=alert.triggered_at,
+        created_at=alert.created_at,
+        updated_at=alert.updated_at,
+    )
+
+
+def _invalid(message: str, field: str) -> AppError:
+    return AppError(ErrorCode.VALIDATION_ERROR, message, field=field)
+
+
+def _check_channels(notifier: Notifier, user: User, channels: list[str]) -> None:
+    settings = channel_settings(user)
+    for name in channels:
+        if notifier.channels[name].target(settings) is None:
+            raise _invalid(
+                f"{name} is not set up: add it to your preferences (or the server has no {name} provider)",
+                "channels",
+            )
+
+
+async def _reference(cache: Cache, symbol: str) -> float | None:
+    cached = await cache.get(f"price:{symbol}")
+    price = cached.get("price") if isinstance(cached, dict) else None
+    return float(price) if isinstance(price, int | float) else None
+
+
+def _notify_engine(session: AsyncSession, bus: Bus, alert_id: int) -> None:
+    async def publish() -> None:
+        await bus.publish(CHANGED, {"alertId": alert_id})
+
+    after_commit(session, publish)
+
+
+async def create(
+    session: AsyncSession, cache: Cache, bus: Bus, notifier: Notifier, owner: User, body: AlertIn
+) -> Alert:
+    if body.condition not in EVALUATED:
+        raise _invalid(
+            f"{body.condition} is not evaluated yet; use one of {', '.join(sorted(EVALUATED))}", "condition"
+        )
+    asset = await market_service.resolve(session, body.symbol)
+    if body.expires_at is not None and body.expires_at <= utcnow():
+        raise _invalid("expiresAt must be in the future", "expiresAt")
+    _check_channels(notifier, owner, list(body.channels))
+    if body.frequency == "ONCE_PER_BAR_CLOSE":
+        raise _invalid(
+            "ONCE_PER_BAR_CLOSE is not evaluated yet; use ONCE, EVERY_TIME or ONCE_PER_BAR", "frequency"
+        )
+    reference = await _reference(cache, asset.symbol)
+    now = utcnow()
+    alert = Alert(
+        user_id=owner.id,
+        symbol=asset.symbol,
+        condition=body.condition,
+        threshold=Decimal(str(body.threshold)),
+        status=ACTIVE,
+        channels=list(dict.fromkeys(body.channels)),
+        rule=body.metadata,
+        frequency=body.frequency,
+        cooldown_seconds=body.cooldown_seconds,
+        expires_at=body.expires_at,
+        trigger_count=0,
+        reference_price=reference,
+        armed=arms_on_create(body.condition, body.threshold, reference),
+        created_at=now,
+    )
+    session.add(alert)
+    await session.flush()
+    _notify_engine(session, bus, alert.id)
+    return alert
+
+
+async def list_alerts(
+    session: AsyncSession,
+    user_id: int,
+    status: str | None,
+    symbol: str | None,
+    start: datetime | None,
+    end: datetime | None,
+) -> tuple[list[Alert], int, int]:
+    """The user's alerts matching the filters (newest first), their count, and how many are ACTIVE."""
+    await expire_due(session, user_id)
+    query = select(Alert).where(Alert.user_id == user_id)
+    if status:
+        query = query.where(Alert.status == status)
+    if symbol:
+        query = query.where(Alert.symbol == (await market_service.resolve(session, symbol)).symbol)
+    if start:
+        query = query.where(Alert.created_at >= start)
+    if end:
+        query = query.where(Alert.created_at < end)
+    alerts = list(await session.scalars(query.order_by(Alert.id.desc())))
+    active = await session.scalar(
+        select(func.count()).select_from(Alert).where(Alert.user_id == user_id, Alert.status == ACTIVE)
+    )
+    return alerts, len(alerts), int(active or 0)
+
+
+async def expire_due(session: AsyncSession, user_id: int) -> None:
+    """The user's ACTIVE alerts past their expiry become EXPIRED (the engine drops them when next crossed)."""
+    await session.execute(
+        sa_update(Alert)
+        .where(Alert.user_id == user_id, Alert.status == ACTIVE, Alert.expires_at <= utcnow())
+        .values(status=EXPIRED, updated_at=utcnow())
+    )
+
+
+async def get(session: AsyncSession, user_id: int, alert_id: int) -> Alert:
+    await expire_due(session, user_id)
+    alert = await session.get(Alert, alert_id)
+    if alert is None or alert.user_id != user_id:
+        raise not_found("Alert", alert_id)
+    return alert
+
+
+async def update(
+    session: AsyncSession,
+    cache: Cache,
+    bus: Bus,
+    notifier: Notifier,
+    owner: User,
+    alert: Alert,
+    patch: AlertPatch,
+) -> Alert:
+    changes: dict[str, Any] = patch.model_dump(exclude_unset=True)
+    if "channels" in changes:
+        _check_channels(notifier, owner, changes["channels"])
+        alert.channels = list(dict.fromkeys(changes["channels"]))
+    if changes.get("expires_at") is not None and changes["expires_at"] <= utcnow():
+        raise _invalid("expiresAt must be in the future", "expiresAt")
+    if "threshold" in changes:
+        alert.threshold = Decimal(str(changes["threshold"]))
+        alert.reference_price = await _reference(cache, alert.symbol)
+        alert.armed = True
+    for key, attribute in (
+        ("metadata", "rule"),
+        ("frequency", "frequency"),
+        ("cooldown_seconds", "cooldown_seconds"),
+        ("expires_at", "expires_at"),
+    ):
+        if key in changes:
+            setattr(alert, attribute, changes[key])
+    alert.updated_at = utcnow()
+    _notify_engine(session, bus, alert.id)
+    return alert
+
+
+async def set_status(session: AsyncSession, cache: Cache, bus: Bus, alert: Alert, status: str) -> Alert:
+    """Pause an ACTIVE alert, or resume a PAUSED or TRIGGERED one (re-armed from the current price)."""
+    if status == PAUSED and alert.status != ACTIVE:
+        raise AppError(ErrorCode.CONFLICT, f"Only an ACTIVE alert can be paused; this one is {alert.status}")
+    if status == ACTIVE:
+        if alert.status not in (PAUSED, TRIGGERED):
+            raise AppError(
+                ErrorCode.CONFLICT, f"Only a PAUSED or TRIGGERED alert resumes; this one is {alert.status}"
+            )
+        if alert.expires_at is not None and alert.expires_at <= utcnow():
+            raise AppError(ErrorCode.CONFLICT, "This alert has expired; set a later expiresAt first")
+        alert.reference_price = await _reference(cache, alert.symbol)
+        alert.armed = True
+    alert.status = status
+    alert.updated_at = utcnow()
+    _notify_engine(session, bus, alert.id)
+    return alert
+
+
+async def delete(session: AsyncSession, bus: Bus, alert: Alert) -> None:
+    alert_id = alert.id
+    await session.delete(alert)
+    _notify_engine(session, bus, alert_id)

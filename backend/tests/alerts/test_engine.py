@@ -1,0 +1,158 @@
+"""The alert engine on both deployments: crossings fire once, re-arm, cool down, expire, survive a restart,
+and every trigger is recorded with its tick and turned into notifications (ALERT_TRIGGERED as the seed's)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from app.alerts.engine import AlertEngine
+from app.alerts.models import AlertTrigger
+from app.core.clock import FrozenClock
+from app.core.runtime import Runtime
+from app.notifications.models import Notification
+from app.realtime.models import UserEvent
+from tests.conftest import Account, register
+
+TS = 1_780_000_000.0
+
+
+@pytest.fixture
+async def engine(app: FastAPI) -> AsyncIterator[AlertEngine]:
+    runtime: Runtime = app.state.runtime
+    started = AlertEngine(runtime)
+    yield started
+    await started.stop()
+
+
+async def _alert(client: httpx.AsyncClient, account: Account, **fields: Any) -> dict[str, Any]:
+    body = {
+        "userId": account.id,
+        "symbol": "BTC-USD",
+        "condition": "PRICE_ABOVE",
+        "threshold": 50000,
+        "channels": ["IN_APP"],
+        **fields,
+    }
+    response = await client.post("/api/alerts", json=body, headers=account.headers)
+    assert response.status_code == 201, response.text
+    data: dict[str, Any] = response.json()["data"]
+    return data
+
+
+async def _get(client: httpx.AsyncClient, account: Account, alert_id: int) -> dict[str, Any]:
+    data: dict[str, Any] = (
+        await client.get(f"/api/alerts/{account.id}/{alert_id}", headers=account.headers)
+    ).json()["data"]
+    return data
+
+
+async def test_a_level_fires_on_the_crossing_once_and_is_recorded(
+    app: FastAPI, client: httpx.AsyncClient, engine: AlertEngine
+) -> None:
+    account = await register(client)
+    alert = await _alert(client, account)
+    await engine.start()
+    assert await engine.on_price("BTC-USD", 49_000.0, TS, "binance") == []
+    assert await engine.on_price("BTC-USD", 50_100.5, TS + 1, "binance") == [alert["id"]]
+    assert await engine.on_price("BTC-USD", 51_000.0, TS + 2, "binance") == []  # past the level: no repeat
+    assert await engine.on_price("ETH-USD", 60_000.0, TS + 3, "binance") == []  # other symbols untouched
+    state = await _get(client, account, alert["id"])
+    assert state["status"] == "TRIGGERED" and state["triggerCount"] == 1 and state["triggeredAt"]
+    runtime: Runtime = app.state.runtime
+    async with runtime.db.session() as session:
+        [trigger] = list(await session.scalars(select(AlertTrigger)))
+        notifications = list(await session.scalars(select(Notification)))
+    assert (
+        float(trigger.price) == 50_100.5
+        and trigger.source == "binance"
+        and trigger.tick_at.timestamp() == TS + 1
+    )
+    assert [n.channel for n in notifications] == ["IN_APP"] and notifications[0].alert_id == alert["id"]
+    await app.state.notifier.dispatcher.dispatch_due()
+    async with runtime.db.session() as session:
+        [event] = list(await session.scalars(select(UserEvent)))
+    assert event.type == "ALERT_TRIGGERED" and event.payload == {
+        "alertId": alert["id"],
+        "symbol": "BTC-USD",
+        "currentPrice": 50_100.5,
+        "threshold": 50000.0,
+        "timestamp": "2026-05-28T20:26:41Z",
+    }
+
+
+async def test_every_time_re_arms_and_the_cooldown_holds(
+    client: httpx.AsyncClient, engine: AlertEngine, clock: FrozenClock
+) -> None:
+    account = await register(client)
+    every = await _alert(client, account, frequency="EVERY_TIME")
+    cooled = await _alert(client, account, frequency="EVERY_TIME", cooldownSeconds=3600, threshold=50000)
+    await engine.start()
+    assert sorted(await engine.on_price("BTC-USD", 50_500.0, TS, "x")) == sorted([every["id"], cooled["id"]])
+    assert await engine.on_price("BTC-USD", 51_000.0, TS, "x") == []
+    assert await engine.on_price("BTC-USD", 49_000.0, TS, "x") == []  # re-arms below the level
+    clock.advance(60)
+    assert await engine.on_price("BTC-USD", 50_200.0, TS, "x") == [every["id"]]  # the other is cooling
+    assert (await _get(client, account, every["id"]))["triggerCount"] == 2
+    assert (await _get(client, account, cooled["id"]))["triggerCount"] == 1
+
+
+async def test_below_and_crossing_rules(client: httpx.AsyncClient, engine: AlertEngine) -> None:
+    account = await register(client)
+    below = await _alert(client, account, condition="PRICE_BELOW", threshold=40000)
+    both = await _alert(client, account, condition="CROSSING", threshold=45000, frequency="EVERY_TIME")
+    await engine.start()
+    assert await engine.on_price("BTC-USD", 46_000.0, TS, "x") == [both["id"]]  # from nowhere to above
+    assert await engine.on_price("BTC-USD", 44_000.0, TS, "x") == [both["id"]]  # back down through it
+    assert await engine.on_price("BTC-USD", 39_999.0, TS, "x") == [below["id"]]
+
+
+async def test_a_crossing_rule_made_past_its_level_waits_for_the_price_to_come_back(
+    app: FastAPI, client: httpx.AsyncClient, engine: AlertEngine
+) -> None:
+    await app.state.runtime.cache.set("price:BTC-USD", {"price": 52_000.0, "ts": TS, "source": "x"})
+    account = await register(client)
+    up = await _alert(client, account, condition="CROSSING_UP")
+    above = await _alert(client, account, condition="PRICE_ABOVE")
+    await engine.start()
+    assert await engine.on_price("BTC-USD", 52_100.0, TS, "x") == [above["id"]]  # "when above": at once
+    assert await engine.on_price("BTC-USD", 49_000.0, TS, "x") == []
+    assert await engine.on_price("BTC-USD", 50_000.0, TS, "x") == [up["id"]]
+
+
+async def test_a_restart_never_fires_twice(app: FastAPI, client: httpx.AsyncClient) -> None:
+    account = await register(client)
+    alert = await _alert(client, account, frequency="EVERY_TIME")
+    first = AlertEngine(app.state.runtime)
+    await first.start()
+    assert await first.on_price("BTC-USD", 50_500.0, TS, "x") == [alert["id"]]
+    await first.stop()
+    second = AlertEngine(app.state.runtime)  # a new process: state from the rows
+    await second.start()
+    try:
+        assert await second.on_price("BTC-USD", 50_600.0, TS, "x") == []
+        assert await second.on_price("BTC-USD", 49_000.0, TS, "x") == []
+        assert await second.on_price("BTC-USD", 50_001.0, TS, "x") == [alert["id"]]
+    finally:
+        await second.stop()
+
+
+async def test_expired_and_paused_alerts_do_not_fire(
+    client: httpx.AsyncClient, engine: AlertEngine, clock: FrozenClock
+) -> None:
+    account = await register(client)
+    soon = (clock.now() + timedelta(minutes=5)).isoformat().replace("+00:00", "Z")
+    expiring = await _alert(client, account, expiresAt=soon)
+    paused = await _alert(client, account)
+    await client.post(f"/api/alerts/{account.id}/{paused['id']}/pause", headers=account.headers)
+    await engine.start()
+    clock.advance(600)
+    assert await engine.on_price("BTC-USD", 50_500.0, TS, "x") == []
+    assert (await _get(client, account, expiring["id"]))["status"] == "EXPIRED"
+    assert (await _get(client, account, paused["id"]))["status"] == "PAUSED"
