@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.alerts import service
 from app.alerts.levels import LevelBook
@@ -31,6 +31,8 @@ from app.notifications import outbox
 from app.notifications.channels.base import Message
 
 log = logging.getLogger(__name__)
+ID_CHUNK = 5000  # ids per IN (...) when loading a batch's alerts
+BATCH_WINDOW = 0.005  # seconds the writer waits for more triggers before committing them together
 
 
 @dataclass
@@ -66,6 +68,13 @@ class AlertEngine:
         self.rules: dict[int, Rule] = {}
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
+        # Triggers are written by one writer task in batches (group commit): evaluation never waits for the
+        # database. A crash loses at most the last batch window, and then the rows still say "armed": those
+        # alerts fire again after the restart (at least once), never silently dropped.
+        self._pending: list[_Change] = []
+        self._wake = asyncio.Event()
+        self._writer: asyncio.Task[None] | None = None
+        self._written = asyncio.Condition()
 
     async def start(self) -> None:
         async with self.runtime.db.session() as session:
@@ -73,6 +82,7 @@ class AlertEngine:
             for alert in alerts:
                 self._add(alert)
         self._task = asyncio.create_task(self._listen(), name="alert-engine")
+        self._writer = asyncio.create_task(self._write_forever(), name="alert-trigger-writer")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._ready.wait(), 3.0)
 
@@ -81,6 +91,37 @@ class AlertEngine:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self._writer is not None:
+            await self.flush()
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
+
+    async def flush(self) -> None:
+        """Return once every trigger evaluated so far is committed."""
+        async with self._written:
+            await self._written.wait_for(lambda: not self._pending and not self._writing)
+
+    _writing = False
+
+    async def _write_forever(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            await asyncio.sleep(BATCH_WINDOW)  # let a burst gather into one transaction
+            batch, self._pending = self._pending, []
+            self._writing = True
+            try:
+                await self._commit(batch)
+            except Exception:
+                log.exception("could not record %d alert changes; retrying", len(batch))
+                self._pending[:0] = batch
+                await asyncio.sleep(1.0)
+                self._wake.set()
+            finally:
+                self._writing = False
+                async with self._written:
+                    self._written.notify_all()
 
     def _add(self, alert: Alert) -> None:
         level = float(alert.threshold or 0)
@@ -164,49 +205,83 @@ class AlertEngine:
                 rule.last_fired = now
                 fired.append(rule)
         if fired or expired or rearmed:
-            await self._record(fired, expired, rearmed, price, ts, source)
+            self._pending.append(_Change(fired, expired, rearmed, price, ts, source))
+            self._wake.set()
         return [rule.id for rule in fired]
 
-    async def _record(
-        self, fired: list[Rule], expired: list[int], rearmed: list[int], price: float, ts: float, source: str
-    ) -> None:
+    async def _commit(self, changes: list[_Change]) -> None:
+        """Write a batch of changes in one transaction: the alerts' new state, the trigger rows and the
+        notifications, in bulk statements."""
+        if not changes:
+            return
         now = utcnow()
-        tick_at = datetime.fromtimestamp(ts, UTC)
+        ids = {i for c in changes for i in (*c.expired, *c.rearmed, *(r.id for r in c.fired))}
+        triggers: list[dict[str, Any]] = []
+        notices: list[tuple[int, list[str], Message, int | None]] = []
         async with self.runtime.db.session() as session:
-            for alert_id in expired:
-                alert = await session.get(Alert, alert_id)
-                if alert is not None:
-                    alert.status, alert.updated_at = service.EXPIRED, now
-            for alert_id in rearmed:
-                alert = await session.get(Alert, alert_id)
-                if alert is not None:
-                    alert.armed, alert.reference_price = True, price
-            for rule in fired:
-                alert = await session.get(Alert, rule.id)
-                if alert is None:
-                    continue
-                alert.trigger_count += 1
-                alert.triggered_at = now
-                alert.reference_price = price
-                alert.armed = rule.condition == "CROSSING"
-                if rule.frequency == "ONCE":
-                    alert.status = service.TRIGGERED
-                session.add(
-                    AlertTrigger(
-                        alert_id=rule.id,
-                        user_id=rule.user_id,
-                        symbol=rule.symbol,
-                        price=Decimal(str(price)),
-                        threshold=alert.threshold,
-                        tick_at=tick_at,
-                        source=source,
-                        fired_at=now,
-                    )
+            alerts: dict[int, Alert] = {}
+            ordered = sorted(ids)
+            for start in range(0, len(ordered), ID_CHUNK):
+                chunk = ordered[start : start + ID_CHUNK]
+                alerts.update(
+                    {a.id: a for a in await session.scalars(select(Alert).where(Alert.id.in_(chunk)))}
                 )
-                channels = list(dict.fromkeys([*rule.channels, "IN_APP"]))
-                await outbox.enqueue(
-                    session, self.runtime.bus, rule.user_id, channels, _message(rule, price, tick_at), rule.id
-                )
+            for change in changes:
+                self._apply(alerts, change, now, triggers, notices)
+            if triggers:
+                await session.execute(insert(AlertTrigger), triggers)
+            await outbox.enqueue_many(session, self.runtime.bus, notices)
+
+    def _apply(
+        self,
+        alerts: dict[int, Alert],
+        change: _Change,
+        now: datetime,
+        triggers: list[dict[str, Any]],
+        notices: list[tuple[int, list[str], Message, int | None]],
+    ) -> None:
+        price, tick_at = change.price, datetime.fromtimestamp(change.ts, UTC)
+        for alert_id in change.expired:
+            if (alert := alerts.get(alert_id)) is not None:
+                alert.status, alert.updated_at = service.EXPIRED, now
+        for alert_id in change.rearmed:
+            if (alert := alerts.get(alert_id)) is not None:
+                alert.armed, alert.reference_price = True, price
+        for rule in change.fired:
+            if (alert := alerts.get(rule.id)) is None:
+                continue  # deleted meanwhile
+            alert.trigger_count += 1
+            alert.triggered_at = now
+            alert.reference_price = price
+            alert.armed = rule.condition == "CROSSING"
+            if rule.frequency == "ONCE":
+                alert.status = service.TRIGGERED
+            triggers.append(
+                {
+                    "alert_id": rule.id,
+                    "user_id": rule.user_id,
+                    "symbol": rule.symbol,
+                    "price": Decimal(str(price)),
+                    "threshold": alert.threshold,
+                    "tick_at": tick_at,
+                    "source": change.source,
+                    "fired_at": now,
+                }
+            )
+            channels = list(dict.fromkeys([*rule.channels, "IN_APP"]))
+            notices.append((rule.user_id, channels, _message(rule, price, tick_at), rule.id))
+
+
+@dataclass
+class _Change:
+    """What one price did to the rules, waiting to be written."""
+
+    fired: list[Rule]
+    expired: list[int]
+    rearmed: list[int]
+    price: float
+    ts: float
+    source: str
 
 
 def _message(rule: Rule, price: float, tick_at: datetime) -> Message:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.bus import Bus
@@ -38,6 +39,36 @@ def from_payload(payload: dict[str, Any], grouped: int = 1) -> Message:
         event=dict(payload.get("event") or {}),
         grouped=grouped,
     )
+
+
+async def enqueue_many(
+    session: AsyncSession, bus: Bus, items: list[tuple[int, list[str], Message, int | None]]
+) -> int:
+    """`enqueue` for many (user, channels, message, alert) at once: one bulk insert, one wake-up."""
+    now = utcnow()
+    rows = [
+        {
+            "user_id": user_id,
+            "alert_id": alert_id,
+            "channel": channel,
+            "status": PENDING,
+            "payload": to_payload(message),
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for user_id, channels, message, alert_id in items
+        for channel in dict.fromkeys(channels)
+    ]
+    if not rows:
+        return 0
+    await session.execute(insert(Notification), rows)
+
+    async def wake() -> None:
+        await bus.publish(WAKE, {"count": len(rows)})
+
+    after_commit(session, wake)
+    return len(rows)
 
 
 async def enqueue(

@@ -63,6 +63,7 @@ async def test_a_level_fires_on_the_crossing_once_and_is_recorded(
     assert await engine.on_price("BTC-USD", 50_100.5, TS + 1, "binance") == [alert["id"]]
     assert await engine.on_price("BTC-USD", 51_000.0, TS + 2, "binance") == []  # past the level: no repeat
     assert await engine.on_price("ETH-USD", 60_000.0, TS + 3, "binance") == []  # other symbols untouched
+    await engine.flush()  # triggers are committed in batches by the engine's writer
     state = await _get(client, account, alert["id"])
     assert state["status"] == "TRIGGERED" and state["triggerCount"] == 1 and state["triggeredAt"]
     runtime: Runtime = app.state.runtime
@@ -99,6 +100,7 @@ async def test_every_time_re_arms_and_the_cooldown_holds(
     assert await engine.on_price("BTC-USD", 49_000.0, TS, "x") == []  # re-arms below the level
     clock.advance(60)
     assert await engine.on_price("BTC-USD", 50_200.0, TS, "x") == [every["id"]]  # the other is cooling
+    await engine.flush()
     assert (await _get(client, account, every["id"]))["triggerCount"] == 2
     assert (await _get(client, account, cooled["id"]))["triggerCount"] == 1
 
@@ -154,5 +156,6 @@ async def test_expired_and_paused_alerts_do_not_fire(
     await engine.start()
     clock.advance(600)
     assert await engine.on_price("BTC-USD", 50_500.0, TS, "x") == []
+    await engine.flush()
     assert (await _get(client, account, expiring["id"]))["status"] == "EXPIRED"
     assert (await _get(client, account, paused["id"]))["status"] == "PAUSED"
