@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -205,7 +205,7 @@ class AlertEngine:
                 rule.last_fired = now
                 fired.append(rule)
         if fired or expired or rearmed:
-            self._pending.append(_Change(fired, expired, rearmed, price, ts, source))
+            self._pending.append(_Change(fired, expired, rearmed, price, ts, source, now))
             self._wake.set()
         return [rule.id for rule in fired]
 
@@ -214,10 +214,9 @@ class AlertEngine:
         notifications, in bulk statements."""
         if not changes:
             return
-        now = utcnow()
         ids = {i for c in changes for i in (*c.expired, *c.rearmed, *(r.id for r in c.fired))}
         triggers: list[dict[str, Any]] = []
-        notices: list[tuple[int, list[str], Message, int | None]] = []
+        notices: list[outbox.Notice] = []
         async with self.runtime.db.session() as session:
             alerts: dict[int, Alert] = {}
             ordered = sorted(ids)
@@ -227,20 +226,21 @@ class AlertEngine:
                     {a.id: a for a in await session.scalars(select(Alert).where(Alert.id.in_(chunk)))}
                 )
             for change in changes:
-                self._apply(alerts, change, now, triggers, notices)
+                self._apply(alerts, change, triggers, notices)
             if triggers:
-                await session.execute(insert(AlertTrigger), triggers)
+                statement = insert(AlertTrigger).returning(AlertTrigger.id, sort_by_parameter_order=True)
+                trigger_ids = list(await session.scalars(statement, triggers))
+                notices = [replace(n, trigger_id=i) for n, i in zip(notices, trigger_ids, strict=True)]
             await outbox.enqueue_many(session, self.runtime.bus, notices)
 
     def _apply(
         self,
         alerts: dict[int, Alert],
         change: _Change,
-        now: datetime,
         triggers: list[dict[str, Any]],
-        notices: list[tuple[int, list[str], Message, int | None]],
+        notices: list[outbox.Notice],
     ) -> None:
-        price, tick_at = change.price, datetime.fromtimestamp(change.ts, UTC)
+        price, tick_at, now = change.price, datetime.fromtimestamp(change.ts, UTC), change.at
         for alert_id in change.expired:
             if (alert := alerts.get(alert_id)) is not None:
                 alert.status, alert.updated_at = service.EXPIRED, now
@@ -269,7 +269,9 @@ class AlertEngine:
                 }
             )
             channels = list(dict.fromkeys([*rule.channels, "IN_APP"]))
-            notices.append((rule.user_id, channels, _message(rule, price, tick_at), rule.id))
+            message = _message(rule, price, tick_at)
+            triggers[-1]["direction"] = message.event["direction"]
+            notices.append(outbox.Notice(rule.user_id, channels, message, rule.id))
 
 
 @dataclass
@@ -282,6 +284,7 @@ class _Change:
     price: float
     ts: float
     source: str
+    at: datetime  # when it was evaluated (the trigger time), not when it is written
 
 
 def _message(rule: Rule, price: float, tick_at: datetime) -> Message:

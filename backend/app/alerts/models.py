@@ -53,3 +53,4 @@ class AlertTrigger(Base):
     tick_at: Mapped[datetime] = mapped_column(UTCDateTime)
     source: Mapped[str] = mapped_column(String(20))
     fired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    direction: Mapped[str] = mapped_column(String(4), default="UP", server_default="UP")  # the move: UP/DOWN

@@ -4,11 +4,11 @@ resume/delete by its owner."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.alerts import service
+from app.alerts import history, service
 from app.alerts.schemas import AlertIn, AlertList, AlertOut, AlertPatch, Status
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
@@ -48,6 +48,32 @@ async def list_alerts(
     """The seed's list: `alerts` (newest first), `total` matching, `active` of all the user's alerts."""
     alerts, total, active = await service.list_alerts(session, user_id, status, symbol, from_, to)
     return ok(AlertList(alerts=[service.to_out(a) for a in alerts], total=total, active=active))
+
+
+@router.get("/{userId}/history", response_model=Envelope[dict[str, Any]])
+async def alert_history(
+    user_id: OwnUserId,
+    session: DbSession,
+    alert_id: Annotated[int | None, Query(alias="alertId")] = None,
+    from_: Annotated[datetime | None, Query(alias="from", description="Fired at or after")] = None,
+    to: Annotated[datetime | None, Query(description="Fired before")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Envelope[dict[str, Any]]:
+    """Each trigger, newest first: price, tick time and source, and each channel's delivery and latency."""
+    triggers = await history.history(session, user_id, alert_id, from_, to, limit)
+    return ok({"triggers": triggers, "count": len(triggers)})
+
+
+@router.get("/{userId}/metrics", response_model=Envelope[dict[str, Any]])
+async def alert_metrics(
+    user_id: OwnUserId,
+    session: DbSession,
+    from_: Annotated[datetime | None, Query(alias="from")] = None,
+    to: Annotated[datetime | None, Query()] = None,
+) -> Envelope[dict[str, Any]]:
+    """Trigger counts, delivery success rate and p50/p99 latency per channel, and accuracy: the share of
+    triggers after which the price had moved further the alert's way 1h and 24h later."""
+    return ok(await history.metrics(session, user_id, from_, to))
 
 
 @router.get("/{userId}/{alertId}", response_model=Envelope[AlertOut])

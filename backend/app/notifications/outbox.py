@@ -3,6 +3,7 @@ lost; the dispatcher (dispatcher.py) delivers them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert
@@ -41,24 +42,34 @@ def from_payload(payload: dict[str, Any], grouped: int = 1) -> Message:
     )
 
 
-async def enqueue_many(
-    session: AsyncSession, bus: Bus, items: list[tuple[int, list[str], Message, int | None]]
-) -> int:
-    """`enqueue` for many (user, channels, message, alert) at once: one bulk insert, one wake-up."""
+@dataclass(frozen=True)
+class Notice:
+    """One message to one user on some channels, for `enqueue_many` (an alert's trigger, usually)."""
+
+    user_id: int
+    channels: list[str]
+    message: Message
+    alert_id: int | None = None
+    trigger_id: int | None = None
+
+
+async def enqueue_many(session: AsyncSession, bus: Bus, notices: list[Notice]) -> int:
+    """`enqueue` for many notices at once: one bulk insert, one wake-up; returns the rows written."""
     now = utcnow()
     rows = [
         {
-            "user_id": user_id,
-            "alert_id": alert_id,
+            "user_id": notice.user_id,
+            "alert_id": notice.alert_id,
+            "trigger_id": notice.trigger_id,
             "channel": channel,
             "status": PENDING,
-            "payload": to_payload(message),
+            "payload": to_payload(notice.message),
             "attempts": 0,
             "next_attempt_at": now,
             "created_at": now,
         }
-        for user_id, channels, message, alert_id in items
-        for channel in dict.fromkeys(channels)
+        for notice in notices
+        for channel in dict.fromkeys(notice.channels)
     ]
     if not rows:
         return 0

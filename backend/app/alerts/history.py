@@ -1,0 +1,161 @@
+"""Alert history (each trigger with its deliveries) and metrics (triggers, delivery per channel, accuracy)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.alerts.models import Alert, AlertTrigger
+from app.core.clock import isoformat_z, utcnow
+from app.market import service as market_service
+from app.notifications.models import Notification
+
+HORIZONS = {"1h": 3600, "24h": 86400}
+ACCURACY_SAMPLE = 500  # the most recent triggers judged for accuracy
+LOOK = 300  # seconds after a horizon in which the first 1m close counts as "the price then"
+
+
+def _latency_ms(row: Notification) -> float | None:
+    return (row.sent_at - row.created_at).total_seconds() * 1000 if row.sent_at else None
+
+
+async def _triggers(
+    session: AsyncSession,
+    user_id: int,
+    alert_id: int | None,
+    start: datetime | None,
+    end: datetime | None,
+    limit: int,
+) -> list[tuple[AlertTrigger, str]]:
+    query = (
+        select(AlertTrigger, Alert.condition)
+        .join(Alert, Alert.id == AlertTrigger.alert_id)
+        .where(AlertTrigger.user_id == user_id)
+    )
+    if alert_id is not None:
+        query = query.where(AlertTrigger.alert_id == alert_id)
+    if start is not None:
+        query = query.where(AlertTrigger.fired_at >= start)
+    if end is not None:
+        query = query.where(AlertTrigger.fired_at < end)
+    rows = await session.execute(query.order_by(AlertTrigger.id.desc()).limit(limit))
+    return [(trigger, condition) for trigger, condition in rows.all()]
+
+
+async def _deliveries(session: AsyncSession, trigger_ids: list[int]) -> dict[int, list[Notification]]:
+    found: dict[int, list[Notification]] = defaultdict(list)
+    if trigger_ids:
+        rows = await session.scalars(
+            select(Notification).where(Notification.trigger_id.in_(trigger_ids)).order_by(Notification.id)
+        )
+        for row in rows:
+            assert row.trigger_id is not None
+            found[row.trigger_id].append(row)
+    return found
+
+
+async def history(
+    session: AsyncSession,
+    user_id: int,
+    alert_id: int | None,
+    start: datetime | None,
+    end: datetime | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    triggers = await _triggers(session, user_id, alert_id, start, end, limit)
+    deliveries = await _deliveries(session, [t.id for t, _ in triggers])
+    return [
+        {
+            "triggerId": trigger.id,
+            "alertId": trigger.alert_id,
+            "symbol": trigger.symbol,
+            "condition": condition,
+            "price": float(trigger.price),
+            "threshold": float(trigger.threshold) if trigger.threshold is not None else None,
+            "direction": trigger.direction,
+            "tickAt": isoformat_z(trigger.tick_at),
+            "source": trigger.source,
+            "firedAt": isoformat_z(trigger.fired_at),
+            "channels": [
+                {
+                    "channel": row.channel,
+                    "status": row.status,
+                    "attempts": row.attempts,
+                    "latencyMs": round(latency, 1) if (latency := _latency_ms(row)) is not None else None,
+                    "lastError": row.last_error,
+                }
+                for row in deliveries.get(trigger.id, [])
+            ],
+        }
+        for trigger, condition in triggers
+    ]
+
+
+async def _price_at(session: AsyncSession, symbol: str, when: int) -> float | None:
+    """The first 1m close at or after `when` (within LOOK seconds), else the 1h bar around it."""
+    _, minute = await market_service.load_candles(session, symbol, "1m", when, when + LOOK)
+    if minute.ts:
+        return float(minute.close[0])
+    _, hour = await market_service.load_candles(session, symbol, "1h", when - 3600, when + 1)
+    return float(hour.close[-1]) if hour.ts else None
+
+
+async def metrics(
+    session: AsyncSession, user_id: int, start: datetime | None, end: datetime | None
+) -> dict[str, Any]:
+    triggers = await _triggers(session, user_id, None, start, end, 1_000_000)
+    deliveries = await _deliveries(session, [t.id for t, _ in triggers])
+    by_channel: dict[str, list[Notification]] = defaultdict(list)
+    for rows in deliveries.values():
+        for row in rows:
+            by_channel[row.channel].append(row)
+    channels = {}
+    for name, rows in sorted(by_channel.items()):
+        delivered = [row for row in rows if row.status == "DELIVERED"]
+        finished = [row for row in rows if row.status in ("DELIVERED", "FAILED")]
+        latencies = np.array([lat for row in delivered if (lat := _latency_ms(row)) is not None])
+        channels[name] = {
+            "sent": len(rows),
+            "delivered": len(delivered),
+            "failed": sum(row.status == "FAILED" for row in rows),
+            "pending": len(rows) - len(finished),
+            "successRate": round(len(delivered) / len(finished), 4) if finished else None,
+            "latencyMs": {
+                "p50": round(float(np.percentile(latencies, 50)), 1) if latencies.size else None,
+                "p99": round(float(np.percentile(latencies, 99)), 1) if latencies.size else None,
+            },
+        }
+    now = utcnow().timestamp()
+    accuracy = {}
+    for label, seconds in HORIZONS.items():
+        judged = correct = 0
+        for trigger, _ in triggers[:ACCURACY_SAMPLE]:
+            when = int(trigger.fired_at.timestamp()) + seconds
+            if when > now:
+                continue  # too early to tell
+            later = await _price_at(session, trigger.symbol, when)
+            if later is None:
+                continue
+            judged += 1
+            price = float(trigger.price)
+            correct += later > price if trigger.direction == "UP" else later < price
+        accuracy[label] = {
+            "judged": judged,
+            "correct": correct,
+            "rate": round(correct / judged, 4) if judged else None,
+        }
+    by_symbol: dict[str, int] = defaultdict(int)
+    for trigger, _ in triggers:
+        by_symbol[trigger.symbol] += 1
+    return {
+        "triggers": {"total": len(triggers), "bySymbol": dict(sorted(by_symbol.items()))},
+        "channels": channels,
+        "accuracy": accuracy,
+        "from": isoformat_z(start) if start else None,
+        "to": isoformat_z(end) if end else None,
+    }
