@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -50,6 +51,12 @@ class Rule:
     last_fired: datetime | None
     channels: list[str]
     bar_seconds: int  # ONCE_PER_BAR: at most one trigger per bar of this length
+
+    @property
+    def book_level(self) -> float:
+        """Where the rule sits in its LevelBook: rising means `price >= level` there, so GREATER_THAN
+        (strictly above) sits on the next float up."""
+        return math.nextafter(self.level, math.inf) if self.condition == "GREATER_THAN" else self.level
 
     def cooling(self, now: datetime) -> bool:
         """Whether a crossing now is still inside the cooldown (EVERY_TIME) or the bar (ONCE_PER_BAR)."""
@@ -141,7 +148,7 @@ class AlertEngine:
         self.rules[alert.id] = rule
         rise = waits_to_rise(alert.condition, alert.armed, level, alert.reference_price)
         fire = alert.condition == "CROSSING" or alert.armed
-        self.books.setdefault(alert.symbol, LevelBook()).add(alert.id, level, rise=rise, fire=fire)
+        self.books.setdefault(alert.symbol, LevelBook()).add(alert.id, rule.book_level, rise=rise, fire=fire)
 
     def _drop(self, alert_id: int) -> None:
         rule = self.rules.pop(alert_id, None)
@@ -193,14 +200,14 @@ class AlertEngine:
                 continue
             if not fires:
                 rearmed.append(alert_id)
-                book.add(alert_id, rule.level, rise=rule.condition in RISES, fire=True)
+                book.add(alert_id, rule.book_level, rise=rule.condition in RISES, fire=True)
                 continue
             cooling = rule.cooling(now)
             if rule.frequency == "ONCE":
                 self.rules.pop(alert_id)
             else:  # it crossed: it must cross back before it can fire again
                 opposite = rule.condition not in RISES if rule.condition != "CROSSING" else price < rule.level
-                book.add(alert_id, rule.level, rise=opposite, fire=rule.condition == "CROSSING")
+                book.add(alert_id, rule.book_level, rise=opposite, fire=rule.condition == "CROSSING")
             if not cooling:
                 rule.last_fired = now
                 fired.append(rule)

@@ -25,7 +25,9 @@ from app.users.models import User
 CHANGED = "alerts:changed"  # bus channel: the engine reloads this alert
 # Evaluated today; the others (indicator operands, channels, moves, volume) are accepted by the schema so that
 # the API names them, and refused here until the engine evaluates them.
-EVALUATED = frozenset({"PRICE_ABOVE", "PRICE_BELOW", "CROSSING", "CROSSING_UP", "CROSSING_DOWN"})
+EVALUATED = frozenset(
+    {"PRICE_ABOVE", "PRICE_BELOW", "GREATER_THAN", "LESS_THAN", "CROSSING", "CROSSING_UP", "CROSSING_DOWN"}
+)
 ACTIVE, PAUSED, TRIGGERED, EXPIRED = "ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"
 
 

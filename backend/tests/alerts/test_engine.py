@@ -160,3 +160,18 @@ async def test_expired_and_paused_alerts_do_not_fire(
     await engine.flush()
     assert (await _get(client, account, expiring["id"]))["status"] == "EXPIRED"
     assert (await _get(client, account, paused["id"]))["status"] == "PAUSED"
+
+
+async def test_greater_than_is_strict_and_less_than_too(
+    client: httpx.AsyncClient, engine: AlertEngine
+) -> None:
+    account = await register(client)
+    greater = await _alert(client, account, condition="GREATER_THAN", threshold=50000)
+    above = await _alert(client, account, condition="PRICE_ABOVE", threshold=50000)
+    less = await _alert(client, account, condition="LESS_THAN", threshold=40000)
+    await engine.start()
+    assert await engine.on_price("BTC-USD", 45_000.0, TS, "x") == []
+    assert await engine.on_price("BTC-USD", 50_000.0, TS, "x") == [above["id"]]  # at the level: not greater
+    assert await engine.on_price("BTC-USD", 50_000.01, TS, "x") == [greater["id"]]
+    assert await engine.on_price("BTC-USD", 40_000.0, TS, "x") == []  # at the level: not less
+    assert await engine.on_price("BTC-USD", 39_999.99, TS, "x") == [less["id"]]
