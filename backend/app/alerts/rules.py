@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-RISES = frozenset(
-    {"PRICE_ABOVE", "CROSSING_UP", "GREATER_THAN"}
-)  # fire when the price reaches the level from below
-FALLS = frozenset({"PRICE_BELOW", "CROSSING_DOWN", "LESS_THAN"})  # fire when the price drops below the level
+# Fire when the price reaches the level from below, and when it drops below the level.
+RISES = frozenset({"PRICE_ABOVE", "CROSSING_UP", "GREATER_THAN"})
+FALLS = frozenset({"PRICE_BELOW", "CROSSING_DOWN", "LESS_THAN"})
 
 
 def waits_to_rise(condition: str, armed: bool, level: float, reference: float | None) -> bool:
