@@ -13,7 +13,8 @@ import asyncio
 import contextlib
 import logging
 import math
-from dataclasses import dataclass, replace
+import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -51,6 +52,11 @@ class Rule:
     last_fired: datetime | None
     channels: list[str]
     bar_seconds: int  # ONCE_PER_BAR: at most one trigger per bar of this length
+    confirm_ticks: int = 1  # consecutive prices beyond the level before it fires
+    confirm_seconds: float = 0.0  # ... and for at least this long
+
+    def confirmed(self, ticks: int, since: datetime, now: datetime) -> bool:
+        return ticks >= self.confirm_ticks and (now - since).total_seconds() >= self.confirm_seconds
 
     @property
     def book_level(self) -> float:
@@ -73,6 +79,8 @@ class AlertEngine:
         self.runtime = runtime
         self.books: dict[str, LevelBook] = {}
         self.rules: dict[int, Rule] = {}
+        # Crossed, waiting for confirmation: symbol -> alert id -> [prices beyond, since, waited to rise].
+        self.confirming: dict[str, dict[int, list[Any]]] = {}
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
         # Triggers are written by one writer task in batches (group commit): evaluation never waits for the
@@ -144,14 +152,21 @@ class AlertEngine:
             alert.triggered_at,
             list(alert.channels),
             INTERVALS.get(str(alert.rule.get("timeframe", "1m")), 60),
+            alert.confirm_ticks,
+            alert.confirm_seconds,
         )
         self.rules[alert.id] = rule
         rise = waits_to_rise(alert.condition, alert.armed, level, alert.reference_price)
         fire = alert.condition == "CROSSING" or alert.armed
-        self.books.setdefault(alert.symbol, LevelBook()).add(alert.id, rule.book_level, rise=rise, fire=fire)
+        book = self.books.get(alert.symbol)
+        if book is None:
+            book = self.books[alert.symbol] = LevelBook()
+        book.add(alert.id, rule.book_level, rise=rise, fire=fire)
 
     def _drop(self, alert_id: int) -> None:
         rule = self.rules.pop(alert_id, None)
+        if rule is not None:
+            self.confirming.get(rule.symbol, {}).pop(alert_id, None)
         if rule is not None and rule.symbol in self.books:
             self.books[rule.symbol].remove(alert_id)
 
@@ -186,12 +201,13 @@ class AlertEngine:
     async def on_price(self, symbol: str, price: float, ts: float, source: str) -> list[int]:
         """Evaluate one consolidated price; returns the ids of the alerts that fired."""
         book = self.books.get(symbol)
-        if book is None or not len(book):
+        if book is None or not (len(book) or self.confirming.get(symbol)):
             return []
         now = utcnow()
         fired: list[Rule] = []
         expired: list[int] = []
         rearmed: list[int] = []
+        self._confirm(symbol, book, price, now, fired)
         for alert_id, fires in book.move(price):
             rule = self.rules[alert_id]
             if rule.expires_at is not None and rule.expires_at <= now:
@@ -201,20 +217,45 @@ class AlertEngine:
             if not fires:
                 rearmed.append(alert_id)
                 book.add(alert_id, rule.book_level, rise=rule.condition in RISES, fire=True)
-                continue
-            cooling = rule.cooling(now)
-            if rule.frequency == "ONCE":
-                self.rules.pop(alert_id)
-            else:  # it crossed: it must cross back before it can fire again
-                opposite = rule.condition not in RISES if rule.condition != "CROSSING" else price < rule.level
-                book.add(alert_id, rule.book_level, rise=opposite, fire=rule.condition == "CROSSING")
-            if not cooling:
-                rule.last_fired = now
-                fired.append(rule)
+            elif rule.confirmed(1, now, now):
+                self._fire(rule, book, price, now, fired)
+            else:  # crossed: it fires once the price has stayed beyond for the ticks/seconds asked
+                rise = price >= rule.book_level
+                self.confirming.setdefault(symbol, {})[alert_id] = [1, now, rise]
         if fired or expired or rearmed:
             self._pending.append(_Change(fired, expired, rearmed, price, ts, source, now))
             self._wake.set()
         return [rule.id for rule in fired]
+
+    def _confirm(self, symbol: str, book: LevelBook, price: float, now: datetime, fired: list[Rule]) -> None:
+        """Crossed rules awaiting confirmation: fire the confirmed, and put back those the price left."""
+        waiting = self.confirming.get(symbol)
+        for alert_id, state in list((waiting or {}).items()):
+            rule = self.rules.get(alert_id)
+            assert waiting is not None
+            if rule is None:
+                del waiting[alert_id]
+                continue
+            ticks, since, rise = state
+            if (price >= rule.book_level) != rise:  # back on the other side: a false break, not fired
+                del waiting[alert_id]
+                book.add(alert_id, rule.book_level, rise=rise, fire=True)
+            elif rule.confirmed(ticks + 1, since, now):
+                del waiting[alert_id]
+                self._fire(rule, book, price, now, fired)
+            else:
+                state[0] = ticks + 1
+
+    def _fire(self, rule: Rule, book: LevelBook, price: float, now: datetime, fired: list[Rule]) -> None:
+        cooling = rule.cooling(now)
+        if rule.frequency == "ONCE":
+            self.rules.pop(rule.id)
+        else:  # it crossed: it must cross back before it can fire again
+            opposite = rule.condition not in RISES if rule.condition != "CROSSING" else price < rule.level
+            book.add(rule.id, rule.book_level, rise=opposite, fire=rule.condition == "CROSSING")
+        if not cooling:
+            rule.last_fired = now
+            fired.append(rule)
 
     async def _commit(self, changes: list[_Change]) -> None:
         """Write a batch of changes in one transaction: the alerts' new state, the trigger rows and the
@@ -235,9 +276,7 @@ class AlertEngine:
             for change in changes:
                 self._apply(alerts, change, triggers, notices)
             if triggers:
-                statement = insert(AlertTrigger).returning(AlertTrigger.id, sort_by_parameter_order=True)
-                trigger_ids = list(await session.scalars(statement, triggers))
-                notices = [replace(n, trigger_id=i) for n, i in zip(notices, trigger_ids, strict=True)]
+                await session.execute(insert(AlertTrigger), triggers)
             await outbox.enqueue_many(session, self.runtime.bus, notices)
 
     def _apply(
@@ -263,8 +302,10 @@ class AlertEngine:
             alert.armed = rule.condition == "CROSSING"
             if rule.frequency == "ONCE":
                 alert.status = service.TRIGGERED
+            trigger_id = uuid.uuid4().hex
             triggers.append(
                 {
+                    "id": trigger_id,
                     "alert_id": rule.id,
                     "user_id": rule.user_id,
                     "symbol": rule.symbol,
@@ -278,7 +319,7 @@ class AlertEngine:
             channels = list(dict.fromkeys([*rule.channels, "IN_APP"]))
             message = _message(rule, price, tick_at)
             triggers[-1]["direction"] = message.event["direction"]
-            notices.append(outbox.Notice(rule.user_id, channels, message, rule.id))
+            notices.append(outbox.Notice(rule.user_id, channels, message, rule.id, trigger_id))
 
 
 @dataclass

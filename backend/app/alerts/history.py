@@ -43,12 +43,13 @@ async def _triggers(
         query = query.where(AlertTrigger.fired_at >= start)
     if end is not None:
         query = query.where(AlertTrigger.fired_at < end)
-    rows = await session.execute(query.order_by(AlertTrigger.id.desc()).limit(limit))
+    newest_first = (AlertTrigger.fired_at.desc(), AlertTrigger.tick_at.desc())
+    rows = await session.execute(query.order_by(*newest_first).limit(limit))
     return [(trigger, condition) for trigger, condition in rows.all()]
 
 
-async def _deliveries(session: AsyncSession, trigger_ids: list[int]) -> dict[int, list[Notification]]:
-    found: dict[int, list[Notification]] = defaultdict(list)
+async def _deliveries(session: AsyncSession, trigger_ids: list[str]) -> dict[str, list[Notification]]:
+    found: dict[str, list[Notification]] = defaultdict(list)
     if trigger_ids:
         rows = await session.scalars(
             select(Notification).where(Notification.trigger_id.in_(trigger_ids)).order_by(Notification.id)

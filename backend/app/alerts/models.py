@@ -36,15 +36,19 @@ class Alert(Base):
     reference_price: Mapped[float | None] = mapped_column(Float)
     # Whether the next move through the level fires (False: it re-arms first, e.g. after EVERY_TIME fired).
     armed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    # Against false breaks: prices in a row beyond the level, and for how long, before it fires.
+    confirm_ticks: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    confirm_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
 
 class AlertTrigger(Base):
-    """One firing: the price and the tick that caused it (traceable when a trigger looks false)."""
+    """One firing: the price and the tick that caused it (traceable when a trigger looks false). Its id is
+    made by the engine (a UUID): triggers and their notifications are written in bulk, no round trips."""
 
     __tablename__ = "alert_triggers"
     __table_args__ = (Index("ix_alert_triggers_user_id_fired_at", "user_id", "fired_at"),)
 
-    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
     alert_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
     symbol: Mapped[str] = mapped_column(String(20))

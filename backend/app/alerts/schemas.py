@@ -44,6 +44,8 @@ class AlertIn(RequestModel):
     frequency: Frequency = "ONCE"
     cooldown_seconds: int = Field(default=0, ge=0, le=MAX_COOLDOWN)
     expires_at: UtcDateTime | None = None
+    confirm_ticks: int = Field(default=1, ge=1, le=100, description="Prices in a row beyond the level")
+    confirm_seconds: float = Field(default=0.0, ge=0, le=3600, description="...for at least this long")
 
 
 class AlertPatch(RequestModel):
@@ -70,6 +72,8 @@ class AlertOut(ApiModel):
     cooldown_seconds: int
     expires_at: UtcDateTime | None
     trigger_count: int
+    confirm_ticks: int
+    confirm_seconds: float
     triggered_at: UtcDateTime | None
     created_at: UtcDateTime
     updated_at: UtcDateTime | None

@@ -31,7 +31,7 @@ class Notification(Base):
     # While a dispatcher sends it (status SENDING); a row whose lease ran out is taken up again.
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     provider_id: Mapped[str | None] = mapped_column(String(100))
-    trigger_id: Mapped[int | None] = mapped_column(
-        BigInteger, ForeignKey("alert_triggers.id", ondelete="SET NULL"), index=True
+    trigger_id: Mapped[str | None] = mapped_column(
+        String(32), ForeignKey("alert_triggers.id", ondelete="SET NULL"), index=True
     )
     last_response: Mapped[str | None] = mapped_column(Text)

@@ -50,7 +50,7 @@ class Notice:
     channels: list[str]
     message: Message
     alert_id: int | None = None
-    trigger_id: int | None = None
+    trigger_id: str | None = None
 
 
 async def enqueue_many(session: AsyncSession, bus: Bus, notices: list[Notice]) -> int:

@@ -23,7 +23,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('direction', sa.String(length=4), server_default='UP', nullable=False))
 
     with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('trigger_id', sa.BigInteger(), nullable=True))
+        batch_op.add_column(sa.Column('trigger_id', sa.String(length=32), nullable=True))
         batch_op.create_index(batch_op.f('ix_notifications_trigger_id'), ['trigger_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_notifications_trigger_id_alert_triggers'), 'alert_triggers', ['trigger_id'], ['id'], ondelete='SET NULL')
 

@@ -175,3 +175,25 @@ async def test_greater_than_is_strict_and_less_than_too(
     assert await engine.on_price("BTC-USD", 50_000.01, TS, "x") == [greater["id"]]
     assert await engine.on_price("BTC-USD", 40_000.0, TS, "x") == []  # at the level: not less
     assert await engine.on_price("BTC-USD", 39_999.99, TS, "x") == [less["id"]]
+
+
+async def test_confirmation_filters_a_false_break(
+    client: httpx.AsyncClient, engine: AlertEngine, clock: FrozenClock
+) -> None:
+    account = await register(client)
+    ticks = await _alert(client, account, confirmTicks=3)
+    seconds = await _alert(client, account, condition="PRICE_BELOW", threshold=40000, confirmSeconds=30)
+    await engine.start()
+    assert await engine.on_price("BTC-USD", 49_000.0, TS, "x") == []
+    assert await engine.on_price("BTC-USD", 50_100.0, TS, "x") == []  # crossed: 1 of 3
+    assert await engine.on_price("BTC-USD", 49_900.0, TS, "x") == []  # back: a false break, nothing fired
+    assert await engine.on_price("BTC-USD", 50_200.0, TS, "x") == []
+    assert await engine.on_price("BTC-USD", 50_300.0, TS, "x") == []
+    assert await engine.on_price("BTC-USD", 50_400.0, TS, "x") == [ticks["id"]]  # 3 in a row
+    assert await engine.on_price("BTC-USD", 39_000.0, TS, "x") == []  # below for 0 s of 30
+    clock.advance(10)
+    assert await engine.on_price("BTC-USD", 39_500.0, TS, "x") == []
+    clock.advance(25)
+    assert await engine.on_price("BTC-USD", 39_400.0, TS, "x") == [seconds["id"]]
+    await engine.flush()
+    assert (await _get(client, account, ticks["id"]))["confirmTicks"] == 3
