@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     telegram_bot_token: str | None = None
     webhook_timeout_seconds: float = Field(default=5.0, gt=0)
+    allow_private_targets: bool = Field(
+        default=False, description="Let users' webhook/Discord URLs reach private addresses"
+    )
 
     ws_direct: bool = Field(default=True, description="Write frames straight to sockets (cryptomon serve)")
     ws_price_rate: float = Field(default=4.0, gt=0, description="Updates/s per symbol, at most")

@@ -15,7 +15,7 @@ import pytest
 
 from app.config import Settings
 from app.core.clock import FrozenClock
-from app.notifications.channels.base import Channel, Message, Outcome
+from app.notifications.channels.base import Channel, Message, Outcome, Target
 from app.notifications.channels.discord import BLURPLE, GREEN, RED, DiscordChannel, embed
 from app.notifications.channels.sms import SMS_MAX, SmsChannel
 from app.notifications.channels.telegram import TelegramChannel
@@ -429,3 +429,20 @@ def test_webhook_is_never_unsigned(http: httpx.AsyncClient) -> None:
     channel = WebhookChannel(channel_settings("http://127.0.0.1:9"), http)
     assert channel.target({"webhook_url": "http://127.0.0.1:9/hooks/a"}) is None
     assert channel.target({"webhook_url": "http://127.0.0.1:9/hooks/a", "webhook_secret": ""}) is None
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "[::1]"])
+async def test_user_urls_may_not_reach_private_addresses(
+    providers: Providers, http: httpx.AsyncClient, address: str
+) -> None:
+    settings = channel_settings(providers.origin, allow_private_targets=False)
+    webhook = WebhookChannel(settings, http)
+    target = Target(f"http://{address}:{providers.port}/hooks/internal", secret="s" * 32)
+    outcome = await webhook.send(target, Message(title="t", body="b"))
+    assert not outcome.delivered and not outcome.retryable and "not a public address" in outcome.detail
+    discord = DiscordChannel(settings, http)
+    refused = await discord.send(
+        Target(f"http://{address}:{providers.port}{DISCORD_PATH}"), Message("t", "b")
+    )
+    assert not refused.delivered and "not a public address" in refused.detail
+    assert providers.seen("webhook") == [] and providers.seen("discord") == []  # nothing was sent

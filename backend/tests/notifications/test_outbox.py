@@ -70,6 +70,7 @@ async def world(settings: Settings, mailbox: tuple[Mailbox, int]) -> AsyncIterat
     handler, port = mailbox
     handler.loop = asyncio.get_running_loop()
     settings.smtp_host, settings.smtp_port, settings.smtp_starttls = "127.0.0.1", port, False
+    settings.allow_private_targets = True  # the providers here are a local server
     async with serve_providers() as providers:
         app = create_app(settings)
         async with (

@@ -52,6 +52,7 @@ class DiscordChannel(HttpChannel):
             params={"wait": "true"},
             json=payload(message),
             secrets=[target.address],
+            public_only=not self._settings.allow_private_targets,
         )
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
+import ipaddress
 import logging
+import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -68,10 +71,17 @@ async def post(
     *,
     timeout: float,
     secrets: Iterable[str | None] = (),
+    public_only: bool = False,
     **request: Any,
 ) -> Outcome:
     """One POST, never raising for the network or the provider: the reply classified by `outcome`,
-    transport failures retryable, a URL that cannot be sent to final. `secrets` never reach `detail`."""
+    transport failures retryable, a URL that cannot be sent to final. `secrets` never reach `detail`.
+    `public_only` (a URL a user gave): refused when its host resolves to a private address."""
+    if public_only and (address := await private_address(url)) is not None:
+        reason = (
+            f"refused: the host resolves to {address}, not a public address (CRYPTOMON_ALLOW_PRIVATE_TARGETS)"
+        )
+        return _redacted(Outcome.fail(reason), secrets)
     token = _sending.set(True)
     try:
         response = await http.post(url, timeout=timeout, **request)
@@ -82,6 +92,23 @@ async def post(
     finally:
         _sending.reset(token)
     return _redacted(outcome(response, read(response, json_object(response))), secrets)
+
+
+async def private_address(url: str) -> str | None:
+    """An address the URL's host resolves to that is not public (loopback, private, link-local, reserved):
+    a user's webhook must not reach the server's own network. None when all are public or it does not resolve
+    (the POST then reports the failure). The connection resolves again, so DNS rebinding is not covered."""
+    try:
+        parsed = httpx.URL(url)
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        infos = await asyncio.get_running_loop().getaddrinfo(parsed.host, port, type=socket.SOCK_STREAM)
+    except (httpx.InvalidURL, OSError, UnicodeError):
+        return None
+    for *_, sockaddr in infos:
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
+        if not address.is_global:
+            return str(address)
+    return None
 
 
 def outcome(response: httpx.Response, answer: Answer) -> Outcome:

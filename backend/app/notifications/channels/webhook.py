@@ -57,6 +57,7 @@ class WebhookChannel(HttpChannel):
             target.address,
             _read,
             timeout=self._settings.webhook_timeout_seconds,
+            public_only=not self._settings.allow_private_targets,
             content=body,
             headers={
                 "Content-Type": "application/json",
