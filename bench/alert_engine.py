@@ -19,15 +19,13 @@ import random
 import time
 from decimal import Decimal
 
-from sqlalchemy import insert, text
+from alert_support import insert_alerts
+from sqlalchemy import text
 from support import embedded
 
 from app.alerts.engine import AlertEngine
-from app.alerts.models import Alert
 from app.core.clock import utcnow
 from app.core.runtime import build_runtime
-from app.core.security import hash_password
-from app.users.models import User
 
 TICKS = int(os.environ.get("BENCH_TICKS", "500000"))
 SYMBOLS = ["BTC-USD", *(f"SYM{i:02d}-USD" for i in range(49))]
@@ -46,38 +44,17 @@ async def run(live: int, idle: int = 0) -> tuple[float, int]:
     alerts = live + idle
     async with embedded() as settings, build_runtime(settings, role="cli") as runtime:
         now = utcnow()
-        async with runtime.db.session() as session:
-            user = User(
-                email="bench@example.com",
-                password_hash=hash_password("bench-password"),
-                role="user",
-                preferences={},
-                token_version=0,
-                created_at=now,
+        rng, idle_rng = random.Random(1), random.Random(2)
+        rules = [
+            (
+                SYMBOLS[i % len(SYMBOLS)],
+                CONDITIONS[i % 3],
+                _level(rng if i < live else idle_rng, CONDITIONS[i % 3], i >= live),
             )
-            session.add(user)
-            await session.flush()
-            rng, idle_rng = random.Random(1), random.Random(2)
-            rows = [
-                {
-                    "user_id": user.id,
-                    "symbol": SYMBOLS[i % len(SYMBOLS)],
-                    "condition": CONDITIONS[i % len(CONDITIONS)],
-                    "threshold": _level(rng if i < live else idle_rng, CONDITIONS[i % 3], i >= live),
-                    "status": "ACTIVE",
-                    "channels": [],
-                    "rule": {},
-                    "frequency": "EVERY_TIME",
-                    "cooldown_seconds": 0,
-                    "trigger_count": 0,
-                    "reference_price": 100.0,
-                    "armed": True,
-                    "created_at": now,
-                }
-                for i in range(alerts)
-            ]
-            for start in range(0, alerts, 5000):
-                await session.execute(insert(Alert), rows[start : start + 5000])
+            for i in range(alerts)
+        ]
+        async with runtime.db.session() as session:
+            await insert_alerts(session, now, 100.0, rules)
         engine = AlertEngine(runtime)
         await engine.start()
         walk = random.Random(7)

@@ -16,18 +16,15 @@ import random
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import insert
+from alert_support import insert_alerts
 from support import embedded
 
 from app.alerts.engine import AlertEngine
-from app.alerts.models import Alert
 from app.core.clock import FrozenClock, set_clock
 from app.core.runtime import build_runtime
-from app.core.security import hash_password
 from app.market import recordings
 from app.market.ingest import IngestPipeline
 from app.market.ticks import Tick
-from app.users.models import User
 
 SYMBOL = "BTC-USD"
 ALERTS = 200
@@ -57,39 +54,9 @@ async def main() -> None:
     previous = set_clock(clock)
     try:
         async with embedded(market_sources=[]) as settings, build_runtime(settings, role="cli") as runtime:
+            rules = [(SYMBOL, "CROSSING", Decimal(str(level))) for level in levels]
             async with runtime.db.session() as session:
-                user = User(
-                    email="bench@example.com",
-                    password_hash=hash_password("bench-password"),
-                    role="user",
-                    preferences={},
-                    token_version=0,
-                    created_at=clock.now(),
-                )
-                session.add(user)
-                await session.flush()
-                await session.execute(
-                    insert(Alert),
-                    [
-                        {
-                            "user_id": user.id,
-                            "symbol": SYMBOL,
-                            "condition": "CROSSING",
-                            "threshold": Decimal(str(level)),
-                            "status": "ACTIVE",
-                            "channels": [],
-                            "rule": {},
-                            "frequency": "EVERY_TIME",
-                            "cooldown_seconds": 0,
-                            "trigger_count": 0,
-                            "reference_price": closes[0],
-                            "armed": True,
-                            "created_at": clock.now(),
-                        }
-                        for level in levels
-                    ],
-                )
-                ids = list((await session.execute(Alert.__table__.select().order_by(Alert.id))).scalars())
+                ids = await insert_alerts(session, clock.now(), closes[0], rules)
             index = {alert_id: a for a, alert_id in enumerate(ids)}
             pipeline = IngestPipeline(runtime, known_symbols={SYMBOL})
             engine = AlertEngine(runtime)
