@@ -6,6 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from app.core.clock import FrozenClock
 from tests.conftest import assert_error, register
 
 
@@ -103,7 +104,7 @@ async def test_413_streamed_body_without_length(client: httpx.AsyncClient) -> No
     assert_error(response, 413, "PAYLOAD_TOO_LARGE")
 
 
-async def test_429_login_rate_limited_per_account(client: httpx.AsyncClient) -> None:
+async def test_429_login_rate_limited_per_account(client: httpx.AsyncClient, clock: FrozenClock) -> None:
     await register(client, "victim@example.com")
     attempts = [
         await client.post("/api/auth/login", json={"email": "victim@example.com", "password": "wrong"})
@@ -115,7 +116,8 @@ async def test_429_login_rate_limited_per_account(client: httpx.AsyncClient) -> 
     assert int(attempts[10].headers["retry-after"]) > 0
 
 
-async def test_429_login_rate_limited_per_ip(client: httpx.AsyncClient) -> None:
+async def test_429_login_rate_limited_per_ip(client: httpx.AsyncClient, clock: FrozenClock) -> None:
+    # A frozen clock: the limit counts in fixed windows, and 21 sign-ins must not straddle two of them.
     codes = [
         (
             await client.post("/api/auth/login", json={"email": f"u{i}@example.com", "password": "x"})
