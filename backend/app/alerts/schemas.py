@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from app.core.schemas import ApiModel, RequestModel, UtcDateTime
+from app.notifications.channels.base import ChannelName
 
 Condition = Literal[
     "PRICE_ABOVE",
@@ -26,7 +27,6 @@ Condition = Literal[
     "MOVING_DOWN_PERCENT",
     "VOLUME_SPIKE",
 ]
-ChannelName = Literal["EMAIL", "SMS", "DISCORD", "TELEGRAM", "WEBHOOK", "IN_APP"]
 Frequency = Literal["ONCE", "EVERY_TIME", "ONCE_PER_BAR", "ONCE_PER_BAR_CLOSE"]
 Status = Literal["ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"]
 Threshold = Annotated[float, Field(allow_inf_nan=False, gt=0, lt=1e15)]

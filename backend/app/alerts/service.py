@@ -19,7 +19,8 @@ from app.core.clock import utcnow
 from app.core.db import after_commit
 from app.core.errors import AppError, ErrorCode, not_found
 from app.market import service as market_service
-from app.notifications.service import Notifier, channel_settings
+from app.notifications.service import Notifier
+from app.users import service as user_service
 from app.users.models import User
 
 CHANGED = "alerts:changed"  # bus channel: the engine reloads this alert
@@ -58,7 +59,7 @@ def _invalid(message: str, field: str) -> AppError:
 
 
 def _check_channels(notifier: Notifier, user: User, channels: list[str]) -> None:
-    settings = channel_settings(user)
+    settings = user_service.channel_settings(user)
     for name in channels:
         if notifier.channels[name].target(settings) is None:
             raise _invalid(

@@ -24,8 +24,8 @@ from app.integrations.http import backoff_delay
 from app.notifications import outbox
 from app.notifications.channels.base import Channel, Message, Outcome, Target
 from app.notifications.models import Notification
+from app.users import service as user_service
 from app.users.models import User
-from app.users.schemas import Preferences
 
 log = logging.getLogger(__name__)
 
@@ -136,10 +136,9 @@ class Dispatcher:
             await self._finish(rows, Outcome.fail(f"{name} is not set up in this user's preferences"))
             return
         if name not in GROUPED_CHANNELS:
-            for row in rows:  # one by one, in order: a machine wants each event
+            for at, row in enumerate(rows):  # one by one, in order: a machine wants each event
                 if await self._send(channel, target, [row], outbox.from_payload(row.payload)) is None:
-                    rest = rows[rows.index(row) + 1 :]
-                    await self._postpone(rest, 0.0)  # keep the order: the rest follow it
+                    await self._postpone(rows[at + 1 :], 0.0)  # keep the order: the rest follow it
                     return
             return
         storm_key = f"storm:{user_id}:{name}"
@@ -158,9 +157,7 @@ class Dispatcher:
             user = await session.get(User, user_id)
             if user is None:
                 return None
-            prefs = Preferences.model_validate(user.preferences or {})
-        settings = {k: (str(v) if v is not None else None) for k, v in prefs.channels.model_dump().items()}
-        return channel.target(settings)
+            return channel.target(user_service.channel_settings(user))
 
     async def _send(
         self, channel: Channel, target: Target, rows: list[Notification], message: Message
@@ -173,8 +170,6 @@ class Dispatcher:
             if wait:
                 await self._postpone(rows, float(wait))
                 return None
-        if channel.name == "IN_APP":
-            message = Message(**{**message.__dict__, "event": {**message.event, "userId": rows[0].user_id}})
         try:
             outcome = await asyncio.wait_for(channel.send(target, message), SEND_TIMEOUT)
         except TimeoutError:

@@ -18,7 +18,6 @@ from app.notifications.models import Notification
 WAKE = "notifications:wake"  # bus channel: rows are due now
 
 PENDING, SENDING, DELIVERED, FAILED = "PENDING", "SENDING", "DELIVERED", "FAILED"
-CHANNELS = ("EMAIL", "SMS", "DISCORD", "TELEGRAM", "WEBHOOK", "IN_APP")
 
 
 def to_payload(message: Message) -> dict[str, Any]:

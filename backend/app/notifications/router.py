@@ -10,12 +10,11 @@ from app.core.deps import DbSession
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.core.schemas import ApiModel, RequestModel, UtcDateTime
 from app.notifications import service
+from app.notifications.channels.base import ChannelName
 from app.notifications.models import Notification
 from app.users.deps import CurrentUser
 
 router = APIRouter(prefix="/api/notifications", tags=["notifications"], responses=ERROR_RESPONSES)
-
-ChannelName = Literal["EMAIL", "SMS", "DISCORD", "TELEGRAM", "WEBHOOK", "IN_APP"]
 
 
 class TestIn(RequestModel):

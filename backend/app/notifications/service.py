@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 from sqlalchemy import func, select
@@ -13,7 +12,7 @@ from app.core.clock import isoformat_z, utcnow
 from app.core.errors import AppError, ErrorCode
 from app.core.runtime import Runtime
 from app.notifications import outbox
-from app.notifications.channels.base import Channel, Message
+from app.notifications.channels.base import CHANNELS, Channel, Message
 from app.notifications.channels.discord import DiscordChannel
 from app.notifications.channels.email import EmailChannel
 from app.notifications.channels.in_app import InAppChannel
@@ -22,8 +21,8 @@ from app.notifications.channels.telegram import TelegramChannel
 from app.notifications.channels.webhook import WebhookChannel
 from app.notifications.dispatcher import Dispatcher
 from app.notifications.models import Notification
+from app.users import service as user_service
 from app.users.models import User
-from app.users.schemas import Preferences
 
 
 @dataclass
@@ -54,12 +53,6 @@ async def start_notifier(runtime: Runtime, transport: httpx.AsyncBaseTransport |
     return Notifier(runtime, http, channels, dispatcher)
 
 
-def channel_settings(user: User) -> dict[str, Any]:
-    """The user's channel settings as channels read them (snake_case keys, strings)."""
-    prefs = Preferences.model_validate(user.preferences or {})
-    return {k: (str(v) if v is not None else None) for k, v in prefs.channels.model_dump().items()}
-
-
 async def send_test(session: AsyncSession, notifier: Notifier, user: User, channel: str) -> Notification:
     """Queue a test message on one of the user's channels; 422 naming `channel` when it cannot be used."""
     name = channel.upper()
@@ -67,10 +60,10 @@ async def send_test(session: AsyncSession, notifier: Notifier, user: User, chann
     if implementation is None:
         raise AppError(
             ErrorCode.VALIDATION_ERROR,
-            f"Unknown channel {channel}; use one of {', '.join(outbox.CHANNELS)}",
+            f"Unknown channel {channel}; use one of {', '.join(CHANNELS)}",
             field="channel",
         )
-    if implementation.target(channel_settings(user)) is None:
+    if implementation.target(user_service.channel_settings(user)) is None:
         raise AppError(
             ErrorCode.VALIDATION_ERROR,
             f"{name} is not set up: add it to your preferences (or the server has no {name} provider)",

@@ -47,10 +47,9 @@ class Client:
         "user_id",
     )
 
-    def __init__(self, user_id: int, sink: Sink, kind: str, max_events: int) -> None:
+    def __init__(self, user_id: int, sink: Sink, max_events: int) -> None:
         self.user_id = user_id
         self.sink = sink
-        self.kind = kind  # ws | sse
         self.symbols: set[str] = set()
         self.prices: dict[str, Frame] = {}
         self.events: deque[Frame] | None = None  # made when first needed: most clients never queue

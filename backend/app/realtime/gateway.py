@@ -234,11 +234,11 @@ class Gateway:
         writer: asyncio.Task[None] | None = None
         if direct is not None:
             direct.set_high_water(settings.ws_write_buffer_bytes)
-            client = Client(user_id, DirectSink(direct), "ws", settings.ws_max_pending_events)
+            client = Client(user_id, DirectSink(direct), settings.ws_max_pending_events)
             direct.on_drain = client.flush
         else:
             sink = QueueSink()
-            client = Client(user_id, sink, "ws", settings.ws_max_pending_events)
+            client = Client(user_id, sink, settings.ws_max_pending_events)
             writer = asyncio.create_task(_pump(socket, sink, client))
         self.hub.add(client)
         try:

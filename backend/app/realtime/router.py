@@ -69,7 +69,7 @@ async def stream(
 
     async def events() -> AsyncIterator[bytes]:
         sink = QueueSink()
-        client = Client(user_id, sink, "sse", settings.ws_max_pending_events)
+        client = Client(user_id, sink, settings.ws_max_pending_events)
         hub.add(client)
         try:
             hub.subscribe(client, wanted)

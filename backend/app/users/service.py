@@ -42,6 +42,16 @@ def _shown(key: str, value: object) -> str | None:
     return "…" + text[-4:] if key == "webhookSecret" else text
 
 
+def channel_settings(user: User) -> dict[str, Any]:
+    """Where the user's notifications go, as channels read it: snake_case keys, strings, and `user_id`."""
+    prefs = Preferences.model_validate(user.preferences or {})
+    settings: dict[str, Any] = {
+        k: (str(v) if v is not None else None) for k, v in prefs.channels.model_dump().items()
+    }
+    settings["user_id"] = user.id
+    return settings
+
+
 def to_out(user: User) -> UserOut:
     prefs = Preferences.model_validate(user.preferences or {})
     return UserOut(

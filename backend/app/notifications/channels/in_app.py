@@ -20,14 +20,14 @@ class InAppChannel:
         self._runtime = runtime
 
     def target(self, channels: dict[str, Any]) -> Target | None:
-        return Target("inbox")  # every user has one
+        return Target(str(channels["user_id"]))  # every user has an inbox
 
     async def send(self, target: Target, message: Message) -> Outcome:
         event = dict(message.event)
         type_ = event.pop("type", ALERT_TRIGGERED)
         if type_ not in USER_EVENT_TYPES:
             type_ = ALERT_TRIGGERED
-        user_id = int(event.pop("userId"))
+        user_id = int(target.address)
         # An alert's event goes out exactly as the seed's frame; others (a test) carry their text.
         if "alertId" in event:
             fields = {key: event[key] for key in SEED_ALERT_FIELDS if key in event}
