@@ -14,26 +14,35 @@ import contextlib
 import logging
 import math
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.alerts import service
+from app.alerts import operands, service
+from app.alerts.bars import BarWatch
 from app.alerts.levels import LevelBook
 from app.alerts.models import Alert, AlertTrigger
+from app.alerts.operands import BarRule
 from app.alerts.rules import RISES, waits_to_rise
 from app.core.bus import Message as BusMessage
 from app.core.clock import isoformat_z, utcnow
+from app.core.errors import AppError
 from app.core.runtime import Runtime
+from app.indicators.formula import Resolver
+from app.indicators.models import CustomIndicator
+from app.indicators.service import resolver
+from app.market.ingest import BARS_CHANNEL
 from app.market.ticks import INTERVALS
 from app.notifications import outbox
 from app.notifications.channels.base import Message
 
 log = logging.getLogger(__name__)
 ID_CHUNK = 5000  # ids per IN (...) when loading a batch's alerts
+EPOCH = datetime.fromtimestamp(0, UTC)
 BATCH_WINDOW = 0.005  # seconds the writer waits for more triggers before committing them together
 
 
@@ -54,6 +63,9 @@ class Rule:
     bar_seconds: int  # ONCE_PER_BAR: at most one trigger per bar of this length
     confirm_ticks: int = 1  # consecutive prices beyond the level before it fires
     confirm_seconds: float = 0.0  # ... and for at least this long
+    bar: BarRule | None = None  # evaluated on bar closes (None: on ticks)
+    armed_from: datetime = EPOCH  # created, resumed or changed then
+    evaluated_at: datetime | None = None  # bar rules: the close of the last bar evaluated
 
     def confirmed(self, ticks: int, since: datetime, now: datetime) -> bool:
         return ticks >= self.confirm_ticks and (now - since).total_seconds() >= self.confirm_seconds
@@ -81,7 +93,10 @@ class AlertEngine:
         self.rules: dict[int, Rule] = {}
         # Crossed, waiting for confirmation: symbol -> alert id -> [prices beyond, since, waited to rise].
         self.confirming: dict[str, dict[int, list[Any]]] = {}
+        self.bars = BarWatch(runtime.db)
+        self._closes: asyncio.Queue[BusMessage] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        self._bar_task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
         # Triggers are written by one writer task in batches (group commit): evaluation never waits for the
         # database. A crash loses at most the last batch window, and then the rows still say "armed": those
@@ -93,19 +108,22 @@ class AlertEngine:
 
     async def start(self) -> None:
         async with self.runtime.db.session() as session:
-            alerts = await session.scalars(select(Alert).where(Alert.status == service.ACTIVE))
+            alerts = list(await session.scalars(select(Alert).where(Alert.status == service.ACTIVE)))
+            resolvers = await _resolvers(session, alerts)
             for alert in alerts:
-                self._add(alert)
+                self._add(alert, resolvers.get(alert.user_id))
         self._task = asyncio.create_task(self._listen(), name="alert-engine")
+        self._bar_task = asyncio.create_task(self._bars_forever(), name="alert-bar-closes")
         self._writer = asyncio.create_task(self._write_forever(), name="alert-trigger-writer")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._ready.wait(), 3.0)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in (self._task, self._bar_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self._writer is not None:
             await self.flush()
             self._writer.cancel()
@@ -138,8 +156,14 @@ class AlertEngine:
                 async with self._written:
                     self._written.notify_all()
 
-    def _add(self, alert: Alert) -> None:
-        level = float(alert.threshold or 0)
+    def _add(self, alert: Alert, resolve: Resolver | None) -> None:
+        try:
+            threshold = _float(alert.threshold)
+            bar = operands.build(alert.condition, threshold, alert.rule, alert.frequency, resolve)
+        except AppError as exc:  # e.g. a custom indicator it used was deleted since
+            log.warning("alert %s cannot be evaluated: %s", alert.id, exc.message)
+            return
+        level = bar.spec.level if bar is not None else float(alert.threshold or 0)
         rule = Rule(
             alert.id,
             alert.user_id,
@@ -154,8 +178,14 @@ class AlertEngine:
             INTERVALS.get(str(alert.rule.get("timeframe", "1m")), 60),
             alert.confirm_ticks,
             alert.confirm_seconds,
+            bar,
+            alert.updated_at or alert.created_at,
+            alert.evaluated_at,
         )
         self.rules[alert.id] = rule
+        if bar is not None:
+            self.bars.add(rule)
+            return
         rise = waits_to_rise(alert.condition, alert.armed, level, alert.reference_price)
         fire = alert.condition == "CROSSING" or alert.armed
         book = self.books.get(alert.symbol)
@@ -167,6 +197,7 @@ class AlertEngine:
         rule = self.rules.pop(alert_id, None)
         if rule is not None:
             self.confirming.get(rule.symbol, {}).pop(alert_id, None)
+            self.bars.remove(rule)
         if rule is not None and rule.symbol in self.books:
             self.books[rule.symbol].remove(alert_id)
 
@@ -176,12 +207,13 @@ class AlertEngine:
         async with self.runtime.db.session() as session:
             alert = await session.get(Alert, alert_id)
             if alert is not None and alert.status == service.ACTIVE:
-                self._add(alert)
+                self._add(alert, (await _resolvers(session, [alert])).get(alert.user_id))
 
     async def _listen(self) -> None:
         while True:
             try:
-                async with self.runtime.bus.subscribe(service.CHANGED, patterns=("prices:*",)) as messages:
+                patterns = ("prices:*", BARS_CHANNEL.format(symbol="*"))
+                async with self.runtime.bus.subscribe(service.CHANGED, patterns=patterns) as messages:
                     self._ready.set()
                     async for message in messages:
                         await self.handle(message)
@@ -194,6 +226,9 @@ class AlertEngine:
     async def handle(self, message: BusMessage) -> None:
         if message.channel == service.CHANGED:
             await self.reload(int(message.data["alertId"]))
+            return
+        if message.channel.startswith("bars:"):
+            self._closes.put_nowait(message)  # its own task: a candle read never holds up the ticks
             return
         data = message.data
         await self.on_price(str(data["symbol"]), float(data["price"]), float(data["ts"]), str(data["source"]))
@@ -226,6 +261,38 @@ class AlertEngine:
             self._pending.append(_Change(fired, expired, rearmed, price, ts, source, now))
             self._wake.set()
         return [rule.id for rule in fired]
+
+    async def _bars_forever(self) -> None:
+        while True:
+            message = await self._closes.get()
+            try:
+                await self.on_bars(str(message.data["symbol"]), dict(message.data["bars"]))
+            except Exception:
+                log.exception("bar rules of %s not evaluated", message.data.get("symbol"))
+
+    async def on_bars(self, symbol: str, bars: dict[str, int]) -> list[int]:
+        """Stored bars of `symbol` were announced: evaluate the rules whose bar they close; returns the ids
+        of the alerts that fired."""
+        fired_ids: list[int] = []
+        for timeframe, close in self.bars.due(symbol, bars):
+            now = utcnow()
+            rules = list(self.bars.rules.get((symbol, timeframe), {}).values())
+            expired = [r.id for r in rules if r.expires_at is not None and r.expires_at <= now]
+            for alert_id in expired:
+                self._drop(alert_id)
+            firings = await self.bars.evaluate(symbol, timeframe, close)
+            evaluated = [r.id for r in rules if r.id in self.rules]
+            for firing in firings:
+                if firing.rule.frequency == "ONCE":
+                    self._drop(firing.rule.id)
+                at = firing.closed_at.timestamp()
+                change = _Change([firing.rule], [], [], firing.price, at, firing.source, now)
+                change.bar = (firing.value, firing.up)
+                self._pending.append(change)
+                fired_ids.append(firing.rule.id)
+            self._pending.append(_Change([], expired, [], 0.0, float(close), "", now, evaluated))
+            self._wake.set()
+        return fired_ids
 
     def _confirm(self, symbol: str, book: LevelBook, price: float, now: datetime, fired: list[Rule]) -> None:
         """Crossed rules awaiting confirmation: fire the confirmed, and put back those the price left."""
@@ -262,7 +329,7 @@ class AlertEngine:
         notifications, in bulk statements."""
         if not changes:
             return
-        ids = {i for c in changes for i in (*c.expired, *c.rearmed, *(r.id for r in c.fired))}
+        ids = {i for c in changes for i in (*c.expired, *c.rearmed, *c.evaluated, *(r.id for r in c.fired))}
         triggers: list[dict[str, Any]] = []
         notices: list[outbox.Notice] = []
         async with self.runtime.db.session() as session:
@@ -293,6 +360,9 @@ class AlertEngine:
         for alert_id in change.rearmed:
             if (alert := alerts.get(alert_id)) is not None:
                 alert.armed, alert.reference_price = True, price
+        for alert_id in change.evaluated:
+            if (alert := alerts.get(alert_id)) is not None and alert.status == service.ACTIVE:
+                alert.evaluated_at = tick_at
         for rule in change.fired:
             if (alert := alerts.get(rule.id)) is None:
                 continue  # deleted meanwhile
@@ -317,7 +387,7 @@ class AlertEngine:
                 }
             )
             channels = list(dict.fromkeys([*rule.channels, "IN_APP"]))
-            message = _message(rule, price, tick_at)
+            message = _message(rule, price, tick_at, change.bar)
             triggers[-1]["direction"] = message.event["direction"]
             notices.append(outbox.Notice(rule.user_id, channels, message, rule.id, trigger_id))
 
@@ -333,11 +403,17 @@ class _Change:
     ts: float
     source: str
     at: datetime  # when it was evaluated (the trigger time), not when it is written
+    evaluated: list[int] = field(default_factory=list)  # bar rules that judged the bar closing at `ts`
+    bar: tuple[float, bool] | None = None  # a bar rule's firing: the operand's value, and whether it rose
 
 
-def _message(rule: Rule, price: float, tick_at: datetime) -> Message:
+def _message(rule: Rule, price: float, tick_at: datetime, bar: tuple[float, bool] | None = None) -> Message:
     """The notification of a trigger; its event is the seed's ALERT_TRIGGERED frame."""
     rises = rule.condition in RISES or (rule.condition == "CROSSING" and price >= rule.level)
+    value, subject = price, rule.symbol
+    if bar is not None and rule.bar is not None:
+        value, rises = bar
+        subject = f"{rule.symbol} {rule.bar.operand} ({rule.bar.timeframe})"
     verb = "rose to" if rises else "fell to"
     condition = rule.condition.replace("_", " ").lower()
     event: dict[str, Any] = {
@@ -349,9 +425,29 @@ def _message(rule: Rule, price: float, tick_at: datetime) -> Message:
         "timestamp": isoformat_z(tick_at),
         "direction": "UP" if rises else "DOWN",
     }
+    fields = {"Price": f"{price:,.8g}", "Threshold": f"{rule.level:,.8g}", "Condition": rule.condition}
+    if bar is not None and rule.bar is not None:
+        fields["Value"] = f"{value:,.8g}"
+        event["indicatorValue"] = value
     return Message(
-        title=f"{rule.symbol} {'above' if rises else 'below'} {rule.level:,.8g}",
-        body=f"{rule.symbol} {verb} {price:,.8g} ({condition} {rule.level:,.8g})",
-        fields={"Price": f"{price:,.8g}", "Threshold": f"{rule.level:,.8g}", "Condition": rule.condition},
+        title=f"{subject} {'up' if rises else 'down'}: {condition} {rule.level:,.8g}",
+        body=f"{subject} {verb} {value:,.8g} ({condition} {rule.level:,.8g})",
+        fields=fields,
         event=event,
     )
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+async def _resolvers(session: AsyncSession, alerts: list[Alert]) -> dict[int, Resolver]:
+    """Per owner, what resolves the custom indicators their alerts' formulas use (one read for all)."""
+    owners = {a.user_id for a in alerts if "indicator" in a.rule or "formula" in a.rule}
+    if not owners:
+        return {}
+    rows = await session.scalars(select(CustomIndicator).where(CustomIndicator.user_id.in_(owners)))
+    by_owner: dict[int, dict[str, CustomIndicator]] = {owner: {} for owner in owners}
+    for row in rows:
+        by_owner[row.user_id][row.key] = row
+    return {owner: resolver(found) for owner, found in by_owner.items()}

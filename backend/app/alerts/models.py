@@ -39,6 +39,8 @@ class Alert(Base):
     # Against false breaks: prices in a row beyond the level, and for how long, before it fires.
     confirm_ticks: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     confirm_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    # Bar rules: the close time of the last bar evaluated, so a restart neither repeats nor skips a bar.
+    evaluated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AlertTrigger(Base):

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.alerts import history, service
-from app.alerts.schemas import AlertIn, AlertList, AlertOut, AlertPatch, Status
+from app.alerts import backtest, history, service
+from app.alerts.schemas import AlertIn, AlertList, AlertOut, AlertPatch, BacktestIn, Status
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.notifications.service import Notifier
@@ -34,6 +34,15 @@ async def create_alert(
     owner = caller if caller.id == body.user_id else await user_service.get_user(session, body.user_id)
     alert = await service.create(session, runtime.cache, runtime.bus, _notifier(request), owner, body)
     return ok(service.to_out(alert))
+
+
+@router.post("/backtest", response_model=Envelope[dict[str, Any]])
+async def backtest_alert(
+    body: BacktestIn, caller: CurrentUser, session: DbSession
+) -> Envelope[dict[str, Any]]:
+    """Run a rule over stored history with the engine's evaluator: when it would have fired, and the price
+    change 1h, 24h and 7d after each firing (`returns`, fractions), summarised per horizon."""
+    return ok(await backtest.run(session, caller, body))
 
 
 @router.get("/{userId}", response_model=Envelope[AlertList])

@@ -29,7 +29,8 @@ Condition = Literal[
 ]
 Frequency = Literal["ONCE", "EVERY_TIME", "ONCE_PER_BAR", "ONCE_PER_BAR_CLOSE"]
 Status = Literal["ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"]
-Threshold = Annotated[float, Field(allow_inf_nan=False, gt=0, lt=1e15)]
+# Prices must be above 0 (checked with the rule: a formula such as RSI(14) - RSI(28) crosses 0).
+Threshold = Annotated[float, Field(allow_inf_nan=False, gt=-1e15, lt=1e15)]
 Symbol = Annotated[str, StringConstraints(min_length=1, max_length=30)]
 MAX_COOLDOWN = 30 * 24 * 3600
 
@@ -38,7 +39,7 @@ class AlertIn(RequestModel):
     user_id: int
     symbol: Symbol
     condition: Condition
-    threshold: Threshold
+    threshold: Threshold | None = Field(default=None, description="Required except for channel conditions")
     channels: list[ChannelName] = Field(min_length=1, max_length=6)
     metadata: dict[str, Any] = Field(default_factory=dict)
     frequency: Frequency = "ONCE"
@@ -83,3 +84,16 @@ class AlertList(ApiModel):
     alerts: list[AlertOut]
     total: int
     active: int
+
+
+class BacktestIn(RequestModel):
+    """A rule as POST /api/alerts takes it (no channels), run over [from, to)."""
+
+    symbol: Symbol
+    condition: Condition
+    threshold: Threshold | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    frequency: Frequency = "EVERY_TIME"
+    cooldown_seconds: int = Field(default=0, ge=0, le=MAX_COOLDOWN)
+    from_: UtcDateTime | None = Field(default=None, alias="from", description="Default: 30 days before to")
+    to: UtcDateTime | None = Field(default=None, description="Default: now")

@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy import update as sa_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts import operands
 from app.alerts.models import Alert
+from app.alerts.operands import BarRule, invalid
 from app.alerts.rules import arms_on_create
 from app.alerts.schemas import AlertIn, AlertOut, AlertPatch
 from app.core.bus import Bus
@@ -18,17 +20,13 @@ from app.core.cache import Cache
 from app.core.clock import utcnow
 from app.core.db import after_commit
 from app.core.errors import AppError, ErrorCode, not_found
+from app.indicators.service import definitions_of, resolver
 from app.market import service as market_service
 from app.notifications.service import Notifier
 from app.users import service as user_service
 from app.users.models import User
 
 CHANGED = "alerts:changed"  # bus channel: the engine reloads this alert
-# Evaluated today; the others (indicator operands, channels, moves, volume) are accepted by the schema so that
-# the API names them, and refused here until the engine evaluates them.
-EVALUATED = frozenset(
-    {"PRICE_ABOVE", "PRICE_BELOW", "GREATER_THAN", "LESS_THAN", "CROSSING", "CROSSING_UP", "CROSSING_DOWN"}
-)
 ACTIVE, PAUSED, TRIGGERED, EXPIRED = "ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"
 
 
@@ -54,15 +52,25 @@ def to_out(alert: Alert) -> AlertOut:
     )
 
 
-def _invalid(message: str, field: str) -> AppError:
-    return AppError(ErrorCode.VALIDATION_ERROR, message, field=field)
+async def check_rule(
+    session: AsyncSession,
+    user_id: int,
+    condition: str,
+    threshold: float | None,
+    metadata: dict[str, Any],
+    frequency: str,
+) -> BarRule | None:
+    """The rule the alert describes (None: a price rule on ticks); a 422 naming the field if it is not one."""
+    uses_formula = "indicator" in metadata or "formula" in metadata
+    resolve = resolver(await definitions_of(session, user_id)) if uses_formula else None
+    return operands.build(condition, threshold, metadata, frequency, resolve)
 
 
 def _check_channels(notifier: Notifier, user: User, channels: list[str]) -> None:
     settings = user_service.channel_settings(user)
     for name in channels:
         if notifier.channels[name].target(settings) is None:
-            raise _invalid(
+            raise invalid(
                 f"{name} is not set up: add it to your preferences (or the server has no {name} provider)",
                 "channels",
             )
@@ -84,25 +92,18 @@ def _notify_engine(session: AsyncSession, bus: Bus, alert_id: int) -> None:
 async def create(
     session: AsyncSession, cache: Cache, bus: Bus, notifier: Notifier, owner: User, body: AlertIn
 ) -> Alert:
-    if body.condition not in EVALUATED:
-        raise _invalid(
-            f"{body.condition} is not evaluated yet; use one of {', '.join(sorted(EVALUATED))}", "condition"
-        )
     asset = await market_service.resolve(session, body.symbol)
+    await check_rule(session, owner.id, body.condition, body.threshold, body.metadata, body.frequency)
     if body.expires_at is not None and body.expires_at <= utcnow():
-        raise _invalid("expiresAt must be in the future", "expiresAt")
+        raise invalid("expiresAt must be in the future", "expiresAt")
     _check_channels(notifier, owner, list(body.channels))
-    if body.frequency == "ONCE_PER_BAR_CLOSE":
-        raise _invalid(
-            "ONCE_PER_BAR_CLOSE is not evaluated yet; use ONCE, EVERY_TIME or ONCE_PER_BAR", "frequency"
-        )
     reference = await _reference(cache, asset.symbol)
     now = utcnow()
     alert = Alert(
         user_id=owner.id,
         symbol=asset.symbol,
         condition=body.condition,
-        threshold=Decimal(str(body.threshold)),
+        threshold=None if body.threshold is None else Decimal(str(body.threshold)),
         status=ACTIVE,
         channels=list(dict.fromkeys(body.channels)),
         rule=body.metadata,
@@ -113,7 +114,7 @@ async def create(
         confirm_ticks=body.confirm_ticks,
         confirm_seconds=body.confirm_seconds,
         reference_price=reference,
-        armed=arms_on_create(body.condition, body.threshold, reference),
+        armed=body.threshold is None or arms_on_create(body.condition, body.threshold, reference),
         created_at=now,
     )
     session.add(alert)
@@ -179,9 +180,18 @@ async def update(
         _check_channels(notifier, owner, changes["channels"])
         alert.channels = list(dict.fromkeys(changes["channels"]))
     if changes.get("expires_at") is not None and changes["expires_at"] <= utcnow():
-        raise _invalid("expiresAt must be in the future", "expiresAt")
+        raise invalid("expiresAt must be in the future", "expiresAt")
+    threshold = changes.get("threshold", float(alert.threshold) if alert.threshold is not None else None)
+    await check_rule(
+        session,
+        alert.user_id,
+        alert.condition,
+        threshold,
+        changes.get("metadata", alert.rule),
+        changes.get("frequency", alert.frequency),
+    )
     if "threshold" in changes:
-        alert.threshold = Decimal(str(changes["threshold"]))
+        alert.threshold = None if threshold is None else Decimal(str(threshold))
         alert.reference_price = await _reference(cache, alert.symbol)
         alert.armed = True
     for key, attribute in (

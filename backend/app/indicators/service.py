@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode, forbidden, not_found
 from app.indicators import library
-from app.indicators.formula import Formula, FormulaError, parse
+from app.indicators.formula import Formula, FormulaError, Resolver, parse
 from app.indicators.models import CustomIndicator
 from app.indicators.schemas import CustomIndicatorIn, CustomIndicatorOut, CustomIndicatorPatch, EvaluateIn
 from app.indicators.spec import IndicatorError, Series
@@ -39,22 +39,28 @@ def key_of(name: str) -> str:
     )
 
 
-async def _definitions(session: AsyncSession, user_id: int) -> dict[str, CustomIndicator]:
+async def definitions_of(session: AsyncSession, user_id: int) -> dict[str, CustomIndicator]:
+    """The user's custom indicators by key."""
     rows = await session.scalars(select(CustomIndicator).where(CustomIndicator.user_id == user_id))
     return {row.key: row for row in rows}
 
 
-def _compile(
-    text: str, parameters: dict[str, float], definitions: dict[str, CustomIndicator], own_key: str | None
-) -> Formula:
-    """Parse `text`; other custom indicators of the same user resolve by key (the parser detects cycles)."""
+def resolver(definitions: dict[str, CustomIndicator]) -> Resolver:
+    """Resolves a name in a formula to one of these custom indicators (the parser detects cycles)."""
 
     def resolve(name: str) -> Formula | None:
         row = definitions.get(name.upper())
         return None if row is None else parse(row.formula, row.parameters, resolve, name=row.key)
 
+    return resolve
+
+
+def _compile(
+    text: str, parameters: dict[str, float], definitions: dict[str, CustomIndicator], own_key: str | None
+) -> Formula:
+    """Parse `text`; other custom indicators of the same user resolve by key."""
     try:
-        return parse(text, parameters, resolve, name=own_key)
+        return parse(text, parameters, resolver(definitions), name=own_key)
     except FormulaError as exc:
         raise AppError(ErrorCode.VALIDATION_ERROR, str(exc), field="formula") from exc
 
@@ -76,7 +82,7 @@ def to_out(row: CustomIndicator, formula: Formula) -> CustomIndicatorOut:
 
 async def create(session: AsyncSession, user: User, body: CustomIndicatorIn) -> CustomIndicatorOut:
     key = key_of(body.name)
-    definitions = await _definitions(session, user.id)
+    definitions = await definitions_of(session, user.id)
     if key in definitions:
         raise AppError(ErrorCode.CONFLICT, f"You already have an indicator called {body.name}", field="name")
     formula = _compile(body.formula, body.parameters, definitions, key)
@@ -105,11 +111,11 @@ async def owned(session: AsyncSession, user: User, indicator_id: int) -> CustomI
 
 
 async def compiled(session: AsyncSession, row: CustomIndicator) -> Formula:
-    return _compile(row.formula, row.parameters, await _definitions(session, row.user_id), row.key)
+    return _compile(row.formula, row.parameters, await definitions_of(session, row.user_id), row.key)
 
 
 async def list_for(session: AsyncSession, user: User) -> list[CustomIndicatorOut]:
-    definitions = await _definitions(session, user.id)
+    definitions = await definitions_of(session, user.id)
     rows = sorted(definitions.values(), key=lambda r: r.id)
     return [to_out(row, _compile(row.formula, row.parameters, definitions, row.key)) for row in rows]
 
@@ -117,7 +123,7 @@ async def list_for(session: AsyncSession, user: User) -> list[CustomIndicatorOut
 async def update(
     session: AsyncSession, row: CustomIndicator, change: CustomIndicatorPatch
 ) -> CustomIndicatorOut:
-    definitions = await _definitions(session, row.user_id)
+    definitions = await definitions_of(session, row.user_id)
     key = key_of(change.name) if change.name is not None else row.key
     if key != row.key and key in definitions:
         raise AppError(
@@ -143,7 +149,7 @@ async def update(
 
 
 async def delete(session: AsyncSession, row: CustomIndicator) -> None:
-    definitions = await _definitions(session, row.user_id)
+    definitions = await definitions_of(session, row.user_id)
     users = [
         d.name
         for d in definitions.values()

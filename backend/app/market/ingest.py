@@ -29,6 +29,7 @@ FEED_LAG = Gauge("cryptomon_feed_lag_seconds", "Receive time minus event time of
 FEED_CONNECTED = Gauge("cryptomon_feed_connected", "1 when the source reports a live connection", ["source"])
 
 PRICE_CHANNEL = "prices:{symbol}"
+BARS_CHANNEL = "bars:{symbol}"  # candles just stored: {"symbol", "bars": {interval: newest open time}}
 CONSENSUS_FRESH = 60.0
 
 
@@ -234,6 +235,13 @@ class IngestPipeline:
         for interval, n in Counter(r.interval for r in rows).items():
             CANDLES_WRITTEN.labels(interval).inc(n)
         await bump_history_version(self.runtime.cache, {r.symbol for r in rows})
+        newest: dict[str, dict[str, int]] = {}
+        for row in rows:
+            bars = newest.setdefault(row.symbol, {})
+            bars[row.interval] = max(bars.get(row.interval, row.ts), row.ts)
+        for symbol, bars in newest.items():
+            message = {"symbol": symbol, "bars": bars}
+            await self.runtime.bus.publish(BARS_CHANNEL.format(symbol=symbol), message)
         return len(rows)
 
     def status(self) -> dict[str, Any]:

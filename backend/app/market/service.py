@@ -305,12 +305,12 @@ async def load_candle_windows(
         if finer_raw.ts:
             merged = merge_sources(finer_raw)
             for interval, (start, end) in missing.items():
-                loaded[interval] = resample(_slice(merged, start, end), INTERVALS[interval])
+                loaded[interval] = resample(slice_candles(merged, start, end), INTERVALS[interval])
             break
     return asset, loaded
 
 
-def _slice(raw: RawCandles, start: int, end: int) -> RawCandles:
+def slice_candles(raw: RawCandles, start: int, end: int) -> RawCandles:
     """The rows of `raw` (time-ordered) with open time in [start, end)."""
     lo, hi = bisect.bisect_left(raw.ts, start), bisect.bisect_left(raw.ts, end)
     return RawCandles(

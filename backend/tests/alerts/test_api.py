@@ -78,7 +78,10 @@ async def test_nobody_reads_or_changes_another_users_alert(client: httpx.AsyncCl
     ("overrides", "field"),
     [
         ({"condition": "PRICE_SIDEWAYS"}, "condition"),
-        ({"condition": "VOLUME_SPIKE"}, "condition"),  # named by the API, not evaluated yet
+        ({"condition": "VOLUME_SPIKE"}, "metadata"),  # on the volume: no RSI operand
+        ({"condition": "MOVING_UP", "metadata": {"window": 0}}, "metadata"),
+        ({"condition": "ENTERING_CHANNEL", "metadata": {}}, "metadata"),
+        ({"metadata": {"indicator": "NOPE"}}, "metadata"),
         ({"symbol": "NOPE-USD"}, "symbol"),
         ({"channels": ["PIGEON"]}, "channels"),
         ({"channels": ["SMS"]}, "channels"),  # not set up for this user

@@ -1,0 +1,166 @@
+"""Bar rules of the alert engine: evaluated when a bar of their timeframe closes, on stored candles.
+
+The market pipeline announces the bars it has just written (`bars:<symbol>`); a bar of timeframe T has closed
+when a stored bar ends on a multiple of T. Each (symbol, timeframe) keeps a window of its candles in memory,
+extended by the new bars only; each distinct operand (RSI(14) on 4h...) is computed once per close however
+many rules use it, then every rule reads its signals from `conditions.Spec` — the evaluator backtests use.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from app.alerts.conditions import direction_up, pick
+from app.alerts.operands import BarRule
+from app.analysis.technical import to_series
+from app.core.db import Database
+from app.market import service as market_service
+from app.market.repository import RawCandles
+from app.market.ticks import INTERVALS
+
+if TYPE_CHECKING:
+    from app.alerts.engine import Rule
+
+CATCH_UP = 500  # bars evaluated at most after a pause (a restart): older closes are not replayed
+
+
+@dataclass
+class BarFiring:
+    """One bar on which a rule fired."""
+
+    rule: Rule
+    closed_at: datetime
+    price: float  # the bar's close
+    value: float  # the operand's value then
+    up: bool
+    source: str
+
+
+@dataclass
+class _Window:
+    candles: RawCandles
+    size: int
+
+
+@dataclass
+class BarWatch:
+    """The bar rules by symbol and timeframe, and the candle windows they are evaluated on."""
+
+    db: Database
+    rules: dict[tuple[str, str], dict[int, Rule]] = field(default_factory=lambda: defaultdict(dict))
+    windows: dict[tuple[str, str], _Window] = field(default_factory=dict)
+    closed: dict[tuple[str, str], int] = field(default_factory=dict)  # last close evaluated
+
+    def add(self, rule: Rule) -> None:
+        assert rule.bar is not None
+        self.rules[(rule.symbol, rule.bar.timeframe)][rule.id] = rule
+
+    def remove(self, rule: Rule) -> None:
+        if rule.bar is not None:
+            self.rules.get((rule.symbol, rule.bar.timeframe), {}).pop(rule.id, None)
+
+    def due(self, symbol: str, bars: dict[str, int]) -> list[tuple[str, int]]:
+        """The (timeframe, close time) of this symbol's rules that the stored bars `bars` (interval -> open
+        time of the newest) have closed."""
+        out = []
+        for (rule_symbol, timeframe), rules in self.rules.items():
+            if rule_symbol != symbol or not rules:
+                continue
+            step = INTERVALS[timeframe]
+            ends = [ts + INTERVALS[i] for i, ts in bars.items() if i in INTERVALS and INTERVALS[i] <= step]
+            close = max((end - end % step for end in ends), default=0)  # the latest boundary reached
+            if close > self.closed.get((symbol, timeframe), 0):
+                out.append((timeframe, close))
+        return out
+
+    async def evaluate(self, symbol: str, timeframe: str, close: int) -> list[BarFiring]:
+        """Evaluate the rules of (symbol, timeframe) on every bar up to the one closing at `close`."""
+        key = (symbol, timeframe)
+        rules = self.rules.get(key)
+        if not rules:
+            return []
+        step = INTERVALS[timeframe]
+        size = max(r.bar.warm_up for r in rules.values() if r.bar is not None) + CATCH_UP
+        candles = await self._candles(key, step, close, size)
+        self.closed[key] = close
+        if not candles.ts or candles.ts[-1] + step != close:
+            return []  # the bar is not stored (yet): nothing to judge it on
+        series = to_series(candles)
+        ends = series.ts + step
+        values: dict[str, np.ndarray] = {}
+        firings: list[BarFiring] = []
+        for rule in list(rules.values()):
+            bar = rule.bar
+            assert bar is not None
+            if bar.operand not in values:
+                values[bar.operand] = bar.values(series)
+            firings += self._judge(rule, bar, values[bar.operand], series.volume, ends, candles, close)
+        return firings
+
+    def _judge(
+        self,
+        rule: Rule,
+        bar: BarRule,
+        values: np.ndarray,
+        volumes: np.ndarray,
+        ends: np.ndarray,
+        candles: RawCandles,
+        close: int,
+    ) -> list[BarFiring]:
+        armed = int(rule.armed_from.timestamp())
+        seen = max(armed, int(rule.evaluated_at.timestamp()) if rule.evaluated_at else armed)
+        rule.evaluated_at = datetime.fromtimestamp(close, UTC)
+        mask_start = bisect.bisect_right(ends.tolist(), armed)
+        first = bisect.bisect_right(ends.tolist(), seen)
+        if first >= len(ends):
+            return []
+        signals = bar.spec.signals(values, volumes, mask_start)
+        hits = np.flatnonzero(signals[first:]) + first
+        times = [datetime.fromtimestamp(int(ends[i]), UTC) for i in hits]
+        fired = set(pick(times, rule.frequency, rule.cooldown, rule.last_fired))
+        out = []
+        for i, at in zip(hits.tolist(), times, strict=True):
+            if at not in fired:
+                continue
+            previous = float(values[i - 1]) if i > 0 and not np.isnan(values[i - 1]) else None
+            value = float(values[i])
+            up = direction_up(bar.spec, value, previous)
+            out.append(BarFiring(rule, at, candles.close[i], value, up, candles.source[i]))
+            rule.last_fired = at
+        return out
+
+    async def _candles(self, key: tuple[str, str], step: int, close: int, size: int) -> RawCandles:
+        """The window of `size` bars ending at `close`, extended from the one in memory when it can be."""
+        window = self.windows.get(key)
+        begin = close - size * step
+        known = window.candles.ts if window is not None and window.size >= size else []
+        if known and known[-1] >= begin:
+            since = known[-1]  # read the last known bar again: a late tick may have changed it
+        else:
+            window, since = None, begin
+        async with self.db.session() as session:
+            _, loaded = await market_service.load_candle_windows(session, key[0], {key[1]: (since, close)})
+        fresh = loaded[key[1]]
+        if window is None:
+            candles = fresh
+        else:
+            old = window.candles
+            kept = market_service.slice_candles(old, old.ts[0], fresh.ts[0]) if fresh.ts else old
+            candles = RawCandles(
+                kept.ts + fresh.ts,
+                kept.open + fresh.open,
+                kept.high + fresh.high,
+                kept.low + fresh.low,
+                kept.close + fresh.close,
+                kept.volume + fresh.volume,
+                kept.source + fresh.source,
+            )
+        candles = market_service.slice_candles(candles, begin, close)
+        self.windows[key] = _Window(candles, size)
+        return candles
