@@ -8,6 +8,7 @@ many rules use it, then every rule reads its signals from `conditions.Spec` — 
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ class BarWatch:
     rules: dict[tuple[str, str], dict[int, Rule]] = field(default_factory=lambda: defaultdict(dict))
     windows: dict[tuple[str, str], _Window] = field(default_factory=dict)
     closed: dict[tuple[str, str], int] = field(default_factory=dict)  # last close evaluated
+    locks: dict[tuple[str, str], asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
 
     def add(self, rule: Rule) -> None:
         assert rule.bar is not None
@@ -79,18 +81,24 @@ class BarWatch:
                 out.append((timeframe, close))
         return out
 
-    async def evaluate(self, symbol: str, timeframe: str, close: int) -> list[BarFiring]:
-        """Evaluate the rules of (symbol, timeframe) on every bar up to the one closing at `close`."""
+    async def evaluate(self, symbol: str, timeframe: str, close: int) -> list[BarFiring] | None:
+        """Evaluate the rules of (symbol, timeframe) on every bar up to the one closing at `close` (None:
+        not evaluated, that bar is not stored or was judged already)."""
         key = (symbol, timeframe)
+        async with self.locks[key]:  # one evaluation of a (symbol, timeframe) at a time
+            return await self._evaluate(key, close)
+
+    async def _evaluate(self, key: tuple[str, str], close: int) -> list[BarFiring] | None:
+        timeframe = key[1]
         rules = self.rules.get(key)
-        if not rules:
-            return []
+        if not rules or close <= self.closed.get(key, 0):
+            return None
         step = INTERVALS[timeframe]
         size = max(r.bar.warm_up for r in rules.values() if r.bar is not None) + CATCH_UP
         candles = await self._candles(key, step, close, size)
-        self.closed[key] = close
         if not candles.ts or candles.ts[-1] + step != close:
-            return []  # the bar is not stored (yet): nothing to judge it on
+            return None  # the bar is not stored (yet): nothing to judge it on
+        self.closed[key] = close
         series = to_series(candles)
         ends = series.ts + step
         values: dict[str, np.ndarray] = {}

@@ -281,8 +281,8 @@ class AlertEngine:
             for alert_id in expired:
                 self._drop(alert_id)
             firings = await self.bars.evaluate(symbol, timeframe, close)
-            evaluated = [r.id for r in rules if r.id in self.rules]
-            for firing in firings:
+            evaluated = [r.id for r in rules if r.id in self.rules] if firings is not None else []
+            for firing in firings or []:
                 if firing.rule.frequency == "ONCE":
                     self._drop(firing.rule.id)
                 at = firing.closed_at.timestamp()

@@ -55,10 +55,11 @@ class BarRule:
 
     @property
     def warm_up(self) -> int:
-        """Bars to load before the bars evaluated: the operand's lookback (x10 for smoothed indicators to
-        converge, as the analysis does) plus the condition's window."""
+        """Bars to load before the bars evaluated: 20x the operand's lookback, at least 500 (smoothed
+        indicators such as RSI then no longer depend on where the window starts: live and backtest agree),
+        plus the condition's window."""
         lookback = self.formula.lookback if self.formula is not None else 0
-        return min(max(10 * lookback, 2 * lookback + 2), 5000) + self.spec.warm_up
+        return (min(max(20 * lookback, 500), 10_000) if lookback else 0) + self.spec.warm_up
 
     def values(self, series: Series) -> Array:
         return self.formula.evaluate(series) if self.formula is not None else series.close

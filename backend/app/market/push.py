@@ -74,7 +74,7 @@ async def ingest_ticks(pipeline: IngestPipeline, good: list[tuple[int, Tick]]) -
 
 async def store_candles(
     session: AsyncSession, symbol: str, interval: str, items: list[Any]
-) -> tuple[int, list[Rejection]]:
+) -> tuple[list[CandleRow], list[Rejection]]:
     """Valid candles are written in the request's transaction (all or, on a database error, none)."""
     rows: list[CandleRow] = []
     bad: list[Rejection] = []
@@ -105,4 +105,4 @@ async def store_candles(
         seen.add(candle.ts)
         rows.append(CandleRow.of(symbol, interval, PUSH_SOURCE, candle))
     await repository.upsert_candles(session, rows)
-    return len(rows), bad
+    return rows, bad

@@ -10,12 +10,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BeforeValidator, Field, StringConstraints
 
+from app.core.db import after_commit
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok, raw_json_ok
 from app.core.errors import AppError, ErrorCode
 from app.core.schemas import ApiModel, RequestModel, UtcDateTime
 from app.market import export
 from app.market import service as market_service
+from app.market.ingest import BARS_CHANNEL
 from app.market.push import ingest_ticks, parse_ticks, store_candles
 from app.market.runner import PUSH_CHANNEL, MarketRunner
 from app.market.service import HistoryQuery
@@ -259,7 +261,13 @@ async def push_candles(
 ) -> Envelope[PushResult]:
     """Candles of a time range; they become that symbol's history (source PUSH ranks first when merging)."""
     asset = await market_service.resolve(session, body.symbol)
-    accepted, rejected = await store_candles(session, asset.symbol, body.interval, body.candles)
-    if accepted:
+    rows, rejected = await store_candles(session, asset.symbol, body.interval, body.candles)
+    if rows:
         await market_service.bump_history_version(runtime.cache, {asset.symbol})
-    return ok(PushResult(accepted=accepted, rejected=[Rejection(**r) for r in rejected]))
+        announce = {"symbol": asset.symbol, "bars": {body.interval: max(row.ts for row in rows)}}
+
+        async def stored() -> None:  # bar rules judge the bars these close, once they are committed
+            await runtime.bus.publish(BARS_CHANNEL.format(symbol=asset.symbol), announce)
+
+        after_commit(session, stored)
+    return ok(PushResult(accepted=len(rows), rejected=[Rejection(**r) for r in rejected]))

@@ -4,14 +4,16 @@ and every trigger is recorded with its tick and turned into notifications (ALERT
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from app.alerts.conditions import Spec, pick
 from app.alerts.engine import AlertEngine
 from app.alerts.models import AlertTrigger
 from app.core.clock import FrozenClock
@@ -197,3 +199,47 @@ async def test_confirmation_filters_a_false_break(
     assert await engine.on_price("BTC-USD", 39_400.0, TS, "x") == [seconds["id"]]
     await engine.flush()
     assert (await _get(client, account, ticks["id"]))["confirmTicks"] == 3
+
+
+TICK_RULES = [
+    (condition, frequency, cooldown)
+    for condition in ("PRICE_ABOVE", "PRICE_BELOW", "GREATER_THAN", "LESS_THAN", "CROSSING", "CROSSING_UP")
+    for frequency, cooldown in (("ONCE", 0), ("EVERY_TIME", 0), ("EVERY_TIME", 120))
+]
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+async def test_tick_rules_fire_where_the_backtest_evaluator_says(
+    app: FastAPI, client: httpx.AsyncClient, engine: AlertEngine, clock: FrozenClock, seed: int
+) -> None:
+    """The engine's LevelBook on ticks and `conditions.Spec` (what backtests run) agree tick for tick, prices
+    exactly on the level included."""
+    await app.state.notifier.dispatcher.stop()
+    app.state.runtime.settings.access_token_ttl_seconds = 86400
+    level = 100.0
+    prices = level + np.random.default_rng(seed).integers(-3, 4, 400) * 0.5
+    runtime: Runtime = app.state.runtime
+    await runtime.cache.set("price:BTC-USD", {"price": float(prices[0]), "ts": TS, "source": "binance"})
+    account = await register(client)
+    alerts = {}
+    for condition, frequency, cooldown in TICK_RULES:
+        rule = {
+            "condition": condition,
+            "threshold": level,
+            "frequency": frequency,
+            "cooldownSeconds": cooldown,
+        }
+        alerts[(condition, frequency, cooldown)] = (await _alert(client, account, **rule))["id"]
+    await engine.start()
+    fired: dict[int, list[datetime]] = {alert_id: [] for alert_id in alerts.values()}
+    for price in prices[1:]:
+        clock.advance(30)
+        for alert_id in await engine.on_price("BTC-USD", float(price), TS, "binance"):
+            fired[alert_id].append(clock.now())
+    start = clock.now() - timedelta(seconds=30 * (len(prices) - 1))
+    for (condition, frequency, cooldown), alert_id in alerts.items():
+        signals = Spec(condition, level).signals(prices, None, start=1)
+        times = [start + timedelta(seconds=30 * int(i)) for i in np.flatnonzero(signals)]
+        expected = pick(times, frequency, cooldown, None)
+        assert fired[alert_id] == expected, (condition, frequency, cooldown)
+        assert expected, "never fired: the comparison would prove nothing"
