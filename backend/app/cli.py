@@ -104,7 +104,7 @@ def beat() -> None:
 
 @cli.command()
 def ingest() -> None:
-    """Run the market data sources, the ingest pipeline and the alert engine (cluster mode; run one)."""
+    """Run the market data sources, the ingest pipeline and an alert engine (cluster mode; run one)."""
     from app.alerts.engine import AlertEngine
     from app.core.runtime import build_runtime
     from app.market.runner import MarketRunner
@@ -122,6 +122,29 @@ def ingest() -> None:
                 await asyncio.Event().wait()
             finally:
                 await runner.stop()
+                await engine.stop()
+
+    asyncio.run(run())
+
+
+@cli.command()
+def alerts() -> None:
+    """Run one more alert engine (cluster mode; any number): symbols are shared out by leases in Redis."""
+    from app.alerts.engine import AlertEngine
+    from app.core.runtime import build_runtime
+
+    settings = _settings()
+    if not settings.is_cluster:
+        raise typer.BadParameter("alert workers share symbols through Redis: set CRYPTOMON_REDIS_URL")
+
+    async def run() -> None:
+        async with build_runtime(settings, role="worker") as runtime:
+            engine = AlertEngine(runtime)
+            await engine.start()
+            typer.echo(f"alert engine up: {len(engine.rules):,} rules, symbols shared by leases")
+            try:
+                await asyncio.Event().wait()
+            finally:
                 await engine.stop()
 
     asyncio.run(run())

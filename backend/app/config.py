@@ -92,6 +92,9 @@ class Settings(BaseSettings):
         default=False, description="Let users' webhook/Discord URLs reach private addresses"
     )
 
+    alert_lease_seconds: float = Field(
+        default=10.0, gt=0, description="Cluster: alert lease per symbol; a dead worker's move after it"
+    )
     ws_direct: bool = Field(default=True, description="Write frames straight to sockets (cryptomon serve)")
     ws_price_rate: float = Field(default=4.0, gt=0, description="Updates/s per symbol, at most")
     ws_ping_interval: float = Field(default=20.0, gt=0)

@@ -28,6 +28,7 @@ from app.alerts.levels import LevelBook
 from app.alerts.models import Alert, AlertTrigger
 from app.alerts.operands import BarRule
 from app.alerts.rules import RISES, waits_to_rise
+from app.alerts.shards import Ownership, ownership_for
 from app.core.bus import Message as BusMessage
 from app.core.clock import isoformat_z, utcnow
 from app.core.errors import AppError
@@ -87,8 +88,11 @@ class Rule:
 
 
 class AlertEngine:
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, ownership: Ownership | None = None) -> None:
         self.runtime = runtime
+        # Cluster: this worker judges only the symbols it holds a lease on (app.alerts.shards).
+        self.ownership = ownership or ownership_for(runtime.settings)
+        self._fresh: set[str] = set()  # loaded at start: the first lease on them needs no reload
         self.books: dict[str, LevelBook] = {}
         self.rules: dict[int, Rule] = {}
         # Crossed, waiting for confirmation: symbol -> alert id -> [prices beyond, since, waited to rise].
@@ -112,6 +116,9 @@ class AlertEngine:
             resolvers = await _resolvers(session, alerts)
             for alert in alerts:
                 self._add(alert, resolvers.get(alert.user_id))
+        self._fresh = self.symbols()
+        await self.ownership.start(self)
+        self._fresh = set()  # later leases: the rows may have moved on under another owner
         self._task = asyncio.create_task(self._listen(), name="alert-engine")
         self._bar_task = asyncio.create_task(self._bars_forever(), name="alert-bar-closes")
         self._writer = asyncio.create_task(self._write_forever(), name="alert-trigger-writer")
@@ -119,6 +126,7 @@ class AlertEngine:
             await asyncio.wait_for(self._ready.wait(), 3.0)
 
     async def stop(self) -> None:
+        await self.ownership.stop()
         for task in (self._task, self._bar_task):
             if task is not None:
                 task.cancel()
@@ -204,10 +212,34 @@ class AlertEngine:
     async def reload(self, alert_id: int) -> None:
         """An alert was created, changed or deleted: take its row as it is now."""
         self._drop(alert_id)
+        known = self.symbols()
         async with self.runtime.db.session() as session:
             alert = await session.get(Alert, alert_id)
             if alert is not None and alert.status == service.ACTIVE:
                 self._add(alert, (await _resolvers(session, [alert])).get(alert.user_id))
+        if alert is not None and alert.symbol not in known:
+            await self.ownership.refresh()
+
+    def symbols(self) -> set[str]:
+        """The symbols this engine has rules on."""
+        return {symbol for symbol, book in self.books.items() if len(book)} | {
+            symbol for (symbol, _), rules in self.bars.rules.items() if rules
+        }
+
+    async def gained(self, symbol: str) -> None:
+        """This worker now judges `symbol`: its rules as the database has them (the last owner's triggers
+        are written before it lets go; a dead owner's last batch fires again: at least once)."""
+        if symbol in self._fresh:
+            self._fresh.discard(symbol)
+            return
+        for alert_id in [i for i, rule in self.rules.items() if rule.symbol == symbol]:
+            self._drop(alert_id)
+        async with self.runtime.db.session() as session:
+            query = select(Alert).where(Alert.symbol == symbol, Alert.status == service.ACTIVE)
+            alerts = list(await session.scalars(query))
+            resolvers = await _resolvers(session, alerts)
+            for alert in alerts:
+                self._add(alert, resolvers.get(alert.user_id))
 
     async def _listen(self) -> None:
         while True:
@@ -236,7 +268,7 @@ class AlertEngine:
     async def on_price(self, symbol: str, price: float, ts: float, source: str) -> list[int]:
         """Evaluate one consolidated price; returns the ids of the alerts that fired."""
         book = self.books.get(symbol)
-        if book is None or not (len(book) or self.confirming.get(symbol)):
+        if book is None or not (len(book) or self.confirming.get(symbol)) or not self.ownership.owns(symbol):
             return []
         now = utcnow()
         fired: list[Rule] = []
@@ -274,6 +306,8 @@ class AlertEngine:
         """Stored bars of `symbol` were announced: evaluate the rules whose bar they close; returns the ids
         of the alerts that fired."""
         fired_ids: list[int] = []
+        if not self.ownership.owns(symbol):
+            return fired_ids
         for timeframe, close in self.bars.due(symbol, bars):
             now = utcnow()
             rules = list(self.bars.rules.get((symbol, timeframe), {}).values())
