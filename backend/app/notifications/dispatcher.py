@@ -13,7 +13,8 @@ import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 
@@ -60,6 +61,8 @@ class Dispatcher:
         self.runtime = runtime
         self.channels = dict(channels)
         self._task: asyncio.Task[None] | None = None
+        self._finished: list[tuple[list[Notification], Outcome, datetime]] = []
+        self._recording = asyncio.Lock()
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="notification-dispatcher")
@@ -89,10 +92,19 @@ class Dispatcher:
         groups: dict[tuple[int, str], list[Notification]] = defaultdict(list)
         for row in rows:
             groups[(row.user_id, row.channel)].append(row)
+        settings = await self._settings({user for user, _ in groups})
         await asyncio.gather(
-            *(self._deliver(user, channel, group) for (user, channel), group in groups.items())
+            *(self._deliver(settings.get(user), channel, group) for (user, channel), group in groups.items())
         )
         return len(rows)
+
+    async def _settings(self, user_ids: set[int]) -> dict[int, dict[str, Any]]:
+        """Each user's channel settings, read once for the whole batch."""
+        if not user_ids:
+            return {}
+        async with self.runtime.db.session() as session:
+            users = await session.scalars(select(User).where(User.id.in_(user_ids)))
+            return {user.id: user_service.channel_settings(user) for user in users}
 
     async def _claim(self) -> list[Notification]:
         now = utcnow()
@@ -126,12 +138,12 @@ class Dispatcher:
             session.expunge_all()
         return rows
 
-    async def _deliver(self, user_id: int, name: str, rows: list[Notification]) -> None:
+    async def _deliver(self, settings: dict[str, Any] | None, name: str, rows: list[Notification]) -> None:
         channel = self.channels.get(name)
         if channel is None:
             await self._finish(rows, Outcome.fail(f"{name} is not a channel this server offers"))
             return
-        target = await self._target(user_id, channel)
+        target = channel.target(settings) if settings is not None else None
         if target is None:
             await self._finish(rows, Outcome.fail(f"{name} is not set up in this user's preferences"))
             return
@@ -141,7 +153,7 @@ class Dispatcher:
                     await self._postpone(rows[at + 1 :], 0.0)  # keep the order: the rest follow it
                     return
             return
-        storm_key = f"storm:{user_id}:{name}"
+        storm_key = f"storm:{rows[0].user_id}:{name}"
         quiet_at = await self.runtime.cache.get(storm_key)
         now = utcnow().timestamp()
         if isinstance(quiet_at, int | float) and quiet_at > now:
@@ -151,13 +163,6 @@ class Dispatcher:
         outcome = await self._send(channel, target, rows, message)
         if outcome is not None and outcome.delivered:  # the window opens with a message the user got
             await self.runtime.cache.set(storm_key, now + STORM_WINDOW, ttl=STORM_WINDOW)
-
-    async def _target(self, user_id: int, channel: Channel) -> Target | None:
-        async with self.runtime.db.session() as session:
-            user = await session.get(User, user_id)
-            if user is None:
-                return None
-            return channel.target(user_service.channel_settings(user))
 
     async def _send(
         self, channel: Channel, target: Target, rows: list[Notification], message: Message
@@ -196,27 +201,38 @@ class Dispatcher:
             )
 
     async def _finish(self, rows: list[Notification], outcome: Outcome) -> None:
-        now = utcnow()
-        async with self.runtime.db.session() as session:
-            for row in rows:
-                attempts = row.attempts + 1
-                values: dict[str, object] = {
-                    "attempts": attempts,
-                    "lease_expires_at": None,
-                    "last_response": outcome.detail or None,
-                }
-                if outcome.delivered:
-                    values |= {"status": outbox.DELIVERED, "sent_at": now, "provider_id": outcome.provider_id}
-                elif outcome.retryable and attempts < MAX_ATTEMPTS:
-                    delay = max(
-                        outcome.retry_after or 0.0,
-                        backoff_delay(attempts - 1, base=BACKOFF_BASE, cap=BACKOFF_CAP),
-                    )
-                    values |= {
-                        "status": outbox.PENDING,
-                        "next_attempt_at": now + timedelta(seconds=delay),
-                        "last_error": outcome.detail,
-                    }
-                else:
-                    values |= {"status": outbox.FAILED, "last_error": outcome.detail}
-                await session.execute(update(Notification).where(Notification.id == row.id).values(**values))
+        """Record one attempt's outcome; returns once it is committed. Outcomes that finish together share
+        one transaction (group commit): a burst of deliveries is not a burst of commits."""
+        self._finished.append((rows, outcome, utcnow()))
+        async with self._recording:
+            batch, self._finished = self._finished, []
+            if not batch:
+                return  # an earlier holder of the lock wrote this one with its own
+            async with self.runtime.db.session() as session:
+                for done, result, at in batch:
+                    for row in done:
+                        values = _recorded(row, result, at)
+                        await session.execute(
+                            update(Notification).where(Notification.id == row.id).values(**values)
+                        )
+
+
+def _recorded(row: Notification, outcome: Outcome, now: datetime) -> dict[str, object]:
+    """The row's new columns after an attempt with this outcome."""
+    attempts = row.attempts + 1
+    values: dict[str, object] = {
+        "attempts": attempts,
+        "lease_expires_at": None,
+        "last_response": outcome.detail or None,
+    }
+    if outcome.delivered:
+        return values | {"status": outbox.DELIVERED, "sent_at": now, "provider_id": outcome.provider_id}
+    if outcome.retryable and attempts < MAX_ATTEMPTS:
+        backoff = backoff_delay(attempts - 1, base=BACKOFF_BASE, cap=BACKOFF_CAP)
+        delay = max(outcome.retry_after or 0.0, backoff)
+        return values | {
+            "status": outbox.PENDING,
+            "next_attempt_at": now + timedelta(seconds=delay),
+            "last_error": outcome.detail,
+        }
+    return values | {"status": outbox.FAILED, "last_error": outcome.detail}
