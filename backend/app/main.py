@@ -14,6 +14,7 @@ from app import __version__
 from app.alerts.engine import AlertEngine
 from app.alerts.router import router as alerts_router
 from app.analysis.router import router as analysis_router
+from app.backtesting.router import router as backtest_router
 from app.config import Settings, get_settings
 from app.core.health import router as health_router
 from app.core.http_errors import install_error_handlers
@@ -99,5 +100,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(realtime_router)
     app.include_router(notifications_router)
     app.include_router(alerts_router)
+    app.include_router(backtest_router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     return app

@@ -26,3 +26,7 @@ class Backtest(Base):
     results: Mapped[dict[str, Any] | None] = mapped_column(JsonDict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The whole request as run (costs, sizing, range), the trades, and the equity at each close.
+    config: Mapped[dict[str, Any]] = mapped_column(JsonDict, default=dict, server_default="{}")
+    trades: Mapped[list[Any]] = mapped_column(JsonDict, default=list, server_default="[]")
+    equity: Mapped[dict[str, Any]] = mapped_column(JsonDict, default=dict, server_default="{}")

@@ -40,13 +40,13 @@ def ok(data: T) -> Envelope[T]:
     return Envelope[T](data=data)
 
 
-def raw_ok(data: Any) -> Response:
+def raw_ok(data: Any, status_code: int = 200) -> Response:
     """The success envelope serialised by orjson, for large payloads of plain JSON types (no Decimal).
 
     Skips pydantic's per-field work; the route still declares its response_model for the OpenAPI schema.
     """
     body = {"status": "success", "data": data, "timestamp": isoformat_z(utcnow())}
-    return Response(orjson.dumps(body), media_type="application/json")
+    return Response(orjson.dumps(body), media_type="application/json", status_code=status_code)
 
 
 def raw_json_ok(data_json: str) -> Response:

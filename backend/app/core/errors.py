@@ -19,6 +19,7 @@ class ErrorCode(StrEnum):
     TOKEN_EXPIRED = "TOKEN_EXPIRED"
     FORBIDDEN = "FORBIDDEN"
     NOT_FOUND = "NOT_FOUND"
+    NO_DATA = "NO_DATA"
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     CONFLICT = "CONFLICT"
     EMAIL_TAKEN = "EMAIL_TAKEN"
@@ -42,6 +43,7 @@ DEFAULT_STATUS: dict[ErrorCode, int] = {
     ErrorCode.TOKEN_EXPIRED: 401,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404,
+    ErrorCode.NO_DATA: 404,
     ErrorCode.METHOD_NOT_ALLOWED: 405,
     ErrorCode.CONFLICT: 409,
     ErrorCode.EMAIL_TAKEN: 409,

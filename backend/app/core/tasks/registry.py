@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 JobFn = Callable[..., Awaitable[Any]]
 
 # Modules whose import registers tasks; a domain with background jobs adds its `tasks` module here.
-TASK_MODULES = ["app.core.maintenance", "app.realtime.tasks"]
+TASK_MODULES = ["app.core.maintenance", "app.realtime.tasks", "app.backtesting.optimize"]
 
 LEASE = timedelta(minutes=10)
 

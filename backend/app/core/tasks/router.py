@@ -34,7 +34,7 @@ class JobOut(ApiModel):
     finished_at: UtcDateTime | None
 
 
-def _out(job: Job) -> JobOut:
+def job_out(job: Job) -> JobOut:
     return JobOut(
         job_id=job.id,
         name=job.name,
@@ -59,17 +59,17 @@ async def _owned_job(session: DbSession, job_id: str, user: User) -> Job:
 
 @router.get("/jobs/{jobId}", response_model=Envelope[JobOut])
 async def get_job(job_id: JobId, user: CurrentUser, session: DbSession) -> Envelope[JobOut]:
-    return ok(_out(await _owned_job(session, job_id, user)))
+    return ok(job_out(await _owned_job(session, job_id, user)))
 
 
 @router.post("/jobs/{jobId}/cancel", response_model=Envelope[JobOut])
 async def cancel_job(job_id: JobId, user: CurrentUser, session: DbSession) -> Envelope[JobOut]:
     job = await _owned_job(session, job_id, user)
-    return ok(_out(await job_service.request_cancel(session, job)))
+    return ok(job_out(await job_service.request_cancel(session, job)))
 
 
 @router.post("/system/diagnostics", response_model=Envelope[JobOut], status_code=202, tags=["system"])
 async def run_diagnostics(user: AdminUser, runtime: RuntimeDep, session: DbSession) -> Envelope[JobOut]:
     """Enqueue a job that checks, from whichever worker runs it, that the database, bus and cache answer."""
     job = await job_service.enqueue(runtime, session, "system.diagnostics", user_id=user.id)
-    return ok(_out(job))
+    return ok(job_out(job))
