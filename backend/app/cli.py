@@ -6,13 +6,18 @@ import asyncio
 import importlib
 import threading
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from app.config import Settings, get_settings
 from app.core.logging import configure_logging
 from app.market.backfill import BackfillSource
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from app.users.models import User
 
 cli = typer.Typer(
     help="Cryptomon: crypto monitoring and analysis.", no_args_is_help=True, pretty_exceptions_enable=False
@@ -65,9 +70,17 @@ def serve(
         email, password = asyncio.run(_demo_account(settings))
         banner.append(f"demo account: {email}  password: {password}")
     typer.echo("\n".join(banner))
-    # matplotlib takes ~0.9 s to import: paid in the background at start, not by the first chart request.
-    threading.Thread(target=importlib.import_module, args=("app.analysis.charts",), daemon=True).start()
+    # matplotlib takes ~0.9 s to import and the backtest loop is compiled (or loaded from numba's cache):
+    # both paid in the background at start, not by the first chart or backtest request.
+    threading.Thread(target=_warm_up, daemon=True).start()
     uvicorn.Server(uvicorn_config(create_app(settings), settings, host, port)).run()
+
+
+def _warm_up() -> None:
+    importlib.import_module("app.analysis.charts")
+    from app.backtesting.engine import warm
+
+    warm()
 
 
 @cli.command()
@@ -188,6 +201,134 @@ def backfill(
     except AppError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(1) from exc
+
+
+@cli.command()
+def backtest(
+    strategy: Annotated[str, typer.Option(help='e.g. "RSI Mean Reversion", "MACD Crossover", Rules')],
+    symbol: Annotated[str, typer.Option(help="e.g. BTC-USD")] = "BTC-USD",
+    interval: Annotated[str, typer.Option(help="1m 5m 15m 1h 4h 1d")] = "1h",
+    period: Annotated[str, typer.Option(help="90d, 12w, 1y... before --to")] = "1y",
+    from_: Annotated[datetime | None, typer.Option("--from", help="UTC start (instead of --period)")] = None,
+    to: Annotated[datetime | None, typer.Option(help="UTC end (default: now)")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option(help="name=value, repeatable (Rules: entry=..., exit=...)")
+    ] = None,
+    sweep: Annotated[
+        list[str] | None, typer.Option(help="name=min:max:step, repeatable: a parameter sweep")
+    ] = None,
+    metric: Annotated[str, typer.Option(help="sweep: rank by this result")] = "sharpeRatio",
+    capital: Annotated[float, typer.Option(help="initial capital")] = 10_000.0,
+    fees: Annotated[float, typer.Option(help="fee per fill, fraction of notional")] = 0.001,
+    slippage: Annotated[float, typer.Option(help="fraction of the price")] = 0.0,
+    long_short: Annotated[bool, typer.Option("--long-short", help="also go short")] = False,
+    email: Annotated[str | None, typer.Option(help="run as this user (their custom indicators)")] = None,
+) -> None:
+    """Backtest a strategy on the stored candles and print its results (or a sweep's best combinations)."""
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from app.backtesting import optimize, service
+    from app.backtesting.schemas import OptimizeIn, StrategyIn
+    from app.core.errors import AppError
+    from app.core.runtime import build_runtime
+
+    settings = _settings()
+    body: dict[str, object] = {
+        "strategyName": strategy,
+        "symbol": symbol,
+        "interval": interval,
+        "period": period,
+        "parameters": dict(_pair(item) for item in param or []),
+        "initialCapital": capital,
+        "fees": fees,
+        "slippage": slippage,
+        "direction": "LONG_SHORT" if long_short else "LONG_ONLY",
+    }
+    if from_ is not None:
+        body["from"] = _utc(from_).isoformat()
+    if to is not None:
+        body["to"] = _utc(to).isoformat()
+    console = Console()
+
+    async def run() -> None:
+        async with build_runtime(settings, role="cli") as runtime, runtime.db.session() as session:
+            user = await _cli_user(session, email)
+            if sweep:
+                ranges = {}
+                for item in sweep:
+                    name, _, spec = item.partition("=")
+                    low, high, step = (float(x) for x in spec.split(":"))
+                    ranges[name] = {"min": low, "max": high, "step": step}
+                request = OptimizeIn.model_validate(body | {"ranges": ranges, "metric": metric})
+                with Progress(console=console) as bar:
+                    task = bar.add_task("sweeping", total=1.0)
+
+                    async def advance(fraction: float, message: str) -> None:
+                        bar.update(task, completed=fraction, description=message)
+
+                    result = await optimize.sweep(session, user, request, advance)
+                    bar.update(task, completed=1.0)
+                table = Table(title=f"{result['strategyName']} on {result['symbol']}: best by {metric}")
+                for column in ("parameters", f"{metric} in sample", f"{metric} out of sample", "trades"):
+                    table.add_column(column)
+                for row in result["results"]:
+                    outside = row["outOfSample"] or {}
+                    table.add_row(
+                        ", ".join(f"{k}={v:g}" for k, v in row["parameters"].items()),
+                        str(row["inSample"].get(metric)),
+                        str(outside.get(metric)),
+                        str(row["inSample"]["totalTrades"]),
+                    )
+                console.print(table)
+                return
+            request_one = StrategyIn.model_validate(body)
+            with Progress(console=console, transient=True) as bar:
+                bar.add_task("loading candles and running", total=None)
+                prepared = await service.prepare(
+                    session, user, request_one.strategy_name, request_one.parameters
+                )
+                window = await service.load_window(session, request_one, prepared.lookback)
+                _, results = service.simulate(
+                    prepared, window, service.costs_of(request_one), float(request_one.initial_capital)
+                )
+            table = Table(title=f"{prepared.name} on {window.symbol} {interval} ({results['bars']:,} bars)")
+            table.add_column("metric")
+            table.add_column("value", justify="right")
+            for key, value in results.items():
+                table.add_row(
+                    key, "-" if value is None else f"{value:,.4f}" if isinstance(value, float) else str(value)
+                )
+            console.print(table)
+
+    try:
+        asyncio.run(run())
+    except AppError as exc:
+        typer.echo(f"error: {exc.field + ': ' if exc.field else ''}{exc.message}", err=True)
+        raise typer.Exit(1) from exc
+
+
+def _pair(item: str) -> tuple[str, object]:
+    name, _, value = item.partition("=")
+    try:
+        return name, float(value)
+    except ValueError:
+        return name, value  # a formula (Rules)
+
+
+async def _cli_user(session: AsyncSession, email: str | None) -> User:
+    """The user a command-line run acts as: --email's, else nobody in particular (no custom indicators)."""
+    from sqlalchemy import select
+
+    from app.users.models import User
+
+    if email is None:
+        return User(id=0, email="cli@localhost", role="user")
+    user = await session.scalar(select(User).where(User.email == email.lower()))
+    if user is None:
+        raise typer.BadParameter(f"no user {email}")
+    return user
 
 
 def _utc(value: datetime) -> datetime:

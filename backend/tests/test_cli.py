@@ -100,3 +100,43 @@ def test_backfill_command(embedded_settings: Settings) -> None:
         embedded_settings, "backfill", "--symbol", "NOPE-USD", "--interval", "1d", "--from", "2026-06-01"
     )
     assert bad.returncode == 1 and "Symbol NOPE-USD not found" in bad.stderr
+
+
+def test_backtest_from_the_command_line(settings: Settings) -> None:
+    assert _run(settings, "migrate").returncode == 0
+    stored = _run(
+        settings,
+        "backfill",
+        "--symbol",
+        "BTC-USD",
+        "--interval",
+        "1h",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-07-01",
+        "--source",
+        "replay",
+    )
+    assert stored.returncode == 0, stored.stderr
+    window = ["--symbol", "BTC-USD", "--interval", "1h", "--from", "2025-02-01", "--to", "2025-07-01"]
+    one = _run(settings, "backtest", "--strategy", "RSI Mean Reversion", *window, "--param", "rsiPeriod=10")
+    assert one.returncode == 0, one.stderr
+    assert "totalReturn" in one.stdout and "sharpeRatio" in one.stdout and "3,600 bars" in one.stdout
+    swept = _run(
+        settings,
+        "backtest",
+        "--strategy",
+        "SMA Crossover",
+        *window,
+        "--sweep",
+        "fastPeriod=5:20:5",
+        "--sweep",
+        "slowPeriod=30:60:10",
+        "--metric",
+        "totalReturn",
+    )
+    assert swept.returncode == 0, swept.stderr
+    assert "best by totalReturn" in swept.stdout and "fastPeriod=" in swept.stdout
+    bad = _run(settings, "backtest", "--strategy", "Moon Shot", *window)
+    assert bad.returncode == 1 and "strategyName" in bad.stderr
