@@ -49,14 +49,15 @@ def compute(
     won = trade_ret[trade_ret > 0]
     lost = trade_ret[trade_ret <= 0]
     trades = len(run)
+    underwater = _longest_underwater(marks)
     return {
         "totalReturn": _ratio(final / capital - 1.0),
         "cagr": _ratio((final / capital) ** (1.0 / years) - 1.0) if years > 0 and final > 0 else None,
         "sharpeRatio": _ratio(mean / spread * math.sqrt(per_year)) if spread > 0 else None,
         "sortinoRatio": _ratio(mean / downside * math.sqrt(per_year)) if downside > 0 else None,
         "maxDrawdown": _ratio(float(drawdowns.min())) if bars else 0.0,
-        "maxDrawdownBars": _longest_underwater(marks),
-        "maxDrawdownDays": round(_longest_underwater(marks) * bar_seconds / 86400, 4),
+        "maxDrawdownBars": underwater,
+        "maxDrawdownDays": round(underwater * bar_seconds / 86400, 4),
         "winRate": _ratio(len(wins) / trades) if trades else None,
         "totalTrades": trades,
         "profitFactor": _ratio(float(wins.sum()) / abs(float(losses.sum()))) if losses.sum() < 0 else None,
@@ -75,12 +76,7 @@ def compute(
 
 def _longest_underwater(marks: Floats) -> int:
     """The most bars spent below a previous peak in one stretch."""
-    longest = current = 0
-    peak = -math.inf
-    for value in marks.tolist():
-        if value >= peak:
-            peak, current = value, 0
-        else:
-            current += 1
-            longest = max(longest, current)
-    return longest
+    under = np.concatenate(([False], marks < np.maximum.accumulate(marks), [False])).astype(np.int8)
+    edges = np.diff(under)
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    return int((ends - starts).max()) if len(starts) else 0
