@@ -268,7 +268,9 @@ def backtest(
                     async def advance(fraction: float, message: str) -> None:
                         bar.update(task, completed=fraction, description=message)
 
-                    result = await optimize.sweep(session, user, request, advance)
+                    result = await optimize.sweep(
+                        session, user, request, advance, settings.backtest_risk_free_rate
+                    )
                     bar.update(task, completed=1.0)
                 table = Table(title=f"{result['strategyName']} on {result['symbol']}: best by {metric}")
                 for column in ("parameters", f"{metric} in sample", f"{metric} out of sample", "trades"):
@@ -291,7 +293,11 @@ def backtest(
                 )
                 window = await service.load_window(session, request_one, prepared.lookback)
                 _, results = service.simulate(
-                    prepared, window, service.costs_of(request_one), float(request_one.initial_capital)
+                    prepared,
+                    window,
+                    service.costs_of(request_one),
+                    float(request_one.initial_capital),
+                    settings.backtest_risk_free_rate,
                 )
             table = Table(title=f"{prepared.name} on {window.symbol} {interval} ({results['bars']:,} bars)")
             table.add_column("metric")

@@ -92,6 +92,9 @@ class Settings(BaseSettings):
         default=False, description="Let users' webhook/Discord URLs reach private addresses"
     )
 
+    backtest_risk_free_rate: float = Field(
+        default=0.0, ge=0, le=1, description="Yearly, for backtests' Sharpe and Sortino ratios"
+    )
     alert_lease_seconds: float = Field(
         default=10.0, gt=0, description="Cluster: alert lease per symbol; a dead worker's move after it"
     )

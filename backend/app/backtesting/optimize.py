@@ -60,7 +60,9 @@ def combinations(body: OptimizeIn) -> list[dict[str, float]]:
     return [dict(zip(names, values, strict=True)) for values in itertools.product(*axes)]
 
 
-async def sweep(session: Any, user: User, body: OptimizeIn, progress: Progress) -> dict[str, Any]:
+async def sweep(
+    session: Any, user: User, body: OptimizeIn, progress: Progress, risk_free: float = 0.0
+) -> dict[str, Any]:
     combos = combinations(body)
     base = await service.prepare(session, user, body.strategy_name, body.parameters)
     window = await service.load_window(session, body, base.lookback * 2)
@@ -74,12 +76,14 @@ async def sweep(session: Any, user: User, body: OptimizeIn, progress: Progress) 
     for n, combo in enumerate(combos):
         try:
             prepared = await service.prepare(session, user, body.strategy_name, {**body.parameters, **combo})
-            _, inside = service.simulate(prepared, in_sample, costs, capital)
+            _, inside = service.simulate(prepared, in_sample, costs, capital, risk_free)
         except AppError:
             skipped += 1  # e.g. fastPeriod >= slowPeriod in this corner of the grid
             continue
         outside = (
-            service.simulate(prepared, out_sample, costs, capital)[1] if split < len(window.series) else None
+            service.simulate(prepared, out_sample, costs, capital, risk_free)[1]
+            if split < len(window.series)
+            else None
         )
         rows.append({"parameters": prepared.parameters, "inSample": inside, "outOfSample": outside})
         if n % 50 == 49:
@@ -117,4 +121,4 @@ async def optimize_job(ctx: JobContext, **request: Any) -> dict[str, Any]:
     async with ctx.runtime.db.session() as session:
         user = await session.get(User, ctx.user_id)
         assert user is not None
-        return await sweep(session, user, body, ctx.progress)
+        return await sweep(session, user, body, ctx.progress, ctx.runtime.settings.backtest_risk_free_rate)

@@ -31,7 +31,7 @@ async def backtest_strategy(
     body: StrategyIn, user: CurrentUser, runtime: RuntimeDep, session: DbSession
 ) -> Response:
     """The seed's request and response. Runs at once and keeps the run (results, trades, equity)."""
-    row = await service.create(session, user, body)
+    row = await service.create(session, user, body, runtime.settings.backtest_risk_free_rate)
     return raw_ok(service.to_out(runtime.settings, row), status_code=201)
 
 

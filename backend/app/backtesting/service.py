@@ -134,7 +134,9 @@ def costs_of(body: StrategyIn) -> Costs:
     )
 
 
-def simulate(prepared: Prepared, window: Window, costs: Costs, capital: float) -> tuple[Run, dict[str, Any]]:
+def simulate(
+    prepared: Prepared, window: Window, costs: Costs, capital: float, risk_free: float = 0.0
+) -> tuple[Run, dict[str, Any]]:
     """Signals over the whole window (warm-up included), the loop over the tested bars only."""
     series, first = window.series, window.first
     if prepared.lookback >= len(series):
@@ -162,7 +164,7 @@ def simulate(prepared: Prepared, window: Window, costs: Costs, capital: float) -
         part(signals.short_entry),
         part(signals.short_exit),
     )
-    return result, metrics.compute(result, opens, closes, capital, window.step, 0.0)
+    return result, metrics.compute(result, opens, closes, capital, window.step, risk_free)
 
 
 def _trades(result: Run, ts: np.ndarray) -> list[dict[str, Any]]:
@@ -191,12 +193,12 @@ def _public_id(now: datetime) -> str:
     return f"BT-{now:%Y%m%d}-{secrets.token_hex(4).upper()}"
 
 
-async def create(session: AsyncSession, user: User, body: StrategyIn) -> Backtest:
+async def create(session: AsyncSession, user: User, body: StrategyIn, risk_free: float = 0.0) -> Backtest:
     prepared = await prepare(session, user, body.strategy_name, body.parameters)
     costs = costs_of(body)
     window = await load_window(session, body, prepared.lookback)
     capital = float(body.initial_capital)
-    result, results = simulate(prepared, window, costs, capital)
+    result, results = simulate(prepared, window, costs, capital, risk_free)
     ts = window.series.ts[window.first :]
     trades = _trades(result, ts)
     results["openAtEnd"] = bool(len(trades) and trades[-1]["exitReason"] == "END")

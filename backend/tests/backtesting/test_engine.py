@@ -177,6 +177,12 @@ def test_a_hand_computed_ten_bar_case() -> None:
     sharpe = returns.mean() / returns.std(ddof=1) * np.sqrt(365)
     assert m["sharpeRatio"] == pytest.approx(sharpe, abs=1e-6)
     assert m["feesPaid"] == 0
+    daily = 1.05 ** (1 / 365) - 1  # a 5% yearly risk-free rate, per daily bar
+    with_rate = metrics.compute(result, o, c, 1000.0, 86400, risk_free=0.05)
+    excess = returns - daily
+    assert with_rate["sharpeRatio"] == pytest.approx(
+        excess.mean() / excess.std(ddof=1) * np.sqrt(365), abs=1e-6
+    )
 
 
 def test_fees_and_slippage_move_fills_against_the_trader() -> None:
