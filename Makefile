@@ -6,7 +6,10 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-backend services lint typecheck lock bench clean
+WEB_STAMP := frontend/dist/index.html
+WEB_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/package-lock.json frontend/vite.config.ts
+
+.PHONY: install web run test test-backend services lint typecheck lock bench clean
 
 install: $(STAMP)
 
@@ -18,7 +21,13 @@ $(STAMP): backend/requirements.lock backend/pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e backend
 	@touch $@
 
-run: install
+# The web app, built once and again only when its sources change; the API serves it at /.
+web: $(WEB_STAMP)
+
+$(WEB_STAMP): $(WEB_SOURCES)
+	cd frontend && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && npx vite build --logLevel warn
+
+run: install web
 	$(BIN)/cryptomon serve
 
 services:
@@ -44,4 +53,4 @@ bench: install
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) var backend/var
+	rm -rf $(VENV) var backend/var frontend/node_modules frontend/dist

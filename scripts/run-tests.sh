@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything `make test` runs after install: lint, types, the backend suite on both deployments
-# (SQLite + in-process and PostgreSQL + Redis + Celery), and the frontend once it exists.
+# (SQLite + in-process and PostgreSQL + Redis + Celery), and the web app (unit and end-to-end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +11,6 @@ echo "== mypy"
 echo "== pytest (embedded and cluster)"
 (cd backend && .venv/bin/pytest -q -p no:cacheprovider)
 
-if [ -f frontend/package.json ]; then
-  echo "== frontend"
-  (cd frontend && npm ci --no-audit --no-fund && npm test)
-fi
+echo "== frontend (types, Vitest, Playwright end-to-end in Debian's Chromium)"
+scripts/ensure-chromium.sh
+(cd frontend && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund && npm test)

@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     data_dir: Path = Path("var")
+    frontend_dir: Path | None = Field(default=None, description="The built web app (default: frontend/dist)")
     database_url: str | None = None
     redis_url: str | None = None
     namespace: str = "cryptomon"

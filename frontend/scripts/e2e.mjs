@@ -1,0 +1,71 @@
+// End-to-end run: build the app, start the real backend (embedded: SQLite, in-process) on a free port with a
+// throw-away data directory, run Playwright against it with Debian's Chromium, stop the backend.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const cryptomon = join(root, "../backend/.venv/bin/cryptomon");
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (!existsSync(chromium)) {
+  console.error(`No Chromium at ${chromium}: run scripts/ensure-chromium.sh (make test does).`);
+  process.exit(1);
+}
+const run = (cmd, args) => {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+};
+run("npx", ["vite", "build", "--logLevel", "warn"]);
+
+const port = await new Promise((resolve) => {
+  const probe = createServer().listen(0, "127.0.0.1", () => {
+    const { port } = probe.address();
+    probe.close(() => resolve(port));
+  });
+});
+const data = mkdtempSync(join(tmpdir(), "cryptomon-e2e-"));
+const env = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("CRYPTOMON_"))),
+  CRYPTOMON_DATA_DIR: data,
+  CRYPTOMON_FRONTEND_DIR: join(root, "dist"),
+  CRYPTOMON_DEMO_ACCOUNT: "false",
+  CRYPTOMON_LOG_LEVEL: "WARNING",
+  CRYPTOMON_SECRET_KEY: "e2e-secret-key-" + "x".repeat(32),
+  CRYPTOMON_MARKET_SOURCES: "[]", // prices come from the tests' pushes only: every number is known
+};
+const admin = { email: "admin@e2e.example.com", password: "admin-password-123" };
+const cli = (args) => {
+  const result = spawnSync(cryptomon, args, { env, stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+};
+cli(["migrate"]);
+cli(["create-user", "--email", admin.email, "--password", admin.password, "--admin"]);
+// Real recorded hours for charts, indicators and backtests.
+cli(["backfill", "--symbol", "BTC-USD", "--interval", "1h", "--from", "2025-01-01", "--source", "replay"]);
+const server = spawn(cryptomon, ["serve", "--host", "127.0.0.1", "--port", String(port), "--no-migrate"], {
+  env,
+  stdio: "inherit",
+});
+const base = `http://127.0.0.1:${port}`;
+let up = false;
+for (let i = 0; i < 300 && !up; i++) {
+  await new Promise((r) => setTimeout(r, 200));
+  up = await fetch(`${base}/health/ready`).then((r) => r.ok, () => false);
+}
+let status = 1;
+if (!up) {
+  console.error("the backend did not come up");
+} else {
+  const result = spawnSync("npx", ["playwright", "test", ...process.argv.slice(2)], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, E2E_BASE_URL: base, E2E_ADMIN_EMAIL: admin.email, E2E_ADMIN_PASSWORD: admin.password },
+  });
+  status = result.status ?? 1;
+}
+server.kill("SIGTERM");
+await new Promise((r) => server.once("exit", r));
+rmSync(data, { recursive: true, force: true });
+process.exit(status);

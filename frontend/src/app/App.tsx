@@ -1,0 +1,124 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense, useEffect } from "react";
+import { Navigate, NavLink, Outlet, Route, Routes, useNavigate } from "react-router-dom";
+import { api } from "@/api/client";
+import { Skeleton } from "@/components/ui";
+import { Toasts } from "@/components/Toasts";
+import AuthPage from "@/features/auth/AuthPage";
+import { formatPrice } from "@/lib/format";
+import { onUserEvent, startRealtime, stopRealtime, useLive } from "@/realtime/socket";
+import { useAuth } from "@/stores/auth";
+import { useUi } from "@/stores/ui";
+
+const MarketsPage = lazy(() => import("@/features/markets/MarketsPage"));
+const AlertsPage = lazy(() => import("@/features/alerts/AlertsPage"));
+const AnalysisPage = lazy(() => import("@/features/analysis/AnalysisPage"));
+const ResearchPage = lazy(() => import("@/features/research/ResearchPage"));
+const SettingsPage = lazy(() => import("@/features/settings/SettingsPage"));
+
+/** Live user events wherever the user is: a toast and the inbox badge for each trigger. */
+function useLiveEvents() {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    startRealtime();
+    const off = onUserEvent((event) => {
+      if (event.type !== "ALERT_TRIGGERED") return;
+      const { toast, addUnread } = useUi.getState();
+      const direction = event.direction === "DOWN" ? "fell to" : "rose to";
+      toast({
+        kind: "alert",
+        title: `${String(event.symbol)} ${direction} ${formatPrice(Number(event.currentPrice))}`,
+        body: `Alert #${String(event.alertId)} (threshold ${formatPrice(Number(event.threshold))})`,
+      });
+      addUnread();
+      void queryClient.invalidateQueries({ queryKey: ["alerts"] });
+      void queryClient.invalidateQueries({ queryKey: ["notifications"] });
+    });
+    return () => {
+      off();
+      stopRealtime();
+    };
+  }, [queryClient]);
+}
+
+function Shell() {
+  const navigate = useNavigate();
+  const signOut = useAuth((s) => s.signOut);
+  const user = useAuth((s) => s.user);
+  const status = useLive((s) => s.status);
+  const { theme, setTheme, unread, clearUnread } = useUi();
+  useLiveEvents();
+
+  async function leave() {
+    await api.POST("/api/auth/logout").catch(() => undefined);
+    signOut();
+    navigate("/signin");
+  }
+
+  return (
+    <div className="shell">
+      <nav className="nav" aria-label="Main">
+        <span className="brand">Cryptomon</span>
+        <NavLink to="/" end>
+          Markets
+        </NavLink>
+        <NavLink to="/alerts" onClick={clearUnread}>
+          Alerts
+          {unread > 0 ? (
+            <span className="badge" data-testid="inbox-badge" aria-label={`${unread} new`}>
+              {unread}
+            </span>
+          ) : null}
+        </NavLink>
+        <NavLink to="/analysis">Analysis</NavLink>
+        <NavLink to="/research">Research</NavLink>
+        <NavLink to="/settings">Settings</NavLink>
+        <span className="spacer" />
+        <span className={`live live-${status}`} title={`Live connection: ${status}`} data-testid="live-status">
+          {status === "open" ? "● live" : status === "idle" ? "○ offline" : "◌ connecting"}
+        </span>
+        <button type="button" className="icon" onClick={() => setTheme(theme === "dark" ? "light" : "dark")} aria-label="Switch theme">
+          {theme === "dark" ? "☀" : "☾"}
+        </button>
+        <span className="muted user">{user?.email}</span>
+        <button type="button" onClick={leave}>
+          Sign out
+        </button>
+      </nav>
+      <main className="content">
+        <Suspense fallback={<Skeleton lines={6} />}>
+          <Outlet />
+        </Suspense>
+      </main>
+    </div>
+  );
+}
+
+function RequireAuth() {
+  const tokens = useAuth((s) => s.tokens);
+  return tokens ? <Shell /> : <Navigate to="/signin" replace />;
+}
+
+export function App() {
+  const theme = useUi((s) => s.theme);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  return (
+    <>
+      <Routes>
+        <Route path="/signin" element={<AuthPage mode="signin" />} />
+        <Route path="/signup" element={<AuthPage mode="signup" />} />
+        <Route element={<RequireAuth />}>
+          <Route index element={<MarketsPage />} />
+          <Route path="alerts/*" element={<AlertsPage />} />
+          <Route path="analysis" element={<AnalysisPage />} />
+          <Route path="research/*" element={<ResearchPage />} />
+          <Route path="settings" element={<SettingsPage />} />
+        </Route>
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Routes>
+      <Toasts />
+    </>
+  );
+}

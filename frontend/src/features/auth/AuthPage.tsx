@@ -1,0 +1,80 @@
+import { useState, type FormEvent } from "react";
+import { Link, useNavigate } from "react-router-dom";
+import { api, unwrap } from "@/api/client";
+import { ApiError } from "@/api/errors";
+import { Field } from "@/components/ui";
+import { useAuth, type SessionUser, type Tokens } from "@/stores/auth";
+
+interface AuthResult {
+  user: SessionUser;
+  tokens: Tokens;
+}
+
+/** Sign in and sign up: one form, two modes. */
+export default function AuthPage({ mode }: { mode: "signin" | "signup" }) {
+  const navigate = useNavigate();
+  const signIn = useAuth((s) => s.signIn);
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const signup = mode === "signup";
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const result = signup
+        ? await unwrap<AuthResult>(api.POST("/api/auth/register", { body: { email, password } }))
+        : await unwrap<AuthResult>(api.POST("/api/auth/login", { body: { email, password } }));
+      signIn(result.tokens, result.user);
+      navigate("/");
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, "NETWORK", String(e)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="auth">
+      <form className="card auth-card" onSubmit={submit} noValidate>
+        <h1>{signup ? "Create your account" : "Sign in to Cryptomon"}</h1>
+        <Field label="Email" htmlFor="email" error={error?.forField("email")}>
+          <input id="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </Field>
+        <Field label="Password" htmlFor="password" error={error?.forField("password")} hint={signup ? "At least 8 characters" : undefined}>
+          <input
+            id="password"
+            type="password"
+            autoComplete={signup ? "new-password" : "current-password"}
+            required
+            minLength={signup ? 8 : 1}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </Field>
+        {error && !error.field ? (
+          <p className="form-error" role="alert">
+            {error.message}
+          </p>
+        ) : null}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? "…" : signup ? "Sign up" : "Sign in"}
+        </button>
+        <p className="muted">
+          {signup ? (
+            <>
+              Have an account? <Link to="/signin">Sign in</Link>
+            </>
+          ) : (
+            <>
+              New here? <Link to="/signup">Create an account</Link>
+            </>
+          )}
+        </p>
+      </form>
+    </main>
+  );
+}

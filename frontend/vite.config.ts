@@ -1,0 +1,25 @@
+/// <reference types="vitest/config" />
+import react from "@vitejs/plugin-react";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+const backend = process.env.CRYPTOMON_URL ?? "http://127.0.0.1:8000";
+
+export default defineConfig({
+  plugins: [react()],
+  resolve: { alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) } },
+  server: {
+    proxy: {
+      "/api": backend,
+      "/health": backend,
+      "/ws": { target: backend.replace("http", "ws"), ws: true },
+    },
+  },
+  build: { outDir: "dist", sourcemap: true, chunkSizeWarningLimit: 1200 },
+  test: {
+    environment: "jsdom",
+    globals: true,
+    setupFiles: ["src/test/setup.ts"],
+    include: ["src/**/*.test.{ts,tsx}"],
+  },
+});
