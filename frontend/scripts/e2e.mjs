@@ -17,7 +17,9 @@ const run = (cmd, args) => {
   const result = spawnSync(cmd, args, { cwd: root, stdio: "inherit" });
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
-run("npx", ["vite", "build", "--logLevel", "warn"]);
+const data = mkdtempSync(join(tmpdir(), "cryptomon-e2e-"));
+const dist = join(data, "dist"); // a build of its own: runs side by side never share one
+run("npx", ["vite", "build", "--logLevel", "warn", "--outDir", dist, "--emptyOutDir"]);
 
 const port = await new Promise((resolve) => {
   const probe = createServer().listen(0, "127.0.0.1", () => {
@@ -25,11 +27,10 @@ const port = await new Promise((resolve) => {
     probe.close(() => resolve(port));
   });
 });
-const data = mkdtempSync(join(tmpdir(), "cryptomon-e2e-"));
 const env = {
   ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("CRYPTOMON_"))),
   CRYPTOMON_DATA_DIR: data,
-  CRYPTOMON_FRONTEND_DIR: join(root, "dist"),
+  CRYPTOMON_FRONTEND_DIR: dist,
   CRYPTOMON_DEMO_ACCOUNT: "false",
   CRYPTOMON_LOG_LEVEL: "WARNING",
   CRYPTOMON_SECRET_KEY: "e2e-secret-key-" + "x".repeat(32),
