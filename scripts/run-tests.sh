@@ -13,4 +13,7 @@ echo "== pytest (embedded and cluster)"
 
 echo "== frontend (types, Vitest, Playwright end-to-end in Debian's Chromium)"
 scripts/ensure-chromium.sh
-(cd frontend && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund && npm test)
+(cd frontend && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+# The app's API types must be the ones the backend's OpenAPI document generates today.
+(cd frontend && npm run --silent gen:api >/dev/null) && git diff --exit-code --stat -- frontend/src/api/schema.d.ts
+(cd frontend && npm test)

@@ -19,6 +19,7 @@ from app.indicators.schemas import (
     CustomIndicatorPatch,
     EvaluateIn,
     EvaluateOut,
+    FormulaEvaluateIn,
 )
 from app.users.deps import CurrentUser, ensure_can_act_for
 
@@ -69,6 +70,14 @@ async def delete_custom(
     row = await indicator_service.owned(session, user, indicator_id)
     await indicator_service.delete(session, row)
     return ok({"indicatorId": indicator_id, "deleted": True})
+
+
+@router.post("/evaluate", response_model=Envelope[EvaluateOut])
+async def evaluate_formula(body: FormulaEvaluateIn, user: CurrentUser, session: DbSession) -> Response:
+    """Any formula's series over [from, to) without saving it: a built-in (`RSI(14)`, `BBANDS(20).upper`),
+    an expression, or your custom indicators by name. A formula that does not parse is a 422 naming
+    `formula`, its message giving the column."""
+    return raw_ok(await indicator_service.evaluate_text(session, user, body))
 
 
 @router.post("/custom/{indicatorId}/evaluate", response_model=Envelope[EvaluateOut])

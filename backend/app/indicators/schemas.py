@@ -50,13 +50,21 @@ class EvaluateIn(RequestModel):
     source: Annotated[str, StringConstraints(max_length=20)] | None = None
 
 
+class FormulaEvaluateIn(EvaluateIn):
+    """An inline formula evaluated without saving it."""
+
+    formula: Formula
+    parameters: dict[ParamName, float] = Field(default_factory=dict, max_length=20)
+
+
 class Point(ApiModel):
     timestamp: str
     value: float | None
 
 
 class EvaluateOut(ApiModel):
-    indicator_id: int
+    indicator_id: int | None
+    formula: str | None = None
     symbol: str
     interval: str
     lookback: int

@@ -14,7 +14,13 @@ from app.core.errors import AppError, ErrorCode, forbidden, not_found
 from app.indicators import library
 from app.indicators.formula import Formula, FormulaError, Resolver, parse
 from app.indicators.models import CustomIndicator
-from app.indicators.schemas import CustomIndicatorIn, CustomIndicatorOut, CustomIndicatorPatch, EvaluateIn
+from app.indicators.schemas import (
+    CustomIndicatorIn,
+    CustomIndicatorOut,
+    CustomIndicatorPatch,
+    EvaluateIn,
+    FormulaEvaluateIn,
+)
 from app.indicators.spec import IndicatorError, Series
 from app.market import service as market_service
 from app.users.models import User
@@ -162,7 +168,16 @@ async def delete(session: AsyncSession, row: CustomIndicator) -> None:
 
 async def evaluate(session: AsyncSession, row: CustomIndicator, body: EvaluateIn) -> dict[str, Any]:
     """The indicator over [from, to): candles before `from` warm it up, so every returned point is valid."""
-    formula = await compiled(session, row)
+    return await evaluate_formula(session, await compiled(session, row), body) | {"indicatorId": row.id}
+
+
+async def evaluate_text(session: AsyncSession, user: User, body: FormulaEvaluateIn) -> dict[str, Any]:
+    """An unsaved formula (a built-in such as `BBANDS(20).upper`, or the user's own indicators by name)."""
+    formula = _compile(body.formula, body.parameters, await definitions_of(session, user.id), None)
+    return await evaluate_formula(session, formula, body) | {"indicatorId": None, "formula": formula.text}
+
+
+async def evaluate_formula(session: AsyncSession, formula: Formula, body: EvaluateIn) -> dict[str, Any]:
     step = market_service.parse_interval(body.interval)
     end = int((body.to or utcnow()).timestamp())
     start = int(body.from_.timestamp()) if body.from_ else end - DEFAULT_SPAN * step
@@ -184,7 +199,6 @@ async def evaluate(session: AsyncSession, row: CustomIndicator, body: EvaluateIn
         for t, v in zip(stamps, values[keep].tolist(), strict=True)
     ]
     return {
-        "indicatorId": row.id,
         "symbol": asset.symbol,
         "interval": body.interval,
         "lookback": formula.lookback,

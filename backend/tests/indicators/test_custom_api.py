@@ -119,3 +119,30 @@ async def test_evaluate_equals_talib(client: httpx.AsyncClient, admin: Account) 
     expected = (talib.RSI(closes, 14) - talib.RSI(closes, 28))[100:]
     got = np.array([p["value"] for p in data["data"]], dtype=float)
     np.testing.assert_allclose(got, expected, rtol=1e-9)
+
+    # The same without saving: an inline formula, a built-in output, a custom indicator by name, a bad one.
+    inline = await client.post(
+        "/api/indicators/evaluate",
+        json={"formula": "RSI(14) - RSI(28)", "symbol": "BTC-USD", "interval": "1h", "from": frm, "to": to},
+        headers=admin.headers,
+    )
+    assert inline.json()["data"]["data"] == data["data"] and inline.json()["data"]["indicatorId"] is None
+    band = await client.post(
+        "/api/indicators/evaluate",
+        json={"formula": "BBANDS(20).upper", "symbol": "BTC-USD", "from": frm, "to": to},
+        headers=admin.headers,
+    )
+    upper, _, _ = talib.BBANDS(closes, 20, 2, 2)
+    got = np.array([p["value"] for p in band.json()["data"]["data"]], dtype=float)
+    np.testing.assert_allclose(got, upper[100:], rtol=1e-9)
+    by_name = await client.post(
+        "/api/indicators/evaluate",
+        json={"formula": created["key"], "symbol": "BTC-USD", "from": frm, "to": to},
+        headers=admin.headers,
+    )
+    assert by_name.json()["data"]["data"] == data["data"]
+    bad = await client.post(
+        "/api/indicators/evaluate", json={"formula": "RSI(14) -", "symbol": "BTC-USD"}, headers=admin.headers
+    )
+    assert_error(bad, 422, "VALIDATION_ERROR")
+    assert bad.json()["field"] == "formula" and "column" in bad.json()["message"]

@@ -56,6 +56,7 @@ api.use(auth);
 export async function unwrap<T>(call: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await call;
   if (error !== undefined || !response.ok) throw toApiError(response.status, error);
+  if (response.status === 204) return undefined as T; // no content: no envelope either
   return (data as { data: T }).data;
 }
 

@@ -425,6 +425,28 @@ export interface paths {
         patch: operations["update_custom_api_indicators_custom__indicatorId__patch"];
         trace?: never;
     };
+    "/api/indicators/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluate Formula
+         * @description Any formula's series over [from, to) without saving it: a built-in (`RSI(14)`, `BBANDS(20).upper`),
+         *     an expression, or your custom indicators by name. A formula that does not parse is a 422 naming
+         *     `formula`, its message giving the column.
+         */
+        post: operations["evaluate_formula_api_indicators_evaluate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/indicators/custom/{indicatorId}/evaluate": {
         parameters: {
             query?: never;
@@ -1528,7 +1550,9 @@ export interface components {
         /** EvaluateOut */
         EvaluateOut: {
             /** Indicatorid */
-            indicatorId: number;
+            indicatorId: number | null;
+            /** Formula */
+            formula?: string | null;
             /** Symbol */
             symbol: string;
             /** Interval */
@@ -1546,6 +1570,31 @@ export interface components {
             field: string;
             /** Message */
             message: string;
+        };
+        /**
+         * FormulaEvaluateIn
+         * @description An inline formula evaluated without saving it.
+         */
+        FormulaEvaluateIn: {
+            /** Symbol */
+            symbol: string;
+            /**
+             * Interval
+             * @default 1h
+             */
+            interval: string;
+            /** From */
+            from?: string | null;
+            /** To */
+            to?: string | null;
+            /** Source */
+            source?: string | null;
+            /** Formula */
+            formula: string;
+            /** Parameters */
+            parameters?: {
+                [key: string]: number;
+            };
         };
         /** Historical */
         Historical: {
@@ -4839,6 +4888,111 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_CustomIndicatorOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    evaluate_formula_api_indicators_evaluate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormulaEvaluateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_EvaluateOut_"];
                 };
             };
             /** @description Bad request */

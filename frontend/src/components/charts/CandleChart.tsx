@@ -20,6 +20,8 @@ export interface Candle {
   volume?: number;
 }
 
+const NO_LINES: Line[] = []; // one instance: a default `[]` per render would rebuild the chart each time
+
 export interface Line {
   name: string;
   points: { time: number; value: number | null }[];
@@ -29,7 +31,7 @@ export interface Line {
 /** Candles with volume, overlay lines and lower-pane lines; `live` moves the last bar as prices arrive. */
 export function CandleChart({
   candles,
-  lines = [],
+  lines = NO_LINES,
   live,
   height = 420,
   testId = "candle-chart",
@@ -73,10 +75,9 @@ export function CandleChart({
         })),
       );
     }
-    let lowerPane = false;
+    let lowerPanes = 0; // each lower line gets a pane of its own: RSI (0-100) and MACD do not share a scale
     lines.forEach((line, i) => {
-      const pane = line.pane === "lower" ? 1 : 0;
-      if (pane === 1 && !lowerPane) lowerPane = true;
+      const pane = line.pane === "lower" ? ++lowerPanes : 0;
       const series = api.addSeries(LineSeries, { color: PALETTE[i % PALETTE.length], lineWidth: 2, title: line.name }, pane);
       series.setData(
         line.points.map((p) =>

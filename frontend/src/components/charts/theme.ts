@@ -8,7 +8,8 @@ export function chartOptions(): DeepPartial<ChartOptions> {
     autoSize: true,
     layout: { background: { color: v("--panel", "#ffffff") }, textColor: v("--muted", "#667085") },
     grid: { vertLines: { color: v("--border", "#e3e6ea") }, horzLines: { color: v("--border", "#e3e6ea") } },
-    timeScale: { timeVisible: true, secondsVisible: false, borderColor: v("--border", "#e3e6ea") },
+    // A small minimum spacing lets a year of hours fit the width when the chart is fitted to its content.
+    timeScale: { timeVisible: true, secondsVisible: false, borderColor: v("--border", "#e3e6ea"), minBarSpacing: 0.05 },
     rightPriceScale: { borderColor: v("--border", "#e3e6ea") },
     localization: { locale: navigator.language },
   };

@@ -1,5 +1,39 @@
+import { NavLink, Navigate, Route, Routes } from "react-router-dom";
 import { Page } from "@/components/ui";
+import { AlertForm } from "./AlertForm";
+import { AlertHistory } from "./AlertHistory";
+import { AlertList } from "./AlertList";
+import { AlertMetrics } from "./AlertMetrics";
+import { Inbox } from "./Inbox";
+import "./alerts.css";
 
+const TABS = [
+  { to: "/alerts", label: "Alerts", end: true },
+  { to: "/alerts/new", label: "New alert", end: false },
+  { to: "/alerts/history", label: "History", end: false },
+  { to: "/alerts/metrics", label: "Metrics", end: false },
+  { to: "/alerts/inbox", label: "Inbox", end: false },
+];
+
+/** Alerts: the list, the create form with its "would have fired" preview, history, metrics and the inbox. */
 export default function AlertsPage() {
-  return <Page title="AlertsPage">Coming in this issue.</Page>;
+  return (
+    <Page title="Alerts">
+      <nav className="tabs" aria-label="Alert views">
+        {TABS.map((tab) => (
+          <NavLink key={tab.to} to={tab.to} end={tab.end}>
+            {tab.label}
+          </NavLink>
+        ))}
+      </nav>
+      <Routes>
+        <Route index element={<AlertList />} />
+        <Route path="new" element={<AlertForm />} />
+        <Route path="history" element={<AlertHistory />} />
+        <Route path="metrics" element={<AlertMetrics />} />
+        <Route path="inbox" element={<Inbox />} />
+        <Route path="*" element={<Navigate to="/alerts" replace />} />
+      </Routes>
+    </Page>
+  );
 }

@@ -1,5 +1,43 @@
-import { Page } from "@/components/ui";
+import { Card, EmptyState, Page, Skeleton } from "@/components/ui";
+import { useIndicatorCatalog } from "@/features/markets/useIndicators";
+import { useSymbols } from "@/features/markets/useSymbols";
+import { TechnicalForm } from "./TechnicalForm";
+import { TimeframeResults } from "./TimeframeResults";
+import { useTechnicalAnalysis } from "./useTechnicalAnalysis";
+import "./analysis.css";
 
+/** Technical analysis: indicators on several timeframes, their signals and the server's chart. */
 export default function AnalysisPage() {
-  return <Page title="AnalysisPage">Coming in this issue.</Page>;
+  const assets = useSymbols();
+  const catalog = useIndicatorCatalog();
+  const analysis = useTechnicalAnalysis();
+
+  return (
+    <Page title="Technical analysis">
+      <Card>
+        {assets.data && catalog.data ? (
+          <TechnicalForm
+            assets={assets.data}
+            catalog={catalog.data}
+            busy={analysis.isPending}
+            error={analysis.error}
+            onSubmit={(request) => analysis.mutate(request)}
+          />
+        ) : assets.isError || catalog.isError ? (
+          <EmptyState title="Could not load the symbols or the indicator catalog">
+            {(assets.error ?? catalog.error)?.message}
+          </EmptyState>
+        ) : (
+          <Skeleton lines={5} />
+        )}
+      </Card>
+      {analysis.isPending ? (
+        <Card>
+          <Skeleton lines={8} />
+        </Card>
+      ) : analysis.data ? (
+        <TimeframeResults key={analysis.data.timestamp} result={analysis.data} />
+      ) : null}
+    </Page>
+  );
 }

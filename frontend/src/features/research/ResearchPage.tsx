@@ -1,5 +1,34 @@
+import { Navigate, NavLink, Route, Routes } from "react-router-dom";
 import { Page } from "@/components/ui";
+import BacktestPanel from "./backtest/BacktestPanel";
+import DataExplorer from "./data/DataExplorer";
+import IndicatorBuilder from "./indicators/IndicatorBuilder";
+import "./research.css";
 
+const TABS = [
+  { path: "data", label: "Data explorer" },
+  { path: "indicators", label: "Indicator builder" },
+  { path: "backtest", label: "Backtests" },
+] as const;
+
+/** Research: historical data, custom indicators and strategy backtests, one tab each (/research/<tab>). */
 export default function ResearchPage() {
-  return <Page title="ResearchPage">Coming in this issue.</Page>;
+  return (
+    <Page title="Research">
+      <nav className="tabs" aria-label="Research sections">
+        {TABS.map((tab) => (
+          <NavLink key={tab.path} to={`/research/${tab.path}`}>
+            {tab.label}
+          </NavLink>
+        ))}
+      </nav>
+      <Routes>
+        <Route index element={<Navigate to="/research/data" replace />} />
+        <Route path="data" element={<DataExplorer />} />
+        <Route path="indicators" element={<IndicatorBuilder />} />
+        <Route path="backtest" element={<BacktestPanel />} />
+        <Route path="*" element={<Navigate to="/research/data" replace />} />
+      </Routes>
+    </Page>
+  );
 }

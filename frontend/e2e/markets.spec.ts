@@ -1,0 +1,61 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { adminHeaders, signUp, snapshot } from "./helpers";
+
+type Flashes = { flashes: string[] };
+const price2 = (n: number) => n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+async function pushTick(request: APIRequestContext, headers: Record<string, string>, price: number) {
+  const push = await request.post("/api/data/ticks", {
+    headers,
+    data: { ticks: [{ symbol: "BTC-USD", price, volume: 0.5, timestamp: new Date().toISOString() }] },
+  });
+  expect(push.ok()).toBeTruthy();
+  expect((await push.json()).data).toMatchObject({ accepted: 1, rejected: [] });
+}
+
+test("live tiles show pushed prices, and a tile opens its candle chart", async ({ page, request }) => {
+  await signUp(page);
+  await expect(page.getByRole("heading", { name: "Markets" })).toBeVisible();
+  const tile = page.getByTestId("tile-BTC-USD");
+  await expect(tile).toBeVisible();
+  await expect(page.getByTestId("live-status")).toHaveText(/live/);
+
+  // Prices come only from pushes on the e2e backend: push one near the last backfilled close.
+  const headers = await adminHeaders(request);
+  const last = await request.get("/api/data/historical?symbol=BTC-USD&interval=1h&limit=1", { headers });
+  const close = ((await last.json()).data.data as { close: number }[]).at(-1)?.close ?? 75_000;
+  const first = Math.round(close * 100.1) / 100; // +0.1%
+  await pushTick(request, headers, first);
+  await expect(tile.getByTestId("tile-price")).toHaveText(price2(first));
+
+  // A higher price flashes the tile green (watched with a MutationObserver: the flash is brief).
+  await tile.evaluate((el) => {
+    const w = window as unknown as Flashes;
+    w.flashes = [];
+    new MutationObserver(() => {
+      const flash = /flash-(up|down)/.exec(el.className);
+      if (flash) w.flashes.push(flash[0]);
+    }).observe(el, { attributes: true, attributeFilter: ["class"] });
+  });
+  const second = Math.round(first * 100.05) / 100;
+  await pushTick(request, headers, second);
+  await expect(tile.getByTestId("tile-price")).toHaveText(price2(second));
+  await expect.poll(() => page.evaluate(() => (window as unknown as Flashes).flashes)).toContain("flash-up");
+
+  // Select BTC-USD at 1h: the backfilled hours draw a chart.
+  await tile.getByRole("button", { name: /^BTC-USD/ }).click();
+  await expect(page).toHaveURL(/symbol=BTC-USD/);
+  await page.getByRole("tab", { name: "1h" }).click();
+  await expect(page.getByRole("tab", { name: "1h" })).toHaveAttribute("aria-selected", "true");
+  const chart = page.getByTestId("candle-chart");
+  await expect(chart).toBeVisible();
+  await expect(chart.locator("canvas").first()).toBeAttached();
+
+  // 1m has no stored candles on this backend: the empty state says why.
+  await page.getByRole("tab", { name: "1m" }).click();
+  await expect(page.getByText("No candles stored yet for BTC-USD at 1m")).toBeVisible();
+  await page.getByRole("tab", { name: "1h" }).click();
+  await expect(chart.locator("canvas").first()).toBeAttached();
+
+  await snapshot(page, "markets");
+});

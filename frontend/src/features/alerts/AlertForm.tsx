@@ -1,0 +1,369 @@
+import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { useNavigate } from "react-router-dom";
+import { ApiError } from "@/api/errors";
+import { Card, Field } from "@/components/ui";
+import { formatPrice } from "@/lib/format";
+import { useLive, watchSymbols } from "@/realtime/socket";
+import { useUi } from "@/stores/ui";
+import { BacktestPreview } from "./BacktestPreview";
+import { useCatalog, useCreateAlert, useSymbols, useUserId } from "./hooks";
+import { OperandFields } from "./OperandFields";
+import {
+  EMPTY_FORM,
+  formFieldOf,
+  kindOf,
+  needsWindow,
+  thresholdHint,
+  toAlertBody,
+  validateAlert,
+  validateRule,
+  type FieldErrors,
+  type RuleForm,
+} from "./rule";
+import { CHANNELS, CONDITIONS, FREQUENCIES, TIMEFRAMES, type Channel, type Condition, type Frequency } from "./types";
+
+const CHANNEL_NAMES: Record<Channel, string> = {
+  IN_APP: "In the app",
+  EMAIL: "Email",
+  SMS: "SMS",
+  DISCORD: "Discord",
+  TELEGRAM: "Telegram",
+  WEBHOOK: "Webhook",
+};
+
+const GROUPS = [...new Set(CONDITIONS.map((c) => c.group))];
+
+/** Which form field a rule-level field error belongs to, for labels in the summary. */
+const LABELS: Record<string, string> = {
+  symbol: "Symbol",
+  operand: "Operand",
+  "metadata.indicator": "Indicator",
+  "metadata.formula": "Formula",
+  threshold: "Threshold",
+  "metadata.lower": "Lower bound",
+  "metadata.upper": "Upper bound",
+  "metadata.window": "Window",
+  cooldownSeconds: "Cooldown",
+  expiresAt: "Expires at",
+  confirmTicks: "Confirm ticks",
+  confirmSeconds: "Confirm seconds",
+  channels: "Channels",
+};
+
+function useLivePrice(symbol: string): number | undefined {
+  useEffect(() => (symbol ? watchSymbols([symbol]) : undefined), [symbol]);
+  return useLive((s) => s.quotes[symbol]?.price);
+}
+
+/** Create an alert: every condition, operand, frequency and channel the API takes, validated as you type,
+ * with the API's own field errors shown next to the field they name, and a "would have fired" preview. */
+export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
+  const navigate = useNavigate();
+  const userId = useUserId();
+  const symbols = useSymbols();
+  const catalog = useCatalog();
+  const create = useCreateAlert();
+  const [form, setForm] = useState<RuleForm>(initial);
+  const [touched, setTouched] = useState<Set<string>>(() => new Set());
+  const [attempted, setAttempted] = useState(false);
+  const [server, setServer] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const livePrice = useLivePrice(form.symbol);
+
+  const kind = kindOf(form.condition);
+  const indicator = useMemo(
+    () => (form.operand === "INDICATOR" ? catalog.data?.indicators.find((i) => i.name === form.indicator) : undefined),
+    [catalog.data, form.operand, form.indicator],
+  );
+  const ruleErrors = validateRule(form, indicator);
+  const errors = validateAlert(form, indicator);
+  const invalid = Object.keys(errors).length > 0;
+
+  const shown = (field: string) => attempted || touched.has(field);
+  const error = (field: string): string | undefined => server[field] ?? (shown(field) ? errors[field] : undefined);
+  const describedBy = (field: string, id: string) =>
+    error(field) ? { "aria-invalid": true as const, "aria-describedby": `${id}-error` } : {};
+
+  /** Apply a change and mark these fields as edited: their errors show from now on, the API's are cleared. */
+  function change(patch: Partial<RuleForm>, ...fields: string[]) {
+    setForm((f) => ({ ...f, ...patch }));
+    setTouched((t) => new Set([...t, ...fields]));
+    setServer((s) => {
+      const next = { ...s };
+      for (const f of fields) delete next[f];
+      return next;
+    });
+    setFormError(null);
+  }
+
+  function onCondition(condition: Condition) {
+    const patch: Partial<RuleForm> = { condition };
+    if (kindOf(condition) === "volume") patch.operand = "PRICE";
+    change(patch, "condition");
+    // The numbers mean something else now: drop what the API said about them (without flagging them yet).
+    setServer((s) => {
+      const next = { ...s };
+      for (const f of ["operand", "threshold", "metadata.lower", "metadata.upper", "metadata.window"]) delete next[f];
+      return next;
+    });
+  }
+
+  /** The API's errors next to the fields they name; any it names no input for, above the submit button. */
+  function apiError(err: unknown) {
+    if (!(err instanceof ApiError)) {
+      setFormError(err instanceof Error ? err.message : String(err));
+      return;
+    }
+    const found: FieldErrors = {};
+    const unplaced: string[] = [];
+    const items = err.details.length ? err.details : [{ field: err.field, message: err.message }];
+    for (const item of items) {
+      const field = formFieldOf(item.field);
+      if (field) found[field] ??= item.message;
+      else unplaced.push(item.field && !item.message.startsWith(item.field) ? `${item.field}: ${item.message}` : item.message);
+    }
+    setServer(found);
+    setFormError(unplaced.length ? unplaced.join("; ") : null);
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setAttempted(true);
+    if (invalid || !userId) return;
+    setFormError(null);
+    try {
+      const alert = await create.mutateAsync(toAlertBody(form, userId, indicator));
+      useUi.getState().toast({ kind: "success", title: `Alert #${alert.id} created`, body: `${alert.symbol} ${alert.condition}` });
+      navigate("/alerts");
+    } catch (err) {
+      apiError(err);
+    }
+  }
+
+  const pending = Object.entries(errors).filter(([field]) => !error(field));
+  const symbolList = symbols.data ?? [];
+
+  return (
+    <div className="stack">
+      <form className="stack" onSubmit={submit} noValidate aria-label="New alert">
+        <Card title="Rule">
+          <div className="alert-form-grid">
+            <Field label="Symbol" htmlFor="alert-symbol" error={error("symbol")}>
+              <select
+                id="alert-symbol"
+                value={form.symbol}
+                {...describedBy("symbol", "alert-symbol")}
+                onChange={(e) => change({ symbol: e.target.value }, "symbol")}
+              >
+                {symbolList.some((a) => a.symbol === form.symbol) ? null : <option value={form.symbol}>{form.symbol}</option>}
+                {symbolList.map((a) => (
+                  <option key={a.symbol} value={a.symbol}>
+                    {a.symbol} — {a.name}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Condition" htmlFor="alert-condition" error={error("condition")}>
+              <select id="alert-condition" value={form.condition} onChange={(e) => onCondition(e.target.value as Condition)}>
+                {GROUPS.map((group) => (
+                  <optgroup key={group} label={group}>
+                    {CONDITIONS.filter((c) => c.group === group).map((c) => (
+                      <option key={c.value} value={c.value}>
+                        {c.label} ({c.value})
+                      </option>
+                    ))}
+                  </optgroup>
+                ))}
+              </select>
+            </Field>
+            <OperandFields
+              form={form}
+              indicator={indicator}
+              volumeOnly={kind === "volume"}
+              error={error}
+              describedBy={describedBy}
+              change={change}
+            />
+
+            {kind === "channel" ? (
+              <>
+                <Field label="Lower bound" htmlFor="alert-lower" error={error("metadata.lower")}>
+                  <input
+                    id="alert-lower"
+                    inputMode="decimal"
+                    value={form.lower}
+                    {...describedBy("metadata.lower", "alert-lower")}
+                    onChange={(e) => change({ lower: e.target.value }, "metadata.lower")}
+                  />
+                </Field>
+                <Field label="Upper bound" htmlFor="alert-upper" error={error("metadata.upper")}>
+                  <input
+                    id="alert-upper"
+                    inputMode="decimal"
+                    value={form.upper}
+                    {...describedBy("metadata.upper", "alert-upper")}
+                    onChange={(e) => change({ upper: e.target.value }, "metadata.upper", "metadata.lower")}
+                  />
+                </Field>
+              </>
+            ) : (
+              <Field
+                label={kind === "movePercent" ? "Threshold (%)" : kind === "volume" ? "Threshold (× average volume)" : "Threshold"}
+                htmlFor="alert-threshold"
+                error={error("threshold")}
+                hint={thresholdHint(form) + (form.operand === "PRICE" && kind !== "volume" && livePrice !== undefined ? ` · now ${formatPrice(livePrice)}` : "")}
+              >
+                <input
+                  id="alert-threshold"
+                  inputMode="decimal"
+                  value={form.threshold}
+                  {...describedBy("threshold", "alert-threshold")}
+                  onChange={(e) => change({ threshold: e.target.value }, "threshold")}
+                />
+              </Field>
+            )}
+
+            {needsWindow(kind) ? (
+              <Field
+                label="Window (bars)"
+                htmlFor="alert-window"
+                error={error("metadata.window")}
+                hint={kind === "volume" ? "Bars averaged; default 20" : "Bars back, 1 to 1000"}
+              >
+                <input
+                  id="alert-window"
+                  inputMode="numeric"
+                  placeholder={kind === "volume" ? "20" : undefined}
+                  value={form.window}
+                  {...describedBy("metadata.window", "alert-window")}
+                  onChange={(e) => change({ window: e.target.value }, "metadata.window")}
+                />
+              </Field>
+            ) : null}
+
+            <Field label="Timeframe" htmlFor="alert-timeframe" error={error("metadata.timeframe")} hint="The bars the rule is judged on">
+              <select
+                id="alert-timeframe"
+                value={form.timeframe}
+                onChange={(e) => change({ timeframe: e.target.value as RuleForm["timeframe"] }, "metadata.timeframe")}
+              >
+                <option value="">Default ({form.operand === "PRICE" ? "ticks / 1m" : "1h"})</option>
+                {TIMEFRAMES.map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          </div>
+        </Card>
+
+        <BacktestPreview
+          form={form}
+          indicator={indicator}
+          ruleInvalid={Object.keys(ruleErrors).length > 0}
+          onFieldError={(field, message) => setServer((s) => ({ ...s, [field]: message }))}
+        />
+
+        <Card title="Delivery">
+          <div className="alert-form-grid">
+            <Field label="Frequency" htmlFor="alert-frequency" error={error("frequency")}>
+              <select
+                id="alert-frequency"
+                value={form.frequency}
+                onChange={(e) => change({ frequency: e.target.value as Frequency }, "frequency", "cooldownSeconds")}
+              >
+                {FREQUENCIES.map((f) => (
+                  <option key={f.value} value={f.value}>
+                    {f.label}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            {form.frequency === "EVERY_TIME" ? (
+              <Field label="Cooldown (seconds)" htmlFor="alert-cooldown" error={error("cooldownSeconds")} hint="Quiet time after each trigger">
+                <input
+                  id="alert-cooldown"
+                  inputMode="numeric"
+                  value={form.cooldownSeconds}
+                  {...describedBy("cooldownSeconds", "alert-cooldown")}
+                  onChange={(e) => change({ cooldownSeconds: e.target.value }, "cooldownSeconds")}
+                />
+              </Field>
+            ) : null}
+            <Field label="Expires at" htmlFor="alert-expires" error={error("expiresAt")} hint="Optional; then EXPIRED">
+              <input
+                id="alert-expires"
+                type="datetime-local"
+                value={form.expiresAt}
+                {...describedBy("expiresAt", "alert-expires")}
+                onChange={(e) => change({ expiresAt: e.target.value }, "expiresAt")}
+              />
+            </Field>
+            <Field label="Confirm ticks" htmlFor="alert-confirm-ticks" error={error("confirmTicks")} hint="Prices in a row past the level (1–100)">
+              <input
+                id="alert-confirm-ticks"
+                inputMode="numeric"
+                value={form.confirmTicks}
+                {...describedBy("confirmTicks", "alert-confirm-ticks")}
+                onChange={(e) => change({ confirmTicks: e.target.value }, "confirmTicks")}
+              />
+            </Field>
+            <Field label="Confirm seconds" htmlFor="alert-confirm-seconds" error={error("confirmSeconds")} hint="How long it must stay past (0–3600)">
+              <input
+                id="alert-confirm-seconds"
+                inputMode="decimal"
+                value={form.confirmSeconds}
+                {...describedBy("confirmSeconds", "alert-confirm-seconds")}
+                onChange={(e) => change({ confirmSeconds: e.target.value }, "confirmSeconds")}
+              />
+            </Field>
+          </div>
+          <fieldset className="alert-channels" aria-describedby={error("channels") ? "alert-channels-error" : undefined}>
+            <legend>Channels</legend>
+            <div className="alert-channel-list">
+              {CHANNELS.map((c) => (
+                <label key={c} className="alert-check">
+                  <input
+                    type="checkbox"
+                    checked={form.channels.includes(c)}
+                    onChange={(e) =>
+                      change({ channels: e.target.checked ? [...form.channels, c] : form.channels.filter((x) => x !== c) }, "channels")
+                    }
+                  />
+                  {CHANNEL_NAMES[c]} ({c})
+                </label>
+              ))}
+            </div>
+            {error("channels") ? (
+              <span className="field-error" role="alert" id="alert-channels-error">
+                {error("channels")}
+              </span>
+            ) : (
+              <span className="field-hint">Every trigger also lands in your in-app inbox. Set addresses up in Settings.</span>
+            )}
+          </fieldset>
+        </Card>
+
+        {formError ? (
+          <p className="form-error" role="alert">
+            {formError}
+          </p>
+        ) : null}
+        <div className="row alert-submit">
+          <button type="submit" className="primary" disabled={invalid || create.isPending} aria-describedby={pending.length ? "alert-form-pending" : undefined}>
+            {create.isPending ? "Creating…" : "Create alert"}
+          </button>
+          <button type="button" onClick={() => navigate("/alerts")}>
+            Cancel
+          </button>
+          {pending.length ? (
+            <span className="muted" id="alert-form-pending">
+              Still needed: {pending.map(([field, message]) => LABELS[field] ?? message).join(", ")}
+            </span>
+          ) : null}
+        </div>
+      </form>
+    </div>
+  );
+}

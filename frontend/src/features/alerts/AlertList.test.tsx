@@ -1,0 +1,116 @@
+import { fail, ok, renderAt, serve } from "./test-utils";
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { useAuth } from "@/stores/auth";
+import AlertsPage from "./AlertsPage";
+import type { Alert } from "./types";
+
+function alert(patch: Partial<Alert>): Alert {
+  return {
+    id: 1,
+    userId: 7,
+    symbol: "BTC-USD",
+    condition: "PRICE_ABOVE",
+    threshold: 150000,
+    status: "ACTIVE",
+    channels: ["IN_APP"],
+    metadata: {},
+    frequency: "ONCE",
+    cooldownSeconds: 0,
+    expiresAt: null,
+    triggerCount: 0,
+    confirmTicks: 1,
+    confirmSeconds: 0,
+    triggeredAt: null,
+    createdAt: "2026-11-20T10:00:00Z",
+    updatedAt: null,
+    ...patch,
+  };
+}
+
+const ALERTS = [
+  alert({ id: 3, condition: "CROSSING_UP", threshold: 70, metadata: { indicator: "RSI", params: { period: 14 } }, status: "TRIGGERED", triggerCount: 4, frequency: "EVERY_TIME", cooldownSeconds: 600 }),
+  alert({ id: 2, symbol: "ETH-USD", condition: "ENTERING_CHANNEL", threshold: null, metadata: { lower: 3000, upper: 3500 }, status: "PAUSED" }),
+  alert({ id: 1 }),
+];
+
+beforeEach(() => {
+  useAuth.setState({ tokens: { accessToken: "a", refreshToken: "r" }, user: { id: 7, email: "u@example.com", role: "user" } });
+});
+
+const common = { "GET /api/market/symbols": () => ok([]) };
+
+describe("AlertList", () => {
+  it("shows the total and active counts and each alert's rule, status and triggers", async () => {
+    serve({ ...common, "GET /api/alerts/7": () => ok({ alerts: ALERTS, total: 3, active: 1 }) });
+    renderAt(<AlertsPage />);
+    expect(screen.getByLabelText("Loading")).toBeInTheDocument();
+    expect(await screen.findByTestId("alert-total")).toHaveTextContent("3");
+    expect(screen.getByTestId("alert-active")).toHaveTextContent("1");
+    expect(screen.getByTestId("alert-counts")).toHaveTextContent("3 alerts · 1 active");
+
+    const rows = within(screen.getByTestId("alert-table")).getAllByRole("row").slice(1);
+    expect(rows).toHaveLength(3);
+    const first = within(screen.getByTestId("alert-row-3"));
+    expect(first.getByText("RSI(period=14) crosses up through 70 · 1h")).toBeInTheDocument();
+    expect(first.getByText("TRIGGERED")).toHaveClass("pill", "pill-TRIGGERED");
+    expect(first.getByTestId("trigger-count")).toHaveTextContent("4");
+    expect(first.getByText("EVERY_TIME · 600s cooldown")).toBeInTheDocument();
+    expect(first.getByRole("button", { name: "Resume alert 3" })).toBeInTheDocument();
+    expect(within(screen.getByTestId("alert-row-2")).getByText(/^Price enters \[3,000.* – 3,500.*\]$/)).toBeInTheDocument();
+    expect(within(screen.getByTestId("alert-row-1")).getByRole("button", { name: "Pause alert 1" })).toBeInTheDocument();
+  });
+
+  it("sends the filters and says how many match", async () => {
+    const { calls } = serve({
+      ...common,
+      "GET /api/alerts/7": (request) =>
+        new URL(request.url).searchParams.get("status") === "PAUSED" ? ok({ alerts: [ALERTS[1]], total: 1, active: 1 }) : ok({ alerts: ALERTS, total: 3, active: 1 }),
+    });
+    const user = userEvent.setup();
+    renderAt(<AlertsPage />);
+    await screen.findByTestId("alert-table");
+    await user.selectOptions(screen.getByLabelText("Status"), "PAUSED");
+    await waitFor(() => expect(screen.getByTestId("alert-counts")).toHaveTextContent("1 matching · 1 active"));
+    await user.type(screen.getByLabelText("Created from"), "2026-11-01");
+    await waitFor(() => expect(calls.at(-1)?.url.searchParams.get("from")).toBeTruthy());
+    expect(calls.at(-1)?.url.searchParams.get("status")).toBe("PAUSED");
+  });
+
+  it("explains how to create the first alert", async () => {
+    serve({ ...common, "GET /api/alerts/7": () => ok({ alerts: [], total: 0, active: 0 }) });
+    renderAt(<AlertsPage />);
+    const empty = (await screen.findByText("No alerts yet")).closest(".empty") as HTMLElement;
+    expect(within(empty).getByRole("link", { name: "New alert" })).toHaveAttribute("href", "/alerts/new");
+  });
+
+  it("pauses, and deletes only after a confirmation", async () => {
+    let alerts = [...ALERTS];
+    const { calls } = serve({
+      ...common,
+      "GET /api/alerts/7": () => ok({ alerts, total: alerts.length, active: 1 }),
+      "POST /api/alerts/7/1/pause": () => ok({ ...ALERTS[2], status: "PAUSED" }),
+      "DELETE /api/alerts/7/2": () => {
+        alerts = alerts.filter((a) => a.id !== 2);
+        return new Response(null, { status: 204 });
+      },
+    });
+    const user = userEvent.setup();
+    renderAt(<AlertsPage />);
+    await user.click(await screen.findByRole("button", { name: "Pause alert 1" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "POST" && c.url.pathname.endsWith("/pause"))).toBe(true));
+
+    await user.click(screen.getByRole("button", { name: "Delete alert 2" }));
+    expect(calls.some((c) => c.method === "DELETE")).toBe(false);
+    await user.click(screen.getByRole("button", { name: "Yes, delete" }));
+    await waitFor(() => expect(screen.queryByTestId("alert-row-2")).not.toBeInTheDocument());
+    expect(screen.getByTestId("alert-total")).toHaveTextContent("2");
+  });
+
+  it("shows a load error with a retry", async () => {
+    serve({ ...common, "GET /api/alerts/7": () => fail(500, "INTERNAL_ERROR", "Internal error; it was logged with the request id") });
+    renderAt(<AlertsPage />);
+    expect(await screen.findByText("Could not load your alerts")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Try again" })).toBeInTheDocument();
+  });
+});

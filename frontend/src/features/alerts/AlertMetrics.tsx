@@ -1,0 +1,191 @@
+import { useMemo, useState } from "react";
+import { Link } from "react-router-dom";
+import { Card, EmptyState, Field, Skeleton } from "@/components/ui";
+import { formatNumber } from "@/lib/format";
+import { Bars, Ring } from "./Bars";
+import { useMetrics } from "./hooks";
+import type { Metrics } from "./types";
+
+const SPANS = [
+  { value: "1", label: "Last 24 hours" },
+  { value: "7", label: "Last 7 days" },
+  { value: "30", label: "Last 30 days" },
+  { value: "", label: "All time" },
+];
+
+const percent = (rate: number | null) => (rate === null ? "–" : `${formatNumber(rate * 100, 1)}%`);
+const ms = (value: number | null) => (value === null ? "–" : `${formatNumber(value, 0)} ms`);
+
+function Triggers({ metrics }: { metrics: Metrics }) {
+  const bySymbol = Object.entries(metrics.triggers.bySymbol).sort((a, b) => b[1] - a[1]);
+  return (
+    <Card title="Triggers">
+      <p className="alert-big" data-testid="metrics-total">
+        {metrics.triggers.total}
+      </p>
+      {bySymbol.length ? (
+        <Bars label="Triggers by symbol" items={bySymbol.map(([symbol, n]) => ({ label: symbol, value: n, text: String(n) }))} />
+      ) : (
+        <p className="muted">No triggers in this period.</p>
+      )}
+    </Card>
+  );
+}
+
+function Channels({ metrics }: { metrics: Metrics }) {
+  const channels = Object.entries(metrics.channels);
+  const slowest = Math.max(1, ...channels.map(([, c]) => c.latencyMs.p99 ?? 0));
+  return (
+    <Card title="Delivery by channel">
+      {channels.length === 0 ? (
+        <p className="muted">No deliveries in this period.</p>
+      ) : (
+        <div className="stack">
+          <div>
+            <h3 className="alert-subtitle">Success rate</h3>
+            <Bars
+              label="Success rate by channel"
+              max={1}
+              items={channels.map(([name, c]) => ({
+                label: name,
+                value: c.successRate,
+                text: percent(c.successRate),
+                tone: c.successRate === null ? "warn" : c.successRate >= 0.95 ? "up" : c.successRate >= 0.5 ? "warn" : "down",
+              }))}
+            />
+          </div>
+          <div>
+            <h3 className="alert-subtitle">Latency (p50 / p99)</h3>
+            <Bars
+              label="Latency by channel"
+              max={slowest}
+              items={channels.flatMap(([name, c]) => [
+                { label: `${name} p50`, value: c.latencyMs.p50, text: ms(c.latencyMs.p50) },
+                { label: `${name} p99`, value: c.latencyMs.p99, text: ms(c.latencyMs.p99), tone: "warn" as const },
+              ])}
+            />
+          </div>
+          <div className="table-wrap">
+            <table data-testid="metrics-channels">
+              <thead>
+                <tr>
+                  <th scope="col">Channel</th>
+                  <th scope="col" className="num">
+                    Sent
+                  </th>
+                  <th scope="col" className="num">
+                    Delivered
+                  </th>
+                  <th scope="col" className="num">
+                    Failed
+                  </th>
+                  <th scope="col" className="num">
+                    Pending
+                  </th>
+                  <th scope="col" className="num">
+                    Success
+                  </th>
+                  <th scope="col" className="num">
+                    p50
+                  </th>
+                  <th scope="col" className="num">
+                    p99
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {channels.map(([name, c]) => (
+                  <tr key={name}>
+                    <th scope="row">{name}</th>
+                    <td className="num">{c.sent}</td>
+                    <td className="num">{c.delivered}</td>
+                    <td className={c.failed ? "num down" : "num"}>{c.failed}</td>
+                    <td className="num">{c.pending}</td>
+                    <td className="num">{percent(c.successRate)}</td>
+                    <td className="num">{ms(c.latencyMs.p50)}</td>
+                    <td className="num">{ms(c.latencyMs.p99)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function Accuracy({ metrics }: { metrics: Metrics }) {
+  return (
+    <Card title="Accuracy">
+      <p className="muted">Share of triggers after which the price had moved further the alert's way.</p>
+      <div className="alert-rings">
+        {(["1h", "24h"] as const).map((h) => {
+          const a = metrics.accuracy[h];
+          return (
+            <figure key={h} className="alert-ring-box" data-testid={`accuracy-${h}`}>
+              <Ring rate={a?.rate ?? null} label={`Accuracy after ${h}`} />
+              <figcaption>
+                <strong>After {h}</strong>
+                <span className="muted">
+                  {a && a.judged ? `${a.correct} of ${a.judged} judged` : "Not judged yet"}
+                </span>
+              </figcaption>
+            </figure>
+          );
+        })}
+      </div>
+    </Card>
+  );
+}
+
+/** Trigger counts, delivery success and latency per channel, and how often the alerts were right. */
+export function AlertMetrics() {
+  const [span, setSpan] = useState("");
+  const range = useMemo(() => (span ? { from: new Date(Date.now() - Number(span) * 86400_000).toISOString() } : {}), [span]);
+  const metrics = useMetrics(range);
+
+  return (
+    <div className="stack">
+      <div className="row">
+        <Field label="Period" htmlFor="metrics-span">
+          <select id="metrics-span" value={span} onChange={(e) => setSpan(e.target.value)}>
+            {SPANS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      {metrics.isPending ? (
+        <div className="grid">
+          <Skeleton lines={4} height={24} />
+          <Skeleton lines={4} height={24} />
+          <Skeleton lines={4} height={24} />
+        </div>
+      ) : metrics.isError ? (
+        <EmptyState title="Could not load the metrics">
+          <p>{metrics.error.message}</p>
+          <button type="button" onClick={() => metrics.refetch()}>
+            Try again
+          </button>
+        </EmptyState>
+      ) : metrics.data.triggers.total === 0 && Object.keys(metrics.data.channels).length === 0 ? (
+        <Card>
+          <EmptyState title="No triggers yet">
+            <p>
+              Metrics appear once your alerts fire. <Link to="/alerts/new">Create an alert</Link>.
+            </p>
+          </EmptyState>
+        </Card>
+      ) : (
+        <div className="alert-metrics-grid">
+          <Triggers metrics={metrics.data} />
+          <Accuracy metrics={metrics.data} />
+          <Channels metrics={metrics.data} />
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,192 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "@/api/client";
+import { toApiError } from "@/api/errors";
+import { useAuth } from "@/stores/auth";
+import { toastError, useUi } from "@/stores/ui";
+import type {
+  Alert,
+  AlertIn,
+  AlertList,
+  AlertStatus,
+  Asset,
+  BacktestIn,
+  BacktestResult,
+  Catalog,
+  CustomIndicator,
+  History,
+  Metrics,
+  NotificationPage,
+} from "./types";
+
+/** Data of the alert screens. Keys start with ["alerts"] / ["notifications"]: the app shell invalidates
+ * those on every ALERT_TRIGGERED, so lists, history and metrics refresh live. */
+
+export interface ListFilters {
+  status?: AlertStatus;
+  symbol?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface HistoryQuery {
+  alertId?: number;
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+export interface Range {
+  from?: string;
+  to?: string;
+}
+
+export const alertKeys = {
+  all: ["alerts"] as const,
+  list: (userId: number, filters: ListFilters) => ["alerts", userId, "list", filters] as const,
+  history: (userId: number, query: HistoryQuery) => ["alerts", userId, "history", query] as const,
+  metrics: (userId: number, range: Range) => ["alerts", userId, "metrics", range] as const,
+  inbox: ["notifications", "inbox"] as const,
+};
+
+export function useUserId(): number {
+  return useAuth((s) => s.user?.id ?? 0);
+}
+
+export function useAlerts(filters: ListFilters) {
+  const userId = useUserId();
+  return useQuery({
+    queryKey: alertKeys.list(userId, filters),
+    enabled: userId > 0,
+    placeholderData: keepPreviousData,
+    queryFn: () =>
+      unwrap<AlertList>(
+        api.GET("/api/alerts/{userId}", {
+          params: {
+            path: { userId },
+            query: {
+              status: filters.status ?? null,
+              symbol: filters.symbol || null,
+              from: filters.from ?? null,
+              to: filters.to ?? null,
+            },
+          },
+        }),
+      ),
+  });
+}
+
+/** Deliveries still under way: poll until they settle (a trigger shows PENDING, then DELIVERED). */
+const unsettled = (history: History | undefined) =>
+  !!history?.triggers.some((t) => t.channels.some((c) => c.status === "PENDING" || c.status === "SENDING"));
+
+export function useHistory(query: HistoryQuery) {
+  const userId = useUserId();
+  return useQuery({
+    queryKey: alertKeys.history(userId, query),
+    enabled: userId > 0,
+    placeholderData: keepPreviousData,
+    refetchInterval: (q) => (unsettled(q.state.data) ? 1500 : false),
+    queryFn: () =>
+      unwrap<History>(
+        api.GET("/api/alerts/{userId}/history", {
+          params: {
+            path: { userId },
+            query: {
+              alertId: query.alertId ?? null,
+              from: query.from ?? null,
+              to: query.to ?? null,
+              limit: query.limit ?? 100,
+            },
+          },
+        }),
+      ),
+  });
+}
+
+export function useMetrics(range: Range) {
+  const userId = useUserId();
+  return useQuery({
+    queryKey: alertKeys.metrics(userId, range),
+    enabled: userId > 0,
+    placeholderData: keepPreviousData,
+    queryFn: () =>
+      unwrap<Metrics>(
+        api.GET("/api/alerts/{userId}/metrics", {
+          params: { path: { userId }, query: { from: range.from ?? null, to: range.to ?? null } },
+        }),
+      ),
+  });
+}
+
+export function useInbox() {
+  return useQuery({
+    queryKey: alertKeys.inbox,
+    queryFn: () =>
+      unwrap<NotificationPage>(api.GET("/api/notifications", { params: { query: { channel: "IN_APP", limit: 50 } } })),
+  });
+}
+
+export function useSymbols() {
+  return useQuery({
+    queryKey: ["market", "symbols"],
+    staleTime: 10 * 60_000,
+    queryFn: () => unwrap<Asset[]>(api.GET("/api/market/symbols")),
+  });
+}
+
+export function useCatalog() {
+  return useQuery({
+    queryKey: ["indicators", "catalog"],
+    staleTime: Infinity,
+    queryFn: () => unwrap<Catalog>(api.GET("/api/indicators")),
+  });
+}
+
+export function useCustomIndicators() {
+  return useQuery({
+    queryKey: ["indicators", "custom"],
+    queryFn: () => unwrap<CustomIndicator[]>(api.GET("/api/indicators/custom")),
+  });
+}
+
+export function useCreateAlert() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: AlertIn) => unwrap<Alert>(api.POST("/api/alerts", { body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: alertKeys.all }),
+  });
+}
+
+export function useBacktest() {
+  return useMutation({
+    mutationFn: (body: BacktestIn) => unwrap<BacktestResult>(api.POST("/api/alerts/backtest", { body })),
+  });
+}
+
+type Action = "pause" | "resume" | "delete";
+
+/** Pause, resume or delete one alert; the lists refresh and a toast says what happened. */
+export function useAlertAction() {
+  const queryClient = useQueryClient();
+  const userId = useUserId();
+  return useMutation({
+    mutationFn: async ({ alert, action }: { alert: Alert; action: Action }) => {
+      const path = { userId, alertId: alert.id };
+      if (action === "delete") {
+        // 204 without a body: not an envelope to unwrap.
+        const { error, response } = await api.DELETE("/api/alerts/{userId}/{alertId}", { params: { path } });
+        if (!response.ok) throw toApiError(response.status, error);
+        return null;
+      }
+      return action === "pause"
+        ? unwrap<Alert>(api.POST("/api/alerts/{userId}/{alertId}/pause", { params: { path } }))
+        : unwrap<Alert>(api.POST("/api/alerts/{userId}/{alertId}/resume", { params: { path } }));
+    },
+    onSuccess: (_, { alert, action }) => {
+      const done = action === "pause" ? "paused" : action === "resume" ? "resumed" : "deleted";
+      useUi.getState().toast({ kind: "success", title: `Alert #${alert.id} ${done}` });
+    },
+    onError: (error, { action }) => toastError(error, `Could not ${action} the alert`),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: alertKeys.all }),
+  });
+}

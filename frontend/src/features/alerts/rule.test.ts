@@ -1,0 +1,120 @@
+import { describeRule, EMPTY_FORM, formFieldOf, toAlertBody, toBacktestBody, validateAlert, validateRule, type RuleForm } from "./rule";
+import type { CatalogIndicator } from "./types";
+
+const form = (patch: Partial<RuleForm>): RuleForm => ({ ...EMPTY_FORM, ...patch });
+const RSI: CatalogIndicator = { name: "RSI", params: [{ name: "period", default: 14, min: 2, max: 100000, integer: true }], outputs: ["real"] };
+const MACD: CatalogIndicator = { name: "MACD", params: [], outputs: ["macd", "signal", "hist"] };
+
+describe("validateRule", () => {
+  it("needs a threshold above 0 for a price level", () => {
+    expect(validateRule(form({ threshold: "" })).threshold).toBe("Threshold is required");
+    expect(validateRule(form({ threshold: "abc" })).threshold).toBe("Threshold must be a number");
+    expect(validateRule(form({ threshold: "Infinity" })).threshold).toBe("Threshold must be a number");
+    expect(validateRule(form({ threshold: "-5" })).threshold).toBe("Threshold must be above 0");
+    expect(validateRule(form({ threshold: "150000" }))).toEqual({});
+  });
+
+  it("lets an indicator's level be 0 or negative", () => {
+    expect(validateRule(form({ operand: "FORMULA", formula: "RSI(14) - RSI(28)", condition: "CROSSING_UP", threshold: "0" }))).toEqual({});
+  });
+
+  it("wants channel bounds with lower below upper", () => {
+    const channel = form({ condition: "ENTERING_CHANNEL" });
+    expect(validateRule({ ...channel, lower: "", upper: "" })["metadata.lower"]).toBe("Lower bound is required");
+    expect(validateRule({ ...channel, lower: "200", upper: "100" })["metadata.lower"]).toBe("Lower bound must be below the upper bound");
+    expect(validateRule({ ...channel, lower: "100", upper: "100" })["metadata.lower"]).toBe("Lower bound must be below the upper bound");
+    expect(validateRule({ ...channel, lower: "100", upper: "200" })).toEqual({});
+  });
+
+  it("wants a whole window of 1 to 1000 bars for moves, optional for volume spikes", () => {
+    const move = form({ condition: "MOVING_UP_PERCENT", threshold: "5" });
+    expect(validateRule(move)["metadata.window"]).toBe("Window is required");
+    expect(validateRule({ ...move, window: "0" })["metadata.window"]).toBe("Window must be at least 1");
+    expect(validateRule({ ...move, window: "2.5" })["metadata.window"]).toBe("Window must be a whole number");
+    expect(validateRule({ ...move, window: "1001" })["metadata.window"]).toBe("Window must be at most 1000");
+    expect(validateRule({ ...move, window: "24" })).toEqual({});
+    expect(validateRule(form({ condition: "VOLUME_SPIKE", threshold: "3" }))).toEqual({});
+  });
+
+  it("checks the indicator and its parameters", () => {
+    expect(validateRule(form({ operand: "INDICATOR", threshold: "70" }))["metadata.indicator"]).toBe("Choose an indicator");
+    const rsi = form({ operand: "INDICATOR", indicator: "RSI", threshold: "70", params: { period: "1" } });
+    expect(validateRule(rsi, RSI)["metadata.params.period"]).toBe("period must be at least 2");
+    expect(validateRule({ ...rsi, params: { period: "14.5" } }, RSI)["metadata.params.period"]).toBe("period must be a whole number");
+    expect(validateRule({ ...rsi, params: { period: "21" } }, RSI)).toEqual({});
+  });
+});
+
+describe("validateAlert", () => {
+  it("adds channels, expiry and confirmation", () => {
+    const now = Date.parse("2026-11-24T12:00:00Z");
+    const errors = validateAlert(form({ threshold: "1", channels: [], expiresAt: "2020-01-01T00:00", confirmTicks: "0", confirmSeconds: "4000" }), undefined, now);
+    expect(errors.channels).toBe("Pick at least one channel");
+    expect(errors.expiresAt).toBe("Expiry must be in the future");
+    expect(errors.confirmTicks).toBe("Confirm ticks must be at least 1");
+    expect(errors.confirmSeconds).toBe("Confirm seconds must be at most 3600");
+  });
+});
+
+describe("request bodies", () => {
+  it("builds the alert with its metadata", () => {
+    const body = toAlertBody(
+      form({ operand: "INDICATOR", indicator: "MACD", output: "signal", condition: "CROSSING_UP", threshold: "0", timeframe: "4h", frequency: "EVERY_TIME", cooldownSeconds: "600", channels: ["IN_APP", "EMAIL"] }),
+      7,
+      MACD,
+    );
+    expect(body).toEqual({
+      userId: 7,
+      symbol: "BTC-USD",
+      condition: "CROSSING_UP",
+      threshold: 0,
+      channels: ["IN_APP", "EMAIL"],
+      metadata: { indicator: "MACD", output: "signal", timeframe: "4h" },
+      frequency: "EVERY_TIME",
+      cooldownSeconds: 600,
+      expiresAt: null,
+      confirmTicks: 1,
+      confirmSeconds: 0,
+    });
+  });
+
+  it("sends channel bounds without a threshold, and the window of moves", () => {
+    expect(toAlertBody(form({ condition: "INSIDE_CHANNEL", lower: "10", upper: "20", threshold: "5" }), 1)).toMatchObject({
+      threshold: null,
+      metadata: { lower: 10, upper: 20 },
+    });
+    expect(toAlertBody(form({ condition: "MOVING_DOWN", threshold: "500", window: "12" }), 1).metadata).toEqual({ window: 12 });
+  });
+
+  it("previews a ONCE rule as EVERY_TIME, without delivery fields", () => {
+    const body = toBacktestBody(form({ threshold: "100000" }), { from: "2025-01-01T00:00:00.000Z" });
+    expect(body).toEqual({
+      symbol: "BTC-USD",
+      condition: "PRICE_ABOVE",
+      threshold: 100000,
+      metadata: {},
+      frequency: "EVERY_TIME",
+      cooldownSeconds: 0,
+      from: "2025-01-01T00:00:00.000Z",
+    });
+  });
+
+  it("maps the API's fields to the form's", () => {
+    expect(formFieldOf("metadata.window")).toBe("metadata.window");
+    expect(formFieldOf("channels.0")).toBe("channels");
+    expect(formFieldOf("metadata.params")).toBe("metadata.params");
+    expect(formFieldOf(undefined)).toBeUndefined();
+    expect(formFieldOf("body")).toBeUndefined();
+  });
+});
+
+describe("describeRule", () => {
+  it("says what each rule watches", () => {
+    expect(describeRule("PRICE_ABOVE", 150000, {})).toMatch(/^Price ≥ 150,000/);
+    expect(describeRule("CROSSING_UP", 70, { indicator: "RSI", params: { period: 14 } })).toBe("RSI(period=14) crosses up through 70 · 1h");
+    expect(describeRule("PRICE_ABOVE", 50000, { indicator: "RSI", value: 70 })).toBe("RSI ≥ 70 · 1h");
+    expect(describeRule("ENTERING_CHANNEL", null, { lower: 100, upper: 200, timeframe: "1h" })).toMatch(/^Price enters \[100.* – 200.*\] · 1h$/);
+    expect(describeRule("MOVING_UP_PERCENT", 5, { window: 24 })).toBe("Price rises by ≥ 5% in 24 bars");
+    expect(describeRule("VOLUME_SPIKE", 3, {})).toBe("Volume ≥ 3× the average of 20 bars");
+  });
+});

@@ -1,0 +1,353 @@
+import { formatNumber, formatPrice } from "@/lib/format";
+import {
+  conditionInfo,
+  type AlertIn,
+  type BacktestIn,
+  type CatalogIndicator,
+  type Channel,
+  type Condition,
+  type ConditionKind,
+  type Frequency,
+  type Timeframe,
+} from "./types";
+
+/** The create form's state (inputs as typed), its live validation and the request bodies built from it. */
+
+export type Operand = "PRICE" | "INDICATOR" | "CUSTOM" | "FORMULA";
+
+export interface RuleForm {
+  symbol: string;
+  condition: Condition;
+  operand: Operand;
+  indicator: string; // a built-in's name
+  params: Record<string, string>;
+  output: string;
+  custom: string; // a custom indicator's key
+  formula: string;
+  threshold: string;
+  lower: string;
+  upper: string;
+  window: string;
+  timeframe: "" | Timeframe;
+  frequency: Frequency;
+  cooldownSeconds: string;
+  expiresAt: string; // <input type="datetime-local"> value, local time
+  confirmTicks: string;
+  confirmSeconds: string;
+  channels: Channel[];
+}
+
+export const EMPTY_FORM: RuleForm = {
+  symbol: "BTC-USD",
+  condition: "PRICE_ABOVE",
+  operand: "PRICE",
+  indicator: "",
+  params: {},
+  output: "",
+  custom: "",
+  formula: "",
+  threshold: "",
+  lower: "",
+  upper: "",
+  window: "",
+  timeframe: "",
+  frequency: "ONCE",
+  cooldownSeconds: "0",
+  expiresAt: "",
+  confirmTicks: "1",
+  confirmSeconds: "0",
+  channels: ["IN_APP"],
+};
+
+/** Field keys are the API's field names, so a 422's `field` lands on the same input. */
+export type FieldErrors = Record<string, string>;
+
+const MAX_LEVEL = 1e15;
+const MAX_WINDOW = 1000;
+const MAX_COOLDOWN = 30 * 24 * 3600;
+
+export function kindOf(condition: string): ConditionKind {
+  return conditionInfo(condition)?.kind ?? "level";
+}
+
+/** The threshold is an amount (a move, a volume multiple) rather than a level. */
+export function bySize(kind: ConditionKind): boolean {
+  return kind === "move" || kind === "movePercent" || kind === "volume";
+}
+
+export function needsWindow(kind: ConditionKind): boolean {
+  return kind === "move" || kind === "movePercent" || kind === "volume";
+}
+
+/** A number as typed: undefined when empty, NaN when it is not a finite number. */
+export function parseNumber(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "") return undefined;
+  const value = Number(trimmed);
+  return Number.isFinite(value) ? value : Number.NaN;
+}
+
+function checkNumber(
+  errors: FieldErrors,
+  field: string,
+  label: string,
+  text: string,
+  rules: { required?: boolean; positive?: boolean; integer?: boolean; min?: number; max?: number },
+): number | undefined {
+  const value = parseNumber(text);
+  if (value === undefined) {
+    if (rules.required) errors[field] = `${label} is required`;
+    return undefined;
+  }
+  if (Number.isNaN(value)) errors[field] = `${label} must be a number`;
+  else if (rules.integer && !Number.isInteger(value)) errors[field] = `${label} must be a whole number`;
+  else if (rules.positive && value <= 0) errors[field] = `${label} must be above 0`;
+  else if (rules.min !== undefined && value < rules.min) errors[field] = `${label} must be at least ${rules.min}`;
+  else if (rules.max !== undefined && value > rules.max) errors[field] = `${label} must be at most ${rules.max}`;
+  else if (Math.abs(value) >= MAX_LEVEL) errors[field] = `${label} must be below 1e15 in size`;
+  else return value;
+  return undefined;
+}
+
+export function thresholdHint(form: RuleForm): string {
+  switch (kindOf(form.condition)) {
+    case "move":
+      return "How much the value must change within the window";
+    case "movePercent":
+      return "The change in percent within the window, e.g. 5";
+    case "volume":
+      return "A multiple of the average volume, e.g. 3 = three times";
+    default:
+      return form.operand === "PRICE" ? "The price level" : "The indicator's level (may be 0 or negative)";
+  }
+}
+
+/** Problems with the rule itself: what the backtest needs too. */
+export function validateRule(form: RuleForm, indicator?: CatalogIndicator): FieldErrors {
+  const errors: FieldErrors = {};
+  const kind = kindOf(form.condition);
+  const price = form.operand === "PRICE";
+  if (!form.symbol.trim()) errors.symbol = "Choose a symbol";
+
+  if (kind === "volume" && !price) errors.operand = "A volume spike is on the volume: choose Price";
+  if (form.operand === "INDICATOR") {
+    if (!form.indicator) errors["metadata.indicator"] = "Choose an indicator";
+    for (const param of indicator?.params ?? []) {
+      checkNumber(errors, `metadata.params.${param.name}`, param.name, form.params[param.name] ?? "", {
+        integer: param.integer,
+        min: param.min,
+        max: param.max,
+      });
+    }
+  } else if (form.operand === "CUSTOM") {
+    if (!form.custom) errors["metadata.indicator"] = "Choose one of your indicators";
+  } else if (form.operand === "FORMULA") {
+    if (!form.formula.trim()) errors["metadata.formula"] = "Write a formula, e.g. RSI(14) - RSI(28)";
+    else if (form.formula.length > 1000) errors["metadata.formula"] = "At most 1,000 characters";
+  }
+
+  if (kind === "channel") {
+    const lower = checkNumber(errors, "metadata.lower", "Lower bound", form.lower, { required: true, positive: price });
+    const upper = checkNumber(errors, "metadata.upper", "Upper bound", form.upper, { required: true, positive: price });
+    if (lower !== undefined && upper !== undefined && lower >= upper) {
+      errors["metadata.lower"] = "Lower bound must be below the upper bound";
+    }
+  } else {
+    checkNumber(errors, "threshold", "Threshold", form.threshold, { required: true, positive: price || bySize(kind) });
+  }
+  if (needsWindow(kind)) {
+    checkNumber(errors, "metadata.window", "Window", form.window, {
+      required: kind !== "volume",
+      integer: true,
+      min: 1,
+      max: MAX_WINDOW,
+    });
+  }
+  if (form.frequency === "EVERY_TIME") {
+    checkNumber(errors, "cooldownSeconds", "Cooldown", form.cooldownSeconds, { integer: true, min: 0, max: MAX_COOLDOWN });
+  }
+  return errors;
+}
+
+/** Everything POST /api/alerts checks: the rule, then delivery, expiry and confirmation. */
+export function validateAlert(form: RuleForm, indicator?: CatalogIndicator, now = Date.now()): FieldErrors {
+  const errors = validateRule(form, indicator);
+  if (form.channels.length === 0) errors.channels = "Pick at least one channel";
+  if (form.expiresAt) {
+    const at = new Date(form.expiresAt).getTime();
+    if (!Number.isFinite(at)) errors.expiresAt = "Not a valid date and time";
+    else if (at <= now) errors.expiresAt = "Expiry must be in the future";
+  }
+  checkNumber(errors, "confirmTicks", "Confirm ticks", form.confirmTicks, { integer: true, min: 1, max: 100 });
+  checkNumber(errors, "confirmSeconds", "Confirm seconds", form.confirmSeconds, { min: 0, max: 3600 });
+  return errors;
+}
+
+function num(text: string): number | undefined {
+  const value = parseNumber(text);
+  return value === undefined || Number.isNaN(value) ? undefined : value;
+}
+
+export function buildMetadata(form: RuleForm, indicator?: CatalogIndicator): Record<string, unknown> {
+  const metadata: Record<string, unknown> = {};
+  const kind = kindOf(form.condition);
+  if (form.operand === "INDICATOR" && form.indicator) {
+    metadata.indicator = form.indicator;
+    const params: Record<string, number> = {};
+    for (const [name, text] of Object.entries(form.params)) {
+      const value = num(text);
+      if (value !== undefined && (!indicator || indicator.params.some((p) => p.name === name))) params[name] = value;
+    }
+    if (Object.keys(params).length) metadata.params = params;
+    const first = indicator?.outputs[0];
+    if (form.output && form.output !== first) metadata.output = form.output;
+  } else if (form.operand === "CUSTOM" && form.custom) {
+    metadata.indicator = form.custom;
+  } else if (form.operand === "FORMULA" && form.formula.trim()) {
+    metadata.formula = form.formula.trim();
+  }
+  if (kind === "channel") {
+    metadata.lower = num(form.lower);
+    metadata.upper = num(form.upper);
+  }
+  if (needsWindow(kind) && num(form.window) !== undefined) metadata.window = num(form.window);
+  if (form.timeframe) metadata.timeframe = form.timeframe;
+  return metadata;
+}
+
+export function toAlertBody(form: RuleForm, userId: number, indicator?: CatalogIndicator): AlertIn {
+  const kind = kindOf(form.condition);
+  return {
+    userId,
+    symbol: form.symbol.trim(),
+    condition: form.condition,
+    threshold: kind === "channel" ? null : (num(form.threshold) ?? null),
+    channels: form.channels,
+    metadata: buildMetadata(form, indicator),
+    frequency: form.frequency,
+    cooldownSeconds: form.frequency === "EVERY_TIME" ? (num(form.cooldownSeconds) ?? 0) : 0,
+    expiresAt: form.expiresAt ? new Date(form.expiresAt).toISOString() : null,
+    confirmTicks: num(form.confirmTicks) ?? 1,
+    confirmSeconds: num(form.confirmSeconds) ?? 0,
+  };
+}
+
+/** The rule as POST /api/alerts/backtest takes it. A ONCE alert is previewed as EVERY_TIME: it shows every
+ * time the rule would have fired (the live alert stops at the first). */
+export function toBacktestBody(
+  form: RuleForm,
+  range: { from?: string; to?: string },
+  indicator?: CatalogIndicator,
+): BacktestIn {
+  const kind = kindOf(form.condition);
+  const frequency = form.frequency === "ONCE" ? "EVERY_TIME" : form.frequency;
+  return {
+    symbol: form.symbol.trim(),
+    condition: form.condition,
+    threshold: kind === "channel" ? null : (num(form.threshold) ?? null),
+    metadata: buildMetadata(form, indicator),
+    frequency,
+    cooldownSeconds: frequency === "EVERY_TIME" ? (num(form.cooldownSeconds) ?? 0) : 0,
+    ...(range.from ? { from: range.from } : {}),
+    ...(range.to ? { to: range.to } : {}),
+  };
+}
+
+/** The form's fields, by the API's names for them. */
+const FORM_FIELDS = new Set([
+  "symbol",
+  "condition",
+  "operand",
+  "threshold",
+  "metadata.indicator",
+  "metadata.params",
+  "metadata.output",
+  "metadata.formula",
+  "metadata.lower",
+  "metadata.upper",
+  "metadata.window",
+  "metadata.timeframe",
+  "frequency",
+  "cooldownSeconds",
+  "expiresAt",
+  "confirmTicks",
+  "confirmSeconds",
+  "channels",
+]);
+
+/** Map an API field (`metadata.params.period`, `metadata.upper`, `channels.0`) to the form field showing it;
+ * undefined for one the form has no input for (`body`, `userId`): that error is shown for the whole form. */
+export function formFieldOf(apiField: string | undefined): string | undefined {
+  if (!apiField) return undefined;
+  if (apiField.startsWith("channels")) return "channels";
+  if (apiField.startsWith("metadata.params")) return "metadata.params";
+  if (apiField === "metadata.value") return "threshold";
+  if (apiField === "metadata") return "metadata.indicator";
+  return FORM_FIELDS.has(apiField) ? apiField : undefined;
+}
+
+// ---- Summaries ----
+
+const LEVEL_WORDS: Record<string, string> = {
+  PRICE_ABOVE: "≥",
+  PRICE_BELOW: "≤",
+  GREATER_THAN: ">",
+  LESS_THAN: "<",
+  CROSSING: "crosses",
+  CROSSING_UP: "crosses up through",
+  CROSSING_DOWN: "crosses down through",
+};
+
+const CHANNEL_WORDS: Record<string, string> = {
+  ENTERING_CHANNEL: "enters",
+  EXITING_CHANNEL: "exits",
+  INSIDE_CHANNEL: "is inside",
+  OUTSIDE_CHANNEL: "is outside",
+};
+
+function asNumber(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+/** The operand in words: "Price", "RSI(period=14)", "MACD.signal", a formula. */
+export function operandText(metadata: Record<string, unknown>): string {
+  if (typeof metadata.formula === "string") return metadata.formula;
+  if (typeof metadata.indicator === "string") {
+    const params = metadata.params && typeof metadata.params === "object" ? (metadata.params as Record<string, unknown>) : {};
+    const args = Object.entries(params)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(", ");
+    const output = typeof metadata.output === "string" ? `.${metadata.output}` : "";
+    return `${metadata.indicator}${args ? `(${args})` : ""}${output}`;
+  }
+  return "Price";
+}
+
+/** One line for a rule: "Price ≥ 150,000.00", "RSI(period=14) crosses up through 70 · 1h". */
+export function describeRule(condition: string, threshold: number | null, metadata: Record<string, unknown>): string {
+  const kind = kindOf(condition);
+  const operand = operandText(metadata);
+  const price = operand === "Price";
+  const fmt = (v: number | undefined) => (v === undefined ? "?" : price ? formatPrice(v) : formatNumber(v));
+  const level = asNumber(metadata.value) ?? threshold ?? undefined;
+  const window = asNumber(metadata.window);
+  const timeframe = typeof metadata.timeframe === "string" ? metadata.timeframe : price ? undefined : "1h";
+  let text: string;
+  switch (kind) {
+    case "channel":
+      text = `${operand} ${CHANNEL_WORDS[condition] ?? condition} [${fmt(asNumber(metadata.lower))} – ${fmt(asNumber(metadata.upper))}]`;
+      break;
+    case "move":
+      text = `${operand} ${condition === "MOVING_UP" ? "rises" : "falls"} by ≥ ${formatNumber(level)} in ${window ?? "?"} bars`;
+      break;
+    case "movePercent":
+      text = `${operand} ${condition === "MOVING_UP_PERCENT" ? "rises" : "falls"} by ≥ ${formatNumber(level)}% in ${window ?? "?"} bars`;
+      break;
+    case "volume":
+      text = `Volume ≥ ${formatNumber(level)}× the average of ${window ?? 20} bars`;
+      break;
+    default:
+      text = `${operand} ${LEVEL_WORDS[condition] ?? condition} ${fmt(level)}`;
+  }
+  return timeframe ? `${text} · ${timeframe}` : text;
+}

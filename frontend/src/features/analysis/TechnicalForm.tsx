@@ -1,0 +1,135 @@
+import { useState, type FormEvent } from "react";
+import { ApiError } from "@/api/errors";
+import { Field } from "@/components/ui";
+import { INTERVALS } from "@/features/markets/intervals";
+import type { CatalogIndicator } from "@/features/markets/useIndicators";
+import type { Asset } from "@/features/markets/useSymbols";
+import { IndicatorChecklist } from "./IndicatorChecklist";
+import { fieldError } from "./fieldError";
+import type { TechnicalRequest } from "./types";
+
+export const MAX_INDICATORS = 12;
+const PERIOD = /^\d{1,4}[hdwy]$/i;
+
+type Errors = Partial<Record<"symbol" | "indicators" | "timeframes" | "period", string>>;
+
+/** What the form would send, or what is wrong with it (checked again by the API). */
+export function validate(request: TechnicalRequest): Errors {
+  const errors: Errors = {};
+  if (!request.symbol) errors.symbol = "Choose a symbol";
+  if (!request.indicators.length) errors.indicators = "Choose at least one indicator";
+  else if (request.indicators.length > MAX_INDICATORS) errors.indicators = `At most ${MAX_INDICATORS} indicators`;
+  if (!request.timeframes.length) errors.timeframes = "Choose at least one timeframe";
+  if (!PERIOD.test(request.period.trim())) errors.period = "A period looks like 90d, 12h, 4w or 1y";
+  return errors;
+}
+
+/** Symbol, indicators, timeframes and period for a technical analysis; shows the API's field errors. */
+export function TechnicalForm({
+  assets,
+  catalog,
+  busy,
+  error,
+  onSubmit,
+}: {
+  assets: Asset[];
+  catalog: CatalogIndicator[];
+  busy: boolean;
+  error: unknown;
+  onSubmit: (request: TechnicalRequest) => void;
+}) {
+  const [request, setRequest] = useState<TechnicalRequest>({
+    symbol: assets[0]?.symbol ?? "BTC-USD",
+    indicators: ["RSI", "MACD", "BBANDS"],
+    timeframes: ["1h", "4h", "1d"],
+    period: "90d",
+  });
+  const [local, setLocal] = useState<Errors>({});
+  const apiError = error; // cleared by the mutation when the form is sent again
+  const change = (patch: Partial<TechnicalRequest>) => setRequest((r) => ({ ...r, ...patch }));
+  const message = (name: keyof Errors, ...aliases: string[]) => local[name] ?? fieldError(apiError, name, ...aliases);
+  const known = ["symbol", "indicators", "timeframes", "interval", "period"];
+  const general = apiError instanceof ApiError && !known.some((f) => fieldError(apiError, f)) ? apiError.message : null;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const problems = validate(request);
+    setLocal(problems);
+    if (Object.keys(problems).length) return;
+    onSubmit({ ...request, period: request.period.trim().toLowerCase() });
+  }
+
+  return (
+    <form className="stack technical-form" onSubmit={submit} noValidate aria-label="Technical analysis">
+      <div className="row">
+        <Field label="Symbol" htmlFor="ta-symbol" error={message("symbol")}>
+          <select
+            id="ta-symbol"
+            value={request.symbol}
+            onChange={(e) => change({ symbol: e.target.value })}
+            aria-invalid={Boolean(message("symbol"))}
+          >
+            {assets.map((a) => (
+              <option key={a.symbol} value={a.symbol}>
+                {a.symbol} — {a.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Period" htmlFor="ta-period" error={message("period")} hint="90d, 12h, 4w or 1y">
+          <input
+            id="ta-period"
+            value={request.period}
+            onChange={(e) => change({ period: e.target.value })}
+            aria-invalid={Boolean(message("period"))}
+            aria-describedby={message("period") ? "ta-period-error" : undefined}
+            size={8}
+          />
+        </Field>
+        <fieldset className={"field timeframes" + (message("timeframes", "interval") ? " field-invalid" : "")}>
+          <legend>Timeframes</legend>
+          <div className="row">
+            {INTERVALS.map((tf) => (
+              <label key={tf} className="check">
+                <input
+                  type="checkbox"
+                  checked={request.timeframes.includes(tf)}
+                  onChange={(e) =>
+                    change({
+                      timeframes: e.target.checked
+                        ? INTERVALS.filter((t) => t === tf || request.timeframes.includes(t))
+                        : request.timeframes.filter((t) => t !== tf),
+                    })
+                  }
+                />
+                {tf}
+              </label>
+            ))}
+          </div>
+          {message("timeframes", "interval") ? (
+            <span className="field-error" role="alert">
+              {message("timeframes", "interval")}
+            </span>
+          ) : null}
+        </fieldset>
+      </div>
+      <IndicatorChecklist
+        catalog={catalog}
+        value={request.indicators}
+        onChange={(indicators) => change({ indicators })}
+        max={MAX_INDICATORS}
+        error={message("indicators")}
+      />
+      {general ? (
+        <p className="form-error" role="alert">
+          {general}
+        </p>
+      ) : null}
+      <div>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? "Analysing…" : "Analyse"}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,49 @@
+import { useState } from "react";
+import { Card } from "@/components/ui";
+import { SignalsTable, SummaryPill } from "./SignalsTable";
+import type { TechnicalResult } from "./types";
+
+/** The analysis: the overall summary, then each timeframe's table and server-rendered chart (tabs). */
+export function TimeframeResults({ result }: { result: TechnicalResult }) {
+  const frames = Object.values(result.timeframes);
+  const [chosen, setChosen] = useState(result.timeframe);
+  const current = result.timeframes[chosen] ?? frames[0];
+  if (!current) return null;
+  return (
+    <Card
+      title={`${result.symbol} over ${result.period}`}
+      actions={
+        <span className="muted">
+          overall ({result.timeframe}) <SummaryPill summary={result.summary} />
+        </span>
+      }
+    >
+      <div className="stack">
+        <div className="tabs" role="tablist" aria-label="Timeframe">
+          {frames.map((f) => (
+            <button
+              key={f.timeframe}
+              type="button"
+              role="tab"
+              id={`tf-tab-${f.timeframe}`}
+              aria-selected={f.timeframe === current.timeframe}
+              aria-controls="tf-panel"
+              onClick={() => setChosen(f.timeframe)}
+            >
+              {f.timeframe}
+            </button>
+          ))}
+        </div>
+        <div id="tf-panel" role="tabpanel" aria-labelledby={`tf-tab-${current.timeframe}`} className="analysis-panel">
+          <SignalsTable result={current} />
+          <img
+            className="analysis-chart"
+            src={current.chartUrl}
+            alt={`${result.symbol} ${current.timeframe} candles with ${Object.keys(current.indicators).join(", ")}`}
+            loading="lazy"
+          />
+        </div>
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,241 @@
+import { api, authedFetch, unwrap } from "@/api/client";
+import { toApiError } from "@/api/errors";
+import type { components } from "@/api/schema";
+
+/** The research screens' calls to the API, with small local types where the OpenAPI types are loose. */
+
+export type Asset = components["schemas"]["AssetOut"];
+export type HistoricalPage = components["schemas"]["Historical"];
+export type ApiCandle = components["schemas"]["Candle"];
+export type CustomIndicator = components["schemas"]["CustomIndicatorOut"];
+export type Job = components["schemas"]["JobOut"];
+export type StrategyRequest = components["schemas"]["StrategyIn"];
+export type OptimizeRequest = components["schemas"]["OptimizeIn"];
+export type SweepRange = components["schemas"]["Range"];
+
+export const INTERVALS = ["1m", "5m", "15m", "1h", "4h", "1d"] as const;
+export type Interval = (typeof INTERVALS)[number];
+export const INTERVAL_SECONDS: Record<Interval, number> = {
+  "1m": 60,
+  "5m": 300,
+  "15m": 900,
+  "1h": 3600,
+  "4h": 14400,
+  "1d": 86400,
+};
+export const EXPORT_FORMATS = ["csv", "json", "xlsx", "parquet"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface StrategyParam {
+  name: string;
+  default?: number;
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  type?: "formula";
+  optional?: boolean;
+}
+
+export interface StrategyInfo {
+  name: string;
+  description: string;
+  parameters: StrategyParam[];
+}
+
+export type Results = Record<string, number | boolean | null>;
+
+export interface BacktestRun {
+  backtestId: string;
+  strategyName: string;
+  results: Results;
+  equityCurveUrl: string;
+  completedAt: string | null;
+  symbol: string;
+  interval: string;
+  from: string | null;
+  to: string | null;
+  parameters: Record<string, unknown>;
+  initialCapital: number;
+  costs: Record<string, unknown>;
+  stops: Record<string, number | null>;
+  createdAt: string;
+}
+
+export interface EquityPoint {
+  timestamp: string;
+  equity: number;
+  drawdown: number;
+}
+
+export interface Trade {
+  side: string;
+  entryAt: string;
+  exitAt: string;
+  entryBar: number;
+  exitBar: number;
+  entryPrice: number;
+  exitPrice: number;
+  units: number;
+  fees: number;
+  pnl: number;
+  exitReason: string;
+}
+
+export interface RunData {
+  backtestId: string;
+  equity: EquityPoint[];
+  trades: Trade[];
+}
+
+export interface SweepRow {
+  parameters: Record<string, number>;
+  inSample: Results;
+  outOfSample: Results | null;
+}
+
+export interface SweepResult {
+  strategyName: string;
+  symbol: string;
+  metric: string;
+  combinations: number;
+  skipped: number;
+  inSample: { from: number; bars: number };
+  outOfSample: { from: number | null; bars: number };
+  results: SweepRow[];
+}
+
+/** What POST /api/alerts/backtest returns that the formula preview reads. */
+export interface DryRun {
+  timeframe: string;
+  bars: number;
+  count: number;
+  triggers: { timestamp: string; value: number }[];
+}
+
+export const keys = {
+  symbols: ["market", "symbols"] as const,
+  historical: (symbol: string, interval: string, from: string, to: string) =>
+    ["research", "historical", symbol, interval, from, to] as const,
+  previewCandles: (symbol: string, interval: string, from: number, to: number) =>
+    ["research", "preview-candles", symbol, interval, from, to] as const,
+  indicators: ["research", "indicators"] as const,
+  strategies: ["research", "strategies"] as const,
+  runs: ["research", "runs"] as const,
+  run: (id: string) => ["research", "run", id] as const,
+  runData: (id: string) => ["research", "run-data", id] as const,
+  job: (id: string) => ["research", "job", id] as const,
+};
+
+export const fetchSymbols = () => unwrap<Asset[]>(api.GET("/api/market/symbols"));
+
+export function fetchHistorical(query: {
+  symbol: string;
+  interval: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string | null;
+}): Promise<HistoricalPage> {
+  return unwrap<HistoricalPage>(api.GET("/api/data/historical", { params: { query } }));
+}
+
+export const listIndicators = () => unwrap<CustomIndicator[]>(api.GET("/api/indicators/custom"));
+
+export const createIndicator = (body: components["schemas"]["CustomIndicatorIn"]) =>
+  unwrap<CustomIndicator>(api.POST("/api/indicators/custom", { body }));
+
+export const updateIndicator = (id: number, body: components["schemas"]["CustomIndicatorPatch"]) =>
+  unwrap<CustomIndicator>(api.PATCH("/api/indicators/custom/{indicatorId}", { params: { path: { indicatorId: id } }, body }));
+
+export const deleteIndicator = (id: number) =>
+  unwrap<{ indicatorId: number; deleted: boolean }>(
+    api.DELETE("/api/indicators/custom/{indicatorId}", { params: { path: { indicatorId: id } } }),
+  );
+
+export const evaluateIndicator = (id: number, body: { symbol: string; interval: string; from: string; to: string }) =>
+  unwrap<components["schemas"]["EvaluateOut"]>(
+    api.POST("/api/indicators/custom/{indicatorId}/evaluate", { params: { path: { indicatorId: id } }, body }),
+  );
+
+/**
+ * A formula checked and evaluated without saving anything: the alert backtest with an inline formula and a
+ * channel wide enough that every bar with a value "fires", so each trigger carries the formula's value at that
+ * bar's close. A formula that does not parse is a 422 on `metadata.formula` naming the column.
+ */
+export const dryRunFormula = (body: { symbol: string; interval: string; formula: string; from: string; to: string }) =>
+  unwrap<DryRun>(
+    api.POST("/api/alerts/backtest", {
+      body: {
+        symbol: body.symbol,
+        condition: "INSIDE_CHANNEL",
+        metadata: { formula: body.formula, timeframe: body.interval, lower: -1e14, upper: 1e14 },
+        frequency: "ONCE_PER_BAR_CLOSE",
+        cooldownSeconds: 0,
+        from: body.from,
+        to: body.to,
+      },
+    }),
+  );
+
+export const fetchStrategies = () => unwrap<StrategyInfo[]>(api.GET("/api/backtest/strategies"));
+
+export const runBacktest = (body: StrategyRequest) =>
+  unwrap<BacktestRun>(api.POST("/api/backtest/strategy", { body }));
+
+export const fetchRuns = () => unwrap<BacktestRun[]>(api.GET("/api/backtest", { params: { query: { limit: 100 } } }));
+
+export const fetchRun = (id: string) =>
+  unwrap<BacktestRun>(api.GET("/api/backtest/{backtestId}", { params: { path: { backtestId: id } } }));
+
+export const fetchRunData = (id: string) =>
+  unwrap<RunData>(api.GET("/api/backtest/{backtestId}/data", { params: { path: { backtestId: id } } }));
+
+export async function deleteRun(id: string): Promise<void> {
+  const { response, error } = await api.DELETE("/api/backtest/{backtestId}", { params: { path: { backtestId: id } } });
+  if (!response.ok) throw toApiError(response.status, error);
+}
+
+export const startSweep = (body: OptimizeRequest) => unwrap<Job>(api.POST("/api/backtest/optimize", { body }));
+
+export const fetchJob = (jobId: string) => unwrap<Job>(api.GET("/api/jobs/{jobId}", { params: { path: { jobId } } }));
+
+export const cancelJob = (jobId: string) =>
+  unwrap<Job>(api.POST("/api/jobs/{jobId}/cancel", { params: { path: { jobId } } }));
+
+/** The export route's file for the range, saved through a temporary <a download>. Returns the file name. */
+export async function downloadExport(query: {
+  symbol: string;
+  interval: string;
+  from: string;
+  to: string;
+  format: ExportFormat;
+}): Promise<string> {
+  const params = new URLSearchParams(query);
+  const response = await authedFetch(`/api/data/historical/export?${params.toString()}`);
+  const blob = await response.blob();
+  const fallback = `${query.symbol}_${query.interval}.${query.format}`;
+  const name = filenameFrom(response.headers.get("Content-Disposition")) ?? fallback;
+  saveBlob(blob, name);
+  return name;
+}
+
+export function filenameFrom(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const star = /filename\*=(?:UTF-8'')?([^;]+)/i.exec(disposition);
+  if (star?.[1]) return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ""));
+  const plain = /filename="?([^";]+)"?/i.exec(disposition);
+  return plain?.[1]?.trim() ?? null;
+}
+
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  link.style.display = "none";
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoked later: the browser reads the blob after the click returns.
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+}

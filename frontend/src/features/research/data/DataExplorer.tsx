@@ -1,0 +1,126 @@
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { useMemo, useState, type FormEvent } from "react";
+import { CandleChart, type Candle, type Line } from "@/components/charts/CandleChart";
+import { Card, EmptyState, Field, Skeleton } from "@/components/ui";
+import { fetchHistorical, keys, type Interval } from "../api";
+import { ErrorNotice, IntervalField, SymbolField } from "../common";
+import { dayToIso, epochSeconds, fieldError, isFieldError, utcDay } from "../util";
+import { CandleTable } from "./CandleTable";
+import { ExportButtons } from "./ExportButtons";
+
+export const PAGE_SIZE = 500;
+const NO_LINES: Line[] = [];
+
+interface Query {
+  symbol: string;
+  interval: Interval;
+  from: string; // date input values (UTC days)
+  to: string;
+}
+
+/** Stored candles for a symbol, interval and range: chart, table (paged with nextCursor) and file exports. */
+export default function DataExplorer() {
+  const [draft, setDraft] = useState<Query>(() => ({ symbol: "BTC-USD", interval: "1h", from: utcDay(-7), to: utcDay(1) }));
+  const [query, setQuery] = useState<Query>(draft);
+  const [invalid, setInvalid] = useState<string | null>(null);
+
+  const history = useInfiniteQuery({
+    queryKey: keys.historical(query.symbol, query.interval, query.from, query.to),
+    queryFn: ({ pageParam }) =>
+      fetchHistorical({
+        symbol: query.symbol,
+        interval: query.interval,
+        from: dayToIso(query.from),
+        to: dayToIso(query.to),
+        limit: PAGE_SIZE,
+        cursor: pageParam,
+      }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+
+  const candles = useMemo<Candle[]>(
+    () =>
+      (history.data?.pages ?? []).flatMap((page) =>
+        page.data.map((c) => ({ time: epochSeconds(c.timestamp), open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume })),
+      ),
+    [history.data],
+  );
+  const first = history.data?.pages[0];
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!draft.from || !draft.to || draft.from >= draft.to) {
+      setInvalid("From must be a day before To");
+      return;
+    }
+    setInvalid(null);
+    setQuery(draft);
+  }
+
+  const error = history.error;
+  const fieldErrors = isFieldError(error, ["symbol", "interval", "from", "to", "limit"]);
+
+  return (
+    <div className="stack">
+      <Card title="Historical candles">
+        <form className="row" onSubmit={submit} aria-label="Candle query">
+          <SymbolField id="data-symbol" value={draft.symbol} onChange={(symbol) => setDraft({ ...draft, symbol })} error={fieldError(error, "symbol")} />
+          <IntervalField
+            id="data-interval"
+            value={draft.interval}
+            onChange={(interval) => setDraft({ ...draft, interval })}
+            error={fieldError(error, "interval")}
+          />
+          <Field label="From" htmlFor="data-from" error={invalid ?? fieldError(error, "from")} hint="UTC day, inclusive">
+            <input id="data-from" type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} required />
+          </Field>
+          <Field label="To" htmlFor="data-to" error={fieldError(error, "to")} hint="UTC day, exclusive">
+            <input id="data-to" type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} required />
+          </Field>
+          <button type="submit" className="primary">
+            Load candles
+          </button>
+        </form>
+      </Card>
+
+      {error && !fieldErrors ? <ErrorNotice error={error} what="candles" /> : null}
+
+      <Card
+        title={`${query.symbol} ${query.interval}`}
+        actions={
+          first && candles.length > 0 ? (
+            <span className="muted">
+              {candles.length.toLocaleString()} candles loaded · {first.source}
+              {first.resampledFrom ? ` · resampled from ${first.resampledFrom}` : ""}
+            </span>
+          ) : null
+        }
+      >
+        {history.isPending ? (
+          <Skeleton lines={8} height={28} />
+        ) : history.isError ? (
+          <EmptyState title="Nothing to show">Fix the query above and load the candles again.</EmptyState>
+        ) : candles.length === 0 ? (
+          <EmptyState title="No candles in this range">
+            Nothing is stored for {query.symbol} {query.interval} between {query.from} and {query.to}. Try a wider range,
+            another interval, or a symbol with history.
+          </EmptyState>
+        ) : (
+          <div className="stack">
+            <CandleChart candles={candles} lines={NO_LINES} height={380} />
+            <ExportButtons symbol={query.symbol} interval={query.interval} from={dayToIso(query.from)} to={dayToIso(query.to)} />
+            <CandleTable candles={candles} />
+            {history.hasNextPage ? (
+              <button type="button" onClick={() => void history.fetchNextPage()} disabled={history.isFetchingNextPage}>
+                {history.isFetchingNextPage ? "Loading…" : `Load more (next ${PAGE_SIZE})`}
+              </button>
+            ) : (
+              <span className="muted">All {candles.length.toLocaleString()} candles of the range are loaded.</span>
+            )}
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}

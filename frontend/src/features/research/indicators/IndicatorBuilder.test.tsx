@@ -1,0 +1,134 @@
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import type { Candle, Line } from "@/components/charts/CandleChart";
+import { useAuth } from "@/stores/auth";
+import { apiError, bar, historical, mockApi, renderPage, symbols, type Call } from "../testUtils";
+import IndicatorBuilder from "./IndicatorBuilder";
+
+vi.mock("@/api/client", async () => {
+  const actual = await vi.importActual<typeof import("@/api/client")>("@/api/client");
+  const { testClient } = await import("../testUtils");
+  return { ...actual, api: testClient() };
+});
+
+// lightweight-charts needs a canvas: record what the chart is given instead.
+const drawn = vi.hoisted(() => [] as { candles: Candle[]; lines: Line[] }[]);
+vi.mock("@/components/charts/CandleChart", () => ({
+  CandleChart: (props: { candles: Candle[]; lines: Line[]; testId?: string }) => {
+    drawn.push(props);
+    return <div data-testid={props.testId ?? "candle-chart"}>{props.lines.map((l) => `${l.name}@${l.pane}`).join(",")}</div>;
+  },
+}));
+
+const bars = [bar("2025-03-01T00:00:00Z", 100), bar("2025-03-01T01:00:00Z", 101), bar("2025-03-01T02:00:00Z", 102)];
+
+/** The dry run: a parser error for FOO at its column, else one trigger per bar stamped with the bar's close. */
+function dryRun(call: Call) {
+  const formula = (call.body as { metadata: { formula: string } }).metadata.formula;
+  const at = formula.indexOf("FOO");
+  if (at >= 0) return apiError(422, "VALIDATION_ERROR", `unknown function FOO at column ${at + 1}`, "metadata.formula");
+  return {
+    body: {
+      timeframe: "1h",
+      bars: 3,
+      count: 2,
+      // No value on the first bar (warm-up); the second and third bars close at 02:00 and 03:00.
+      triggers: [
+        { timestamp: "2025-03-01T02:00:00Z", value: -4.5, price: 101, direction: "DOWN", returns: {} },
+        { timestamp: "2025-03-01T03:00:00Z", value: 3.25, price: 102, direction: "UP", returns: {} },
+      ],
+    },
+  };
+}
+
+function setup(overrides: Parameters<typeof mockApi>[0] = {}) {
+  const saved: unknown[] = [];
+  const calls = mockApi({
+    "GET /api/market/symbols": { body: symbols },
+    "GET /api/data/historical": { body: historical(bars) },
+    "POST /api/alerts/backtest": dryRun,
+    "GET /api/indicators/custom": () => ({ body: saved }),
+    "POST /api/indicators/custom": (call) => {
+      const body = call.body as { name: string; formula: string; parameters: Record<string, number> };
+      const out = { indicatorId: 5, key: "FAST_SLOW_RSI", description: null, lookback: 21, status: "ACTIVE", createdAt: "2026-11-24T08:00:00Z", updatedAt: null, ...body };
+      saved.push(out);
+      return { status: 201, body: out };
+    },
+    "POST /api/indicators/custom/5/evaluate": {
+      body: { indicatorId: 5, symbol: "BTC-USD", interval: "1h", lookback: 21, dataPoints: 3, data: [{ timestamp: "2025-03-01T00:00:00Z", value: null }, { timestamp: "2025-03-01T01:00:00Z", value: -4.5 }, { timestamp: "2025-03-01T02:00:00Z", value: 3.25 }] },
+    },
+    ...overrides,
+  });
+  renderPage(<IndicatorBuilder />, "/research/indicators");
+  return calls;
+}
+
+describe("IndicatorBuilder", () => {
+  beforeEach(() => {
+    drawn.length = 0;
+    useAuth.setState({ tokens: { accessToken: "a", refreshToken: "r" }, user: { id: 7, email: "u@example.com", role: "user" } });
+  });
+
+  it("checks the formula as you type and marks the API's column in the formula as typed", async () => {
+    const calls = setup();
+    fireEvent.click(screen.getByRole("button", { name: "Add parameter" }));
+    fireEvent.change(screen.getByLabelText("Parameter 1 name"), { target: { value: "period1" } });
+    fireEvent.change(screen.getByLabelText("Parameter 1 value"), { target: { value: "7" } });
+    fireEvent.change(screen.getByLabelText("Formula"), { target: { value: "RSI(period1) - FOO(21)" } });
+
+    // The dry run gets the parameter's value in place of its name: FOO is at column 10 there...
+    const marker = await screen.findByTestId("formula-marker", {}, { timeout: 3000 });
+    const check = calls.filter((c) => c.route === "POST /api/alerts/backtest").at(-1)!;
+    expect((check.body as { metadata: { formula: string } }).metadata.formula).toBe("RSI(7) - FOO(21)");
+    // ...and at column 16 of what was typed, where the marker goes.
+    expect(marker).toHaveAttribute("data-column", "16");
+    expect(marker.querySelector("mark")).toHaveTextContent("F");
+    expect(screen.getByTestId("formula-caret").textContent).toBe(" ".repeat(15) + "^");
+    expect(screen.getByTestId("formula-error")).toHaveTextContent("unknown function FOO at column 16");
+    expect(screen.getByLabelText("Formula")).toHaveAttribute("aria-invalid", "true");
+  });
+
+  it("plots the formula in the lower pane, saves it and lists it", async () => {
+    const calls = setup();
+    fireEvent.change(screen.getByLabelText("Name"), { target: { value: "Fast Slow RSI" } });
+    fireEvent.change(screen.getByLabelText("Formula"), { target: { value: "RSI(7) - RSI(21)" } });
+
+    await waitFor(() => expect(screen.getByTestId("indicator-preview")).toHaveAttribute("data-plotted", "true"), { timeout: 3000 });
+    expect(screen.getByTestId("formula-status")).toHaveTextContent("The formula parses");
+    // Each trigger's close time is moved back to its bar's open time (the line's label follows the name).
+    await waitFor(() => expect(drawn.at(-1)!.lines[0]?.name).toBe("Fast Slow RSI"));
+    const last = drawn.at(-1)!;
+    expect(last.candles.map((c) => c.time)).toEqual([1740787200, 1740790800, 1740794400]);
+    expect(last.lines).toEqual([{ name: "Fast Slow RSI", pane: "lower", points: [
+      { time: 1740787200, value: null },
+      { time: 1740790800, value: -4.5 },
+      { time: 1740794400, value: 3.25 },
+    ] }]);
+    expect(screen.getByTestId("indicator-preview-chart")).toHaveTextContent("Fast Slow RSI@lower");
+
+    fireEvent.click(screen.getByRole("button", { name: "Save indicator" }));
+    const list = await screen.findByTestId("indicator-list");
+    expect(within(list).getByText("Fast Slow RSI")).toBeInTheDocument();
+    expect(within(list).getByText("FAST_SLOW_RSI")).toBeInTheDocument();
+    expect(calls.find((c) => c.route === "POST /api/indicators/custom")!.body).toEqual({
+      userId: 7,
+      name: "Fast Slow RSI",
+      formula: "RSI(7) - RSI(21)",
+      description: null,
+      parameters: {},
+    });
+    // Saved and unchanged: the preview now comes from the indicator's own evaluate route.
+    expect(await screen.findByRole("button", { name: "Update indicator" })).toBeInTheDocument();
+    await waitFor(() => expect(calls.some((c) => c.route === "POST /api/indicators/custom/5/evaluate")).toBe(true));
+  });
+
+  it("shows the save's errors next to the field they name", async () => {
+    setup({ "POST /api/indicators/custom": apiError(409, "CONFLICT", "You already have an indicator called RSI Gap", "name") });
+    fireEvent.click(screen.getByRole("button", { name: "Save indicator" }));
+    expect(await screen.findByText("Give the indicator a name")).toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText("Name"), { target: { value: "RSI Gap" } });
+    fireEvent.change(screen.getByLabelText("Formula"), { target: { value: "RSI(7) - RSI(21)" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save indicator" }));
+    expect(await screen.findByText("You already have an indicator called RSI Gap")).toBeInTheDocument();
+    expect(screen.getByLabelText("Name")).toHaveAttribute("aria-invalid", "true");
+  });
+});

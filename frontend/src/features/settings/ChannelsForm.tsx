@@ -1,0 +1,104 @@
+import { useState, type FormEvent } from "react";
+import { ApiError } from "@/api/errors";
+import { Field } from "@/components/ui";
+import { fieldError } from "@/features/analysis/fieldError";
+import { toastError, useUi } from "@/stores/ui";
+import { CHANNELS, type ChannelKey } from "./channels";
+import { TestChannelButton } from "./TestChannelButton";
+import { useUpdateMe } from "./useMe";
+
+type Values = Record<ChannelKey, string>;
+type Saved = Record<string, string | null>;
+
+const apiField = (key: ChannelKey) => `preferences.channels.${key}`;
+
+/** Where notifications go (preferences.channels): edit, save only what changed, test each channel. */
+export function ChannelsForm({ saved }: { saved: Saved }) {
+  const initial = Object.fromEntries(
+    CHANNELS.map((c) => [c.key, c.key === "webhookSecret" ? "" : (saved[c.key] ?? "")]),
+  ) as Values;
+  const [values, setValues] = useState<Values>(initial);
+  const [local, setLocal] = useState<Partial<Record<ChannelKey, string>>>({});
+  const update = useUpdateMe((error) => {
+    const known = error instanceof ApiError && CHANNELS.some((c) => fieldError(error, apiField(c.key)));
+    if (!known) toastError(error, "Could not save the channels");
+  });
+  const secret = saved.webhookSecret ?? null;
+
+  const changed = CHANNELS.filter((c) => values[c.key].trim() !== initial[c.key]);
+  const message = (key: ChannelKey) => local[key] ?? fieldError(update.error, apiField(key));
+
+  function save(patch: Partial<Record<ChannelKey, string | null>>) {
+    update.mutate(
+      { preferences: { channels: patch } },
+      { onSuccess: () => useUi.getState().toast({ kind: "success", title: "Notification channels saved" }) },
+    );
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const problems: Partial<Record<ChannelKey, string>> = {};
+    const patch: Partial<Record<ChannelKey, string | null>> = {};
+    for (const c of changed) {
+      const value = values[c.key].trim();
+      const problem = value ? c.check(value) : undefined;
+      if (problem) problems[c.key] = problem;
+      patch[c.key] = value || null;
+    }
+    setLocal(problems);
+    if (Object.keys(problems).length || !changed.length) return;
+    save(patch);
+  }
+
+  return (
+    <form className="stack channels-form" onSubmit={submit} noValidate aria-label="Notification channels">
+      {CHANNELS.map((c) => {
+        const error = message(c.key);
+        const id = `channel-${c.key}`;
+        return (
+          <div key={c.key} className="channel-row">
+            <Field
+              label={c.label}
+              htmlFor={id}
+              error={error}
+              hint={c.key === "webhookSecret" && secret ? `Saved: ${secret} — type a new one to replace it` : c.hint}
+            >
+              <input
+                id={id}
+                name={c.key}
+                type={c.type}
+                value={values[c.key]}
+                placeholder={c.key === "webhookSecret" && secret ? secret : c.placeholder}
+                autoComplete={c.key === "webhookSecret" ? "new-password" : c.type === "email" ? "email" : c.type === "tel" ? "tel" : "off"}
+                aria-invalid={Boolean(error)}
+                aria-describedby={error ? `${id}-error` : undefined}
+                onChange={(e) => setValues((v) => ({ ...v, [c.key]: e.target.value }))}
+              />
+            </Field>
+            {c.test ? (
+              <TestChannelButton channel={c.test} label={c.label} />
+            ) : secret ? (
+              <div className="test-channel">
+                <button type="button" className="danger" onClick={() => save({ webhookSecret: null })} disabled={update.isPending}>
+                  Remove secret
+                </button>
+              </div>
+            ) : (
+              <span />
+            )}
+          </div>
+        );
+      })}
+      <div className="row">
+        <button type="submit" className="primary" disabled={update.isPending || !changed.length}>
+          {update.isPending ? "Saving…" : "Save channels"}
+        </button>
+        <span className="muted">Tests use the saved settings{changed.length ? " — save your changes first" : ""}.</span>
+      </div>
+      <div className="channel-row">
+        <p className="muted in-app-note">In-app notifications go to your inbox and open sessions; nothing to set up.</p>
+        <TestChannelButton channel="IN_APP" label="In-app" />
+      </div>
+    </form>
+  );
+}
