@@ -23,15 +23,23 @@ test("builds a custom indicator: parser error at its column, live preview in the
   await page.goto("/research/indicators");
   await expect(page.getByRole("link", { name: "Indicator builder" })).toHaveClass(/active/);
 
+  const routes: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST") routes.push(new URL(request.url()).pathname);
+  });
   await page.getByLabel("Name", { exact: true }).fill("Fast Slow RSI");
+  await page.getByRole("button", { name: "Add parameter" }).click();
+  await page.getByLabel("Parameter 1 name", { exact: true }).fill("fast");
+  await page.getByLabel("Parameter 1 value", { exact: true }).fill("7");
   const formula = page.getByLabel("Formula", { exact: true });
-  // A typo first: the API's parser names column 10 ("FOO"), and the marker sits under it.
-  await formula.fill("RSI(7) - FOO(21)");
-  await expect(page.getByTestId("formula-error")).toContainText("unknown function FOO at column 10");
-  await expect(page.getByTestId("formula-marker")).toHaveAttribute("data-column", "10");
+  // A typo first: the formula goes to the API as typed (parameters beside it), whose parser names column 13
+  // ("FOO"), and the marker sits under it.
+  await formula.fill("RSI(fast) - FOO(21)");
+  await expect(page.getByTestId("formula-error")).toContainText("unknown function FOO at column 13");
+  await expect(page.getByTestId("formula-marker")).toHaveAttribute("data-column", "13");
   await expect(page.getByTestId("formula-marker").locator("mark")).toHaveText("F");
 
-  await formula.fill("RSI(7) - RSI(21)");
+  await formula.fill("RSI(fast) - RSI(21)");
   await expect(page.getByTestId("formula-error")).toHaveCount(0);
   await expect(page.getByTestId("formula-status")).toHaveText(/parses/);
   const preview = page.getByTestId("indicator-preview");
@@ -51,9 +59,12 @@ test("builds a custom indicator: parser error at its column, live preview in the
   const list = page.getByTestId("indicator-list");
   await expect(list).toContainText("Fast Slow RSI");
   await expect(list).toContainText("FAST_SLOW_RSI");
-  await expect(list).toContainText("RSI(7) - RSI(21)");
+  await expect(list).toContainText("RSI(fast) - RSI(21)");
   await expect(page.getByRole("button", { name: "Update indicator" })).toBeVisible();
   await snapshot(page, "research-indicator-builder");
+  // Checked and previewed through the formula evaluate route, not the alert backtest.
+  expect(routes).toContain("/api/indicators/evaluate");
+  expect(routes).not.toContain("/api/alerts/backtest");
   expect(problems).toEqual([]);
 });
 

@@ -12,6 +12,7 @@ export type Job = components["schemas"]["JobOut"];
 export type StrategyRequest = components["schemas"]["StrategyIn"];
 export type OptimizeRequest = components["schemas"]["OptimizeIn"];
 export type SweepRange = components["schemas"]["Range"];
+export type Evaluation = components["schemas"]["EvaluateOut"];
 
 export const INTERVALS = ["1m", "5m", "15m", "1h", "4h", "1d"] as const;
 export type Interval = (typeof INTERVALS)[number];
@@ -104,14 +105,6 @@ export interface SweepResult {
   results: SweepRow[];
 }
 
-/** What POST /api/alerts/backtest returns that the formula preview reads. */
-export interface DryRun {
-  timeframe: string;
-  bars: number;
-  count: number;
-  triggers: { timestamp: string; value: number }[];
-}
-
 export const keys = {
   symbols: ["market", "symbols"] as const,
   historical: (symbol: string, interval: string, from: string, to: string) =>
@@ -152,30 +145,13 @@ export const deleteIndicator = (id: number) =>
     api.DELETE("/api/indicators/custom/{indicatorId}", { params: { path: { indicatorId: id } } }),
   );
 
-export const evaluateIndicator = (id: number, body: { symbol: string; interval: string; from: string; to: string }) =>
-  unwrap<components["schemas"]["EvaluateOut"]>(
-    api.POST("/api/indicators/custom/{indicatorId}/evaluate", { params: { path: { indicatorId: id } }, body }),
-  );
-
 /**
- * A formula checked and evaluated without saving anything: the alert backtest with an inline formula and a
- * channel wide enough that every bar with a value "fires", so each trigger carries the formula's value at that
- * bar's close. A formula that does not parse is a 422 on `metadata.formula` naming the column.
+ * A formula checked and evaluated without saving anything: its values (null where undefined, e.g. during
+ * warm-up) at each bar's open time over [from, to). Parameters are passed as they are, not substituted in the
+ * text. A formula that does not parse is a 422 on `formula` whose message names the column of the text sent.
  */
-export const dryRunFormula = (body: { symbol: string; interval: string; formula: string; from: string; to: string }) =>
-  unwrap<DryRun>(
-    api.POST("/api/alerts/backtest", {
-      body: {
-        symbol: body.symbol,
-        condition: "INSIDE_CHANNEL",
-        metadata: { formula: body.formula, timeframe: body.interval, lower: -1e14, upper: 1e14 },
-        frequency: "ONCE_PER_BAR_CLOSE",
-        cooldownSeconds: 0,
-        from: body.from,
-        to: body.to,
-      },
-    }),
-  );
+export const evaluateFormula = (body: components["schemas"]["FormulaEvaluateIn"]) =>
+  unwrap<Evaluation>(api.POST("/api/indicators/evaluate", { body }));
 
 export const fetchStrategies = () => unwrap<StrategyInfo[]>(api.GET("/api/backtest/strategies"));
 

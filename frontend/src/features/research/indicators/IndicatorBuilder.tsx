@@ -36,11 +36,6 @@ export function keyOf(name: string): string {
   return name.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "");
 }
 
-function sameParameters(a: Record<string, number>, b: Record<string, number>): boolean {
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => b[k] === a[k]);
-}
-
 /** Custom indicators: a formula editor checked as you type, a live preview under the price, save, edit, delete. */
 export default function IndicatorBuilder() {
   const queryClient = useQueryClient();
@@ -54,15 +49,8 @@ export default function IndicatorBuilder() {
   const [missing, setMissing] = useState<{ name?: string; formula?: string }>({});
 
   const parameters = useMemo(() => parametersOf(draft.params), [draft.params]);
-  const unchanged =
-    editing !== null && editing.formula === draft.formula && sameParameters(editing.parameters, parameters);
-  const preview = useFormulaPreview({
-    formula: draft.formula,
-    parameters,
-    symbol,
-    interval,
-    savedId: unchanged ? editing.indicatorId : null,
-  });
+  // Saved or not, the formula is evaluated as it stands, with its parameters.
+  const preview = useFormulaPreview({ formula: draft.formula, parameters, symbol, interval });
 
   const list = useQuery({ queryKey: keys.indicators, queryFn: listIndicators });
 
@@ -128,7 +116,7 @@ export default function IndicatorBuilder() {
     save.mutate();
   }
 
-  // A save's formula error (columns of the formula as typed) wins over the dry run's until the text changes.
+  // A save's formula error (columns of the formula as typed) wins over the live check's until the text changes.
   const saveProblem: FormulaProblem | null =
     saveError instanceof ApiError && saveError.field === "formula"
       ? { message: fieldError(saveError, "formula") ?? saveError.message, column: parseColumn(saveError.message) }
