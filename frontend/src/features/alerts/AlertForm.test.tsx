@@ -1,7 +1,7 @@
-import { fail, ok, renderAt, serve } from "./test-utils";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { useAuth } from "@/stores/auth";
+import { fail, ok, renderWithProviders, serve } from "@/test/utils";
 import { AlertForm } from "./AlertForm";
 
 const SYMBOLS = [
@@ -26,7 +26,7 @@ beforeEach(() => {
 });
 
 function renderForm() {
-  return renderAt(<AlertForm />, "/alerts/new", "/alerts/new");
+  return renderWithProviders(<AlertForm />, { path: "/alerts/new", route: "/alerts/new" });
 }
 
 const submit = () => screen.getByRole("button", { name: "Create alert" });

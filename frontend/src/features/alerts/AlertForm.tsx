@@ -1,12 +1,15 @@
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
 import { ApiError } from "@/api/errors";
+import { useIndicatorCatalog } from "@/api/indicators";
+import { useSymbols } from "@/api/symbols";
 import { Card, Field } from "@/components/ui";
 import { formatPrice } from "@/lib/format";
+import { INTERVALS } from "@/lib/intervals";
 import { useLive, watchSymbols } from "@/realtime/socket";
 import { useUi } from "@/stores/ui";
 import { BacktestPreview } from "./BacktestPreview";
-import { useCatalog, useCreateAlert, useSymbols, useUserId } from "./hooks";
+import { useCreateAlert, useUserId } from "./hooks";
 import { OperandFields } from "./OperandFields";
 import {
   EMPTY_FORM,
@@ -20,7 +23,7 @@ import {
   type FieldErrors,
   type RuleForm,
 } from "./rule";
-import { CHANNELS, CONDITIONS, FREQUENCIES, TIMEFRAMES, type Channel, type Condition, type Frequency } from "./types";
+import { CHANNELS, CONDITIONS, FREQUENCIES, type Channel, type Condition, type Frequency } from "./types";
 
 const CHANNEL_NAMES: Record<Channel, string> = {
   IN_APP: "In the app",
@@ -60,8 +63,8 @@ function useLivePrice(symbol: string): number | undefined {
 export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
   const navigate = useNavigate();
   const userId = useUserId();
-  const symbols = useSymbols();
-  const catalog = useCatalog();
+  const symbols = useSymbols({ staleTime: 10 * 60_000 });
+  const catalog = useIndicatorCatalog();
   const create = useCreateAlert();
   const [form, setForm] = useState<RuleForm>(initial);
   const [touched, setTouched] = useState<Set<string>>(() => new Set());
@@ -248,7 +251,7 @@ export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
                 onChange={(e) => change({ timeframe: e.target.value as RuleForm["timeframe"] }, "metadata.timeframe")}
               >
                 <option value="">Default ({form.operand === "PRICE" ? "ticks / 1m" : "1h"})</option>
-                {TIMEFRAMES.map((t) => (
+                {INTERVALS.map((t) => (
                   <option key={t} value={t}>
                     {t}
                   </option>

@@ -1,6 +1,6 @@
-import { ok, renderAt, serve } from "./test-utils";
 import { screen, within } from "@testing-library/react";
 import { useAuth } from "@/stores/auth";
+import { ok, renderWithProviders, serve } from "@/test/utils";
 import AlertsPage from "./AlertsPage";
 
 beforeEach(() => {
@@ -30,7 +30,7 @@ describe("AlertHistory", () => {
       "GET /api/alerts/7": () => ok({ alerts: [], total: 0, active: 0 }),
       "GET /api/alerts/7/history": () => ok({ triggers: [TRIGGER], count: 1 }),
     });
-    renderAt(<AlertsPage />, "/alerts/history?alertId=5");
+    renderWithProviders(<AlertsPage />, { path: "/alerts/history?alertId=5", route: "/alerts/*" });
     const row = within((await screen.findAllByTestId("history-row"))[0]!);
     expect(row.getByText("webhook")).toBeInTheDocument();
     expect(row.getByText("↑ UP")).toBeInTheDocument();
@@ -48,7 +48,7 @@ describe("AlertHistory", () => {
       "GET /api/alerts/7": () => ok({ alerts: [], total: 0, active: 0 }),
       "GET /api/alerts/7/history": () => ok({ triggers: [], count: 0 }),
     });
-    renderAt(<AlertsPage />, "/alerts/history");
+    renderWithProviders(<AlertsPage />, { path: "/alerts/history", route: "/alerts/*" });
     expect(await screen.findByText("Nothing has fired yet")).toBeInTheDocument();
   });
 });

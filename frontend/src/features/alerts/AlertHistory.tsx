@@ -1,6 +1,8 @@
-import { Link, useSearchParams } from "react-router-dom";
+import { Link } from "react-router-dom";
+import { QueryView } from "@/components/QueryView";
 import { Card, EmptyState, Field, Skeleton } from "@/components/ui";
 import { formatNumber, formatPrice, formatTime } from "@/lib/format";
+import { useUrlParams } from "@/lib/useUrlParams";
 import { dayToIso } from "./dates";
 import { useAlerts, useHistory } from "./hooks";
 import type { Delivery } from "./types";
@@ -30,24 +32,13 @@ function DeliveryPill({ delivery }: { delivery: Delivery }) {
 /** Every trigger: the price and tick that fired it (time and source, to trace a false trigger) and how each
  * channel's delivery went. */
 export function AlertHistory() {
-  const [params, setParams] = useSearchParams();
+  const { params, set } = useUrlParams();
   const alertId = Number(params.get("alertId")) || undefined;
   const limit = Number(params.get("limit")) || 100;
   const from = params.get("from") ?? "";
   const to = params.get("to") ?? "";
   const history = useHistory({ alertId, limit, from: dayToIso(from), to: dayToIso(to, true) });
   const alerts = useAlerts({});
-
-  const set = (key: string, value: string) =>
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
 
   const data = history.data;
   return (
@@ -86,69 +77,68 @@ export function AlertHistory() {
         title="Triggers"
         actions={data ? <span className="muted" data-testid="history-count">{data.count} shown</span> : null}
       >
-        {history.isPending ? (
-          <Skeleton lines={4} height={28} />
-        ) : history.isError ? (
-          <EmptyState title="Could not load the history">
-            <p>{history.error.message}</p>
-            <button type="button" onClick={() => history.refetch()}>
-              Try again
-            </button>
-          </EmptyState>
-        ) : !data || data.triggers.length === 0 ? (
-          <EmptyState title="Nothing has fired yet">
-            <p>
-              Triggers show up here the moment an alert fires. <Link to="/alerts/new">Create an alert</Link> or widen the filters.
-            </p>
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table className="alert-cards" data-testid="history-table">
-              <thead>
-                <tr>
-                  <th scope="col">Fired</th>
-                  <th scope="col">Alert</th>
-                  <th scope="col">Symbol</th>
-                  <th scope="col">Condition</th>
-                  <th scope="col" className="num">
-                    Price
-                  </th>
-                  <th scope="col" className="num">
-                    Threshold
-                  </th>
-                  <th scope="col">Direction</th>
-                  <th scope="col">Tick</th>
-                  <th scope="col">Source</th>
-                  <th scope="col">Deliveries</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.triggers.map((t) => (
-                  <tr key={t.triggerId} data-testid="history-row">
-                    <td data-label="Fired">{formatTime(t.firedAt)}</td>
-                    <td data-label="Alert">
-                      <Link to={`/alerts/history?alertId=${t.alertId}`}>#{t.alertId}</Link>
-                    </td>
-                    <td data-label="Symbol">{t.symbol}</td>
-                    <td className="muted" data-label="Condition">{t.condition}</td>
-                    <td className="num" data-label="Price">{formatPrice(t.price)}</td>
-                    <td className="num muted" data-label="Threshold">{formatPrice(t.threshold)}</td>
-                    <td className={t.direction === "UP" ? "up" : "down"} data-label="Direction">{t.direction === "UP" ? "↑ UP" : "↓ DOWN"}</td>
-                    <td className="muted" title={t.tickAt} data-label="Tick">
-                      {formatTime(t.tickAt)}
-                    </td>
-                    <td className="muted" data-label="Source">{t.source ?? "–"}</td>
-                    <td data-label="Deliveries">
-                      <div className="alert-deliveries">
-                        {t.channels.length ? t.channels.map((d) => <DeliveryPill key={d.channel} delivery={d} />) : <span className="muted">–</span>}
-                      </div>
-                    </td>
+        <QueryView
+          query={history}
+          loading={<Skeleton lines={4} height={28} />}
+          error="Could not load the history"
+          isEmpty={(page) => page.triggers.length === 0}
+          empty={
+            <EmptyState title="Nothing has fired yet">
+              <p>
+                Triggers show up here the moment an alert fires. <Link to="/alerts/new">Create an alert</Link> or widen the filters.
+              </p>
+            </EmptyState>
+          }
+        >
+          {(page) => (
+            <div className="table-wrap">
+              <table className="alert-cards" data-testid="history-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Fired</th>
+                    <th scope="col">Alert</th>
+                    <th scope="col">Symbol</th>
+                    <th scope="col">Condition</th>
+                    <th scope="col" className="num">
+                      Price
+                    </th>
+                    <th scope="col" className="num">
+                      Threshold
+                    </th>
+                    <th scope="col">Direction</th>
+                    <th scope="col">Tick</th>
+                    <th scope="col">Source</th>
+                    <th scope="col">Deliveries</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {page.triggers.map((t) => (
+                    <tr key={t.triggerId} data-testid="history-row">
+                      <td data-label="Fired">{formatTime(t.firedAt)}</td>
+                      <td data-label="Alert">
+                        <Link to={`/alerts/history?alertId=${t.alertId}`}>#{t.alertId}</Link>
+                      </td>
+                      <td data-label="Symbol">{t.symbol}</td>
+                      <td className="muted" data-label="Condition">{t.condition}</td>
+                      <td className="num" data-label="Price">{formatPrice(t.price)}</td>
+                      <td className="num muted" data-label="Threshold">{formatPrice(t.threshold)}</td>
+                      <td className={t.direction === "UP" ? "up" : "down"} data-label="Direction">{t.direction === "UP" ? "↑ UP" : "↓ DOWN"}</td>
+                      <td className="muted" title={t.tickAt} data-label="Tick">
+                        {formatTime(t.tickAt)}
+                      </td>
+                      <td className="muted" data-label="Source">{t.source ?? "–"}</td>
+                      <td data-label="Deliveries">
+                        <div className="alert-deliveries">
+                          {t.channels.length ? t.channels.map((d) => <DeliveryPill key={d.channel} delivery={d} />) : <span className="muted">–</span>}
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryView>
       </Card>
     </div>
   );

@@ -1,7 +1,7 @@
-import { fail, ok, renderAt, serve } from "./test-utils";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { useAuth } from "@/stores/auth";
+import { fail, ok, renderWithProviders, serve } from "@/test/utils";
 import AlertsPage from "./AlertsPage";
 import type { Alert } from "./types";
 
@@ -43,7 +43,7 @@ const common = { "GET /api/market/symbols": () => ok([]) };
 describe("AlertList", () => {
   it("shows the total and active counts and each alert's rule, status and triggers", async () => {
     serve({ ...common, "GET /api/alerts/7": () => ok({ alerts: ALERTS, total: 3, active: 1 }) });
-    renderAt(<AlertsPage />);
+    renderWithProviders(<AlertsPage />, { path: "/alerts", route: "/alerts/*" });
     expect(screen.getByLabelText("Loading")).toBeInTheDocument();
     expect(await screen.findByTestId("alert-total")).toHaveTextContent("3");
     expect(screen.getByTestId("alert-active")).toHaveTextContent("1");
@@ -68,7 +68,7 @@ describe("AlertList", () => {
         new URL(request.url).searchParams.get("status") === "PAUSED" ? ok({ alerts: [ALERTS[1]], total: 1, active: 1 }) : ok({ alerts: ALERTS, total: 3, active: 1 }),
     });
     const user = userEvent.setup();
-    renderAt(<AlertsPage />);
+    renderWithProviders(<AlertsPage />, { path: "/alerts", route: "/alerts/*" });
     await screen.findByTestId("alert-table");
     await user.selectOptions(screen.getByLabelText("Status"), "PAUSED");
     await waitFor(() => expect(screen.getByTestId("alert-counts")).toHaveTextContent("1 matching · 1 active"));
@@ -79,7 +79,7 @@ describe("AlertList", () => {
 
   it("explains how to create the first alert", async () => {
     serve({ ...common, "GET /api/alerts/7": () => ok({ alerts: [], total: 0, active: 0 }) });
-    renderAt(<AlertsPage />);
+    renderWithProviders(<AlertsPage />, { path: "/alerts", route: "/alerts/*" });
     const empty = (await screen.findByText("No alerts yet")).closest(".empty") as HTMLElement;
     expect(within(empty).getByRole("link", { name: "New alert" })).toHaveAttribute("href", "/alerts/new");
   });
@@ -96,7 +96,7 @@ describe("AlertList", () => {
       },
     });
     const user = userEvent.setup();
-    renderAt(<AlertsPage />);
+    renderWithProviders(<AlertsPage />, { path: "/alerts", route: "/alerts/*" });
     await user.click(await screen.findByRole("button", { name: "Pause alert 1" }));
     await waitFor(() => expect(calls.some((c) => c.method === "POST" && c.url.pathname.endsWith("/pause"))).toBe(true));
 
@@ -109,7 +109,7 @@ describe("AlertList", () => {
 
   it("shows a load error with a retry", async () => {
     serve({ ...common, "GET /api/alerts/7": () => fail(500, "INTERNAL_ERROR", "Internal error; it was logged with the request id") });
-    renderAt(<AlertsPage />);
+    renderWithProviders(<AlertsPage />, { path: "/alerts", route: "/alerts/*" });
     expect(await screen.findByText("Could not load your alerts")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Try again" })).toBeInTheDocument();
   });

@@ -1,14 +1,18 @@
 import { useState } from "react";
-import { Link, useSearchParams } from "react-router-dom";
+import { Link } from "react-router-dom";
+import { useSymbols } from "@/api/symbols";
+import { ConfirmButton } from "@/components/ConfirmButton";
+import { QueryView } from "@/components/QueryView";
 import { Card, EmptyState, Field, Skeleton } from "@/components/ui";
 import { formatTime } from "@/lib/format";
+import { useUrlParams } from "@/lib/useUrlParams";
 import { dayToIso } from "./dates";
-import { useAlertAction, useAlerts, useSymbols, type ListFilters } from "./hooks";
+import { useAlertAction, useAlerts, type ListFilters } from "./hooks";
 import { describeRule } from "./rule";
 import { STATUSES, type Alert, type AlertStatus } from "./types";
 
 function useFilters(): [ListFilters, Record<string, string>, (key: string, value: string) => void, () => void] {
-  const [params, setParams] = useSearchParams();
+  const { params, set, clear } = useUrlParams();
   const raw = {
     status: params.get("status") ?? "",
     symbol: params.get("symbol") ?? "",
@@ -21,17 +25,6 @@ function useFilters(): [ListFilters, Record<string, string>, (key: string, value
     from: dayToIso(raw.from),
     to: dayToIso(raw.to, true),
   };
-  const set = (key: string, value: string) =>
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
-  const clear = () => setParams(new URLSearchParams(), { replace: true });
   return [filters, raw, set, clear];
 }
 
@@ -43,22 +36,24 @@ function Actions({ alert }: { alert: Alert }) {
   const action = useAlertAction();
   const [confirming, setConfirming] = useState(false);
   const busy = action.isPending;
+  const remove = (
+    <ConfirmButton
+      label={`Delete alert ${alert.id}`}
+      confirmText="Yes, delete"
+      cancelText="Cancel"
+      disabled={busy}
+      autoFocus
+      asking={confirming}
+      onAskingChange={setConfirming}
+      // The confirmation stays up, its buttons disabled, until the delete has settled.
+      onConfirm={() => action.mutate({ alert, action: "delete" }, { onSettled: () => setConfirming(false) })}
+    />
+  );
   if (confirming) {
     return (
       <div className="alert-actions" role="group" aria-label={`Confirm deleting alert ${alert.id}`}>
         <span className="muted">Delete #{alert.id}?</span>
-        <button
-          type="button"
-          className="danger"
-          disabled={busy}
-          autoFocus
-          onClick={() => action.mutate({ alert, action: "delete" }, { onSettled: () => setConfirming(false) })}
-        >
-          Yes, delete
-        </button>
-        <button type="button" onClick={() => setConfirming(false)} disabled={busy}>
-          Cancel
-        </button>
+        {remove}
       </div>
     );
   }
@@ -76,9 +71,7 @@ function Actions({ alert }: { alert: Alert }) {
       <Link className="button-link" to={`/alerts/history?alertId=${alert.id}`} aria-label={`History of alert ${alert.id}`}>
         History
       </Link>
-      <button type="button" className="danger" disabled={busy} onClick={() => setConfirming(true)} aria-label={`Delete alert ${alert.id}`}>
-        Delete
-      </button>
+      {remove}
     </div>
   );
 }
@@ -92,7 +85,7 @@ function frequencyText(alert: Alert): string {
 export function AlertList() {
   const [filters, raw, setFilter, clear] = useFilters();
   const alerts = useAlerts(filters);
-  const symbols = useSymbols();
+  const symbols = useSymbols({ staleTime: 10 * 60_000 });
   const filtered = Object.values(raw).some(Boolean);
   const data = alerts.data;
 
@@ -146,78 +139,77 @@ export function AlertList() {
           ) : null
         }
       >
-        {alerts.isPending ? (
-          <Skeleton lines={4} height={28} />
-        ) : alerts.isError ? (
-          <EmptyState title="Could not load your alerts">
-            <p>{alerts.error.message}</p>
-            <button type="button" onClick={() => alerts.refetch()}>
-              Try again
-            </button>
-          </EmptyState>
-        ) : !data || data.alerts.length === 0 ? (
-          filtered ? (
-            <EmptyState title="No alert matches these filters">
-              <button type="button" onClick={clear}>
-                Clear filters
-              </button>
-            </EmptyState>
-          ) : (
-            <EmptyState title="No alerts yet">
-              <p>
-                Create one with <Link to="/alerts/new">New alert</Link>: pick a symbol, a condition such as “Price at or above”, a level and
-                where to be told (in the app, email, Discord…). Preview how often it would have fired before saving it.
-              </p>
-            </EmptyState>
-          )
-        ) : (
-          <div className="table-wrap">
-            <table className="alert-table alert-cards" data-testid="alert-table">
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">Symbol</th>
-                  <th scope="col">Rule</th>
-                  <th scope="col">Frequency</th>
-                  <th scope="col">Channels</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">
-                    Triggers
-                  </th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.alerts.map((alert) => (
-                  <tr key={alert.id} data-testid={`alert-row-${alert.id}`}>
-                    <td className="muted" data-label="#">{alert.id}</td>
-                    <td data-label="Symbol">
-                      <strong>{alert.symbol}</strong>
-                    </td>
-                    <td className="alert-rule" title={alert.condition} data-label="Rule">
-                      {describeRule(alert.condition, alert.threshold, alert.metadata)}
-                    </td>
-                    <td className="muted" data-label="Frequency">{frequencyText(alert)}</td>
-                    <td className="muted" data-label="Channels">{alert.channels.join(", ")}</td>
-                    <td data-label="Status">
-                      <StatusPill status={alert.status} />
-                    </td>
-                    <td className="num" data-testid="trigger-count" data-label="Triggers">
-                      {alert.triggerCount}
-                    </td>
-                    <td className="muted" data-label="Created">{formatTime(alert.createdAt)}</td>
-                    <td className="alert-actions-cell">
-                      <Actions alert={alert} />
-                    </td>
+        <QueryView
+          query={alerts}
+          loading={<Skeleton lines={4} height={28} />}
+          error="Could not load your alerts"
+          isEmpty={(list) => list.alerts.length === 0}
+          empty={
+            filtered ? (
+              <EmptyState title="No alert matches these filters">
+                <button type="button" onClick={clear}>
+                  Clear filters
+                </button>
+              </EmptyState>
+            ) : (
+              <EmptyState title="No alerts yet">
+                <p>
+                  Create one with <Link to="/alerts/new">New alert</Link>: pick a symbol, a condition such as “Price at or above”, a level
+                  and where to be told (in the app, email, Discord…). Preview how often it would have fired before saving it.
+                </p>
+              </EmptyState>
+            )
+          }
+        >
+          {(list) => (
+            <div className="table-wrap">
+              <table className="alert-table alert-cards" data-testid="alert-table">
+                <thead>
+                  <tr>
+                    <th scope="col">#</th>
+                    <th scope="col">Symbol</th>
+                    <th scope="col">Rule</th>
+                    <th scope="col">Frequency</th>
+                    <th scope="col">Channels</th>
+                    <th scope="col">Status</th>
+                    <th scope="col" className="num">
+                      Triggers
+                    </th>
+                    <th scope="col">Created</th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {list.alerts.map((alert) => (
+                    <tr key={alert.id} data-testid={`alert-row-${alert.id}`}>
+                      <td className="muted" data-label="#">{alert.id}</td>
+                      <td data-label="Symbol">
+                        <strong>{alert.symbol}</strong>
+                      </td>
+                      <td className="alert-rule" title={alert.condition} data-label="Rule">
+                        {describeRule(alert.condition, alert.threshold, alert.metadata)}
+                      </td>
+                      <td className="muted" data-label="Frequency">{frequencyText(alert)}</td>
+                      <td className="muted" data-label="Channels">{alert.channels.join(", ")}</td>
+                      <td data-label="Status">
+                        <StatusPill status={alert.status} />
+                      </td>
+                      <td className="num" data-testid="trigger-count" data-label="Triggers">
+                        {alert.triggerCount}
+                      </td>
+                      <td className="muted" data-label="Created">{formatTime(alert.createdAt)}</td>
+                      <td className="alert-actions-cell">
+                        <Actions alert={alert} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryView>
       </Card>
     </div>
   );

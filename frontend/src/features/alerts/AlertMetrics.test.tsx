@@ -1,6 +1,6 @@
-import { ok, renderAt, serve } from "./test-utils";
 import { screen, within } from "@testing-library/react";
 import { useAuth } from "@/stores/auth";
+import { ok, renderWithProviders, serve } from "@/test/utils";
 import AlertsPage from "./AlertsPage";
 
 beforeEach(() => {
@@ -20,7 +20,7 @@ describe("AlertMetrics", () => {
           accuracy: { "1h": { judged: 10, correct: 6, rate: 0.6 }, "24h": { judged: 0, correct: 0, rate: null } },
         }),
     });
-    renderAt(<AlertsPage />, "/alerts/metrics");
+    renderWithProviders(<AlertsPage />, { path: "/alerts/metrics", route: "/alerts/*" });
     expect(await screen.findByTestId("metrics-total")).toHaveTextContent("12");
     expect(within(screen.getByRole("list", { name: "Triggers by symbol" })).getAllByRole("listitem")).toHaveLength(2);
     const table = within(screen.getByTestId("metrics-channels"));
@@ -31,7 +31,7 @@ describe("AlertMetrics", () => {
 
   it("has an empty state before anything fired", async () => {
     serve({ "GET /api/alerts/7/metrics": () => ok({ triggers: { total: 0, bySymbol: {} }, channels: {}, accuracy: {} }) });
-    renderAt(<AlertsPage />, "/alerts/metrics");
+    renderWithProviders(<AlertsPage />, { path: "/alerts/metrics", route: "/alerts/*" });
     expect(await screen.findByText("No triggers yet")).toBeInTheDocument();
   });
 });

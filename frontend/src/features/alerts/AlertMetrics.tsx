@@ -1,5 +1,6 @@
 import { useMemo, useState } from "react";
 import { Link } from "react-router-dom";
+import { QueryView } from "@/components/QueryView";
 import { Card, EmptyState, Field, Skeleton } from "@/components/ui";
 import { formatNumber } from "@/lib/format";
 import { Bars, Ring } from "./Bars";
@@ -158,34 +159,35 @@ export function AlertMetrics() {
           </select>
         </Field>
       </div>
-      {metrics.isPending ? (
-        <div className="grid">
-          <Skeleton lines={4} height={24} />
-          <Skeleton lines={4} height={24} />
-          <Skeleton lines={4} height={24} />
-        </div>
-      ) : metrics.isError ? (
-        <EmptyState title="Could not load the metrics">
-          <p>{metrics.error.message}</p>
-          <button type="button" onClick={() => metrics.refetch()}>
-            Try again
-          </button>
-        </EmptyState>
-      ) : metrics.data.triggers.total === 0 && Object.keys(metrics.data.channels).length === 0 ? (
-        <Card>
-          <EmptyState title="No triggers yet">
-            <p>
-              Metrics appear once your alerts fire. <Link to="/alerts/new">Create an alert</Link>.
-            </p>
-          </EmptyState>
-        </Card>
-      ) : (
-        <div className="alert-metrics-grid">
-          <Triggers metrics={metrics.data} />
-          <Accuracy metrics={metrics.data} />
-          <Channels metrics={metrics.data} />
-        </div>
-      )}
+      <QueryView
+        query={metrics}
+        loading={
+          <div className="grid">
+            <Skeleton lines={4} height={24} />
+            <Skeleton lines={4} height={24} />
+            <Skeleton lines={4} height={24} />
+          </div>
+        }
+        error="Could not load the metrics"
+        isEmpty={(data) => data.triggers.total === 0 && Object.keys(data.channels).length === 0}
+        empty={
+          <Card>
+            <EmptyState title="No triggers yet">
+              <p>
+                Metrics appear once your alerts fire. <Link to="/alerts/new">Create an alert</Link>.
+              </p>
+            </EmptyState>
+          </Card>
+        }
+      >
+        {(data) => (
+          <div className="alert-metrics-grid">
+            <Triggers metrics={data} />
+            <Accuracy metrics={data} />
+            <Channels metrics={data} />
+          </div>
+        )}
+      </QueryView>
     </div>
   );
 }

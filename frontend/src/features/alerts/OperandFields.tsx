@@ -1,6 +1,6 @@
 import { Link } from "react-router-dom";
+import { useCustomIndicators, useIndicatorCatalog } from "@/api/indicators";
 import { Field } from "@/components/ui";
-import { useCatalog, useCustomIndicators } from "./hooks";
 import type { Operand, RuleForm } from "./rule";
 import type { CatalogIndicator } from "./types";
 
@@ -32,7 +32,7 @@ function groupBy(indicators: CatalogIndicator[]): [string, CatalogIndicator[]][]
 /** What the rule compares: the price, a built-in indicator (with its parameters and output), one of the
  * user's custom indicators, or an inline formula. */
 export function OperandFields({ form, indicator, volumeOnly, error, describedBy, change }: Props) {
-  const catalog = useCatalog();
+  const catalog = useIndicatorCatalog();
   const custom = useCustomIndicators();
   const paramsError = error("metadata.params");
 

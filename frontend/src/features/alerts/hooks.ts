@@ -8,11 +8,8 @@ import type {
   AlertIn,
   AlertList,
   AlertStatus,
-  Asset,
   BacktestIn,
   BacktestResult,
-  Catalog,
-  CustomIndicator,
   History,
   Metrics,
   NotificationPage,
@@ -123,29 +120,6 @@ export function useInbox() {
     queryKey: alertKeys.inbox,
     queryFn: () =>
       unwrap<NotificationPage>(api.GET("/api/notifications", { params: { query: { channel: "IN_APP", limit: 50 } } })),
-  });
-}
-
-export function useSymbols() {
-  return useQuery({
-    queryKey: ["market", "symbols"],
-    staleTime: 10 * 60_000,
-    queryFn: () => unwrap<Asset[]>(api.GET("/api/market/symbols")),
-  });
-}
-
-export function useCatalog() {
-  return useQuery({
-    queryKey: ["indicators", "catalog"],
-    staleTime: Infinity,
-    queryFn: () => unwrap<Catalog>(api.GET("/api/indicators")),
-  });
-}
-
-export function useCustomIndicators() {
-  return useQuery({
-    queryKey: ["indicators", "custom"],
-    queryFn: () => unwrap<CustomIndicator[]>(api.GET("/api/indicators/custom")),
   });
 }
 

@@ -1,4 +1,5 @@
 import { formatNumber, formatPrice } from "@/lib/format";
+import type { Interval } from "@/lib/intervals";
 import {
   conditionInfo,
   type AlertIn,
@@ -8,7 +9,6 @@ import {
   type Condition,
   type ConditionKind,
   type Frequency,
-  type Timeframe,
 } from "./types";
 
 /** The create form's state (inputs as typed), its live validation and the request bodies built from it. */
@@ -28,7 +28,7 @@ export interface RuleForm {
   lower: string;
   upper: string;
   window: string;
-  timeframe: "" | Timeframe;
+  timeframe: "" | Interval;
   frequency: Frequency;
   cooldownSeconds: string;
   expiresAt: string; // <input type="datetime-local"> value, local time

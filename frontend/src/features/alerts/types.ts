@@ -1,3 +1,4 @@
+import type { CatalogIndicator as ApiCatalogIndicator } from "@/api/indicators";
 import type { components } from "@/api/schema";
 
 /** Types of the alert screens: the generated schemas where the API declares them, small local ones where
@@ -10,18 +11,13 @@ export type BacktestIn = components["schemas"]["BacktestIn"];
 export type Condition = AlertIn["condition"];
 export type Channel = AlertIn["channels"][number];
 export type Frequency = AlertIn["frequency"];
-export type CustomIndicator = components["schemas"]["CustomIndicatorOut"];
 export type Notification = components["schemas"]["NotificationOut"];
 export type NotificationPage = components["schemas"]["NotificationPage"];
-export type Asset = components["schemas"]["AssetOut"];
 
 export type AlertStatus = "ACTIVE" | "PAUSED" | "TRIGGERED" | "EXPIRED";
 export const STATUSES: AlertStatus[] = ["ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"];
 
 export const CHANNELS: Channel[] = ["IN_APP", "EMAIL", "SMS", "DISCORD", "TELEGRAM", "WEBHOOK"];
-
-export const TIMEFRAMES = ["1m", "5m", "15m", "1h", "4h", "1d"] as const;
-export type Timeframe = (typeof TIMEFRAMES)[number];
 
 /** How a condition uses its numbers. */
 export type ConditionKind = "level" | "cross" | "channel" | "move" | "movePercent" | "volume";
@@ -63,29 +59,8 @@ export function conditionInfo(condition: string): ConditionInfo | undefined {
   return CONDITIONS.find((c) => c.value === condition);
 }
 
-/** One built-in of GET /api/indicators. */
-export interface CatalogParam {
-  name: string;
-  default: number;
-  min?: number;
-  max?: number;
-  integer?: boolean;
-  description?: string;
-}
-
-export interface CatalogIndicator {
-  name: string;
-  title?: string;
-  group?: string;
-  params: CatalogParam[];
-  outputs: string[];
-  aliases?: string[];
-}
-
-export interface Catalog {
-  indicators: CatalogIndicator[];
-  functions: string[];
-}
+/** A built-in indicator (GET /api/indicators) as the rule reads it: its name, parameters and outputs. */
+export type CatalogIndicator = Pick<ApiCatalogIndicator, "name" | "params" | "outputs"> & Partial<ApiCatalogIndicator>;
 
 /** GET /api/alerts/{userId}/history */
 export interface Delivery {

@@ -1,12 +1,6 @@
 import { fireEvent, screen, within } from "@testing-library/react";
-import { apiError, mockApi, renderWithQuery } from "@/features/markets/testUtils";
+import { apiError, mockApi, renderWithProviders } from "@/test/utils";
 import AnalysisPage from "./AnalysisPage";
-
-vi.mock("@/api/client", async () => {
-  const actual = await vi.importActual<typeof import("@/api/client")>("@/api/client");
-  const { testClient } = await import("@/features/markets/testUtils");
-  return { ...actual, api: testClient() };
-});
 
 const symbols = [
   { symbol: "BTC-USD", name: "Bitcoin", coingeckoId: null, coinmarketcapId: null, binancePair: null, coinbaseProduct: null, stablecoin: false },
@@ -39,7 +33,7 @@ function routes(technical: Parameters<typeof mockApi>[0][string]) {
 describe("AnalysisPage", () => {
   it("checks the form before sending: a period and at least one indicator", async () => {
     const calls = routes({ body: {} });
-    renderWithQuery(<AnalysisPage />);
+    renderWithProviders(<AnalysisPage />);
     const period = await screen.findByLabelText("Period");
     fireEvent.change(period, { target: { value: "forever" } });
     for (const name of ["Remove RSI", "Remove MACD", "Remove BBANDS"]) fireEvent.click(screen.getByRole("button", { name }));
@@ -53,7 +47,7 @@ describe("AnalysisPage", () => {
 
   it("shows the API's field error next to its field", async () => {
     routes(apiError(400, "RANGE_TOO_LARGE", "period must be between 1h and 5y", "period"));
-    renderWithQuery(<AnalysisPage />);
+    renderWithProviders(<AnalysisPage />);
     const period = await screen.findByLabelText("Period");
     fireEvent.change(period, { target: { value: "9999y" } });
     fireEvent.click(screen.getByRole("button", { name: "Analyse" }));
@@ -66,7 +60,7 @@ describe("AnalysisPage", () => {
     const calls = routes({
       body: { symbol: "ETH-USD", timeframe: "4h", indicators: {}, summary: { signal: "BULLISH", score: 2, votes: 3 }, chartUrl: "/api/charts/token-4h.png", period: "30d", timeframes: { "1h": frame("1h"), "4h": frame("4h") }, timestamp: "2026-11-24T08:00:00Z" },
     });
-    renderWithQuery(<AnalysisPage />);
+    renderWithProviders(<AnalysisPage />);
     fireEvent.change(await screen.findByLabelText("Symbol"), { target: { value: "ETH-USD" } });
     fireEvent.change(screen.getByLabelText("Period"), { target: { value: "30D" } });
     fireEvent.click(screen.getByRole("checkbox", { name: "1d" }));

@@ -1,6 +1,6 @@
+import { useIndicatorCatalog } from "@/api/indicators";
+import { useSymbols } from "@/api/symbols";
 import { Card, EmptyState, Page, Skeleton } from "@/components/ui";
-import { useIndicatorCatalog } from "@/features/markets/useIndicators";
-import { useSymbols } from "@/features/markets/useSymbols";
 import { TechnicalForm } from "./TechnicalForm";
 import { TimeframeResults } from "./TimeframeResults";
 import { useTechnicalAnalysis } from "./useTechnicalAnalysis";
@@ -18,7 +18,7 @@ export default function AnalysisPage() {
         {assets.data && catalog.data ? (
           <TechnicalForm
             assets={assets.data}
-            catalog={catalog.data}
+            catalog={catalog.data.indicators}
             busy={analysis.isPending}
             error={analysis.error}
             onSubmit={(request) => analysis.mutate(request)}

@@ -1,5 +1,5 @@
 import { useId, useState } from "react";
-import type { CatalogIndicator } from "@/features/markets/useIndicators";
+import type { CatalogIndicator } from "@/api/indicators";
 
 /** A filterable multi-select of the catalog's indicators, as checkboxes (keyboard- and screen-reader-friendly). */
 export function IndicatorChecklist({

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from "react";
 import { ApiError } from "@/api/errors";
+import type { CatalogIndicator } from "@/api/indicators";
+import type { Asset } from "@/api/symbols";
 import { Field } from "@/components/ui";
-import { INTERVALS } from "@/features/markets/intervals";
-import type { CatalogIndicator } from "@/features/markets/useIndicators";
-import type { Asset } from "@/features/markets/useSymbols";
+import { INTERVALS } from "@/lib/intervals";
 import { IndicatorChecklist } from "./IndicatorChecklist";
 import { fieldError } from "./fieldError";
 import type { TechnicalRequest } from "./types";

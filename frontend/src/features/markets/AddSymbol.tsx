@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import type { Asset } from "./useSymbols";
+import type { Asset } from "@/api/symbols";
 
 /** Pick a registry symbol that is not watched yet and add it. */
 export function AddSymbol({ assets, watched, onAdd }: { assets: Asset[]; watched: string[]; onAdd: (symbol: string) => void }) {

@@ -1,14 +1,8 @@
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import type { Candle, Line } from "@/components/charts/CandleChart";
 import { useAuth } from "@/stores/auth";
+import { mockApi, renderWithProviders } from "@/test/utils";
 import { ChartPanel } from "./ChartPanel";
-import { mockApi, renderWithQuery } from "./testUtils";
-
-vi.mock("@/api/client", async () => {
-  const actual = await vi.importActual<typeof import("@/api/client")>("@/api/client");
-  const { testClient } = await import("./testUtils");
-  return { ...actual, api: testClient() };
-});
 
 // lightweight-charts needs a canvas: record what the chart is given instead.
 const drawn: { candles: Candle[]; lines: Line[] }[] = [];
@@ -41,7 +35,7 @@ const historical = (data: unknown[]) => ({
 });
 
 function show(overlays: string[] = [], onOverlays = vi.fn()) {
-  return renderWithQuery(
+  return renderWithProviders(
     <ChartPanel symbol="BTC-USD" interval="1h" overlays={overlays} onInterval={vi.fn()} onOverlays={onOverlays} />,
   );
 }

@@ -1,4 +1,4 @@
-import { INTERVALS, type Interval } from "./intervals";
+import { INTERVALS, type Interval } from "@/lib/intervals";
 
 /** The candle interval switch. */
 export function IntervalTabs({ value, onChange }: { value: Interval; onChange: (interval: Interval) => void }) {

@@ -1,10 +1,10 @@
 import { useSearchParams } from "react-router-dom";
+import { useSymbols } from "@/api/symbols";
 import { Page, Skeleton } from "@/components/ui";
+import { isInterval, type Interval } from "@/lib/intervals";
 import { useLive } from "@/realtime/socket";
 import { AddSymbol } from "./AddSymbol";
 import { ChartPanel } from "./ChartPanel";
-import { isInterval, type Interval } from "./intervals";
-import { useSymbols } from "./useSymbols";
 import { useWatchSymbols } from "./useWatchSymbols";
 import { DEFAULT_COUNT, useWatchlist } from "./watchlistStore";
 import { Watchlist } from "./Watchlist";

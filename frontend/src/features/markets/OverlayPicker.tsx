@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
+import type { CatalogIndicator, CustomIndicator } from "@/api/indicators";
 import { builtinPane } from "./overlays";
 import type { OverlayState } from "./useOverlayLines";
-import type { CatalogIndicator, CustomIndicator } from "./useIndicators";
 
 const GROUP_TITLES: Record<string, string> = {
   overlap: "Moving averages",

@@ -1,7 +1,7 @@
+import type { Asset } from "@/api/symbols";
 import { EmptyState } from "@/components/ui";
 import { useLive } from "@/realtime/socket";
 import { PriceTile } from "./PriceTile";
-import type { Asset } from "./useSymbols";
 
 /** The grid of live tiles. */
 export function Watchlist({

@@ -1,4 +1,4 @@
-import type { CatalogIndicator } from "./useIndicators";
+import type { CatalogIndicator } from "@/api/indicators";
 
 /** An overlay the user picked: a built-in by name or one of their custom indicators by id. */
 export type OverlayRef = `builtin:${string}` | `custom:${number}`;

@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
 import type { Candle } from "@/components/charts/CandleChart";
-import type { Interval } from "./intervals";
+import type { Interval } from "@/lib/intervals";
 
 type Historical = components["schemas"]["Historical"];
 

@@ -1,13 +1,13 @@
 import { useQueries } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { api, unwrap } from "@/api/client";
+import type { CatalogIndicator, CustomIndicator } from "@/api/indicators";
 import type { components } from "@/api/schema";
 import type { Line } from "@/components/charts/CandleChart";
+import type { Interval } from "@/lib/intervals";
 import { useAuth } from "@/stores/auth";
-import type { Interval } from "./intervals";
 import { builtinFormula, builtinLabel, builtinOutputs, builtinPane, paneByMagnitude, parseOverlay } from "./overlays";
 import { toEpoch, type CandlePage } from "./useCandles";
-import type { CatalogIndicator, CustomIndicator } from "./useIndicators";
 
 type Evaluated = components["schemas"]["EvaluateOut"];
 

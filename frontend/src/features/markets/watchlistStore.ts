@@ -1,6 +1,6 @@
 import { create } from "zustand";
 import { persist } from "zustand/middleware";
-import type { Interval } from "./intervals";
+import type { Interval } from "@/lib/intervals";
 
 interface WatchlistState {
   /** The watched symbols; null until the user changes them (then the registry's first few are shown). */

@@ -1,13 +1,8 @@
 import { screen } from "@testing-library/react";
 import { useAuth } from "@/stores/auth";
+import { bar, historical, mockApi, renderWithProviders, symbols } from "@/test/utils";
 import ResearchPage from "./ResearchPage";
-import { bar, historical, mockApi, renderPage, symbols } from "./testUtils";
 
-vi.mock("@/api/client", async () => {
-  const actual = await vi.importActual<typeof import("@/api/client")>("@/api/client");
-  const { testClient } = await import("./testUtils");
-  return { ...actual, api: testClient() };
-});
 vi.mock("@/components/charts/CandleChart", () => ({ CandleChart: () => <div data-testid="candle-chart" /> }));
 vi.mock("@/components/charts/LineChart", () => ({ LineChart: () => <div data-testid="line-chart" /> }));
 
@@ -23,7 +18,7 @@ beforeEach(() => {
 });
 
 it("opens on the data explorer and links the three tabs", async () => {
-  renderPage(<ResearchPage />, "/research");
+  renderWithProviders(<ResearchPage />, { path: "/research", route: "/research/*" });
   expect(await screen.findByRole("button", { name: "Load candles" })).toBeInTheDocument();
   const tabs = screen.getByRole("navigation", { name: "Research sections" });
   expect(tabs.querySelectorAll("a")).toHaveLength(3);
@@ -33,13 +28,13 @@ it("opens on the data explorer and links the three tabs", async () => {
 });
 
 it("shows each tab at its own path, with empty states that say what to do", async () => {
-  renderPage(<ResearchPage />, "/research/indicators");
+  renderWithProviders(<ResearchPage />, { path: "/research/indicators", route: "/research/*" });
   expect(await screen.findByText("No custom indicators yet")).toBeInTheDocument();
   expect(screen.getByRole("link", { name: "Indicator builder" })).toHaveClass("active");
 });
 
 it("says how to start on the backtest tab", async () => {
-  renderPage(<ResearchPage />, "/research/backtest");
+  renderWithProviders(<ResearchPage />, { path: "/research/backtest", route: "/research/*" });
   expect(await screen.findByText("No backtests yet")).toBeInTheDocument();
   expect(screen.getByText("No run selected")).toBeInTheDocument();
 });

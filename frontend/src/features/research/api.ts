@@ -1,29 +1,18 @@
 import { api, authedFetch, unwrap } from "@/api/client";
 import { toApiError } from "@/api/errors";
+import type { CustomIndicator } from "@/api/indicators";
 import type { components } from "@/api/schema";
 
 /** The research screens' calls to the API, with small local types where the OpenAPI types are loose. */
 
-export type Asset = components["schemas"]["AssetOut"];
 export type HistoricalPage = components["schemas"]["Historical"];
 export type ApiCandle = components["schemas"]["Candle"];
-export type CustomIndicator = components["schemas"]["CustomIndicatorOut"];
 export type Job = components["schemas"]["JobOut"];
 export type StrategyRequest = components["schemas"]["StrategyIn"];
 export type OptimizeRequest = components["schemas"]["OptimizeIn"];
 export type SweepRange = components["schemas"]["Range"];
 export type Evaluation = components["schemas"]["EvaluateOut"];
 
-export const INTERVALS = ["1m", "5m", "15m", "1h", "4h", "1d"] as const;
-export type Interval = (typeof INTERVALS)[number];
-export const INTERVAL_SECONDS: Record<Interval, number> = {
-  "1m": 60,
-  "5m": 300,
-  "15m": 900,
-  "1h": 3600,
-  "4h": 14400,
-  "1d": 86400,
-};
 export const EXPORT_FORMATS = ["csv", "json", "xlsx", "parquet"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -106,7 +95,6 @@ export interface SweepResult {
 }
 
 export const keys = {
-  symbols: ["market", "symbols"] as const,
   historical: (symbol: string, interval: string, from: string, to: string) =>
     ["research", "historical", symbol, interval, from, to] as const,
   previewCandles: (symbol: string, interval: string, from: number, to: number) =>
@@ -119,8 +107,6 @@ export const keys = {
   job: (id: string) => ["research", "job", id] as const,
 };
 
-export const fetchSymbols = () => unwrap<Asset[]>(api.GET("/api/market/symbols"));
-
 export function fetchHistorical(query: {
   symbol: string;
   interval: string;
@@ -131,8 +117,6 @@ export function fetchHistorical(query: {
 }): Promise<HistoricalPage> {
   return unwrap<HistoricalPage>(api.GET("/api/data/historical", { params: { query } }));
 }
-
-export const listIndicators = () => unwrap<CustomIndicator[]>(api.GET("/api/indicators/custom"));
 
 export const createIndicator = (body: components["schemas"]["CustomIndicatorIn"]) =>
   unwrap<CustomIndicator>(api.POST("/api/indicators/custom", { body }));

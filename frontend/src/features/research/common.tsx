@@ -1,13 +1,9 @@
-import { useQuery } from "@tanstack/react-query";
 import { ApiError } from "@/api/errors";
+import { useSymbols } from "@/api/symbols";
 import { Field } from "@/components/ui";
-import { fetchSymbols, INTERVALS, keys, type Interval } from "./api";
+import { INTERVALS, type Interval } from "@/lib/intervals";
 
 /** Inputs and notices the three research tabs share. */
-
-export function useSymbols() {
-  return useQuery({ queryKey: keys.symbols, queryFn: fetchSymbols, staleTime: 5 * 60_000 });
-}
 
 export function SymbolField({
   id,

@@ -1,14 +1,8 @@
 import { fireEvent, screen, waitFor } from "@testing-library/react";
-import { apiError, mockApi, renderWithQuery } from "@/features/markets/testUtils";
 import { useAuth } from "@/stores/auth";
 import { useUi } from "@/stores/ui";
+import { apiError, mockApi, renderWithProviders } from "@/test/utils";
 import SettingsPage from "./SettingsPage";
-
-vi.mock("@/api/client", async () => {
-  const actual = await vi.importActual<typeof import("@/api/client")>("@/api/client");
-  const { testClient } = await import("@/features/markets/testUtils");
-  return { ...actual, api: testClient() };
-});
 
 const channels = { email: null, phone: null, discordWebhook: null, telegramChatId: "123456", webhookUrl: "https://hooks.example.com/x", webhookSecret: "…WXYZ" };
 const me = (patch: object = {}) => ({
@@ -29,7 +23,7 @@ describe("SettingsPage", () => {
 
   it("loads the channels, masks the secret, and checks a phone number before saving", async () => {
     const calls = mockApi({ "GET /api/users/me": { body: me() } });
-    renderWithQuery(<SettingsPage />);
+    renderWithProviders(<SettingsPage />);
     expect(await screen.findByRole("textbox", { name: "Telegram chat" })).toHaveValue("123456");
     expect(screen.getByLabelText("Webhook secret", { exact: true })).toHaveValue("");
     expect(screen.getByText("Saved: …WXYZ — type a new one to replace it")).toBeInTheDocument();
@@ -55,7 +49,7 @@ describe("SettingsPage", () => {
         },
       },
     });
-    renderWithQuery(<SettingsPage />);
+    renderWithProviders(<SettingsPage />);
     fireEvent.change(await screen.findByRole("textbox", { name: "Phone (SMS)" }), { target: { value: "+14155550100" } });
     fireEvent.change(screen.getByRole("textbox", { name: "Telegram chat" }), { target: { value: "" } });
     fireEvent.click(screen.getByRole("button", { name: "Save channels" }));
@@ -70,7 +64,7 @@ describe("SettingsPage", () => {
   it("queues a test message, or shows why a channel cannot be tested", async () => {
     mockApi({
       "GET /api/users/me": { body: me() },
-      "POST /api/notifications/test": (_req, body) =>
+      "POST /api/notifications/test": ({ body }) =>
         (body as { channel: string }).channel === "EMAIL"
           ? apiError(422, "VALIDATION_ERROR", "EMAIL is not set up: add it to your preferences", "channel")
           : { status: 202, body: { id: 5, channel: "WEBHOOK", status: "PENDING", latencyMs: null, lastError: null } },
@@ -78,7 +72,7 @@ describe("SettingsPage", () => {
         body: { total: 1, notifications: [{ id: 5, channel: "WEBHOOK", status: "DELIVERED", latencyMs: 41.2, lastError: null }] },
       },
     });
-    renderWithQuery(<SettingsPage />);
+    renderWithProviders(<SettingsPage />);
     fireEvent.click(await screen.findByRole("button", { name: "Send test to Email" }));
     expect(await screen.findByText("EMAIL is not set up: add it to your preferences")).toBeInTheDocument();
 
@@ -90,9 +84,9 @@ describe("SettingsPage", () => {
   it("saves the display name and switches the theme", async () => {
     const calls = mockApi({
       "GET /api/users/me": { body: me() },
-      "PATCH /api/users/me": (_req, body) => ({ body: me(body as object) }),
+      "PATCH /api/users/me": ({ body }) => ({ body: me(body as object) }),
     });
-    renderWithQuery(<SettingsPage />);
+    renderWithProviders(<SettingsPage />);
     const name = await screen.findByLabelText("Display name");
     expect(name).toHaveValue("Alice");
     fireEvent.change(name, { target: { value: "  Alice B " } });

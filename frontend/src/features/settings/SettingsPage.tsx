@@ -1,3 +1,4 @@
+import { QueryView } from "@/components/QueryView";
 import { Card, EmptyState, Page, Skeleton } from "@/components/ui";
 import { ChannelsForm } from "./ChannelsForm";
 import { ProfileForm } from "./ProfileForm";
@@ -10,29 +11,35 @@ export default function SettingsPage() {
   const me = useMe();
   return (
     <Page title="Settings">
-      {me.isPending ? (
-        <Card>
-          <Skeleton lines={6} />
-        </Card>
-      ) : me.isError ? (
-        <Card>
-          <EmptyState title="Could not load your settings">{me.error.message}</EmptyState>
-        </Card>
-      ) : (
-        <div className="settings-grid">
-          <Card title="Profile">
-            <ProfileForm key={me.data.displayName ?? ""} me={me.data} />
+      <QueryView
+        query={me}
+        loading={
+          <Card>
+            <Skeleton lines={6} />
           </Card>
-          <Card title="Appearance">
-            <ThemeSwitch />
+        }
+        error={(error) => (
+          <Card>
+            <EmptyState title="Could not load your settings">{error.message}</EmptyState>
           </Card>
-          <div className="settings-wide">
-            <Card title="Notification channels">
-              <ChannelsForm key={JSON.stringify(me.data.preferences.channels)} saved={me.data.preferences.channels} />
+        )}
+      >
+        {(user) => (
+          <div className="settings-grid">
+            <Card title="Profile">
+              <ProfileForm key={user.displayName ?? ""} me={user} />
             </Card>
+            <Card title="Appearance">
+              <ThemeSwitch />
+            </Card>
+            <div className="settings-wide">
+              <Card title="Notification channels">
+                <ChannelsForm key={JSON.stringify(user.preferences.channels)} saved={user.preferences.channels} />
+              </Card>
+            </div>
           </div>
-        </div>
-      )}
+        )}
+      </QueryView>
     </Page>
   );
 }

@@ -1,14 +1,8 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import type { Series } from "@/components/charts/LineChart";
 import { useAuth } from "@/stores/auth";
-import { apiError, mockApi, renderPage, symbols, type MockRoute } from "../testUtils";
+import { apiError, mockApi, renderWithProviders, symbols, type MockRoute } from "@/test/utils";
 import BacktestPanel from "./BacktestPanel";
-
-vi.mock("@/api/client", async () => {
-  const actual = await vi.importActual<typeof import("@/api/client")>("@/api/client");
-  const { testClient } = await import("../testUtils");
-  return { ...actual, api: testClient() };
-});
 
 const charts = vi.hoisted(() => new Map<string, Series[]>());
 vi.mock("@/components/charts/LineChart", () => ({
@@ -71,7 +65,7 @@ function setup(routes: Record<string, MockRoute> = {}) {
     "GET /api/backtest/BT-2": { body: run("BT-2", -0.05) },
     ...routes,
   });
-  renderPage(<BacktestPanel />, "/research/backtest");
+  renderWithProviders(<BacktestPanel />, { path: "/research/backtest", route: "/research/*" });
   return calls;
 }
 

@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { useSearchParams } from "react-router-dom";
 import { ApiError } from "@/api/errors";
+import { QueryView } from "@/components/QueryView";
 import { Card, EmptyState, Skeleton } from "@/components/ui";
+import { useUrlParams } from "@/lib/useUrlParams";
 import { toastError, useUi } from "@/stores/ui";
 import { deleteRun, fetchRuns, fetchStrategies, keys, runBacktest, type BacktestRun } from "../api";
 import { ErrorNotice } from "../common";
@@ -18,7 +19,7 @@ import { SweepProgress } from "./SweepProgress";
 export default function BacktestPanel() {
   const queryClient = useQueryClient();
   const toast = useUi((s) => s.toast);
-  const [search, setSearch] = useSearchParams();
+  const { params: search, set: setParam } = useUrlParams();
   const selected = search.get("run");
   const [draft, setDraft] = useState<BacktestDraft>(() => defaultDraft());
   const [compareIds, setCompareIds] = useState<string[]>([]);
@@ -30,16 +31,6 @@ export default function BacktestPanel() {
 
   // The selected run and the running sweep live in the URL: a reload (or a shared link) keeps them.
   const sweepJob = search.get("sweep");
-  const setParam = (name: "run" | "sweep", value: string | null) =>
-    setSearch(
-      (params) => {
-        const next = new URLSearchParams(params);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        return next;
-      },
-      { replace: true },
-    );
   const select = (id: string | null) => setParam("run", id);
 
   const run = useMutation({
@@ -139,20 +130,28 @@ export default function BacktestPanel() {
           </div>
         }
       >
-        {runs.isPending ? (
-          <Skeleton lines={4} />
-        ) : runs.isError ? (
-          <ErrorNotice error={runs.error} what="runs" />
-        ) : (
-          <RunsList
-            runs={runs.data}
-            selectedId={selected}
-            compareIds={compareIds}
-            onView={(id) => select(id)}
-            onToggleCompare={(id) => setCompareIds((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]))}
-            onDelete={(id) => remove.mutate(id)}
-          />
-        )}
+        <QueryView
+          query={runs}
+          error={(error) => <ErrorNotice error={error} what="runs" />}
+          isEmpty={(list) => list.length === 0}
+          empty={
+            <EmptyState title="No backtests yet">
+              Choose a strategy, a symbol and a range above and press <strong>Run backtest</strong>. Every run is kept here to
+              view again or compare.
+            </EmptyState>
+          }
+        >
+          {(list) => (
+            <RunsList
+              runs={list}
+              selectedId={selected}
+              compareIds={compareIds}
+              onView={(id) => select(id)}
+              onToggleCompare={(id) => setCompareIds((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]))}
+              onDelete={(id) => remove.mutate(id)}
+            />
+          )}
+        </QueryView>
         {runs.data && runs.data.length > 0 && compareIds.length < 2 ? (
           <p className="muted">Tick two or more runs to compare their metrics and equity curves.</p>
         ) : null}

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { EmptyState } from "@/components/ui";
+import { ConfirmButton } from "@/components/ConfirmButton";
 import { formatTime } from "@/lib/format";
 import type { BacktestRun } from "../api";
 import { shortUtc } from "../util";
@@ -22,14 +22,6 @@ export function RunsList({
   onDelete: (id: string) => void;
 }) {
   const [confirming, setConfirming] = useState<string | null>(null);
-  if (runs.length === 0) {
-    return (
-      <EmptyState title="No backtests yet">
-        Choose a strategy, a symbol and a range above and press <strong>Run backtest</strong>. Every run is kept here to
-        view again or compare.
-      </EmptyState>
-    );
-  }
   return (
     <div className="table-wrap">
       <table data-testid="runs-table">
@@ -54,7 +46,7 @@ export function RunsList({
             </th>
             <th scope="col">Created</th>
             <th scope="col">
-              <span className="research-sr-only">Actions</span>
+              <span className="sr-only">Actions</span>
             </th>
           </tr>
         </thead>
@@ -88,27 +80,17 @@ export function RunsList({
               ))}
               <td>{formatTime(run.createdAt)}</td>
               <td>
-                {confirming === run.backtestId ? (
-                  <div className="row research-actions">
-                    <button
-                      type="button"
-                      className="danger"
-                      onClick={() => {
-                        setConfirming(null);
-                        onDelete(run.backtestId);
-                      }}
-                    >
-                      Confirm delete
-                    </button>
-                    <button type="button" onClick={() => setConfirming(null)}>
-                      Keep
-                    </button>
-                  </div>
-                ) : (
-                  <button type="button" className="danger" onClick={() => setConfirming(run.backtestId)} aria-label={`Delete ${run.backtestId}`}>
-                    Delete
-                  </button>
-                )}
+                <div className="row research-actions">
+                  <ConfirmButton
+                    label={`Delete ${run.backtestId}`}
+                    asking={confirming === run.backtestId}
+                    onAskingChange={(asking) => setConfirming(asking ? run.backtestId : null)}
+                    onConfirm={() => {
+                      setConfirming(null);
+                      onDelete(run.backtestId);
+                    }}
+                  />
+                </div>
               </td>
             </tr>
           ))}

@@ -94,7 +94,7 @@ export function SweepResults({ result, onUse }: { result: SweepResult; onUse: (p
                     Trades (in / out)
                   </th>
                   <th scope="col">
-                    <span className="research-sr-only">Actions</span>
+                    <span className="sr-only">Actions</span>
                   </th>
                 </tr>
               </thead>

@@ -1,4 +1,5 @@
-import type { Interval, StrategyInfo, StrategyParam, StrategyRequest } from "../api";
+import type { Interval } from "@/lib/intervals";
+import type { StrategyInfo, StrategyParam, StrategyRequest } from "../api";
 import { dayToIso, utcDay } from "../util";
 
 /** The backtest form as typed (inputs hold text) and the request it makes. */

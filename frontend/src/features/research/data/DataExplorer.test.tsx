@@ -1,14 +1,8 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import type { Candle } from "@/components/charts/CandleChart";
 import { useAuth } from "@/stores/auth";
-import { bar, historical, mockApi, renderPage, symbols } from "../testUtils";
+import { bar, historical, mockApi, renderWithProviders, symbols } from "@/test/utils";
 import DataExplorer from "./DataExplorer";
-
-vi.mock("@/api/client", async () => {
-  const actual = await vi.importActual<typeof import("@/api/client")>("@/api/client");
-  const { testClient } = await import("../testUtils");
-  return { ...actual, api: testClient() };
-});
 
 const drawn = vi.hoisted(() => [] as Candle[][]);
 vi.mock("@/components/charts/CandleChart", () => ({
@@ -32,7 +26,7 @@ function setup() {
       headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="BTC-USD_1h_20250301T0000Z_20250304T0000Z.csv"' },
     },
   });
-  renderPage(<DataExplorer />, "/research/data");
+  renderWithProviders(<DataExplorer />, { path: "/research/data", route: "/research/*" });
   return calls;
 }
 

@@ -1,14 +1,8 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import type { Candle, Line } from "@/components/charts/CandleChart";
 import { useAuth } from "@/stores/auth";
-import { apiError, bar, historical, mockApi, renderPage, symbols, type Call } from "../testUtils";
+import { apiError, bar, historical, mockApi, renderWithProviders, symbols, type Call } from "@/test/utils";
 import IndicatorBuilder from "./IndicatorBuilder";
-
-vi.mock("@/api/client", async () => {
-  const actual = await vi.importActual<typeof import("@/api/client")>("@/api/client");
-  const { testClient } = await import("../testUtils");
-  return { ...actual, api: testClient() };
-});
 
 // lightweight-charts needs a canvas: record what the chart is given instead.
 const drawn = vi.hoisted(() => [] as { candles: Candle[]; lines: Line[] }[]);
@@ -70,7 +64,7 @@ function setup(overrides: Parameters<typeof mockApi>[0] = {}) {
     },
     ...overrides,
   });
-  renderPage(<IndicatorBuilder />, "/research/indicators");
+  renderWithProviders(<IndicatorBuilder />, { path: "/research/indicators", route: "/research/*" });
   return calls;
 }
 

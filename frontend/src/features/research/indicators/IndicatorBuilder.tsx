@@ -1,11 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
 import { ApiError } from "@/api/errors";
+import { fetchCustomIndicators, type CustomIndicator } from "@/api/indicators";
 import { CandleChart, type Line } from "@/components/charts/CandleChart";
+import { QueryView } from "@/components/QueryView";
 import { Card, EmptyState, Field, Skeleton } from "@/components/ui";
+import type { Interval } from "@/lib/intervals";
 import { useAuth } from "@/stores/auth";
 import { toastError, useUi } from "@/stores/ui";
-import { createIndicator, deleteIndicator, keys, listIndicators, updateIndicator, type CustomIndicator, type Interval } from "../api";
+import { createIndicator, deleteIndicator, keys, updateIndicator } from "../api";
 import { ErrorNotice, IntervalField, SymbolField } from "../common";
 import { fieldError, parseColumn, useDebounced } from "../util";
 import { FormulaEditor, type FormulaProblem } from "./FormulaEditor";
@@ -52,7 +55,7 @@ export default function IndicatorBuilder() {
   // Saved or not, the formula is evaluated as it stands, with its parameters.
   const preview = useFormulaPreview({ formula: draft.formula, parameters, symbol, interval });
 
-  const list = useQuery({ queryKey: keys.indicators, queryFn: listIndicators });
+  const list = useQuery({ queryKey: keys.indicators, queryFn: fetchCustomIndicators });
 
   const change = (patch: Partial<Draft>) => {
     setDraft((d) => ({ ...d, ...patch }));
@@ -196,52 +199,64 @@ export default function IndicatorBuilder() {
               <IntervalField id="preview-interval" label="Preview interval" value={interval} onChange={setPreviewInterval} />
             </div>
             {preview.otherError ? <ErrorNotice error={preview.otherError} what="preview" /> : null}
-            {preview.candlesQuery.isPending ? (
-              <Skeleton lines={6} height={36} />
-            ) : preview.candlesQuery.isError ? (
-              <ErrorNotice error={preview.candlesQuery.error} what="candles" />
-            ) : preview.candles.length === 0 ? (
-              <EmptyState title={`No ${symbol} ${interval} candles in the last ${PREVIEW_BARS} bars`}>
-                Pick another symbol or interval to preview the formula on.
-              </EmptyState>
-            ) : (
-              <div data-testid="indicator-preview" data-plotted={preview.plotted ? "true" : "false"}>
-                <CandleChart candles={preview.candles} lines={lines} height={440} testId="indicator-preview-chart" />
-                <p className="muted" role="status">
-                  {preview.blank
-                    ? "Write a formula to plot it in the pane under the price."
-                    : preview.plotted
-                      ? `${draft.name.trim() || "The formula"} over the last ${preview.candles.length} ${interval} bars, in the lower pane.`
-                      : preview.state === "checking"
-                        ? "Computing the preview…"
-                        : problem
-                          ? "Fix the formula to see its preview."
-                          : "The formula has no value on these bars (not enough history for its lookback?)."}
-                </p>
-              </div>
-            )}
+            <QueryView
+              query={preview.candlesQuery}
+              loading={<Skeleton lines={6} height={36} />}
+              error={(error) => <ErrorNotice error={error} what="candles" />}
+              isEmpty={(page) => page.data.length === 0}
+              empty={
+                <EmptyState title={`No ${symbol} ${interval} candles in the last ${PREVIEW_BARS} bars`}>
+                  Pick another symbol or interval to preview the formula on.
+                </EmptyState>
+              }
+            >
+              {() => (
+                <div data-testid="indicator-preview" data-plotted={preview.plotted ? "true" : "false"}>
+                  <CandleChart candles={preview.candles} lines={lines} height={440} testId="indicator-preview-chart" />
+                  <p className="muted" role="status">
+                    {preview.blank
+                      ? "Write a formula to plot it in the pane under the price."
+                      : preview.plotted
+                        ? `${draft.name.trim() || "The formula"} over the last ${preview.candles.length} ${interval} bars, in the lower pane.`
+                        : preview.state === "checking"
+                          ? "Computing the preview…"
+                          : problem
+                            ? "Fix the formula to see its preview."
+                            : "The formula has no value on these bars (not enough history for its lookback?)."}
+                  </p>
+                </div>
+              )}
+            </QueryView>
           </div>
         </Card>
       </div>
 
       <Card title="Your indicators">
-        {list.isPending ? (
-          <Skeleton lines={4} />
-        ) : list.isError ? (
-          <ErrorNotice error={list.error} what="indicators" />
-        ) : (
-          <IndicatorList
-            items={list.data}
-            editingId={editing?.indicatorId ?? null}
-            deletingId={remove.isPending ? (remove.variables?.indicatorId ?? null) : null}
-            onEdit={(indicator) => {
-              setEditing(indicator);
-              setDraft(draftOf(indicator));
-              setSaveError(null);
-            }}
-            onDelete={(indicator) => remove.mutate(indicator)}
-          />
-        )}
+        <QueryView
+          query={list}
+          error={(error) => <ErrorNotice error={error} what="indicators" />}
+          isEmpty={(items) => items.length === 0}
+          empty={
+            <EmptyState title="No custom indicators yet">
+              Write a formula above, check its preview, then press <strong>Save indicator</strong>. Saved indicators can be used
+              in other formulas by their key and in Rules backtests.
+            </EmptyState>
+          }
+        >
+          {(items) => (
+            <IndicatorList
+              items={items}
+              editingId={editing?.indicatorId ?? null}
+              deletingId={remove.isPending ? (remove.variables?.indicatorId ?? null) : null}
+              onEdit={(indicator) => {
+                setEditing(indicator);
+                setDraft(draftOf(indicator));
+                setSaveError(null);
+              }}
+              onDelete={(indicator) => remove.mutate(indicator)}
+            />
+          )}
+        </QueryView>
       </Card>
     </div>
   );

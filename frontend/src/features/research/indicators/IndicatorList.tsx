@@ -1,7 +1,7 @@
 import { useState } from "react";
-import { EmptyState } from "@/components/ui";
+import type { CustomIndicator } from "@/api/indicators";
+import { ConfirmButton } from "@/components/ConfirmButton";
 import { formatTime } from "@/lib/format";
-import type { CustomIndicator } from "../api";
 
 /** The user's saved indicators, with edit and a two-step delete (no browser dialog). */
 export function IndicatorList({
@@ -18,14 +18,6 @@ export function IndicatorList({
   onDelete: (indicator: CustomIndicator) => void;
 }) {
   const [confirming, setConfirming] = useState<number | null>(null);
-  if (items.length === 0) {
-    return (
-      <EmptyState title="No custom indicators yet">
-        Write a formula above, check its preview, then press <strong>Save indicator</strong>. Saved indicators can be used
-        in other formulas by their key and in Rules backtests.
-      </EmptyState>
-    );
-  }
   return (
     <div className="table-wrap">
       <table data-testid="indicator-list">
@@ -40,7 +32,7 @@ export function IndicatorList({
             </th>
             <th scope="col">Updated</th>
             <th scope="col">
-              <span className="research-sr-only">Actions</span>
+              <span className="sr-only">Actions</span>
             </th>
           </tr>
         </thead>
@@ -69,34 +61,19 @@ export function IndicatorList({
                   <button type="button" onClick={() => onEdit(item)} aria-label={`Edit ${item.name}`}>
                     {item.indicatorId === editingId ? "Editing" : "Edit"}
                   </button>
-                  {confirming === item.indicatorId ? (
-                    <>
-                      <button
-                        type="button"
-                        className="danger"
-                        onClick={() => {
-                          setConfirming(null);
-                          onDelete(item);
-                        }}
-                        aria-label={`Confirm deleting ${item.name}`}
-                      >
-                        Confirm delete
-                      </button>
-                      <button type="button" onClick={() => setConfirming(null)}>
-                        Keep
-                      </button>
-                    </>
-                  ) : (
-                    <button
-                      type="button"
-                      className="danger"
-                      onClick={() => setConfirming(item.indicatorId)}
-                      disabled={deletingId === item.indicatorId}
-                      aria-label={`Delete ${item.name}`}
-                    >
-                      {deletingId === item.indicatorId ? "Deleting…" : "Delete"}
-                    </button>
-                  )}
+                  <ConfirmButton
+                    label={`Delete ${item.name}`}
+                    confirmLabel={`Confirm deleting ${item.name}`}
+                    disabled={deletingId === item.indicatorId}
+                    asking={confirming === item.indicatorId}
+                    onAskingChange={(asking) => setConfirming(asking ? item.indicatorId : null)}
+                    onConfirm={() => {
+                      setConfirming(null);
+                      onDelete(item);
+                    }}
+                  >
+                    {deletingId === item.indicatorId ? "Deleting…" : "Delete"}
+                  </ConfirmButton>
                 </div>
               </td>
             </tr>

@@ -2,7 +2,8 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { ApiError } from "@/api/errors";
 import type { Candle } from "@/components/charts/CandleChart";
-import { evaluateFormula, fetchHistorical, INTERVAL_SECONDS, keys, type Interval } from "../api";
+import { INTERVAL_SECONDS, type Interval } from "@/lib/intervals";
+import { evaluateFormula, fetchHistorical, keys } from "../api";
 import { epochSeconds, fieldError, isoFromEpoch, parseColumn, useDebounced } from "../util";
 import type { CheckState, FormulaProblem } from "./FormulaEditor";
 

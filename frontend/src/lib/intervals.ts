@@ -1,4 +1,4 @@
-/** The candle intervals the historical API serves, and their length. */
+/** The candle intervals the historical API serves (also the alert timeframes), and their length. */
 export const INTERVALS = ["1m", "5m", "15m", "1h", "4h", "1d"] as const;
 export type Interval = (typeof INTERVALS)[number];
 
