@@ -58,6 +58,25 @@ class Run:
         return len(self.entry_bar)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _record(
+    book: tuple[Ints, Ints, Floats, Floats, Floats, Floats, Ints],
+    at: int,
+    entered: int,
+    exited: int,
+    entry: float,
+    exit_: float,
+    units: float,
+    fees: float,
+    why: int,
+) -> int:
+    """Write trade number `at` into the trade arrays; returns the next free number."""
+    entry_bar, exit_bar, entry_price, exit_price, units_out, fees_out, reason = book
+    entry_bar[at], exit_bar[at], entry_price[at], exit_price[at] = entered, exited, entry, exit_
+    units_out[at], fees_out[at], reason[at] = units, fees, why
+    return at + 1
+
+
 @njit(cache=True, nogil=True)
 def _loop(
     opens: Floats,
@@ -86,6 +105,7 @@ def _loop(
     units_out = np.empty(cap, np.float64)
     fees_out = np.empty(cap, np.float64)
     reason = np.empty(cap, np.int64)
+    book = (entry_bar, exit_bar, entry_price, exit_price, units_out, fees_out, reason)
     equity = np.empty(n, np.float64)
     held = np.zeros(n, np.float64)
     cash = capital
@@ -105,14 +125,7 @@ def _loop(
                 cost = abs(units) * px * fee
                 cash += units * px - cost
                 paid += cost
-                entry_bar[trades] = entered_at
-                exit_bar[trades] = i
-                entry_price[trades] = entered_price
-                exit_price[trades] = px
-                units_out[trades] = units
-                fees_out[trades] = paid
-                reason[trades] = 0
-                trades += 1
+                trades = _record(book, trades, entered_at, i, entered_price, px, units, paid, 0)
                 units = 0.0
             if pending == 1 or pending == -1:
                 px = o * (1.0 + slip) if pending == 1 else o * (1.0 - slip)
@@ -157,14 +170,7 @@ def _loop(
                 cost = abs(units) * px * fee
                 cash += units * px - cost
                 paid += cost
-                entry_bar[trades] = entered_at
-                exit_bar[trades] = i
-                entry_price[trades] = entered_price
-                exit_price[trades] = px
-                units_out[trades] = units
-                fees_out[trades] = paid
-                reason[trades] = why
-                trades += 1
+                trades = _record(book, trades, entered_at, i, entered_price, px, units, paid, why)
                 units = 0.0
             elif long:
                 best = max(best, h)
@@ -191,14 +197,7 @@ def _loop(
     if units != 0.0:  # still open: closed at the last close for the metrics (reported as END)
         px = closes[n - 1]
         cost = abs(units) * px * fee
-        entry_bar[trades] = entered_at
-        exit_bar[trades] = n - 1
-        entry_price[trades] = entered_price
-        exit_price[trades] = px
-        units_out[trades] = units
-        fees_out[trades] = paid + cost
-        reason[trades] = 4
-        trades += 1
+        trades = _record(book, trades, entered_at, n - 1, entered_price, px, units, paid + cost, 4)
         equity[n - 1] = cash + units * px - cost
     return (
         entry_bar[:trades],
