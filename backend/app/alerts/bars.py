@@ -9,7 +9,6 @@ many rules use it, then every rule reads its signals from `conditions.Spec` — 
 from __future__ import annotations
 
 import asyncio
-import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -124,8 +123,9 @@ class BarWatch:
         armed = int(rule.armed_from.timestamp())
         seen = max(armed, int(rule.evaluated_at.timestamp()) if rule.evaluated_at else armed)
         rule.evaluated_at = datetime.fromtimestamp(close, UTC)
-        mask_start = bisect.bisect_right(ends.tolist(), armed)
-        first = bisect.bisect_right(ends.tolist(), seen)
+        # Per rule, per close: a binary search on the array, not a list copy of the whole window.
+        mask_start = int(np.searchsorted(ends, armed, side="right"))
+        first = int(np.searchsorted(ends, seen, side="right"))
         if first >= len(ends):
             return []
         signals = bar.spec.signals(values, volumes, mask_start)
