@@ -40,7 +40,7 @@ test-backend: install services
 	cd backend && .venv/bin/pytest
 
 lint: install
-	cd backend && .venv/bin/ruff check . && .venv/bin/ruff format --check app tests
+	cd backend && .venv/bin/ruff check . && .venv/bin/ruff format --check app tests && .venv/bin/lint-imports --no-cache
 
 typecheck: install
 	cd backend && .venv/bin/mypy app

@@ -24,8 +24,8 @@ from sqlalchemy import text
 from support import embedded
 
 from app.alerts.engine import AlertEngine
+from app.core.bootstrap import build_runtime
 from app.core.clock import utcnow
-from app.core.runtime import build_runtime
 
 TICKS = int(os.environ.get("BENCH_TICKS", "500000"))
 SYMBOLS = ["BTC-USD", *(f"SYM{i:02d}-USD" for i in range(49))]

@@ -36,7 +36,7 @@ from app.backtesting.optimize import sweep
 from app.backtesting.schemas import OptimizeIn
 from app.backtesting.strategies import find
 from app.config import Settings
-from app.core.runtime import build_runtime
+from app.core.bootstrap import build_runtime
 from app.indicators.spec import Series
 from app.main import create_app
 from app.market import recordings, repository

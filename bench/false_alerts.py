@@ -20,8 +20,8 @@ from alert_support import insert_alerts
 from support import embedded
 
 from app.alerts.engine import AlertEngine
+from app.core.bootstrap import build_runtime
 from app.core.clock import FrozenClock, set_clock
-from app.core.runtime import build_runtime
 from app.market import recordings
 from app.market.ingest import IngestPipeline
 from app.market.ticks import Tick

@@ -21,7 +21,7 @@ from asgi_lifespan import LifespanManager
 from support import embedded, postgres
 
 from app.config import Settings
-from app.core.runtime import build_runtime
+from app.core.bootstrap import build_runtime
 from app.main import create_app
 from app.market import repository
 from app.market.repository import CandleRow

@@ -19,8 +19,8 @@ import numpy as np
 from support import embedded, postgres
 
 from app.config import Settings
+from app.core.bootstrap import build_runtime
 from app.core.clock import FrozenClock, set_clock
-from app.core.runtime import build_runtime
 from app.market.ingest import IngestPipeline
 from app.market.ticks import Tick
 

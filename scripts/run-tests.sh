@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 echo "== ruff"
 (cd backend && .venv/bin/ruff check . ../bench && .venv/bin/ruff format --check --quiet app tests ../bench)
+echo "== import contracts (DESIGN.md §3: domains, core, cycles)"
+(cd backend && .venv/bin/lint-imports --no-cache)
 echo "== mypy"
 (cd backend && .venv/bin/mypy app)
 echo "== pytest (embedded and cluster)"

@@ -89,10 +89,11 @@ def worker(
     pool: Annotated[str, typer.Option(help="Celery pool: prefork, solo or threads")] = "prefork",
 ) -> None:
     """Run a Celery worker that executes background jobs (cluster mode)."""
+    from app.core.bootstrap import build_runtime
     from app.core.tasks.celery_app import create_celery
 
     settings = _settings()
-    celery = create_celery(settings)
+    celery = create_celery(settings, lambda: build_runtime(settings, role="worker"))
     celery.worker_main(
         [
             "worker",
@@ -119,7 +120,7 @@ def beat() -> None:
 def ingest() -> None:
     """Run the market data sources, the ingest pipeline and an alert engine (cluster mode; run one)."""
     from app.alerts.engine import AlertEngine
-    from app.core.runtime import build_runtime
+    from app.core.bootstrap import build_runtime
     from app.market.runner import MarketRunner
 
     settings = _settings()
@@ -144,7 +145,7 @@ def ingest() -> None:
 def alerts() -> None:
     """Run one more alert engine (cluster mode; any number): symbols are shared out by leases in Redis."""
     from app.alerts.engine import AlertEngine
-    from app.core.runtime import build_runtime
+    from app.core.bootstrap import build_runtime
 
     settings = _settings()
     if not settings.is_cluster:
@@ -174,8 +175,8 @@ def backfill(
     """Store historical candles; re-running stores nothing twice and resumes where a run stopped."""
     from rich.progress import Progress
 
+    from app.core.bootstrap import build_runtime
     from app.core.errors import AppError
-    from app.core.runtime import build_runtime
     from app.market.backfill import backfill as run_backfill
 
     settings = _settings()
@@ -231,8 +232,8 @@ def backtest(
 
     from app.backtesting import optimize, service
     from app.backtesting.schemas import OptimizeIn, StrategyIn
+    from app.core.bootstrap import build_runtime
     from app.core.errors import AppError
-    from app.core.runtime import build_runtime
 
     settings = _settings()
     body: dict[str, object] = {

@@ -16,20 +16,21 @@ from app.alerts.router import router as alerts_router
 from app.analysis.router import router as analysis_router
 from app.backtesting.router import router as backtest_router
 from app.config import Settings, get_settings
+from app.core.bootstrap import build_runtime
 from app.core.health import router as health_router
 from app.core.http_errors import install_error_handlers
 from app.core.metrics import metrics_endpoint
 from app.core.middleware import RequestBodyMiddleware, RequestContextMiddleware
-from app.core.runtime import build_runtime
-from app.core.tasks.router import router as jobs_router
 from app.indicators.router import router as indicators_router
 from app.market.router import router as market_router
 from app.market.runner import MarketRunner
 from app.notifications.router import router as notifications_router
 from app.notifications.service import start_notifier
+from app.realtime import service as realtime_service
 from app.realtime.gateway import Gateway
 from app.realtime.hub import Hub
 from app.realtime.router import router as realtime_router
+from app.system.router import router as system_router
 from app.users.router import router as users_router
 from app.web import mount_web_app
 
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await app.state.market.start()
             app.state.hub = Hub(runtime.bus, settings.ws_price_rate)
             await app.state.hub.start()
+            app.state.realtime_figures = lambda: realtime_service.figures(app.state.hub)
             app.state.gateway = Gateway(runtime, app.state.hub)
             app.state.websocket_lanes = {"/ws/alerts/": app.state.gateway}
             app.state.notifier = await start_notifier(runtime)
@@ -94,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health_router)
     app.include_router(users_router)
-    app.include_router(jobs_router)
+    app.include_router(system_router)
     app.include_router(market_router)
     app.include_router(indicators_router)
     app.include_router(analysis_router)

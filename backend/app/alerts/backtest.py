@@ -22,7 +22,7 @@ from app.core.clock import isoformat_z, utcnow
 from app.core.errors import AppError, ErrorCode
 from app.market import service as market_service
 from app.market.ticks import INTERVALS
-from app.users.models import User
+from app.users.service import User
 
 HORIZONS = {"1h": 3600, "24h": 86400, "7d": 7 * 86400}
 DEFAULT_DAYS = 30

@@ -24,7 +24,7 @@ from app.indicators.service import definitions_of, resolver
 from app.market import service as market_service
 from app.notifications.service import Notifier
 from app.users import service as user_service
-from app.users.models import User
+from app.users.service import User
 
 CHANGED = "alerts:changed"  # bus channel: the engine reloads this alert
 ACTIVE, PAUSED, TRIGGERED, EXPIRED = "ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"

@@ -17,7 +17,7 @@ from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok, raw_ok
 from app.core.errors import not_found
 from app.core.tasks import service as job_service
-from app.core.tasks.router import JobOut, job_out
+from app.core.tasks.schemas import JobOut, job_out
 from app.users.deps import CurrentUser
 
 router = APIRouter(prefix="/api/backtest", tags=["backtest"], responses=ERROR_RESPONSES)

@@ -42,19 +42,9 @@ async def _check(probe: Awaitable[None]) -> str:
 
 
 def _realtime(request: Request) -> dict[str, int] | None:
-    """The gateway's figures (connections, subscriptions, queued frames, counters) when it runs here."""
-    hub = getattr(request.app.state, "hub", None)
-    if hub is None:
-        return None
-    from app.realtime.metrics import STATS
-
-    gauges: dict[str, int] = hub.gauges()
-    return {
-        "connections": gauges["connections"],
-        "subscriptions": gauges["subscriptions"],
-        "queuedFrames": gauges["queued_frames"],
-        **STATS.snapshot(),
-    }
+    """The gateway's figures when it runs in this process (the app sets `state.realtime_figures`)."""
+    figures = getattr(request.app.state, "realtime_figures", None)
+    return None if figures is None else figures()
 
 
 @router.get("/health/live", response_model=Envelope[Liveness])

@@ -23,7 +23,7 @@ from app.indicators.schemas import (
 )
 from app.indicators.spec import IndicatorError, Series
 from app.market import service as market_service
-from app.users.models import User
+from app.users.service import User
 
 DEFAULT_SPAN = 500  # candles evaluated when no `from` is given
 # EMA-type smoothings (RSI, ATR, MACD...) depend on every earlier bar, decaying like (1 - 1/n)^k; with

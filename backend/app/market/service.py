@@ -42,6 +42,11 @@ def _from_row(row: AssetRow) -> Asset:
     )
 
 
+def normalize_symbol(symbol: str) -> str:
+    """The registry's spelling: trimmed, upper-case, aliases resolved (`matic-usd` -> `POL-USD`)."""
+    return normalize(symbol)
+
+
 async def list_assets(session: AsyncSession) -> list[Asset]:
     added = [_from_row(r) for r in await session.scalars(select(AssetRow).order_by(AssetRow.symbol))]
     return [*BUILTIN_ASSETS, *(a for a in added if a.symbol not in BUILTINS)]

@@ -26,7 +26,6 @@ from app.notifications import outbox
 from app.notifications.channels.base import Channel, Message, Outcome, Target
 from app.notifications.models import Notification
 from app.users import service as user_service
-from app.users.models import User
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +102,7 @@ class Dispatcher:
         if not user_ids:
             return {}
         async with self.runtime.db.session() as session:
-            users = await session.scalars(select(User).where(User.id.in_(user_ids)))
-            return {user.id: user_service.channel_settings(user) for user in users}
+            return await user_service.channel_settings_of(session, user_ids)
 
     async def _claim(self) -> list[Notification]:
         now = utcnow()

@@ -22,7 +22,7 @@ from app.notifications.channels.webhook import WebhookChannel
 from app.notifications.dispatcher import Dispatcher
 from app.notifications.models import Notification
 from app.users import service as user_service
-from app.users.models import User
+from app.users.service import User
 
 
 @dataclass

@@ -17,7 +17,6 @@ from starlette.types import Message, Receive, Scope, Send
 from app.core.errors import AppError
 from app.core.runtime import Runtime
 from app.market import service as market_service
-from app.market.symbols import normalize
 from app.realtime import events
 from app.realtime.clients import Client, QueueSink
 from app.realtime.frames import Frame
@@ -199,7 +198,7 @@ class Gateway:
             raise Rejected("BAD_MESSAGE", "symbols is a non-empty list of symbols such as BTC-USD", "symbols")
         if len(given) > limit:
             raise Rejected("TOO_MANY_SUBSCRIPTIONS", f"At most {limit} symbols per connection", "symbols")
-        symbols = {normalize(s) for s in given}
+        symbols = {market_service.normalize_symbol(s) for s in given}
         unknown = await self.symbols.unknown(sorted(symbols))
         if unknown:
             raise Rejected("UNKNOWN_SYMBOL", f"Unknown symbol(s): {', '.join(unknown)}", "symbols")

@@ -16,7 +16,11 @@ from app.core.cache import Cache
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode, not_found
 from app.core.security import TokenType, decode_token, hash_password, issue_token, verify_password
-from app.users.models import Role, User
+
+# The account row and its roles are the users domain's public types: other domains receive a `User` from
+# `CurrentUser` and pass it to services, but never query the table themselves.
+from app.users.models import Role as Role
+from app.users.models import User as User
 from app.users.schemas import (
     AuthResult,
     Preferences,
@@ -73,6 +77,14 @@ def to_out(user: User) -> UserOut:
 async def get_by_email(session: AsyncSession, email: str) -> User | None:
     result = await session.scalar(select(User).where(User.email == normalize_email(email)))
     return result
+
+
+async def channel_settings_of(session: AsyncSession, user_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Each user's channel settings, read in one query (the notification dispatcher's batch)."""
+    if not user_ids:
+        return {}
+    users = await session.scalars(select(User).where(User.id.in_(user_ids)))
+    return {user.id: channel_settings(user) for user in users}
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User:

@@ -11,7 +11,7 @@ import talib
 
 from app.analysis import chart_service
 from app.config import Settings
-from app.core.runtime import build_runtime
+from app.core.bootstrap import build_runtime
 from app.market import service as market_service
 from tests.conftest import Account, assert_error, make_admin, register
 

@@ -8,7 +8,7 @@ import sys
 import textwrap
 
 from app.config import Settings
-from app.core.runtime import build_runtime
+from app.core.bootstrap import build_runtime
 from tests.conftest import REDIS_URL
 
 

@@ -6,9 +6,9 @@ import pytest
 
 from app.config import Settings
 from app.core import ratelimit
+from app.core.bootstrap import build_runtime
 from app.core.clock import FrozenClock
 from app.core.errors import AppError, ErrorCode
-from app.core.runtime import build_runtime
 
 
 async def test_set_get_delete(settings: Settings) -> None:

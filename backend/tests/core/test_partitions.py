@@ -8,12 +8,12 @@ from decimal import Decimal
 from sqlalchemy import func, select, text
 
 from app.config import Settings
+from app.core.bootstrap import build_runtime
 from app.core.db import Database
-from app.core.maintenance import ensure_partitions
 from app.core.partitions import ensure_price_partitions
-from app.core.runtime import build_runtime
 from app.core.tasks import JobContext
 from app.market.models import PriceCandle
+from app.system.tasks import ensure_partitions
 
 
 async def _partitions(db: Database) -> dict[str, str]:

@@ -13,8 +13,9 @@ import httpx
 import pytest
 
 from app.config import Settings
+from app.core.bootstrap import build_runtime
 from app.core.clock import FrozenClock
-from app.core.runtime import Runtime, build_runtime
+from app.core.runtime import Runtime
 from app.core.tasks import JobContext, JobStatus, enqueue, get_job, task
 from app.core.tasks.dispatch import InProcessDispatcher
 from app.core.tasks.service import execute_job
@@ -202,8 +203,8 @@ async def test_job_interrupted_while_running_resumes_after_a_restart(embedded_se
 
 
 async def test_lost_dispatch_and_dead_runner_are_requeued(settings: Settings, clock: FrozenClock) -> None:
-    from app.core.maintenance import requeue_jobs
     from app.core.tasks.service import _claim
+    from app.system.tasks import requeue_jobs
 
     async with build_runtime(settings, role="cli") as runtime:
         recorder = _Recorder()

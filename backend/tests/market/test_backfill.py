@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.config import Settings
+from app.core.bootstrap import build_runtime
 from app.core.errors import AppError, ErrorCode
-from app.core.runtime import Runtime, build_runtime
+from app.core.runtime import Runtime
 from app.market.backfill import backfill
 from app.market.models import PriceCandle
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from app.config import Settings
-from app.core.runtime import build_runtime
+from app.core.bootstrap import build_runtime
 from app.market import repository, service
 from app.market.repository import CandleRow
 

@@ -8,8 +8,8 @@ import itertools
 from sqlalchemy import func, select
 
 from app.config import Settings
+from app.core.bootstrap import build_runtime
 from app.core.clock import utcnow
-from app.core.runtime import build_runtime
 from app.market.models import MarketState, PriceCandle
 from app.market.replay_clock import history
 from app.market.runner import MarketRunner

@@ -16,7 +16,7 @@ import orjson
 from websockets.asyncio.client import connect
 
 from app.config import Settings
-from app.core.runtime import build_runtime
+from app.core.bootstrap import build_runtime
 from app.realtime import events
 from app.realtime.frames import ALERT_TRIGGERED
 from tests.conftest import assert_error, register, settings_env

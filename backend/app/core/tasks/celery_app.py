@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from celery import Celery
 
-from app.config import Settings, get_settings
+from app.config import Settings
+from app.core.runtime import Runtime
 from app.core.tasks.registry import periodic
 
+RuntimeFactory = Callable[[], AbstractAsyncContextManager[Runtime]]
 
-def create_celery(settings: Settings) -> Celery:
+
+def create_celery(settings: Settings, make_runtime: RuntimeFactory | None = None) -> Celery:
+    """The Celery app; a worker passes `make_runtime` (its tasks need a runtime), a dispatcher need not."""
     if not settings.redis_url:
         raise RuntimeError("CRYPTOMON_REDIS_URL must be set to use Celery")
     queue = f"{settings.namespace}.jobs"
@@ -40,7 +46,7 @@ def create_celery(settings: Settings) -> Celery:
     def execute_job_task(job_id: str) -> None:
         from app.core.tasks.service import execute_job
 
-        _worker().run(lambda runtime: execute_job(runtime, job_id))
+        _worker(make_runtime).run(lambda runtime: execute_job(runtime, job_id))
 
     @celery.task(name="cryptomon.enqueue_periodic")  # type: ignore[untyped-decorator]
     def enqueue_periodic_task(name: str) -> None:
@@ -50,7 +56,7 @@ def create_celery(settings: Settings) -> Celery:
             async with runtime.db.session() as session:
                 await enqueue(runtime, session, name)
 
-        _worker().run(run)
+        _worker(make_runtime).run(run)
 
     return celery
 
@@ -58,11 +64,9 @@ def create_celery(settings: Settings) -> Celery:
 class _WorkerRuntime:
     """One event loop and one runtime per worker process, made on its first task (after the fork)."""
 
-    def __init__(self) -> None:
-        from app.core.runtime import build_runtime
-
+    def __init__(self, make_runtime: RuntimeFactory) -> None:
         self.loop = asyncio.new_event_loop()
-        self._context = build_runtime(get_settings(), role="worker")
+        self._context = make_runtime()
         self.runtime = self.loop.run_until_complete(self._context.__aenter__())
 
     def run(self, job: Any) -> None:
@@ -72,8 +76,10 @@ class _WorkerRuntime:
 _local = threading.local()
 
 
-def _worker() -> _WorkerRuntime:
+def _worker(make_runtime: RuntimeFactory | None) -> _WorkerRuntime:
     if not hasattr(_local, "runtime"):
-        _local.runtime = _WorkerRuntime()
+        if make_runtime is None:
+            raise RuntimeError("this Celery app was made to dispatch jobs, not to run them")
+        _local.runtime = _WorkerRuntime(make_runtime)
     worker: _WorkerRuntime = _local.runtime
     return worker

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from celery import Celery
@@ -12,12 +12,6 @@ if TYPE_CHECKING:
     from app.core.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-
-class JobDispatcher(Protocol):
-    async def dispatch(self, job_id: str) -> None: ...
-
-    async def close(self) -> None: ...
 
 
 class InProcessDispatcher:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from app.core.clock import utcnow
+from app.core.discovery import import_domain_modules
 from app.core.errors import AppError, ErrorCode
 
 if TYPE_CHECKING:
@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 
 JobFn = Callable[..., Awaitable[Any]]
 
-# Modules whose import registers tasks; a domain with background jobs adds its `tasks` module here.
-TASK_MODULES = ["app.core.maintenance", "app.realtime.tasks", "app.backtesting.optimize"]
 
 LEASE = timedelta(minutes=10)
 
@@ -56,8 +54,8 @@ def periodic() -> list[TaskSpec]:
 
 
 def load_all() -> None:
-    for module in TASK_MODULES:
-        importlib.import_module(module)
+    """Import every domain's `tasks` module (`app.<domain>.tasks`): importing one registers its jobs."""
+    import_domain_modules("tasks")
 
 
 def get_task(name: str) -> TaskSpec:

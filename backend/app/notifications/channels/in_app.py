@@ -6,8 +6,7 @@ from typing import Any
 
 from app.core.runtime import Runtime
 from app.notifications.channels.base import Message, Outcome, RateLimit, Target
-from app.realtime import events
-from app.realtime.frames import ALERT_TRIGGERED, USER_EVENT_TYPES
+from app.realtime.service import ALERT_TRIGGERED, USER_EVENT_TYPES, emit_user_event
 
 SEED_ALERT_FIELDS = ("alertId", "symbol", "currentPrice", "threshold", "timestamp")
 
@@ -34,5 +33,5 @@ class InAppChannel:
         else:
             fields = {**event, "title": message.title, "body": message.body}
         async with self._runtime.db.session() as session:
-            event_id = await events.emit(session, self._runtime.bus, user_id, type_, fields)
+            event_id = await emit_user_event(session, self._runtime.bus, user_id, type_, fields)
         return Outcome.ok(f"event {event_id}", provider_id=str(event_id))

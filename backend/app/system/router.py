@@ -2,52 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.core.errors import forbidden
-from app.core.schemas import ApiModel, UtcDateTime
 from app.core.tasks import service as job_service
 from app.core.tasks.models import Job
+from app.core.tasks.schemas import JobOut, job_out
 from app.users.deps import AdminUser, CurrentUser
-from app.users.models import User
+from app.users.service import User
 
 router = APIRouter(prefix="/api", tags=["jobs"], responses=ERROR_RESPONSES)
 
 JobId = Annotated[str, Path(alias="jobId", min_length=1, max_length=32)]
-
-
-class JobOut(ApiModel):
-    job_id: str
-    name: str
-    status: str
-    progress: float
-    message: str | None
-    result: Any | None
-    error: str | None
-    attempts: int
-    created_at: UtcDateTime
-    started_at: UtcDateTime | None
-    finished_at: UtcDateTime | None
-
-
-def job_out(job: Job) -> JobOut:
-    return JobOut(
-        job_id=job.id,
-        name=job.name,
-        status=job.status,
-        progress=job.progress,
-        message=job.message,
-        result=job.result,
-        error=job.error,
-        attempts=job.attempts,
-        created_at=job.created_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-    )
 
 
 async def _owned_job(session: DbSession, job_id: str, user: User) -> Job:

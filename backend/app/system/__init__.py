@@ -1,0 +1,1 @@
+"""System upkeep: background jobs' routes, worker diagnostics and periodic maintenance."""
