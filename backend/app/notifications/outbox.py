@@ -3,7 +3,6 @@ lost; the dispatcher (dispatcher.py) delivers them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert
@@ -12,8 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.bus import Bus
 from app.core.clock import utcnow
 from app.core.db import after_commit
-from app.notifications.channels.base import Message
 from app.notifications.models import Notification
+from app.notifications.schemas import Message
+from app.notifications.schemas import (
+    Notice as Notice,  # the alert engine's name for it, until it uses the service
+)
 
 WAKE = "notifications:wake"  # bus channel: rows are due now
 
@@ -39,17 +41,6 @@ def from_payload(payload: dict[str, Any], grouped: int = 1) -> Message:
         event=dict(payload.get("event") or {}),
         grouped=grouped,
     )
-
-
-@dataclass(frozen=True)
-class Notice:
-    """One message to one user on some channels, for `enqueue_many` (an alert's trigger, usually)."""
-
-    user_id: int
-    channels: list[str]
-    message: Message
-    alert_id: int | None = None
-    trigger_id: str | None = None
 
 
 async def enqueue_many(session: AsyncSession, bus: Bus, notices: list[Notice]) -> int:

@@ -2,65 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
 from app.core.deps import DbSession
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
-from app.core.schemas import ApiModel, RequestModel, UtcDateTime
 from app.notifications import service
-from app.notifications.channels.base import ChannelName
-from app.notifications.models import Notification
+from app.notifications.schemas import ChannelName, NotificationOut, NotificationPage, TestIn
 from app.users.deps import CurrentUser
 
 router = APIRouter(prefix="/api/notifications", tags=["notifications"], responses=ERROR_RESPONSES)
-
-
-class TestIn(RequestModel):
-    channel: str
-
-
-class NotificationOut(ApiModel):
-    id: int
-    channel: str
-    status: str
-    alert_id: int | None
-    title: str
-    attempts: int
-    last_response: str | None
-    last_error: str | None
-    provider_id: str | None
-    created_at: UtcDateTime
-    sent_at: UtcDateTime | None
-    next_attempt_at: UtcDateTime | None
-    latency_ms: float | None
-    event: dict[str, Any]
-
-
-class NotificationPage(ApiModel):
-    notifications: list[NotificationOut]
-    total: int
-
-
-def _out(row: Notification) -> NotificationOut:
-    latency = (row.sent_at - row.created_at).total_seconds() * 1000 if row.sent_at else None
-    return NotificationOut(
-        id=row.id,
-        channel=row.channel,
-        status=row.status,
-        alert_id=row.alert_id,
-        title=str(row.payload.get("title", "")),
-        attempts=row.attempts,
-        last_response=row.last_response,
-        last_error=row.last_error,
-        provider_id=row.provider_id,
-        created_at=row.created_at,
-        sent_at=row.sent_at,
-        next_attempt_at=row.next_attempt_at if row.status == "PENDING" else None,
-        latency_ms=round(latency, 1) if latency is not None else None,
-        event=dict(row.payload.get("event") or {}),
-    )
 
 
 def _notifier(request: Request) -> service.Notifier:
@@ -73,8 +25,7 @@ async def send_test(
     body: TestIn, user: CurrentUser, session: DbSession, request: Request
 ) -> Envelope[NotificationOut]:
     """Queue a test message on one channel; follow it in GET /api/notifications."""
-    row = await service.send_test(session, _notifier(request), user, body.channel)
-    return ok(_out(row))
+    return ok(await service.send_test(session, _notifier(request), user, body.channel))
 
 
 @router.get("", response_model=Envelope[NotificationPage])
@@ -86,5 +37,4 @@ async def list_notifications(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Envelope[NotificationPage]:
     """Your notifications, newest first (the IN_APP ones are your inbox), with their delivery state."""
-    rows, total = await service.list_notifications(session, user.id, channel, status, limit)
-    return ok(NotificationPage(notifications=[_out(r) for r in rows], total=total))
+    return ok(await service.list_notifications(session, user.id, channel, status, limit))

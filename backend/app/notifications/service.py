@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.bus import Bus
 from app.core.clock import isoformat_z, utcnow
 from app.core.errors import AppError, ErrorCode
 from app.core.runtime import Runtime
@@ -21,6 +23,7 @@ from app.notifications.channels.telegram import TelegramChannel
 from app.notifications.channels.webhook import WebhookChannel
 from app.notifications.dispatcher import Dispatcher
 from app.notifications.models import Notification
+from app.notifications.schemas import Delivery, Notice, NotificationOut, NotificationPage
 from app.users import service as user_service
 from app.users.service import User
 
@@ -53,7 +56,7 @@ async def start_notifier(runtime: Runtime, transport: httpx.AsyncBaseTransport |
     return Notifier(runtime, http, channels, dispatcher)
 
 
-async def send_test(session: AsyncSession, notifier: Notifier, user: User, channel: str) -> Notification:
+async def send_test(session: AsyncSession, notifier: Notifier, user: User, channel: str) -> NotificationOut:
     """Queue a test message on one of the user's channels; 422 naming `channel` when it cannot be used."""
     name = channel.upper()
     implementation = notifier.channels.get(name)
@@ -77,12 +80,13 @@ async def send_test(session: AsyncSession, notifier: Notifier, user: User, chann
         event={"type": "ALERT_TRIGGERED", "test": True, "timestamp": isoformat_z(utcnow())},
     )
     [row] = await outbox.enqueue(session, notifier.runtime.bus, user.id, [name], message)
-    return row
+    return _out(row)
 
 
 async def list_notifications(
     session: AsyncSession, user_id: int, channel: str | None, status: str | None, limit: int
-) -> tuple[list[Notification], int]:
+) -> NotificationPage:
+    """The user's notifications, newest first, with the total that match."""
     query = select(Notification).where(Notification.user_id == user_id)
     if channel:
         query = query.where(Notification.channel == channel.upper())
@@ -90,4 +94,49 @@ async def list_notifications(
         query = query.where(Notification.status == status.upper())
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     rows = await session.scalars(query.order_by(Notification.id.desc()).limit(limit))
-    return list(rows), int(total or 0)
+    return NotificationPage(notifications=[_out(row) for row in rows], total=int(total or 0))
+
+
+async def enqueue_many(session: AsyncSession, bus: Bus, notices: list[Notice]) -> int:
+    """Queue each notice on its channels in the caller's transaction; dispatchers wake after the commit."""
+    return await outbox.enqueue_many(session, bus, notices)
+
+
+async def deliveries_of_triggers(session: AsyncSession, trigger_ids: list[str]) -> dict[str, list[Delivery]]:
+    """Each alert trigger's notifications, one per channel, in the order they were queued."""
+    found: dict[str, list[Delivery]] = defaultdict(list)
+    if not trigger_ids:
+        return found
+    rows = await session.scalars(
+        select(Notification).where(Notification.trigger_id.in_(trigger_ids)).order_by(Notification.id)
+    )
+    for row in rows:
+        if row.trigger_id is not None:
+            found[row.trigger_id].append(
+                Delivery(row.channel, row.status, row.attempts, _latency_ms(row), row.last_error)
+            )
+    return found
+
+
+def _latency_ms(row: Notification) -> float | None:
+    return (row.sent_at - row.created_at).total_seconds() * 1000 if row.sent_at else None
+
+
+def _out(row: Notification) -> NotificationOut:
+    latency = _latency_ms(row)
+    return NotificationOut(
+        id=row.id,
+        channel=row.channel,
+        status=row.status,
+        alert_id=row.alert_id,
+        title=str(row.payload.get("title", "")),
+        attempts=row.attempts,
+        last_response=row.last_response,
+        last_error=row.last_error,
+        provider_id=row.provider_id,
+        created_at=row.created_at,
+        sent_at=row.sent_at,
+        next_attempt_at=row.next_attempt_at if row.status == "PENDING" else None,
+        latency_ms=round(latency, 1) if latency is not None else None,
+        event=dict(row.payload.get("event") or {}),
+    )

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, get_args
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-ChannelName = Literal["EMAIL", "SMS", "DISCORD", "TELEGRAM", "WEBHOOK", "IN_APP"]
-CHANNELS: tuple[str, ...] = get_args(ChannelName)
+from app.notifications.schemas import CHANNELS, ChannelName, Message
 
-
-@dataclass(frozen=True)
-class Message:
-    """What to tell the user, channel-neutral; each channel renders it (embed, SMS text, email, JSON)."""
-
-    title: str  # "BTC-USD above 50,000"
-    body: str  # one or two sentences
-    fields: dict[str, str] = field(default_factory=dict)  # label -> value, in display order
-    url: str | None = None  # where to see more, absolute when the server's public URL is known
-    event: dict[str, Any] = field(default_factory=dict)  # the raw event (e.g. the ALERT_TRIGGERED frame)
-    grouped: int = 1  # how many events this message stands for (storm control merges bursts)
+__all__ = ["CHANNELS", "Channel", "ChannelName", "Message", "Outcome", "RateLimit", "Target"]
 
 
 @dataclass(frozen=True)

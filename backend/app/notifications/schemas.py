@@ -1,0 +1,72 @@
+"""The notifications domain's public types: channel names, the channel-neutral message, a notice to send,
+and what the routes and other domains read back (a notification, a delivery)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+from app.core.schemas import ApiModel, RequestModel, UtcDateTime
+
+ChannelName = Literal["EMAIL", "SMS", "DISCORD", "TELEGRAM", "WEBHOOK", "IN_APP"]
+CHANNELS: tuple[str, ...] = get_args(ChannelName)
+
+
+@dataclass(frozen=True)
+class Message:
+    """What to tell the user, channel-neutral; each channel renders it (embed, SMS text, email, JSON)."""
+
+    title: str  # "BTC-USD above 50,000"
+    body: str  # one or two sentences
+    fields: dict[str, str] = field(default_factory=dict)  # label -> value, in display order
+    url: str | None = None  # where to see more, absolute when the server's public URL is known
+    event: dict[str, Any] = field(default_factory=dict)  # the raw event (e.g. the ALERT_TRIGGERED frame)
+    grouped: int = 1  # how many events this message stands for (storm control merges bursts)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message to one user on some channels, for `enqueue_many` (an alert's trigger, usually)."""
+
+    user_id: int
+    channels: list[str]
+    message: Message
+    alert_id: int | None = None
+    trigger_id: str | None = None
+
+
+class TestIn(RequestModel):
+    channel: str
+
+
+class NotificationOut(ApiModel):
+    id: int
+    channel: str
+    status: str
+    alert_id: int | None
+    title: str
+    attempts: int
+    last_response: str | None
+    last_error: str | None
+    provider_id: str | None
+    created_at: UtcDateTime
+    sent_at: UtcDateTime | None
+    next_attempt_at: UtcDateTime | None
+    latency_ms: float | None
+    event: dict[str, Any]
+
+
+class NotificationPage(ApiModel):
+    notifications: list[NotificationOut]
+    total: int
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One channel's delivery of a notification, as an alert's history shows it."""
+
+    channel: str
+    status: str
+    attempts: int
+    latency_ms: float | None  # from queued to delivered
+    last_error: str | None
