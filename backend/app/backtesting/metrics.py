@@ -1,8 +1,9 @@
 """A backtest's metrics from its trades and equity, in one pure function (365-day years: crypto never closes).
 
-Returns are per bar of the equity marked at each close, starting from the initial capital; Sharpe and
-Sortino are annualised with sqrt(bars per year) and take the risk-free rate (yearly) per bar. Drawdowns are
-from the running peak of that equity; the longest one counts bars from a peak until equity is back above it.
+Returns are per bar of the equity marked at each close, starting from the initial capital; the risk maths
+(total return, CAGR, Sharpe, Sortino, drawdowns, exact definitions) is `app.core.risk`'s, with bars per year
+as the annualisation and the yearly risk-free rate compounded per bar. `maxDrawdownBars` is the longest
+stretch below a previous peak, which need not be the deepest drawdown's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from app.backtesting.engine import Floats, Run, trade_returns
+from app.core import risk
 
 YEAR = 365 * 86400
 
@@ -32,30 +34,22 @@ def compute(
     equity = run.equity
     bars = len(equity)
     marks = np.concatenate(([capital], equity))
-    returns = marks[1:] / marks[:-1] - 1.0
+    returns = risk.simple_returns(marks)
     per_year = YEAR / bar_seconds
-    rf = (1.0 + risk_free) ** (1.0 / per_year) - 1.0
-    excess = returns - rf
-    spread = float(np.std(excess, ddof=1)) if bars > 1 else 0.0
-    downside = float(np.sqrt(np.mean(np.minimum(excess, 0.0) ** 2))) if bars else 0.0
-    mean = float(np.mean(excess)) if bars else 0.0
-    final = float(equity[-1]) if bars else capital
-    years = bars * bar_seconds / YEAR
-    peaks = np.maximum.accumulate(marks)
-    drawdowns = marks / peaks - 1.0
+    drawdowns = risk.drawdown_summary(marks)
     trade_ret = trade_returns(run)
     pnl = run.units * (run.exit_price - run.entry_price) - run.fees
     wins, losses = pnl[pnl > 0], pnl[pnl <= 0]
     won = trade_ret[trade_ret > 0]
     lost = trade_ret[trade_ret <= 0]
     trades = len(run)
-    underwater = _longest_underwater(marks)
+    underwater = drawdowns.longest.bars if drawdowns.longest else 0
     return {
-        "totalReturn": _ratio(final / capital - 1.0),
-        "cagr": _ratio((final / capital) ** (1.0 / years) - 1.0) if years > 0 and final > 0 else None,
-        "sharpeRatio": _ratio(mean / spread * math.sqrt(per_year)) if spread > 0 else None,
-        "sortinoRatio": _ratio(mean / downside * math.sqrt(per_year)) if downside > 0 else None,
-        "maxDrawdown": _ratio(float(drawdowns.min())) if bars else 0.0,
+        "totalReturn": _ratio(risk.total_return(marks)),
+        "cagr": _ratio(risk.cagr(marks, per_year)),
+        "sharpeRatio": _ratio(risk.sharpe(returns, per_year, risk_free)),
+        "sortinoRatio": _ratio(risk.sortino(returns, per_year, risk_free)),
+        "maxDrawdown": _ratio(drawdowns.max_drawdown),
         "maxDrawdownBars": underwater,
         "maxDrawdownDays": round(underwater * bar_seconds / 86400, 4),
         "winRate": _ratio(len(wins) / trades) if trades else None,
@@ -69,14 +63,6 @@ def compute(
         "exposure": _ratio(float(np.mean(run.position != 0))) if bars else 0.0,
         "buyAndHoldReturn": _ratio(float(closes[-1] / opens[0] - 1.0)) if bars else None,
         "feesPaid": _ratio(float(run.fees.sum())),
-        "finalEquity": _ratio(final),
+        "finalEquity": _ratio(float(marks[-1])),
         "bars": bars,
     }
-
-
-def _longest_underwater(marks: Floats) -> int:
-    """The most bars spent below a previous peak in one stretch."""
-    under = np.concatenate(([False], marks < np.maximum.accumulate(marks), [False])).astype(np.int8)
-    edges = np.diff(under)
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    return int((ends - starts).max()) if len(starts) else 0
