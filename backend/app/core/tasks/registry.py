@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 JobFn = Callable[..., Awaitable[Any]]
 
 # Modules whose import registers tasks; a domain with background jobs adds its `tasks` module here.
-TASK_MODULES = ["app.core.maintenance", "app.realtime.tasks", "app.backtesting.optimize"]
+TASK_MODULES = ["app.core.maintenance", "app.realtime.tasks", "app.backtesting.tasks"]
 
 LEASE = timedelta(minutes=10)
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path
+from pydantic import Field
 
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.core.errors import forbidden
-from app.core.schemas import ApiModel, UtcDateTime
+from app.core.schemas import ApiModel, JsonObject, UtcDateTime
 from app.core.tasks import service as job_service
 from app.core.tasks.models import Job
 from app.users.deps import AdminUser, CurrentUser
@@ -26,7 +27,9 @@ class JobOut(ApiModel):
     status: str
     progress: float
     message: str | None
-    result: Any | None
+    result: JsonObject | None = Field(
+        description="What the job returned (its own shape: a sweep's is SweepOut)"
+    )
     error: str | None
     attempts: int
     created_at: UtcDateTime
