@@ -24,7 +24,7 @@ async def backtest_strategy(
     return ok(await service.create(session, runtime.settings, user.id, body))
 
 
-@router.get("/strategies", response_model=Envelope[list[StrategyInfo]])
+@router.get("/strategies", response_model=Envelope[list[StrategyInfo]], response_model_exclude_none=True)
 async def list_strategies(_: CurrentUser) -> Envelope[list[StrategyInfo]]:
     """The built-in strategies with their parameters (bounds and defaults), and the formula-based Rules."""
     return ok(service.catalog())

@@ -157,9 +157,9 @@ class StrategyParam(ApiModel):
     """A built-in's number (default and bounds), or a Rules formula (`type` "formula")."""
 
     name: str
-    default: float | None = None
-    min: float | None = None
-    max: float | None = None
+    default: int | float | None = None  # as the strategy declares it: 14, not 14.0
+    min: int | float | None = None
+    max: int | float | None = None
     integer: bool | None = None
     type: Literal["formula"] | None = None
     optional: bool | None = None

@@ -2,45 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
 from app.core.deps import DbSession
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
-from app.core.schemas import ApiModel, RequestModel, UtcDateTime
 from app.notifications import service
 from app.notifications.channels.base import ChannelName
 from app.notifications.models import Notification
+from app.notifications.schemas import NotificationOut, NotificationPage, TestIn
 from app.users.deps import CurrentUser
 
 router = APIRouter(prefix="/api/notifications", tags=["notifications"], responses=ERROR_RESPONSES)
-
-
-class TestIn(RequestModel):
-    channel: str
-
-
-class NotificationOut(ApiModel):
-    id: int
-    channel: str
-    status: str
-    alert_id: int | None
-    title: str
-    attempts: int
-    last_response: str | None
-    last_error: str | None
-    provider_id: str | None
-    created_at: UtcDateTime
-    sent_at: UtcDateTime | None
-    next_attempt_at: UtcDateTime | None
-    latency_ms: float | None
-    event: dict[str, Any]
-
-
-class NotificationPage(ApiModel):
-    notifications: list[NotificationOut]
-    total: int
 
 
 def _out(row: Notification) -> NotificationOut:
