@@ -148,7 +148,7 @@ class TriggerOut(ApiModel):
     condition: str
     price: float
     threshold: float | None
-    direction: str
+    direction: Literal["UP", "DOWN"]
     tick_at: UtcDateTime
     source: str
     fired_at: UtcDateTime

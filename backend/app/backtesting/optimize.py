@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.backtesting import simulation
-from app.backtesting.schemas import OptimizeIn, Range, Results, SweepOut, SweepRow, SweepSpan
+from app.backtesting.schemas import OptimizeIn, OutOfSampleSpan, Range, Results, SweepOut, SweepRow, SweepSpan
 from app.core.errors import AppError, ErrorCode
 from app.indicators.spec import Series
 
@@ -110,7 +110,9 @@ async def sweep(
         combinations=len(combos),
         skipped=skipped,
         in_sample=SweepSpan(from_=int(ts[window.first]), bars=split - window.first),
-        out_of_sample=SweepSpan(from_=int(ts[split]) if split < len(ts) else None, bars=len(ts) - split),
+        out_of_sample=OutOfSampleSpan(
+            from_=int(ts[split]) if split < len(ts) else None, bars=len(ts) - split
+        ),
         results=rows[: body.top],
     )
 

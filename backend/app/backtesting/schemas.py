@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 from typing_extensions import TypedDict
 
 from app.core.schemas import ApiModel, JsonObject, RequestModel, UtcDateTime
@@ -64,26 +65,27 @@ class OptimizeIn(StrategyIn):
 class Results(ApiModel):
     """A run's metrics (definitions in docs/API.md); null where undefined, e.g. Sharpe without trades."""
 
-    total_return: float | None = None
-    cagr: float | None = None
-    sharpe_ratio: float | None = None
-    sortino_ratio: float | None = None
-    max_drawdown: float | None = None
-    max_drawdown_bars: int = 0
-    max_drawdown_days: float = 0.0
-    win_rate: float | None = None
-    total_trades: int = 0
-    profit_factor: float | None = None
-    expectancy: float | None = None
-    average_win: float | None = None
-    average_loss: float | None = None
-    best_trade: float | None = None
-    worst_trade: float | None = None
-    exposure: float | None = None
-    buy_and_hold_return: float | None = None
-    fees_paid: float | None = None
-    final_equity: float | None = None
-    bars: int = 0
+    # Required: every run stores them all (metrics.compute), so the web app reads them without guards.
+    total_return: float | None
+    cagr: float | None
+    sharpe_ratio: float | None
+    sortino_ratio: float | None
+    max_drawdown: float | None
+    max_drawdown_bars: int
+    max_drawdown_days: float
+    win_rate: float | None
+    total_trades: int
+    profit_factor: float | None
+    expectancy: float | None
+    average_win: float | None
+    average_loss: float | None
+    best_trade: float | None
+    worst_trade: float | None
+    exposure: float | None
+    buy_and_hold_return: float | None
+    fees_paid: float | None
+    final_equity: float | None
+    bars: int
     open_at_end: bool | None = Field(
         default=None, description="A position was still open at the end (sweeps: null)"
     )
@@ -109,7 +111,7 @@ class RunOut(ApiModel):
 
     backtest_id: str
     strategy_name: str
-    results: Results | None
+    results: Results
     equity_curve_url: str
     completed_at: UtcDateTime | None
     symbol: str
@@ -156,13 +158,14 @@ class RunData(ApiModel):
 class StrategyParam(ApiModel):
     """A built-in's number (default and bounds), or a Rules formula (`type` "formula")."""
 
+    # Absent rather than null (the route leaves nulls out), so the schema says "optional", not "nullable".
     name: str
-    default: int | float | None = None  # as the strategy declares it: 14, not 14.0
-    min: int | float | None = None
-    max: int | float | None = None
-    integer: bool | None = None
-    type: Literal["formula"] | None = None
-    optional: bool | None = None
+    default: int | float | SkipJsonSchema[None] = None  # as the strategy declares it: 14, not 14.0
+    min: int | float | SkipJsonSchema[None] = None
+    max: int | float | SkipJsonSchema[None] = None
+    integer: bool | SkipJsonSchema[None] = None
+    type: Literal["formula"] | SkipJsonSchema[None] = None
+    optional: bool | SkipJsonSchema[None] = None
 
 
 class StrategyInfo(ApiModel):
@@ -178,8 +181,13 @@ class SweepRow(ApiModel):
 
 
 class SweepSpan(ApiModel):
-    from_: int | None = Field(alias="from", description="Unix seconds of its first bar; null if empty")
+    from_: int = Field(alias="from", description="Unix seconds of its first bar")
     bars: int
+
+
+class OutOfSampleSpan(ApiModel):
+    bars: int
+    from_: int | None = Field(alias="from", description="Unix seconds of its first bar; null if none is kept")
 
 
 class SweepOut(ApiModel):
@@ -191,11 +199,11 @@ class SweepOut(ApiModel):
     combinations: int
     skipped: int
     in_sample: SweepSpan
-    out_of_sample: SweepSpan
+    out_of_sample: OutOfSampleSpan
     results: list[SweepRow]
 
 
 class SweepJobOut(JobOut):
     """The sweep job as queued (`result` is null until done; GET /api/jobs/{jobId} then has a SweepOut)."""
 
-    result: SweepOut | None = None  # type: ignore[assignment]  # a narrower result than any job's
+    result: SweepOut | None  # type: ignore[assignment]  # a narrower result than any job's

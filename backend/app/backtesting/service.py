@@ -145,7 +145,7 @@ def to_out(settings: Settings, row: Backtest) -> RunOut:
     return RunOut(
         backtest_id=row.public_id,
         strategy_name=row.strategy_name,
-        results=Results.model_validate(row.results) if row.results is not None else None,
+        results=Results.model_validate(row.results or {}),
         equity_curve_url=f"/api/backtest/{row.public_id}/equity.png?sig={signature(settings, row.public_id)}",
         completed_at=row.completed_at,
         symbol=row.symbol,
