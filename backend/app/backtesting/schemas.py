@@ -186,8 +186,8 @@ class SweepSpan(ApiModel):
 
 
 class OutOfSampleSpan(ApiModel):
-    bars: int
     from_: int | None = Field(alias="from", description="Unix seconds of its first bar; null if none is kept")
+    bars: int
 
 
 class SweepOut(ApiModel):

@@ -38,7 +38,7 @@ def loose_spots(schema: Schema, schemas: dict[str, Schema], where: str, seen: fr
     if schema.get("type") == "object":
         properties: dict[str, Schema] = schema.get("properties", {})
         extra = schema.get("additionalProperties")
-        if not properties and not isinstance(extra, dict) or extra == {}:
+        if (not properties and not isinstance(extra, dict)) or extra == {}:
             found.append(f"{where} (free-form object)")
         for name, sub in properties.items():
             found += loose_spots(sub, schemas, f"{where}.{name}", seen)
