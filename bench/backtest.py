@@ -41,7 +41,6 @@ from app.indicators.spec import Series
 from app.main import create_app
 from app.market import recordings, repository
 from app.market.repository import CandleRow
-from app.users.models import User
 
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
 FULL = os.environ.get("BENCH_FULL") == "1"
@@ -242,9 +241,9 @@ async def sweep_bench(settings: Settings, to: str) -> None:
 
     async with build_runtime(settings, role="cli") as runtime, runtime.db.session() as session:
         t0 = time.perf_counter()
-        result = await sweep(session, User(id=0, email="bench@localhost", role="user"), body, progress)
+        result = await sweep(session, 0, body, progress)
         seconds = time.perf_counter() - t0
-    n = result["combinations"]
+    n = result.combinations
     verdict = "met" if seconds * 1000 / n < 3 else "NOT met"
     print(
         f"sweep 1y/1h: {n:,} combinations (in- and out-of-sample runs each) in {seconds:.2f} s "

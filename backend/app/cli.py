@@ -230,7 +230,7 @@ def backtest(
     from rich.progress import Progress
     from rich.table import Table
 
-    from app.backtesting import optimize, service
+    from app.backtesting import optimize, simulation
     from app.backtesting.schemas import OptimizeIn, StrategyIn
     from app.core.bootstrap import build_runtime
     from app.core.errors import AppError
@@ -269,9 +269,10 @@ def backtest(
                     async def advance(fraction: float, message: str) -> None:
                         bar.update(task, completed=fraction, description=message)
 
-                    result = await optimize.sweep(
-                        session, user, request, advance, settings.backtest_risk_free_rate
+                    swept = await optimize.sweep(
+                        session, user.id, request, advance, settings.backtest_risk_free_rate
                     )
+                    result = swept.model_dump(mode="json", by_alias=True, exclude_unset=True)
                     bar.update(task, completed=1.0)
                 table = Table(title=f"{result['strategyName']} on {result['symbol']}: best by {metric}")
                 for column in ("parameters", f"{metric} in sample", f"{metric} out of sample", "trades"):
@@ -289,17 +290,18 @@ def backtest(
             request_one = StrategyIn.model_validate(body)
             with Progress(console=console, transient=True) as bar:
                 bar.add_task("loading candles and running", total=None)
-                prepared = await service.prepare(
-                    session, user, request_one.strategy_name, request_one.parameters
+                prepared = await simulation.prepare(
+                    session, user.id, request_one.strategy_name, request_one.parameters
                 )
-                window = await service.load_window(session, request_one, prepared.lookback)
-                _, results = service.simulate(
+                window = await simulation.load_window(session, request_one, prepared.lookback)
+                _, metrics = simulation.simulate(
                     prepared,
                     window,
-                    service.costs_of(request_one),
+                    simulation.costs_of(request_one),
                     float(request_one.initial_capital),
                     settings.backtest_risk_free_rate,
                 )
+            results = metrics.model_dump(mode="json", by_alias=True, exclude_unset=True)
             table = Table(title=f"{prepared.name} on {window.symbol} {interval} ({results['bars']:,} bars)")
             table.add_column("metric")
             table.add_column("value", justify="right")

@@ -8,7 +8,6 @@ inside a minute that the close does not show is not seen, so live rules can fire
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.alerts import service
 from app.alerts.conditions import Spec, direction_up, pick
 from app.alerts.operands import BarRule
-from app.alerts.schemas import BacktestIn
+from app.alerts.schemas import AlertBacktestOut, BacktestIn, BacktestTrigger, HorizonSummary
 from app.analysis.technical import to_series
-from app.core.clock import isoformat_z, utcnow
+from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
 from app.market import service as market_service
 from app.market.ticks import INTERVALS
@@ -30,7 +29,7 @@ MAX_BARS = 200_000  # evaluated bars per run (1m: ~139 days)
 MAX_LISTED = 1000  # triggers listed (all are counted)
 
 
-async def run(session: AsyncSession, user: User, body: BacktestIn) -> dict[str, Any]:
+async def run(session: AsyncSession, user: User, body: BacktestIn) -> AlertBacktestOut:
     asset = await market_service.resolve(session, body.symbol)
     threshold, metadata = body.threshold, body.metadata
     bar = await service.check_rule(session, user.id, body.condition, threshold, metadata, body.frequency)
@@ -71,28 +70,23 @@ async def run(session: AsyncSession, user: User, body: BacktestIn) -> dict[str, 
         previous = float(values[i - 1]) if i > 0 and not np.isnan(values[i - 1]) else None
         when = at.timestamp()
         returns = {label: _return(later, when + seconds, price) for label, seconds in HORIZONS.items()}
+        direction = "UP" if direction_up(bar.spec, value, previous) else "DOWN"
         triggers.append(
-            {
-                "timestamp": isoformat_z(at),
-                "price": price,
-                "value": value,
-                "direction": "UP" if direction_up(bar.spec, value, previous) else "DOWN",
-                "returns": returns,
-            }
+            BacktestTrigger(timestamp=at, price=price, value=value, direction=direction, returns=returns)
         )
-    return {
-        "symbol": asset.symbol,
-        "condition": body.condition,
-        "operand": bar.operand if bar.formula is not None else "PRICE",
-        "timeframe": bar.timeframe,
-        "evaluatedOn": "BAR_CLOSES" if bar.formula is not None or bar.timeframe != "1m" else "MINUTE_CLOSES",
-        "from": isoformat_z(datetime.fromtimestamp(start, UTC)),
-        "to": isoformat_z(datetime.fromtimestamp(end, UTC)),
-        "bars": max(0, stop - first),
-        "count": len(triggers),
-        "triggers": triggers[:MAX_LISTED],
-        "summary": _summary(triggers),
-    }
+    return AlertBacktestOut(
+        symbol=asset.symbol,
+        condition=body.condition,
+        operand=bar.operand if bar.formula is not None else "PRICE",
+        timeframe=bar.timeframe,
+        evaluated_on="BAR_CLOSES" if bar.formula is not None or bar.timeframe != "1m" else "MINUTE_CLOSES",
+        from_=datetime.fromtimestamp(start, UTC),
+        to=datetime.fromtimestamp(end, UTC),
+        bars=max(0, stop - first),
+        count=len(triggers),
+        triggers=triggers[:MAX_LISTED],
+        summary=_summary(triggers),
+    )
 
 
 async def _forward_prices(
@@ -115,17 +109,17 @@ def _return(later: tuple[np.ndarray, np.ndarray], when: float, price: float) -> 
     return round(float(closes[at]) / price - 1.0, 6) if at >= 0 else None
 
 
-def _summary(triggers: list[dict[str, Any]]) -> dict[str, Any]:
+def _summary(triggers: list[BacktestTrigger]) -> dict[str, HorizonSummary]:
     """Per horizon: triggers judged, mean and median return, and the share that kept the alert's direction."""
-    out: dict[str, Any] = {}
+    out = {}
     for label in HORIZONS:
-        judged = [(t["returns"][label], t["direction"]) for t in triggers if t["returns"][label] is not None]
+        judged = [(r, t.direction) for t in triggers if (r := t.returns[label]) is not None]
         moves = np.array([r for r, _ in judged])
         kept = sum((r > 0) if d == "UP" else (r < 0) for r, d in judged)
-        out[label] = {
-            "judged": len(judged),
-            "meanReturn": round(float(moves.mean()), 6) if judged else None,
-            "medianReturn": round(float(np.median(moves)), 6) if judged else None,
-            "inDirection": round(kept / len(judged), 4) if judged else None,
-        }
+        out[label] = HorizonSummary(
+            judged=len(judged),
+            mean_return=round(float(moves.mean()), 6) if judged else None,
+            median_return=round(float(np.median(moves)), 6) if judged else None,
+            in_direction=round(kept / len(judged), 4) if judged else None,
+        )
     return out

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts.models import Alert, AlertTrigger
-from app.core.clock import isoformat_z, utcnow
+from app.alerts.schemas import (
+    Accuracy,
+    AlertHistory,
+    AlertMetrics,
+    ChannelMetrics,
+    Delivery,
+    Percentiles,
+    TriggerCounts,
+    TriggerOut,
+)
+from app.core.clock import utcnow
 from app.market import service as market_service
 from app.notifications.models import Notification
 
@@ -67,34 +76,35 @@ async def history(
     start: datetime | None,
     end: datetime | None,
     limit: int,
-) -> list[dict[str, Any]]:
+) -> AlertHistory:
     triggers = await _triggers(session, user_id, alert_id, start, end, limit)
     deliveries = await _deliveries(session, [t.id for t, _ in triggers])
-    return [
-        {
-            "triggerId": trigger.id,
-            "alertId": trigger.alert_id,
-            "symbol": trigger.symbol,
-            "condition": condition,
-            "price": float(trigger.price),
-            "threshold": float(trigger.threshold) if trigger.threshold is not None else None,
-            "direction": trigger.direction,
-            "tickAt": isoformat_z(trigger.tick_at),
-            "source": trigger.source,
-            "firedAt": isoformat_z(trigger.fired_at),
-            "channels": [
-                {
-                    "channel": row.channel,
-                    "status": row.status,
-                    "attempts": row.attempts,
-                    "latencyMs": round(latency, 1) if (latency := _latency_ms(row)) is not None else None,
-                    "lastError": row.last_error,
-                }
+    listed = [
+        TriggerOut(
+            trigger_id=trigger.id,
+            alert_id=trigger.alert_id,
+            symbol=trigger.symbol,
+            condition=condition,
+            price=float(trigger.price),
+            threshold=float(trigger.threshold) if trigger.threshold is not None else None,
+            direction=trigger.direction,
+            tick_at=trigger.tick_at,
+            source=trigger.source,
+            fired_at=trigger.fired_at,
+            channels=[
+                Delivery(
+                    channel=row.channel,
+                    status=row.status,
+                    attempts=row.attempts,
+                    latency_ms=round(latency, 1) if (latency := _latency_ms(row)) is not None else None,
+                    last_error=row.last_error,
+                )
                 for row in deliveries.get(trigger.id, [])
             ],
-        }
+        )
         for trigger, condition in triggers
     ]
+    return AlertHistory(triggers=listed, count=len(listed))
 
 
 async def _price_at(session: AsyncSession, symbol: str, when: int) -> float | None:
@@ -108,7 +118,7 @@ async def _price_at(session: AsyncSession, symbol: str, when: int) -> float | No
 
 async def metrics(
     session: AsyncSession, user_id: int, start: datetime | None, end: datetime | None
-) -> dict[str, Any]:
+) -> AlertMetrics:
     triggers = await _triggers(session, user_id, None, start, end, 1_000_000)
     deliveries = await _deliveries(session, [t.id for t, _ in triggers])
     by_channel: dict[str, list[Notification]] = defaultdict(list)
@@ -120,17 +130,17 @@ async def metrics(
         delivered = [row for row in rows if row.status == "DELIVERED"]
         finished = [row for row in rows if row.status in ("DELIVERED", "FAILED")]
         latencies = np.array([lat for row in delivered if (lat := _latency_ms(row)) is not None])
-        channels[name] = {
-            "sent": len(rows),
-            "delivered": len(delivered),
-            "failed": sum(row.status == "FAILED" for row in rows),
-            "pending": len(rows) - len(finished),
-            "successRate": round(len(delivered) / len(finished), 4) if finished else None,
-            "latencyMs": {
-                "p50": round(float(np.percentile(latencies, 50)), 1) if latencies.size else None,
-                "p99": round(float(np.percentile(latencies, 99)), 1) if latencies.size else None,
-            },
-        }
+        channels[name] = ChannelMetrics(
+            sent=len(rows),
+            delivered=len(delivered),
+            failed=sum(row.status == "FAILED" for row in rows),
+            pending=len(rows) - len(finished),
+            success_rate=round(len(delivered) / len(finished), 4) if finished else None,
+            latency_ms=Percentiles(
+                p50=round(float(np.percentile(latencies, 50)), 1) if latencies.size else None,
+                p99=round(float(np.percentile(latencies, 99)), 1) if latencies.size else None,
+            ),
+        )
     now = utcnow().timestamp()
     accuracy = {}
     for label, seconds in HORIZONS.items():
@@ -145,18 +155,16 @@ async def metrics(
             judged += 1
             price = float(trigger.price)
             correct += later > price if trigger.direction == "UP" else later < price
-        accuracy[label] = {
-            "judged": judged,
-            "correct": correct,
-            "rate": round(correct / judged, 4) if judged else None,
-        }
+        accuracy[label] = Accuracy(
+            judged=judged, correct=correct, rate=round(correct / judged, 4) if judged else None
+        )
     by_symbol: dict[str, int] = defaultdict(int)
     for trigger, _ in triggers:
         by_symbol[trigger.symbol] += 1
-    return {
-        "triggers": {"total": len(triggers), "bySymbol": dict(sorted(by_symbol.items()))},
-        "channels": channels,
-        "accuracy": accuracy,
-        "from": isoformat_z(start) if start else None,
-        "to": isoformat_z(end) if end else None,
-    }
+    return AlertMetrics(
+        triggers=TriggerCounts(total=len(triggers), by_symbol=dict(sorted(by_symbol.items()))),
+        channels=channels,
+        accuracy=accuracy,
+        from_=start,
+        to=end,
+    )

@@ -4,12 +4,22 @@ resume/delete by its owner."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.alerts import backtest, history, service
-from app.alerts.schemas import AlertIn, AlertList, AlertOut, AlertPatch, BacktestIn, Status
+from app.alerts.schemas import (
+    AlertBacktestOut,
+    AlertHistory,
+    AlertIn,
+    AlertList,
+    AlertMetrics,
+    AlertOut,
+    AlertPatch,
+    BacktestIn,
+    Status,
+)
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.notifications.service import Notifier
@@ -36,10 +46,10 @@ async def create_alert(
     return ok(service.to_out(alert))
 
 
-@router.post("/backtest", response_model=Envelope[dict[str, Any]])
+@router.post("/backtest", response_model=Envelope[AlertBacktestOut])
 async def backtest_alert(
     body: BacktestIn, caller: CurrentUser, session: DbSession
-) -> Envelope[dict[str, Any]]:
+) -> Envelope[AlertBacktestOut]:
     """Run a rule over stored history with the engine's evaluator: when it would have fired, and the price
     change 1h, 24h and 7d after each firing (`returns`, fractions), summarised per horizon."""
     return ok(await backtest.run(session, caller, body))
@@ -59,7 +69,7 @@ async def list_alerts(
     return ok(AlertList(alerts=[service.to_out(a) for a in alerts], total=total, active=active))
 
 
-@router.get("/{userId}/history", response_model=Envelope[dict[str, Any]])
+@router.get("/{userId}/history", response_model=Envelope[AlertHistory])
 async def alert_history(
     user_id: OwnUserId,
     session: DbSession,
@@ -67,19 +77,18 @@ async def alert_history(
     from_: Annotated[datetime | None, Query(alias="from", description="Fired at or after")] = None,
     to: Annotated[datetime | None, Query(description="Fired before")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> Envelope[dict[str, Any]]:
+) -> Envelope[AlertHistory]:
     """Each trigger, newest first: price, tick time and source, and each channel's delivery and latency."""
-    triggers = await history.history(session, user_id, alert_id, from_, to, limit)
-    return ok({"triggers": triggers, "count": len(triggers)})
+    return ok(await history.history(session, user_id, alert_id, from_, to, limit))
 
 
-@router.get("/{userId}/metrics", response_model=Envelope[dict[str, Any]])
+@router.get("/{userId}/metrics", response_model=Envelope[AlertMetrics])
 async def alert_metrics(
     user_id: OwnUserId,
     session: DbSession,
     from_: Annotated[datetime | None, Query(alias="from")] = None,
     to: Annotated[datetime | None, Query()] = None,
-) -> Envelope[dict[str, Any]]:
+) -> Envelope[AlertMetrics]:
     """Trigger counts, delivery success rate and p50/p99 latency per channel, and accuracy: the share of
     triggers after which the price had moved further the alert's way 1h and 24h later."""
     return ok(await history.metrics(session, user_id, from_, to))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from app.core.schemas import ApiModel, RequestModel, UtcDateTime
+from app.core.schemas import ApiModel, JsonObject, RequestModel, UtcDateTime
 from app.notifications.channels.base import ChannelName
+
+# Free-form because its keys depend on the condition (docs/API.md lists them per condition).
+RULE_OPTIONS = "The condition's options, e.g. indicator, formula, timeframe, period, upper and lower"
 
 Condition = Literal[
     "PRICE_ABOVE",
@@ -41,7 +44,7 @@ class AlertIn(RequestModel):
     condition: Condition
     threshold: Threshold | None = Field(default=None, description="Required except for channel conditions")
     channels: list[ChannelName] = Field(min_length=1, max_length=6)
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: JsonObject = Field(default_factory=dict, description=RULE_OPTIONS)
     frequency: Frequency = "ONCE"
     cooldown_seconds: int = Field(default=0, ge=0, le=MAX_COOLDOWN)
     expires_at: UtcDateTime | None = None
@@ -54,7 +57,7 @@ class AlertPatch(RequestModel):
 
     threshold: Threshold | None = None
     channels: list[ChannelName] | None = Field(default=None, min_length=1, max_length=6)
-    metadata: dict[str, Any] | None = None
+    metadata: JsonObject | None = Field(default=None, description=RULE_OPTIONS)
     frequency: Frequency | None = None
     cooldown_seconds: int | None = Field(default=None, ge=0, le=MAX_COOLDOWN)
     expires_at: UtcDateTime | None = None
@@ -68,7 +71,7 @@ class AlertOut(ApiModel):
     threshold: float | None
     status: str
     channels: list[str]
-    metadata: dict[str, Any]
+    metadata: JsonObject = Field(description=RULE_OPTIONS)
     frequency: str
     cooldown_seconds: int
     expires_at: UtcDateTime | None
@@ -92,8 +95,99 @@ class BacktestIn(RequestModel):
     symbol: Symbol
     condition: Condition
     threshold: Threshold | None = None
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: JsonObject = Field(default_factory=dict, description=RULE_OPTIONS)
     frequency: Frequency = "EVERY_TIME"
     cooldown_seconds: int = Field(default=0, ge=0, le=MAX_COOLDOWN)
     from_: UtcDateTime | None = Field(default=None, alias="from", description="Default: 30 days before to")
     to: UtcDateTime | None = Field(default=None, description="Default: now")
+
+
+class BacktestTrigger(ApiModel):
+    timestamp: UtcDateTime
+    price: float
+    value: float
+    direction: Literal["UP", "DOWN"]
+    returns: dict[str, float | None] = Field(description="Price change after 1h, 24h and 7d (fractions)")
+
+
+class HorizonSummary(ApiModel):
+    judged: int
+    mean_return: float | None
+    median_return: float | None
+    in_direction: float | None
+
+
+class AlertBacktestOut(ApiModel):
+    """When a rule would have fired over stored history, and how the price moved afterwards."""
+
+    symbol: str
+    condition: str
+    operand: str
+    timeframe: str
+    evaluated_on: Literal["BAR_CLOSES", "MINUTE_CLOSES"]
+    from_: UtcDateTime = Field(alias="from")
+    to: UtcDateTime
+    bars: int
+    count: int = Field(description="Triggers in the range (at most 1000 are listed)")
+    triggers: list[BacktestTrigger]
+    summary: dict[str, HorizonSummary] = Field(description="Per horizon: 1h, 24h, 7d")
+
+
+class Delivery(ApiModel):
+    channel: str
+    status: str
+    attempts: int
+    latency_ms: float | None
+    last_error: str | None
+
+
+class TriggerOut(ApiModel):
+    trigger_id: str
+    alert_id: int
+    symbol: str
+    condition: str
+    price: float
+    threshold: float | None
+    direction: Literal["UP", "DOWN"]
+    tick_at: UtcDateTime
+    source: str
+    fired_at: UtcDateTime
+    channels: list[Delivery]
+
+
+class AlertHistory(ApiModel):
+    triggers: list[TriggerOut]
+    count: int
+
+
+class Percentiles(ApiModel):
+    p50: float | None
+    p99: float | None
+
+
+class ChannelMetrics(ApiModel):
+    sent: int
+    delivered: int
+    failed: int
+    pending: int
+    success_rate: float | None
+    latency_ms: Percentiles
+
+
+class Accuracy(ApiModel):
+    judged: int
+    correct: int
+    rate: float | None
+
+
+class TriggerCounts(ApiModel):
+    total: int
+    by_symbol: dict[str, int]
+
+
+class AlertMetrics(ApiModel):
+    triggers: TriggerCounts
+    channels: dict[str, ChannelMetrics]
+    accuracy: dict[str, Accuracy] = Field(description="Per horizon: 1h, 24h")
+    from_: UtcDateTime | None = Field(alias="from")
+    to: UtcDateTime | None

@@ -14,8 +14,9 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.analysis import signals
+from app.analysis.schemas import Reading, Summary, TechnicalOut, TimeframeOut
 from app.config import Settings
-from app.core.clock import isoformat_z, utcnow
+from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
 from app.indicators import library
 from app.indicators.spec import IndicatorError, IndicatorSpec, Series
@@ -52,7 +53,7 @@ def to_series(raw: RawCandles) -> Series:
     )
 
 
-def _reading(spec: IndicatorSpec, series: Series) -> dict[str, Any]:
+def _reading(spec: IndicatorSpec, series: Series) -> Reading:
     outputs = library.compute(spec.name, series)
     rule = signals.RULES.get(spec.name)
     if rule is not None:
@@ -68,7 +69,7 @@ def warm_up_bars(specs: list[IndicatorSpec]) -> int:
 
 def _timeframe(
     timeframe: str, names: list[str], specs: list[IndicatorSpec], raw: RawCandles, symbol: str
-) -> tuple[dict[str, Any], Series]:
+) -> tuple[TimeframeOut, Series]:
     series = to_series(raw)
     if not len(series):
         raise AppError(
@@ -78,13 +79,14 @@ def _timeframe(
             field="symbol",
         )
     readings = {name: _reading(spec, series) for name, spec in zip(names, specs, strict=True)}
-    result = {
-        "timeframe": timeframe,
-        "candleTime": isoformat_z(datetime.fromtimestamp(int(series.ts[-1]), UTC)),
-        "close": float(series.close[-1]),
-        "indicators": readings,
-        "summary": signals.summary(readings),
-    }
+    result = TimeframeOut(
+        timeframe=timeframe,
+        candle_time=datetime.fromtimestamp(int(series.ts[-1]), UTC),
+        close=float(series.close[-1]),
+        indicators=readings,
+        summary=Summary.model_validate(signals.summary(readings)),
+        chart_url="",  # signed once the window is known
+    )
     return result, series
 
 
@@ -114,7 +116,7 @@ async def analyse(
     timeframes: list[str],
     period: str,
     to: datetime | None,
-) -> dict[str, Any]:
+) -> TechnicalOut:
     """The seed's response for the coarsest timeframe, and every timeframe under `timeframes`."""
     span = parse_period(period)
     specs = []
@@ -144,16 +146,16 @@ async def analyse(
                 "exp": int(utcnow().timestamp()) + CHART_TTL,
             },
         )
-        result["chartUrl"] = f"/api/charts/{token}.png"
+        result.chart_url = f"/api/charts/{token}.png"
         results[timeframe] = result
     primary = results[max(timeframes, key=market_service.parse_interval)]
-    return {
-        "symbol": asset.symbol,
-        "timeframe": primary["timeframe"],
-        "indicators": primary["indicators"],
-        "summary": primary["summary"],
-        "chartUrl": primary["chartUrl"],
-        "period": period,
-        "timeframes": results,
-        "timestamp": isoformat_z(utcnow()),
-    }
+    return TechnicalOut(
+        symbol=asset.symbol,
+        timeframe=primary.timeframe,
+        indicators=primary.indicators,
+        summary=primary.summary,
+        chart_url=primary.chart_url,
+        period=period,
+        timeframes=results,
+        timestamp=utcnow(),
+    )

@@ -11,15 +11,14 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.backtesting import service
-from app.backtesting.schemas import OptimizeIn, Range
+from app.backtesting import simulation
+from app.backtesting.schemas import OptimizeIn, OutOfSampleSpan, Range, Results, SweepOut, SweepRow, SweepSpan
 from app.core.errors import AppError, ErrorCode
-from app.core.tasks.registry import JobContext, task
-from app.users.models import User
+from app.indicators.spec import Series
 
 Progress = Callable[[float, str], Awaitable[None]]
 
@@ -60,65 +59,65 @@ def combinations(body: OptimizeIn) -> list[dict[str, float]]:
     return [dict(zip(names, values, strict=True)) for values in itertools.product(*axes)]
 
 
+# The name of each metric as the request spells it (`metric`: "sharpeRatio").
+METRICS = {field.alias or name: name for name, field in Results.model_fields.items() if name != "open_at_end"}
+
+
 async def sweep(
-    session: Any, user: User, body: OptimizeIn, progress: Progress, risk_free: float = 0.0
-) -> dict[str, Any]:
+    session: AsyncSession, user_id: int, body: OptimizeIn, progress: Progress, risk_free: float = 0.0
+) -> SweepOut:
     combos = combinations(body)
-    base = await service.prepare(session, user, body.strategy_name, body.parameters)
-    window = await service.load_window(session, body, base.lookback * 2)
+    metric = METRICS.get(body.metric)
+    base = await simulation.prepare(session, user_id, body.strategy_name, body.parameters)
+    window = await simulation.load_window(session, body, base.lookback * 2)
     tested = len(window.series) - window.first
     split = window.first + round(tested * (1 - body.out_of_sample))
-    costs, capital = service.costs_of(body), float(body.initial_capital)
-    in_sample = service.Window(window.symbol, _head(window.series, split), window.first, 0, 0, window.step)
-    out_sample = service.Window(window.symbol, window.series, split, 0, 0, window.step)
-    rows: list[dict[str, Any]] = []
+    costs, capital = simulation.costs_of(body), float(body.initial_capital)
+    in_sample = simulation.Window(window.symbol, _head(window.series, split), window.first, 0, 0, window.step)
+    out_sample = simulation.Window(window.symbol, window.series, split, 0, 0, window.step)
+    rows: list[SweepRow] = []
     skipped = 0
     for n, combo in enumerate(combos):
         try:
-            prepared = await service.prepare(session, user, body.strategy_name, {**body.parameters, **combo})
-            _, inside = service.simulate(prepared, in_sample, costs, capital, risk_free)
+            prepared = await simulation.prepare(
+                session, user_id, body.strategy_name, {**body.parameters, **combo}
+            )
+            _, inside = simulation.simulate(prepared, in_sample, costs, capital, risk_free)
         except AppError:
             skipped += 1  # e.g. fastPeriod >= slowPeriod in this corner of the grid
             continue
         outside = (
-            service.simulate(prepared, out_sample, costs, capital, risk_free)[1]
+            simulation.simulate(prepared, out_sample, costs, capital, risk_free)[1]
             if split < len(window.series)
             else None
         )
-        rows.append({"parameters": prepared.parameters, "inSample": inside, "outOfSample": outside})
+        rows.append(SweepRow(parameters=prepared.parameters, in_sample=inside, out_of_sample=outside))
         if n % 50 == 49:
             await progress((n + 1) / len(combos), f"{n + 1:,} of {len(combos):,} combinations")
-    if rows and body.metric not in rows[0]["inSample"]:
+    if rows and metric is None:
         raise AppError(ErrorCode.VALIDATION_ERROR, f"no metric {body.metric}", field="metric")
 
-    def score(row: dict[str, Any]) -> float:
-        value = row["inSample"].get(body.metric)
+    def score(row: SweepRow) -> float:
+        value = getattr(row.in_sample, metric or "")
         return float(value) if value is not None else -math.inf
 
     rows.sort(key=score, reverse=True)
     ts = window.series.ts
-    return {
-        "strategyName": base.name,
-        "symbol": window.symbol,
-        "metric": body.metric,
-        "combinations": len(combos),
-        "skipped": skipped,
-        "inSample": {"from": int(ts[window.first]), "bars": split - window.first},
-        "outOfSample": {"from": int(ts[split]) if split < len(ts) else None, "bars": len(ts) - split},
-        "results": rows[: body.top],
-    }
-
-
-def _head(series: Any, stop: int) -> Any:
-    return type(series)(
-        *(getattr(series, f)[:stop] for f in ("ts", "open", "high", "low", "close", "volume"))
+    return SweepOut(
+        strategy_name=base.name,
+        symbol=window.symbol,
+        metric=body.metric,
+        combinations=len(combos),
+        skipped=skipped,
+        in_sample=SweepSpan(from_=int(ts[window.first]), bars=split - window.first),
+        out_of_sample=OutOfSampleSpan(
+            from_=int(ts[split]) if split < len(ts) else None, bars=len(ts) - split
+        ),
+        results=rows[: body.top],
     )
 
 
-@task("backtest.optimize")
-async def optimize_job(ctx: JobContext, **request: Any) -> dict[str, Any]:
-    body = OptimizeIn.model_validate(request)
-    async with ctx.runtime.db.session() as session:
-        user = await session.get(User, ctx.user_id)
-        assert user is not None
-        return await sweep(session, user, body, ctx.progress, ctx.runtime.settings.backtest_risk_free_rate)
+def _head(series: Series, stop: int) -> Series:
+    return type(series)(
+        *(getattr(series, f)[:stop] for f in ("ts", "open", "high", "low", "close", "volume"))
+    )

@@ -2,113 +2,71 @@
 
 from __future__ import annotations
 
-import asyncio
-import hmac
-from collections import OrderedDict
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from app.backtesting import service, strategies
-from app.backtesting.chart import equity_png
-from app.backtesting.optimize import combinations
-from app.backtesting.schemas import OptimizeIn, StrategyIn
+from app.backtesting import service
+from app.backtesting.schemas import OptimizeIn, RunData, RunOut, StrategyIn, StrategyInfo, SweepJobOut
 from app.core.deps import DbSession, RuntimeDep
-from app.core.envelope import ERROR_RESPONSES, Envelope, ok, raw_ok
-from app.core.errors import not_found
-from app.core.tasks import service as job_service
-from app.core.tasks.schemas import JobOut, job_out
+from app.core.envelope import ERROR_RESPONSES, Envelope, ok, raw_json_ok
 from app.users.deps import CurrentUser
 
 router = APIRouter(prefix="/api/backtest", tags=["backtest"], responses=ERROR_RESPONSES)
 BacktestId = Annotated[str, Path(alias="backtestId", max_length=40)]
-_PNGS: OrderedDict[str, bytes] = OrderedDict()  # runs never change: their charts are drawn once
-PNG_CACHE = 64
 
 
-@router.post("/strategy", response_model=Envelope[dict[str, Any]], status_code=201)
+@router.post("/strategy", response_model=Envelope[RunOut], status_code=201)
 async def backtest_strategy(
     body: StrategyIn, user: CurrentUser, runtime: RuntimeDep, session: DbSession
-) -> Response:
+) -> Envelope[RunOut]:
     """The seed's request and response. Runs at once and keeps the run (results, trades, equity)."""
-    row = await service.create(session, user, body, runtime.settings.backtest_risk_free_rate)
-    return raw_ok(service.to_out(runtime.settings, row), status_code=201)
+    return ok(await service.create(session, runtime.settings, user.id, body))
 
 
-@router.get("/strategies", response_model=Envelope[list[dict[str, Any]]])
-async def list_strategies(_: CurrentUser) -> Envelope[list[dict[str, Any]]]:
+@router.get("/strategies", response_model=Envelope[list[StrategyInfo]], response_model_exclude_none=True)
+async def list_strategies(_: CurrentUser) -> Envelope[list[StrategyInfo]]:
     """The built-in strategies with their parameters (bounds and defaults), and the formula-based Rules."""
-    listed = [
-        {
-            "name": s.name,
-            "description": s.description,
-            "parameters": [
-                {
-                    "name": p.name,
-                    "default": p.default,
-                    "min": p.minimum,
-                    "max": p.maximum,
-                    "integer": p.integer,
-                }
-                for p in s.params
-            ],
-        }
-        for s in strategies.BUILT_IN
-    ]
-    listed.append(
-        {
-            "name": strategies.RULES,
-            "description": "Entry and exit written as formulas, e.g. CROSSOVER(EMA(CLOSE,12), EMA(CLOSE,26))",
-            "parameters": [
-                {"name": "entry", "type": "formula"},
-                {"name": "exit", "type": "formula"},
-                {"name": "shortEntry", "type": "formula", "optional": True},
-                {"name": "shortExit", "type": "formula", "optional": True},
-            ],
-        }
-    )
-    return ok(listed)
+    return ok(service.catalog())
 
 
-@router.post("/optimize", response_model=Envelope[JobOut], status_code=202)
+@router.post("/optimize", response_model=Envelope[SweepJobOut], status_code=202)
 async def optimize(
     body: OptimizeIn, user: CurrentUser, runtime: RuntimeDep, session: DbSession
-) -> Envelope[JobOut]:
-    """A parameter sweep as a background job (poll GET /api/jobs/{jobId}; cancel with its /cancel)."""
-    await service.prepare(session, user, body.strategy_name, body.parameters)  # a bad request fails here
-    combinations(body)
-    payload = body.model_dump(mode="json", by_alias=True)
-    job = await job_service.enqueue(runtime, session, "backtest.optimize", payload, user_id=user.id)
-    return ok(job_out(job))
+) -> Envelope[SweepJobOut]:
+    """A parameter sweep as a background job (poll GET /api/jobs/{jobId}; cancel with its /cancel). Its
+    `result`, once done, is a SweepOut."""
+    return ok(await service.start_sweep(runtime, session, user.id, body))
 
 
-@router.get("", response_model=Envelope[list[dict[str, Any]]])
+@router.get("", response_model=Envelope[list[RunOut]])
 async def list_runs(
     user: CurrentUser,
     runtime: RuntimeDep,
     session: DbSession,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> Response:
+) -> Envelope[list[RunOut]]:
     """Your runs, newest first."""
-    rows = await service.list_for(session, user, limit)
-    return raw_ok([service.to_out(runtime.settings, row) for row in rows])
+    return ok(await service.list_runs(session, runtime.settings, user.id, limit))
 
 
-@router.get("/{backtestId}", response_model=Envelope[dict[str, Any]])
+@router.get("/{backtestId}", response_model=Envelope[RunOut])
 async def get_run(
     backtest_id: BacktestId, user: CurrentUser, runtime: RuntimeDep, session: DbSession
-) -> Response:
-    return raw_ok(service.to_out(runtime.settings, await service.owned(session, user, backtest_id)))
+) -> Envelope[RunOut]:
+    return ok(await service.get(session, runtime.settings, user, backtest_id))
 
 
-@router.get("/{backtestId}/data", response_model=Envelope[dict[str, Any]])
+@router.get("/{backtestId}/data", response_model=Envelope[RunData])
 async def run_data(backtest_id: BacktestId, user: CurrentUser, session: DbSession) -> Response:
     """Equity and drawdown at each close, and every trade (entry/exit time, bar and price, fees, reason)."""
-    return raw_ok(service.series_of(await service.owned(session, user, backtest_id)))
+    # Serialised directly: FastAPI would validate the millions of points of a long run a second time.
+    return raw_json_ok((await service.data(session, user, backtest_id)).model_dump_json(by_alias=True))
 
 
 @router.get(
     "/{backtestId}/equity.png",
+    response_class=Response,
     responses={200: {"content": {"image/png": {}}, "description": "Equity and drawdown"}},
 )
 async def equity_chart(
@@ -118,23 +76,11 @@ async def equity_chart(
     sig: Annotated[str, Query(max_length=64)],
 ) -> Response:
     """The run's `equityCurveUrl` (signed: an <img> loads it without a token)."""
-    if not hmac.compare_digest(sig, service.signature(runtime.settings, backtest_id)):
-        raise not_found("Backtest", backtest_id)
-    png = _PNGS.get(backtest_id)
-    if png is None:
-        row = await service.load_public(session, backtest_id)
-        title = f"{row.strategy_name} on {row.symbol} {row.interval}"
-        png = await asyncio.to_thread(
-            equity_png, row.equity.get("ts", []), row.equity.get("equity", []), title
-        )
-        _PNGS[backtest_id] = png
-        while len(_PNGS) > PNG_CACHE:
-            _PNGS.popitem(last=False)
+    png = await service.equity_chart(session, runtime.settings, backtest_id, sig)
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
 
 
 @router.delete("/{backtestId}", status_code=204)
 async def delete_run(backtest_id: BacktestId, user: CurrentUser, session: DbSession) -> Response:
-    await session.delete(await service.owned(session, user, backtest_id))
-    _PNGS.pop(backtest_id, None)
+    await service.delete(session, user, backtest_id)
     return Response(status_code=204)

@@ -1,234 +1,138 @@
-"""Backtest use cases: run a strategy over stored candles, keep the run, read, list and delete runs."""
+"""Backtest use cases: run a strategy and keep the run; read, list and delete runs; their data, equity chart
+and the strategy catalog; queue a sweep."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from collections import OrderedDict
+from datetime import datetime
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.analysis.technical import parse_period, to_series
-from app.backtesting import metrics, strategies
-from app.backtesting.engine import EXIT_REASONS, Costs, Run, run
+from app.backtesting import repository, strategies
+from app.backtesting.chart import equity_png
 from app.backtesting.models import Backtest
-from app.backtesting.rules import compile_rules
-from app.backtesting.schemas import StrategyIn
-from app.backtesting.strategies import Signals, StrategyError
+from app.backtesting.optimize import combinations
+from app.backtesting.schemas import (
+    EquityPoint,
+    OptimizeIn,
+    Results,
+    RunCosts,
+    RunData,
+    RunOut,
+    RunStops,
+    StrategyIn,
+    StrategyInfo,
+    StrategyParam,
+    SweepJobOut,
+    Trade,
+)
+from app.backtesting.simulation import EXECUTION, at, costs_of, load_window, prepare, simulate, trades_of
 from app.config import Settings
 from app.core.clock import isoformat_z, utcnow
-from app.core.errors import AppError, ErrorCode, not_found
-from app.indicators.service import definitions_of, resolver
-from app.indicators.spec import Series
-from app.market import service as market_service
-from app.market.ticks import INTERVALS
-from app.users.models import User
+from app.core.errors import not_found
+from app.core.runtime import Runtime
+from app.core.tasks import service as job_service
+from app.core.tasks.schemas import job_out
+from app.users.schemas import Caller
 
-WARM_UP_LOOKBACKS, MIN_WARM_UP, MAX_WARM_UP = 10, 100, 5000
-EXECUTION = (
-    "Signals on a bar's close fill at the next bar's open, moved by slippage against the trade; fees on each "
-    "fill's notional; stops rest from the bar after the fill (the stop wins a bar that reaches both stop and "
-    "target); a position still open at the end is closed at the last close for the metrics (exitReason END)."
-)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A strategy with its checked parameters: what computes its signals, and how many bars it needs."""
-
-    name: str
-    parameters: dict[str, Any]
-    lookback: int
-    signals: Callable[[Series], Signals]
-    period_field: str  # the parameter to blame when the data is shorter than the lookback
+RULES_DESCRIPTION = "Entry and exit written as formulas, e.g. CROSSOVER(EMA(CLOSE,12), EMA(CLOSE,26))"
+RULES_PARAMETERS = [
+    StrategyParam(name="entry", type="formula"),
+    StrategyParam(name="exit", type="formula"),
+    StrategyParam(name="shortEntry", type="formula", optional=True),
+    StrategyParam(name="shortExit", type="formula", optional=True),
+]
 
 
-def _invalid(exc: StrategyError) -> AppError:
-    return AppError(ErrorCode.VALIDATION_ERROR, str(exc), field=exc.field)
+class EquityCharts:
+    """The runs' equity PNGs, most recently drawn first: a run never changes, so its chart is drawn once."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._pngs: OrderedDict[str, bytes] = OrderedDict()
+
+    async def png(self, row: Backtest) -> bytes:
+        png = self._pngs.get(row.public_id)
+        if png is None:
+            title = f"{row.strategy_name} on {row.symbol} {row.interval}"
+            ts, equity = row.equity.get("ts", []), row.equity.get("equity", [])
+            png = self._pngs[row.public_id] = await asyncio.to_thread(equity_png, ts, equity, title)
+            while len(self._pngs) > self.limit:
+                self._pngs.popitem(last=False)
+        return png
+
+    def forget(self, public_id: str) -> None:
+        self._pngs.pop(public_id, None)
 
 
-async def prepare(session: AsyncSession, user: User, name: str, parameters: dict[str, Any]) -> Prepared:
-    if strategies.is_rules(name):
-        definitions = await definitions_of(session, user.id)
-        try:
-            rules = compile_rules(parameters, resolver(definitions))
-        except StrategyError as exc:
-            raise _invalid(exc) from exc
-        return Prepared(strategies.RULES, rules.parameters, rules.lookback, rules.compute, "parameters.entry")
-    strategy = strategies.find(name)
-    if strategy is None:
-        known = ", ".join([s.name for s in strategies.BUILT_IN] + [strategies.RULES])
-        raise AppError(
-            ErrorCode.VALIDATION_ERROR, f"Unknown strategy {name}; use one of: {known}", field="strategyName"
+CHARTS = EquityCharts(limit=64)  # per process: each API process draws a chart at most once while it is kept
+
+
+def catalog() -> list[StrategyInfo]:
+    """The built-in strategies with their parameters (bounds and defaults), and the formula-based Rules."""
+    built_in = [
+        StrategyInfo(
+            name=s.name,
+            description=s.description,
+            parameters=[
+                StrategyParam(name=p.name, default=p.default, min=p.minimum, max=p.maximum, integer=p.integer)
+                for p in s.params
+            ],
         )
-    try:
-        bound = strategy.bind(parameters)
-    except StrategyError as exc:
-        raise _invalid(exc) from exc
-    first_param = f"parameters.{strategy.params[0].name}" if strategy.params else "period"
-
-    def signals(series: Series) -> Signals:
-        return strategy.compute(series, bound)
-
-    return Prepared(strategy.name, bound, strategy.lookback(bound), signals, first_param)
-
-
-@dataclass(frozen=True)
-class Window:
-    """Candles with warm-up before `first` (the first bar of the tested range)."""
-
-    symbol: str
-    series: Series
-    first: int
-    start: int
-    end: int
-    step: int
-
-
-async def load_window(session: AsyncSession, body: StrategyIn, lookback: int) -> Window:
-    step = INTERVALS[body.interval]
-    end = int((body.to or utcnow()).timestamp())
-    start = int(body.from_.timestamp()) if body.from_ else end - parse_period(body.period)
-    if start >= end:
-        raise AppError(ErrorCode.INVALID_RANGE, "from must be before to", field="from")
-    warm = min(max(WARM_UP_LOOKBACKS * lookback, MIN_WARM_UP), MAX_WARM_UP)
-    asset, raw = await market_service.load_candles(
-        session, body.symbol, body.interval, start - warm * step, end
-    )
-    series = to_series(raw)
-    first = int(np.searchsorted(series.ts, start))
-    if first >= len(series):
-        raise AppError(
-            ErrorCode.NO_DATA,
-            f"No {body.interval} candles of {asset.symbol} between {isoformat_z(_at(start))} and "
-            f"{isoformat_z(_at(end))}",
-            field="symbol",
-        )
-    return Window(asset.symbol, series, first, start, end, step)
-
-
-def _at(ts: int) -> datetime:
-    return datetime.fromtimestamp(ts, UTC)
-
-
-def costs_of(body: StrategyIn) -> Costs:
-    if body.sizing == "FRACTION" and (body.size is None or body.size > 1):
-        raise AppError(ErrorCode.VALIDATION_ERROR, "FRACTION sizing needs size in (0, 1]", field="size")
-    if body.sizing == "AMOUNT" and body.size is None:
-        raise AppError(ErrorCode.VALIDATION_ERROR, "AMOUNT sizing needs size (cash per trade)", field="size")
-    return Costs(
-        fee=body.fees,
-        slippage=body.slippage,
-        sizing=body.sizing,
-        size=body.size if body.size is not None else 1.0,
-        stop_loss=body.stop_loss or 0.0,
-        take_profit=body.take_profit or 0.0,
-        trailing_stop=body.trailing_stop or 0.0,
-        allow_short=body.direction == "LONG_SHORT",
-    )
-
-
-def simulate(
-    prepared: Prepared, window: Window, costs: Costs, capital: float, risk_free: float = 0.0
-) -> tuple[Run, dict[str, Any]]:
-    """Signals over the whole window (warm-up included), the loop over the tested bars only."""
-    series, first = window.series, window.first
-    if prepared.lookback >= len(series):
-        raise AppError(
-            ErrorCode.VALIDATION_ERROR,
-            f"{prepared.lookback} bars of lookback but only {len(series)} {window.step // 60}m bars stored",
-            field=prepared.period_field,
-        )
-    signals = prepared.signals(series)
-    tested = slice(first, None)
-
-    def part(flags: np.ndarray | None) -> np.ndarray | None:
-        return None if flags is None else np.ascontiguousarray(flags[tested])
-
-    opens, closes = series.open[tested], series.close[tested]
-    result = run(
-        np.ascontiguousarray(opens),
-        np.ascontiguousarray(series.high[tested]),
-        np.ascontiguousarray(series.low[tested]),
-        np.ascontiguousarray(closes),
-        np.ascontiguousarray(signals.long_entry[tested]),
-        np.ascontiguousarray(signals.long_exit[tested]),
-        capital,
-        costs,
-        part(signals.short_entry),
-        part(signals.short_exit),
-    )
-    return result, metrics.compute(result, opens, closes, capital, window.step, risk_free)
-
-
-def _trades(result: Run, ts: np.ndarray) -> list[dict[str, Any]]:
-    rows = []
-    for i in range(len(result)):
-        units = float(result.units[i])
-        rows.append(
-            {
-                "side": "LONG" if units > 0 else "SHORT",
-                "entryAt": isoformat_z(_at(int(ts[result.entry_bar[i]]))),
-                "exitAt": isoformat_z(_at(int(ts[result.exit_bar[i]]))),
-                "entryBar": int(result.entry_bar[i]),
-                "exitBar": int(result.exit_bar[i]),
-                "entryPrice": float(result.entry_price[i]),
-                "exitPrice": float(result.exit_price[i]),
-                "units": abs(units),
-                "fees": float(result.fees[i]),
-                "pnl": float(units * (result.exit_price[i] - result.entry_price[i]) - result.fees[i]),
-                "exitReason": EXIT_REASONS[int(result.reason[i])],
-            }
-        )
-    return rows
+        for s in strategies.BUILT_IN
+    ]
+    return [
+        *built_in,
+        StrategyInfo(name=strategies.RULES, description=RULES_DESCRIPTION, parameters=RULES_PARAMETERS),
+    ]
 
 
 def _public_id(now: datetime) -> str:
     return f"BT-{now:%Y%m%d}-{secrets.token_hex(4).upper()}"
 
 
-async def create(session: AsyncSession, user: User, body: StrategyIn, risk_free: float = 0.0) -> Backtest:
-    prepared = await prepare(session, user, body.strategy_name, body.parameters)
+async def create(session: AsyncSession, settings: Settings, user_id: int, body: StrategyIn) -> RunOut:
+    """Run the strategy at once and keep the run (results, trades, equity)."""
+    prepared = await prepare(session, user_id, body.strategy_name, body.parameters)
     costs = costs_of(body)
     window = await load_window(session, body, prepared.lookback)
     capital = float(body.initial_capital)
-    result, results = simulate(prepared, window, costs, capital, risk_free)
+    result, results = simulate(prepared, window, costs, capital, settings.backtest_risk_free_rate)
     ts = window.series.ts[window.first :]
-    trades = _trades(result, ts)
-    results["openAtEnd"] = bool(len(trades) and trades[-1]["exitReason"] == "END")
+    trades = trades_of(result, ts)
+    results.open_at_end = bool(trades and trades[-1].exit_reason == "END")
     now = utcnow()
     config = body.model_dump(mode="json", by_alias=True) | {
         "parameters": prepared.parameters,
         "strategyName": prepared.name,
-        "from": isoformat_z(_at(window.start)),
-        "to": isoformat_z(_at(window.end)),
+        "from": isoformat_z(at(window.start)),
+        "to": isoformat_z(at(window.end)),
         "symbol": window.symbol,
         "initialCapital": capital,
     }
     row = Backtest(
         public_id=_public_id(now),
-        user_id=user.id,
+        user_id=user_id,
         strategy_name=prepared.name,
         symbol=window.symbol,
         interval=body.interval,
         parameters=prepared.parameters,
         status="COMPLETED",
-        results=results,
+        results=results.model_dump(mode="json", by_alias=True),
         created_at=now,
         completed_at=utcnow(),
         config=config,
-        trades=trades,
+        trades=[trade.model_dump(mode="json", by_alias=True) for trade in trades],
         equity={"ts": ts.tolist(), "equity": [round(v, 8) for v in result.equity.tolist()]},
     )
-    session.add(row)
+    repository.add(session, row)
     await session.flush()
-    return row
+    return to_out(settings, row)
 
 
 def signature(settings: Settings, public_id: str) -> str:
@@ -236,60 +140,82 @@ def signature(settings: Settings, public_id: str) -> str:
     return hmac.new(key, f"backtest:{public_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def to_out(settings: Settings, row: Backtest) -> dict[str, Any]:
-    """The seed's response (backtestId, strategyName, results, equityCurveUrl, completedAt) and the run's
-    request as it was run."""
+def to_out(settings: Settings, row: Backtest) -> RunOut:
     config = row.config
-    chart = f"/api/backtest/{row.public_id}/equity.png?sig={signature(settings, row.public_id)}"
-    return {
-        "backtestId": row.public_id,
-        "strategyName": row.strategy_name,
-        "results": row.results,
-        "equityCurveUrl": chart,
-        "completedAt": isoformat_z(row.completed_at) if row.completed_at else None,
-        "symbol": row.symbol,
-        "interval": row.interval,
-        "from": config.get("from"),
-        "to": config.get("to"),
-        "parameters": row.parameters,
-        "initialCapital": config.get("initialCapital"),
-        "costs": {k: config.get(k) for k in ("fees", "slippage", "sizing", "size", "direction")},
-        "stops": {k: config.get(k) for k in ("stopLoss", "takeProfit", "trailingStop")},
-        "execution": EXECUTION,
-        "createdAt": isoformat_z(row.created_at),
-    }
+    return RunOut(
+        backtest_id=row.public_id,
+        strategy_name=row.strategy_name,
+        results=Results.model_validate(row.results or {}),
+        equity_curve_url=f"/api/backtest/{row.public_id}/equity.png?sig={signature(settings, row.public_id)}",
+        completed_at=row.completed_at,
+        symbol=row.symbol,
+        interval=row.interval,
+        from_=config.get("from"),
+        to=config.get("to"),
+        parameters=row.parameters,
+        initial_capital=config.get("initialCapital"),
+        costs=RunCosts.model_validate(
+            {k: config.get(k) for k in ("fees", "slippage", "sizing", "size", "direction")}
+        ),
+        stops=RunStops.model_validate({k: config.get(k) for k in ("stopLoss", "takeProfit", "trailingStop")}),
+        execution=EXECUTION,
+        created_at=row.created_at,
+    )
 
 
-async def owned(session: AsyncSession, user: User, public_id: str) -> Backtest:
-    row = await session.scalar(select(Backtest).where(Backtest.public_id == public_id))
-    if row is None or (row.user_id != user.id and not user.is_admin):
+async def owned(session: AsyncSession, caller: Caller, public_id: str) -> Backtest:
+    row = await repository.by_public_id(session, public_id)
+    if row is None or (row.user_id != caller.id and not caller.is_admin):
         raise not_found("Backtest", public_id)
     return row
 
 
-async def load_public(session: AsyncSession, public_id: str) -> Backtest:
-    """A run by id whoever owns it (the caller proved access another way: a signed URL)."""
-    row = await session.scalar(select(Backtest).where(Backtest.public_id == public_id))
-    if row is None:
-        raise not_found("Backtest", public_id)
-    return row
+async def get(session: AsyncSession, settings: Settings, caller: Caller, public_id: str) -> RunOut:
+    return to_out(settings, await owned(session, caller, public_id))
 
 
-async def list_for(session: AsyncSession, user: User, limit: int) -> list[Backtest]:
-    query = select(Backtest).where(Backtest.user_id == user.id).order_by(Backtest.id.desc()).limit(limit)
-    return list(await session.scalars(query))
+async def list_runs(session: AsyncSession, settings: Settings, user_id: int, limit: int) -> list[RunOut]:
+    """The user's runs, newest first."""
+    return [to_out(settings, row) for row in await repository.newest_of(session, user_id, limit)]
 
 
-def series_of(row: Backtest) -> dict[str, Any]:
-    """Equity and drawdown at each close, and the trades: what the web app draws."""
+async def data(session: AsyncSession, caller: Caller, public_id: str) -> RunData:
+    """Equity and drawdown at each close, and every trade (entry/exit time, bar and price, fees, reason)."""
+    row = await owned(session, caller, public_id)
     ts, equity = row.equity.get("ts", []), row.equity.get("equity", [])
     peaks = np.maximum.accumulate(np.asarray(equity, dtype=np.float64)) if equity else np.empty(0)
     drawdown = (np.asarray(equity) / peaks - 1.0).tolist() if equity else []
-    return {
-        "backtestId": row.public_id,
-        "equity": [
-            {"timestamp": isoformat_z(_at(t)), "equity": e, "drawdown": round(d, 8)}
-            for t, e, d in zip(ts, equity, drawdown, strict=True)
-        ],
-        "trades": row.trades,
-    }
+    points = [
+        EquityPoint(timestamp=isoformat_z(at(t)), equity=e, drawdown=round(d, 8))
+        for t, e, d in zip(ts, equity, drawdown, strict=True)
+    ]
+    # Not validated point by point: a long run has millions, built just above from the stored numbers.
+    return RunData.model_construct(
+        backtest_id=row.public_id, equity=points, trades=[Trade.model_validate(t) for t in row.trades]
+    )
+
+
+async def equity_chart(session: AsyncSession, settings: Settings, public_id: str, sig: str) -> bytes:
+    """The run's `equityCurveUrl`: signed, so whoever holds the URL may load it without a token."""
+    if not hmac.compare_digest(sig, signature(settings, public_id)):
+        raise not_found("Backtest", public_id)
+    row = await repository.by_public_id(session, public_id)
+    if row is None:
+        raise not_found("Backtest", public_id)
+    return await CHARTS.png(row)
+
+
+async def start_sweep(runtime: Runtime, session: AsyncSession, user_id: int, body: OptimizeIn) -> SweepJobOut:
+    """Queue a parameter sweep (tasks.optimize_job) once the request is known to be runnable."""
+    await prepare(
+        session, user_id, body.strategy_name, body.parameters
+    )  # a bad request fails here, not in the job
+    combinations(body)
+    payload = body.model_dump(mode="json", by_alias=True)
+    job = await job_service.enqueue(runtime, session, "backtest.optimize", payload, user_id=user_id)
+    return SweepJobOut.model_validate(job_out(job))
+
+
+async def delete(session: AsyncSession, caller: Caller, public_id: str) -> None:
+    await repository.delete(session, await owned(session, caller, public_id))
+    CHARTS.forget(public_id)

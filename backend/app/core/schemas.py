@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic.alias_generators import to_camel
 
 from app.core.clock import isoformat_z
@@ -39,3 +39,11 @@ class RequestModel(ApiModel):
     """Base of every request schema: camelCase keys only; unknown fields are rejected, not ignored."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_by_name=False)
+
+
+FREE_FORM = "x-free-form"  # marks an object whose keys are the user's or a plug-in's, not the API's
+
+JsonObject = Annotated[dict[str, Any], Field(json_schema_extra={FREE_FORM: True})]
+"""A free-form JSON object as a *field* (e.g. an alert's `metadata`, a strategy's `parameters`): keys are
+defined by the user or by the plug-in that reads them, so the API cannot list them. Only for such fields;
+tests/core/test_openapi_types.py fails on any other object without declared properties."""

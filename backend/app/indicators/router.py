@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
@@ -20,6 +20,7 @@ from app.indicators.schemas import (
     EvaluateIn,
     EvaluateOut,
     FormulaEvaluateIn,
+    IndicatorDeleted,
 )
 from app.users.deps import CurrentUser, ensure_can_act_for
 
@@ -31,7 +32,7 @@ IndicatorId = Annotated[int, Path(alias="indicatorId")]
 async def catalog(_: CurrentUser) -> Envelope[Catalog]:
     """Every built-in indicator with its parameters (default, bounds), outputs and lookback rule, and the
     functions formulas may call."""
-    return ok(Catalog(indicators=library.catalog(), functions=sorted(FUNCTIONS)))
+    return ok(Catalog.model_validate({"indicators": library.catalog(), "functions": sorted(FUNCTIONS)}))
 
 
 @router.post("/custom", response_model=Envelope[CustomIndicatorOut], status_code=201)
@@ -63,13 +64,13 @@ async def update_custom(
     return ok(await indicator_service.update(session, row, body))
 
 
-@router.delete("/custom/{indicatorId}", response_model=Envelope[dict[str, Any]])
+@router.delete("/custom/{indicatorId}", response_model=Envelope[IndicatorDeleted])
 async def delete_custom(
     indicator_id: IndicatorId, user: CurrentUser, session: DbSession
-) -> Envelope[dict[str, Any]]:
+) -> Envelope[IndicatorDeleted]:
     row = await indicator_service.owned(session, user, indicator_id)
     await indicator_service.delete(session, row)
-    return ok({"indicatorId": indicator_id, "deleted": True})
+    return ok(IndicatorDeleted(indicator_id=indicator_id, deleted=True))
 
 
 @router.post("/evaluate", response_model=Envelope[EvaluateOut])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
@@ -72,6 +72,34 @@ class EvaluateOut(ApiModel):
     data_points: int
 
 
+class ParamInfo(ApiModel):
+    name: str
+    default: int | float
+    min: int | float
+    max: int | float
+    integer: bool
+    description: str
+
+
+class IndicatorInfo(ApiModel):
+    """A built-in indicator's metadata; `lookback` is the one at the default parameters."""
+
+    name: str
+    title: str
+    group: str
+    inputs: list[str]
+    params: list[ParamInfo]
+    outputs: list[str]
+    lookback: int
+    engine: str
+    aliases: list[str]
+
+
 class Catalog(ApiModel):
-    indicators: list[dict[str, Any]]
+    indicators: list[IndicatorInfo]
     functions: list[str]
+
+
+class IndicatorDeleted(ApiModel):
+    indicator_id: int
+    deleted: bool

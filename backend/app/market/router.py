@@ -4,106 +4,37 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BeforeValidator, Field, StringConstraints
 
 from app.core.db import after_commit
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok, raw_json_ok
 from app.core.errors import AppError, ErrorCode
-from app.core.schemas import ApiModel, RequestModel, UtcDateTime
 from app.market import export
 from app.market import service as market_service
 from app.market.ingest import BARS_CHANNEL
 from app.market.push import ingest_ticks, parse_ticks, store_candles
 from app.market.runner import PUSH_CHANNEL, MarketRunner
+from app.market.schemas import (
+    AssetIn,
+    AssetOut,
+    ExportFile,
+    Historical,
+    LatestPrice,
+    MarketStatus,
+    PushCandlesIn,
+    PushResult,
+    PushTicksIn,
+    Rejection,
+)
 from app.market.service import HistoryQuery
-from app.market.symbols import SYMBOL_PATTERN, Asset
+from app.market.symbols import Asset
 from app.users.deps import AdminUser, CurrentUser, IngestCaller
 
 router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
-
-MAX_PUSH = 10_000
-Interval = Literal["1m", "5m", "15m", "1h", "4h", "1d"]
-
-
-class AssetOut(ApiModel):
-    symbol: str
-    name: str
-    coingecko_id: str | None
-    coinmarketcap_id: int | None
-    binance_pair: str | None
-    coinbase_product: str | None
-    stablecoin: bool
-
-
-class AssetIn(RequestModel):
-    # Upper-cased before the pattern is checked, so `pepe-usd` is accepted as `PEPE-USD`.
-    symbol: Annotated[
-        str,
-        BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
-        StringConstraints(pattern=SYMBOL_PATTERN.pattern),
-    ]
-    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
-    coingecko_id: Annotated[str, StringConstraints(max_length=100)] | None = None
-    coinmarketcap_id: int | None = Field(default=None, gt=0)
-    binance_pair: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,20}$")] | None = None
-    coinbase_product: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,10}-[A-Z0-9]{1,10}$")] | None = (
-        None
-    )
-    stablecoin: bool = False
-
-
-class Candle(ApiModel):
-    timestamp: str
-    open: float
-    high: float
-    low: float
-    close: float
-    volume: float
-
-
-class Historical(ApiModel):
-    symbol: str
-    interval: str
-    source: str = Field(description="The source of every point, MIXED when merged by priority")
-    sources: list[str]
-    from_: str = Field(alias="from")
-    to: str
-    data: list[Candle]
-    data_points: int
-    resampled_from: str | None
-    next_cursor: str | None
-
-
-class PushTicksIn(RequestModel):
-    ticks: list[Any] = Field(max_length=MAX_PUSH, description="{symbol, price, volume?, timestamp}")
-
-
-class PushCandlesIn(RequestModel):
-    symbol: str
-    interval: Interval
-    candles: list[Any] = Field(max_length=MAX_PUSH, description="{timestamp, open, high, low, close, volume}")
-
-
-class Rejection(ApiModel):
-    index: int
-    reason: str
-
-
-class PushResult(ApiModel):
-    accepted: int
-    rejected: list[Rejection]
-
-
-class LatestPrice(ApiModel):
-    symbol: str
-    price: float | None
-    timestamp: UtcDateTime | None
-    source: str | None
 
 
 def _out(asset: Asset) -> AssetOut:
@@ -131,18 +62,18 @@ async def add_symbol(
     return ok(_out(asset))
 
 
-@router.get("/market/status", response_model=Envelope[dict[str, Any]], tags=["market"])
-async def market_status(_: CurrentUser, runtime: RuntimeDep, request: Request) -> Envelope[dict[str, Any]]:
+@router.get("/market/status", response_model=Envelope[MarketStatus], tags=["market"])
+async def market_status(_: CurrentUser, runtime: RuntimeDep, request: Request) -> Envelope[MarketStatus]:
     """Per source: connection, accepted and rejected ticks by reason, lag; the replay says what it replays."""
     runner = market_runner(request)
     if runner is not None and runner.sources:
-        return ok(runner.status())
+        return ok(MarketStatus.model_validate(runner.status()))
     shared = await runtime.cache.get("market:status")
     if shared is None:
         raise AppError(
             ErrorCode.SERVICE_UNAVAILABLE, "No market data source is running (start `cryptomon ingest`)"
         )
-    return ok(shared)
+    return ok(MarketStatus.model_validate(shared))  # as the ingest process cached it: JSON, so validated here
 
 
 @router.get("/market/prices", response_model=Envelope[list[LatestPrice]], tags=["market"])
@@ -189,7 +120,14 @@ async def historical(
 @router.get(
     "/data/historical/export",
     tags=["data"],
-    responses={200: {"content": {t: {} for t in export.MEDIA_TYPES.values()}, "description": "The file"}},
+    response_class=Response,
+    responses={
+        200: {
+            "model": ExportFile,
+            "content": {t: {} for t in export.MEDIA_TYPES.values() if t != "application/json"},
+            "description": "The file",
+        }
+    },
 )
 async def export_historical(
     _: CurrentUser,

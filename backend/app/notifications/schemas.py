@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
-from app.core.schemas import ApiModel, RequestModel, UtcDateTime
+from pydantic import Field
+
+from app.core.schemas import ApiModel, JsonObject, RequestModel, UtcDateTime
 
 ChannelName = Literal["EMAIL", "SMS", "DISCORD", "TELEGRAM", "WEBHOOK", "IN_APP"]
 CHANNELS: tuple[str, ...] = get_args(ChannelName)
@@ -53,7 +55,8 @@ class NotificationOut(ApiModel):
     sent_at: UtcDateTime | None
     next_attempt_at: UtcDateTime | None
     latency_ms: float | None
-    event: dict[str, Any]
+    # Free-form: the frame the message was made from (e.g. ALERT_TRIGGERED), whose fields depend on its type.
+    event: JsonObject = Field(description="The event this notification tells of, as pushed on the WebSocket")
 
 
 class NotificationPage(ApiModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol
 
 from pydantic import AnyHttpUrl, EmailStr, Field, StringConstraints, field_validator
 
@@ -16,6 +16,16 @@ TelegramChat = Annotated[str, StringConstraints(pattern=r"^(-?\d{1,20}|@[A-Za-z0
 WebhookSecret = Annotated[str, StringConstraints(min_length=16, max_length=128)]
 Symbol = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,15}(-[A-Z0-9]{1,10})?$")]
 RiskProfile = Literal["LOW", "MEDIUM", "HIGH"]
+
+
+class Caller(Protocol):
+    """Who is asking, as other domains check ownership: the signed-in User row satisfies it."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def is_admin(self) -> bool: ...
 
 
 class ChannelSettings(RequestModel):

@@ -52,12 +52,18 @@ const auth: Middleware = {
 };
 api.use(auth);
 
+/** What openapi-fetch resolves to: the success body (the envelope) or the error body, and the response. */
+type Call = { data?: unknown; error?: unknown; response: Response };
+
+/** The `data` inside a call's success envelope, as the generated types declare it (void for a 204). */
+export type Unwrapped<C extends Call> = NonNullable<C["data"]> extends { data: infer D } ? D : void;
+
 /** The `data` of a success envelope, or an ApiError carrying the API's code, message and field. */
-export async function unwrap<T>(call: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
+export async function unwrap<C extends Call>(call: Promise<C>): Promise<Unwrapped<C>> {
   const { data, error, response } = await call;
   if (error !== undefined || !response.ok) throw toApiError(response.status, error);
-  if (response.status === 204) return undefined as T; // no content: no envelope either
-  return (data as { data: T }).data;
+  if (response.status === 204) return undefined as Unwrapped<C>; // no content: no envelope either
+  return (data as { data: Unwrapped<C> }).data;
 }
 
 /** A raw call for routes whose body the generated types cannot express (downloads, PNGs). */

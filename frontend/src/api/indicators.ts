@@ -4,34 +4,11 @@ import type { components } from "./schema";
 
 /** The indicator catalog (GET /api/indicators) and the user's custom indicators (GET /api/indicators/custom). */
 
-export interface CatalogParam {
-  name: string;
-  default: number;
-  min?: number;
-  max?: number;
-  integer?: boolean;
-  description?: string;
-}
-
-/** One built-in of GET /api/indicators (the API types it loosely). */
-export interface CatalogIndicator {
-  name: string;
-  title: string;
-  group: string;
-  inputs: string[];
-  params: CatalogParam[];
-  outputs: string[];
-  lookback: number;
-  engine: string;
-  aliases: string[];
-}
-
-export interface Catalog {
-  indicators: CatalogIndicator[];
-  /** The functions formulas may call. */
-  functions: string[];
-}
-
+export type CatalogParam = components["schemas"]["ParamInfo"];
+/** One built-in of GET /api/indicators. */
+export type CatalogIndicator = components["schemas"]["IndicatorInfo"];
+/** The built-ins and the functions formulas may call. */
+export type Catalog = components["schemas"]["Catalog"];
 export type CustomIndicator = components["schemas"]["CustomIndicatorOut"];
 
 export const indicatorKeys = {
@@ -39,9 +16,9 @@ export const indicatorKeys = {
   custom: ["indicators", "custom"] as const,
 };
 
-export const fetchCatalog = () => unwrap<Catalog>(api.GET("/api/indicators"));
+export const fetchCatalog = () => unwrap(api.GET("/api/indicators"));
 
-export const fetchCustomIndicators = () => unwrap<CustomIndicator[]>(api.GET("/api/indicators/custom"));
+export const fetchCustomIndicators = () => unwrap(api.GET("/api/indicators/custom"));
 
 /** The built-in catalog; it only changes with a backend release. */
 export function useIndicatorCatalog() {

@@ -780,7 +780,8 @@ export interface paths {
         put?: never;
         /**
          * Optimize
-         * @description A parameter sweep as a background job (poll GET /api/jobs/{jobId}; cancel with its /cancel).
+         * @description A parameter sweep as a background job (poll GET /api/jobs/{jobId}; cancel with its /cancel). Its
+         *     `result`, once done, is a SweepOut.
          */
         post: operations["optimize_api_backtest_optimize_post"];
         delete?: never;
@@ -871,6 +872,61 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Accuracy */
+        Accuracy: {
+            /** Judged */
+            judged: number;
+            /** Correct */
+            correct: number;
+            /** Rate */
+            rate: number | null;
+        };
+        /**
+         * AlertBacktestOut
+         * @description When a rule would have fired over stored history, and how the price moved afterwards.
+         */
+        AlertBacktestOut: {
+            /** Symbol */
+            symbol: string;
+            /** Condition */
+            condition: string;
+            /** Operand */
+            operand: string;
+            /** Timeframe */
+            timeframe: string;
+            /**
+             * Evaluatedon
+             * @enum {string}
+             */
+            evaluatedOn: "BAR_CLOSES" | "MINUTE_CLOSES";
+            /** From */
+            from: string;
+            /** To */
+            to: string;
+            /** Bars */
+            bars: number;
+            /**
+             * Count
+             * @description Triggers in the range (at most 1000 are listed)
+             */
+            count: number;
+            /** Triggers */
+            triggers: components["schemas"]["BacktestTrigger"][];
+            /**
+             * Summary
+             * @description Per horizon: 1h, 24h, 7d
+             */
+            summary: {
+                [key: string]: components["schemas"]["HorizonSummary"];
+            };
+        };
+        /** AlertHistory */
+        AlertHistory: {
+            /** Triggers */
+            triggers: components["schemas"]["TriggerOut"][];
+            /** Count */
+            count: number;
+        };
         /** AlertIn */
         AlertIn: {
             /** Userid */
@@ -889,7 +945,10 @@ export interface components {
             threshold?: number | null;
             /** Channels */
             channels: ("EMAIL" | "SMS" | "DISCORD" | "TELEGRAM" | "WEBHOOK" | "IN_APP")[];
-            /** Metadata */
+            /**
+             * Metadata
+             * @description The condition's options, e.g. indicator, formula, timeframe, period, upper and lower
+             */
             metadata?: {
                 [key: string]: unknown;
             };
@@ -928,6 +987,25 @@ export interface components {
             /** Active */
             active: number;
         };
+        /** AlertMetrics */
+        AlertMetrics: {
+            triggers: components["schemas"]["TriggerCounts"];
+            /** Channels */
+            channels: {
+                [key: string]: components["schemas"]["ChannelMetrics"];
+            };
+            /**
+             * Accuracy
+             * @description Per horizon: 1h, 24h
+             */
+            accuracy: {
+                [key: string]: components["schemas"]["Accuracy"];
+            };
+            /** From */
+            from: string | null;
+            /** To */
+            to: string | null;
+        };
         /** AlertOut */
         AlertOut: {
             /** Id */
@@ -944,7 +1022,10 @@ export interface components {
             status: string;
             /** Channels */
             channels: string[];
-            /** Metadata */
+            /**
+             * Metadata
+             * @description The condition's options, e.g. indicator, formula, timeframe, period, upper and lower
+             */
             metadata: {
                 [key: string]: unknown;
             };
@@ -976,7 +1057,10 @@ export interface components {
             threshold?: number | null;
             /** Channels */
             channels?: ("EMAIL" | "SMS" | "DISCORD" | "TELEGRAM" | "WEBHOOK" | "IN_APP")[] | null;
-            /** Metadata */
+            /**
+             * Metadata
+             * @description The condition's options, e.g. indicator, formula, timeframe, period, upper and lower
+             */
             metadata?: {
                 [key: string]: unknown;
             } | null;
@@ -1089,7 +1173,10 @@ export interface components {
             condition: "PRICE_ABOVE" | "PRICE_BELOW" | "CROSSING" | "CROSSING_UP" | "CROSSING_DOWN" | "GREATER_THAN" | "LESS_THAN" | "ENTERING_CHANNEL" | "EXITING_CHANNEL" | "INSIDE_CHANNEL" | "OUTSIDE_CHANNEL" | "MOVING_UP" | "MOVING_DOWN" | "MOVING_UP_PERCENT" | "MOVING_DOWN_PERCENT" | "VOLUME_SPIKE";
             /** Threshold */
             threshold?: number | null;
-            /** Metadata */
+            /**
+             * Metadata
+             * @description The condition's options, e.g. indicator, formula, timeframe, period, upper and lower
+             */
             metadata?: {
                 [key: string]: unknown;
             };
@@ -1115,6 +1202,27 @@ export interface components {
              */
             to?: string | null;
         };
+        /** BacktestTrigger */
+        BacktestTrigger: {
+            /** Timestamp */
+            timestamp: string;
+            /** Price */
+            price: number;
+            /** Value */
+            value: number;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "UP" | "DOWN";
+            /**
+             * Returns
+             * @description Price change after 1h, 24h and 7d (fractions)
+             */
+            returns: {
+                [key: string]: number | null;
+            };
+        };
         /** Candle */
         Candle: {
             /** Timestamp */
@@ -1133,11 +1241,23 @@ export interface components {
         /** Catalog */
         Catalog: {
             /** Indicators */
-            indicators: {
-                [key: string]: unknown;
-            }[];
+            indicators: components["schemas"]["IndicatorInfo"][];
             /** Functions */
             functions: string[];
+        };
+        /** ChannelMetrics */
+        ChannelMetrics: {
+            /** Sent */
+            sent: number;
+            /** Delivered */
+            delivered: number;
+            /** Failed */
+            failed: number;
+            /** Pending */
+            pending: number;
+            /** Successrate */
+            successRate: number | null;
+            latencyMs: components["schemas"]["Percentiles"];
         };
         /** ChannelSettingsPatch */
         ChannelSettingsPatch: {
@@ -1210,6 +1330,43 @@ export interface components {
                 [key: string]: number;
             } | null;
         };
+        /** Delivery */
+        Delivery: {
+            /** Channel */
+            channel: string;
+            /** Status */
+            status: string;
+            /** Attempts */
+            attempts: number;
+            /** Latencyms */
+            latencyMs: number | null;
+            /** Lasterror */
+            lastError: string | null;
+        };
+        /** Envelope[AlertBacktestOut] */
+        Envelope_AlertBacktestOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["AlertBacktestOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[AlertHistory] */
+        Envelope_AlertHistory_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["AlertHistory"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[AlertList] */
         Envelope_AlertList_: {
             /**
@@ -1219,6 +1376,18 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["AlertList"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[AlertMetrics] */
+        Envelope_AlertMetrics_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["AlertMetrics"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -1330,6 +1499,18 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[IndicatorDeleted] */
+        Envelope_IndicatorDeleted_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["IndicatorDeleted"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[JobOut] */
         Envelope_JobOut_: {
             /**
@@ -1351,6 +1532,18 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["Liveness"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[MarketStatus] */
+        Envelope_MarketStatus_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["MarketStatus"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -1402,6 +1595,30 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[RunData] */
+        Envelope_RunData_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["RunData"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[RunOut] */
+        Envelope_RunOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["RunOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[SignedOut] */
         Envelope_SignedOut_: {
             /**
@@ -1414,6 +1631,30 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[SweepJobOut] */
+        Envelope_SweepJobOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["SweepJobOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[TechnicalOut] */
+        Envelope_TechnicalOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["TechnicalOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[UserOut] */
         Envelope_UserOut_: {
             /**
@@ -1423,21 +1664,6 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["UserOut"];
-            /** Timestamp */
-            timestamp?: string;
-        };
-        /** Envelope[dict[str, Any]] */
-        Envelope_dict_str__Any__: {
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-            /** Data */
-            data: {
-                [key: string]: unknown;
-            };
             /** Timestamp */
             timestamp?: string;
         };
@@ -1493,8 +1719,8 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
-        /** Envelope[list[dict[str, Any]]] */
-        Envelope_list_dict_str__Any___: {
+        /** Envelope[list[RunOut]] */
+        Envelope_list_RunOut__: {
             /**
              * Status
              * @default success
@@ -1502,11 +1728,31 @@ export interface components {
              */
             status: "success";
             /** Data */
-            data: {
-                [key: string]: unknown;
-            }[];
+            data: components["schemas"]["RunOut"][];
             /** Timestamp */
             timestamp?: string;
+        };
+        /** Envelope[list[StrategyInfo]] */
+        Envelope_list_StrategyInfo__: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            /** Data */
+            data: components["schemas"]["StrategyInfo"][];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** EquityPoint */
+        EquityPoint: {
+            /** Timestamp */
+            timestamp: string;
+            /** Equity */
+            equity: number;
+            /** Drawdown */
+            drawdown: number;
         };
         /**
          * ErrorCode
@@ -1563,6 +1809,58 @@ export interface components {
             data: components["schemas"]["Point"][];
             /** Datapoints */
             dataPoints: number;
+        };
+        /**
+         * ExportFile
+         * @description The json export's file (no envelope): the range's metadata and every candle.
+         */
+        ExportFile: {
+            /** Symbol */
+            symbol: string;
+            /** Interval */
+            interval: string;
+            /** Source */
+            source: string;
+            /** From */
+            from: string;
+            /** To */
+            to: string;
+            /** Datapoints */
+            dataPoints: number;
+            /** Data */
+            data: components["schemas"]["Candle"][];
+        };
+        /**
+         * FeedStatus
+         * @description One source's counters as the ingest pipeline sees them.
+         */
+        FeedStatus: {
+            /** Connected */
+            connected: boolean;
+            /** Stale */
+            stale: boolean;
+            /** Error */
+            error: string | null;
+            /** Accepted */
+            accepted: number;
+            /**
+             * Rejected
+             * @description Rejected ticks by reason
+             */
+            rejected: {
+                [key: string]: number;
+            };
+            /** Rejectedtotal */
+            rejectedTotal: number;
+            /**
+             * Lasttickat
+             * @description Unix seconds
+             */
+            lastTickAt: number | null;
+            /** Lagseconds */
+            lagSeconds: number | null;
+            /** Candlesreceived */
+            candlesReceived: number;
         };
         /** FieldError */
         FieldError: {
@@ -1622,6 +1920,48 @@ export interface components {
             /** Nextcursor */
             nextCursor: string | null;
         };
+        /** HorizonSummary */
+        HorizonSummary: {
+            /** Judged */
+            judged: number;
+            /** Meanreturn */
+            meanReturn: number | null;
+            /** Medianreturn */
+            medianReturn: number | null;
+            /** Indirection */
+            inDirection: number | null;
+        };
+        /** IndicatorDeleted */
+        IndicatorDeleted: {
+            /** Indicatorid */
+            indicatorId: number;
+            /** Deleted */
+            deleted: boolean;
+        };
+        /**
+         * IndicatorInfo
+         * @description A built-in indicator's metadata; `lookback` is the one at the default parameters.
+         */
+        IndicatorInfo: {
+            /** Name */
+            name: string;
+            /** Title */
+            title: string;
+            /** Group */
+            group: string;
+            /** Inputs */
+            inputs: string[];
+            /** Params */
+            params: components["schemas"]["ParamInfo"][];
+            /** Outputs */
+            outputs: string[];
+            /** Lookback */
+            lookback: number;
+            /** Engine */
+            engine: string;
+            /** Aliases */
+            aliases: string[];
+        };
         /** JobOut */
         JobOut: {
             /** Jobid */
@@ -1634,8 +1974,13 @@ export interface components {
             progress: number;
             /** Message */
             message: string | null;
-            /** Result */
-            result: unknown | null;
+            /**
+             * Result
+             * @description What the job returned (its own shape: a sweep's is SweepOut)
+             */
+            result: {
+                [key: string]: unknown;
+            } | null;
             /** Error */
             error: string | null;
             /** Attempts */
@@ -1672,6 +2017,42 @@ export interface components {
             /** Password */
             password: string;
         };
+        /**
+         * MarketStatus
+         * @description Per source: connection, accepted and rejected ticks by reason, lag; the replay says what it replays.
+         */
+        MarketStatus: {
+            /** Sources */
+            sources: {
+                [key: string]: components["schemas"]["FeedStatus"];
+            };
+            /** Pendingcandles */
+            pendingCandles: number;
+            /** Symbolswithprices */
+            symbolsWithPrices: number;
+            /** Checkedat */
+            checkedAt: string;
+            /** Running */
+            running: string[];
+            /**
+             * Details
+             * @description Per running source, what that kind of source reports
+             */
+            details: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /**
+             * History
+             * @description Per source, the progress of storing its history
+             */
+            history: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+        };
         /** NotificationOut */
         NotificationOut: {
             /** Id */
@@ -1700,7 +2081,10 @@ export interface components {
             nextAttemptAt: string | null;
             /** Latencyms */
             latencyMs: number | null;
-            /** Event */
+            /**
+             * Event
+             * @description The event this notification tells of, as pushed on the WebSocket
+             */
             event: {
                 [key: string]: unknown;
             };
@@ -1734,7 +2118,10 @@ export interface components {
             from?: string | null;
             /** To */
             to?: string | null;
-            /** Parameters */
+            /**
+             * Parameters
+             * @description The strategy's own (see /strategies)
+             */
             parameters?: {
                 [key: string]: unknown;
             };
@@ -1821,6 +2208,38 @@ export interface components {
              * @default 0
              */
             seed: number;
+        };
+        /** OutOfSampleSpan */
+        OutOfSampleSpan: {
+            /**
+             * From
+             * @description Unix seconds of its first bar; null if none is kept
+             */
+            from: number | null;
+            /** Bars */
+            bars: number;
+        };
+        /** ParamInfo */
+        ParamInfo: {
+            /** Name */
+            name: string;
+            /** Default */
+            default: number;
+            /** Min */
+            min: number;
+            /** Max */
+            max: number;
+            /** Integer */
+            integer: boolean;
+            /** Description */
+            description: string;
+        };
+        /** Percentiles */
+        Percentiles: {
+            /** P50 */
+            p50: number | null;
+            /** P99 */
+            p99: number | null;
         };
         /** Point */
         Point: {
@@ -1948,10 +2367,134 @@ export interface components {
             reason: string;
         };
         /**
+         * Results
+         * @description A run's metrics (definitions in docs/API.md); null where undefined, e.g. Sharpe without trades.
+         */
+        Results: {
+            /** Totalreturn */
+            totalReturn: number | null;
+            /** Cagr */
+            cagr: number | null;
+            /** Sharperatio */
+            sharpeRatio: number | null;
+            /** Sortinoratio */
+            sortinoRatio: number | null;
+            /** Maxdrawdown */
+            maxDrawdown: number | null;
+            /** Maxdrawdownbars */
+            maxDrawdownBars: number;
+            /** Maxdrawdowndays */
+            maxDrawdownDays: number;
+            /** Winrate */
+            winRate: number | null;
+            /** Totaltrades */
+            totalTrades: number;
+            /** Profitfactor */
+            profitFactor: number | null;
+            /** Expectancy */
+            expectancy: number | null;
+            /** Averagewin */
+            averageWin: number | null;
+            /** Averageloss */
+            averageLoss: number | null;
+            /** Besttrade */
+            bestTrade: number | null;
+            /** Worsttrade */
+            worstTrade: number | null;
+            /** Exposure */
+            exposure: number | null;
+            /** Buyandholdreturn */
+            buyAndHoldReturn: number | null;
+            /** Feespaid */
+            feesPaid: number | null;
+            /** Finalequity */
+            finalEquity: number | null;
+            /** Bars */
+            bars: number;
+            /**
+             * Openatend
+             * @description A position was still open at the end (sweeps: null)
+             */
+            openAtEnd?: boolean | null;
+        };
+        /**
          * Role
          * @enum {string}
          */
         Role: "user" | "moderator" | "admin";
+        /** RunCosts */
+        RunCosts: {
+            /** Fees */
+            fees: number | null;
+            /** Slippage */
+            slippage: number | null;
+            /** Sizing */
+            sizing: string | null;
+            /** Size */
+            size: number | null;
+            /** Direction */
+            direction: string | null;
+        };
+        /**
+         * RunData
+         * @description Equity and drawdown at each close, and the trades: what the web app draws.
+         */
+        RunData: {
+            /** Backtestid */
+            backtestId: string;
+            /** Equity */
+            equity: components["schemas"]["EquityPoint"][];
+            /** Trades */
+            trades: components["schemas"]["Trade"][];
+        };
+        /**
+         * RunOut
+         * @description The seed's response (backtestId, strategyName, results, equityCurveUrl, completedAt) and the request as
+         *     it was run.
+         */
+        RunOut: {
+            /** Backtestid */
+            backtestId: string;
+            /** Strategyname */
+            strategyName: string;
+            results: components["schemas"]["Results"];
+            /** Equitycurveurl */
+            equityCurveUrl: string;
+            /** Completedat */
+            completedAt: string | null;
+            /** Symbol */
+            symbol: string;
+            /** Interval */
+            interval: string;
+            /** From */
+            from: string | null;
+            /** To */
+            to: string | null;
+            /**
+             * Parameters
+             * @description The strategy's parameters as bound (defaults filled in)
+             */
+            parameters: {
+                [key: string]: unknown;
+            };
+            /** Initialcapital */
+            initialCapital: number | null;
+            costs: components["schemas"]["RunCosts"];
+            stops: components["schemas"]["RunStops"];
+            /** Execution */
+            execution: string;
+            /** Createdat */
+            createdAt: string;
+        };
+        /** RunStops */
+        RunStops: {
+            /** Stoploss */
+            stopLoss: number | null;
+            /** Takeprofit */
+            takeProfit: number | null;
+            /** Trailingstop */
+            trailingStop: number | null;
+        };
         /** SignedOut */
         SignedOut: {
             /** Signedout */
@@ -1979,7 +2522,10 @@ export interface components {
             from?: string | null;
             /** To */
             to?: string | null;
-            /** Parameters */
+            /**
+             * Parameters
+             * @description The strategy's own (see /strategies)
+             */
             parameters?: {
                 [key: string]: unknown;
             };
@@ -2021,6 +2567,122 @@ export interface components {
             /** Trailingstop */
             trailingStop?: number | null;
         };
+        /** StrategyInfo */
+        StrategyInfo: {
+            /** Name */
+            name: string;
+            /** Description */
+            description: string;
+            /** Parameters */
+            parameters: components["schemas"]["StrategyParam"][];
+        };
+        /**
+         * StrategyParam
+         * @description A built-in's number (default and bounds), or a Rules formula (`type` "formula").
+         */
+        StrategyParam: {
+            /** Name */
+            name: string;
+            /** Default */
+            default?: number;
+            /** Min */
+            min?: number;
+            /** Max */
+            max?: number;
+            /** Integer */
+            integer?: boolean;
+            /**
+             * Type
+             * @constant
+             */
+            type?: "formula";
+            /** Optional */
+            optional?: boolean;
+        };
+        /**
+         * Summary
+         * @description A vote of the readings' leanings, with the score and the votes cast.
+         */
+        Summary: {
+            /**
+             * Signal
+             * @enum {string}
+             */
+            signal: "BULLISH" | "BEARISH" | "NEUTRAL";
+            /** Score */
+            score: number;
+            /** Votes */
+            votes: number;
+        };
+        /**
+         * SweepJobOut
+         * @description The sweep job as queued (`result` is null until done; GET /api/jobs/{jobId} then has a SweepOut).
+         */
+        SweepJobOut: {
+            /** Jobid */
+            jobId: string;
+            /** Name */
+            name: string;
+            /** Status */
+            status: string;
+            /** Progress */
+            progress: number;
+            /** Message */
+            message: string | null;
+            result: components["schemas"]["SweepOut"] | null;
+            /** Error */
+            error: string | null;
+            /** Attempts */
+            attempts: number;
+            /** Createdat */
+            createdAt: string;
+            /** Startedat */
+            startedAt: string | null;
+            /** Finishedat */
+            finishedAt: string | null;
+        };
+        /**
+         * SweepOut
+         * @description A sweep job's `result`: the combinations ranked by `metric` in-sample, the best `top` listed.
+         */
+        SweepOut: {
+            /** Strategyname */
+            strategyName: string;
+            /** Symbol */
+            symbol: string;
+            /** Metric */
+            metric: string;
+            /** Combinations */
+            combinations: number;
+            /** Skipped */
+            skipped: number;
+            inSample: components["schemas"]["SweepSpan"];
+            outOfSample: components["schemas"]["OutOfSampleSpan"];
+            /** Results */
+            results: components["schemas"]["SweepRow"][];
+        };
+        /** SweepRow */
+        SweepRow: {
+            /**
+             * Parameters
+             * @description The combination's bound parameters
+             */
+            parameters: {
+                [key: string]: unknown;
+            };
+            inSample: components["schemas"]["Results"];
+            outOfSample: components["schemas"]["Results"] | null;
+        };
+        /** SweepSpan */
+        SweepSpan: {
+            /**
+             * From
+             * @description Unix seconds of its first bar
+             */
+            from: number;
+            /** Bars */
+            bars: number;
+        };
         /** TechnicalIn */
         TechnicalIn: {
             /** Symbol */
@@ -2040,10 +2702,55 @@ export interface components {
              */
             to?: string | null;
         };
+        /**
+         * TechnicalOut
+         * @description The seed's response for the coarsest timeframe, and every timeframe under `timeframes`.
+         */
+        TechnicalOut: {
+            /** Symbol */
+            symbol: string;
+            /** Timeframe */
+            timeframe: string;
+            /** Indicators */
+            indicators: {
+                [key: string]: {
+                    [key: string]: number | string | null;
+                };
+            };
+            summary: components["schemas"]["Summary"];
+            /** Charturl */
+            chartUrl: string;
+            /** Period */
+            period: string;
+            /** Timeframes */
+            timeframes: {
+                [key: string]: components["schemas"]["TimeframeOut"];
+            };
+            /** Timestamp */
+            timestamp: string;
+        };
         /** TestIn */
         TestIn: {
             /** Channel */
             channel: string;
+        };
+        /** TimeframeOut */
+        TimeframeOut: {
+            /** Timeframe */
+            timeframe: string;
+            /** Candletime */
+            candleTime: string;
+            /** Close */
+            close: number;
+            /** Indicators */
+            indicators: {
+                [key: string]: {
+                    [key: string]: number | string | null;
+                };
+            };
+            summary: components["schemas"]["Summary"];
+            /** Charturl */
+            chartUrl: string;
         };
         /** TokenPair */
         TokenPair: {
@@ -2059,6 +2766,71 @@ export interface components {
             tokenType: "bearer";
             /** Expiresin */
             expiresIn: number;
+        };
+        /** Trade */
+        Trade: {
+            /**
+             * Side
+             * @enum {string}
+             */
+            side: "LONG" | "SHORT";
+            /** Entryat */
+            entryAt: string;
+            /** Exitat */
+            exitAt: string;
+            /** Entrybar */
+            entryBar: number;
+            /** Exitbar */
+            exitBar: number;
+            /** Entryprice */
+            entryPrice: number;
+            /** Exitprice */
+            exitPrice: number;
+            /** Units */
+            units: number;
+            /** Fees */
+            fees: number;
+            /** Pnl */
+            pnl: number;
+            /** Exitreason */
+            exitReason: string;
+        };
+        /** TriggerCounts */
+        TriggerCounts: {
+            /** Total */
+            total: number;
+            /** Bysymbol */
+            bySymbol: {
+                [key: string]: number;
+            };
+        };
+        /** TriggerOut */
+        TriggerOut: {
+            /** Triggerid */
+            triggerId: string;
+            /** Alertid */
+            alertId: number;
+            /** Symbol */
+            symbol: string;
+            /** Condition */
+            condition: string;
+            /** Price */
+            price: number;
+            /** Threshold */
+            threshold: number | null;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "UP" | "DOWN";
+            /** Tickat */
+            tickAt: string;
+            /** Source */
+            source: string;
+            /** Firedat */
+            firedAt: string;
+            /** Channels */
+            channels: components["schemas"]["Delivery"][];
         };
         /** UpdateMeRequest */
         UpdateMeRequest: {
@@ -3726,7 +4498,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope_dict_str__Any__"];
+                    "application/json": components["schemas"]["Envelope_MarketStatus_"];
                 };
             };
             /** @description Bad request */
@@ -4050,10 +4822,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
                     "text/csv; charset=utf-8": unknown;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                     "application/vnd.apache.parquet": unknown;
+                    "application/json": components["schemas"]["ExportFile"];
                 };
             };
             /** @description Bad request */
@@ -4780,7 +5552,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope_dict_str__Any__"];
+                    "application/json": components["schemas"]["Envelope_IndicatorDeleted_"];
                 };
             };
             /** @description Bad request */
@@ -5204,7 +5976,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope_dict_str__Any__"];
+                    "application/json": components["schemas"]["Envelope_TechnicalOut_"];
                 };
             };
             /** @description Bad request */
@@ -5307,7 +6079,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
                     "image/png": unknown;
                 };
             };
@@ -5838,7 +6609,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope_dict_str__Any__"];
+                    "application/json": components["schemas"]["Envelope_AlertBacktestOut_"];
                 };
             };
             /** @description Bad request */
@@ -6058,7 +6829,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope_dict_str__Any__"];
+                    "application/json": components["schemas"]["Envelope_AlertHistory_"];
                 };
             };
             /** @description Bad request */
@@ -6164,7 +6935,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope_dict_str__Any__"];
+                    "application/json": components["schemas"]["Envelope_AlertMetrics_"];
                 };
             };
             /** @description Bad request */
@@ -6791,7 +7562,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope_dict_str__Any__"];
+                    "application/json": components["schemas"]["Envelope_RunOut_"];
                 };
             };
             /** @description Bad request */
@@ -6892,7 +7663,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope_list_dict_str__Any___"];
+                    "application/json": components["schemas"]["Envelope_list_StrategyInfo__"];
                 };
             };
             /** @description Bad request */
@@ -6997,7 +7768,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope_JobOut_"];
+                    "application/json": components["schemas"]["Envelope_SweepJobOut_"];
                 };
             };
             /** @description Bad request */
@@ -7100,7 +7871,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope_list_dict_str__Any___"];
+                    "application/json": components["schemas"]["Envelope_list_RunOut__"];
                 };
             };
             /** @description Bad request */
@@ -7203,7 +7974,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope_dict_str__Any__"];
+                    "application/json": components["schemas"]["Envelope_RunOut_"];
                 };
             };
             /** @description Bad request */
@@ -7407,7 +8178,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope_dict_str__Any__"];
+                    "application/json": components["schemas"]["Envelope_RunData_"];
                 };
             };
             /** @description Bad request */
@@ -7512,7 +8283,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
                     "image/png": unknown;
                 };
             };

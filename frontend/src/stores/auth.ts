@@ -1,17 +1,12 @@
 import { create } from "zustand";
 import { persist } from "zustand/middleware";
+import type { components } from "@/api/schema";
 
-export interface Tokens {
-  accessToken: string;
-  refreshToken: string;
-}
+type UserOut = components["schemas"]["UserOut"];
 
-export interface SessionUser {
-  id: number;
-  email: string;
-  displayName?: string | null;
-  role: string;
-}
+/** What the session keeps of the API's TokenPair and UserOut. */
+export type Tokens = Pick<components["schemas"]["TokenPair"], "accessToken" | "refreshToken">;
+export type SessionUser = Pick<UserOut, "id" | "email" | "role"> & Partial<Pick<UserOut, "displayName">>;
 
 interface AuthState {
   tokens: Tokens | null;

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import Field
 
-from app.core.schemas import ApiModel, UtcDateTime
+from app.core.schemas import ApiModel, JsonObject, UtcDateTime
 from app.core.tasks.models import Job
 
 
@@ -14,7 +14,9 @@ class JobOut(ApiModel):
     status: str
     progress: float
     message: str | None
-    result: Any | None
+    result: JsonObject | None = Field(
+        description="What the job returned (its own shape: a sweep's is SweepOut)"
+    )
     error: str | None
     attempts: int
     created_at: UtcDateTime

@@ -6,13 +6,9 @@ import { toastError, useUi } from "@/stores/ui";
 import type {
   Alert,
   AlertIn,
-  AlertList,
   AlertStatus,
   BacktestIn,
-  BacktestResult,
   History,
-  Metrics,
-  NotificationPage,
 } from "./types";
 
 /** Data of the alert screens. Keys start with ["alerts"] / ["notifications"]: the app shell invalidates
@@ -56,7 +52,7 @@ export function useAlerts(filters: ListFilters) {
     enabled: userId > 0,
     placeholderData: keepPreviousData,
     queryFn: () =>
-      unwrap<AlertList>(
+      unwrap(
         api.GET("/api/alerts/{userId}", {
           params: {
             path: { userId },
@@ -84,7 +80,7 @@ export function useHistory(query: HistoryQuery) {
     placeholderData: keepPreviousData,
     refetchInterval: (q) => (unsettled(q.state.data) ? 1500 : false),
     queryFn: () =>
-      unwrap<History>(
+      unwrap(
         api.GET("/api/alerts/{userId}/history", {
           params: {
             path: { userId },
@@ -107,7 +103,7 @@ export function useMetrics(range: Range) {
     enabled: userId > 0,
     placeholderData: keepPreviousData,
     queryFn: () =>
-      unwrap<Metrics>(
+      unwrap(
         api.GET("/api/alerts/{userId}/metrics", {
           params: { path: { userId }, query: { from: range.from ?? null, to: range.to ?? null } },
         }),
@@ -119,21 +115,21 @@ export function useInbox() {
   return useQuery({
     queryKey: alertKeys.inbox,
     queryFn: () =>
-      unwrap<NotificationPage>(api.GET("/api/notifications", { params: { query: { channel: "IN_APP", limit: 50 } } })),
+      unwrap(api.GET("/api/notifications", { params: { query: { channel: "IN_APP", limit: 50 } } })),
   });
 }
 
 export function useCreateAlert() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: AlertIn) => unwrap<Alert>(api.POST("/api/alerts", { body })),
+    mutationFn: (body: AlertIn) => unwrap(api.POST("/api/alerts", { body })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: alertKeys.all }),
   });
 }
 
 export function useBacktest() {
   return useMutation({
-    mutationFn: (body: BacktestIn) => unwrap<BacktestResult>(api.POST("/api/alerts/backtest", { body })),
+    mutationFn: (body: BacktestIn) => unwrap(api.POST("/api/alerts/backtest", { body })),
   });
 }
 
@@ -153,8 +149,8 @@ export function useAlertAction() {
         return null;
       }
       return action === "pause"
-        ? unwrap<Alert>(api.POST("/api/alerts/{userId}/{alertId}/pause", { params: { path } }))
-        : unwrap<Alert>(api.POST("/api/alerts/{userId}/{alertId}/resume", { params: { path } }));
+        ? unwrap(api.POST("/api/alerts/{userId}/{alertId}/pause", { params: { path } }))
+        : unwrap(api.POST("/api/alerts/{userId}/{alertId}/resume", { params: { path } }));
     },
     onSuccess: (_, { alert, action }) => {
       const done = action === "pause" ? "paused" : action === "resume" ? "resumed" : "deleted";

@@ -1,8 +1,7 @@
 import type { CatalogIndicator as ApiCatalogIndicator } from "@/api/indicators";
 import type { components } from "@/api/schema";
 
-/** Types of the alert screens: the generated schemas where the API declares them, small local ones where
- * it returns a loose `{[key: string]: unknown}` (history, metrics, backtest, the indicator catalog). */
+/** Types of the alert screens: aliases of the generated OpenAPI schemas, and the screens' own choices. */
 
 export type Alert = components["schemas"]["AlertOut"];
 export type AlertList = components["schemas"]["AlertList"];
@@ -60,89 +59,25 @@ export function conditionInfo(condition: string): ConditionInfo | undefined {
 }
 
 /** A built-in indicator (GET /api/indicators) as the rule reads it: its name, parameters and outputs. */
-export type CatalogIndicator = Pick<ApiCatalogIndicator, "name" | "params" | "outputs"> & Partial<ApiCatalogIndicator>;
+type ApiParam = ApiCatalogIndicator["params"][number];
+export type CatalogIndicator = Pick<ApiCatalogIndicator, "name" | "outputs"> & {
+  params: (Pick<ApiParam, "name" | "default"> & Partial<ApiParam>)[];
+} & Partial<Omit<ApiCatalogIndicator, "params">>;
 
 /** GET /api/alerts/{userId}/history */
-export interface Delivery {
-  channel: string;
-  status: string;
-  attempts: number;
-  latencyMs: number | null;
-  lastError: string | null;
-}
-
-export interface Trigger {
-  triggerId: string;
-  alertId: number;
-  symbol: string;
-  condition: string;
-  price: number;
-  threshold: number | null;
-  direction: "UP" | "DOWN";
-  tickAt: string;
-  source: string | null;
-  firedAt: string;
-  channels: Delivery[];
-}
-
-export interface History {
-  triggers: Trigger[];
-  count: number;
-}
+export type Delivery = components["schemas"]["Delivery"];
+export type Trigger = components["schemas"]["TriggerOut"];
+export type History = components["schemas"]["AlertHistory"];
 
 /** GET /api/alerts/{userId}/metrics */
-export interface ChannelMetrics {
-  sent: number;
-  delivered: number;
-  failed: number;
-  pending: number;
-  successRate: number | null;
-  latencyMs: { p50: number | null; p99: number | null };
-}
-
-export interface Accuracy {
-  judged: number;
-  correct: number;
-  rate: number | null;
-}
-
-export interface Metrics {
-  triggers: { total: number; bySymbol: Record<string, number> };
-  channels: Record<string, ChannelMetrics>;
-  accuracy: Partial<Record<"1h" | "24h", Accuracy>>;
-  from?: string | null;
-  to?: string | null;
-}
+export type ChannelMetrics = components["schemas"]["ChannelMetrics"];
+export type Accuracy = components["schemas"]["Accuracy"];
+export type Metrics = components["schemas"]["AlertMetrics"];
 
 /** POST /api/alerts/backtest */
 export type Horizon = "1h" | "24h" | "7d";
 export const HORIZONS: Horizon[] = ["1h", "24h", "7d"];
 
-export interface BacktestTrigger {
-  timestamp: string;
-  price: number;
-  value: number;
-  direction: "UP" | "DOWN";
-  returns: Partial<Record<Horizon, number | null>>;
-}
-
-export interface HorizonSummary {
-  judged: number;
-  meanReturn: number | null;
-  medianReturn: number | null;
-  inDirection: number | null;
-}
-
-export interface BacktestResult {
-  symbol: string;
-  condition: string;
-  operand: string;
-  timeframe: string;
-  evaluatedOn: "BAR_CLOSES" | "MINUTE_CLOSES";
-  from: string;
-  to: string;
-  bars: number;
-  count: number;
-  triggers: BacktestTrigger[];
-  summary: Partial<Record<Horizon, HorizonSummary>>;
-}
+export type BacktestTrigger = components["schemas"]["BacktestTrigger"];
+export type HorizonSummary = components["schemas"]["HorizonSummary"];
+export type BacktestResult = components["schemas"]["AlertBacktestOut"];

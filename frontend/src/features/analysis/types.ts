@@ -1,34 +1,11 @@
-/** What POST /api/analysis/technical returns (typed loosely by the API). */
-export type Reading = Record<string, number | string | null>;
+import type { components } from "@/api/schema";
 
-export interface Summary {
-  signal: "BULLISH" | "BEARISH" | "NEUTRAL";
-  score: number;
-  votes: number;
-}
-
-export interface TimeframeResult {
-  timeframe: string;
-  candleTime: string;
-  close: number;
-  indicators: Record<string, Reading>;
-  summary: Summary;
-  chartUrl: string;
-}
-
-export interface TechnicalResult {
-  symbol: string;
-  timeframe: string;
-  summary: Summary;
-  chartUrl: string;
-  period: string;
-  timeframes: Record<string, TimeframeResult>;
-  timestamp: string;
-}
-
-export interface TechnicalRequest {
-  symbol: string;
-  indicators: string[];
-  timeframes: string[];
-  period: string;
-}
+/** POST /api/analysis/technical, as the generated OpenAPI types declare it. */
+type TechnicalIn = components["schemas"]["TechnicalIn"];
+/** The form always sends its timeframes and period (the API has defaults for both). */
+export type TechnicalRequest = TechnicalIn & Required<Pick<TechnicalIn, "timeframes" | "period">>;
+export type TechnicalResult = components["schemas"]["TechnicalOut"];
+export type TimeframeResult = components["schemas"]["TimeframeOut"];
+export type Summary = components["schemas"]["Summary"];
+/** An indicator's latest outputs by name: numbers, or labels such as OVERBOUGHT. */
+export type Reading = TimeframeResult["indicators"][string];

@@ -3,12 +3,7 @@ import { Link, useNavigate } from "react-router-dom";
 import { api, unwrap } from "@/api/client";
 import { ApiError } from "@/api/errors";
 import { Field } from "@/components/ui";
-import { useAuth, type SessionUser, type Tokens } from "@/stores/auth";
-
-interface AuthResult {
-  user: SessionUser;
-  tokens: Tokens;
-}
+import { useAuth } from "@/stores/auth";
 
 /** Sign in and sign up: one form, two modes. */
 export default function AuthPage({ mode }: { mode: "signin" | "signup" }) {
@@ -26,8 +21,8 @@ export default function AuthPage({ mode }: { mode: "signin" | "signup" }) {
     setError(null);
     try {
       const result = signup
-        ? await unwrap<AuthResult>(api.POST("/api/auth/register", { body: { email, password } }))
-        : await unwrap<AuthResult>(api.POST("/api/auth/login", { body: { email, password } }));
+        ? await unwrap(api.POST("/api/auth/register", { body: { email, password } }))
+        : await unwrap(api.POST("/api/auth/login", { body: { email, password } }));
       signIn(result.tokens, result.user);
       navigate("/");
     } catch (e) {

@@ -1,10 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
-import type { components } from "@/api/schema";
 import type { Candle } from "@/components/charts/CandleChart";
 import type { Interval } from "@/lib/intervals";
-
-type Historical = components["schemas"]["Historical"];
 
 /** Bars shown on the chart: the last page of this many, whatever the interval. */
 export const CHART_BARS = 500;
@@ -24,7 +21,7 @@ export function useCandles(symbol: string, interval: Interval) {
   return useQuery({
     queryKey: ["historical", symbol, interval],
     queryFn: async (): Promise<CandlePage> => {
-      const page = await unwrap<Historical>(
+      const page = await unwrap(
         api.GET("/api/data/historical", { params: { query: { symbol, interval, limit: CHART_BARS } } }),
       );
       const candles = page.data.map((bar) => ({

@@ -29,7 +29,7 @@ const points = (result: Evaluated): Line["points"] =>
   result.data.map((p) => ({ time: toEpoch(p.timestamp), value: p.value }));
 
 async function evaluate(id: number, range: Range): Promise<Line["points"]> {
-  const result = await unwrap<Evaluated>(
+  const result = await unwrap(
     api.POST("/api/indicators/custom/{indicatorId}/evaluate", {
       params: { path: { indicatorId: id } },
       body: { symbol: range.symbol, interval: range.interval, from: range.from, to: range.to },
@@ -40,7 +40,7 @@ async function evaluate(id: number, range: Range): Promise<Line["points"]> {
 
 /** A built-in (its formula, e.g. `BBANDS.upper`) evaluated without saving anything. */
 async function evaluateFormula(formula: string, range: Range): Promise<Line["points"]> {
-  const result = await unwrap<Evaluated>(
+  const result = await unwrap(
     api.POST("/api/indicators/evaluate", {
       body: { formula, symbol: range.symbol, interval: range.interval, from: range.from, to: range.to },
     }),

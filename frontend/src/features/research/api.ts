@@ -1,9 +1,8 @@
 import { api, authedFetch, unwrap } from "@/api/client";
 import { toApiError } from "@/api/errors";
-import type { CustomIndicator } from "@/api/indicators";
 import type { components } from "@/api/schema";
 
-/** The research screens' calls to the API, with small local types where the OpenAPI types are loose. */
+/** The research screens' calls to the API; every type is the generated OpenAPI one. */
 
 export type HistoricalPage = components["schemas"]["Historical"];
 export type ApiCandle = components["schemas"]["Candle"];
@@ -16,83 +15,23 @@ export type Evaluation = components["schemas"]["EvaluateOut"];
 export const EXPORT_FORMATS = ["csv", "json", "xlsx", "parquet"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export interface StrategyParam {
-  name: string;
-  default?: number;
-  min?: number;
-  max?: number;
-  integer?: boolean;
-  type?: "formula";
-  optional?: boolean;
-}
-
-export interface StrategyInfo {
-  name: string;
-  description: string;
-  parameters: StrategyParam[];
-}
-
-export type Results = Record<string, number | boolean | null>;
-
-export interface BacktestRun {
-  backtestId: string;
-  strategyName: string;
-  results: Results;
-  equityCurveUrl: string;
-  completedAt: string | null;
-  symbol: string;
-  interval: string;
-  from: string | null;
-  to: string | null;
-  parameters: Record<string, unknown>;
-  initialCapital: number;
-  costs: Record<string, unknown>;
-  stops: Record<string, number | null>;
-  createdAt: string;
-}
-
-export interface EquityPoint {
-  timestamp: string;
-  equity: number;
-  drawdown: number;
-}
-
-export interface Trade {
-  side: string;
-  entryAt: string;
-  exitAt: string;
-  entryBar: number;
-  exitBar: number;
-  entryPrice: number;
-  exitPrice: number;
-  units: number;
-  fees: number;
-  pnl: number;
-  exitReason: string;
-}
-
-export interface RunData {
-  backtestId: string;
-  equity: EquityPoint[];
-  trades: Trade[];
-}
-
-export interface SweepRow {
+export type StrategyParam = components["schemas"]["StrategyParam"];
+export type StrategyInfo = components["schemas"]["StrategyInfo"];
+/** A run's metrics (components["schemas"]["Results"]) read by a key chosen at run time: tables, rankings. */
+export type Results = Record<string, number | boolean | null | undefined>;
+/** A run (RunOut) whose metrics are read by key. */
+export type BacktestRun = Omit<components["schemas"]["RunOut"], "results"> & { results: Results };
+export type EquityPoint = components["schemas"]["EquityPoint"];
+export type Trade = components["schemas"]["Trade"];
+export type RunData = components["schemas"]["RunData"];
+/** A sweep's combination (SweepRow): its swept parameters are numbers, its metrics read by key. */
+export type SweepRow = Omit<components["schemas"]["SweepRow"], "parameters" | "inSample" | "outOfSample"> & {
   parameters: Record<string, number>;
   inSample: Results;
   outOfSample: Results | null;
-}
-
-export interface SweepResult {
-  strategyName: string;
-  symbol: string;
-  metric: string;
-  combinations: number;
-  skipped: number;
-  inSample: { from: number; bars: number };
-  outOfSample: { from: number | null; bars: number };
-  results: SweepRow[];
-}
+};
+/** A sweep job's `result` once done (SweepOut; GET /api/jobs/{jobId} types every job's result loosely). */
+export type SweepResult = Omit<components["schemas"]["SweepOut"], "results"> & { results: SweepRow[] };
 
 export const keys = {
   historical: (symbol: string, interval: string, from: string, to: string) =>
@@ -115,17 +54,17 @@ export function fetchHistorical(query: {
   limit: number;
   cursor?: string | null;
 }): Promise<HistoricalPage> {
-  return unwrap<HistoricalPage>(api.GET("/api/data/historical", { params: { query } }));
+  return unwrap(api.GET("/api/data/historical", { params: { query } }));
 }
 
 export const createIndicator = (body: components["schemas"]["CustomIndicatorIn"]) =>
-  unwrap<CustomIndicator>(api.POST("/api/indicators/custom", { body }));
+  unwrap(api.POST("/api/indicators/custom", { body }));
 
 export const updateIndicator = (id: number, body: components["schemas"]["CustomIndicatorPatch"]) =>
-  unwrap<CustomIndicator>(api.PATCH("/api/indicators/custom/{indicatorId}", { params: { path: { indicatorId: id } }, body }));
+  unwrap(api.PATCH("/api/indicators/custom/{indicatorId}", { params: { path: { indicatorId: id } }, body }));
 
 export const deleteIndicator = (id: number) =>
-  unwrap<{ indicatorId: number; deleted: boolean }>(
+  unwrap(
     api.DELETE("/api/indicators/custom/{indicatorId}", { params: { path: { indicatorId: id } } }),
   );
 
@@ -135,32 +74,32 @@ export const deleteIndicator = (id: number) =>
  * text. A formula that does not parse is a 422 on `formula` whose message names the column of the text sent.
  */
 export const evaluateFormula = (body: components["schemas"]["FormulaEvaluateIn"]) =>
-  unwrap<Evaluation>(api.POST("/api/indicators/evaluate", { body }));
+  unwrap(api.POST("/api/indicators/evaluate", { body }));
 
-export const fetchStrategies = () => unwrap<StrategyInfo[]>(api.GET("/api/backtest/strategies"));
+export const fetchStrategies = () => unwrap(api.GET("/api/backtest/strategies"));
 
-export const runBacktest = (body: StrategyRequest) =>
-  unwrap<BacktestRun>(api.POST("/api/backtest/strategy", { body }));
+export const runBacktest = (body: StrategyRequest): Promise<BacktestRun> =>
+  unwrap(api.POST("/api/backtest/strategy", { body }));
 
-export const fetchRuns = () => unwrap<BacktestRun[]>(api.GET("/api/backtest", { params: { query: { limit: 100 } } }));
+export const fetchRuns = (): Promise<BacktestRun[]> => unwrap(api.GET("/api/backtest", { params: { query: { limit: 100 } } }));
 
-export const fetchRun = (id: string) =>
-  unwrap<BacktestRun>(api.GET("/api/backtest/{backtestId}", { params: { path: { backtestId: id } } }));
+export const fetchRun = (id: string): Promise<BacktestRun> =>
+  unwrap(api.GET("/api/backtest/{backtestId}", { params: { path: { backtestId: id } } }));
 
 export const fetchRunData = (id: string) =>
-  unwrap<RunData>(api.GET("/api/backtest/{backtestId}/data", { params: { path: { backtestId: id } } }));
+  unwrap(api.GET("/api/backtest/{backtestId}/data", { params: { path: { backtestId: id } } }));
 
 export async function deleteRun(id: string): Promise<void> {
   const { response, error } = await api.DELETE("/api/backtest/{backtestId}", { params: { path: { backtestId: id } } });
   if (!response.ok) throw toApiError(response.status, error);
 }
 
-export const startSweep = (body: OptimizeRequest) => unwrap<Job>(api.POST("/api/backtest/optimize", { body }));
+export const startSweep = (body: OptimizeRequest): Promise<Job> => unwrap(api.POST("/api/backtest/optimize", { body }));
 
-export const fetchJob = (jobId: string) => unwrap<Job>(api.GET("/api/jobs/{jobId}", { params: { path: { jobId } } }));
+export const fetchJob = (jobId: string) => unwrap(api.GET("/api/jobs/{jobId}", { params: { path: { jobId } } }));
 
 export const cancelJob = (jobId: string) =>
-  unwrap<Job>(api.POST("/api/jobs/{jobId}/cancel", { params: { path: { jobId } } }));
+  unwrap(api.POST("/api/jobs/{jobId}/cancel", { params: { path: { jobId } } }));
 
 /** The export route's file for the range, saved through a temporary <a download>. Returns the file name. */
 export async function downloadExport(query: {

@@ -14,7 +14,7 @@ function useDelivery(channel: Channel, queued: Notification | undefined) {
     queryKey: ["notifications", "test", queued?.id],
     enabled: Boolean(queued),
     queryFn: async () => {
-      const page = await unwrap<components["schemas"]["NotificationPage"]>(
+      const page = await unwrap(
         api.GET("/api/notifications", { params: { query: { channel, limit: 50 } } }),
       );
       return page.notifications.find((n) => n.id === queued?.id) ?? queued ?? null;
@@ -26,7 +26,7 @@ function useDelivery(channel: Channel, queued: Notification | undefined) {
 /** "Send test" for one channel: shows queued → delivered/failed, or the API's reason it cannot. */
 export function TestChannelButton({ channel, label }: { channel: Channel; label: string }) {
   const send = useMutation({
-    mutationFn: () => unwrap<Notification>(api.POST("/api/notifications/test", { body: { channel } })),
+    mutationFn: () => unwrap(api.POST("/api/notifications/test", { body: { channel } })),
     onError: (error) => {
       if (!(error instanceof ApiError && error.status === 422)) toastError(error, `Could not test ${label}`);
     },

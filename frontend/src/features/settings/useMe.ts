@@ -10,7 +10,7 @@ export const ME_KEY = ["users", "me"] as const;
 
 /** The signed-in user with preferences (GET /api/users/me). */
 export function useMe() {
-  return useQuery({ queryKey: ME_KEY, queryFn: () => unwrap<Me>(api.GET("/api/users/me")) });
+  return useQuery({ queryKey: ME_KEY, queryFn: () => unwrap(api.GET("/api/users/me")) });
 }
 
 /**
@@ -20,7 +20,7 @@ export function useMe() {
 export function useUpdateMe(onError?: (error: Error) => void) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: MePatch) => unwrap<Me>(api.PATCH("/api/users/me", { body })),
+    mutationFn: (body: MePatch) => unwrap(api.PATCH("/api/users/me", { body })),
     onSuccess: (me) => {
       queryClient.setQueryData(ME_KEY, me);
       useAuth.setState((s) => (s.user ? { user: { ...s.user, displayName: me.displayName } } : {}));
