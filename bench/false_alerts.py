@@ -21,10 +21,10 @@ from support import embedded
 
 from app.alerts.engine import AlertEngine
 from app.core.clock import FrozenClock, set_clock
+from app.core.marketdata import Tick
 from app.core.runtime import build_runtime
 from app.market import recordings
 from app.market.ingest import IngestPipeline
-from app.market.ticks import Tick
 
 SYMBOL = "BTC-USD"
 ALERTS = 200

@@ -20,8 +20,8 @@ from app.alerts.schemas import BacktestIn
 from app.analysis.technical import to_series
 from app.core.clock import isoformat_z, utcnow
 from app.core.errors import AppError, ErrorCode
+from app.core.marketdata import INTERVALS
 from app.market import service as market_service
-from app.market.ticks import INTERVALS
 from app.users.models import User
 
 HORIZONS = {"1h": 3600, "24h": 86400, "7d": 7 * 86400}

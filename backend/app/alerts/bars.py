@@ -20,9 +20,9 @@ from app.alerts.conditions import direction_up, pick
 from app.alerts.operands import BarRule
 from app.analysis.technical import to_series
 from app.core.db import Database
+from app.core.marketdata import INTERVALS
 from app.market import service as market_service
 from app.market.repository import RawCandles
-from app.market.ticks import INTERVALS
 
 if TYPE_CHECKING:
     from app.alerts.engine import Rule

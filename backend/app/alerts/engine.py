@@ -32,12 +32,12 @@ from app.alerts.shards import Ownership, ownership_for
 from app.core.bus import Message as BusMessage
 from app.core.clock import isoformat_z, utcnow
 from app.core.errors import AppError
+from app.core.marketdata import INTERVALS
 from app.core.runtime import Runtime
 from app.indicators.formula import Resolver
 from app.indicators.models import CustomIndicator
 from app.indicators.service import resolver
 from app.market.ingest import BARS_CHANNEL
-from app.market.ticks import INTERVALS
 from app.notifications import outbox
 from app.notifications.channels.base import Message
 

@@ -24,10 +24,10 @@ from app.backtesting.strategies import Signals, StrategyError
 from app.config import Settings
 from app.core.clock import isoformat_z, utcnow
 from app.core.errors import AppError, ErrorCode, not_found
+from app.core.marketdata import INTERVALS
 from app.indicators.service import definitions_of, resolver
 from app.indicators.spec import Series
 from app.market import service as market_service
-from app.market.ticks import INTERVALS
 from app.users.models import User
 
 WARM_UP_LOOKBACKS, MIN_WARM_UP, MAX_WARM_UP = 10, 100, 5000

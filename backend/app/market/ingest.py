@@ -13,12 +13,12 @@ from prometheus_client import Counter as PromCounter
 from prometheus_client import Gauge
 
 from app.core.clock import utcnow
+from app.core.marketdata import INTERVALS, Candle, MarketStats, Tick
 from app.core.runtime import Runtime
 from app.market.candles import CandleBuilder, ClosedCandle
 from app.market.daystats import RollingDay
 from app.market.repository import CandleRow, upsert_candles
 from app.market.service import bump_history_version
-from app.market.ticks import INTERVALS, Candle, MarketStats, Tick
 from app.market.validation import Reason, TickValidator
 
 log = logging.getLogger(__name__)

@@ -10,13 +10,13 @@ from typing import Any
 from pydantic.alias_generators import to_camel
 
 from app.core.clock import isoformat_z, utcnow
+from app.core.marketdata import Tick
 from app.core.runtime import Runtime
 from app.market import service as market_service
 from app.market.ingest import IngestPipeline
 from app.market.sources import get_factory
 from app.market.sources.base import Source
 from app.market.symbols import Asset
-from app.market.ticks import Tick
 
 log = logging.getLogger(__name__)
 DAY = 24 * 3600
