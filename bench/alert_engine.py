@@ -23,7 +23,7 @@ from alert_support import insert_alerts
 from sqlalchemy import text
 from support import embedded
 
-from app.alerts.engine import AlertEngine
+from app.alerts.worker import AlertEngine
 from app.core.clock import utcnow
 from app.core.runtime import build_runtime
 

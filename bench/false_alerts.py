@@ -19,7 +19,7 @@ from decimal import Decimal
 from alert_support import insert_alerts
 from support import embedded
 
-from app.alerts.engine import AlertEngine
+from app.alerts.worker import AlertEngine
 from app.core.clock import FrozenClock, set_clock
 from app.core.marketdata import Tick
 from app.core.runtime import build_runtime

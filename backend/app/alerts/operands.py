@@ -21,7 +21,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from app.alerts.conditions import BAR_ONLY, CHANNELS, MOVES, Spec
+from app.alerts.conditions import Spec
+from app.alerts.rules import BAR_ONLY, CHANNELS, MOVES
 from app.core.errors import AppError, ErrorCode
 from app.core.marketdata import INTERVALS
 from app.indicators import library

@@ -10,12 +10,11 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.bus import Bus
+from app.core.bus.messages import NOTIFICATIONS_WAKE, OutboxWake
 from app.core.clock import utcnow
 from app.core.db import after_commit
 from app.notifications.channels.base import Message
 from app.notifications.models import Notification
-
-WAKE = "notifications:wake"  # bus channel: rows are due now
 
 PENDING, SENDING, DELIVERED, FAILED = "PENDING", "SENDING", "DELIVERED", "FAILED"
 
@@ -75,7 +74,7 @@ async def enqueue_many(session: AsyncSession, bus: Bus, notices: list[Notice]) -
     await session.execute(insert(Notification), rows)
 
     async def wake() -> None:
-        await bus.publish(WAKE, {"count": len(rows)})
+        await bus.publish(NOTIFICATIONS_WAKE, OutboxWake(len(rows)).encode())
 
     after_commit(session, wake)
     return len(rows)
@@ -108,7 +107,7 @@ async def enqueue(
     await session.flush()
 
     async def wake() -> None:
-        await bus.publish(WAKE, {"count": len(rows)})
+        await bus.publish(NOTIFICATIONS_WAKE, OutboxWake(len(rows)).encode())
 
     after_commit(session, wake)
     return rows
