@@ -23,7 +23,7 @@ from alert_support import insert_alerts
 from sqlalchemy import text
 from support import embedded
 
-from app.alerts.engine import AlertEngine
+from app.alerts.worker import AlertEngine
 from app.core.bootstrap import build_runtime
 from app.core.clock import utcnow
 

@@ -19,12 +19,12 @@ from decimal import Decimal
 from alert_support import insert_alerts
 from support import embedded
 
-from app.alerts.engine import AlertEngine
+from app.alerts.worker import AlertEngine
 from app.core.bootstrap import build_runtime
 from app.core.clock import FrozenClock, set_clock
+from app.core.marketdata import Tick
 from app.market import recordings
 from app.market.ingest import IngestPipeline
-from app.market.ticks import Tick
 
 SYMBOL = "BTC-USD"
 ALERTS = 200

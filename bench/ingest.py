@@ -21,8 +21,8 @@ from support import embedded, postgres
 from app.config import Settings
 from app.core.bootstrap import build_runtime
 from app.core.clock import FrozenClock, set_clock
+from app.core.marketdata import Tick
 from app.market.ingest import IngestPipeline
-from app.market.ticks import Tick
 
 SYMBOLS = ["BTC-USD", "ETH-USD", "SOL-USD", "XRP-USD", "ADA-USD", "DOGE-USD", "BNB-USD", "LINK-USD"]
 TICKS = int(os.environ.get("BENCH_TICKS", "400000"))

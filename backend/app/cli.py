@@ -119,7 +119,7 @@ def beat() -> None:
 @cli.command()
 def ingest() -> None:
     """Run the market data sources, the ingest pipeline and an alert engine (cluster mode; run one)."""
-    from app.alerts.engine import AlertEngine
+    from app.alerts.worker import AlertEngine
     from app.core.bootstrap import build_runtime
     from app.market.runner import MarketRunner
 
@@ -144,7 +144,7 @@ def ingest() -> None:
 @cli.command()
 def alerts() -> None:
     """Run one more alert engine (cluster mode; any number): symbols are shared out by leases in Redis."""
-    from app.alerts.engine import AlertEngine
+    from app.alerts.worker import AlertEngine
     from app.core.bootstrap import build_runtime
 
     settings = _settings()

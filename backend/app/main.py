@@ -11,8 +11,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
 from app import __version__
-from app.alerts.engine import AlertEngine
 from app.alerts.router import router as alerts_router
+from app.alerts.worker import AlertEngine
 from app.analysis.router import router as analysis_router
 from app.backtesting.router import router as backtest_router
 from app.config import Settings, get_settings

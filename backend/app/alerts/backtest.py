@@ -19,8 +19,8 @@ from app.alerts.schemas import AlertBacktestOut, BacktestIn, BacktestTrigger, Ho
 from app.analysis.technical import to_series
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
+from app.core.marketdata import INTERVALS
 from app.market import service as market_service
-from app.market.ticks import INTERVALS
 from app.users.service import User
 
 HORIZONS = {"1h": 3600, "24h": 86400, "7d": 7 * 86400}

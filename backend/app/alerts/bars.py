@@ -12,34 +12,19 @@ import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from app.alerts.conditions import direction_up, pick
+from app.alerts.engine import BarFiring, Rule
 from app.alerts.operands import BarRule
 from app.analysis.technical import to_series
 from app.core.db import Database
+from app.core.marketdata import INTERVALS
 from app.market import service as market_service
 from app.market.repository import RawCandles
-from app.market.ticks import INTERVALS
-
-if TYPE_CHECKING:
-    from app.alerts.engine import Rule
 
 CATCH_UP = 500  # bars evaluated at most after a pause (a restart): older closes are not replayed
-
-
-@dataclass
-class BarFiring:
-    """One bar on which a rule fired."""
-
-    rule: Rule
-    closed_at: datetime
-    price: float  # the bar's close
-    value: float  # the operand's value then
-    up: bool
-    source: str
 
 
 @dataclass
@@ -50,21 +35,13 @@ class _Window:
 
 @dataclass
 class BarWatch:
-    """The bar rules by symbol and timeframe, and the candle windows they are evaluated on."""
+    """The candle windows bar rules are judged on; `rules` (by symbol and timeframe) are the engine's."""
 
     db: Database
-    rules: dict[tuple[str, str], dict[int, Rule]] = field(default_factory=lambda: defaultdict(dict))
+    rules: dict[tuple[str, str], dict[int, Rule]]
     windows: dict[tuple[str, str], _Window] = field(default_factory=dict)
     closed: dict[tuple[str, str], int] = field(default_factory=dict)  # last close evaluated
     locks: dict[tuple[str, str], asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
-
-    def add(self, rule: Rule) -> None:
-        assert rule.bar is not None
-        self.rules[(rule.symbol, rule.bar.timeframe)][rule.id] = rule
-
-    def remove(self, rule: Rule) -> None:
-        if rule.bar is not None:
-            self.rules.get((rule.symbol, rule.bar.timeframe), {}).pop(rule.id, None)
 
     def due(self, symbol: str, bars: dict[str, int]) -> list[tuple[str, int]]:
         """The (timeframe, close time) of this symbol's rules that the stored bars `bars` (interval -> open

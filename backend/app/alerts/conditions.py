@@ -23,17 +23,10 @@ from datetime import datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
+from app.alerts.rules import CHANNELS, FALLS, MOVES, TRANSITIONS, UPWARD
 from app.indicators.spec import Array
 
 Bools = npt.NDArray[np.bool_]
-LEVEL_RISES = frozenset({"PRICE_ABOVE", "GREATER_THAN", "CROSSING_UP"})
-LEVEL_FALLS = frozenset({"PRICE_BELOW", "LESS_THAN", "CROSSING_DOWN"})
-CHANNELS = frozenset({"ENTERING_CHANNEL", "EXITING_CHANNEL", "INSIDE_CHANNEL", "OUTSIDE_CHANNEL"})
-MOVES = frozenset({"MOVING_UP", "MOVING_DOWN", "MOVING_UP_PERCENT", "MOVING_DOWN_PERCENT"})
-TRANSITIONS = frozenset({"CROSSING", "CROSSING_UP", "CROSSING_DOWN", "ENTERING_CHANNEL", "EXITING_CHANNEL"})
-# Conditions defined over bars (a window, a bar's volume, a channel): never evaluated on single ticks.
-BAR_ONLY = CHANNELS | MOVES | {"VOLUME_SPIKE"}
-UPWARD = frozenset({"PRICE_ABOVE", "GREATER_THAN", "CROSSING_UP", "MOVING_UP", "MOVING_UP_PERCENT"})
 
 
 @dataclass(frozen=True)
@@ -60,7 +53,7 @@ class Spec:
                 return v >= self.level
             if c == "GREATER_THAN":
                 return v > self.level
-            if c in LEVEL_FALLS:
+            if c in FALLS:
                 return v < self.level
             if c in CHANNELS:
                 inside = (v >= self.lower) & (v <= self.upper)

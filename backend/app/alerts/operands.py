@@ -21,12 +21,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from app.alerts.conditions import BAR_ONLY, CHANNELS, MOVES, Spec
+from app.alerts.conditions import Spec
+from app.alerts.rules import BAR_ONLY, CHANNELS, MOVES
 from app.core.errors import AppError, ErrorCode
+from app.core.marketdata import INTERVALS
 from app.indicators import library
 from app.indicators.formula import Formula, FormulaError, Resolver, parse
 from app.indicators.spec import Array, IndicatorError, Series
-from app.market.ticks import INTERVALS
 
 MAX_WINDOW = 1000
 VOLUME_WINDOW = 20

@@ -1,10 +1,20 @@
-"""How a price-level rule sits around its level: which side it waits on, and whether it starts armed."""
+"""The alert conditions by kind (declared once, here), and how a price-level rule sits around its level:
+which side it waits on, and whether it starts armed."""
 
 from __future__ import annotations
 
-# Fire when the price reaches the level from below, and when it drops below the level.
+# Price levels: fire when the value reaches the level from below, and when it drops below the level.
 RISES = frozenset({"PRICE_ABOVE", "CROSSING_UP", "GREATER_THAN"})
 FALLS = frozenset({"PRICE_BELOW", "CROSSING_DOWN", "LESS_THAN"})
+LEVELS = RISES | FALLS | {"CROSSING"}  # either way across the level
+CHANNELS = frozenset({"ENTERING_CHANNEL", "EXITING_CHANNEL", "INSIDE_CHANNEL", "OUTSIDE_CHANNEL"})
+MOVES = frozenset({"MOVING_UP", "MOVING_DOWN", "MOVING_UP_PERCENT", "MOVING_DOWN_PERCENT"})
+CONDITIONS = LEVELS | CHANNELS | MOVES | {"VOLUME_SPIKE"}  # every condition (schemas.Condition)
+# Fire on the bar the value moves across, not on every bar where the state holds.
+TRANSITIONS = frozenset({"CROSSING", "CROSSING_UP", "CROSSING_DOWN", "ENTERING_CHANNEL", "EXITING_CHANNEL"})
+# Conditions defined over bars (a window, a bar's volume, a channel): never evaluated on single ticks.
+BAR_ONLY = CHANNELS | MOVES | {"VOLUME_SPIKE"}
+UPWARD = RISES | {"MOVING_UP", "MOVING_UP_PERCENT"}  # a firing is always upward
 
 
 def waits_to_rise(condition: str, armed: bool, level: float, reference: float | None) -> bool:

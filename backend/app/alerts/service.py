@@ -16,6 +16,7 @@ from app.alerts.operands import BarRule, invalid
 from app.alerts.rules import arms_on_create
 from app.alerts.schemas import AlertIn, AlertOut, AlertPatch
 from app.core.bus import Bus
+from app.core.bus.messages import ALERTS_CHANGED, AlertChanged
 from app.core.cache import Cache
 from app.core.clock import utcnow
 from app.core.db import after_commit
@@ -26,7 +27,6 @@ from app.notifications.service import Notifier
 from app.users import service as user_service
 from app.users.service import User
 
-CHANGED = "alerts:changed"  # bus channel: the engine reloads this alert
 ACTIVE, PAUSED, TRIGGERED, EXPIRED = "ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"
 
 
@@ -84,7 +84,7 @@ async def _reference(cache: Cache, symbol: str) -> float | None:
 
 def _notify_engine(session: AsyncSession, bus: Bus, alert_id: int) -> None:
     async def publish() -> None:
-        await bus.publish(CHANGED, {"alertId": alert_id})
+        await bus.publish(ALERTS_CHANGED, AlertChanged(alert_id).encode())
 
     after_commit(session, publish)
 

@@ -158,8 +158,8 @@ class RedisLeases:
             if symbol in self.owned:
                 continue
             if await self.redis.set(self._key(symbol), self.worker, nx=True, px=ttl_ms):
+                await engine.gained(symbol)  # its rules loaded before it counts as owned
                 self.owned[symbol] = until
-                await engine.gained(symbol)
         self.rounds += 1
 
     async def _give_back(self, engine: Sharded, symbol: str) -> None:

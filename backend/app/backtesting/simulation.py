@@ -19,10 +19,10 @@ from app.backtesting.schemas import Results, StrategyIn, Trade
 from app.backtesting.strategies import Signals, StrategyError
 from app.core.clock import isoformat_z, utcnow
 from app.core.errors import AppError, ErrorCode
+from app.core.marketdata import INTERVALS
 from app.indicators.service import definitions_of, resolver
 from app.indicators.spec import Series
 from app.market import service as market_service
-from app.market.ticks import INTERVALS
 
 WARM_UP_LOOKBACKS, MIN_WARM_UP, MAX_WARM_UP = 10, 100, 5000
 EXECUTION = (

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Unpack
 
 from pydantic import BeforeValidator, Field, FiniteFloat, TypeAdapter
 
+from app.core.marketdata import INTERVALS, Candle, Tick
 from app.integrations.http import ApiClient, HttpOptions
 from app.integrations.parsing import MalformedMessage, Shape, parse_json
-from app.market.ticks import INTERVALS, Candle, Tick
 
 if TYPE_CHECKING:
     from app.config import Settings

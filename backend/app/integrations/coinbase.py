@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, FiniteFloat, TypeAdapter
 
+from app.core.marketdata import Tick
 from app.integrations.parsing import MalformedMessage, Shape, epoch, parse_json
-from app.market.ticks import Tick
 
 SOURCE = "coinbase"
 CHANNELS = ("ticker", "heartbeat")

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Unpack
 
 from pydantic import FiniteFloat, TypeAdapter
 
+from app.core.marketdata import Candle, MarketStats
 from app.integrations.http import ApiClient, HttpOptions
 from app.integrations.parsing import Shape, epoch, fraction, wall_time
-from app.market.ticks import Candle, MarketStats
 
 if TYPE_CHECKING:
     from app.config import Settings

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Unpack
 
 from pydantic import FiniteFloat, TypeAdapter
 
+from app.core.marketdata import MarketStats
 from app.integrations.http import ApiClient, HttpError, HttpOptions
 from app.integrations.parsing import Shape, epoch, fraction
-from app.market.ticks import MarketStats
 
 if TYPE_CHECKING:
     from app.config import Settings

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from app.market.ticks import INTERVALS, Candle
+from app.core.marketdata import INTERVALS, Candle
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]

@@ -9,6 +9,7 @@ from typing import Literal
 
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
+from app.core.marketdata import Candle, align
 from app.core.runtime import Runtime
 from app.integrations.binance import BinanceClient
 from app.integrations.coingecko import CoinGeckoClient
@@ -17,7 +18,6 @@ from app.market import repository
 from app.market import service as market_service
 from app.market.repository import CandleRow
 from app.market.symbols import Asset
-from app.market.ticks import Candle, align
 
 BackfillSource = Literal["replay", "binance", "coingecko"]
 WINDOW = 1000  # candles fetched and stored per step: the unit of progress and of resumption

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.market.ticks import INTERVALS, Candle, Tick
+from app.core.marketdata import INTERVALS, Candle, Tick
 
 ROLLUPS = ("5m", "15m", "1h", "4h", "1d")
 MAX_FILL_MINUTES = 60  # a quiet feed gets flat 0-volume bars, as exchanges publish; a dead one does not

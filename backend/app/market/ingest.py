@@ -12,13 +12,15 @@ from typing import Any
 from prometheus_client import Counter as PromCounter
 from prometheus_client import Gauge
 
-from app.core.clock import utcnow
+from app.core.bus import messages as bus_messages
+from app.core.bus.messages import BarsClosed, Hops, PriceTicks
+from app.core.clock import epoch, utcnow
+from app.core.marketdata import INTERVALS, Candle, MarketStats, Tick
 from app.core.runtime import Runtime
 from app.market.candles import CandleBuilder, ClosedCandle
 from app.market.daystats import RollingDay
 from app.market.repository import CandleRow, upsert_candles
 from app.market.service import bump_history_version
-from app.market.ticks import INTERVALS, Candle, MarketStats, Tick
 from app.market.validation import Reason, TickValidator
 
 log = logging.getLogger(__name__)
@@ -28,8 +30,6 @@ CANDLES_WRITTEN = PromCounter("cryptomon_candles_written_total", "Closed candles
 FEED_LAG = Gauge("cryptomon_feed_lag_seconds", "Receive time minus event time of the last tick", ["source"])
 FEED_CONNECTED = Gauge("cryptomon_feed_connected", "1 when the source reports a live connection", ["source"])
 
-PRICE_CHANNEL = "prices:{symbol}"
-BARS_CHANNEL = "bars:{symbol}"  # candles just stored: {"symbol", "bars": {interval: newest open time}}
 CONSENSUS_FRESH = 60.0
 
 
@@ -125,10 +125,11 @@ class IngestPipeline:
             if bucket is None:
                 bucket = accepted[tick.symbol] = []
             bucket.append(tick)
+        validated = epoch()
         self._count(outcomes, accepted)
         self._queue(closed)
         for symbol, symbol_ticks in accepted.items():
-            await self._publish(symbol, symbol_ticks)
+            await self._publish(symbol, symbol_ticks, validated)
         return verdicts
 
     def _count(self, outcomes: Counter[tuple[str, str]], accepted: dict[str, list[Tick]]) -> None:
@@ -146,24 +147,17 @@ class IngestPipeline:
             status.lag_seconds = max(0.0, last.received - last.ts)
             FEED_LAG.labels(last.source).set(status.lag_seconds)
 
-    async def _publish(self, symbol: str, ticks: list[Tick]) -> None:
+    async def _publish(self, symbol: str, ticks: list[Tick], validated: float) -> None:
         last = ticks[-1]
         by_source = self.latest.setdefault(symbol, {})
         for tick in ticks:
             by_source[tick.source] = (tick.price, tick.ts)
         price = self.consensus(symbol) or last.price
         change, volume = self.day.stats(symbol, price)
-        message = {
-            "type": "TICKS",
-            "symbol": symbol,
-            "price": price,
-            "change24h": change,
-            "volume24h": volume,
-            "ts": last.ts,
-            "source": last.source,
-            "ticks": [[t.ts, t.price, t.volume, t.source] for t in ticks],
-        }
-        await self.runtime.bus.publish(PRICE_CHANNEL.format(symbol=symbol), message)
+        rows = [(t.ts, t.price, t.volume, t.source) for t in ticks]
+        hops = Hops(last.ts, last.received, validated, epoch())
+        message = PriceTicks(symbol, price, last.ts, last.source, change, volume, rows, hops)
+        await self.runtime.bus.publish(bus_messages.prices(symbol), message.encode())
         await self.runtime.cache.set(
             f"price:{symbol}", {"price": price, "ts": last.ts, "source": last.source}
         )
@@ -240,8 +234,7 @@ class IngestPipeline:
             bars = newest.setdefault(row.symbol, {})
             bars[row.interval] = max(bars.get(row.interval, row.ts), row.ts)
         for symbol, bars in newest.items():
-            message = {"symbol": symbol, "bars": bars}
-            await self.runtime.bus.publish(BARS_CHANNEL.format(symbol=symbol), message)
+            await self.runtime.bus.publish(bus_messages.bars(symbol), BarsClosed(symbol, bars).encode())
         return len(rows)
 
     def status(self) -> dict[str, Any]:

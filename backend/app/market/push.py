@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
+from app.core.marketdata import Candle, Tick
 from app.market import repository
 from app.market.ingest import IngestPipeline, candle_problem
 from app.market.repository import CandleRow
 from app.market.symbols import normalize
-from app.market.ticks import Candle, Tick
 
 PUSH_SOURCE = "push"  # candles pushed as history: they outrank every other source
 WEBHOOK_SOURCE = "webhook"  # ticks pushed as a live feed: ranked after the exchanges

@@ -13,8 +13,8 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 from numpy.typing import NDArray
 
+from app.core.marketdata import INTERVALS
 from app.market.arrays import CandleArrays, aggregate, concat
-from app.market.ticks import INTERVALS
 
 DATA_DIR = Path(__file__).with_name("replay_data")
 _FILE = re.compile(r"^(?P<symbol>[A-Z0-9]+(?:-[A-Z0-9]+)?)_(?P<interval>\w+)\.feather$")

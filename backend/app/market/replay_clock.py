@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from app.core.clock import utcnow
+from app.core.marketdata import Candle
 from app.market import recordings
 from app.market.arrays import CandleArrays, concat
-from app.market.ticks import Candle
 
 DAY = 86400
 

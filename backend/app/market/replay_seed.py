@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from app.core.clock import isoformat_z, utcnow
+from app.core.marketdata import INTERVALS, Tick, align
 from app.core.runtime import Runtime
 from app.market import repository
 from app.market.ingest import IngestPipeline
@@ -16,7 +17,6 @@ from app.market.replay_clock import describe, history_arrays
 from app.market.repository import CandleRow
 from app.market.service import bump_history_version
 from app.market.sources.replay import NAME, ReplaySource, live_ticks
-from app.market.ticks import INTERVALS, Tick, align
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.marketdata import Candle
 from app.core.partitions import ensure_price_partitions
 from app.core.types import UTCDateTime
 from app.market.models import PriceCandle
-from app.market.ticks import Candle
 
 # SQLite allows 32766 bound variables per statement; 9 columns a row.
 _SQLITE_ROWS_PER_STATEMENT = 3000

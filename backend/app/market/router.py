@@ -9,15 +9,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
+from app.core.bus import messages as bus_messages
+from app.core.bus.messages import MARKET_PUSH, BarsClosed, PushedTicks
 from app.core.db import after_commit
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok, raw_json_ok
 from app.core.errors import AppError, ErrorCode
 from app.market import export
 from app.market import service as market_service
-from app.market.ingest import BARS_CHANNEL
 from app.market.push import ingest_ticks, parse_ticks, store_candles
-from app.market.runner import PUSH_CHANNEL, MarketRunner
+from app.market.runner import MarketRunner
 from app.market.schemas import (
     AssetIn,
     AssetOut,
@@ -185,8 +186,7 @@ async def push_ticks(
         rejected += await ingest_ticks(runner.pipeline, good)
     elif good:
         # Cluster: the ingest process owns the candles; it applies the stateful checks.
-        rows = [[t.symbol, t.price, t.volume, t.ts, t.source, t.received, t.trade_id] for _, t in good]
-        await runtime.bus.publish(PUSH_CHANNEL, {"ticks": rows})
+        await runtime.bus.publish(MARKET_PUSH, PushedTicks([t for _, t in good]).encode())
     rejected.sort(key=lambda r: r["index"])
     return ok(
         PushResult(accepted=len(body.ticks) - len(rejected), rejected=[Rejection(**r) for r in rejected])
@@ -202,10 +202,10 @@ async def push_candles(
     rows, rejected = await store_candles(session, asset.symbol, body.interval, body.candles)
     if rows:
         await market_service.bump_history_version(runtime.cache, {asset.symbol})
-        announce = {"symbol": asset.symbol, "bars": {body.interval: max(row.ts for row in rows)}}
+        announce = BarsClosed(asset.symbol, {body.interval: max(row.ts for row in rows)}).encode()
 
         async def stored() -> None:  # bar rules judge the bars these close, once they are committed
-            await runtime.bus.publish(BARS_CHANNEL.format(symbol=asset.symbol), announce)
+            await runtime.bus.publish(bus_messages.bars(asset.symbol), announce)
 
         after_commit(session, stored)
     return ok(PushResult(accepted=len(rows), rejected=[Rejection(**r) for r in rejected]))

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic.alias_generators import to_camel
 
+from app.core.bus.messages import MARKET_PUSH, PushedTicks
 from app.core.clock import isoformat_z, utcnow
 from app.core.runtime import Runtime
 from app.market import service as market_service
@@ -16,12 +17,10 @@ from app.market.ingest import IngestPipeline
 from app.market.sources import get_factory
 from app.market.sources.base import Source
 from app.market.symbols import Asset
-from app.market.ticks import Tick
 
 log = logging.getLogger(__name__)
 DAY = 24 * 3600
 
-PUSH_CHANNEL = "market:push"
 ASSET_REFRESH_SECONDS = 60.0
 SOURCE_COUNTERS = (
     "connections",
@@ -130,10 +129,9 @@ class MarketRunner:
 
     async def _consume_pushes(self) -> None:
         """Cluster: ticks pushed to any API process reach the one pipeline that builds their candles."""
-        async with self.runtime.bus.subscribe(PUSH_CHANNEL) as subscription:
+        async with self.runtime.bus.subscribe(MARKET_PUSH) as subscription:
             async for message in subscription:
-                ticks = [Tick(*row) for row in message.data.get("ticks", [])]
-                await self.pipeline.ingest(ticks)
+                await self.pipeline.ingest(PushedTicks.decode(message.data).ticks)
 
     async def stop(self) -> None:
         for task in self._tasks:

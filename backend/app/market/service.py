@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.cache import Cache
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
+from app.core.marketdata import INTERVALS
 from app.market import repository
 from app.market.models import AssetRow
 from app.market.repository import RawCandles
 from app.market.resample import SOURCE_PRIORITY, merge_sources, resample
 from app.market.symbols import BUILTIN_ASSETS, SYMBOL_PATTERN, Asset, normalize
-from app.market.ticks import INTERVALS
 
 BUILTINS = {asset.symbol: asset for asset in BUILTIN_ASSETS}
 MAX_PAGE = 50_000

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from app.core.marketdata import INTERVALS
 from app.market import noise
 from app.market.arrays import CandleArrays, Floats, aggregate
-from app.market.ticks import INTERVALS
 
 ORIGIN = 1735689600  # 2025-01-01 00:00 UTC: the start prices below hold here
 HOUR, MINUTE = 3600, 60

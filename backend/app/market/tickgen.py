@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.core.marketdata import INTERVALS
 from app.market import noise
 from app.market.arrays import CandleArrays, Floats, Ints
-from app.market.ticks import INTERVALS
 
 # Size of the random wiggle between the anchor points, relative to the candle's range.
 _WIGGLE = 0.5

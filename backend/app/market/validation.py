@@ -8,7 +8,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from app.market.ticks import Tick
+from app.core.marketdata import Tick
 
 FUTURE_TOLERANCE = 5.0  # seconds a source's clock may run ahead of ours
 CROSS_SOURCE_FRESH = 60.0  # another source's price counts for comparison this long

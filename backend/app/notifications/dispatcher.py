@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 
 from app.core import ratelimit
+from app.core.bus.messages import NOTIFICATIONS_WAKE
 from app.core.clock import utcnow
 from app.core.runtime import Runtime
 from app.integrations.http import backoff_delay
@@ -75,7 +76,7 @@ class Dispatcher:
     async def _run(self) -> None:
         while True:
             try:
-                async with self.runtime.bus.subscribe(outbox.WAKE) as wakeups:
+                async with self.runtime.bus.subscribe(NOTIFICATIONS_WAKE) as wakeups:
                     while True:
                         if await self.dispatch_due() < BATCH:
                             await wakeups.get(timeout=POLL)

@@ -9,6 +9,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.bus import Bus
+from app.core.bus.messages import NOTIFICATIONS_WAKE, OutboxWake
 from app.core.clock import utcnow
 from app.core.db import after_commit
 from app.notifications.models import Notification
@@ -16,8 +17,6 @@ from app.notifications.schemas import Message
 from app.notifications.schemas import (
     Notice as Notice,  # the alert engine's name for it, until it uses the service
 )
-
-WAKE = "notifications:wake"  # bus channel: rows are due now
 
 PENDING, SENDING, DELIVERED, FAILED = "PENDING", "SENDING", "DELIVERED", "FAILED"
 
@@ -66,7 +65,7 @@ async def enqueue_many(session: AsyncSession, bus: Bus, notices: list[Notice]) -
     await session.execute(insert(Notification), rows)
 
     async def wake() -> None:
-        await bus.publish(WAKE, {"count": len(rows)})
+        await bus.publish(NOTIFICATIONS_WAKE, OutboxWake(len(rows)).encode())
 
     after_commit(session, wake)
     return len(rows)
@@ -99,7 +98,7 @@ async def enqueue(
     await session.flush()
 
     async def wake() -> None:
-        await bus.publish(WAKE, {"count": len(rows)})
+        await bus.publish(NOTIFICATIONS_WAKE, OutboxWake(len(rows)).encode())
 
     after_commit(session, wake)
     return rows

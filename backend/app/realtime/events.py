@@ -10,14 +10,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.bus import Bus
+from app.core.bus import messages as bus_messages
 from app.core.clock import utcnow
 from app.core.db import after_commit
 from app.realtime.frames import USER_EVENT_TYPES
 from app.realtime.models import UserEvent
-
-
-def channel(user_id: int) -> str:
-    return f"user:{user_id}"
 
 
 async def emit(session: AsyncSession, bus: Bus, user_id: int, type_: str, fields: dict[str, Any]) -> int:
@@ -29,10 +26,10 @@ async def emit(session: AsyncSession, bus: Bus, user_id: int, type_: str, fields
     session.add(event)
     await session.flush()
     event_id = event.id
-    message = {"type": type_, "eventId": str(event_id), **fields}
+    message = bus_messages.UserEvent(type_, fields, str(event_id)).encode()
 
     async def publish() -> None:
-        await bus.publish(channel(user_id), message)
+        await bus.publish(bus_messages.user(user_id), message)
 
     after_commit(session, publish)
     return event_id

@@ -17,26 +17,26 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.core.bus import Bus, Message
+from app.core.bus import messages as bus_messages
+from app.core.bus.messages import PriceTicks, UserEvent
+from app.core.clock import epoch
 from app.realtime.clients import Client
 from app.realtime.frames import PRICE_UPDATE, Frame
-from app.realtime.metrics import HUBS, STATS
+from app.realtime.metrics import HUBS, STATS, observe_hops
 
 log = logging.getLogger(__name__)
 
-PRICES = "prices:"
-USERS = "user:"
 BUS_WAIT = 3.0  # seconds start() waits for the bus subscription
 
 
-def price_fields(data: dict[str, Any]) -> dict[str, Any]:
+def price_fields(message: PriceTicks) -> dict[str, Any]:
     """The seed's PRICE_UPDATE fields from a `prices:<symbol>` bus message."""
-    ts = float(data["ts"])
     return {
-        "symbol": data["symbol"],
-        "price": data["price"],
-        "change24h": data.get("change24h"),
-        "volume24h": data.get("volume24h"),
-        "timestamp": datetime.fromtimestamp(ts, UTC).isoformat(timespec="microseconds")[:-6] + "Z",
+        "symbol": message.symbol,
+        "price": message.price,
+        "change24h": message.change24h,
+        "volume24h": message.volume24h,
+        "timestamp": datetime.fromtimestamp(message.ts, UTC).isoformat(timespec="microseconds")[:-6] + "Z",
     }
 
 
@@ -48,7 +48,7 @@ class Hub:
         self.by_user: dict[int, set[Client]] = defaultdict(set)
         self.latest: dict[str, Frame] = {}  # the last price frame per symbol, for new subscribers
         self._sent_at: dict[str, float] = {}
-        self._held: dict[str, dict[str, Any]] = {}
+        self._held: dict[str, PriceTicks] = {}
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
 
@@ -116,7 +116,8 @@ class Hub:
     async def _listen(self) -> None:
         while True:
             try:
-                async with self._bus.subscribe(patterns=(PRICES + "*", USERS + "*")) as subscription:
+                patterns = (bus_messages.EVERY_PRICE, bus_messages.EVERY_USER)
+                async with self._bus.subscribe(patterns=patterns) as subscription:
                     self._ready.set()
                     async for message in subscription:
                         self.dispatch(message)
@@ -129,42 +130,42 @@ class Hub:
     def dispatch(self, message: Message) -> None:
         channel = message.channel
         try:
-            if channel.startswith(PRICES):
-                self.price(message.data)
-            elif channel.startswith(USERS):
-                self.user_event(int(channel[len(USERS) :]), message.data)
+            if bus_messages.is_prices(channel):
+                self.price(PriceTicks.decode(message.data))
+            elif (user_id := bus_messages.user_of(channel)) is not None:
+                self.user_event(user_id, UserEvent.decode(message.data))
         except (KeyError, TypeError, ValueError):
             log.warning("realtime hub skipped a malformed message on %s", channel)
 
-    def price(self, data: dict[str, Any]) -> None:
-        symbol = data["symbol"]
+    def price(self, message: PriceTicks) -> None:
+        symbol = message.symbol
         now = time.monotonic()
         due = self._sent_at.get(symbol, -1e9) + self._interval
         if now < due:
             STATS.throttled += symbol in self._held
             if symbol not in self._held:
                 asyncio.get_running_loop().call_later(due - now, self._release, symbol)
-            self._held[symbol] = data
+            self._held[symbol] = message
             return
-        self._send_price(symbol, data, now)
+        self._send_price(symbol, message, now)
 
     def _release(self, symbol: str) -> None:
-        data = self._held.pop(symbol, None)
-        if data is not None:
-            self._send_price(symbol, data, time.monotonic())
+        message = self._held.pop(symbol, None)
+        if message is not None:
+            self._send_price(symbol, message, time.monotonic())
 
-    def _send_price(self, symbol: str, data: dict[str, Any], now: float) -> None:
+    def _send_price(self, symbol: str, message: PriceTicks, now: float) -> None:
         self._sent_at[symbol] = now
-        frame = self.latest[symbol] = Frame.build(PRICE_UPDATE, price_fields(data))
+        frame = self.latest[symbol] = Frame.build(PRICE_UPDATE, price_fields(message))
         for client in self.by_symbol.get(symbol, ()):
             client.offer_price(symbol, frame)
+        if message.hops is not None:
+            observe_hops(message.hops, epoch())
 
-    def user_event(self, user_id: int, data: dict[str, Any]) -> None:
+    def user_event(self, user_id: int, event: UserEvent) -> None:
         clients = self.by_user.get(user_id)
         if not clients:
             return
-        body = dict(data)
-        body.setdefault("eventId", None)
-        frame = Frame.build(body.pop("type"), body, event_id=body.pop("eventId"))
+        frame = Frame.build(event.type, event.fields, event_id=event.event_id)
         for client in list(clients):
             client.offer_event(frame)

@@ -1,4 +1,5 @@
-"""Realtime gateway metrics: plain counters on the hot path, exported to Prometheus when scraped."""
+"""Realtime gateway metrics: plain counters on the hot path, exported to Prometheus when scraped, and the
+tick-to-client latency per hop."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Protocol
 
+from prometheus_client import Histogram
 from prometheus_client.core import REGISTRY, CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from app.core.bus.messages import Hops
 
 
 class Gauges(Protocol):
@@ -68,3 +72,25 @@ class _Collector(Collector):
 
 
 REGISTRY.register(_Collector())
+
+
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+TICK_HOPS = Histogram(
+    "cryptomon_tick_hop_seconds", "Tick-to-client latency of each hop", ["hop"], buckets=LATENCY_BUCKETS
+)
+TICK_LATENCY = Histogram(
+    "cryptomon_tick_latency_seconds",
+    "Tick-to-client latency: the source's event time to the hub sending the price to clients",
+    buckets=LATENCY_BUCKETS,
+)
+HOP_NAMES = ("source_to_received", "received_to_validated", "validated_to_published", "published_to_sent")
+_hop_children = [TICK_HOPS.labels(name) for name in HOP_NAMES]  # bound once: no label lookup per message
+
+
+def observe_hops(hops: Hops, sent: float) -> None:
+    """Record one price message's hops, `sent` being when the hub framed it for its clients (once per
+    message, whatever the number of clients). Clocks of different hosts can disagree: negatives count as 0."""
+    times = (hops.source, hops.received, hops.validated, hops.published, sent)
+    for child, start, end in zip(_hop_children, times, times[1:], strict=False):
+        child.observe(max(0.0, end - start))
+    TICK_LATENCY.observe(max(0.0, sent - hops.source))

@@ -15,8 +15,8 @@ import talib
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from app.alerts.engine import AlertEngine
 from app.alerts.models import AlertTrigger
+from app.alerts.worker import AlertEngine
 from app.config import Settings
 from app.core.clock import FrozenClock, isoformat_z
 from app.core.runtime import Runtime

@@ -14,8 +14,8 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from app.alerts.conditions import Spec, pick
-from app.alerts.engine import AlertEngine
 from app.alerts.models import AlertTrigger
+from app.alerts.worker import AlertEngine
 from app.core.clock import FrozenClock
 from app.core.runtime import Runtime
 from app.notifications.models import Notification

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from fastapi import FastAPI
 
-from app.alerts.engine import AlertEngine
+from app.alerts.worker import AlertEngine
 from app.config import Settings
 from app.core.clock import FrozenClock
 from tests.conftest import assert_error, make_admin, register

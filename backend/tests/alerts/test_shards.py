@@ -10,8 +10,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.alerts.engine import AlertEngine
 from app.alerts.shards import RedisLeases
+from app.alerts.worker import AlertEngine
 from app.config import Settings
 from tests.conftest import register
 

@@ -8,6 +8,7 @@ import json
 import httpx
 import pytest
 
+from app.core.marketdata import Candle, align
 from app.integrations.binance import (
     BinanceClient,
     ClosedKline,
@@ -18,7 +19,6 @@ from app.integrations.binance import (
 )
 from app.integrations.http import HttpError
 from app.integrations.parsing import MalformedMessage
-from app.market.ticks import Candle, align
 from tests.integrations.support import (
     FakeSleep,
     Routes,

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from app.core.marketdata import Candle
 from app.integrations.coingecko import CoinGeckoClient, ohlc_granularity
 from app.market.symbols import BUILTIN_ASSETS
-from app.market.ticks import Candle
 from tests.integrations.support import FakeSleep, Routes, body, fixture_json, fixture_text, make_settings
 
 TOP100 = fixture_json("coingecko", "coins_markets_usd_top100.json")

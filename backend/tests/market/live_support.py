@@ -10,9 +10,9 @@ from typing import Literal
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 
+from app.core.marketdata import Candle, MarketStats, Tick
 from app.market.sources.base import Source
 from app.market.symbols import Asset
-from app.market.ticks import Candle, MarketStats, Tick
 
 
 class RecordingSink:

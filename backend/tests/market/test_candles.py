@@ -6,8 +6,8 @@ import itertools
 
 import numpy as np
 
+from app.core.marketdata import INTERVALS, Tick
 from app.market.candles import CandleBuilder, ClosedCandle
-from app.market.ticks import INTERVALS, Tick
 
 DAY0 = 1_767_225_600  # 2026-01-01T00:00:00Z
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
+from app.core.marketdata import INTERVALS
 from app.market import recordings
 from app.market.arrays import CandleArrays, aggregate
 from app.market.replay_clock import DAY, describe, history, history_arrays, plan
-from app.market.ticks import INTERVALS
 
 ANCHOR = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)
 NEXT_MIDNIGHT = datetime(2026, 11, 25, tzinfo=UTC).timestamp()

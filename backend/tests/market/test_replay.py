@@ -12,6 +12,7 @@ import pytest
 
 from app.config import Settings
 from app.core.clock import FrozenClock, set_clock
+from app.core.marketdata import INTERVALS, Candle, MarketStats, Tick, align
 from app.market import recordings
 from app.market.arrays import CandleArrays
 from app.market.replay_clock import history_arrays, plan
@@ -19,7 +20,6 @@ from app.market.sources import get_factory
 from app.market.sources.replay import ReplaySource, live_ticks, price_decimals, replayed_symbols
 from app.market.symbols import BUILTIN_ASSETS, Asset
 from app.market.tickgen import TickArrays, tick_counts, ticks_from_candles
-from app.market.ticks import INTERVALS, Candle, MarketStats, Tick, align
 
 ANCHOR = datetime(2026, 5, 10, 15, 30, tzinfo=UTC)
 BTC_ETH = [a for a in BUILTIN_ASSETS if a.symbol in ("BTC-USD", "ETH-USD")]

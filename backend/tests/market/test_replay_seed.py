@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from app.config import Settings
 from app.core.bootstrap import build_runtime
 from app.core.clock import utcnow
+from app.core.marketdata import align
 from app.market.models import MarketState, PriceCandle
 from app.market.replay_clock import history
 from app.market.runner import MarketRunner
-from app.market.ticks import align
 
 
 async def _run_once(settings: Settings) -> tuple[MarketRunner, dict]:

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from app.market.ticks import Tick
+from app.core.marketdata import Tick
 from app.market.validation import Reason, TickValidator
 
 NOW = 1_767_225_600.0

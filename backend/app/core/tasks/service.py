@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.bus import messages as bus_messages
 from app.core.clock import utcnow
 from app.core.db import after_commit
 from app.core.errors import not_found
@@ -115,10 +116,10 @@ async def _finish(
         if status == JobStatus.DONE:
             job.progress = 1.0
         user_id = job.user_id
-    event = {"type": "JOB_UPDATE", "jobId": job_id, "status": str(status)}
-    await runtime.bus.publish("jobs", event)
+    event = bus_messages.UserEvent("JOB_UPDATE", {"jobId": job_id, "status": str(status)}).encode()
+    await runtime.bus.publish(bus_messages.JOBS, event)
     if user_id is not None:
-        await runtime.bus.publish(f"user:{user_id}", event)
+        await runtime.bus.publish(bus_messages.user(user_id), event)
 
 
 async def execute_job(runtime: Runtime, job_id: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from app.market.ticks import Candle, MarketStats, Tick
+from app.core.marketdata import Candle, MarketStats, Tick
 
 if TYPE_CHECKING:
     from app.config import Settings

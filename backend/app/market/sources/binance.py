@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from app.core.marketdata import Tick
 from app.integrations import binance
 from app.integrations.parsing import wall_time
 from app.market.sources import register
 from app.market.sources.base import TickSink
 from app.market.sources.streaming import StreamSource
-from app.market.ticks import Tick
 
 if TYPE_CHECKING:
     from app.config import Settings

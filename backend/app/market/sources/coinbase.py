@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 from websockets.asyncio.client import ClientConnection
 
+from app.core.marketdata import Tick
 from app.integrations import coinbase
 from app.integrations.parsing import wall_time
 from app.market.sources import register
 from app.market.sources.base import TickSink
 from app.market.sources.streaming import StreamSource
-from app.market.ticks import Tick
 
 if TYPE_CHECKING:
     from app.config import Settings

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from app.core.marketdata import MarketStats
 from app.integrations import coinmarketcap
 from app.integrations.coinmarketcap import CoinMarketCapClient
 from app.market.sources import register
 from app.market.sources.polling import PollingSource
-from app.market.ticks import MarketStats
 
 if TYPE_CHECKING:
     from app.config import Settings

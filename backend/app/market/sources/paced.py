@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.core.clock import get_clock, utcnow
+from app.core.marketdata import Tick
 from app.market.arrays import Floats, Ints
 from app.market.sources.base import TickSink
 from app.market.tickgen import TickArrays
-from app.market.ticks import Tick
 
 log = logging.getLogger(__name__)
 

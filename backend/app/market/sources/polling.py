@@ -7,11 +7,11 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Generic, TypeVar, Unpack
 
+from app.core.marketdata import MarketStats, Tick
 from app.integrations.http import ApiClient, HttpError, HttpOptions
 from app.integrations.parsing import MalformedMessage, wall_time
 from app.market.sources.base import TickSink
 from app.market.sources.live import LiveSource
-from app.market.ticks import MarketStats, Tick
 
 if TYPE_CHECKING:
     from app.config import Settings

@@ -13,6 +13,7 @@ import numpy as np
 
 from app.config import Settings
 from app.core.clock import isoformat_z, utcnow
+from app.core.marketdata import align
 from app.market import noise, recordings
 from app.market.replay_clock import describe, history_arrays, plan
 from app.market.sources import register
@@ -20,7 +21,6 @@ from app.market.sources.base import TickSink
 from app.market.sources.paced import Sleep, TickBlock, VirtualClock, merge, play
 from app.market.symbols import Asset, normalize
 from app.market.tickgen import TickArrays, ticks_from_candles
-from app.market.ticks import align
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from app.config import Settings
 from app.core.clock import utcnow
+from app.core.marketdata import Candle, align
 from app.market import noise, synthetic
 from app.market.arrays import CandleArrays
 from app.market.replay_clock import Instant, epoch
@@ -18,7 +19,6 @@ from app.market.sources.base import TickSink
 from app.market.sources.paced import Sleep, TickBlock, merge, play
 from app.market.symbols import Asset, normalize
 from app.market.tickgen import TickArrays, ticks_from_candles
-from app.market.ticks import Candle, align
 
 log = logging.getLogger(__name__)
 

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
+from app.core.marketdata import Tick
 from app.integrations.http import Sleep, backoff_delay
 from app.integrations.parsing import MalformedMessage
 from app.market.sources.base import TickSink
 from app.market.sources.live import LiveSource
-from app.market.ticks import Tick
 
 if TYPE_CHECKING:
     from app.config import Settings

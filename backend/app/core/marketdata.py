@@ -1,4 +1,4 @@
-"""The normalised market data every source produces: trades/price ticks and OHLCV candles."""
+"""The normalised market data every domain shares: trades/price ticks, OHLCV candles, intervals, snapshots."""
 
 from __future__ import annotations
 

@@ -1,0 +1,44 @@
+"""The notification of a trigger: its title, body and fields, and the seed's ALERT_TRIGGERED event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from app.alerts.engine import Rule
+from app.alerts.rules import RISES
+from app.core.clock import isoformat_z
+from app.notifications.channels.base import Message
+
+
+def trigger_message(
+    rule: Rule, price: float, tick_at: datetime, bar: tuple[float, bool] | None = None
+) -> Message:
+    """What the user is told of `rule` firing at `price` (a bar rule: `bar` is the operand's value and
+    whether it rose)."""
+    rises = rule.condition in RISES or (rule.condition == "CROSSING" and price >= rule.level)
+    value, subject = price, rule.symbol
+    if bar is not None and rule.bar is not None:
+        value, rises = bar
+        subject = f"{rule.symbol} {rule.bar.operand} ({rule.bar.timeframe})"
+    verb = "rose to" if rises else "fell to"
+    condition = rule.condition.replace("_", " ").lower()
+    event: dict[str, Any] = {
+        "type": "ALERT_TRIGGERED",
+        "alertId": rule.id,
+        "symbol": rule.symbol,
+        "currentPrice": price,
+        "threshold": rule.level,
+        "timestamp": isoformat_z(tick_at),
+        "direction": "UP" if rises else "DOWN",
+    }
+    fields = {"Price": f"{price:,.8g}", "Threshold": f"{rule.level:,.8g}", "Condition": rule.condition}
+    if bar is not None and rule.bar is not None:
+        fields["Value"] = f"{value:,.8g}"
+        event["indicatorValue"] = value
+    return Message(
+        title=f"{subject} {'up' if rises else 'down'}: {condition} {rule.level:,.8g}",
+        body=f"{subject} {verb} {value:,.8g} ({condition} {rule.level:,.8g})",
+        fields=fields,
+        event=event,
+    )

@@ -1,0 +1,211 @@
+"""The alert worker: feeds the pure engine (engine.py) from the bus, loads and reloads the rules from the
+database, and hands its decisions to the group-commit writer (writer.py).
+
+Runs where the market pipeline runs (the embedded API process, or `cryptomon ingest` in the cluster) and
+judges only consolidated prices (validated ticks). An alert's state (armed or re-arming, status) is in its
+row, so a restart rebuilds the engine without firing anything twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.alerts import operands, service
+from app.alerts.bars import BarWatch
+from app.alerts.engine import Evaluator, Rule
+from app.alerts.models import Alert
+from app.alerts.shards import Ownership, ownership_for
+from app.alerts.writer import TriggerWriter
+from app.core.bus import Message
+from app.core.bus import messages as bus_messages
+from app.core.bus.messages import AlertChanged, BarsClosed, PriceTicks
+from app.core.clock import utcnow
+from app.core.errors import AppError
+from app.core.marketdata import INTERVALS
+from app.core.runtime import Runtime
+from app.indicators.formula import Resolver
+from app.indicators.models import CustomIndicator
+from app.indicators.service import resolver
+
+log = logging.getLogger(__name__)
+
+
+class AlertEngine:
+    """Start with `start()`, stop with `stop()`; `on_price`/`on_bars` are what the bus messages call."""
+
+    def __init__(self, runtime: Runtime, ownership: Ownership | None = None) -> None:
+        self.runtime = runtime
+        # Cluster: this worker judges only the symbols it holds a lease on (app.alerts.shards).
+        self.ownership = ownership or ownership_for(runtime.settings)
+        self._fresh: set[str] = set()  # loaded at start: the first lease on them needs no reload
+        self.evaluator = Evaluator()
+        self.bars = BarWatch(runtime.db, self.evaluator.bar_rules)
+        self.writer = TriggerWriter(runtime)
+        self._closes: asyncio.Queue[BarsClosed] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._bar_task: asyncio.Task[None] | None = None
+        self._ready = asyncio.Event()
+
+    @property
+    def rules(self) -> dict[int, Rule]:
+        return self.evaluator.rules
+
+    async def start(self) -> None:
+        async with self.runtime.db.session() as session:
+            await self._load(session)
+        self._fresh = self.symbols()
+        await self.ownership.start(self)
+        self._fresh = set()  # later leases: the rows may have moved on under another owner
+        self._task = asyncio.create_task(self._listen(), name="alert-engine")
+        self._bar_task = asyncio.create_task(self._bars_forever(), name="alert-bar-closes")
+        self.writer.start()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._ready.wait(), 3.0)
+
+    async def stop(self) -> None:
+        await self.ownership.stop()
+        for task in (self._task, self._bar_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        await self.writer.stop()
+
+    async def flush(self) -> None:
+        """Return once every trigger evaluated so far is committed."""
+        await self.writer.flush()
+
+    def symbols(self) -> set[str]:
+        """The symbols this engine has rules on."""
+        return self.evaluator.symbols()
+
+    async def reload(self, alert_id: int) -> None:
+        """An alert was created, changed or deleted: take its row as it is now."""
+        self.evaluator.drop(alert_id)
+        known = self.symbols()
+        async with self.runtime.db.session() as session:
+            alert = await session.get(Alert, alert_id)
+            if alert is not None and alert.status == service.ACTIVE:
+                self._add(alert, (await _resolvers(session, [alert])).get(alert.user_id))
+        if alert is not None and alert.symbol not in known:
+            await self.ownership.refresh()
+
+    async def gained(self, symbol: str) -> None:
+        """This worker now judges `symbol`: its rules as the database has them (the last owner's triggers
+        are written before it lets go; a dead owner's last batch fires again: at least once)."""
+        if symbol in self._fresh:
+            self._fresh.discard(symbol)
+            return
+        self.evaluator.drop_symbol(symbol)
+        async with self.runtime.db.session() as session:
+            await self._load(session, Alert.symbol == symbol)
+
+    async def _load(self, session: AsyncSession, *where: ColumnElement[bool]) -> None:
+        """The ACTIVE alerts (matching `where`) into the engine."""
+        alerts = list(await session.scalars(select(Alert).where(Alert.status == service.ACTIVE, *where)))
+        resolvers = await _resolvers(session, alerts)
+        for alert in alerts:
+            self._add(alert, resolvers.get(alert.user_id))
+
+    def _add(self, alert: Alert, resolve: Resolver | None) -> None:
+        try:
+            threshold = None if alert.threshold is None else float(alert.threshold)
+            bar = operands.build(alert.condition, threshold, alert.rule, alert.frequency, resolve)
+        except AppError as exc:  # e.g. a custom indicator it used was deleted since
+            log.warning("alert %s cannot be evaluated: %s", alert.id, exc.message)
+            return
+        rule = Rule(
+            alert.id,
+            alert.user_id,
+            alert.symbol,
+            alert.condition,
+            bar.spec.level if bar is not None else float(alert.threshold or 0),
+            alert.frequency,
+            float(alert.cooldown_seconds),
+            alert.expires_at,
+            alert.triggered_at,
+            list(alert.channels),
+            INTERVALS.get(str(alert.rule.get("timeframe", "1m")), 60),
+            alert.confirm_ticks,
+            alert.confirm_seconds,
+            bar,
+            alert.updated_at or alert.created_at,
+            alert.evaluated_at,
+        )
+        self.evaluator.add(rule, armed=alert.armed, reference=alert.reference_price)
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                patterns = (bus_messages.EVERY_PRICE, bus_messages.EVERY_BAR)
+                channel = bus_messages.ALERTS_CHANGED
+                async with self.runtime.bus.subscribe(channel, patterns=patterns) as messages:
+                    self._ready.set()
+                    async for message in messages:
+                        await self.handle(message)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("alert engine pass failed; listening again")
+                await asyncio.sleep(1.0)
+
+    async def handle(self, message: Message) -> None:
+        if message.channel == bus_messages.ALERTS_CHANGED:
+            await self.reload(AlertChanged.decode(message.data).alert_id)
+        elif bus_messages.is_bars(message.channel):
+            # Its own task: a candle read never holds up the ticks.
+            self._closes.put_nowait(BarsClosed.decode(message.data))
+        else:
+            price = PriceTicks.decode(message.data)
+            await self.on_price(price.symbol, price.price, price.ts, price.source)
+
+    async def on_price(self, symbol: str, price: float, ts: float, source: str) -> list[int]:
+        """Evaluate one consolidated price; returns the ids of the alerts that fired."""
+        evaluator = self.evaluator
+        if not evaluator.watches(symbol) or not self.ownership.owns(symbol):
+            return []
+        decision = evaluator.on_price(symbol, price, ts, source, utcnow())
+        if decision is None:
+            return []
+        self.writer.add(decision)
+        return [rule.id for rule in decision.fired]
+
+    async def _bars_forever(self) -> None:
+        while True:
+            closed = await self._closes.get()
+            try:
+                await self.on_bars(closed.symbol, closed.bars)
+            except Exception:
+                log.exception("bar rules of %s not evaluated", closed.symbol)
+
+    async def on_bars(self, symbol: str, bars: dict[str, int]) -> list[int]:
+        """Stored bars of `symbol` were announced: evaluate the rules whose bar they close; returns the ids
+        of the alerts that fired."""
+        fired: list[int] = []
+        if not self.ownership.owns(symbol):
+            return fired
+        for timeframe, close in self.bars.due(symbol, bars):
+            now = utcnow()
+            rules, expired = self.evaluator.due_bar_rules(symbol, timeframe, now)
+            firings = await self.bars.evaluate(symbol, timeframe, close)
+            for decision in self.evaluator.bar_closed(rules, expired, firings, close, now):
+                self.writer.add(decision)
+                fired += [rule.id for rule in decision.fired]
+        return fired
+
+
+async def _resolvers(session: AsyncSession, alerts: list[Alert]) -> dict[int, Resolver]:
+    """Per owner, what resolves the custom indicators their alerts' formulas use (one read for all)."""
+    owners = {a.user_id for a in alerts if "indicator" in a.rule or "formula" in a.rule}
+    if not owners:
+        return {}
+    rows = await session.scalars(select(CustomIndicator).where(CustomIndicator.user_id.in_(owners)))
+    by_owner: dict[int, dict[str, CustomIndicator]] = {owner: {} for owner in owners}
+    for row in rows:
+        by_owner[row.user_id][row.key] = row
+    return {owner: resolver(found) for owner, found in by_owner.items()}

@@ -1,0 +1,141 @@
+"""Records the alert engine's decisions: the alerts' new state, a trigger row with the tick's price, time and
+source, and a notification per channel, written by one task in batches (group commit).
+
+Evaluation never waits for the database. A crash loses at most the last batch window, and then the rows
+still say "armed": those alerts fire again after the restart (at least once), never silently dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from app.alerts import service
+from app.alerts.engine import Decision
+from app.alerts.models import Alert, AlertTrigger
+from app.alerts.render import trigger_message
+from app.core.runtime import Runtime
+from app.notifications import outbox
+
+log = logging.getLogger(__name__)
+ID_CHUNK = 5000  # ids per IN (...) when loading a batch's alerts
+BATCH_WINDOW = 0.005  # seconds the writer waits for more decisions before committing them together
+
+
+class TriggerWriter:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._pending: list[Decision] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._written = asyncio.Condition()
+        self._writing = False
+
+    def add(self, decision: Decision) -> None:
+        self._pending.append(decision)
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._write_forever(), name="alert-trigger-writer")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            await self.flush()
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def flush(self) -> None:
+        """Return once every decision added so far is committed."""
+        async with self._written:
+            await self._written.wait_for(lambda: not self._pending and not self._writing)
+
+    async def _write_forever(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            await asyncio.sleep(BATCH_WINDOW)  # let a burst gather into one transaction
+            batch, self._pending = self._pending, []
+            self._writing = True
+            try:
+                await self._commit(batch)
+            except Exception:
+                log.exception("could not record %d alert changes; retrying", len(batch))
+                self._pending[:0] = batch
+                await asyncio.sleep(1.0)
+                self._wake.set()
+            finally:
+                self._writing = False
+                async with self._written:
+                    self._written.notify_all()
+
+    async def _commit(self, decisions: list[Decision]) -> None:
+        """Write a batch of decisions in one transaction, in bulk statements."""
+        if not decisions:
+            return
+        ids = {i for d in decisions for i in (*d.expired, *d.rearmed, *d.evaluated, *(r.id for r in d.fired))}
+        triggers: list[dict[str, Any]] = []
+        notices: list[outbox.Notice] = []
+        async with self.runtime.db.session() as session:
+            alerts: dict[int, Alert] = {}
+            ordered = sorted(ids)
+            for start in range(0, len(ordered), ID_CHUNK):
+                chunk = ordered[start : start + ID_CHUNK]
+                alerts.update(
+                    {a.id: a for a in await session.scalars(select(Alert).where(Alert.id.in_(chunk)))}
+                )
+            for decision in decisions:
+                _apply(alerts, decision, triggers, notices)
+            if triggers:
+                await session.execute(insert(AlertTrigger), triggers)
+            await outbox.enqueue_many(session, self.runtime.bus, notices)
+
+
+def _apply(
+    alerts: dict[int, Alert], decision: Decision, triggers: list[dict[str, Any]], notices: list[outbox.Notice]
+) -> None:
+    """One decision onto the alerts' rows, and the trigger rows and notifications it makes."""
+    price, tick_at, now = decision.price, datetime.fromtimestamp(decision.ts, UTC), decision.at
+    for alert_id in decision.expired:
+        if (alert := alerts.get(alert_id)) is not None:
+            alert.status, alert.updated_at = service.EXPIRED, now
+    for alert_id in decision.rearmed:
+        if (alert := alerts.get(alert_id)) is not None:
+            alert.armed, alert.reference_price = True, price
+    for alert_id in decision.evaluated:
+        if (alert := alerts.get(alert_id)) is not None and alert.status == service.ACTIVE:
+            alert.evaluated_at = tick_at
+    for rule in decision.fired:
+        if (alert := alerts.get(rule.id)) is None:
+            continue  # deleted meanwhile
+        alert.trigger_count += 1
+        alert.triggered_at = now
+        alert.reference_price = price
+        alert.armed = rule.condition == "CROSSING"
+        if rule.frequency == "ONCE":
+            alert.status = service.TRIGGERED
+        trigger_id = uuid.uuid4().hex
+        message = trigger_message(rule, price, tick_at, decision.bar)
+        triggers.append(
+            {
+                "id": trigger_id,
+                "alert_id": rule.id,
+                "user_id": rule.user_id,
+                "symbol": rule.symbol,
+                "price": Decimal(str(price)),
+                "threshold": alert.threshold,
+                "tick_at": tick_at,
+                "source": decision.source,
+                "fired_at": now,
+                "direction": message.event["direction"],
+            }
+        )
+        channels = list(dict.fromkeys([*rule.channels, "IN_APP"]))
+        notices.append(outbox.Notice(rule.user_id, channels, message, rule.id, trigger_id))
