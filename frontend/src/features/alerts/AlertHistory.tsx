@@ -3,7 +3,7 @@ import { QueryView } from "@/components/QueryView";
 import { Card, EmptyState, Field, Skeleton } from "@/components/ui";
 import { formatNumber, formatPrice, formatTime } from "@/lib/format";
 import { useUrlParams } from "@/lib/useUrlParams";
-import { dayToIso } from "./dates";
+import { utcDayEndIso, utcDayStartIso } from "@/lib/dates";
 import { useAlerts, useHistory } from "./hooks";
 import type { Delivery } from "./types";
 
@@ -37,7 +37,7 @@ export function AlertHistory() {
   const limit = Number(params.get("limit")) || 100;
   const from = params.get("from") ?? "";
   const to = params.get("to") ?? "";
-  const history = useHistory({ alertId, limit, from: dayToIso(from), to: dayToIso(to, true) });
+  const history = useHistory({ alertId, limit, from: utcDayStartIso(from), to: utcDayEndIso(to) });
   const alerts = useAlerts({});
 
   const data = history.data;
@@ -56,10 +56,10 @@ export function AlertHistory() {
               {alertId && !alerts.data?.alerts.some((a) => a.id === alertId) ? <option value={alertId}>#{alertId}</option> : null}
             </select>
           </Field>
-          <Field label="Fired from" htmlFor="history-from">
+          <Field label="Fired from" htmlFor="history-from" hint="UTC day">
             <input id="history-from" type="date" value={from} onChange={(e) => set("from", e.target.value)} />
           </Field>
-          <Field label="Fired to" htmlFor="history-to">
+          <Field label="Fired to" htmlFor="history-to" hint="UTC day, included">
             <input id="history-to" type="date" value={to} onChange={(e) => set("to", e.target.value)} />
           </Field>
           <Field label="Show" htmlFor="history-limit">

@@ -6,7 +6,7 @@ import { QueryView } from "@/components/QueryView";
 import { Card, EmptyState, Field, Skeleton } from "@/components/ui";
 import { formatTime } from "@/lib/format";
 import { useUrlParams } from "@/lib/useUrlParams";
-import { dayToIso } from "./dates";
+import { utcDayEndIso, utcDayStartIso } from "@/lib/dates";
 import { useAlertAction, useAlerts, type ListFilters } from "./hooks";
 import { describeRule } from "./rule";
 import { STATUSES, type Alert, type AlertStatus } from "./types";
@@ -22,8 +22,8 @@ function useFilters(): [ListFilters, Record<string, string>, (key: string, value
   const filters: ListFilters = {
     status: STATUSES.includes(raw.status as AlertStatus) ? (raw.status as AlertStatus) : undefined,
     symbol: raw.symbol || undefined,
-    from: dayToIso(raw.from),
-    to: dayToIso(raw.to, true),
+    from: utcDayStartIso(raw.from),
+    to: utcDayEndIso(raw.to),
   };
   return [filters, raw, set, clear];
 }
@@ -114,10 +114,10 @@ export function AlertList() {
               {raw.symbol && !symbols.data?.some((a) => a.symbol === raw.symbol) ? <option value={raw.symbol}>{raw.symbol}</option> : null}
             </select>
           </Field>
-          <Field label="Created from" htmlFor="filter-from">
+          <Field label="Created from" htmlFor="filter-from" hint="UTC day">
             <input id="filter-from" type="date" value={raw.from} onChange={(e) => setFilter("from", e.target.value)} />
           </Field>
-          <Field label="Created to" htmlFor="filter-to">
+          <Field label="Created to" htmlFor="filter-to" hint="UTC day, included">
             <input id="filter-to" type="date" value={raw.to} onChange={(e) => setFilter("to", e.target.value)} />
           </Field>
           {filtered ? (

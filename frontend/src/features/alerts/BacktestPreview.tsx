@@ -2,7 +2,7 @@ import { useState } from "react";
 import { ApiError } from "@/api/errors";
 import { Field, Skeleton } from "@/components/ui";
 import { formatNumber, formatPercent, formatPrice, formatTime } from "@/lib/format";
-import { dayToIso } from "./dates";
+import { utcDayEndIso, utcDayStartIso } from "@/lib/dates";
 import { useBacktest } from "./hooks";
 import { formFieldOf, toBacktestBody, type RuleForm } from "./rule";
 import { HORIZONS, type BacktestResult, type CatalogIndicator } from "./types";
@@ -157,7 +157,7 @@ export function BacktestPreview({ form, indicator, ruleInvalid, onFieldError }: 
   const [sent, setSent] = useState("");
 
   const range = () => {
-    if (span === "custom") return { from: dayToIso(from), to: dayToIso(to, true) };
+    if (span === "custom") return { from: utcDayStartIso(from), to: utcDayEndIso(to) };
     if (span === "90") return { from: new Date(Date.now() - 90 * 86400_000).toISOString() };
     return {}; // the API's default: the last 30 days
   };
@@ -202,10 +202,10 @@ export function BacktestPreview({ form, indicator, ruleInvalid, onFieldError }: 
         </Field>
         {span === "custom" ? (
           <>
-            <Field label="Preview from" htmlFor="preview-from" error={error instanceof ApiError && error.field === "from" ? error.message : undefined}>
+            <Field label="Preview from" htmlFor="preview-from" error={error instanceof ApiError && error.field === "from" ? error.message : undefined} hint="UTC day">
               <input id="preview-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
             </Field>
-            <Field label="Preview to" htmlFor="preview-to">
+            <Field label="Preview to" htmlFor="preview-to" hint="UTC day, included; empty: until now">
               <input id="preview-to" type="date" value={to} title="Empty: until now" onChange={(e) => setTo(e.target.value)} />
             </Field>
           </>

@@ -1,11 +1,10 @@
 import { useState, type FormEvent } from "react";
-import { ApiError } from "@/api/errors";
+import { ApiError, fieldError } from "@/api/errors";
 import type { CatalogIndicator } from "@/api/indicators";
 import type { Asset } from "@/api/symbols";
 import { Field } from "@/components/ui";
 import { INTERVALS } from "@/lib/intervals";
 import { IndicatorChecklist } from "./IndicatorChecklist";
-import { fieldError } from "./fieldError";
 import type { TechnicalRequest } from "./types";
 
 export const MAX_INDICATORS = 12;

@@ -3,6 +3,7 @@ import { Link, useNavigate } from "react-router-dom";
 import { api, unwrap } from "@/api/client";
 import { ApiError } from "@/api/errors";
 import { Field } from "@/components/ui";
+import { useFormErrors } from "@/lib/useFormErrors";
 import { useAuth, type SessionUser, type Tokens } from "@/stores/auth";
 
 interface AuthResult {
@@ -19,6 +20,7 @@ export default function AuthPage({ mode }: { mode: "signin" | "signup" }) {
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const signup = mode === "signup";
+  const errors = useFormErrors(["email", "password"], error);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -41,10 +43,10 @@ export default function AuthPage({ mode }: { mode: "signin" | "signup" }) {
     <main className="auth">
       <form className="card auth-card" onSubmit={submit} noValidate>
         <h1>{signup ? "Create your account" : "Sign in to Cryptomon"}</h1>
-        <Field label="Email" htmlFor="email" error={error?.forField("email")}>
+        <Field label="Email" htmlFor="email" error={errors.of("email")}>
           <input id="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
         </Field>
-        <Field label="Password" htmlFor="password" error={error?.forField("password")} hint={signup ? "At least 8 characters" : undefined}>
+        <Field label="Password" htmlFor="password" error={errors.of("password")} hint={signup ? "At least 8 characters" : undefined}>
           <input
             id="password"
             type="password"
@@ -55,9 +57,9 @@ export default function AuthPage({ mode }: { mode: "signin" | "signup" }) {
             onChange={(e) => setPassword(e.target.value)}
           />
         </Field>
-        {error && !error.field ? (
+        {errors.general ? (
           <p className="form-error" role="alert">
-            {error.message}
+            {errors.general}
           </p>
         ) : null}
         <button type="submit" className="primary" disabled={busy}>

@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { ApiError } from "@/api/errors";
+import { ApiError, fieldError } from "@/api/errors";
 import { Field } from "@/components/ui";
-import { fieldError } from "@/features/analysis/fieldError";
 import { toastError, useUi } from "@/stores/ui";
 import { CHANNELS, type ChannelKey } from "./channels";
 import { TestChannelButton } from "./TestChannelButton";

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
+import { fieldError } from "@/api/errors";
 import { Field } from "@/components/ui";
-import { fieldError } from "@/features/analysis/fieldError";
 import { toastError, useUi } from "@/stores/ui";
 import { useUpdateMe, type Me } from "./useMe";
 

@@ -3,7 +3,7 @@ import { useMemo } from "react";
 import { LineChart, type Series } from "@/components/charts/LineChart";
 import { Skeleton } from "@/components/ui";
 import { fetchRunData, keys, type BacktestRun } from "../api";
-import { epochSeconds, shortUtc } from "../util";
+import { epochSeconds, shortUtc } from "@/lib/dates";
 import { downsampleEquity } from "./downsample";
 import { formatMetric, metricKeys, metricLabel, metricTone } from "./metrics";
 

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { ConfirmButton } from "@/components/ConfirmButton";
 import { formatTime } from "@/lib/format";
 import type { BacktestRun } from "../api";
-import { shortUtc } from "../util";
+import { shortUtc } from "@/lib/dates";
 import { formatMetric, metricTone } from "./metrics";
 
 /** Past runs, newest first: view one, tick 2+ to compare, delete with a confirmation. */

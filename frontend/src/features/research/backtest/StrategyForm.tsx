@@ -4,7 +4,8 @@ import { Field, Skeleton } from "@/components/ui";
 import type { StrategyInfo, StrategyParam } from "../api";
 import { IntervalField, SymbolField } from "../common";
 import { FormulaMarker } from "../indicators/FormulaEditor";
-import { fieldError, parseColumn } from "../util";
+import { fieldError } from "@/api/errors";
+import { parseColumn } from "../util";
 import {
   isRules,
   numericParams,

@@ -5,7 +5,7 @@ import { EmptyState, Field } from "@/components/ui";
 import { toastError } from "@/stores/ui";
 import { startSweep, type Job, type StrategyInfo } from "../api";
 import { ErrorNotice } from "../common";
-import { fieldError } from "../util";
+import { fieldError } from "@/api/errors";
 import { buildRequest, numericParams, paramLabel, shownFields, type BacktestDraft } from "./draft";
 import { metricLabel, RANKING_METRICS } from "./metrics";
 import { countCombinations, countValues, defaultRange, type RangeDraft } from "./sweep";

@@ -1,7 +1,7 @@
 import { useMemo, useState } from "react";
 import { Field } from "@/components/ui";
 import type { SweepResult } from "../api";
-import { isoFromEpoch, shortUtc } from "../util";
+import { isoFromEpoch, shortUtc } from "@/lib/dates";
 import { paramLabel } from "./draft";
 import { HeatMap } from "./HeatMap";
 import { formatMetric, metricLabel, metricTone } from "./metrics";

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { EmptyState } from "@/components/ui";
 import { formatNumber, formatPrice } from "@/lib/format";
 import type { Trade } from "../api";
-import { shortUtc } from "../util";
+import { shortUtc } from "@/lib/dates";
 
 const PAGE = 50;
 

@@ -1,6 +1,6 @@
 import type { Candle } from "@/components/charts/CandleChart";
 import { formatCompact, formatPrice } from "@/lib/format";
-import { isoFromEpoch, shortUtc } from "../util";
+import { isoFromEpoch, shortUtc } from "@/lib/dates";
 
 /** The loaded candles, oldest first (times in UTC, as stored). */
 export function CandleTable({ candles }: { candles: Candle[] }) {

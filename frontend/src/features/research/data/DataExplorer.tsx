@@ -5,7 +5,8 @@ import { Card, EmptyState, Field, Skeleton } from "@/components/ui";
 import type { Interval } from "@/lib/intervals";
 import { fetchHistorical, keys } from "../api";
 import { ErrorNotice, IntervalField, SymbolField } from "../common";
-import { dayToIso, epochSeconds, fieldError, isFieldError, utcDay } from "../util";
+import { fieldError, isFieldError } from "@/api/errors";
+import { epochSeconds, utcDay, utcDayStartIso } from "@/lib/dates";
 import { CandleTable } from "./CandleTable";
 import { ExportButtons } from "./ExportButtons";
 
@@ -25,14 +26,15 @@ export default function DataExplorer() {
   const [query, setQuery] = useState<Query>(draft);
   const [invalid, setInvalid] = useState<string | null>(null);
 
+  // The form only sends whole days (checked on submit), so both bounds are instants.
+  const range = { from: utcDayStartIso(query.from) ?? "", to: utcDayStartIso(query.to) ?? "" };
   const history = useInfiniteQuery({
     queryKey: keys.historical(query.symbol, query.interval, query.from, query.to),
     queryFn: ({ pageParam }) =>
       fetchHistorical({
         symbol: query.symbol,
         interval: query.interval,
-        from: dayToIso(query.from),
-        to: dayToIso(query.to),
+        ...range,
         limit: PAGE_SIZE,
         cursor: pageParam,
       }),
@@ -110,7 +112,7 @@ export default function DataExplorer() {
         ) : (
           <div className="stack">
             <CandleChart candles={candles} lines={NO_LINES} height={380} />
-            <ExportButtons symbol={query.symbol} interval={query.interval} from={dayToIso(query.from)} to={dayToIso(query.to)} />
+            <ExportButtons symbol={query.symbol} interval={query.interval} from={range.from} to={range.to} />
             <CandleTable candles={candles} />
             {history.hasNextPage ? (
               <button type="button" onClick={() => void history.fetchNextPage()} disabled={history.isFetchingNextPage}>
