@@ -3,6 +3,7 @@ import { Link } from "react-router-dom";
 import { useSymbols } from "@/api/symbols";
 import { ConfirmButton } from "@/components/ConfirmButton";
 import { QueryView } from "@/components/QueryView";
+import { DataTable, type Column } from "@/components/table/DataTable";
 import { Card, EmptyState, Field, Skeleton } from "@/components/ui";
 import { formatTime } from "@/lib/format";
 import { useUrlParams } from "@/lib/useUrlParams";
@@ -81,6 +82,32 @@ function frequencyText(alert: Alert): string {
     ? `${alert.frequency} · ${alert.cooldownSeconds}s cooldown`
     : alert.frequency;
 }
+
+// The rule, status and actions are what the list is for; the id, channels and creation time give way first.
+const COLUMNS: Column<Alert>[] = [
+  { key: "id", label: "#", cell: (a) => a.id, sortValue: (a) => a.id, cellProps: () => ({ className: "muted" }), priority: 3 },
+  { key: "symbol", label: "Symbol", cell: (a) => <strong>{a.symbol}</strong>, sortValue: (a) => a.symbol },
+  {
+    key: "rule",
+    label: "Rule",
+    cell: (a) => describeRule(a.condition, a.threshold, a.metadata),
+    sortValue: (a) => a.condition,
+    cellProps: (a) => ({ className: "alert-rule", title: a.condition }),
+  },
+  { key: "frequency", label: "Frequency", cell: frequencyText, sortValue: frequencyText, cellProps: () => ({ className: "muted" }), priority: 2 },
+  { key: "channels", label: "Channels", cell: (a) => a.channels.join(", "), cellProps: () => ({ className: "muted" }), priority: 3 },
+  { key: "status", label: "Status", cell: (a) => <StatusPill status={a.status} />, sortValue: (a) => a.status },
+  {
+    key: "triggers",
+    label: "Triggers",
+    align: "end",
+    cell: (a) => a.triggerCount,
+    sortValue: (a) => a.triggerCount,
+    cellProps: () => ({ "data-testid": "trigger-count" }),
+  },
+  { key: "created", label: "Created", cell: (a) => formatTime(a.createdAt), sortValue: (a) => a.createdAt, cellProps: () => ({ className: "muted" }), priority: 2 },
+  { key: "actions", label: "Actions", hideLabel: true, cell: (a) => <Actions alert={a} />, cellProps: () => ({ className: "alert-actions-cell" }) },
+];
 
 export function AlertList() {
   const [filters, raw, setFilter, clear] = useFilters();
@@ -162,52 +189,16 @@ export function AlertList() {
           }
         >
           {(list) => (
-            <div className="table-wrap">
-              <table className="alert-table alert-cards" data-testid="alert-table">
-                <thead>
-                  <tr>
-                    <th scope="col">#</th>
-                    <th scope="col">Symbol</th>
-                    <th scope="col">Rule</th>
-                    <th scope="col">Frequency</th>
-                    <th scope="col">Channels</th>
-                    <th scope="col">Status</th>
-                    <th scope="col" className="num">
-                      Triggers
-                    </th>
-                    <th scope="col">Created</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.alerts.map((alert) => (
-                    <tr key={alert.id} data-testid={`alert-row-${alert.id}`}>
-                      <td className="muted" data-label="#">{alert.id}</td>
-                      <td data-label="Symbol">
-                        <strong>{alert.symbol}</strong>
-                      </td>
-                      <td className="alert-rule" title={alert.condition} data-label="Rule">
-                        {describeRule(alert.condition, alert.threshold, alert.metadata)}
-                      </td>
-                      <td className="muted" data-label="Frequency">{frequencyText(alert)}</td>
-                      <td className="muted" data-label="Channels">{alert.channels.join(", ")}</td>
-                      <td data-label="Status">
-                        <StatusPill status={alert.status} />
-                      </td>
-                      <td className="num" data-testid="trigger-count" data-label="Triggers">
-                        {alert.triggerCount}
-                      </td>
-                      <td className="muted" data-label="Created">{formatTime(alert.createdAt)}</td>
-                      <td className="alert-actions-cell">
-                        <Actions alert={alert} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              columns={COLUMNS}
+              rows={list.alerts}
+              rowKey={(alert) => alert.id}
+              label="Your alerts"
+              testId="alert-table"
+              className="alert-table"
+              cards
+              rowProps={(alert) => ({ "data-testid": `alert-row-${alert.id}` })}
+            />
           )}
         </QueryView>
       </Card>

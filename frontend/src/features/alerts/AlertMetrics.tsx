@@ -1,6 +1,7 @@
 import { useMemo, useState } from "react";
 import { Link } from "react-router-dom";
 import { QueryView } from "@/components/QueryView";
+import { DataTable, type Column } from "@/components/table/DataTable";
 import { Card, EmptyState, Field, Skeleton } from "@/components/ui";
 import { formatNumber } from "@/lib/format";
 import { Bars, Ring } from "./Bars";
@@ -32,6 +33,28 @@ function Triggers({ metrics }: { metrics: Metrics }) {
     </Card>
   );
 }
+
+type ChannelRow = [name: string, metrics: Metrics["channels"][string]];
+
+const count = (key: "sent" | "delivered" | "failed" | "pending", label: string): Column<ChannelRow> => ({
+  key,
+  label,
+  align: "end",
+  cell: ([, c]) => c[key],
+  sortValue: ([, c]) => c[key],
+  cellProps: ([, c]) => ({ className: key === "failed" && c.failed ? "down" : undefined }),
+});
+
+const CHANNEL_COLUMNS: Column<ChannelRow>[] = [
+  { key: "channel", label: "Channel", rowHeader: true, cell: ([name]) => name, sortValue: ([name]) => name },
+  count("sent", "Sent"),
+  count("delivered", "Delivered"),
+  count("failed", "Failed"),
+  count("pending", "Pending"),
+  { key: "success", label: "Success", align: "end", cell: ([, c]) => percent(c.successRate), sortValue: ([, c]) => c.successRate },
+  { key: "p50", label: "p50", align: "end", cell: ([, c]) => ms(c.latencyMs.p50), sortValue: ([, c]) => c.latencyMs.p50 },
+  { key: "p99", label: "p99", align: "end", cell: ([, c]) => ms(c.latencyMs.p99), sortValue: ([, c]) => c.latencyMs.p99 },
+];
 
 function Channels({ metrics }: { metrics: Metrics }) {
   const channels = Object.entries(metrics.channels);
@@ -66,50 +89,7 @@ function Channels({ metrics }: { metrics: Metrics }) {
               ])}
             />
           </div>
-          <div className="table-wrap">
-            <table data-testid="metrics-channels">
-              <thead>
-                <tr>
-                  <th scope="col">Channel</th>
-                  <th scope="col" className="num">
-                    Sent
-                  </th>
-                  <th scope="col" className="num">
-                    Delivered
-                  </th>
-                  <th scope="col" className="num">
-                    Failed
-                  </th>
-                  <th scope="col" className="num">
-                    Pending
-                  </th>
-                  <th scope="col" className="num">
-                    Success
-                  </th>
-                  <th scope="col" className="num">
-                    p50
-                  </th>
-                  <th scope="col" className="num">
-                    p99
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {channels.map(([name, c]) => (
-                  <tr key={name}>
-                    <th scope="row">{name}</th>
-                    <td className="num">{c.sent}</td>
-                    <td className="num">{c.delivered}</td>
-                    <td className={c.failed ? "num down" : "num"}>{c.failed}</td>
-                    <td className="num">{c.pending}</td>
-                    <td className="num">{percent(c.successRate)}</td>
-                    <td className="num">{ms(c.latencyMs.p50)}</td>
-                    <td className="num">{ms(c.latencyMs.p99)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={CHANNEL_COLUMNS} rows={channels} rowKey={([name]) => name} label="Deliveries by channel" testId="metrics-channels" />
         </div>
       )}
     </Card>

@@ -92,3 +92,9 @@ export function metricTone(key: string, value: unknown): "up" | "down" | undefin
   if (!METRICS[key]?.signed || typeof value !== "number" || value === 0 || !Number.isFinite(value)) return undefined;
   return value > 0 ? "up" : "down";
 }
+
+/** A metric's value as a table sorts it: numbers as they are, a flag as 0/1, nothing last. */
+export function metricOrder(value: unknown): number | null {
+  if (typeof value === "number") return value;
+  return typeof value === "boolean" ? Number(value) : null;
+}
