@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { Link } from "react-router-dom";
 import { QueryView } from "@/components/QueryView";
 import { DataTable, type Column } from "@/components/table/DataTable";
@@ -123,14 +123,19 @@ function Accuracy({ metrics }: { metrics: Metrics }) {
 /** Trigger counts, delivery success and latency per channel, and how often the alerts were right. */
 export function AlertMetrics() {
   const [span, setSpan] = useState("");
-  const range = useMemo(() => (span ? { from: new Date(Date.now() - Number(span) * 86400_000).toISOString() } : {}), [span]);
+  // The period's start is taken when it is chosen (rendering must not read the clock).
+  const [range, setRange] = useState<{ from?: string }>({});
+  const choose = (value: string) => {
+    setSpan(value);
+    setRange(value ? { from: new Date(Date.now() - Number(value) * 86400_000).toISOString() } : {});
+  };
   const metrics = useMetrics(range);
 
   return (
     <div className="stack">
       <div className="row">
         <Field label="Period" htmlFor="metrics-span">
-          <select id="metrics-span" value={span} onChange={(e) => setSpan(e.target.value)}>
+          <select id="metrics-span" value={span} onChange={(e) => choose(e.target.value)}>
             {SPANS.map((s) => (
               <option key={s.value} value={s.value}>
                 {s.label}

@@ -31,7 +31,7 @@ export default function AuthPage({ mode }: { mode: "signin" | "signup" }) {
         ? await unwrap<AuthResult>(api.POST("/api/auth/register", { body: { email, password } }))
         : await unwrap<AuthResult>(api.POST("/api/auth/login", { body: { email, password } }));
       signIn(result.tokens, result.user);
-      navigate("/");
+      void navigate("/");
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, "NETWORK", String(e)));
     } finally {
@@ -41,7 +41,7 @@ export default function AuthPage({ mode }: { mode: "signin" | "signup" }) {
 
   return (
     <main className="auth">
-      <form className="card auth-card" onSubmit={submit} noValidate>
+      <form className="card auth-card" onSubmit={(e) => void submit(e)} noValidate>
         <h1>{signup ? "Create your account" : "Sign in to Cryptomon"}</h1>
         <Field label="Email" htmlFor="email" error={errors.of("email")}>
           <input id="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />

@@ -1,5 +1,4 @@
-import { useQueries } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useQueries, type UseQueryResult } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
 import type { CatalogIndicator, CustomIndicator } from "@/api/indicators";
 import type { components } from "@/api/schema";
@@ -49,6 +48,16 @@ async function evaluateFormula(formula: string, range: Range): Promise<Line["poi
 }
 
 /** The lines of the chosen overlays over the page's bars: built-ins as inline formulas, custom ones by id. */
+/** Every overlay's lines in one array, and each overlay's state. TanStack Query shares the combined result
+ * structurally, so `lines` keeps its identity until a query gets new data: the chart is not redrawn on every
+ * render. */
+function overlayResults(results: UseQueryResult<Line[]>[]) {
+  return {
+    lines: results.flatMap((r) => r.data ?? []),
+    states: results.map((r) => ({ loading: r.isFetching, error: r.error ? r.error.message : null })),
+  };
+}
+
 export function useOverlayLines(
   refs: string[],
   page: CandlePage | undefined,
@@ -94,23 +103,18 @@ export function useOverlayLines(
         return [{ name: d.custom.name, points: values, pane: paneByMagnitude(values.map((p) => p.value), closes) }];
       },
     })),
+    combine: overlayResults,
   });
 
-  const stamp = described.map((d, i) => `${d.ref}@${results[i]?.dataUpdatedAt ?? 0}`).join(",");
-  const lines = useMemo(
-    () => results.flatMap((r) => r.data ?? []),
-    // Rebuilt only when a query got new data (or the overlays changed), so the chart is not redrawn on
-    // every render: `results` is a new array each time, `stamp` is not.
-    [stamp],
-  );
+  const { lines } = results;
   const states = described.map((d, i) => {
-    const r = results[i];
+    const r = results.states[i];
     const missing = d.known && !d.builtin && !d.custom ? "this indicator no longer exists" : null;
     return {
       ref: d.ref,
       label: d.label,
-      loading: Boolean(r && r.isFetching),
-      error: missing ?? (r?.error ? r.error.message : null),
+      loading: Boolean(r?.loading),
+      error: missing ?? r?.error ?? null,
     };
   });
   return { lines, states };

@@ -1,4 +1,4 @@
-import { useQueries } from "@tanstack/react-query";
+import { useQueries, type UseQueryResult } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { LineChart, type Series } from "@/components/charts/LineChart";
 import { DataTable, type Column } from "@/components/table/DataTable";
@@ -22,31 +22,35 @@ const parametersText = (run: BacktestRun) =>
     .map(([k, v]) => `${k} ${typeof v === "string" ? v : JSON.stringify(v)}`)
     .join(", ");
 
+/** Each run's equity points (undefined until loaded); shared structurally by TanStack Query, so the array
+ * keeps its identity until a curve arrives. */
+function equities(results: UseQueryResult<Awaited<ReturnType<typeof fetchRunData>>>[]) {
+  return { curves: results.map((r) => r.data?.equity), loading: results.some((r) => r.isPending) };
+}
+
 /** Two or more runs side by side: every metric per run, and their equity curves (as % of capital) on one chart. */
 export function CompareRuns({ runs }: { runs: BacktestRun[] }) {
-  const data = useQueries({
+  const { curves, loading } = useQueries({
     queries: runs.map((run) => ({
       queryKey: keys.runData(run.backtestId),
       queryFn: () => fetchRunData(run.backtestId),
       staleTime: Infinity,
     })),
+    combine: equities,
   });
-  const loading = data.some((d) => d.isPending);
-  const stamp = data.map((d) => d.dataUpdatedAt).join(",");
   const series = useMemo<Series[]>(
     () =>
       runs.map((run, i) => {
         const capital = Number(run.initialCapital) || 1;
         return {
           name: `${run.backtestId.slice(-8)} ${run.strategyName}`,
-          points: downsampleEquity(data[i]?.data?.equity ?? []).map((p) => ({
+          points: downsampleEquity(curves[i] ?? []).map((p) => ({
             time: epochSeconds(p.timestamp),
             value: +((p.equity / capital - 1) * 100).toFixed(4),
           })),
         };
       }),
-    // `data` is a new array each render; its update stamps say when any curve changed.
-    [runs, stamp],
+    [runs, curves],
   );
   const rows: CompareRow[] = [
     { key: "parameters", label: "Parameters", value: (run) => parametersText(run), wrap: true },

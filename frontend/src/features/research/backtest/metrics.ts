@@ -64,7 +64,8 @@ export function metricKeys(...results: (Record<string, unknown> | null | undefin
 export function formatMetric(key: string, value: unknown): string {
   if (value === null || value === undefined) return "–";
   if (typeof value === "boolean") return value ? "Yes" : "No";
-  if (typeof value !== "number") return String(value);
+  if (typeof value === "string") return value;
+  if (typeof value !== "number") return JSON.stringify(value);
   if (!Number.isFinite(value)) return "–";
   const kind = METRICS[key]?.kind;
   switch (kind) {
