@@ -69,9 +69,10 @@ describe("DataTable", () => {
   });
 
   it("hides the lowest-priority columns that do not fit, never a key column, and shows them on demand", async () => {
-    // jsdom has no layout: every header is 100 px wide and the table has 250 px.
+    // jsdom has no layout: every header is 100 px wide, the table 400 px, its wrapper 250 px.
     vi.spyOn(HTMLElement.prototype, "getBoundingClientRect").mockReturnValue({ width: 100 } as DOMRect);
     vi.spyOn(HTMLElement.prototype, "clientWidth", "get").mockReturnValue(250);
+    vi.spyOn(HTMLElement.prototype, "scrollWidth", "get").mockReturnValue(400);
     const user = userEvent.setup();
     render(<DataTable columns={columns} rows={coins} rowKey={(c) => c.symbol} label="Coins" />);
     const headers = () => screen.getAllByRole("columnheader").map((th) => th.textContent);

@@ -55,12 +55,19 @@ export function useFitColumns(wrapRef: RefObject<HTMLElement | null>, signature:
     const wrap = wrapRef.current;
     if (!wrap || fit !== null) return;
     width.current = wrap.clientWidth;
+    // A table that fits is stretched to 100%: its cells' fractional widths may add up to a pixel more than
+    // the wrapper's whole-pixel width, which must not count as overflowing.
+    const table = wrap.querySelector("table");
+    if (!enabled || !table || table.scrollWidth <= wrap.clientWidth + 1) {
+      setFit({ hidden: new Set(), scrollable: false });
+      return;
+    }
     const measured = [...wrap.querySelectorAll<HTMLElement>("thead th[data-col]")].map((th) => ({
       key: th.dataset.col ?? "",
       priority: Number(th.dataset.priority ?? 1),
       width: th.getBoundingClientRect().width,
     }));
-    setFit({ hidden: enabled ? columnsToHide(measured, wrap.clientWidth) : new Set(), scrollable: false });
+    setFit({ hidden: columnsToHide(measured, wrap.clientWidth), scrollable: false });
   }, [wrapRef, fit, enabled]);
 
   useLayoutEffect(() => {

@@ -1,9 +1,11 @@
-import { useQueries, type UseQueryResult } from "@tanstack/react-query";
+import { useQueries } from "@tanstack/react-query";
+import { useMemo } from "react";
 import { api, unwrap } from "@/api/client";
 import type { CatalogIndicator, CustomIndicator } from "@/api/indicators";
 import type { components } from "@/api/schema";
 import type { Line } from "@/components/charts/CandleChart";
 import type { Interval } from "@/lib/intervals";
+import { useStableArray } from "@/lib/useStableArray";
 import { useAuth } from "@/stores/auth";
 import { builtinFormula, builtinLabel, builtinOutputs, builtinPane, paneByMagnitude, parseOverlay } from "./overlays";
 import { toEpoch, type CandlePage } from "./useCandles";
@@ -48,16 +50,6 @@ async function evaluateFormula(formula: string, range: Range): Promise<Line["poi
 }
 
 /** The lines of the chosen overlays over the page's bars: built-ins as inline formulas, custom ones by id. */
-/** Every overlay's lines in one array, and each overlay's state. TanStack Query shares the combined result
- * structurally, so `lines` keeps its identity until a query gets new data: the chart is not redrawn on every
- * render. */
-function overlayResults(results: UseQueryResult<Line[]>[]) {
-  return {
-    lines: results.flatMap((r) => r.data ?? []),
-    states: results.map((r) => ({ loading: r.isFetching, error: r.error ? r.error.message : null })),
-  };
-}
-
 export function useOverlayLines(
   refs: string[],
   page: CandlePage | undefined,
@@ -103,18 +95,19 @@ export function useOverlayLines(
         return [{ name: d.custom.name, points: values, pane: paneByMagnitude(values.map((p) => p.value), closes) }];
       },
     })),
-    combine: overlayResults,
   });
 
-  const { lines } = results;
+  // Rebuilt only when a query got new data (or the overlays changed), so the chart is not redrawn on every render.
+  const data = useStableArray(results.map((r) => r.data));
+  const lines = useMemo(() => data.flatMap((d) => d ?? []), [data]);
   const states = described.map((d, i) => {
-    const r = results.states[i];
+    const r = results[i];
     const missing = d.known && !d.builtin && !d.custom ? "this indicator no longer exists" : null;
     return {
       ref: d.ref,
       label: d.label,
-      loading: Boolean(r?.loading),
-      error: missing ?? r?.error ?? null,
+      loading: Boolean(r?.isFetching),
+      error: missing ?? (r?.error ? r.error.message : null),
     };
   });
   return { lines, states };

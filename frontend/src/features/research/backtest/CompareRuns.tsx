@@ -1,10 +1,11 @@
-import { useQueries, type UseQueryResult } from "@tanstack/react-query";
+import { useQueries } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { LineChart, type Series } from "@/components/charts/LineChart";
 import { DataTable, type Column } from "@/components/table/DataTable";
 import { Skeleton } from "@/components/ui";
 import { fetchRunData, keys, type BacktestRun } from "../api";
 import { epochSeconds, shortUtc } from "@/lib/dates";
+import { useStableArray } from "@/lib/useStableArray";
 import { downsampleEquity } from "./downsample";
 import { formatMetric, metricKeys, metricLabel, metricTone } from "./metrics";
 
@@ -22,22 +23,18 @@ const parametersText = (run: BacktestRun) =>
     .map(([k, v]) => `${k} ${typeof v === "string" ? v : JSON.stringify(v)}`)
     .join(", ");
 
-/** Each run's equity points (undefined until loaded); shared structurally by TanStack Query, so the array
- * keeps its identity until a curve arrives. */
-function equities(results: UseQueryResult<Awaited<ReturnType<typeof fetchRunData>>>[]) {
-  return { curves: results.map((r) => r.data?.equity), loading: results.some((r) => r.isPending) };
-}
-
 /** Two or more runs side by side: every metric per run, and their equity curves (as % of capital) on one chart. */
 export function CompareRuns({ runs }: { runs: BacktestRun[] }) {
-  const { curves, loading } = useQueries({
+  const data = useQueries({
     queries: runs.map((run) => ({
       queryKey: keys.runData(run.backtestId),
       queryFn: () => fetchRunData(run.backtestId),
       staleTime: Infinity,
     })),
-    combine: equities,
   });
+  const loading = data.some((d) => d.isPending);
+  // Kept while no curve changes, so the chart is not redrawn on every render.
+  const curves = useStableArray(data.map((d) => d.data?.equity));
   const series = useMemo<Series[]>(
     () =>
       runs.map((run, i) => {

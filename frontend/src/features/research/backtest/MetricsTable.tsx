@@ -22,6 +22,7 @@ export function MetricsTable({ results, testId = "metrics-table" }: { results: R
       label="Metrics"
       testId={testId}
       className="metrics-table"
+      maxHeight="none"
       rowProps={(key) => ({ "data-metric": key })}
     />
   );
