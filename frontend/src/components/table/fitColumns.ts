@@ -85,7 +85,8 @@ export function useFitColumns(wrapRef: RefObject<HTMLElement | null>, signature:
     });
     observer.observe(wrap);
     return () => observer.disconnect();
-  }, [wrapRef]);
+    // Observed again when the content changes: a table first rendered empty mounts its wrapper later.
+  }, [wrapRef, signature]);
 
   return fit ?? NONE;
 }

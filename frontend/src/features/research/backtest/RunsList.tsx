@@ -15,6 +15,7 @@ const metric = (key: "totalReturn" | "sharpeRatio" | "maxDrawdown" | "totalTrade
   cellProps: (run) => ({ className: metricTone(key, run.results[key]) }),
 });
 
+// The run's id is its "view" button, so it stays; the creation time gives way first, then the range.
 /** Past runs, newest first: view one, tick 2+ to compare, delete with a confirmation. */
 export function RunsList({
   runs,
@@ -54,7 +55,6 @@ export function RunsList({
         </button>
       ),
       sortValue: (run) => run.backtestId,
-      priority: 3,
     },
     { key: "strategy", label: "Strategy", cell: (run) => run.strategyName, sortValue: (run) => run.strategyName },
     { key: "market", label: "Market", cell: (run) => `${run.symbol} ${run.interval}`, sortValue: (run) => `${run.symbol} ${run.interval}` },
@@ -69,7 +69,7 @@ export function RunsList({
     metric("sharpeRatio", "Sharpe"),
     metric("maxDrawdown", "Max DD"),
     metric("totalTrades", "Trades"),
-    { key: "created", label: "Created", cell: (run) => formatTime(run.createdAt), sortValue: (run) => run.createdAt, priority: 2 },
+    { key: "created", label: "Created", cell: (run) => formatTime(run.createdAt), sortValue: (run) => run.createdAt, priority: 3 },
     {
       key: "actions",
       label: "Actions",
