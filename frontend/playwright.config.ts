@@ -12,6 +12,7 @@ export default defineConfig({
   use: {
     baseURL: process.env.E2E_BASE_URL ?? "http://127.0.0.1:8000",
     headless: true,
+    viewport: { width: 1440, height: 900 }, // the desktop size the layout is checked at (no clipped columns)
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox"] },

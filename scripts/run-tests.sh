@@ -13,9 +13,10 @@ echo "== mypy"
 echo "== pytest (embedded and cluster)"
 (cd backend && .venv/bin/pytest -q -p no:cacheprovider)
 
-echo "== frontend (types, Vitest, Playwright end-to-end in Debian's Chromium)"
+echo "== frontend (ESLint, types, Vitest, Playwright end-to-end in Debian's Chromium)"
 scripts/ensure-chromium.sh
 (cd frontend && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 # The app's API types must be the ones the backend's OpenAPI document generates today.
 (cd frontend && npm run --silent gen:api >/dev/null) && git diff --exit-code --stat -- frontend/src/api/schema.d.ts
+(cd frontend && npm run lint)
 (cd frontend && npm test)

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { adminHeaders, signUp, snapshot } from "./helpers";
+import { adminHeaders, dataOf, signUp, snapshot } from "./helpers";
 
 /** Push one BTC-USD tick as the admin (the e2e backend has no market source: prices come only from here). */
 async function pushTick(request: APIRequestContext, headers: Record<string, string>, price: number) {
@@ -8,9 +8,9 @@ async function pushTick(request: APIRequestContext, headers: Record<string, stri
     data: { ticks: [{ symbol: "BTC-USD", price, volume: 1, timestamp: new Date().toISOString() }] },
   });
   expect(response.ok()).toBeTruthy();
-  const body = await response.json();
-  expect(body.data.rejected).toEqual([]);
-  expect(body.data.accepted).toBe(1);
+  const body = await dataOf<{ accepted: number; rejected: unknown[] }>(response);
+  expect(body.rejected).toEqual([]);
+  expect(body.accepted).toBe(1);
 }
 
 test("a price alert made in the form fires on pushed ticks: toast, inbox badge, IN_APP delivered in history", async ({ page, request }) => {

@@ -1,10 +1,19 @@
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type APIResponse, type Page } from "@playwright/test";
 
 export interface Account {
   email: string;
   password: string;
   token: string;
   userId: number;
+}
+
+/** The `data` of an API response's envelope. */
+export async function dataOf<T>(response: APIResponse): Promise<T> {
+  return ((await response.json()) as { data: T }).data;
+}
+
+interface StoredSession {
+  state: { tokens: { accessToken: string }; user: { id: number } };
 }
 
 /** A new user signed up through the UI; returns its credentials and token (read from the app's storage). */
@@ -16,7 +25,7 @@ export async function signUp(page: Page): Promise<Account> {
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign up" }).click();
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
-  const session = await page.evaluate(() => JSON.parse(localStorage.getItem("cryptomon.session") ?? "{}"));
+  const session = (await page.evaluate(() => JSON.parse(localStorage.getItem("cryptomon.session") ?? "{}") as unknown)) as StoredSession;
   return { email, password, token: session.state.tokens.accessToken, userId: session.state.user.id };
 }
 
@@ -26,7 +35,7 @@ export async function adminHeaders(request: APIRequestContext): Promise<Record<s
   const password = process.env.E2E_ADMIN_PASSWORD ?? "admin-password-123";
   const login = await request.post("/api/auth/login", { data: { email, password } });
   expect(login.ok()).toBeTruthy();
-  const token = (await login.json()).data.tokens.accessToken as string;
+  const token = (await dataOf<{ tokens: { accessToken: string } }>(login)).tokens.accessToken;
   return { Authorization: `Bearer ${token}` };
 }
 

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { adminHeaders, signUp, snapshot } from "./helpers";
+import { adminHeaders, dataOf, signUp, snapshot } from "./helpers";
 
 type Flashes = { flashes: string[] };
 const price2 = (n: number) => n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -10,7 +10,7 @@ async function pushTick(request: APIRequestContext, headers: Record<string, stri
     data: { ticks: [{ symbol: "BTC-USD", price, volume: 0.5, timestamp: new Date().toISOString() }] },
   });
   expect(push.ok()).toBeTruthy();
-  expect((await push.json()).data).toMatchObject({ accepted: 1, rejected: [] });
+  expect(await dataOf<unknown>(push)).toMatchObject({ accepted: 1, rejected: [] });
 }
 
 test("live tiles show pushed prices, and a tile opens its candle chart", async ({ page, request }) => {
@@ -23,7 +23,7 @@ test("live tiles show pushed prices, and a tile opens its candle chart", async (
   // Prices come only from pushes on the e2e backend: push one near the last backfilled close.
   const headers = await adminHeaders(request);
   const last = await request.get("/api/data/historical?symbol=BTC-USD&interval=1h&limit=1", { headers });
-  const close = ((await last.json()).data.data as { close: number }[]).at(-1)?.close ?? 75_000;
+  const close = (await dataOf<{ data: { close: number }[] }>(last)).data.at(-1)?.close ?? 75_000;
   const first = Math.round(close * 100.1) / 100; // +0.1%
   await pushTick(request, headers, first);
   await expect(tile.getByTestId("tile-price")).toHaveText(price2(first));
@@ -33,7 +33,7 @@ test("live tiles show pushed prices, and a tile opens its candle chart", async (
     const w = window as unknown as Flashes;
     w.flashes = [];
     new MutationObserver(() => {
-      const flash = /flash-(up|down)/.exec(el.className);
+      const flash = /flash-(up|down)/.exec(el.getAttribute("class") ?? "");
       if (flash) w.flashes.push(flash[0]);
     }).observe(el, { attributes: true, attributeFilter: ["class"] });
   });

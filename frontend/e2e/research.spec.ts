@@ -118,7 +118,7 @@ test("exports BTC-USD 1h candles for a few days as CSV from the data explorer", 
   await page.getByRole("button", { name: "Export CSV" }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toBe("BTC-USD_1h_20250301T0000Z_20250304T0000Z.csv");
-  const text = readFileSync((await download.path())!, "utf8");
+  const text = readFileSync(await download.path(), "utf8");
   const lines = text.trim().split(/\r?\n/);
   expect(lines[0]).toBe("timestamp,open,high,low,close,volume");
   expect(lines).toHaveLength(1 + 72);

@@ -52,7 +52,7 @@ function Shell() {
   async function leave() {
     await api.POST("/api/auth/logout").catch(() => undefined);
     signOut();
-    navigate("/signin");
+    void navigate("/signin");
   }
 
   return (
@@ -81,7 +81,7 @@ function Shell() {
           {theme === "dark" ? "☀" : "☾"}
         </button>
         <span className="muted user">{user?.email}</span>
-        <button type="button" onClick={leave}>
+        <button type="button" onClick={() => void leave()}>
           Sign out
         </button>
       </nav>

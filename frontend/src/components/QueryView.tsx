@@ -28,7 +28,7 @@ export function QueryView<T>({
     return (
       <EmptyState title={error}>
         <p>{query.error.message}</p>
-        <button type="button" onClick={() => query.refetch()}>
+        <button type="button" onClick={() => void query.refetch()}>
           Try again
         </button>
       </EmptyState>

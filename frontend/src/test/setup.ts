@@ -14,5 +14,5 @@ class PageRequest extends Request {
 vi.stubGlobal("Request", PageRequest);
 vi.stubGlobal(
   "fetch",
-  vi.fn<typeof fetch>(async () => new Response(JSON.stringify({ status: "error", code: "NOT_FOUND", message: "No API mock" }), { status: 404 })),
+  vi.fn<typeof fetch>(() => Promise.resolve(new Response(JSON.stringify({ status: "error", code: "NOT_FOUND", message: "No API mock" }), { status: 404 }))),
 );

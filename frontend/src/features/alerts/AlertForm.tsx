@@ -137,7 +137,7 @@ export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
     try {
       const alert = await create.mutateAsync(toAlertBody(form, userId, indicator));
       useUi.getState().toast({ kind: "success", title: `Alert #${alert.id} created`, body: `${alert.symbol} ${alert.condition}` });
-      navigate("/alerts");
+      void navigate("/alerts");
     } catch (err) {
       apiError(err);
     }
@@ -148,7 +148,7 @@ export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
 
   return (
     <div className="stack">
-      <form className="stack" onSubmit={submit} noValidate aria-label="New alert">
+      <form className="stack" onSubmit={(e) => void submit(e)} noValidate aria-label="New alert">
         <Card title="Rule">
           <div className="alert-form-grid">
             <Field label="Symbol" htmlFor="alert-symbol" error={error("symbol")}>
@@ -357,7 +357,7 @@ export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
           <button type="submit" className="primary" disabled={invalid || create.isPending} aria-describedby={pending.length ? "alert-form-pending" : undefined}>
             {create.isPending ? "Creating…" : "Create alert"}
           </button>
-          <button type="button" onClick={() => navigate("/alerts")}>
+          <button type="button" onClick={() => void navigate("/alerts")}>
             Cancel
           </button>
           {pending.length ? (

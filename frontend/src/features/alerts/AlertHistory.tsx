@@ -1,11 +1,12 @@
 import { Link } from "react-router-dom";
 import { QueryView } from "@/components/QueryView";
+import { DataTable, type Column } from "@/components/table/DataTable";
 import { Card, EmptyState, Field, Skeleton } from "@/components/ui";
 import { formatNumber, formatPrice, formatTime } from "@/lib/format";
 import { useUrlParams } from "@/lib/useUrlParams";
-import { dayToIso } from "./dates";
+import { utcDayEndIso, utcDayStartIso } from "@/lib/dates";
 import { useAlerts, useHistory } from "./hooks";
-import type { Delivery } from "./types";
+import type { Delivery, History } from "./types";
 
 const LIMITS = [50, 100, 500, 1000];
 
@@ -29,6 +30,38 @@ function DeliveryPill({ delivery }: { delivery: Delivery }) {
   );
 }
 
+type Trigger = History["triggers"][number];
+
+const muted = () => ({ className: "muted" });
+
+// When the tick was and where it came from give way first: what fired, at what price, and the deliveries stay.
+const COLUMNS: Column<Trigger>[] = [
+  { key: "fired", label: "Fired", cell: (t) => formatTime(t.firedAt), sortValue: (t) => t.firedAt },
+  { key: "alert", label: "Alert", cell: (t) => <Link to={`/alerts/history?alertId=${t.alertId}`}>#{t.alertId}</Link>, sortValue: (t) => t.alertId },
+  { key: "symbol", label: "Symbol", cell: (t) => t.symbol, sortValue: (t) => t.symbol },
+  { key: "condition", label: "Condition", cell: (t) => t.condition, sortValue: (t) => t.condition, cellProps: muted, priority: 2 },
+  { key: "price", label: "Price", align: "end", cell: (t) => formatPrice(t.price), sortValue: (t) => t.price },
+  { key: "threshold", label: "Threshold", align: "end", cell: (t) => formatPrice(t.threshold), sortValue: (t) => t.threshold, cellProps: muted, priority: 2 },
+  {
+    key: "direction",
+    label: "Direction",
+    cell: (t) => (t.direction === "UP" ? "↑ UP" : "↓ DOWN"),
+    sortValue: (t) => t.direction,
+    cellProps: (t) => ({ className: t.direction === "UP" ? "up" : "down" }),
+  },
+  { key: "tick", label: "Tick", cell: (t) => formatTime(t.tickAt), sortValue: (t) => t.tickAt, cellProps: (t) => ({ className: "muted", title: t.tickAt }), priority: 3 },
+  { key: "source", label: "Source", cell: (t) => t.source ?? "–", sortValue: (t) => t.source, cellProps: muted, priority: 3 },
+  {
+    key: "deliveries",
+    label: "Deliveries",
+    cell: (t) => (
+      <div className="alert-deliveries">
+        {t.channels.length ? t.channels.map((d) => <DeliveryPill key={d.channel} delivery={d} />) : <span className="muted">–</span>}
+      </div>
+    ),
+  },
+];
+
 /** Every trigger: the price and tick that fired it (time and source, to trace a false trigger) and how each
  * channel's delivery went. */
 export function AlertHistory() {
@@ -37,7 +70,7 @@ export function AlertHistory() {
   const limit = Number(params.get("limit")) || 100;
   const from = params.get("from") ?? "";
   const to = params.get("to") ?? "";
-  const history = useHistory({ alertId, limit, from: dayToIso(from), to: dayToIso(to, true) });
+  const history = useHistory({ alertId, limit, from: utcDayStartIso(from), to: utcDayEndIso(to) });
   const alerts = useAlerts({});
 
   const data = history.data;
@@ -56,10 +89,10 @@ export function AlertHistory() {
               {alertId && !alerts.data?.alerts.some((a) => a.id === alertId) ? <option value={alertId}>#{alertId}</option> : null}
             </select>
           </Field>
-          <Field label="Fired from" htmlFor="history-from">
+          <Field label="Fired from" htmlFor="history-from" hint="UTC day">
             <input id="history-from" type="date" value={from} onChange={(e) => set("from", e.target.value)} />
           </Field>
-          <Field label="Fired to" htmlFor="history-to">
+          <Field label="Fired to" htmlFor="history-to" hint="UTC day, included">
             <input id="history-to" type="date" value={to} onChange={(e) => set("to", e.target.value)} />
           </Field>
           <Field label="Show" htmlFor="history-limit">
@@ -91,52 +124,15 @@ export function AlertHistory() {
           }
         >
           {(page) => (
-            <div className="table-wrap">
-              <table className="alert-cards" data-testid="history-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Fired</th>
-                    <th scope="col">Alert</th>
-                    <th scope="col">Symbol</th>
-                    <th scope="col">Condition</th>
-                    <th scope="col" className="num">
-                      Price
-                    </th>
-                    <th scope="col" className="num">
-                      Threshold
-                    </th>
-                    <th scope="col">Direction</th>
-                    <th scope="col">Tick</th>
-                    <th scope="col">Source</th>
-                    <th scope="col">Deliveries</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.triggers.map((t) => (
-                    <tr key={t.triggerId} data-testid="history-row">
-                      <td data-label="Fired">{formatTime(t.firedAt)}</td>
-                      <td data-label="Alert">
-                        <Link to={`/alerts/history?alertId=${t.alertId}`}>#{t.alertId}</Link>
-                      </td>
-                      <td data-label="Symbol">{t.symbol}</td>
-                      <td className="muted" data-label="Condition">{t.condition}</td>
-                      <td className="num" data-label="Price">{formatPrice(t.price)}</td>
-                      <td className="num muted" data-label="Threshold">{formatPrice(t.threshold)}</td>
-                      <td className={t.direction === "UP" ? "up" : "down"} data-label="Direction">{t.direction === "UP" ? "↑ UP" : "↓ DOWN"}</td>
-                      <td className="muted" title={t.tickAt} data-label="Tick">
-                        {formatTime(t.tickAt)}
-                      </td>
-                      <td className="muted" data-label="Source">{t.source ?? "–"}</td>
-                      <td data-label="Deliveries">
-                        <div className="alert-deliveries">
-                          {t.channels.length ? t.channels.map((d) => <DeliveryPill key={d.channel} delivery={d} />) : <span className="muted">–</span>}
-                        </div>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              columns={COLUMNS}
+              rows={page.triggers}
+              rowKey={(t) => t.triggerId}
+              label="Triggers fired"
+              testId="history-table"
+              cards
+              rowProps={() => ({ "data-testid": "history-row" })}
+            />
           )}
         </QueryView>
       </Card>

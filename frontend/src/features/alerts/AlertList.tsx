@@ -3,10 +3,11 @@ import { Link } from "react-router-dom";
 import { useSymbols } from "@/api/symbols";
 import { ConfirmButton } from "@/components/ConfirmButton";
 import { QueryView } from "@/components/QueryView";
+import { DataTable, type Column } from "@/components/table/DataTable";
 import { Card, EmptyState, Field, Skeleton } from "@/components/ui";
 import { formatTime } from "@/lib/format";
 import { useUrlParams } from "@/lib/useUrlParams";
-import { dayToIso } from "./dates";
+import { utcDayEndIso, utcDayStartIso } from "@/lib/dates";
 import { useAlertAction, useAlerts, type ListFilters } from "./hooks";
 import { describeRule } from "./rule";
 import { STATUSES, type Alert, type AlertStatus } from "./types";
@@ -22,8 +23,8 @@ function useFilters(): [ListFilters, Record<string, string>, (key: string, value
   const filters: ListFilters = {
     status: STATUSES.includes(raw.status as AlertStatus) ? (raw.status as AlertStatus) : undefined,
     symbol: raw.symbol || undefined,
-    from: dayToIso(raw.from),
-    to: dayToIso(raw.to, true),
+    from: utcDayStartIso(raw.from),
+    to: utcDayEndIso(raw.to),
   };
   return [filters, raw, set, clear];
 }
@@ -82,6 +83,32 @@ function frequencyText(alert: Alert): string {
     : alert.frequency;
 }
 
+// The rule, status and actions are what the list is for; the id, channels and creation time give way first.
+const COLUMNS: Column<Alert>[] = [
+  { key: "id", label: "#", cell: (a) => a.id, sortValue: (a) => a.id, cellProps: () => ({ className: "muted" }), priority: 3 },
+  { key: "symbol", label: "Symbol", cell: (a) => <strong>{a.symbol}</strong>, sortValue: (a) => a.symbol },
+  {
+    key: "rule",
+    label: "Rule",
+    cell: (a) => describeRule(a.condition, a.threshold, a.metadata),
+    sortValue: (a) => a.condition,
+    cellProps: (a) => ({ className: "alert-rule", title: a.condition }),
+  },
+  { key: "frequency", label: "Frequency", cell: frequencyText, sortValue: frequencyText, cellProps: () => ({ className: "muted" }), priority: 2 },
+  { key: "channels", label: "Channels", cell: (a) => a.channels.join(", "), cellProps: () => ({ className: "muted" }), priority: 3 },
+  { key: "status", label: "Status", cell: (a) => <StatusPill status={a.status} />, sortValue: (a) => a.status },
+  {
+    key: "triggers",
+    label: "Triggers",
+    align: "end",
+    cell: (a) => a.triggerCount,
+    sortValue: (a) => a.triggerCount,
+    cellProps: () => ({ "data-testid": "trigger-count" }),
+  },
+  { key: "created", label: "Created", cell: (a) => formatTime(a.createdAt), sortValue: (a) => a.createdAt, cellProps: () => ({ className: "muted" }), priority: 2 },
+  { key: "actions", label: "Actions", hideLabel: true, cell: (a) => <Actions alert={a} />, cellProps: () => ({ className: "alert-actions-cell" }) },
+];
+
 export function AlertList() {
   const [filters, raw, setFilter, clear] = useFilters();
   const alerts = useAlerts(filters);
@@ -114,10 +141,10 @@ export function AlertList() {
               {raw.symbol && !symbols.data?.some((a) => a.symbol === raw.symbol) ? <option value={raw.symbol}>{raw.symbol}</option> : null}
             </select>
           </Field>
-          <Field label="Created from" htmlFor="filter-from">
+          <Field label="Created from" htmlFor="filter-from" hint="UTC day">
             <input id="filter-from" type="date" value={raw.from} onChange={(e) => setFilter("from", e.target.value)} />
           </Field>
-          <Field label="Created to" htmlFor="filter-to">
+          <Field label="Created to" htmlFor="filter-to" hint="UTC day, included">
             <input id="filter-to" type="date" value={raw.to} onChange={(e) => setFilter("to", e.target.value)} />
           </Field>
           {filtered ? (
@@ -162,52 +189,16 @@ export function AlertList() {
           }
         >
           {(list) => (
-            <div className="table-wrap">
-              <table className="alert-table alert-cards" data-testid="alert-table">
-                <thead>
-                  <tr>
-                    <th scope="col">#</th>
-                    <th scope="col">Symbol</th>
-                    <th scope="col">Rule</th>
-                    <th scope="col">Frequency</th>
-                    <th scope="col">Channels</th>
-                    <th scope="col">Status</th>
-                    <th scope="col" className="num">
-                      Triggers
-                    </th>
-                    <th scope="col">Created</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.alerts.map((alert) => (
-                    <tr key={alert.id} data-testid={`alert-row-${alert.id}`}>
-                      <td className="muted" data-label="#">{alert.id}</td>
-                      <td data-label="Symbol">
-                        <strong>{alert.symbol}</strong>
-                      </td>
-                      <td className="alert-rule" title={alert.condition} data-label="Rule">
-                        {describeRule(alert.condition, alert.threshold, alert.metadata)}
-                      </td>
-                      <td className="muted" data-label="Frequency">{frequencyText(alert)}</td>
-                      <td className="muted" data-label="Channels">{alert.channels.join(", ")}</td>
-                      <td data-label="Status">
-                        <StatusPill status={alert.status} />
-                      </td>
-                      <td className="num" data-testid="trigger-count" data-label="Triggers">
-                        {alert.triggerCount}
-                      </td>
-                      <td className="muted" data-label="Created">{formatTime(alert.createdAt)}</td>
-                      <td className="alert-actions-cell">
-                        <Actions alert={alert} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              columns={COLUMNS}
+              rows={list.alerts}
+              rowKey={(alert) => alert.id}
+              label="Your alerts"
+              testId="alert-table"
+              className="alert-table"
+              cards
+              rowProps={(alert) => ({ "data-testid": `alert-row-${alert.id}` })}
+            />
           )}
         </QueryView>
       </Card>

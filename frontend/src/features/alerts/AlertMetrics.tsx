@@ -1,6 +1,7 @@
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { Link } from "react-router-dom";
 import { QueryView } from "@/components/QueryView";
+import { DataTable, type Column } from "@/components/table/DataTable";
 import { Card, EmptyState, Field, Skeleton } from "@/components/ui";
 import { formatNumber } from "@/lib/format";
 import { Bars, Ring } from "./Bars";
@@ -32,6 +33,28 @@ function Triggers({ metrics }: { metrics: Metrics }) {
     </Card>
   );
 }
+
+type ChannelRow = [name: string, metrics: Metrics["channels"][string]];
+
+const count = (key: "sent" | "delivered" | "failed" | "pending", label: string): Column<ChannelRow> => ({
+  key,
+  label,
+  align: "end",
+  cell: ([, c]) => c[key],
+  sortValue: ([, c]) => c[key],
+  cellProps: ([, c]) => ({ className: key === "failed" && c.failed ? "down" : undefined }),
+});
+
+const CHANNEL_COLUMNS: Column<ChannelRow>[] = [
+  { key: "channel", label: "Channel", rowHeader: true, cell: ([name]) => name, sortValue: ([name]) => name },
+  count("sent", "Sent"),
+  count("delivered", "Delivered"),
+  count("failed", "Failed"),
+  count("pending", "Pending"),
+  { key: "success", label: "Success", align: "end", cell: ([, c]) => percent(c.successRate), sortValue: ([, c]) => c.successRate },
+  { key: "p50", label: "p50", align: "end", cell: ([, c]) => ms(c.latencyMs.p50), sortValue: ([, c]) => c.latencyMs.p50 },
+  { key: "p99", label: "p99", align: "end", cell: ([, c]) => ms(c.latencyMs.p99), sortValue: ([, c]) => c.latencyMs.p99 },
+];
 
 function Channels({ metrics }: { metrics: Metrics }) {
   const channels = Object.entries(metrics.channels);
@@ -66,50 +89,7 @@ function Channels({ metrics }: { metrics: Metrics }) {
               ])}
             />
           </div>
-          <div className="table-wrap">
-            <table data-testid="metrics-channels">
-              <thead>
-                <tr>
-                  <th scope="col">Channel</th>
-                  <th scope="col" className="num">
-                    Sent
-                  </th>
-                  <th scope="col" className="num">
-                    Delivered
-                  </th>
-                  <th scope="col" className="num">
-                    Failed
-                  </th>
-                  <th scope="col" className="num">
-                    Pending
-                  </th>
-                  <th scope="col" className="num">
-                    Success
-                  </th>
-                  <th scope="col" className="num">
-                    p50
-                  </th>
-                  <th scope="col" className="num">
-                    p99
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {channels.map(([name, c]) => (
-                  <tr key={name}>
-                    <th scope="row">{name}</th>
-                    <td className="num">{c.sent}</td>
-                    <td className="num">{c.delivered}</td>
-                    <td className={c.failed ? "num down" : "num"}>{c.failed}</td>
-                    <td className="num">{c.pending}</td>
-                    <td className="num">{percent(c.successRate)}</td>
-                    <td className="num">{ms(c.latencyMs.p50)}</td>
-                    <td className="num">{ms(c.latencyMs.p99)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={CHANNEL_COLUMNS} rows={channels} rowKey={([name]) => name} label="Deliveries by channel" testId="metrics-channels" />
         </div>
       )}
     </Card>
@@ -143,14 +123,19 @@ function Accuracy({ metrics }: { metrics: Metrics }) {
 /** Trigger counts, delivery success and latency per channel, and how often the alerts were right. */
 export function AlertMetrics() {
   const [span, setSpan] = useState("");
-  const range = useMemo(() => (span ? { from: new Date(Date.now() - Number(span) * 86400_000).toISOString() } : {}), [span]);
+  // The period's start is taken when it is chosen (rendering must not read the clock).
+  const [range, setRange] = useState<{ from?: string }>({});
+  const choose = (value: string) => {
+    setSpan(value);
+    setRange(value ? { from: new Date(Date.now() - Number(value) * 86400_000).toISOString() } : {});
+  };
   const metrics = useMetrics(range);
 
   return (
     <div className="stack">
       <div className="row">
         <Field label="Period" htmlFor="metrics-span">
-          <select id="metrics-span" value={span} onChange={(e) => setSpan(e.target.value)}>
+          <select id="metrics-span" value={span} onChange={(e) => choose(e.target.value)}>
             {SPANS.map((s) => (
               <option key={s.value} value={s.value}>
                 {s.label}

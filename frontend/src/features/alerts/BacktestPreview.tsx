@@ -1,11 +1,12 @@
 import { useState } from "react";
 import { ApiError } from "@/api/errors";
 import { Field, Skeleton } from "@/components/ui";
-import { formatNumber, formatPercent, formatPrice, formatTime } from "@/lib/format";
-import { dayToIso } from "./dates";
+import { utcDayEndIso, utcDayStartIso } from "@/lib/dates";
+import { formatNumber, formatTime } from "@/lib/format";
 import { useBacktest } from "./hooks";
+import { ReturnsTable, TriggersTable } from "./PreviewTables";
 import { formFieldOf, toBacktestBody, type RuleForm } from "./rule";
-import { HORIZONS, type BacktestResult, type CatalogIndicator } from "./types";
+import type { BacktestResult, CatalogIndicator } from "./types";
 
 const LISTED = 50;
 type Span = "30" | "90" | "custom";
@@ -16,11 +17,6 @@ interface Props {
   ruleInvalid: boolean;
   /** A 422 about the rule: shown next to the form's field. */
   onFieldError: (field: string, message: string) => void;
-}
-
-function Returns({ value }: { value: number | null | undefined }) {
-  const cls = value === null || value === undefined ? "muted" : value > 0 ? "up" : value < 0 ? "down" : "";
-  return <span className={cls}>{formatPercent(value)}</span>;
 }
 
 /** Where in the range the rule fired: one tick per trigger on a strip. */
@@ -57,85 +53,8 @@ function Result({ result, stale }: { result: BacktestResult; stale: boolean }) {
       {result.count > 0 ? (
         <>
           <Timeline result={result} />
-          <div className="table-wrap">
-            <table aria-label="Returns after the triggers">
-              <thead>
-                <tr>
-                  <th scope="col">After</th>
-                  <th scope="col" className="num">
-                    Judged
-                  </th>
-                  <th scope="col" className="num">
-                    Mean return
-                  </th>
-                  <th scope="col" className="num">
-                    Median return
-                  </th>
-                  <th scope="col" className="num">
-                    Moved the alert's way
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {HORIZONS.map((h) => {
-                  const s = result.summary[h];
-                  return (
-                    <tr key={h}>
-                      <th scope="row">{h}</th>
-                      <td className="num">{s?.judged ?? 0}</td>
-                      <td className="num">
-                        <Returns value={s?.meanReturn} />
-                      </td>
-                      <td className="num">
-                        <Returns value={s?.medianReturn} />
-                      </td>
-                      <td className="num" data-testid={`in-direction-${h}`}>
-                        {s?.inDirection === null || s?.inDirection === undefined ? "–" : `${formatNumber(s.inDirection * 100, 1)}%`}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          <div className="table-wrap alert-preview-triggers">
-            <table aria-label="Triggers">
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col" className="num">
-                    Price
-                  </th>
-                  {price ? null : (
-                    <th scope="col" className="num">
-                      Value
-                    </th>
-                  )}
-                  <th scope="col">Direction</th>
-                  {HORIZONS.map((h) => (
-                    <th key={h} scope="col" className="num">
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {result.triggers.slice(0, LISTED).map((t) => (
-                  <tr key={t.timestamp}>
-                    <td>{formatTime(t.timestamp)}</td>
-                    <td className="num">{formatPrice(t.price)}</td>
-                    {price ? null : <td className="num">{formatNumber(t.value)}</td>}
-                    <td className={t.direction === "UP" ? "up" : "down"}>{t.direction === "UP" ? "↑ UP" : "↓ DOWN"}</td>
-                    {HORIZONS.map((h) => (
-                      <td key={h} className="num">
-                        <Returns value={t.returns[h]} />
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ReturnsTable result={result} />
+          <TriggersTable result={result} limit={LISTED} />
           {result.count > LISTED ? (
             <p className="muted">
               Showing the first {LISTED} of {result.count}.
@@ -157,7 +76,7 @@ export function BacktestPreview({ form, indicator, ruleInvalid, onFieldError }: 
   const [sent, setSent] = useState("");
 
   const range = () => {
-    if (span === "custom") return { from: dayToIso(from), to: dayToIso(to, true) };
+    if (span === "custom") return { from: utcDayStartIso(from), to: utcDayEndIso(to) };
     if (span === "90") return { from: new Date(Date.now() - 90 * 86400_000).toISOString() };
     return {}; // the API's default: the last 30 days
   };
@@ -202,10 +121,10 @@ export function BacktestPreview({ form, indicator, ruleInvalid, onFieldError }: 
         </Field>
         {span === "custom" ? (
           <>
-            <Field label="Preview from" htmlFor="preview-from" error={error instanceof ApiError && error.field === "from" ? error.message : undefined}>
+            <Field label="Preview from" htmlFor="preview-from" error={error instanceof ApiError && error.field === "from" ? error.message : undefined} hint="UTC day">
               <input id="preview-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
             </Field>
-            <Field label="Preview to" htmlFor="preview-to">
+            <Field label="Preview to" htmlFor="preview-to" hint="UTC day, included; empty: until now">
               <input id="preview-to" type="date" value={to} title="Empty: until now" onChange={(e) => setTo(e.target.value)} />
             </Field>
           </>

@@ -1,10 +1,27 @@
 import { useEffect } from "react";
 import { Link } from "react-router-dom";
 import { QueryView } from "@/components/QueryView";
+import { DataTable, type Column } from "@/components/table/DataTable";
 import { Card, EmptyState, Skeleton } from "@/components/ui";
 import { formatTime } from "@/lib/format";
 import { useUi } from "@/stores/ui";
 import { useInbox } from "./hooks";
+import type { NotificationPage } from "./types";
+
+type Message = NotificationPage["notifications"][number];
+
+const COLUMNS: Column<Message>[] = [
+  { key: "title", label: "Message", cell: (n) => <strong>{n.title}</strong>, sortValue: (n) => n.title, cellProps: () => ({ className: "alert-inbox-title" }) },
+  { key: "received", label: "Received", cell: (n) => formatTime(n.createdAt), sortValue: (n) => n.createdAt, cellProps: () => ({ className: "muted" }) },
+  {
+    key: "alert",
+    label: "Alert",
+    cell: (n) => (n.alertId !== null ? <Link to={`/alerts/history?alertId=${n.alertId}`}>Alert #{n.alertId}</Link> : "–"),
+    sortValue: (n) => n.alertId,
+    priority: 2,
+  },
+  { key: "status", label: "Status", cell: (n) => <span className={`pill pill-${n.status}`}>{n.status}</span>, sortValue: (n) => n.status },
+];
 
 /** The in-app inbox (GET /api/notifications, IN_APP): every trigger's message, newest first. */
 export function Inbox() {
@@ -29,25 +46,7 @@ export function Inbox() {
         }
       >
         {(page) => (
-          <ul className="alert-inbox" data-testid="inbox">
-            {page.notifications.map((n) => (
-              <li key={n.id} className="alert-inbox-item">
-                <div>
-                  <strong>{n.title}</strong>
-                  <div className="muted">
-                    {formatTime(n.createdAt)}
-                    {n.alertId !== null ? (
-                      <>
-                        {" · "}
-                        <Link to={`/alerts/history?alertId=${n.alertId}`}>Alert #{n.alertId}</Link>
-                      </>
-                    ) : null}
-                  </div>
-                </div>
-                <span className={`pill pill-${n.status}`}>{n.status}</span>
-              </li>
-            ))}
-          </ul>
+          <DataTable columns={COLUMNS} rows={page.notifications} rowKey={(n) => n.id} label="Inbox" testId="inbox" cards />
         )}
       </QueryView>
     </Card>

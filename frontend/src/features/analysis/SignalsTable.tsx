@@ -1,3 +1,4 @@
+import { DataTable, type Column } from "@/components/table/DataTable";
 import { formatPrice, formatTime } from "@/lib/format";
 import { describeReading, humanize, leaning } from "./readings";
 import type { Summary, TimeframeResult } from "./types";
@@ -11,6 +12,36 @@ export function SummaryPill({ summary }: { summary: Summary }) {
   );
 }
 
+type Reading = [name: string, reading: TimeframeResult["indicators"][string]];
+
+const COLUMNS: Column<Reading>[] = [
+  { key: "indicator", label: "Indicator", rowHeader: true, cell: ([name]) => name, sortValue: ([name]) => name },
+  {
+    key: "value",
+    label: "Value",
+    align: "end",
+    cell: ([, reading]) => {
+      const { values } = describeReading(reading);
+      return values.length ? values.map((v) => <div key={v}>{v}</div>) : "–";
+    },
+  },
+  {
+    key: "signal",
+    label: "Signal",
+    cell: ([, reading]) => {
+      const { signals } = describeReading(reading);
+      return signals.length
+        ? signals.map((s) => (
+            <span key={s} className={`pill signal signal-${leaning(s) || "flat"}`}>
+              {humanize(s)}
+            </span>
+          ))
+        : "–";
+    },
+    sortValue: ([, reading]) => describeReading(reading).signals.join(" ") || null,
+  },
+];
+
 /** One timeframe's readings: indicator, latest value(s) and signal words. */
 export function SignalsTable({ result }: { result: TimeframeResult }) {
   return (
@@ -19,41 +50,7 @@ export function SignalsTable({ result }: { result: TimeframeResult }) {
         Last candle {formatTime(result.candleTime)} · close {formatPrice(result.close)} · summary{" "}
         <SummaryPill summary={result.summary} />
       </p>
-      <div className="table-wrap">
-        <table aria-label={`${result.timeframe} signals`}>
-          <thead>
-            <tr>
-              <th scope="col">Indicator</th>
-              <th scope="col" className="num">
-                Value
-              </th>
-              <th scope="col">Signal</th>
-            </tr>
-          </thead>
-          <tbody>
-            {Object.entries(result.indicators).map(([name, reading]) => {
-              const { values, signals } = describeReading(reading);
-              return (
-                <tr key={name}>
-                  <th scope="row">{name}</th>
-                  <td className="num">
-                    {values.length ? values.map((v) => <div key={v}>{v}</div>) : "–"}
-                  </td>
-                  <td>
-                    {signals.length
-                      ? signals.map((s) => (
-                          <span key={s} className={`pill signal signal-${leaning(s) || "flat"}`}>
-                            {humanize(s)}
-                          </span>
-                        ))
-                      : "–"}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={COLUMNS} rows={Object.entries(result.indicators)} rowKey={([name]) => name} label={`${result.timeframe} signals`} />
     </div>
   );
 }

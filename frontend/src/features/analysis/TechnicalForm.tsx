@@ -1,17 +1,17 @@
 import { useState, type FormEvent } from "react";
-import { ApiError } from "@/api/errors";
 import type { CatalogIndicator } from "@/api/indicators";
 import type { Asset } from "@/api/symbols";
 import { Field } from "@/components/ui";
 import { INTERVALS } from "@/lib/intervals";
+import { useFormErrors } from "@/lib/useFormErrors";
 import { IndicatorChecklist } from "./IndicatorChecklist";
-import { fieldError } from "./fieldError";
 import type { TechnicalRequest } from "./types";
 
 export const MAX_INDICATORS = 12;
 const PERIOD = /^\d{1,4}[hdwy]$/i;
 
-type Errors = Partial<Record<"symbol" | "indicators" | "timeframes" | "period", string>>;
+const FIELDS = ["symbol", "indicators", "timeframes", "period"] as const;
+type Errors = Partial<Record<(typeof FIELDS)[number], string>>;
 
 /** What the form would send, or what is wrong with it (checked again by the API). */
 export function validate(request: TechnicalRequest): Errors {
@@ -44,18 +44,15 @@ export function TechnicalForm({
     timeframes: ["1h", "4h", "1d"],
     period: "90d",
   });
-  const [local, setLocal] = useState<Errors>({});
-  const apiError = error; // cleared by the mutation when the form is sent again
+  // `error` is cleared by the mutation when the form is sent again; the API calls the timeframes `interval`.
+  const errors = useFormErrors(FIELDS, error, { timeframes: ["timeframes", "interval"] });
   const change = (patch: Partial<TechnicalRequest>) => setRequest((r) => ({ ...r, ...patch }));
-  const message = (name: keyof Errors, ...aliases: string[]) => local[name] ?? fieldError(apiError, name, ...aliases);
-  const known = ["symbol", "indicators", "timeframes", "interval", "period"];
-  const general = apiError instanceof ApiError && !known.some((f) => fieldError(apiError, f)) ? apiError.message : null;
+  const message = errors.of;
+  const general = errors.general;
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const problems = validate(request);
-    setLocal(problems);
-    if (Object.keys(problems).length) return;
+    if (!errors.check(validate(request))) return;
     onSubmit({ ...request, period: request.period.trim().toLowerCase() });
   }
 
@@ -86,7 +83,7 @@ export function TechnicalForm({
             size={8}
           />
         </Field>
-        <fieldset className={"field timeframes" + (message("timeframes", "interval") ? " field-invalid" : "")}>
+        <fieldset className={"field timeframes" + (message("timeframes") ? " field-invalid" : "")}>
           <legend>Timeframes</legend>
           <div className="row">
             {INTERVALS.map((tf) => (
@@ -106,9 +103,9 @@ export function TechnicalForm({
               </label>
             ))}
           </div>
-          {message("timeframes", "interval") ? (
+          {message("timeframes") ? (
             <span className="field-error" role="alert">
-              {message("timeframes", "interval")}
+              {message("timeframes")}
             </span>
           ) : null}
         </fieldset>

@@ -1,5 +1,5 @@
 import { ApiError } from "@/api/errors";
-import { fieldError } from "./fieldError";
+import { fieldError } from "@/api/errors";
 import { describeReading, humanize, leaning } from "./readings";
 
 describe("readings", () => {

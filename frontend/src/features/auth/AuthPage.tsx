@@ -3,6 +3,7 @@ import { Link, useNavigate } from "react-router-dom";
 import { api, unwrap } from "@/api/client";
 import { ApiError } from "@/api/errors";
 import { Field } from "@/components/ui";
+import { useFormErrors } from "@/lib/useFormErrors";
 import { useAuth } from "@/stores/auth";
 
 /** Sign in and sign up: one form, two modes. */
@@ -14,6 +15,7 @@ export default function AuthPage({ mode }: { mode: "signin" | "signup" }) {
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const signup = mode === "signup";
+  const errors = useFormErrors(["email", "password"], error);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -24,7 +26,7 @@ export default function AuthPage({ mode }: { mode: "signin" | "signup" }) {
         ? await unwrap(api.POST("/api/auth/register", { body: { email, password } }))
         : await unwrap(api.POST("/api/auth/login", { body: { email, password } }));
       signIn(result.tokens, result.user);
-      navigate("/");
+      void navigate("/");
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, "NETWORK", String(e)));
     } finally {
@@ -34,12 +36,12 @@ export default function AuthPage({ mode }: { mode: "signin" | "signup" }) {
 
   return (
     <main className="auth">
-      <form className="card auth-card" onSubmit={submit} noValidate>
+      <form className="card auth-card" onSubmit={(e) => void submit(e)} noValidate>
         <h1>{signup ? "Create your account" : "Sign in to Cryptomon"}</h1>
-        <Field label="Email" htmlFor="email" error={error?.forField("email")}>
+        <Field label="Email" htmlFor="email" error={errors.of("email")}>
           <input id="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
         </Field>
-        <Field label="Password" htmlFor="password" error={error?.forField("password")} hint={signup ? "At least 8 characters" : undefined}>
+        <Field label="Password" htmlFor="password" error={errors.of("password")} hint={signup ? "At least 8 characters" : undefined}>
           <input
             id="password"
             type="password"
@@ -50,9 +52,9 @@ export default function AuthPage({ mode }: { mode: "signin" | "signup" }) {
             onChange={(e) => setPassword(e.target.value)}
           />
         </Field>
-        {error && !error.field ? (
+        {errors.general ? (
           <p className="form-error" role="alert">
-            {error.message}
+            {errors.general}
           </p>
         ) : null}
         <button type="submit" className="primary" disabled={busy}>

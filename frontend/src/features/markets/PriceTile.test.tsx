@@ -56,12 +56,16 @@ describe("PriceTile", () => {
 
     rerender(tile(quote(101)));
     expect(box).toHaveClass("flash-up");
-    act(() => vi.advanceTimersByTime(800));
+    act(() => {
+      vi.advanceTimersByTime(800);
+    });
     expect(box).not.toHaveClass("flash-up");
 
     rerender(tile(quote(99.5)));
     expect(box).toHaveClass("flash-down");
-    act(() => vi.advanceTimersByTime(800));
+    act(() => {
+      vi.advanceTimersByTime(800);
+    });
     expect(box).not.toHaveClass("flash-down");
 
     rerender(tile(quote(99.5, 0.01))); // same price, other fields changed: no flash

@@ -5,6 +5,7 @@ import type { CatalogIndicator, CustomIndicator } from "@/api/indicators";
 import type { components } from "@/api/schema";
 import type { Line } from "@/components/charts/CandleChart";
 import type { Interval } from "@/lib/intervals";
+import { useStableArray } from "@/lib/useStableArray";
 import { useAuth } from "@/stores/auth";
 import { builtinFormula, builtinLabel, builtinOutputs, builtinPane, paneByMagnitude, parseOverlay } from "./overlays";
 import { toEpoch, type CandlePage } from "./useCandles";
@@ -96,20 +97,16 @@ export function useOverlayLines(
     })),
   });
 
-  const stamp = described.map((d, i) => `${d.ref}@${results[i]?.dataUpdatedAt ?? 0}`).join(",");
-  const lines = useMemo(
-    () => results.flatMap((r) => r.data ?? []),
-    // Rebuilt only when a query got new data (or the overlays changed), so the chart is not redrawn on
-    // every render: `results` is a new array each time, `stamp` is not.
-    [stamp],
-  );
+  // Rebuilt only when a query got new data (or the overlays changed), so the chart is not redrawn on every render.
+  const data = useStableArray(results.map((r) => r.data));
+  const lines = useMemo(() => data.flatMap((d) => d ?? []), [data]);
   const states = described.map((d, i) => {
     const r = results[i];
     const missing = d.known && !d.builtin && !d.custom ? "this indicator no longer exists" : null;
     return {
       ref: d.ref,
       label: d.label,
-      loading: Boolean(r && r.isFetching),
+      loading: Boolean(r?.isFetching),
       error: missing ?? (r?.error ? r.error.message : null),
     };
   });

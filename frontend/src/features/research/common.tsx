@@ -78,7 +78,7 @@ export function ErrorNotice({ error, what = "data" }: { error: unknown; what?: s
       </div>
     );
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : JSON.stringify(error);
   return (
     <div className="research-notice research-notice-error" role="alert">
       <strong>Could not load the {what}.</strong> {message}

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
-import { ApiError } from "@/api/errors";
+import { ApiError, fieldError } from "@/api/errors";
 import { Field } from "@/components/ui";
-import { fieldError } from "@/features/analysis/fieldError";
+import { useFormErrors } from "@/lib/useFormErrors";
 import { toastError, useUi } from "@/stores/ui";
 import { CHANNELS, type ChannelKey } from "./channels";
 import { TestChannelButton } from "./TestChannelButton";
@@ -11,6 +11,8 @@ type Values = Record<ChannelKey, string>;
 type Saved = Record<string, string | null>;
 
 const apiField = (key: ChannelKey) => `preferences.channels.${key}`;
+const KEYS = CHANNELS.map((c) => c.key);
+const API_FIELDS = Object.fromEntries(KEYS.map((key) => [key, [apiField(key)]])) as Record<ChannelKey, string[]>;
 
 /** Where notifications go (preferences.channels): edit, save only what changed, test each channel. */
 export function ChannelsForm({ saved }: { saved: Saved }) {
@@ -18,7 +20,6 @@ export function ChannelsForm({ saved }: { saved: Saved }) {
     CHANNELS.map((c) => [c.key, c.key === "webhookSecret" ? "" : (saved[c.key] ?? "")]),
   ) as Values;
   const [values, setValues] = useState<Values>(initial);
-  const [local, setLocal] = useState<Partial<Record<ChannelKey, string>>>({});
   const update = useUpdateMe((error) => {
     const known = error instanceof ApiError && CHANNELS.some((c) => fieldError(error, apiField(c.key)));
     if (!known) toastError(error, "Could not save the channels");
@@ -26,7 +27,8 @@ export function ChannelsForm({ saved }: { saved: Saved }) {
   const secret = saved.webhookSecret ?? null;
 
   const changed = CHANNELS.filter((c) => values[c.key].trim() !== initial[c.key]);
-  const message = (key: ChannelKey) => local[key] ?? fieldError(update.error, apiField(key));
+  const errors = useFormErrors(KEYS, update.error, API_FIELDS);
+  const message = errors.of;
 
   function save(patch: Partial<Record<ChannelKey, string | null>>) {
     update.mutate(
@@ -45,8 +47,7 @@ export function ChannelsForm({ saved }: { saved: Saved }) {
       if (problem) problems[c.key] = problem;
       patch[c.key] = value || null;
     }
-    setLocal(problems);
-    if (Object.keys(problems).length || !changed.length) return;
+    if (!errors.check(problems) || !changed.length) return;
     save(patch);
   }
 

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
+import { fieldError } from "@/api/errors";
 import { Field } from "@/components/ui";
-import { fieldError } from "@/features/analysis/fieldError";
+import { useFormErrors } from "@/lib/useFormErrors";
 import { toastError, useUi } from "@/stores/ui";
 import { useUpdateMe, type Me } from "./useMe";
 
@@ -9,21 +10,17 @@ const MAX_NAME = 80;
 /** The display name (PATCH /api/users/me); email and role shown for reference. */
 export function ProfileForm({ me }: { me: Me }) {
   const [name, setName] = useState(me.displayName ?? "");
-  const [local, setLocal] = useState<string | undefined>();
   const update = useUpdateMe((error) => {
     if (!fieldError(error, "displayName")) toastError(error, "Could not save the profile");
   });
-  const error = local ?? fieldError(update.error, "displayName");
+  const errors = useFormErrors(["displayName"], update.error);
+  const error = errors.of("displayName");
   const dirty = name.trim() !== (me.displayName ?? "");
 
   function submit(event: FormEvent) {
     event.preventDefault();
     const value = name.trim();
-    if (value.length > MAX_NAME) {
-      setLocal(`At most ${MAX_NAME} characters`);
-      return;
-    }
-    setLocal(undefined);
+    if (!errors.check({ displayName: value.length > MAX_NAME ? `At most ${MAX_NAME} characters` : undefined })) return;
     update.mutate(
       { displayName: value || null },
       { onSuccess: () => useUi.getState().toast({ kind: "success", title: "Profile saved" }) },

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ApiError } from "@/api/errors";
+import { ApiError, isFieldError } from "@/api/errors";
 import { QueryView } from "@/components/QueryView";
 import { Card, EmptyState, Skeleton } from "@/components/ui";
 import { useUrlParams } from "@/lib/useUrlParams";
@@ -68,11 +68,7 @@ export default function BacktestPanel() {
   const shown = shownFields(draft, strategy);
   // NO_DATA names the symbol, but the range is as much to blame: it gets a notice of its own.
   const noData = error instanceof ApiError && error.code === "NO_DATA";
-  const inline =
-    !noData &&
-    error instanceof ApiError &&
-    error.field !== undefined &&
-    (shown.includes(error.field) || error.details.some((d) => d.field && shown.includes(d.field)));
+  const inline = !noData && isFieldError(error, shown);
   const compared = (runs.data ?? []).filter((r) => compareIds.includes(r.backtestId));
 
   return (

@@ -1,11 +1,27 @@
 import { useQueries } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { LineChart, type Series } from "@/components/charts/LineChart";
+import { DataTable, type Column } from "@/components/table/DataTable";
 import { Skeleton } from "@/components/ui";
 import { fetchRunData, keys, type BacktestRun } from "../api";
-import { epochSeconds, shortUtc } from "../util";
+import { epochSeconds, shortUtc } from "@/lib/dates";
+import { useStableArray } from "@/lib/useStableArray";
 import { downsampleEquity } from "./downsample";
 import { formatMetric, metricKeys, metricLabel, metricTone } from "./metrics";
+
+/** One line of the comparison: a metric (or the parameters) across the runs. */
+interface CompareRow {
+  key: string;
+  label: string;
+  value: (run: BacktestRun) => string;
+  tone?: (run: BacktestRun) => string | undefined;
+  wrap?: boolean;
+}
+
+const parametersText = (run: BacktestRun) =>
+  Object.entries(run.parameters)
+    .map(([k, v]) => `${k} ${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .join(", ");
 
 /** Two or more runs side by side: every metric per run, and their equity curves (as % of capital) on one chart. */
 export function CompareRuns({ runs }: { runs: BacktestRun[] }) {
@@ -17,70 +33,60 @@ export function CompareRuns({ runs }: { runs: BacktestRun[] }) {
     })),
   });
   const loading = data.some((d) => d.isPending);
-  const stamp = data.map((d) => d.dataUpdatedAt).join(",");
+  // Kept while no curve changes, so the chart is not redrawn on every render.
+  const curves = useStableArray(data.map((d) => d.data?.equity));
   const series = useMemo<Series[]>(
     () =>
       runs.map((run, i) => {
         const capital = Number(run.initialCapital) || 1;
         return {
           name: `${run.backtestId.slice(-8)} ${run.strategyName}`,
-          points: downsampleEquity(data[i]?.data?.equity ?? []).map((p) => ({
+          points: downsampleEquity(curves[i] ?? []).map((p) => ({
             time: epochSeconds(p.timestamp),
             value: +((p.equity / capital - 1) * 100).toFixed(4),
           })),
         };
       }),
-    // `data` is a new array each render; its update stamps say when any curve changed.
-    [runs, stamp],
+    [runs, curves],
   );
-  const rows = metricKeys(...runs.map((r) => r.results));
+  const rows: CompareRow[] = [
+    { key: "parameters", label: "Parameters", value: (run) => parametersText(run), wrap: true },
+    ...metricKeys(...runs.map((r) => r.results)).map((key) => ({
+      key,
+      label: metricLabel(key),
+      value: (run: BacktestRun) => formatMetric(key, run.results[key]),
+      tone: (run: BacktestRun) => metricTone(key, run.results[key]),
+    })),
+  ];
+  const columns: Column<CompareRow>[] = [
+    { key: "metric", label: "Metric", rowHeader: true, cell: (row) => row.label },
+    ...runs.map(
+      (run): Column<CompareRow> => ({
+        key: run.backtestId,
+        label: run.backtestId,
+        align: "end",
+        header: (
+          <>
+            <div>{run.backtestId}</div>
+            <div className="muted">
+              {run.strategyName} · {run.symbol} {run.interval}
+            </div>
+            <div className="muted">
+              {shortUtc(run.from).slice(0, 10)} → {shortUtc(run.to).slice(0, 10)}
+            </div>
+          </>
+        ),
+        cell: (row) => row.value(run),
+        cellProps: (row) => ({ className: row.wrap ? "research-wrap" : row.tone?.(run) }),
+      }),
+    ),
+  ];
 
   return (
     <div className="stack" data-testid="compare-runs">
       <h3 className="research-h3">Cumulative return (%)</h3>
       {loading ? <Skeleton lines={5} height={40} /> : <LineChart series={series} height={300} testId="compare-chart" />}
-      <div className="table-wrap">
-        <table data-testid="compare-table">
-          <thead>
-            <tr>
-              <th scope="col">Metric</th>
-              {runs.map((run) => (
-                <th key={run.backtestId} scope="col" className="num">
-                  <div>{run.backtestId}</div>
-                  <div className="muted">
-                    {run.strategyName} · {run.symbol} {run.interval}
-                  </div>
-                  <div className="muted">
-                    {shortUtc(run.from).slice(0, 10)} → {shortUtc(run.to).slice(0, 10)}
-                  </div>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <th scope="row">Parameters</th>
-              {runs.map((run) => (
-                <td key={run.backtestId} className="num research-wrap">
-                  {Object.entries(run.parameters)
-                    .map(([k, v]) => `${k} ${typeof v === "string" ? v : JSON.stringify(v)}`)
-                    .join(", ")}
-                </td>
-              ))}
-            </tr>
-            {rows.map((key) => (
-              <tr key={key}>
-                <th scope="row">{metricLabel(key)}</th>
-                {runs.map((run) => (
-                  <td key={run.backtestId} className={"num " + (metricTone(key, run.results[key]) ?? "")}>
-                    {formatMetric(key, run.results[key])}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={columns} rows={rows} rowKey={(row) => row.key} label="Runs compared" testId="compare-table" />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { Skeleton } from "@/components/ui";
 import { formatTime } from "@/lib/format";
 import { fetchRun, fetchRunData, keys, type BacktestRun } from "../api";
 import { ErrorNotice } from "../common";
-import { epochSeconds, shortUtc } from "../util";
+import { epochSeconds, shortUtc } from "@/lib/dates";
 import { downsampleEquity } from "./downsample";
 import { MetricsTable } from "./MetricsTable";
 import { formatMetric, metricTone } from "./metrics";

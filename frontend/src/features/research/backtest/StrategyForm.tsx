@@ -1,10 +1,11 @@
 import type { FormEvent, ReactNode } from "react";
 import { ApiError } from "@/api/errors";
 import { Field, Skeleton } from "@/components/ui";
+import { useFormErrors } from "@/lib/useFormErrors";
 import type { StrategyInfo, StrategyParam } from "../api";
 import { IntervalField, SymbolField } from "../common";
 import { FormulaMarker } from "../indicators/FormulaEditor";
-import { fieldError, parseColumn } from "../util";
+import { parseColumn } from "../util";
 import {
   isRules,
   numericParams,
@@ -12,6 +13,7 @@ import {
   paramText,
   RULE_KEYS,
   RULE_LABELS,
+  shownFields,
   type BacktestDraft,
   type Direction,
   type RuleKey,
@@ -102,7 +104,7 @@ export function StrategyForm({
   onSubmit: () => void;
 }) {
   const strategy = strategies.find((s) => s.name === draft.strategyName);
-  const err = (field: string) => fieldError(error, field);
+  const err = useFormErrors(shownFields(draft, strategy), error).of;
   const rules = isRules(draft.strategyName);
 
   function submit(event: FormEvent) {

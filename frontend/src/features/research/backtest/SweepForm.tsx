@@ -2,10 +2,10 @@ import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { ApiError } from "@/api/errors";
 import { EmptyState, Field } from "@/components/ui";
+import { useFormErrors } from "@/lib/useFormErrors";
 import { toastError } from "@/stores/ui";
 import { startSweep, type Job, type StrategyInfo } from "../api";
 import { ErrorNotice } from "../common";
-import { fieldError } from "../util";
 import { buildRequest, numericParams, paramLabel, shownFields, type BacktestDraft } from "./draft";
 import { metricLabel, RANKING_METRICS } from "./metrics";
 import { countCombinations, countValues, defaultRange, type RangeDraft } from "./sweep";
@@ -59,6 +59,13 @@ export function SweepForm({
     },
   });
 
+  const error = start.error;
+  const rows = params.map((p) => `ranges.${p.name}`);
+  const own = new Set(["ranges", "metric", "outOfSample", ...rows]);
+  const errors = useFormErrors([...own], error);
+  // A message about one row is shown in that row, not again under the ranges.
+  const rangesError = rows.some((row) => errors.of(row)) ? undefined : errors.of("ranges");
+
   if (params.length === 0) {
     return (
       <EmptyState title="Nothing to sweep">
@@ -67,8 +74,6 @@ export function SweepForm({
     );
   }
 
-  const error = start.error;
-  const own = new Set(["ranges", "metric", "outOfSample", ...params.map((p) => `ranges.${p.name}`)]);
   // An error about the strategy form's fields (or anything else) is shown here too: the sweep sent them.
   const banner =
     error instanceof ApiError && !(error.field && own.has(error.field))
@@ -94,7 +99,7 @@ export function SweepForm({
         {params.map((p) => {
           const r = ranges[p.name] ?? defaultRange(p, false);
           const label = paramLabel(p.name);
-          const rowError = fieldError(error, `ranges.${p.name}`) ?? (r.enabled && countValues(r) === null ? "Give min ≤ max and a step above 0" : undefined);
+          const rowError = errors.of(`ranges.${p.name}`) ?? (r.enabled && countValues(r) === null ? "Give min ≤ max and a step above 0" : undefined);
           const id = `sweep-${p.name}`;
           return (
             <fieldset key={p.name} className="research-fieldset sweep-range">
@@ -130,7 +135,7 @@ export function SweepForm({
         })}
       </div>
       <div className="row">
-        <Field label="Rank by metric" htmlFor="sweep-metric" error={fieldError(error, "metric")}>
+        <Field label="Rank by metric" htmlFor="sweep-metric" error={errors.of("metric")}>
           <select id="sweep-metric" value={metric} onChange={(e) => setMetric(e.target.value)}>
             {RANKING_METRICS.map((m) => (
               <option key={m} value={m}>
@@ -139,15 +144,15 @@ export function SweepForm({
             ))}
           </select>
         </Field>
-        <Field label="Out-of-sample share" htmlFor="sweep-oos" error={fieldError(error, "outOfSample")} hint="0 to 0.89; 0.3 keeps the last 30%">
+        <Field label="Out-of-sample share" htmlFor="sweep-oos" error={errors.of("outOfSample")} hint="0 to 0.89; 0.3 keeps the last 30%">
           <input id="sweep-oos" type="number" min={0} max={0.89} step="0.05" value={outOfSample} onChange={(e) => setOutOfSample(e.target.value)} />
         </Field>
         <button type="submit" className="primary" disabled={start.isPending || combos === null || tooMany}>
           {start.isPending ? "Starting…" : "Start sweep"}
         </button>
       </div>
-      <span className={tooMany || fieldError(error, "ranges") ? "field-error" : "muted"} role="status">
-        {fieldError(error, "ranges") ??
+      <span className={tooMany || rangesError ? "field-error" : "muted"} role="status">
+        {rangesError ??
           (combos === null
             ? "Tick at least one parameter with a valid range."
             : tooMany

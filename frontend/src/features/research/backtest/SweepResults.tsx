@@ -1,16 +1,60 @@
 import { useMemo, useState } from "react";
+import { DataTable, type Column } from "@/components/table/DataTable";
 import { Field } from "@/components/ui";
-import type { SweepResult } from "../api";
-import { isoFromEpoch, shortUtc } from "../util";
+import { isoFromEpoch, shortUtc } from "@/lib/dates";
+import type { Results, SweepResult } from "../api";
 import { paramLabel } from "./draft";
 import { HeatMap } from "./HeatMap";
-import { formatMetric, metricLabel, metricTone } from "./metrics";
+import { formatMetric, metricLabel, metricOrder, metricTone } from "./metrics";
 import { heatGrid, type Sample } from "./sweep";
 
 /** The parameters that take more than one value across the results (the swept ones). */
 export function sweptParameters(result: SweepResult): string[] {
   const names = [...new Set(result.results.flatMap((r) => Object.keys(r.parameters)))];
   return names.filter((n) => new Set(result.results.map((r) => r.parameters[n])).size > 1);
+}
+
+type Row = SweepResult["results"][number];
+
+const metricColumn = (key: string, label: string, of: (row: Row) => Results | null): Column<Row> => ({
+  key: label,
+  label,
+  align: "end",
+  cell: (row) => formatMetric(key, of(row)?.[key]),
+  sortValue: (row) => metricOrder(of(row)?.[key]),
+  cellProps: (row) => ({ className: metricTone(key, of(row)?.[key]) }),
+});
+
+/** The ranked table's columns: rank, the swept parameters, the ranking metric and return in and out of sample. */
+function sweepColumns(parameters: string[], metric: string, onUse: (parameters: Record<string, number>) => void): Column<Row>[] {
+  return [
+    { key: "rank", label: "#", cell: (_, i) => i + 1, sortValue: (_, i) => i },
+    ...parameters.map(
+      (n): Column<Row> => ({ key: `p-${n}`, label: paramLabel(n), align: "end", cell: (row) => row.parameters[n], sortValue: (row) => row.parameters[n] }),
+    ),
+    metricColumn(metric, `In-sample ${metricLabel(metric)}`, (row) => row.inSample),
+    metricColumn(metric, `Out-of-sample ${metricLabel(metric)}`, (row) => row.outOfSample),
+    { ...metricColumn("totalReturn", "In-sample return", (row) => row.inSample), priority: 2 },
+    { ...metricColumn("totalReturn", "Out-of-sample return", (row) => row.outOfSample), priority: 2 },
+    {
+      key: "trades",
+      label: "Trades (in / out)",
+      align: "end",
+      cell: (row) => `${formatMetric("totalTrades", row.inSample.totalTrades)} / ${formatMetric("totalTrades", row.outOfSample?.totalTrades)}`,
+      sortValue: (row) => metricOrder(row.inSample.totalTrades),
+      priority: 2,
+    },
+    {
+      key: "use",
+      label: "Actions",
+      hideLabel: true,
+      cell: (row, i) => (
+        <button type="button" onClick={() => onUse(row.parameters)} aria-label={`Use combination ${i + 1} in the form`}>
+          Use
+        </button>
+      ),
+    },
+  ];
 }
 
 /** A finished sweep: the heat-map over two chosen parameters and the ranked table, in and out of sample. */
@@ -68,68 +112,14 @@ export function SweepResults({ result, onUse }: { result: SweepResult; onUse: (p
             </Field>
           </div>
           <HeatMap grid={grid} x={x} y={y === x ? "" : y} metric={metric} />
-          <div className="table-wrap research-scroll" tabIndex={0} aria-label="Ranked combinations">
-            <table data-testid="sweep-table">
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  {shown.map((n) => (
-                    <th key={n} scope="col" className="num">
-                      {paramLabel(n)}
-                    </th>
-                  ))}
-                  <th scope="col" className="num">
-                    In-sample {metricLabel(metric)}
-                  </th>
-                  <th scope="col" className="num">
-                    Out-of-sample {metricLabel(metric)}
-                  </th>
-                  <th scope="col" className="num">
-                    In-sample return
-                  </th>
-                  <th scope="col" className="num">
-                    Out-of-sample return
-                  </th>
-                  <th scope="col" className="num">
-                    Trades (in / out)
-                  </th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.results.map((row, i) => (
-                  <tr key={i}>
-                    <td>{i + 1}</td>
-                    {shown.map((n) => (
-                      <td key={n} className="num">
-                        {row.parameters[n]}
-                      </td>
-                    ))}
-                    <td className={"num " + (metricTone(metric, row.inSample[metric]) ?? "")}>{formatMetric(metric, row.inSample[metric])}</td>
-                    <td className={"num " + (metricTone(metric, row.outOfSample?.[metric]) ?? "")}>
-                      {formatMetric(metric, row.outOfSample?.[metric])}
-                    </td>
-                    <td className={"num " + (metricTone("totalReturn", row.inSample.totalReturn) ?? "")}>
-                      {formatMetric("totalReturn", row.inSample.totalReturn)}
-                    </td>
-                    <td className={"num " + (metricTone("totalReturn", row.outOfSample?.totalReturn) ?? "")}>
-                      {formatMetric("totalReturn", row.outOfSample?.totalReturn)}
-                    </td>
-                    <td className="num">
-                      {formatMetric("totalTrades", row.inSample.totalTrades)} / {formatMetric("totalTrades", row.outOfSample?.totalTrades)}
-                    </td>
-                    <td>
-                      <button type="button" onClick={() => onUse(row.parameters)} aria-label={`Use combination ${i + 1} in the form`}>
-                        Use
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={sweepColumns(shown, metric, onUse)}
+            rows={result.results}
+            rowKey={(_, i) => i}
+            label="Ranked combinations"
+            testId="sweep-table"
+            maxHeight="420px"
+          />
         </>
       )}
     </div>

@@ -1,6 +1,6 @@
 import type { Interval } from "@/lib/intervals";
 import type { StrategyInfo, StrategyParam, StrategyRequest } from "../api";
-import { dayToIso, utcDay } from "../util";
+import { utcDay, utcDayStartIso } from "@/lib/dates";
 
 /** The backtest form as typed (inputs hold text) and the request it makes. */
 
@@ -105,8 +105,8 @@ export function buildRequest(draft: BacktestDraft, strategy: StrategyInfo | unde
     direction: draft.direction,
   };
   if (draft.rangeMode === "dates") {
-    if (draft.from) request.from = dayToIso(draft.from);
-    if (draft.to) request.to = dayToIso(draft.to);
+    if (draft.from) request.from = utcDayStartIso(draft.from);
+    if (draft.to) request.to = utcDayStartIso(draft.to);
   }
   if (sizeShown) request.size = optional(draft.size) ?? null;
   const stopLoss = optional(draft.stopLoss);

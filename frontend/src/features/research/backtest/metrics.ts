@@ -64,7 +64,8 @@ export function metricKeys(...results: (Record<string, unknown> | null | undefin
 export function formatMetric(key: string, value: unknown): string {
   if (value === null || value === undefined) return "–";
   if (typeof value === "boolean") return value ? "Yes" : "No";
-  if (typeof value !== "number") return String(value);
+  if (typeof value === "string") return value;
+  if (typeof value !== "number") return JSON.stringify(value);
   if (!Number.isFinite(value)) return "–";
   const kind = METRICS[key]?.kind;
   switch (kind) {
@@ -91,4 +92,10 @@ export function formatMetric(key: string, value: unknown): string {
 export function metricTone(key: string, value: unknown): "up" | "down" | undefined {
   if (!METRICS[key]?.signed || typeof value !== "number" || value === 0 || !Number.isFinite(value)) return undefined;
   return value > 0 ? "up" : "down";
+}
+
+/** A metric's value as a table sorts it: numbers as they are, a flag as 0/1, nothing last. */
+export function metricOrder(value: unknown): number | null {
+  if (typeof value === "number") return value;
+  return typeof value === "boolean" ? Number(value) : null;
 }

@@ -1,45 +1,34 @@
 import type { Candle } from "@/components/charts/CandleChart";
+import { DataTable, type Column } from "@/components/table/DataTable";
+import { isoFromEpoch, shortUtc } from "@/lib/dates";
 import { formatCompact, formatPrice } from "@/lib/format";
-import { isoFromEpoch, shortUtc } from "../util";
+
+const price = (key: "open" | "high" | "low", label: string): Column<Candle> => ({
+  key,
+  label,
+  align: "end",
+  cell: (c) => formatPrice(c[key]),
+  sortValue: (c) => c[key],
+  priority: 2,
+});
+
+const COLUMNS: Column<Candle>[] = [
+  { key: "time", label: "Open time (UTC)", cell: (c) => shortUtc(isoFromEpoch(c.time)), sortValue: (c) => c.time },
+  price("open", "Open"),
+  price("high", "High"),
+  price("low", "Low"),
+  {
+    key: "close",
+    label: "Close",
+    align: "end",
+    cell: (c) => formatPrice(c.close),
+    sortValue: (c) => c.close,
+    cellProps: (c) => ({ className: c.close >= c.open ? "up" : "down" }),
+  },
+  { key: "volume", label: "Volume", align: "end", cell: (c) => formatCompact(c.volume), sortValue: (c) => c.volume },
+];
 
 /** The loaded candles, oldest first (times in UTC, as stored). */
 export function CandleTable({ candles }: { candles: Candle[] }) {
-  return (
-    <div className="table-wrap research-scroll" tabIndex={0} aria-label="Candles table">
-      <table data-testid="candle-table">
-        <thead>
-          <tr>
-            <th scope="col">Open time (UTC)</th>
-            <th scope="col" className="num">
-              Open
-            </th>
-            <th scope="col" className="num">
-              High
-            </th>
-            <th scope="col" className="num">
-              Low
-            </th>
-            <th scope="col" className="num">
-              Close
-            </th>
-            <th scope="col" className="num">
-              Volume
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {candles.map((c) => (
-            <tr key={c.time}>
-              <td>{shortUtc(isoFromEpoch(c.time))}</td>
-              <td className="num">{formatPrice(c.open)}</td>
-              <td className="num">{formatPrice(c.high)}</td>
-              <td className="num">{formatPrice(c.low)}</td>
-              <td className={"num " + (c.close >= c.open ? "up" : "down")}>{formatPrice(c.close)}</td>
-              <td className="num">{formatCompact(c.volume)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  return <DataTable columns={COLUMNS} rows={candles} rowKey={(c) => c.time} label="Candles" testId="candle-table" maxHeight="420px" />;
 }

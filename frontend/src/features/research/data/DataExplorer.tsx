@@ -1,11 +1,13 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
+import { isFieldError } from "@/api/errors";
 import { CandleChart, type Candle, type Line } from "@/components/charts/CandleChart";
 import { Card, EmptyState, Field, Skeleton } from "@/components/ui";
+import { epochSeconds, utcDay, utcDayStartIso } from "@/lib/dates";
 import type { Interval } from "@/lib/intervals";
+import { useFormErrors } from "@/lib/useFormErrors";
 import { fetchHistorical, keys } from "../api";
 import { ErrorNotice, IntervalField, SymbolField } from "../common";
-import { dayToIso, epochSeconds, fieldError, isFieldError, utcDay } from "../util";
 import { CandleTable } from "./CandleTable";
 import { ExportButtons } from "./ExportButtons";
 
@@ -19,20 +21,22 @@ interface Query {
   to: string;
 }
 
+const FIELDS = ["symbol", "interval", "from", "to", "limit"] as const;
+
 /** Stored candles for a symbol, interval and range: chart, table (paged with nextCursor) and file exports. */
 export default function DataExplorer() {
   const [draft, setDraft] = useState<Query>(() => ({ symbol: "BTC-USD", interval: "1h", from: utcDay(-7), to: utcDay(1) }));
   const [query, setQuery] = useState<Query>(draft);
-  const [invalid, setInvalid] = useState<string | null>(null);
 
+  // The form only sends whole days (checked on submit), so both bounds are instants.
+  const range = { from: utcDayStartIso(query.from) ?? "", to: utcDayStartIso(query.to) ?? "" };
   const history = useInfiniteQuery({
     queryKey: keys.historical(query.symbol, query.interval, query.from, query.to),
     queryFn: ({ pageParam }) =>
       fetchHistorical({
         symbol: query.symbol,
         interval: query.interval,
-        from: dayToIso(query.from),
-        to: dayToIso(query.to),
+        ...range,
         limit: PAGE_SIZE,
         cursor: pageParam,
       }),
@@ -51,32 +55,29 @@ export default function DataExplorer() {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (!draft.from || !draft.to || draft.from >= draft.to) {
-      setInvalid("From must be a day before To");
-      return;
-    }
-    setInvalid(null);
+    if (!errors.check({ from: !draft.from || !draft.to || draft.from >= draft.to ? "From must be a day before To" : undefined })) return;
     setQuery(draft);
   }
 
   const error = history.error;
-  const fieldErrors = isFieldError(error, ["symbol", "interval", "from", "to", "limit"]);
+  const errors = useFormErrors(FIELDS, error);
+  const fieldErrors = isFieldError(error, FIELDS);
 
   return (
     <div className="stack">
       <Card title="Historical candles">
         <form className="row" onSubmit={submit} aria-label="Candle query">
-          <SymbolField id="data-symbol" value={draft.symbol} onChange={(symbol) => setDraft({ ...draft, symbol })} error={fieldError(error, "symbol")} />
+          <SymbolField id="data-symbol" value={draft.symbol} onChange={(symbol) => setDraft({ ...draft, symbol })} error={errors.of("symbol")} />
           <IntervalField
             id="data-interval"
             value={draft.interval}
             onChange={(interval) => setDraft({ ...draft, interval })}
-            error={fieldError(error, "interval")}
+            error={errors.of("interval")}
           />
-          <Field label="From" htmlFor="data-from" error={invalid ?? fieldError(error, "from")} hint="UTC day, inclusive">
+          <Field label="From" htmlFor="data-from" error={errors.of("from")} hint="UTC day, inclusive">
             <input id="data-from" type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} required />
           </Field>
-          <Field label="To" htmlFor="data-to" error={fieldError(error, "to")} hint="UTC day, exclusive">
+          <Field label="To" htmlFor="data-to" error={errors.of("to")} hint="UTC day, exclusive">
             <input id="data-to" type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} required />
           </Field>
           <button type="submit" className="primary">
@@ -110,7 +111,7 @@ export default function DataExplorer() {
         ) : (
           <div className="stack">
             <CandleChart candles={candles} lines={NO_LINES} height={380} />
-            <ExportButtons symbol={query.symbol} interval={query.interval} from={dayToIso(query.from)} to={dayToIso(query.to)} />
+            <ExportButtons symbol={query.symbol} interval={query.interval} from={range.from} to={range.to} />
             <CandleTable candles={candles} />
             {history.hasNextPage ? (
               <button type="button" onClick={() => void history.fetchNextPage()} disabled={history.isFetchingNextPage}>

@@ -9,9 +9,9 @@ describe("FormulaMarker", () => {
     expect(marker.querySelector("mark")).toHaveTextContent("F");
     // Nine spaces, then the caret: it sits under the 10th character in a monospace block.
     expect(screen.getByTestId("formula-caret").textContent).toBe(" ".repeat(9) + "^");
-    const [line] = marker.textContent!.split("\n");
+    const [line] = marker.textContent.split("\n");
     expect(line).toBe("RSI(7) - FOO(21)");
-    expect(line!.indexOf("FOO")).toBe(screen.getByTestId("formula-caret").textContent!.indexOf("^"));
+    expect(line!.indexOf("FOO")).toBe(screen.getByTestId("formula-caret").textContent.indexOf("^"));
     expect(screen.getByRole("alert")).toHaveTextContent("unknown function FOO at column 10 (line 1, column 10)");
   });
 
@@ -20,7 +20,7 @@ describe("FormulaMarker", () => {
     render(<FormulaMarker formula={formula} problem={{ message: "unexpected end of formula at column 22", column: 22 }} />);
     const marker = screen.getByTestId("formula-marker");
     // Past the end, the marked cell is a space after the text.
-    expect(marker.textContent!.split("\n")[0]).toBe("  RSI(28) + ");
+    expect(marker.textContent.split("\n")[0]).toBe("  RSI(28) + ");
     expect(screen.getByTestId("formula-caret").textContent).toBe(" ".repeat(11) + "^");
     expect(screen.getByRole("alert")).toHaveTextContent("(line 2, column 12)");
   });

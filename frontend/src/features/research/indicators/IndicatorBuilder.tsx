@@ -7,10 +7,11 @@ import { QueryView } from "@/components/QueryView";
 import { Card, EmptyState, Field, Skeleton } from "@/components/ui";
 import type { Interval } from "@/lib/intervals";
 import { useAuth } from "@/stores/auth";
+import { useFormErrors } from "@/lib/useFormErrors";
 import { toastError, useUi } from "@/stores/ui";
 import { createIndicator, deleteIndicator, keys, updateIndicator } from "../api";
 import { ErrorNotice, IntervalField, SymbolField } from "../common";
-import { fieldError, parseColumn, useDebounced } from "../util";
+import { parseColumn, useDebounced } from "../util";
 import { FormulaEditor, type FormulaProblem } from "./FormulaEditor";
 import { IndicatorList } from "./IndicatorList";
 import { newParamRow, ParametersEditor, parametersOf, rowProblem, type ParamRow } from "./ParametersEditor";
@@ -47,9 +48,9 @@ export default function IndicatorBuilder() {
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [editing, setEditing] = useState<CustomIndicator | null>(null);
   const [saveError, setSaveError] = useState<unknown>(null);
+  const errors = useFormErrors<string>(["name", "formula", "description", "parameters"], saveError);
   const [symbol, setSymbol] = useState("BTC-USD");
   const [interval, setPreviewInterval] = useState<Interval>("1h");
-  const [missing, setMissing] = useState<{ name?: string; formula?: string }>({});
 
   const parameters = useMemo(() => parametersOf(draft.params), [draft.params]);
   // Saved or not, the formula is evaluated as it stands, with its parameters.
@@ -60,7 +61,7 @@ export default function IndicatorBuilder() {
   const change = (patch: Partial<Draft>) => {
     setDraft((d) => ({ ...d, ...patch }));
     setSaveError(null);
-    setMissing({});
+    errors.check({});
   };
 
   const save = useMutation({
@@ -104,28 +105,27 @@ export default function IndicatorBuilder() {
     setEditing(null);
     setDraft({ ...EMPTY, params: [] });
     setSaveError(null);
-    setMissing({});
+    errors.check({});
   }
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const absent = {
-      ...(draft.name.trim() ? {} : { name: "Give the indicator a name" }),
-      ...(draft.formula.trim() ? {} : { formula: "Write a formula" }),
-    };
-    setMissing(absent);
+    const complete = errors.check({
+      name: draft.name.trim() ? undefined : "Give the indicator a name",
+      formula: draft.formula.trim() ? undefined : "Write a formula",
+    });
     // Rows with a bad name or value show their problem already; they would not be sent.
-    if (absent.name || absent.formula || draft.params.some((row) => rowProblem(row))) return;
+    if (!complete || draft.params.some((row) => rowProblem(row))) return;
     save.mutate();
   }
 
   // A save's formula error (columns of the formula as typed) wins over the live check's until the text changes.
   const saveProblem: FormulaProblem | null =
     saveError instanceof ApiError && saveError.field === "formula"
-      ? { message: fieldError(saveError, "formula") ?? saveError.message, column: parseColumn(saveError.message) }
+      ? { message: errors.of("formula") ?? saveError.message, column: parseColumn(saveError.message) }
       : null;
-  const problem = saveProblem ?? preview.problem ?? (missing.formula ? { message: missing.formula, column: null } : null);
-  const paramError = (name: string) => (name ? fieldError(saveError, `parameters.${name}`) : undefined);
+  const problem = saveProblem ?? preview.problem ?? (errors.of("formula") ? { message: errors.of("formula") ?? "", column: null } : null);
+  const paramError = (name: string) => (name ? errors.of(`parameters.${name}`) : undefined);
   const otherSaveError =
     saveError instanceof ApiError && saveError.field && !["name", "formula", "description"].includes(saveError.field) && !saveError.field.startsWith("parameters.")
       ? saveError.message
@@ -152,19 +152,19 @@ export default function IndicatorBuilder() {
           }
         >
           <form className="stack" onSubmit={submit} aria-label="Custom indicator" noValidate>
-            <Field label="Name" htmlFor="indicator-name" error={missing.name ?? fieldError(saveError, "name")} hint={keyOf(draft.name) ? `Other formulas refer to it as ${keyOf(draft.name)}` : "Other formulas refer to it by its key, e.g. FAST_SLOW_RSI"}>
+            <Field label="Name" htmlFor="indicator-name" error={errors.of("name")} hint={keyOf(draft.name) ? `Other formulas refer to it as ${keyOf(draft.name)}` : "Other formulas refer to it by its key, e.g. FAST_SLOW_RSI"}>
               <input
                 id="indicator-name"
                 value={draft.name}
                 onChange={(e) => change({ name: e.target.value })}
                 maxLength={100}
                 required
-                aria-invalid={missing.name || fieldError(saveError, "name") ? true : undefined}
+                aria-invalid={errors.of("name") ? true : undefined}
               />
             </Field>
             <FormulaEditor value={draft.formula} onChange={(formula) => change({ formula })} problem={problem} state={saveProblem ? "error" : preview.state} />
             <ParametersEditor rows={draft.params} onChange={(params) => change({ params })} errorFor={paramError} />
-            <Field label="Description" htmlFor="indicator-description" error={fieldError(saveError, "description")}>
+            <Field label="Description" htmlFor="indicator-description" error={errors.of("description")}>
               <textarea
                 id="indicator-description"
                 className="research-prose"

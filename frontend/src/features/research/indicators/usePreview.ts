@@ -4,7 +4,9 @@ import { ApiError } from "@/api/errors";
 import type { Candle } from "@/components/charts/CandleChart";
 import { INTERVAL_SECONDS, type Interval } from "@/lib/intervals";
 import { evaluateFormula, fetchHistorical, keys } from "../api";
-import { epochSeconds, fieldError, isoFromEpoch, parseColumn, useDebounced } from "../util";
+import { fieldError } from "@/api/errors";
+import { epochSeconds, isoFromEpoch } from "@/lib/dates";
+import { parseColumn, useDebounced } from "../util";
 import type { CheckState, FormulaProblem } from "./FormulaEditor";
 
 export const PREVIEW_BARS = 300;

@@ -1,0 +1,43 @@
+/** UTC dates and times: a date input's day is a UTC day, and every instant sent to the API is UTC with `Z`. */
+
+const DAY_MS = 86_400_000;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function utcMidnight(day: string): number | undefined {
+  if (!DAY.test(day)) return undefined;
+  const at = Date.parse(`${day}T00:00:00Z`);
+  return Number.isNaN(at) ? undefined : at;
+}
+
+/** A date input's value ("2025-02-01") as the instant its UTC day starts ("2025-02-01T00:00:00Z"); undefined
+ * when empty or not a day. */
+export function utcDayStartIso(day: string): string | undefined {
+  const at = utcMidnight(day);
+  return at === undefined ? undefined : isoFromEpoch(at / 1000);
+}
+
+/** The instant the UTC day after `day` starts: the exclusive end that makes a "to" day inclusive. */
+export function utcDayEndIso(day: string): string | undefined {
+  const at = utcMidnight(day);
+  return at === undefined ? undefined : isoFromEpoch((at + DAY_MS) / 1000);
+}
+
+/** Today's UTC date as a date input's value, moved by `days`. */
+export function utcDay(days = 0, now = Date.now()): string {
+  return new Date(now + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function epochSeconds(iso: string): number {
+  return Math.floor(Date.parse(iso) / 1000);
+}
+
+/** Epoch seconds as the API's ISO instant, without milliseconds ("2025-02-01T00:00:00Z"). */
+export function isoFromEpoch(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/** "2025-02-01T00:00:00Z" -> "2025-02-01 00:00" (UTC, as the API stores it). */
+export function shortUtc(iso: string | null | undefined): string {
+  if (!iso) return "–";
+  return iso.replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, "");
+}
