@@ -22,7 +22,8 @@ export function refreshTokens(): Promise<Tokens | null> {
       useAuth.getState().signOut();
       return null;
     }
-    const tokens = (await response.json()).data.tokens as Tokens;
+    const body = (await response.json()) as { data: { tokens: Tokens } };
+    const tokens = body.data.tokens;
     useAuth.getState().setTokens(tokens);
     return tokens;
   })().finally(() => {
@@ -41,7 +42,7 @@ const auth: Middleware = {
   },
   async onResponse({ request, response }) {
     if (response.status !== 401 || request.url.includes("/api/auth/")) return response;
-    const body = await response.clone().json().catch(() => ({}));
+    const body = (await response.clone().json().catch(() => ({}))) as { code?: string };
     if (body.code !== "TOKEN_EXPIRED" && body.code !== "INVALID_TOKEN") return response;
     const tokens = await refreshTokens();
     if (!tokens) return response;
