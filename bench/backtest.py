@@ -37,10 +37,10 @@ from app.backtesting.schemas import OptimizeIn
 from app.backtesting.strategies import find
 from app.config import Settings
 from app.core.bootstrap import build_runtime
-from app.indicators.spec import Series
 from app.main import create_app
 from app.market import recordings, repository
 from app.market.repository import CandleRow
+from app.quant.indicators.spec import Series
 
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
 FULL = os.environ.get("BENCH_FULL") == "1"

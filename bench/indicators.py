@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import talib
 
-from app.indicators.formula import Formula, parse
-from app.indicators.spec import Array, Series
 from app.market import recordings
+from app.quant.formula import Formula, parse
+from app.quant.indicators.spec import Array, Series
 
 GOAL = 1.5  # the target: the engine within 1.5x of the same computation with raw TA-Lib calls
 HOURS_IN_YEAR = 365 * 24  # 8,760

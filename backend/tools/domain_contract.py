@@ -18,7 +18,7 @@ class Violation:
 class DomainPublicApiContract(Contract):
     """Each child package of `container` (except `shared`) is a domain; another domain may import only its
     `public_modules` (and their descendants) or the package itself. The `shared` packages (core,
-    integrations) import no domain at all. `composition_root` modules wire every domain together and may
+    integrations, quant) import no domain at all. `composition_root` modules wire every domain together and may
     import anything."""
 
     type_name = "domain_public_api"
@@ -64,7 +64,7 @@ class DomainPublicApiContract(Contract):
             output.new_line()
         public = ", ".join(self.public_modules)  # type: ignore[attr-defined]
         output.print_error(
-            f"A domain imports another only through its {public}; core and integrations import no domain "
+            f"A domain imports another only through its {public}; core, integrations and quant import no domain "
             "(DESIGN.md §3).",
             bold=False,
         )

@@ -16,10 +16,9 @@ from app.alerts import service
 from app.alerts.conditions import Spec, direction_up, pick
 from app.alerts.operands import BarRule
 from app.alerts.schemas import AlertBacktestOut, BacktestIn, BacktestTrigger, HorizonSummary
-from app.analysis.technical import to_series
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
-from app.core.marketdata import INTERVALS
+from app.core.marketdata import INTERVALS, to_series
 from app.market import service as market_service
 from app.users.service import User
 

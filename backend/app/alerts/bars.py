@@ -18,11 +18,9 @@ import numpy as np
 from app.alerts.conditions import direction_up, pick
 from app.alerts.engine import BarFiring, Rule
 from app.alerts.operands import BarRule
-from app.analysis.technical import to_series
 from app.core.db import Database
-from app.core.marketdata import INTERVALS
+from app.core.marketdata import INTERVALS, RawCandles, to_series
 from app.market import service as market_service
-from app.market.repository import RawCandles
 
 CATCH_UP = 500  # bars evaluated at most after a pause (a restart): older closes are not replayed
 

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.alerts.rules import CHANNELS, FALLS, MOVES, TRANSITIONS, UPWARD
-from app.indicators.spec import Array
+from app.quant.indicators.spec import Array
 
 Bools = npt.NDArray[np.bool_]
 

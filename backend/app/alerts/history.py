@@ -15,22 +15,18 @@ from app.alerts.schemas import (
     AlertHistory,
     AlertMetrics,
     ChannelMetrics,
-    Delivery,
     Percentiles,
     TriggerCounts,
     TriggerOut,
 )
 from app.core.clock import utcnow
 from app.market import service as market_service
-from app.notifications.models import Notification
+from app.notifications import service as notifications_service
+from app.notifications.schemas import Delivery
 
 HORIZONS = {"1h": 3600, "24h": 86400}
 ACCURACY_SAMPLE = 500  # the most recent triggers judged for accuracy
 LOOK = 300  # seconds after a horizon in which the first 1m close counts as "the price then"
-
-
-def _latency_ms(row: Notification) -> float | None:
-    return (row.sent_at - row.created_at).total_seconds() * 1000 if row.sent_at else None
 
 
 async def _triggers(
@@ -57,18 +53,6 @@ async def _triggers(
     return [(trigger, condition) for trigger, condition in rows.all()]
 
 
-async def _deliveries(session: AsyncSession, trigger_ids: list[str]) -> dict[str, list[Notification]]:
-    found: dict[str, list[Notification]] = defaultdict(list)
-    if trigger_ids:
-        rows = await session.scalars(
-            select(Notification).where(Notification.trigger_id.in_(trigger_ids)).order_by(Notification.id)
-        )
-        for row in rows:
-            assert row.trigger_id is not None
-            found[row.trigger_id].append(row)
-    return found
-
-
 async def history(
     session: AsyncSession,
     user_id: int,
@@ -78,7 +62,7 @@ async def history(
     limit: int,
 ) -> AlertHistory:
     triggers = await _triggers(session, user_id, alert_id, start, end, limit)
-    deliveries = await _deliveries(session, [t.id for t, _ in triggers])
+    deliveries = await notifications_service.deliveries_of_triggers(session, [t.id for t, _ in triggers])
     listed = [
         TriggerOut(
             trigger_id=trigger.id,
@@ -91,20 +75,16 @@ async def history(
             tick_at=trigger.tick_at,
             source=trigger.source,
             fired_at=trigger.fired_at,
-            channels=[
-                Delivery(
-                    channel=row.channel,
-                    status=row.status,
-                    attempts=row.attempts,
-                    latency_ms=round(latency, 1) if (latency := _latency_ms(row)) is not None else None,
-                    last_error=row.last_error,
-                )
-                for row in deliveries.get(trigger.id, [])
-            ],
+            channels=[_rounded(delivery) for delivery in deliveries.get(trigger.id, [])],
         )
         for trigger, condition in triggers
     ]
     return AlertHistory(triggers=listed, count=len(listed))
+
+
+def _rounded(delivery: Delivery) -> Delivery:
+    latency = delivery.latency_ms
+    return delivery.model_copy(update={"latency_ms": None if latency is None else round(latency, 1)})
 
 
 async def _price_at(session: AsyncSession, symbol: str, when: int) -> float | None:
@@ -120,8 +100,8 @@ async def metrics(
     session: AsyncSession, user_id: int, start: datetime | None, end: datetime | None
 ) -> AlertMetrics:
     triggers = await _triggers(session, user_id, None, start, end, 1_000_000)
-    deliveries = await _deliveries(session, [t.id for t, _ in triggers])
-    by_channel: dict[str, list[Notification]] = defaultdict(list)
+    deliveries = await notifications_service.deliveries_of_triggers(session, [t.id for t, _ in triggers])
+    by_channel: dict[str, list[Delivery]] = defaultdict(list)
     for rows in deliveries.values():
         for row in rows:
             by_channel[row.channel].append(row)
@@ -129,7 +109,7 @@ async def metrics(
     for name, rows in sorted(by_channel.items()):
         delivered = [row for row in rows if row.status == "DELIVERED"]
         finished = [row for row in rows if row.status in ("DELIVERED", "FAILED")]
-        latencies = np.array([lat for row in delivered if (lat := _latency_ms(row)) is not None])
+        latencies = np.array([row.latency_ms for row in delivered if row.latency_ms is not None])
         channels[name] = ChannelMetrics(
             sent=len(rows),
             delivered=len(delivered),

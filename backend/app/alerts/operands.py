@@ -25,9 +25,9 @@ from app.alerts.conditions import Spec
 from app.alerts.rules import BAR_ONLY, CHANNELS, MOVES
 from app.core.errors import AppError, ErrorCode
 from app.core.marketdata import INTERVALS
-from app.indicators import library
-from app.indicators.formula import Formula, FormulaError, Resolver, parse
-from app.indicators.spec import Array, IndicatorError, Series
+from app.quant.formula import Formula, FormulaError, Resolver, parse
+from app.quant.indicators import library
+from app.quant.indicators.spec import Array, IndicatorError, Series
 
 MAX_WINDOW = 1000
 VOLUME_WINDOW = 20

@@ -8,7 +8,7 @@ from typing import Any
 from app.alerts.engine import Rule
 from app.alerts.rules import RISES
 from app.core.clock import isoformat_z
-from app.notifications.channels.base import Message
+from app.notifications.schemas import Message
 
 
 def trigger_message(

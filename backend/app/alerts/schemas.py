@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from app.core.schemas import ApiModel, JsonObject, RequestModel, UtcDateTime
-from app.notifications.channels.base import ChannelName
+from app.notifications.schemas import ChannelName, Delivery
 
 # Free-form because its keys depend on the condition (docs/API.md lists them per condition).
 RULE_OPTIONS = "The condition's options, e.g. indicator, formula, timeframe, period, upper and lower"
@@ -131,14 +131,6 @@ class AlertBacktestOut(ApiModel):
     count: int = Field(description="Triggers in the range (at most 1000 are listed)")
     triggers: list[BacktestTrigger]
     summary: dict[str, HorizonSummary] = Field(description="Per horizon: 1h, 24h, 7d")
-
-
-class Delivery(ApiModel):
-    channel: str
-    status: str
-    attempts: int
-    latency_ms: float | None
-    last_error: str | None
 
 
 class TriggerOut(ApiModel):

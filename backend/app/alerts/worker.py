@@ -28,9 +28,8 @@ from app.core.clock import utcnow
 from app.core.errors import AppError
 from app.core.marketdata import INTERVALS
 from app.core.runtime import Runtime
-from app.indicators.formula import Resolver
-from app.indicators.models import CustomIndicator
-from app.indicators.service import resolver
+from app.indicators import service as indicators_service
+from app.quant.formula import Resolver
 
 log = logging.getLogger(__name__)
 
@@ -202,10 +201,4 @@ class AlertEngine:
 async def _resolvers(session: AsyncSession, alerts: list[Alert]) -> dict[int, Resolver]:
     """Per owner, what resolves the custom indicators their alerts' formulas use (one read for all)."""
     owners = {a.user_id for a in alerts if "indicator" in a.rule or "formula" in a.rule}
-    if not owners:
-        return {}
-    rows = await session.scalars(select(CustomIndicator).where(CustomIndicator.user_id.in_(owners)))
-    by_owner: dict[int, dict[str, CustomIndicator]] = {owner: {} for owner in owners}
-    for row in rows:
-        by_owner[row.user_id][row.key] = row
-    return {owner: resolver(found) for owner, found in by_owner.items()}
+    return await indicators_service.resolvers_of(session, owners)

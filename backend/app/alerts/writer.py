@@ -22,7 +22,8 @@ from app.alerts.engine import Decision
 from app.alerts.models import Alert, AlertTrigger
 from app.alerts.render import trigger_message
 from app.core.runtime import Runtime
-from app.notifications import outbox
+from app.notifications import service as notifications_service
+from app.notifications.schemas import Notice
 
 log = logging.getLogger(__name__)
 ID_CHUNK = 5000  # ids per IN (...) when loading a batch's alerts
@@ -82,7 +83,7 @@ class TriggerWriter:
             return
         ids = {i for d in decisions for i in (*d.expired, *d.rearmed, *d.evaluated, *(r.id for r in d.fired))}
         triggers: list[dict[str, Any]] = []
-        notices: list[outbox.Notice] = []
+        notices: list[Notice] = []
         async with self.runtime.db.session() as session:
             alerts: dict[int, Alert] = {}
             ordered = sorted(ids)
@@ -95,11 +96,11 @@ class TriggerWriter:
                 _apply(alerts, decision, triggers, notices)
             if triggers:
                 await session.execute(insert(AlertTrigger), triggers)
-            await outbox.enqueue_many(session, self.runtime.bus, notices)
+            await notifications_service.enqueue_many(session, self.runtime.bus, notices)
 
 
 def _apply(
-    alerts: dict[int, Alert], decision: Decision, triggers: list[dict[str, Any]], notices: list[outbox.Notice]
+    alerts: dict[int, Alert], decision: Decision, triggers: list[dict[str, Any]], notices: list[Notice]
 ) -> None:
     """One decision onto the alerts' rows, and the trigger rows and notifications it makes."""
     price, tick_at, now = decision.price, datetime.fromtimestamp(decision.ts, UTC), decision.at
@@ -138,4 +139,4 @@ def _apply(
             }
         )
         channels = list(dict.fromkeys([*rule.channels, "IN_APP"]))
-        notices.append(outbox.Notice(rule.user_id, channels, message, rule.id, trigger_id))
+        notices.append(Notice(rule.user_id, channels, message, rule.id, trigger_id))

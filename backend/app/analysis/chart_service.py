@@ -12,9 +12,10 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.analysis import technical
+from app.core.marketdata import to_series
 from app.core.runtime import Runtime
-from app.indicators import library
 from app.market import service as market_service
+from app.quant.indicators import library
 
 PNG_TTL = 3600
 BAND_OVERLAYS = ("BBANDS", "KELTNER", "DONCHIAN")
@@ -42,7 +43,7 @@ async def _render(session: AsyncSession, spec: dict[str, Any]) -> bytes:
     warm_up = technical.warm_up_bars(specs) * market_service.parse_interval(spec["tf"])
     start, end = spec["from"] - warm_up, spec["to"]
     _, raw = await market_service.load_candles(session, spec["s"], spec["tf"], start, end)
-    series = technical.to_series(raw)
+    series = to_series(raw)
     keep = series.ts >= spec["from"]
     overlays: dict[str, Any] = {}
     panels: dict[str, dict[str, Any]] = {}

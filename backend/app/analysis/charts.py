@@ -15,17 +15,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import EngFormatter
 from numpy.typing import NDArray
 
+from app.core.chart_theme import DOWN, DPI, FONT, GRID, NEUTRAL, PALETTE, TEXT, UP
+
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
 
-UP = "#26a69a"
-DOWN = "#ef5350"
-NEUTRAL = "#9e9e9e"
-GRID = "#e6e6e6"
-TEXT = "#222222"
-PALETTE = ("#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
-FONT = "DejaVu Sans"  # bundled with matplotlib: never fetched
-DPI = 100
 _SECONDS_PER_DAY = 86_400.0
 _DEFAULT_SPACING = 3_600.0  # candle spacing assumed for a single bar
 MARGIN_LEFT_PX, MARGIN_RIGHT_PX, MARGIN_TOP_PX, MARGIN_BOTTOM_PX = 90, 20, 45, 55

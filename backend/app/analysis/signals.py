@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np  # noqa: F401  (the doctests use it)
 
-from app.indicators.spec import Array
+from app.quant.indicators.spec import Array
 
 RSI_OVERBOUGHT, RSI_OVERSOLD = 70.0, 30.0
 STOCH_OVERBOUGHT, STOCH_OVERSOLD = 80.0, 20.0

@@ -5,11 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import re
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,39 +16,17 @@ from app.analysis.schemas import Reading, Summary, TechnicalOut, TimeframeOut
 from app.config import Settings
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
-from app.indicators import library
-from app.indicators.spec import IndicatorError, IndicatorSpec, Series
+from app.core.marketdata import RawCandles, to_series
+from app.core.periods import parse_period
 from app.market import service as market_service
-from app.market.repository import RawCandles
+from app.quant.indicators import library
+from app.quant.indicators.spec import IndicatorError, IndicatorSpec, Series
 
-PERIOD = re.compile(r"^(\d{1,4})([hdwy])$")
-PERIOD_SECONDS = {"h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
-MAX_PERIOD_DAYS = 5 * 365
 # Bars read before the period so EMA-type indicators have converged: ten lookbacks leave less than 1e-5 of
 # the seed value in an EMA of that length, within these bounds.
 WARM_UP_LOOKBACKS, MIN_WARM_UP, MAX_WARM_UP = 10, 100, 500
 OVERLAY_GROUPS = ("overlap",)
 CHART_TTL = 24 * 3600
-
-
-def parse_period(period: str) -> int:
-    """`90d` -> seconds; hours, days, weeks or years, up to five years."""
-    match = PERIOD.match(period.strip().lower())
-    if not match:
-        raise AppError(
-            ErrorCode.VALIDATION_ERROR, "period looks like 90d, 12h, 4w or 1y", field="period", status=400
-        )
-    seconds = int(match.group(1)) * PERIOD_SECONDS[match.group(2)]
-    if not 0 < seconds <= MAX_PERIOD_DAYS * 86400:
-        raise AppError(ErrorCode.RANGE_TOO_LARGE, "period must be between 1h and 5y", field="period")
-    return seconds
-
-
-def to_series(raw: RawCandles) -> Series:
-    return Series(
-        np.asarray(raw.ts, dtype=np.int64),
-        *(np.asarray(c, dtype=np.float64) for c in (raw.open, raw.high, raw.low, raw.close, raw.volume)),
-    )
 
 
 def _reading(spec: IndicatorSpec, series: Series) -> Reading:

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from app.analysis.charts import DOWN, FONT, GRID, PALETTE, TEXT
+from app.core.chart_theme import DOWN, FONT, GRID, PALETTE, TEXT
 
 
 def equity_png(ts: list[int], equity: list[float], title: str, buy_hold: list[float] | None = None) -> bytes:

@@ -1,7 +1,7 @@
 """A backtest's metrics from its trades and equity, in one pure function (365-day years: crypto never closes).
 
 Returns are per bar of the equity marked at each close, starting from the initial capital; the risk maths
-(total return, CAGR, Sharpe, Sortino, drawdowns, exact definitions) is `app.core.risk`'s, with bars per year
+(total return, CAGR, Sharpe, Sortino, drawdowns, exact definitions) is `app.quant.risk`'s, with bars per year
 as the annualisation and the yearly risk-free rate compounded per bar. `maxDrawdownBars` is the longest
 stretch below a previous peak, which need not be the deepest drawdown's.
 """
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from app.backtesting.engine import Floats, Run, trade_returns
-from app.core import risk
+from app.quant import risk
 
 YEAR = 365 * 86400
 

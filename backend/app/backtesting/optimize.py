@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.backtesting import simulation
 from app.backtesting.schemas import OptimizeIn, OutOfSampleSpan, Range, Results, SweepOut, SweepRow, SweepSpan
 from app.core.errors import AppError, ErrorCode
-from app.indicators.spec import Series
+from app.quant.indicators.spec import Series
 
 Progress = Callable[[float, str], Awaitable[None]]
 

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from app.backtesting.strategies.base import Signals, StrategyError
-from app.indicators.formula import Formula, FormulaError, Resolver, parse
-from app.indicators.spec import Series
+from app.quant.formula import Formula, FormulaError, Resolver, parse
+from app.quant.indicators.spec import Series
 
 KEYS = {"entry": True, "exit": True, "shortEntry": False, "shortExit": False}  # name -> required
 

@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.analysis.technical import parse_period, to_series
 from app.backtesting import metrics, strategies
 from app.backtesting.engine import EXIT_REASONS, Costs, Run, run
 from app.backtesting.rules import compile_rules
@@ -19,10 +18,11 @@ from app.backtesting.schemas import Results, StrategyIn, Trade
 from app.backtesting.strategies import Signals, StrategyError
 from app.core.clock import isoformat_z, utcnow
 from app.core.errors import AppError, ErrorCode
-from app.core.marketdata import INTERVALS
+from app.core.marketdata import INTERVALS, to_series
+from app.core.periods import parse_period
 from app.indicators.service import definitions_of, resolver
-from app.indicators.spec import Series
 from app.market import service as market_service
+from app.quant.indicators.spec import Series
 
 WARM_UP_LOOKBACKS, MIN_WARM_UP, MAX_WARM_UP = 10, 100, 5000
 EXECUTION = (

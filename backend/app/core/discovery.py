@@ -8,11 +8,11 @@ import pkgutil
 
 import app
 
-NOT_DOMAINS = frozenset({"core", "integrations"})
+NOT_DOMAINS = frozenset({"core", "integrations", "quant"})
 
 
 def domain_packages() -> list[str]:
-    """Every domain: each package directly under `app` but the shared `core` and `integrations`."""
+    """Every domain: each package directly under `app` but the shared `core`, `integrations` and `quant`."""
     packages = (info.name for info in pkgutil.iter_modules(app.__path__) if info.ispkg)
     return sorted(name for name in packages if name not in NOT_DOMAINS)
 

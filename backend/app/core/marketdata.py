@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from app.quant.indicators.spec import Series
 
 INTERVALS: dict[str, int] = {"1m": 60, "5m": 300, "15m": 900, "1h": 3600, "4h": 14400, "1d": 86400}
 
@@ -59,3 +64,23 @@ class MarketStats:
     market_cap: float | None = None
     volume_24h: float | None = None
     change_24h: float | None = None  # fraction: 0.08 = +8 %
+
+
+class RawCandles(NamedTuple):
+    """Columns of candles in time order, plus the source of each row."""
+
+    ts: list[int]
+    open: list[float]
+    high: list[float]
+    low: list[float]
+    close: list[float]
+    volume: list[float]
+    source: list[str]
+
+
+def to_series(raw: RawCandles) -> Series:
+    """The candles as the float64/int64 arrays the indicator library computes on."""
+    return Series(
+        np.asarray(raw.ts, dtype=np.int64),
+        *(np.asarray(c, dtype=np.float64) for c in (raw.open, raw.high, raw.low, raw.close, raw.volume)),
+    )

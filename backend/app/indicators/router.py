@@ -9,9 +9,7 @@ from fastapi.responses import Response
 
 from app.core.deps import DbSession
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok, raw_ok
-from app.indicators import library
 from app.indicators import service as indicator_service
-from app.indicators.formula import FUNCTIONS
 from app.indicators.schemas import (
     Catalog,
     CustomIndicatorIn,
@@ -22,6 +20,8 @@ from app.indicators.schemas import (
     FormulaEvaluateIn,
     IndicatorDeleted,
 )
+from app.quant.formula import FUNCTIONS
+from app.quant.indicators import library
 from app.users.deps import CurrentUser, ensure_can_act_for
 
 router = APIRouter(prefix="/api/indicators", tags=["indicators"], responses=ERROR_RESPONSES)

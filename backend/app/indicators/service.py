@@ -11,8 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode, forbidden, not_found
-from app.indicators import library
-from app.indicators.formula import Formula, FormulaError, Resolver, parse
 from app.indicators.models import CustomIndicator
 from app.indicators.schemas import (
     CustomIndicatorIn,
@@ -21,8 +19,10 @@ from app.indicators.schemas import (
     EvaluateIn,
     FormulaEvaluateIn,
 )
-from app.indicators.spec import IndicatorError, Series
 from app.market import service as market_service
+from app.quant.formula import Formula, FormulaError, Resolver, parse
+from app.quant.indicators import library
+from app.quant.indicators.spec import IndicatorError, Series
 from app.users.service import User
 
 DEFAULT_SPAN = 500  # candles evaluated when no `from` is given
@@ -49,6 +49,17 @@ async def definitions_of(session: AsyncSession, user_id: int) -> dict[str, Custo
     """The user's custom indicators by key."""
     rows = await session.scalars(select(CustomIndicator).where(CustomIndicator.user_id == user_id))
     return {row.key: row for row in rows}
+
+
+async def resolvers_of(session: AsyncSession, user_ids: set[int]) -> dict[int, Resolver]:
+    """Per user, what resolves their custom indicators in a formula: one read for all of them."""
+    if not user_ids:
+        return {}
+    rows = await session.scalars(select(CustomIndicator).where(CustomIndicator.user_id.in_(user_ids)))
+    by_owner: dict[int, dict[str, CustomIndicator]] = {owner: {} for owner in user_ids}
+    for row in rows:
+        by_owner[row.user_id][row.key] = row
+    return {owner: resolver(found) for owner, found in by_owner.items()}
 
 
 def resolver(definitions: dict[str, CustomIndicator]) -> Resolver:

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.marketdata import Candle
+from app.core.marketdata import Candle, RawCandles
 from app.core.partitions import ensure_price_partitions
 from app.core.types import UTCDateTime
 from app.market.models import PriceCandle
@@ -93,18 +93,6 @@ def _epoch(dialect: str) -> ColumnElement[int]:
     if dialect == "postgresql":
         return cast(func.extract("epoch", PriceCandle.timestamp), BigInteger)
     return cast(func.strftime("%s", PriceCandle.timestamp), Integer)
-
-
-class RawCandles(NamedTuple):
-    """Columns of candles in time order, plus the source of each row."""
-
-    ts: list[int]
-    open: list[float]
-    high: list[float]
-    low: list[float]
-    close: list[float]
-    volume: list[float]
-    source: list[str]
 
 
 async def fetch_candles(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from app.market.repository import RawCandles
+from app.core.marketdata import RawCandles
 
 Array = npt.NDArray[np.float64]
 

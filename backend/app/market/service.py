@@ -16,10 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.cache import Cache
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
-from app.core.marketdata import INTERVALS
+from app.core.marketdata import INTERVALS, RawCandles
 from app.market import repository
 from app.market.models import AssetRow
-from app.market.repository import RawCandles
 from app.market.resample import SOURCE_PRIORITY, merge_sources, resample
 from app.market.symbols import BUILTIN_ASSETS, SYMBOL_PATTERN, Asset, normalize
 

@@ -13,10 +13,7 @@ from app.core.bus.messages import NOTIFICATIONS_WAKE, OutboxWake
 from app.core.clock import utcnow
 from app.core.db import after_commit
 from app.notifications.models import Notification
-from app.notifications.schemas import Message
-from app.notifications.schemas import (
-    Notice as Notice,  # the alert engine's name for it, until it uses the service
-)
+from app.notifications.schemas import Message, Notice
 
 PENDING, SENDING, DELIVERED, FAILED = "PENDING", "SENDING", "DELIVERED", "FAILED"
 

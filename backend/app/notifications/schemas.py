@@ -64,12 +64,11 @@ class NotificationPage(ApiModel):
     total: int
 
 
-@dataclass(frozen=True)
-class Delivery:
+class Delivery(ApiModel):
     """One channel's delivery of a notification, as an alert's history shows it."""
 
     channel: str
     status: str
     attempts: int
-    latency_ms: float | None  # from queued to delivered
+    latency_ms: float | None = Field(description="From queued to delivered, in milliseconds")
     last_error: str | None

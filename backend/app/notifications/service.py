@@ -113,7 +113,13 @@ async def deliveries_of_triggers(session: AsyncSession, trigger_ids: list[str]) 
     for row in rows:
         if row.trigger_id is not None:
             found[row.trigger_id].append(
-                Delivery(row.channel, row.status, row.attempts, _latency_ms(row), row.last_error)
+                Delivery(
+                    channel=row.channel,
+                    status=row.status,
+                    attempts=row.attempts,
+                    latency_ms=_latency_ms(row),
+                    last_error=row.last_error,
+                )
             )
     return found
 

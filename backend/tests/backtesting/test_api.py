@@ -17,8 +17,8 @@ from app.backtesting.strategies import find
 from app.config import Settings
 from app.core.clock import isoformat_z
 from app.core.tasks.service import execute_job
-from app.indicators.spec import Series
 from app.market import recordings
+from app.quant.indicators.spec import Series
 from tests.conftest import Account, assert_error, make_admin, register
 
 RECORDED = recordings.load("BTC-USD", "1h")

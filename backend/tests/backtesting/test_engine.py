@@ -13,8 +13,8 @@ import pytest
 from app.backtesting import metrics
 from app.backtesting.engine import EXIT_REASONS, Costs, Run, run, trade_returns
 from app.backtesting.strategies import BUILT_IN, find
-from app.indicators.spec import Series
 from app.market import recordings
+from app.quant.indicators.spec import Series
 
 RECORDED = recordings.load("BTC-USD", "1h")
 BARS = 24 * 365

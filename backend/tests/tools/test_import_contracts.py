@@ -21,6 +21,7 @@ VIOLATIONS = {
         "from app.market import service",
         "app.market.service",
     ),
+    "quant importing core": ("quant/_probe.py", "from app.core import clock", "app.core.clock"),
     "core importing integrations": (
         "core/_probe.py",
         "from app.integrations import http",

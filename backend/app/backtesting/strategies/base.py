@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from app.indicators import library
-from app.indicators.spec import Array, Series
+from app.quant.indicators import library
+from app.quant.indicators.spec import Array, Series
 
 Bools = npt.NDArray[np.bool_]
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.backtesting.strategies.base import Param, Signals, Strategy, indicator, period
-from app.indicators.spec import Array, Series
+from app.quant.indicators.spec import Array, Series
 
 PARAMS = (period("period", 20), Param("stdDev", 2.0, 0.1, 10.0, False, "band width in standard deviations"))
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.backtesting.strategies.base import Signals, Strategy, crossed_above, indicator, ordered, period
-from app.indicators.spec import Series
+from app.quant.indicators.spec import Series
 
 
 def _signals(series: Series, p: Mapping[str, Any]) -> Signals:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.indicators.formula import ops
-from app.indicators.formula.errors import FormulaError
-from app.indicators.spec import Array
+from app.quant.formula import ops
+from app.quant.formula.errors import FormulaError
+from app.quant.indicators.spec import Array
 
 # Nodes are built bottom-up, so everything about a subtree is known when its node is made: the constant it
 # folds to, the bars it needs before its first value, and a key equal for subtrees computing equal series

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import app.indicators.formula as formula_package
-from app.indicators.formula import MAX_DEPTH, MAX_LENGTH, Formula, FormulaError, parse
-from app.indicators.spec import Series
+import app.quant.formula as formula_package
+from app.quant.formula import MAX_DEPTH, MAX_LENGTH, Formula, FormulaError, parse
+from app.quant.indicators.spec import Series
 
 # The bound for one parse; typical calls take well under a millisecond, so this is generous.
 LIMIT_SECONDS = 0.1

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import talib
 
-from app.indicators import library
-from app.indicators.formula import MAX_DEPTH, Formula, FormulaError, Resolver, parse
-from app.indicators.spec import Array, IndicatorSpec, Series
 from app.market.recordings import load
+from app.quant.formula import MAX_DEPTH, Formula, FormulaError, Resolver, parse
+from app.quant.indicators import library
+from app.quant.indicators.spec import Array, IndicatorSpec, Series
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,13 @@ from typing import Protocol
 
 import numpy as np
 
-from app.indicators.formula import ops
-from app.indicators.formula.nodes import Binary, Function, Indicator, Node, Price, Reference, Unary
-from app.indicators.spec import Array, IndicatorSpec, Series
+from app.quant.formula import ops
+from app.quant.formula.nodes import Binary, Function, Indicator, Node, Price, Reference, Unary
+from app.quant.indicators.spec import Array, IndicatorSpec, Series
 
 
 class Catalog(Protocol):
-    """What formulas need of the indicator library (app.indicators.library satisfies it)."""
+    """What formulas need of the indicator library (app.quant.indicators.library satisfies it)."""
 
     def get(self, name: str, /) -> IndicatorSpec: ...
 
@@ -28,7 +28,7 @@ class Formula:
     """A checked formula: `text` normalised, `references` every custom indicator it uses (upper-case names,
     through other custom indicators too), `depth` its nesting depth counting referenced formulas.
 
-    >>> from app.indicators.formula import parse
+    >>> from app.quant.formula import parse
     >>> formula = parse("rsi(14)-rsi( 28 )")
     >>> formula.text, formula.lookback
     ('RSI(14) - RSI(28)', 28)

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from app.core.risk.arrays import ArrayLike, Floats, floats, spread
+from app.quant.risk.arrays import ArrayLike, Floats, floats, spread
 
 
 def beta(returns: ArrayLike, benchmark: ArrayLike) -> float:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from app.indicators.spec import Array
+from app.quant.indicators.spec import Array
 
 # One NaN rule for the whole language, so that results compose without surprises: an operation is NaN on a
 # bar where any operand it reads there is NaN (comparisons and and/or/not too: no three-valued logic);

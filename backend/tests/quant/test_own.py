@@ -11,9 +11,9 @@ import talib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.indicators import library
-from app.indicators.spec import PRICE_INPUTS, Array, Series
 from app.market import recordings
+from app.quant.indicators import library
+from app.quant.indicators.spec import PRICE_INPUTS, Array, Series
 
 NAN = math.nan
 OWN = sorted(name for name, spec in library.CATALOG.items() if spec.engine == "cryptomon")

@@ -7,7 +7,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from app.core.risk.arrays import ArrayLike, observed, spread
+from app.quant.risk.arrays import ArrayLike, observed, spread
 
 _NORMAL = NormalDist()
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
-from app.core import risk
+from app.quant import risk
 
 NAN = math.nan
 R = np.array([-0.01, 0.01, 0.03])  # mean 0.01, sample std 0.02, one loss of 0.01

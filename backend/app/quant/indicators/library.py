@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.indicators import own, talib_catalog
-from app.indicators.spec import Array, IndicatorError, IndicatorSpec, Param, Series
+from app.quant.indicators import own, talib_catalog
+from app.quant.indicators.spec import Array, IndicatorError, IndicatorSpec, Param, Series
 
 
 def _build() -> tuple[dict[str, IndicatorSpec], dict[str, str]]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.indicators.formula import nodes, ops
-from app.indicators.formula.calls import ACTIVE, MAX_DEPTH, Arg, Resolver, Scope, default_catalog, too_deep
-from app.indicators.formula.errors import FormulaError
-from app.indicators.formula.evaluator import Catalog, Formula
-from app.indicators.formula.lexer import Token, tokenize
+from app.quant.formula import nodes, ops
+from app.quant.formula.calls import ACTIVE, MAX_DEPTH, Arg, Resolver, Scope, default_catalog, too_deep
+from app.quant.formula.errors import FormulaError
+from app.quant.formula.evaluator import Catalog, Formula
+from app.quant.formula.lexer import Token, tokenize
 
 _KEYWORDS = frozenset({"and", "or", "not"})
 _PREFIX = {"-": nodes.NEGATE, "not": nodes.NOT}
@@ -179,7 +179,7 @@ def parse(
     'RSI(14) - RSI(Period)'
     >>> parse("CLOSE + FOO(1)")
     Traceback (most recent call last):
-    app.indicators.formula.errors.FormulaError: unknown function FOO at column 9
+    app.quant.formula.errors.FormulaError: unknown function FOO at column 9
     """
     tokens = tokenize(text)
     if tokens[0].kind == "end":

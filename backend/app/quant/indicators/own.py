@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from app.indicators.spec import Array, IndicatorSpec, Param, Series
+from app.quant.indicators.spec import Array, IndicatorSpec, Param, Series
 
 MAX_PERIOD = 1000.0
 

@@ -10,9 +10,9 @@ import pytest
 import talib
 from talib import abstract
 
-from app.indicators import library
-from app.indicators.spec import PRICE_INPUTS, Array, IndicatorError, IndicatorSpec, Series
 from app.market import recordings
+from app.quant.indicators import library
+from app.quant.indicators.spec import PRICE_INPUTS, Array, IndicatorError, IndicatorSpec, Series
 
 BARS = 3000
 TALIB_SPECS = [spec for spec in library.CATALOG.values() if spec.engine == "ta-lib"]

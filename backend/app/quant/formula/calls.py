@@ -7,11 +7,11 @@ from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from app.indicators.formula import nodes, ops
-from app.indicators.formula.errors import FormulaError
-from app.indicators.formula.evaluator import Catalog, Formula
-from app.indicators.formula.lexer import MAX_NUMBER, Token
-from app.indicators.spec import PRICE_INPUTS, IndicatorError, IndicatorSpec
+from app.quant.formula import nodes, ops
+from app.quant.formula.errors import FormulaError
+from app.quant.formula.evaluator import Catalog, Formula
+from app.quant.formula.lexer import MAX_NUMBER, Token
+from app.quant.indicators.spec import PRICE_INPUTS, IndicatorError, IndicatorSpec
 
 MAX_DEPTH = 32  # nesting levels, counted through referenced custom indicators too
 
@@ -28,7 +28,7 @@ class ReferenceCycle(FormulaError):
 
 def default_catalog() -> Catalog:
     # Imported when first needed, not with this package: the library loads TA-Lib and builds ~60 specs.
-    from app.indicators import library
+    from app.quant.indicators import library
 
     return library
 

@@ -11,7 +11,7 @@ import numpy as np
 import talib
 from talib import abstract
 
-from app.indicators.spec import PRICE_INPUTS, Array, IndicatorSpec, Param, Series
+from app.quant.indicators.spec import PRICE_INPUTS, Array, IndicatorSpec, Param, Series
 
 # talib's abstract.pyi types the indicator functions but leaves out Function, its metadata interface.
 _function: Callable[[str], Any] = abstract.Function  # type: ignore[attr-defined]

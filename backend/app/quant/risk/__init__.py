@@ -10,10 +10,10 @@ Conventions shared by every function (QuantStats-style; each docstring says wher
   error; VaR and CVaR report a loss as a positive number, drawdowns are negative fractions.
 """
 
-from app.core.risk.benchmark import beta, correlation
-from app.core.risk.drawdown import Drawdown, Drawdowns, drawdown_series, drawdown_summary, max_drawdown
-from app.core.risk.ratios import calmar, downside_deviation, sharpe, sortino
-from app.core.risk.returns import (
+from app.quant.risk.benchmark import beta, correlation
+from app.quant.risk.drawdown import Drawdown, Drawdowns, drawdown_series, drawdown_summary, max_drawdown
+from app.quant.risk.ratios import calmar, downside_deviation, sharpe, sortino
+from app.quant.risk.returns import (
     cagr,
     excess_returns,
     log_returns,
@@ -22,7 +22,7 @@ from app.core.risk.returns import (
     total_return,
     volatility,
 )
-from app.core.risk.tail import historical_cvar, historical_var, parametric_cvar, parametric_var
+from app.quant.risk.tail import historical_cvar, historical_var, parametric_cvar, parametric_var
 
 __all__ = [
     "Drawdown",

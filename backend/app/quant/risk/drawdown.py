@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.core.risk.arrays import ArrayLike, Floats, carried, floats
+from app.quant.risk.arrays import ArrayLike, Floats, carried, floats
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from app.core.risk.arrays import ArrayLike, Floats, floats, observed, spread
+from app.quant.risk.arrays import ArrayLike, Floats, floats, observed, spread
 
 
 def simple_returns(marks: ArrayLike) -> Floats:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from app.indicators.formula.errors import FormulaError
+from app.quant.formula.errors import FormulaError
 
 MAX_LENGTH = 1000  # characters in a formula
 MAX_NUMBER = 1e15  # magnitude of a literal

@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 
-from app.core.risk.arrays import ArrayLike, Floats, observed, spread
-from app.core.risk.drawdown import max_drawdown
-from app.core.risk.returns import cagr, excess_returns
+from app.quant.risk.arrays import ArrayLike, Floats, observed, spread
+from app.quant.risk.drawdown import max_drawdown
+from app.quant.risk.returns import cagr, excess_returns
 
 
 def sharpe(returns: ArrayLike, periods_per_year: float, risk_free: float = 0.0) -> float:
