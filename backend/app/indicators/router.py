@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from app.core.deps import DbSession
-from app.core.envelope import ERROR_RESPONSES, Envelope, ok, raw_ok
+from app.core.envelope import ERROR_RESPONSES, Envelope, ok, raw_json_ok
 from app.indicators import service as indicator_service
 from app.indicators.schemas import (
     Catalog,
@@ -78,7 +78,10 @@ async def evaluate_formula(body: FormulaEvaluateIn, user: CurrentUser, session: 
     """Any formula's series over [from, to) without saving it: a built-in (`RSI(14)`, `BBANDS(20).upper`),
     an expression, or your custom indicators by name. A formula that does not parse is a 422 naming
     `formula`, its message giving the column."""
-    return raw_ok(await indicator_service.evaluate_text(session, user, body))
+    # Serialised directly: FastAPI would validate the page of points a second time.
+    return raw_json_ok(
+        (await indicator_service.evaluate_text(session, user, body)).model_dump_json(by_alias=True)
+    )
 
 
 @router.post("/custom/{indicatorId}/evaluate", response_model=Envelope[EvaluateOut])
@@ -87,4 +90,4 @@ async def evaluate_custom(
 ) -> Response:
     """The indicator's series over [from, to) on the symbol's candles (NaN warm-up excluded)."""
     row = await indicator_service.owned(session, user, indicator_id)
-    return raw_ok(await indicator_service.evaluate(session, row, body))
+    return raw_json_ok((await indicator_service.evaluate(session, row, body)).model_dump_json(by_alias=True))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -11,18 +10,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode, forbidden, not_found
+from app.core.marketdata import to_series
 from app.indicators.models import CustomIndicator
 from app.indicators.schemas import (
     CustomIndicatorIn,
     CustomIndicatorOut,
     CustomIndicatorPatch,
     EvaluateIn,
+    EvaluateOut,
     FormulaEvaluateIn,
+    Point,
 )
 from app.market import service as market_service
 from app.quant.formula import Formula, FormulaError, Resolver, parse
 from app.quant.indicators import library
-from app.quant.indicators.spec import IndicatorError, Series
+from app.quant.indicators.spec import IndicatorError
 from app.users.service import User
 
 DEFAULT_SPAN = 500  # candles evaluated when no `from` is given
@@ -177,18 +179,20 @@ async def delete(session: AsyncSession, row: CustomIndicator) -> None:
     await session.delete(row)
 
 
-async def evaluate(session: AsyncSession, row: CustomIndicator, body: EvaluateIn) -> dict[str, Any]:
+async def evaluate(session: AsyncSession, row: CustomIndicator, body: EvaluateIn) -> EvaluateOut:
     """The indicator over [from, to): candles before `from` warm it up, so every returned point is valid."""
-    return await evaluate_formula(session, await compiled(session, row), body) | {"indicatorId": row.id}
+    return await evaluate_formula(session, await compiled(session, row), body, row.id)
 
 
-async def evaluate_text(session: AsyncSession, user: User, body: FormulaEvaluateIn) -> dict[str, Any]:
+async def evaluate_text(session: AsyncSession, user: User, body: FormulaEvaluateIn) -> EvaluateOut:
     """An unsaved formula (a built-in such as `BBANDS(20).upper`, or the user's own indicators by name)."""
     formula = _compile(body.formula, body.parameters, await definitions_of(session, user.id), None)
-    return await evaluate_formula(session, formula, body) | {"indicatorId": None, "formula": formula.text}
+    return await evaluate_formula(session, formula, body, None)
 
 
-async def evaluate_formula(session: AsyncSession, formula: Formula, body: EvaluateIn) -> dict[str, Any]:
+async def evaluate_formula(
+    session: AsyncSession, formula: Formula, body: EvaluateIn, indicator_id: int | None
+) -> EvaluateOut:
     step = market_service.parse_interval(body.interval)
     end = int((body.to or utcnow()).timestamp())
     start = int(body.from_.timestamp()) if body.from_ else end - DEFAULT_SPAN * step
@@ -198,21 +202,21 @@ async def evaluate_formula(session: AsyncSession, formula: Formula, body: Evalua
     asset, raw = await market_service.load_candles(
         session, body.symbol, body.interval, start - warm_up * step, end, body.source
     )
-    ts = np.asarray(raw.ts, dtype=np.int64)
-    series = Series(
-        ts, *(np.asarray(c, dtype=np.float64) for c in (raw.open, raw.high, raw.low, raw.close, raw.volume))
-    )
+    series = to_series(raw)
+    ts = series.ts
     values = formula.evaluate(series) if len(series) else np.empty(0)
     keep = ts >= start
     stamps = [s + "Z" for s in ts[keep].astype("datetime64[s]").astype(str).tolist()]
-    points = [
+    points: list[Point] = [
         {"timestamp": t, "value": None if np.isnan(v) else float(v)}
         for t, v in zip(stamps, values[keep].tolist(), strict=True)
     ]
-    return {
-        "symbol": asset.symbol,
-        "interval": body.interval,
-        "lookback": formula.lookback,
-        "data": points,
-        "dataPoints": len(points),
-    }
+    return EvaluateOut(
+        indicator_id=indicator_id,
+        formula=formula.text,
+        symbol=asset.symbol,
+        interval=body.interval,
+        lookback=formula.lookback,
+        data=points,
+        data_points=len(points),
+    )

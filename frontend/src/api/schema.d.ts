@@ -1330,7 +1330,10 @@ export interface components {
                 [key: string]: number;
             } | null;
         };
-        /** Delivery */
+        /**
+         * Delivery
+         * @description One channel's delivery of a notification, as an alert's history shows it.
+         */
         Delivery: {
             /** Channel */
             channel: string;
@@ -1338,7 +1341,10 @@ export interface components {
             status: string;
             /** Attempts */
             attempts: number;
-            /** Latencyms */
+            /**
+             * Latencyms
+             * @description From queued to delivered, in milliseconds
+             */
             latencyMs: number | null;
             /** Lasterror */
             lastError: string | null;
