@@ -39,8 +39,10 @@ test: install services
 test-backend: install services
 	cd backend && .venv/bin/pytest
 
+# Style and boundaries: ruff, the import contracts (DESIGN.md §3), and the web app's ESLint (feature boundaries).
 lint: install
-	cd backend && .venv/bin/ruff check . && .venv/bin/ruff format --check app tests && .venv/bin/lint-imports --no-cache
+	cd backend && .venv/bin/ruff check . ../bench && .venv/bin/ruff format --check app tests ../bench && .venv/bin/lint-imports --no-cache
+	cd frontend && (test -d node_modules || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) && npm run --silent lint
 
 typecheck: install
 	cd backend && .venv/bin/mypy app
