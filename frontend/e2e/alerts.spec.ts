@@ -108,3 +108,19 @@ test("the preview shows when a rule would have fired, with returns and the in-di
   await page.setViewportSize({ width: 390, height: 844 });
   await snapshot(page, "alerts-form-phone");
 });
+
+test("the API's field error shows next to its input and goes once the field is edited", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/alerts/new");
+  await page.getByLabel("Symbol").selectOption("BTC-USD");
+  await page.getByLabel("Threshold").fill("150000");
+  await page.getByLabel("(EMAIL)").check();
+  await page.getByRole("button", { name: "Create alert" }).click();
+
+  const message = page.locator("#alert-channels-error");
+  await expect(message).toContainText("EMAIL is not set up");
+  await expect(page.getByTestId("toast-error")).toHaveCount(0); // said once, where it applies
+  await snapshot(page, "alerts-form-api-error");
+  await page.getByLabel("(EMAIL)").uncheck();
+  await expect(message).toHaveCount(0);
+});

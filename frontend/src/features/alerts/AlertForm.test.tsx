@@ -267,4 +267,17 @@ describe("AlertForm", () => {
     await user.click(screen.getByRole("button", { name: "Preview" }));
     expect(await screen.findByTestId("backtest-error")).toHaveTextContent(/No stored prices in this range/);
   });
+  it("shows the preview's 422 about the rule next to its field, until the field is edited", async () => {
+    serve({ ...base, "POST /api/alerts/backtest": () => fail(422, "VALIDATION_ERROR", "threshold must be at most 1e15", "threshold") });
+    const user = userEvent.setup();
+    renderForm();
+    await user.type(screen.getByLabelText("Threshold"), "9");
+    await user.click(screen.getByRole("button", { name: "Preview" }));
+    expect(await screen.findByTestId("backtest-error")).toHaveTextContent("see the highlighted field above");
+    expect(document.getElementById("alert-threshold-error")).toHaveTextContent("threshold must be at most 1e15");
+    expect(screen.getByLabelText("Threshold")).toHaveAttribute("aria-invalid", "true");
+
+    await user.type(screen.getByLabelText("Threshold"), "0");
+    expect(document.getElementById("alert-threshold-error")).toBeNull();
+  });
 });

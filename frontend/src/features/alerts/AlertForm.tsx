@@ -6,21 +6,23 @@ import { useSymbols } from "@/api/symbols";
 import { Card, Field } from "@/components/ui";
 import { formatPrice } from "@/lib/format";
 import { INTERVALS } from "@/lib/intervals";
+import { useFormErrors } from "@/lib/useFormErrors";
 import { useLive, watchSymbols } from "@/realtime/socket";
 import { useUi } from "@/stores/ui";
 import { BacktestPreview } from "./BacktestPreview";
-import { useCreateAlert, useUserId } from "./hooks";
+import { useBacktest, useCreateAlert, useUserId } from "./hooks";
 import { OperandFields } from "./OperandFields";
 import {
   EMPTY_FORM,
+  FORM_FIELDS,
   formFieldOf,
+  isRuleError,
   kindOf,
   needsWindow,
   thresholdHint,
   toAlertBody,
   validateAlert,
   validateRule,
-  type FieldErrors,
   type RuleForm,
 } from "./rule";
 import { CHANNELS, CONDITIONS, FREQUENCIES, type Channel, type Condition, type Frequency } from "./types";
@@ -66,11 +68,8 @@ export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
   const symbols = useSymbols({ staleTime: 10 * 60_000 });
   const catalog = useIndicatorCatalog();
   const create = useCreateAlert();
+  const backtest = useBacktest();
   const [form, setForm] = useState<RuleForm>(initial);
-  const [touched, setTouched] = useState<Set<string>>(() => new Set());
-  const [attempted, setAttempted] = useState(false);
-  const [server, setServer] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
   const livePrice = useLivePrice(form.symbol);
 
   const kind = kindOf(form.condition);
@@ -79,24 +78,25 @@ export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
     [catalog.data, form.operand, form.indicator],
   );
   const ruleErrors = validateRule(form, indicator);
-  const errors = validateAlert(form, indicator);
-  const invalid = Object.keys(errors).length > 0;
+  const problems = validateAlert(form, indicator);
+  const invalid = Object.keys(problems).length > 0;
 
-  const shown = (field: string) => attempted || touched.has(field);
-  const error = (field: string): string | undefined => server[field] ?? (shown(field) ? errors[field] : undefined);
+  // The API's word on the rule comes from sending the alert or from previewing it: the newer is believed first.
+  const requests = [
+    { at: create.submittedAt, error: create.error },
+    { at: backtest.submittedAt, error: isRuleError(backtest.error) ? backtest.error : undefined },
+  ];
+  const apiErrors = requests.sort((a, b) => b.at - a.at).map((r) => r.error);
+  const errors = useFormErrors<string>(FORM_FIELDS, apiErrors, formFieldOf, { live: problems, touchedOnly: true });
+  const error = errors.of;
+  const formError = errors.general ?? (create.error instanceof ApiError ? undefined : create.error?.message);
   const describedBy = (field: string, id: string) =>
     error(field) ? { "aria-invalid": true as const, "aria-describedby": `${id}-error` } : {};
 
-  /** Apply a change and mark these fields as edited: their errors show from now on, the API's are cleared. */
+  /** Apply a change and mark these fields as edited: their checks show from now on, the API's messages go. */
   function change(patch: Partial<RuleForm>, ...fields: string[]) {
     setForm((f) => ({ ...f, ...patch }));
-    setTouched((t) => new Set([...t, ...fields]));
-    setServer((s) => {
-      const next = { ...s };
-      for (const f of fields) delete next[f];
-      return next;
-    });
-    setFormError(null);
+    errors.edited(...fields);
   }
 
   function onCondition(condition: Condition) {
@@ -104,51 +104,27 @@ export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
     if (kindOf(condition) === "volume") patch.operand = "PRICE";
     change(patch, "condition");
     // The numbers mean something else now: drop what the API said about them (without flagging them yet).
-    setServer((s) => {
-      const next = { ...s };
-      for (const f of ["operand", "threshold", "metadata.lower", "metadata.upper", "metadata.window"]) delete next[f];
-      return next;
+    errors.dismiss("operand", "threshold", "metadata.lower", "metadata.upper", "metadata.window");
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    errors.submitted();
+    if (invalid || !userId) return;
+    create.mutate(toAlertBody(form, userId, indicator), {
+      onSuccess: (alert) => {
+        useUi.getState().toast({ kind: "success", title: `Alert #${alert.id} created`, body: `${alert.symbol} ${alert.condition}` });
+        void navigate("/alerts");
+      },
     });
   }
 
-  /** The API's errors next to the fields they name; any it names no input for, above the submit button. */
-  function apiError(err: unknown) {
-    if (!(err instanceof ApiError)) {
-      setFormError(err instanceof Error ? err.message : String(err));
-      return;
-    }
-    const found: FieldErrors = {};
-    const unplaced: string[] = [];
-    const items = err.details.length ? err.details : [{ field: err.field, message: err.message }];
-    for (const item of items) {
-      const field = formFieldOf(item.field);
-      if (field) found[field] ??= item.message;
-      else unplaced.push(item.field && !item.message.startsWith(item.field) ? `${item.field}: ${item.message}` : item.message);
-    }
-    setServer(found);
-    setFormError(unplaced.length ? unplaced.join("; ") : null);
-  }
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setAttempted(true);
-    if (invalid || !userId) return;
-    setFormError(null);
-    try {
-      const alert = await create.mutateAsync(toAlertBody(form, userId, indicator));
-      useUi.getState().toast({ kind: "success", title: `Alert #${alert.id} created`, body: `${alert.symbol} ${alert.condition}` });
-      void navigate("/alerts");
-    } catch (err) {
-      apiError(err);
-    }
-  }
-
-  const pending = Object.entries(errors).filter(([field]) => !error(field));
+  const pending = Object.entries(problems).filter(([field]) => !error(field));
   const symbolList = symbols.data ?? [];
 
   return (
     <div className="stack">
-      <form className="stack" onSubmit={(e) => void submit(e)} noValidate aria-label="New alert">
+      <form className="stack" onSubmit={submit} noValidate aria-label="New alert">
         <Card title="Rule">
           <div className="alert-form-grid">
             <Field label="Symbol" htmlFor="alert-symbol" error={error("symbol")}>
@@ -265,7 +241,7 @@ export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
           form={form}
           indicator={indicator}
           ruleInvalid={Object.keys(ruleErrors).length > 0}
-          onFieldError={(field, message) => setServer((s) => ({ ...s, [field]: message }))}
+          backtest={backtest}
         />
 
         <Card title="Delivery">

@@ -3,9 +3,10 @@ import { ApiError } from "@/api/errors";
 import { Field, Skeleton } from "@/components/ui";
 import { utcDayEndIso, utcDayStartIso } from "@/lib/dates";
 import { formatNumber, formatTime } from "@/lib/format";
-import { useBacktest } from "./hooks";
+import { useFormErrors } from "@/lib/useFormErrors";
+import type { useBacktest } from "./hooks";
 import { ReturnsTable, TriggersTable } from "./PreviewTables";
-import { formFieldOf, toBacktestBody, type RuleForm } from "./rule";
+import { isRuleError, toBacktestBody, type RuleForm } from "./rule";
 import type { BacktestResult, CatalogIndicator } from "./types";
 
 const LISTED = 50;
@@ -15,8 +16,8 @@ interface Props {
   form: RuleForm;
   indicator: CatalogIndicator | undefined;
   ruleInvalid: boolean;
-  /** A 422 about the rule: shown next to the form's field. */
-  onFieldError: (field: string, message: string) => void;
+  /** The preview request, the form's own: it shows a 422 about the rule next to the rule's field. */
+  backtest: ReturnType<typeof useBacktest>;
 }
 
 /** Where in the range the rule fired: one tick per trigger on a strip. */
@@ -68,8 +69,7 @@ function Result({ result, stale }: { result: BacktestResult; stale: boolean }) {
 
 /** "Would have fired": the rule run over stored history (POST /api/alerts/backtest), with what the price
  * did 1h, 24h and 7d after each trigger. */
-export function BacktestPreview({ form, indicator, ruleInvalid, onFieldError }: Props) {
-  const backtest = useBacktest();
+export function BacktestPreview({ form, indicator, ruleInvalid, backtest }: Props) {
   const [span, setSpan] = useState<Span>("30");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
@@ -85,16 +85,20 @@ export function BacktestPreview({ form, indicator, ruleInvalid, onFieldError }: 
   function run() {
     const payload = toBacktestBody(form, range(), indicator);
     setSent(key);
-    backtest.mutate(payload, {
-      onError: (error) => {
-        const field = error instanceof ApiError ? formFieldOf(error.field) : undefined;
-        if (error instanceof ApiError && error.status === 422 && field) onFieldError(field, error.message);
-      },
-    });
+    backtest.mutate(payload);
   }
 
   const error = backtest.error;
-  const fieldError = error instanceof ApiError && error.status === 422 && formFieldOf(error.field) !== undefined;
+  // The range's own inputs show what the API said about them while they are on screen; the rest is a banner.
+  const errors = useFormErrors(span === "custom" ? ["from", "to"] : [], isRuleError(error) ? undefined : error);
+  const banner =
+    error instanceof ApiError && error.code === "NO_DATA"
+      ? `${error.message}. No stored prices in this range: choose custom dates the history covers.`
+      : isRuleError(error)
+        ? "The rule has a problem: see the highlighted field above."
+        : error && !(error instanceof ApiError)
+          ? error.message
+          : errors.general;
   const customInvalid = span === "custom" && (!from || (to !== "" && to < from));
 
   return (
@@ -121,11 +125,28 @@ export function BacktestPreview({ form, indicator, ruleInvalid, onFieldError }: 
         </Field>
         {span === "custom" ? (
           <>
-            <Field label="Preview from" htmlFor="preview-from" error={error instanceof ApiError && error.field === "from" ? error.message : undefined} hint="UTC day">
-              <input id="preview-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+            <Field label="Preview from" htmlFor="preview-from" error={errors.of("from")} hint="UTC day">
+              <input
+                id="preview-from"
+                type="date"
+                value={from}
+                onChange={(e) => {
+                  setFrom(e.target.value);
+                  errors.edited("from");
+                }}
+              />
             </Field>
-            <Field label="Preview to" htmlFor="preview-to" hint="UTC day, included; empty: until now">
-              <input id="preview-to" type="date" value={to} title="Empty: until now" onChange={(e) => setTo(e.target.value)} />
+            <Field label="Preview to" htmlFor="preview-to" error={errors.of("to")} hint="UTC day, included; empty: until now">
+              <input
+                id="preview-to"
+                type="date"
+                value={to}
+                title="Empty: until now"
+                onChange={(e) => {
+                  setTo(e.target.value);
+                  errors.edited("to");
+                }}
+              />
             </Field>
           </>
         ) : null}
@@ -135,13 +156,9 @@ export function BacktestPreview({ form, indicator, ruleInvalid, onFieldError }: 
       </div>
       {ruleInvalid ? <p className="muted">Complete the rule above to preview it.</p> : null}
       {backtest.isPending ? <Skeleton lines={4} /> : null}
-      {error && !backtest.isPending ? (
+      {banner && !backtest.isPending ? (
         <p className="form-error" role="alert" data-testid="backtest-error">
-          {error instanceof ApiError && error.code === "NO_DATA"
-            ? `${error.message}. No stored prices in this range: choose custom dates the history covers.`
-            : fieldError
-              ? "The rule has a problem: see the highlighted field above."
-              : error.message}
+          {banner}
         </p>
       ) : null}
       {backtest.data && !backtest.isPending ? <Result result={backtest.data} stale={sent !== key} /> : null}

@@ -119,17 +119,22 @@ export function useInbox() {
   });
 }
 
+/** Replaces the app-wide error toast: the alert form shows every error of these requests itself, by its field. */
+const shownByTheForm = () => undefined;
+
 export function useCreateAlert() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: AlertIn) => unwrap(api.POST("/api/alerts", { body })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: alertKeys.all }),
+    onError: shownByTheForm,
   });
 }
 
 export function useBacktest() {
   return useMutation({
     mutationFn: (body: BacktestIn) => unwrap(api.POST("/api/alerts/backtest", { body })),
+    onError: shownByTheForm,
   });
 }
 

@@ -1,3 +1,4 @@
+import { ApiError } from "@/api/errors";
 import { formatNumber, formatPrice } from "@/lib/format";
 import type { Interval } from "@/lib/intervals";
 import {
@@ -254,7 +255,7 @@ export function toBacktestBody(
 }
 
 /** The form's fields, by the API's names for them. */
-const FORM_FIELDS = new Set([
+export const FORM_FIELDS: readonly string[] = [
   "symbol",
   "condition",
   "operand",
@@ -273,7 +274,8 @@ const FORM_FIELDS = new Set([
   "confirmTicks",
   "confirmSeconds",
   "channels",
-]);
+];
+const KNOWN = new Set(FORM_FIELDS);
 
 /** Map an API field (`metadata.params.period`, `metadata.upper`, `channels.0`) to the form field showing it;
  * undefined for one the form has no input for (`body`, `userId`): that error is shown for the whole form. */
@@ -283,7 +285,12 @@ export function formFieldOf(apiField: string | undefined): string | undefined {
   if (apiField.startsWith("metadata.params")) return "metadata.params";
   if (apiField === "metadata.value") return "threshold";
   if (apiField === "metadata") return "metadata.indicator";
-  return FORM_FIELDS.has(apiField) ? apiField : undefined;
+  return KNOWN.has(apiField) ? apiField : undefined;
+}
+
+/** Whether a preview's error is about the rule (a 422 naming one of the form's inputs): shown next to that input. */
+export function isRuleError(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status === 422 && formFieldOf(error.field) !== undefined;
 }
 
 // ---- Summaries ----
