@@ -18,8 +18,8 @@ class Violation:
 class DomainPublicApiContract(Contract):
     """Each child package of `container` (except `shared`) is a domain; another domain may import only its
     `public_modules` (and their descendants) or the package itself. The `shared` packages (core,
-    integrations, quant) import no domain at all. `composition_root` modules wire every domain together and may
-    import anything."""
+    integrations, quant) import no domain at all. `composition_root` modules wire every domain together
+    and may import anything."""
 
     type_name = "domain_public_api"
 
@@ -64,8 +64,8 @@ class DomainPublicApiContract(Contract):
             output.new_line()
         public = ", ".join(self.public_modules)  # type: ignore[attr-defined]
         output.print_error(
-            f"A domain imports another only through its {public}; core, integrations and quant import no domain "
-            "(DESIGN.md §3).",
+            f"A domain imports another only through its {public}; core, integrations and quant import no "
+            "domain (DESIGN.md §3).",
             bold=False,
         )
         output.new_line()
