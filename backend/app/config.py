@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import secrets
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, Field
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LogFormat = Literal["json", "text"]
+
+
+def _networks(value: object) -> object:
+    """`10.0.0.0/8, 127.0.0.1` -> networks; a bad entry fails at start, not on the first request."""
+    if isinstance(value, str):
+        return [ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip()]
+    return value
+
+
+ProxyNetworks = Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode, BeforeValidator(_networks)]
 
 
 class Settings(BaseSettings):
@@ -36,6 +47,13 @@ class Settings(BaseSettings):
     login_ip_window_seconds: int = Field(default=60, gt=0)
     login_account_limit: int = Field(default=10, gt=0)
     login_account_window_seconds: int = Field(default=900, gt=0)
+    login_backoff_after: int = Field(default=50, gt=0, description="Failures, all addresses, before backoff")
+    login_backoff_window_seconds: int = Field(default=3600, gt=0)
+    login_backoff_base_seconds: int = Field(default=10, gt=0)
+    login_backoff_max_seconds: int = Field(default=900, gt=0)
+    trusted_proxies: ProxyNetworks = Field(
+        default=(), description="Comma-separated IPs/CIDRs whose X-Forwarded-For is believed"
+    )
 
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     cors_origins: list[str] = Field(default_factory=list)

@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(RequestBodyMiddleware, max_bytes=settings.max_body_bytes)
     # Added last so it is outermost: every response, even a 413, carries the request id.
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, trusted_proxies=settings.trusted_proxies)
 
     app.include_router(health_router)
     app.include_router(users_router)

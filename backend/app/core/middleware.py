@@ -10,6 +10,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.client_address import Network, client_address
 from app.core.envelope import error_body
 from app.core.errors import ErrorCode
 from app.core.logging import request_id_var
@@ -21,8 +22,9 @@ log = logging.getLogger("app.access")
 class RequestContextMiddleware:
     """Give every request an id (kept from X-Request-ID when sane), log it, and count it."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, trusted_proxies: tuple[Network, ...] = ()) -> None:
         self.app = app
+        self.trusted_proxies = trusted_proxies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # WebSockets: held for hours, logged by the gateway, no response to tag
@@ -71,7 +73,11 @@ class RequestContextMiddleware:
                 scope["method"],
                 scope["path"],
                 status,
-                extra={"status": status, "durationMs": round(elapsed * 1000, 2)},
+                extra={
+                    "status": status,
+                    "durationMs": round(elapsed * 1000, 2),
+                    "client": client_address(scope, self.trusted_proxies),
+                },
             )
             request_id_var.reset(token)
 

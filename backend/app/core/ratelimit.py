@@ -13,7 +13,8 @@ def _window(key: str, window_seconds: int) -> tuple[str, int]:
     return f"ratelimit:{key}:{index}", max(1, int((index + 1) * window_seconds - now))
 
 
-def _limited(what: str, retry_after: int) -> AppError:
+def limited(what: str, retry_after: int) -> AppError:
+    """The 429 RATE_LIMITED error, with its Retry-After header."""
     return AppError(
         ErrorCode.RATE_LIMITED,
         f"Too many {what}; try again in {retry_after} s",
@@ -25,20 +26,26 @@ async def hit(cache: Cache, key: str, limit: int, window_seconds: int, what: str
     """Count one event under `key`; raise RATE_LIMITED once more than `limit` fall in the window."""
     counter, retry_after = _window(key, window_seconds)
     if await cache.incr(counter, ttl=window_seconds) > limit:
-        raise _limited(what, retry_after)
+        raise limited(what, retry_after)
 
 
 async def ensure_below(cache: Cache, key: str, limit: int, window_seconds: int, what: str) -> None:
     """Raise RATE_LIMITED if `limit` events were already recorded in this window; count nothing."""
     counter, retry_after = _window(key, window_seconds)
     if int(await cache.get(counter) or 0) >= limit:
-        raise _limited(what, retry_after)
+        raise limited(what, retry_after)
 
 
-async def record(cache: Cache, key: str, window_seconds: int) -> None:
-    """Count one event under `key` without judging it (e.g. a failed sign-in)."""
+async def record(cache: Cache, key: str, window_seconds: int) -> int:
+    """Count one event under `key` without judging it (e.g. a failed sign-in); returns the window's count."""
     counter, _ = _window(key, window_seconds)
-    await cache.incr(counter, ttl=window_seconds)
+    return await cache.incr(counter, ttl=window_seconds)
+
+
+async def reset(cache: Cache, key: str, window_seconds: int) -> None:
+    """Forget the events counted under `key` in this window (e.g. failures before a successful sign-in)."""
+    counter, _ = _window(key, window_seconds)
+    await cache.delete(counter)
 
 
 async def take(cache: Cache, key: str, limit: int, window_seconds: int) -> int:

@@ -145,6 +145,7 @@ def uvicorn_config(app: Any, settings: Settings, host: str, port: int, **options
         ws_max_size=64 * 1024,
         backlog=4096,
         log_config=None,
-        proxy_headers=True,
+        # The app reads X-Forwarded-For itself, from CRYPTOMON_TRUSTED_PROXIES only (core.client_address).
+        proxy_headers=False,
         **options,
     )

@@ -6,12 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 
-from app.core import ratelimit
+from app.core.client_address import client_address
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
-from app.core.errors import AppError
 from app.core.schemas import ApiModel
-from app.users import api_keys
+from app.users import api_keys, signin_limits
 from app.users import service as user_service
 from app.users.deps import CurrentUser, OwnUserId
 from app.users.schemas import (
@@ -37,19 +36,8 @@ class SignedOut(ApiModel):
     signed_out: bool
 
 
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-async def _limit_ip(runtime: RuntimeDep, request: Request) -> None:
-    s = runtime.settings
-    await ratelimit.hit(
-        runtime.cache,
-        f"auth:ip:{_client_ip(request)}",
-        s.login_ip_limit,
-        s.login_ip_window_seconds,
-        "sign-in attempts from this address",
-    )
+def _address(runtime: RuntimeDep, request: Request) -> str:
+    return client_address(request.scope, runtime.settings.trusted_proxies)
 
 
 @router.post(
@@ -58,7 +46,7 @@ async def _limit_ip(runtime: RuntimeDep, request: Request) -> None:
 async def register(
     body: RegisterRequest, request: Request, runtime: RuntimeDep, session: DbSession
 ) -> Envelope[AuthResult]:
-    await _limit_ip(runtime, request)
+    await signin_limits.limit_address(runtime.cache, runtime.settings, _address(runtime, request))
     user = await user_service.create_user(session, body.email, body.password, display_name=body.display_name)
     return ok(
         AuthResult(user=user_service.to_out(user), tokens=user_service.issue_tokens(runtime.settings, user))
@@ -69,19 +57,11 @@ async def register(
 async def login(
     body: LoginRequest, request: Request, runtime: RuntimeDep, session: DbSession
 ) -> Envelope[AuthResult]:
-    s = runtime.settings
-    await _limit_ip(runtime, request)
-    account_key = f"auth:account:{user_service.normalize_email(body.email)}"
-    window = s.login_account_window_seconds
-    await ratelimit.ensure_below(
-        runtime.cache, account_key, s.login_account_limit, window, "failed sign-ins for this account"
-    )
-    try:
+    s, cache, address = runtime.settings, runtime.cache, _address(runtime, request)
+    email = user_service.normalize_email(body.email)
+    await signin_limits.limit_address(cache, s, address)
+    async with signin_limits.attempt(cache, s, email, address):
         user = await user_service.authenticate(session, body.email, body.password)
-    except AppError:
-        # Only failures count, so signing in often never locks the owner out.
-        await ratelimit.record(runtime.cache, account_key, window)
-        raise
     return ok(AuthResult(user=user_service.to_out(user), tokens=user_service.issue_tokens(s, user)))
 
 
