@@ -12,7 +12,7 @@ from app.notifications.models import Notification
 from app.portfolio.models import Portfolio, Position
 from app.realtime.models import UserEvent
 from app.reports.models import Report
-from app.users.models import ApiKey, User
+from app.users.models import ApiKey, RevokedSession, User
 
 __all__ = [
     "Alert",
@@ -32,6 +32,7 @@ __all__ = [
     "Post",
     "PriceCandle",
     "Report",
+    "RevokedSession",
     "User",
     "UserEvent",
     "Vote",

@@ -30,8 +30,16 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 def issue_token(
-    *, subject: int, token_type: TokenType, ttl_seconds: int, secret: str, algorithm: str, version: int
+    *,
+    subject: int,
+    token_type: TokenType,
+    ttl_seconds: int,
+    secret: str,
+    algorithm: str,
+    version: int,
+    session_id: str | None = None,
 ) -> str:
+    """A signed token; `session_id` (claim `sid`) ties it to the sign-in it comes from, to end that alone."""
     now = utcnow()
     claims: dict[str, Any] = {
         "sub": str(subject),
@@ -41,6 +49,8 @@ def issue_token(
         "jti": uuid.uuid4().hex,
         "exp": int((now + timedelta(seconds=ttl_seconds)).timestamp()),
     }
+    if session_id is not None:
+        claims["sid"] = session_id
     return jwt.encode(claims, secret, algorithm=algorithm)
 
 

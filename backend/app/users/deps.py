@@ -24,14 +24,23 @@ def _unauthorized() -> AppError:
     )
 
 
-async def get_current_user(
+async def get_current_session(
     runtime: RuntimeDep,
     session: DbSession,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> User:
+) -> user_service.SignedIn:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise _unauthorized()
-    return await user_service.user_from_token(session, runtime.settings, credentials.credentials, "access")
+    return await user_service.signed_in_from_token(
+        session, runtime.settings, credentials.credentials, "access"
+    )
+
+
+CurrentSession = Annotated[user_service.SignedIn, Depends(get_current_session)]
+
+
+async def get_current_user(signed_in: CurrentSession) -> User:
+    return signed_in.user
 
 
 async def get_ingest_caller(

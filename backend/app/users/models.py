@@ -1,4 +1,4 @@
-"""The users table of the seed, with roles and a token version for signing out everywhere."""
+"""The seed's users table (roles, a token version to sign out everywhere), API keys, signed-out sessions."""
 
 from __future__ import annotations
 
@@ -52,3 +52,14 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RevokedSession(Base):
+    """A signed-out sign-in session: tokens carrying its `sid` are refused until they would have expired."""
+
+    __tablename__ = "revoked_sessions"
+
+    sid: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    # The latest expiry of any token of the session; after it the row is useless and is pruned.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -12,7 +12,7 @@ from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.core.schemas import ApiModel
 from app.users import api_keys, signin_limits
 from app.users import service as user_service
-from app.users.deps import CurrentUser, OwnUserId
+from app.users.deps import CurrentSession, CurrentUser, OwnUserId
 from app.users.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -71,8 +71,15 @@ async def refresh(body: RefreshRequest, runtime: RuntimeDep, session: DbSession)
 
 
 @router.post("/auth/logout", response_model=Envelope[SignedOut], tags=["auth"])
-async def logout(user: CurrentUser) -> Envelope[SignedOut]:
-    """Revoke every access and refresh token of the caller (all devices)."""
+async def logout(signed_in: CurrentSession, runtime: RuntimeDep, session: DbSession) -> Envelope[SignedOut]:
+    """End this sign-in session: its access and refresh tokens are refused; other sessions keep working."""
+    await user_service.sign_out(session, runtime.settings, signed_in)
+    return ok(SignedOut(signed_out=True))
+
+
+@router.post("/auth/logout-all", response_model=Envelope[SignedOut], tags=["auth"])
+async def logout_all(user: CurrentUser) -> Envelope[SignedOut]:
+    """Revoke every access and refresh token of the caller, of every session and device (not API keys)."""
     user_service.sign_out_everywhere(user)
     return ok(SignedOut(signed_out=True))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from app.core.cache import Cache
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode, not_found
 from app.core.security import TokenType, decode_token, hash_password, issue_token, verify_password
+from app.users import sessions
 
 # The account row and its roles are the users domain's public types: other domains receive a `User` from
 # `CurrentUser` and pass it to services, but never query the table themselves.
@@ -120,7 +122,10 @@ async def create_user(
     return user
 
 
-def issue_tokens(settings: Settings, user: User) -> TokenPair:
+def issue_tokens(settings: Settings, user: User, session_id: str | None = None) -> TokenPair:
+    """A token pair of the sign-in session `session_id` (a new session when None)."""
+    sid = session_id or sessions.new_session_id()
+
     def token(kind: TokenType, ttl: int) -> str:
         return issue_token(
             subject=user.id,
@@ -129,6 +134,7 @@ def issue_tokens(settings: Settings, user: User) -> TokenPair:
             secret=settings.resolved_secret_key,
             algorithm=settings.jwt_algorithm,
             version=user.token_version,
+            session_id=sid,
         )
 
     return TokenPair(
@@ -149,33 +155,62 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> User
     return user
 
 
-async def user_from_token(
+@dataclass(frozen=True)
+class SignedIn:
+    """The caller of a token and the sign-in session it belongs to (None for tokens older than sessions)."""
+
+    user: User
+    session_id: str | None
+
+
+async def signed_in_from_token(
     session: AsyncSession, settings: Settings, token: str, token_type: TokenType
-) -> User:
+) -> SignedIn:
+    """Who a token is for; 401 INVALID_TOKEN when it was revoked (everywhere, or its session signed out)."""
     claims = decode_token(
         token, expected_type=token_type, secret=settings.resolved_secret_key, algorithm=settings.jwt_algorithm
     )
+    sid = claims.get("sid")
     try:
         user_id = int(claims["sub"])
     except (TypeError, ValueError) as exc:
         raise AppError(ErrorCode.INVALID_TOKEN, "Token is invalid") from exc
-    user = await session.get(User, user_id)
-    if user is None or claims.get("ver") != user.token_version:
+    if sid is not None and not isinstance(sid, str):
+        raise AppError(ErrorCode.INVALID_TOKEN, "Token is invalid")
+    user, signed_out = await sessions.user_of(session, user_id, sid)
+    if user is None or signed_out or claims.get("ver") != user.token_version:
         raise AppError(ErrorCode.INVALID_TOKEN, "Token was revoked")
-    return user
+    return SignedIn(user, sid)
+
+
+async def user_from_token(
+    session: AsyncSession, settings: Settings, token: str, token_type: TokenType
+) -> User:
+    return (await signed_in_from_token(session, settings, token, token_type)).user
 
 
 async def refresh(session: AsyncSession, cache: Cache, settings: Settings, refresh_token: str) -> AuthResult:
-    """New tokens for a refresh token, which is spent: presenting it a second time is refused."""
-    user = await user_from_token(session, settings, refresh_token, "refresh")
+    """New tokens of the same session for a refresh token, which is spent: presenting it again is refused."""
+    signed_in = await signed_in_from_token(session, settings, refresh_token, "refresh")
     claims = jwt.decode(refresh_token, options={"verify_signature": False})
     spent_key = f"refresh-spent:{claims.get('jti') or refresh_token}"
     if await cache.incr(spent_key, ttl=settings.refresh_token_ttl_seconds) > 1:
         raise AppError(ErrorCode.INVALID_TOKEN, "Refresh token was already used")
-    return AuthResult(user=to_out(user), tokens=issue_tokens(settings, user))
+    user = signed_in.user
+    return AuthResult(user=to_out(user), tokens=issue_tokens(settings, user, signed_in.session_id))
+
+
+async def sign_out(session: AsyncSession, settings: Settings, signed_in: SignedIn) -> None:
+    """End the caller's sign-in session only: its access and refresh tokens are refused from now on."""
+    if signed_in.session_id is None:  # a token without a session can only be revoked with all the others
+        sign_out_everywhere(signed_in.user)
+        return
+    ttl = max(settings.access_token_ttl_seconds, settings.refresh_token_ttl_seconds)
+    await sessions.revoke(session, signed_in.user.id, signed_in.session_id, ttl)
 
 
 def sign_out_everywhere(user: User) -> None:
+    """Revoke every access and refresh token of the user, of every session (API keys are separate)."""
     user.token_version += 1
 
 

@@ -88,6 +88,7 @@ async def test_a_level_fires_on_the_crossing_once_and_is_recorded(
         "currentPrice": 50_100.5,
         "threshold": 50000.0,
         "timestamp": "2026-05-28T20:26:41Z",
+        "direction": "UP",
     }
 
 

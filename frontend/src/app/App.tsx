@@ -5,7 +5,7 @@ import { api } from "@/api/client";
 import { Skeleton } from "@/components/ui";
 import { Toasts } from "@/components/Toasts";
 import AuthPage from "@/features/auth/AuthPage";
-import { formatPrice } from "@/lib/format";
+import { alertToast } from "@/realtime/alertToast";
 import { onUserEvent, startRealtime, stopRealtime, useLive } from "@/realtime/socket";
 import { useAuth } from "@/stores/auth";
 import { useUi } from "@/stores/ui";
@@ -24,12 +24,7 @@ function useLiveEvents() {
     const off = onUserEvent((event) => {
       if (event.type !== "ALERT_TRIGGERED") return;
       const { toast, addUnread } = useUi.getState();
-      const direction = event.direction === "DOWN" ? "fell to" : "rose to";
-      toast({
-        kind: "alert",
-        title: `${String(event.symbol)} ${direction} ${formatPrice(Number(event.currentPrice))}`,
-        body: `Alert #${String(event.alertId)} (threshold ${formatPrice(Number(event.threshold))})`,
-      });
+      toast(alertToast(event));
       addUnread();
       void queryClient.invalidateQueries({ queryKey: ["alerts"] });
       void queryClient.invalidateQueries({ queryKey: ["notifications"] });

@@ -9,6 +9,8 @@ from app.notifications.channels.base import Message, Outcome, RateLimit, Target
 from app.realtime.service import ALERT_TRIGGERED, USER_EVENT_TYPES, emit_user_event
 
 SEED_ALERT_FIELDS = ("alertId", "symbol", "currentPrice", "threshold", "timestamp")
+# Ours beside the seed's: the move's way (UP/DOWN, as stored on the trigger) and a bar rule's operand value.
+ALERT_EXTRA_FIELDS = ("direction", "indicatorValue")
 
 
 class InAppChannel:
@@ -27,9 +29,10 @@ class InAppChannel:
         if type_ not in USER_EVENT_TYPES:
             type_ = ALERT_TRIGGERED
         user_id = int(target.address)
-        # An alert's event goes out exactly as the seed's frame; others (a test) carry their text.
+        # An alert's event goes out as the seed's frame plus our documented fields; others (a test) carry
+        # their text.
         if "alertId" in event:
-            fields = {key: event[key] for key in SEED_ALERT_FIELDS if key in event}
+            fields = {key: event[key] for key in (*SEED_ALERT_FIELDS, *ALERT_EXTRA_FIELDS) if key in event}
         else:
             fields = {**event, "title": message.title, "body": message.body}
         async with self._runtime.db.session() as session:

@@ -2,11 +2,12 @@ import { QueryView } from "@/components/QueryView";
 import { Card, EmptyState, Page, Skeleton } from "@/components/ui";
 import { ChannelsForm } from "./ChannelsForm";
 import { ProfileForm } from "./ProfileForm";
+import { SignOutEverywhere } from "./SignOutEverywhere";
 import { ThemeSwitch } from "./ThemeSwitch";
 import { useMe } from "./useMe";
 import "./settings.css";
 
-/** Profile, notification channels (with tests) and the theme. */
+/** Profile, notification channels (with tests), the theme and signing out everywhere. */
 export default function SettingsPage() {
   const me = useMe();
   return (
@@ -31,6 +32,9 @@ export default function SettingsPage() {
             </Card>
             <Card title="Appearance">
               <ThemeSwitch />
+            </Card>
+            <Card title="Sessions">
+              <SignOutEverywhere />
             </Card>
             <div className="settings-wide">
               <Card title="Notification channels">
