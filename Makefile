@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
 WEB_STAMP := frontend/dist/index.html
-WEB_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/package-lock.json frontend/vite.config.ts
+WEB_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/package-lock.json frontend/vite.config.ts frontend/vite-precompress.ts
 
 .PHONY: install web run test test-backend services lint typecheck lock bench clean
 
@@ -21,7 +21,8 @@ $(STAMP): backend/requirements.lock backend/pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e backend
 	@touch $@
 
-# The web app, built once and again only when its sources change; the API serves it at /.
+# The web app, built once and again only when its sources change (with .br/.gz copies of its files and no
+# source maps, see frontend/vite-precompress.ts); the API serves it at /.
 web: $(WEB_STAMP)
 
 $(WEB_STAMP): $(WEB_SOURCES)

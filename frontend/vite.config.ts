@@ -2,11 +2,12 @@
 import react from "@vitejs/plugin-react";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
+import { precompress } from "./vite-precompress.ts";
 
 const backend = process.env.CRYPTOMON_URL ?? "http://127.0.0.1:8000";
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress()],
   resolve: { alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) } },
   server: {
     proxy: {
@@ -15,7 +16,8 @@ export default defineConfig({
       "/ws": { target: backend.replace("http", "ws"), ws: true },
     },
   },
-  build: { outDir: "dist", sourcemap: true, chunkSizeWarningLimit: 1200 },
+  // No source maps: the build is published as is, and they would expose the sources (1.76 MB).
+  build: { outDir: "dist", sourcemap: false, chunkSizeWarningLimit: 1200 },
   test: {
     environment: "jsdom",
     globals: true,

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
 from app import __version__
@@ -41,6 +42,11 @@ Crypto monitoring and analysis. Every response is wrapped in the envelope
 
 Sign in with **POST /api/auth/login**, copy `data.tokens.accessToken`, press **Authorize** and paste it.
 """
+
+# Below ~1 KB compression saves less than a packet. Level 1: on a month of 1h candles (95 KB of JSON) it
+# gives 33 KB in 0.6 ms, where 4 gives 32 KB in 1.9 ms and 5-6 31 KB in 10 ms, CPU the API needs under load.
+GZIP_MIN_BYTES = 1024
+GZIP_LEVEL = 1
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -91,6 +97,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
         )
     app.add_middleware(RequestBodyMiddleware, max_bytes=settings.max_body_bytes)
+    # Leaves alone text/event-stream (Starlette excludes it: each event must leave when it happens), bodies
+    # already encoded (the web app's .br/.gz files) and WebSockets.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL)
     # Added last so it is outermost: every response, even a 413, carries the request id.
     app.add_middleware(RequestContextMiddleware, trusted_proxies=settings.trusted_proxies)
 
