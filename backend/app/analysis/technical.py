@@ -51,7 +51,6 @@ def _timeframe(
         raise AppError(
             ErrorCode.NOT_FOUND,
             f"No {timeframe} candles for {symbol} in that period",
-            status=404,
             field="symbol",
         )
     readings = {name: _reading(spec, series) for name, spec in zip(names, specs, strict=True)}
@@ -100,7 +99,7 @@ async def analyse(
         try:
             specs.append(library.get(name))
         except IndicatorError as exc:
-            raise AppError(ErrorCode.VALIDATION_ERROR, str(exc), field="indicators", status=400) from exc
+            raise AppError(ErrorCode.VALIDATION_ERROR, str(exc), field="indicators") from exc
     end = int((to or utcnow()).timestamp())
     warm_up = warm_up_bars(specs)
     windows = {}

@@ -30,7 +30,8 @@ class ErrorCode(StrEnum):
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 
-DEFAULT_STATUS: dict[ErrorCode, int] = {
+# The one HTTP status of each code: a code is never sent with another (tests/core/test_error_codes.py).
+HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.VALIDATION_ERROR: 422,
     ErrorCode.BAD_REQUEST: 400,
     ErrorCode.INVALID_SYMBOL: 400,
@@ -56,14 +57,13 @@ DEFAULT_STATUS: dict[ErrorCode, int] = {
 
 
 class AppError(Exception):
-    """A failure the caller can act on; rendered as the error envelope."""
+    """A failure the caller can act on; rendered as the error envelope with its code's HTTP status."""
 
     def __init__(
         self,
         code: ErrorCode,
         message: str,
         *,
-        status: int | None = None,
         field: str | None = None,
         details: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
@@ -71,10 +71,13 @@ class AppError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-        self.status = status or DEFAULT_STATUS[code]
         self.field = field
         self.details = details
         self.headers = headers
+
+    @property
+    def status(self) -> int:
+        return HTTP_STATUS[self.code]
 
 
 def not_found(what: str, ident: object) -> AppError:

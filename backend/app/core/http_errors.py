@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.envelope import error_body
-from app.core.errors import AppError, ErrorCode
+from app.core.errors import HTTP_STATUS, AppError, ErrorCode
+from app.core.routes import allowed_methods
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,6 @@ _STATUS_CODES = {
 
 
 def error_response(
-    status: int,
     code: ErrorCode,
     message: str,
     *,
@@ -37,7 +37,15 @@ def error_response(
     details: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    return JSONResponse(error_body(code, message, field, details), status_code=status, headers=headers)
+    return JSONResponse(
+        error_body(code, message, field, details), status_code=HTTP_STATUS[code], headers=headers
+    )
+
+
+def _body_error(message: str) -> JSONResponse:
+    """A body that cannot be read as JSON: 422 on `body`, like any other invalid input."""
+    details = [{"field": "body", "message": message}]
+    return error_response(ErrorCode.VALIDATION_ERROR, message, field="body", details=details)
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -60,9 +68,7 @@ def _describe(error: dict[str, Any]) -> str:
 
 async def _app_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return error_response(
-        exc.status, exc.code, exc.message, field=exc.field, details=exc.details, headers=exc.headers
-    )
+    return error_response(exc.code, exc.message, field=exc.field, details=exc.details, headers=exc.headers)
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -70,36 +76,47 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     errors = list(exc.errors())
     if any(e.get("type") == "json_invalid" for e in errors):
         position = next(e.get("loc", ("body", "?"))[-1] for e in errors if e.get("type") == "json_invalid")
-        message = f"body is not valid JSON (at character {position})"
-        return error_response(
-            422,
-            ErrorCode.VALIDATION_ERROR,
-            message,
-            field="body",
-            details=[{"field": "body", "message": message}],
-        )
+        return _body_error(f"body is not valid JSON (at character {position})")
     details = [{"field": _field_path(tuple(e.get("loc", ()))), "message": _describe(e)} for e in errors]
     first = details[0] if details else {"field": "body", "message": "invalid request"}
     message = f"{first['field']}: {first['message']}"
     if len(details) > 1:
         message += f" (and {len(details) - 1} more)"
-    return error_response(422, ErrorCode.VALIDATION_ERROR, message, field=first["field"], details=details)
+    return error_response(ErrorCode.VALIDATION_ERROR, message, field=first["field"], details=details)
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError | RecursionError):
+        # FastAPI turns any failure to parse a JSON body other than a syntax error into a bare 400.
+        return _body_error(_unreadable(exc.__cause__))
+    headers = getattr(exc, "headers", None)
+    if exc.status_code == 405:
+        allowed = allowed_methods(request)
+        if allowed is not None and not allowed:
+            return error_response(ErrorCode.NOT_FOUND, "No such route")
+        if allowed:
+            headers = {**(headers or {}), "Allow": ", ".join(sorted(allowed))}
     code = _STATUS_CODES.get(
         exc.status_code, ErrorCode.BAD_REQUEST if exc.status_code < 500 else ErrorCode.INTERNAL_ERROR
     )
     message = str(exc.detail) if exc.detail else code.value
     if exc.status_code == 404 and message == "Not Found":
         message = "No such route"
-    return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+    return error_response(code, message, headers=headers)
+
+
+def _unreadable(cause: BaseException) -> str:
+    if isinstance(cause, UnicodeDecodeError):
+        return f"body is not valid UTF-8 (at byte {cause.start})"
+    if isinstance(cause, RecursionError):
+        return "body is not valid JSON (nested too deeply)"
+    return "body is not valid JSON"
 
 
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(500, ErrorCode.INTERNAL_ERROR, "Internal error; it was logged with the request id")
+    return error_response(ErrorCode.INTERNAL_ERROR, "Internal error; it was logged with the request id")
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -6,13 +6,12 @@ import json
 import logging
 import time
 import uuid
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.client_address import Network, client_address
 from app.core.envelope import error_body
-from app.core.errors import ErrorCode
+from app.core.errors import HTTP_STATUS, ErrorCode
 from app.core.logging import request_id_var
 from app.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -58,10 +57,8 @@ class RequestContextMiddleware:
             log.exception("unhandled error on %s %s", scope["method"], scope["path"])
             if started_response:
                 raise
-            await _send_json(
-                send_with_id,
-                500,
-                error_body(ErrorCode.INTERNAL_ERROR, "Internal error; it was logged with the request id"),
+            await send_error(
+                send_with_id, ErrorCode.INTERNAL_ERROR, "Internal error; it was logged with the request id"
             )
         finally:
             elapsed = time.perf_counter() - started
@@ -82,10 +79,11 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
-async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
-    raw = json.dumps(body, separators=(",", ":")).encode()
+async def send_error(send: Send, code: ErrorCode, message: str) -> None:
+    """The error envelope, with its code's status, for code that answers below the framework."""
+    raw = json.dumps(error_body(code, message), separators=(",", ":")).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.start", "status": HTTP_STATUS[code], "headers": headers})
     await send({"type": "http.response.body", "body": raw})
 
 
@@ -103,8 +101,7 @@ class RequestBodyMiddleware:
         self.max_bytes = max_bytes
 
     async def _reject(self, send: Send) -> None:
-        body = error_body(ErrorCode.PAYLOAD_TOO_LARGE, f"Request body is over {self.max_bytes} bytes")
-        await _send_json(send, 413, body)
+        await send_error(send, ErrorCode.PAYLOAD_TOO_LARGE, f"Request body is over {self.max_bytes} bytes")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -133,11 +130,8 @@ class RequestBodyMiddleware:
         content_type = dict(scope["headers"]).get(b"content-type", b"")
         if size and scope["path"].startswith("/api/") and not _is_json(content_type):
             shown = content_type.decode("latin-1") or "none"
-            body = error_body(
-                ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                f"Send the body as application/json (Content-Type was {shown})",
-            )
-            await _send_json(send, 415, body)
+            hint = f"Send the body as application/json (Content-Type was {shown})"
+            await send_error(send, ErrorCode.UNSUPPORTED_MEDIA_TYPE, hint)
             return
         await self.app(scope, _replay(chunks, None, receive), send)
 

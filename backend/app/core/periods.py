@@ -15,9 +15,7 @@ def parse_period(period: str) -> int:
     """`90d` -> seconds; hours, days, weeks or years, up to five years."""
     match = PERIOD.match(period.strip().lower())
     if not match:
-        raise AppError(
-            ErrorCode.VALIDATION_ERROR, "period looks like 90d, 12h, 4w or 1y", field="period", status=400
-        )
+        raise AppError(ErrorCode.VALIDATION_ERROR, "period looks like 90d, 12h, 4w or 1y", field="period")
     seconds = int(match.group(1)) * PERIOD_SECONDS[match.group(2)]
     if not 0 < seconds <= MAX_PERIOD_DAYS * 86400:
         raise AppError(ErrorCode.RANGE_TOO_LARGE, "period must be between 1h and 5y", field="period")

@@ -96,7 +96,7 @@ def decode_cursor(cursor: str) -> int:
         return int(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
     except ValueError as exc:
         raise AppError(
-            ErrorCode.VALIDATION_ERROR, "cursor is not one this API returned", field="cursor", status=400
+            ErrorCode.VALIDATION_ERROR, "cursor is not one this API returned", field="cursor"
         ) from exc
 
 

@@ -63,7 +63,7 @@ async def stream(
         try:
             wanted = await gateway.parse_symbols([s for s in symbols.split(",") if s.strip()])
         except Rejected as exc:
-            raise AppError(ErrorCode.VALIDATION_ERROR, exc.message, field=exc.field, status=400) from exc
+            raise AppError(ErrorCode.VALIDATION_ERROR, exc.message, field=exc.field) from exc
     resume = last_event_id or last_event_id_header
     settings = gateway.runtime.settings
 

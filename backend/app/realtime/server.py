@@ -4,7 +4,9 @@ the middleware stack, no per-message deflate, server pings, a deadline for reque
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 import uvicorn
@@ -13,10 +15,13 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from websockets.http11 import Request
 
 from app.config import Settings
+from app.core.envelope import error_body
+from app.core.errors import HTTP_STATUS, ErrorCode
 
 DIRECT = "cryptomon.direct"  # the ASGI scope extension carrying a DirectSocket
 ABORT_AFTER_CLOSE = 5.0  # seconds a peer gets to take our close frame before the socket is dropped
 HEADER_TIMEOUT = 10.0  # seconds to send a request's headers
+MAX_URL_BYTES = 65535  # httptools cannot parse a longer URL (16-bit offsets): uvicorn refuses the request
 
 
 class DirectSocket:
@@ -126,6 +131,20 @@ class HeaderDeadlineProtocol(HttpToolsProtocol):
         self._deadline = None
         if not self.transport.is_closing():
             self.transport.close()
+
+    def send_400_response(self, msg: str) -> None:
+        """A request the HTTP parser refuses, as the error envelope instead of uvicorn's plain text."""
+        if len(self.url) > MAX_URL_BYTES:
+            message = f"The URL is over {MAX_URL_BYTES} bytes; send long inputs in a POST body"
+        else:
+            message = "The request is not valid HTTP/1.1"
+        body = json.dumps(error_body(ErrorCode.BAD_REQUEST, message), separators=(",", ":")).encode()
+        status = HTTPStatus(HTTP_STATUS[ErrorCode.BAD_REQUEST])
+        head = [f"HTTP/1.1 {status.value} {status.phrase}".encode()]
+        head += [name + b": " + value for name, value in self.server_state.default_headers]
+        head += [b"content-type: application/json", b"content-length: %d" % len(body), b"connection: close"]
+        self.transport.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
+        self.transport.close()
 
 
 def uvicorn_config(app: Any, settings: Settings, host: str, port: int, **options: Any) -> uvicorn.Config:

@@ -226,12 +226,8 @@ async def update_me(session: AsyncSession, user: User, change: UpdateMeRequest) 
     if sensitive and not (
         change.current_password and verify_password(user.password_hash, change.current_password)
     ):
-        raise AppError(
-            ErrorCode.INVALID_CREDENTIALS,
-            "currentPassword is missing or wrong",
-            field="currentPassword",
-            status=403,
-        )
+        # 403, not INVALID_CREDENTIALS (401): a web client must not take it for an expired session.
+        raise AppError(ErrorCode.FORBIDDEN, "currentPassword is missing or wrong", field="currentPassword")
     if change.email is not None and normalize_email(change.email) != user.email:
         if await get_by_email(session, change.email) is not None:
             raise AppError(ErrorCode.EMAIL_TAKEN, "That email belongs to another account", field="email")

@@ -99,7 +99,7 @@ async def test_bad_requests(client: httpx.AsyncClient, loaded: tuple[Account, np
     post = client.post
     body = assert_error(
         await post("/api/analysis/technical", json=_request(indicators=["NOPE"]), headers=admin.headers),
-        400,
+        422,
         "VALIDATION_ERROR",
     )
     assert body["field"] == "indicators"
@@ -108,11 +108,12 @@ async def test_bad_requests(client: httpx.AsyncClient, loaded: tuple[Account, np
         400,
         "INVALID_INTERVAL",
     )
-    assert_error(
+    body = assert_error(
         await post("/api/analysis/technical", json=_request(period="forever"), headers=admin.headers),
-        400,
+        422,
         "VALIDATION_ERROR",
     )
+    assert body["field"] == "period"
     assert_error(
         await post("/api/analysis/technical", json=_request(symbol="BTC-INVALID"), headers=admin.headers),
         400,

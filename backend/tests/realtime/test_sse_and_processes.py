@@ -71,7 +71,7 @@ async def test_server_sent_events_refusals(live: Live) -> None:
     assert_error(await live.http.get("/api/stream?token=nope"), 401, "INVALID_TOKEN")
     token = account.tokens["accessToken"]
     response = await live.http.get(f"/api/stream?token={token}&symbols=BTC-USD,NOPE-USD")
-    body = assert_error(response, 400, "VALIDATION_ERROR")
+    body = assert_error(response, 422, "VALIDATION_ERROR")
     assert "NOPE-USD" in body["message"] and body["field"] == "symbols"
 
 

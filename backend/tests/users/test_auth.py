@@ -191,7 +191,7 @@ async def test_invalid_preferences_change_nothing(client: httpx.AsyncClient) -> 
 async def test_password_change_needs_current_password_and_revokes_tokens(client: httpx.AsyncClient) -> None:
     account = await register(client, "carol@example.com", "old-password")
     response = await client.patch("/api/users/me", json={"password": "new-password"}, headers=account.headers)
-    assert_error(response, 403, "INVALID_CREDENTIALS")
+    assert_error(response, 403, "FORBIDDEN")
     response = await client.patch(
         "/api/users/me",
         headers=account.headers,
