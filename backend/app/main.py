@@ -6,7 +6,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
@@ -18,6 +18,7 @@ from app.analysis.router import router as analysis_router
 from app.backtesting.router import router as backtest_router
 from app.config import Settings, get_settings
 from app.core.bootstrap import build_runtime
+from app.core.deps import storable_parameters
 from app.core.health import router as health_router
 from app.core.http_errors import install_error_handlers
 from app.core.metrics import metrics_endpoint
@@ -85,7 +86,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await app.state.alerts.stop()
 
     # Swagger UI and ReDoc from bundled files, not a CDN: a self-hosted instance may be offline.
-    app = FastAPIOffline(title="Cryptomon", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPIOffline(
+        title="Cryptomon",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        dependencies=[Depends(storable_parameters)],
+    )
     app.state.settings = settings
     install_error_handlers(app)
     if settings.cors_origins:

@@ -22,12 +22,13 @@ from app.alerts.schemas import (
 )
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
+from app.core.schemas import DbId
 from app.notifications.service import Notifier
 from app.users import service as user_service
 from app.users.deps import CurrentUser, OwnUserId, ensure_can_act_for
 
 router = APIRouter(prefix="/api/alerts", tags=["alerts"], responses=ERROR_RESPONSES)
-AlertId = Annotated[int, Path(alias="alertId")]
+AlertId = Annotated[DbId, Path(alias="alertId")]
 
 
 def _notifier(request: Request) -> Notifier:
@@ -73,7 +74,7 @@ async def list_alerts(
 async def alert_history(
     user_id: OwnUserId,
     session: DbSession,
-    alert_id: Annotated[int | None, Query(alias="alertId")] = None,
+    alert_id: Annotated[DbId | None, Query(alias="alertId")] = None,
     from_: Annotated[datetime | None, Query(alias="from", description="Fired at or after")] = None,
     to: Annotated[datetime | None, Query(description="Fired before")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,

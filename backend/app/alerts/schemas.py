@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from app.core.schemas import ApiModel, JsonObject, RequestModel, UtcDateTime
+from app.core.schemas import ApiModel, DbId, JsonObject, RequestModel, UserJsonObject, UtcDateTime
 from app.notifications.schemas import ChannelName, Delivery
 
 # Free-form because its keys depend on the condition (docs/API.md lists them per condition).
@@ -39,12 +39,12 @@ MAX_COOLDOWN = 30 * 24 * 3600
 
 
 class AlertIn(RequestModel):
-    user_id: int
+    user_id: DbId
     symbol: Symbol
     condition: Condition
     threshold: Threshold | None = Field(default=None, description="Required except for channel conditions")
     channels: list[ChannelName] = Field(min_length=1, max_length=6)
-    metadata: JsonObject = Field(default_factory=dict, description=RULE_OPTIONS)
+    metadata: UserJsonObject = Field(default_factory=dict, description=RULE_OPTIONS)
     frequency: Frequency = "ONCE"
     cooldown_seconds: int = Field(default=0, ge=0, le=MAX_COOLDOWN)
     expires_at: UtcDateTime | None = None
@@ -57,7 +57,7 @@ class AlertPatch(RequestModel):
 
     threshold: Threshold | None = None
     channels: list[ChannelName] | None = Field(default=None, min_length=1, max_length=6)
-    metadata: JsonObject | None = Field(default=None, description=RULE_OPTIONS)
+    metadata: UserJsonObject | None = Field(default=None, description=RULE_OPTIONS)
     frequency: Frequency | None = None
     cooldown_seconds: int | None = Field(default=None, ge=0, le=MAX_COOLDOWN)
     expires_at: UtcDateTime | None = None
@@ -95,7 +95,7 @@ class BacktestIn(RequestModel):
     symbol: Symbol
     condition: Condition
     threshold: Threshold | None = None
-    metadata: JsonObject = Field(default_factory=dict, description=RULE_OPTIONS)
+    metadata: UserJsonObject = Field(default_factory=dict, description=RULE_OPTIONS)
     frequency: Frequency = "EVERY_TIME"
     cooldown_seconds: int = Field(default=0, ge=0, le=MAX_COOLDOWN)
     from_: UtcDateTime | None = Field(default=None, alias="from", description="Default: 30 days before to")

@@ -18,6 +18,7 @@ from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
 from app.core.marketdata import RawCandles, to_series
 from app.core.periods import parse_period
+from app.core.security import same_signature
 from app.market import service as market_service
 from app.quant.indicators import library
 from app.quant.indicators.spec import IndicatorError, IndicatorSpec, Series
@@ -75,7 +76,7 @@ def chart_token(settings: Settings, payload: dict[str, Any]) -> str:
 def read_chart_token(settings: Settings, token: str) -> dict[str, Any]:
     body, _, mac = token.partition(".")
     expected = hmac.new(settings.resolved_secret_key.encode(), body.encode(), hashlib.sha256).hexdigest()[:32]
-    if not hmac.compare_digest(mac, expected):
+    if not same_signature(mac, expected):
         raise AppError(ErrorCode.NOT_FOUND, "No such chart")
     payload: dict[str, Any] = orjson.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     if payload.get("exp", 0) < utcnow().timestamp():

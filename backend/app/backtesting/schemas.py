@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 from typing_extensions import TypedDict
 
-from app.core.schemas import ApiModel, JsonObject, RequestModel, UtcDateTime
+from app.core.schemas import ApiModel, JsonObject, RequestModel, UserJsonObject, UtcDateTime
 from app.core.tasks.schemas import JobOut
 
 Interval = Literal["1m", "5m", "15m", "1h", "4h", "1d"]
@@ -26,7 +26,9 @@ class StrategyIn(RequestModel):
     interval: Interval = "1h"
     from_: UtcDateTime | None = Field(default=None, alias="from")
     to: UtcDateTime | None = None
-    parameters: JsonObject = Field(default_factory=dict, description="The strategy's own (see /strategies)")
+    parameters: UserJsonObject = Field(
+        default_factory=dict, description="The strategy's own (see /strategies)"
+    )
     initial_capital: Decimal = Field(default=Decimal(10000), gt=0, lt=Decimal("1e15"), allow_inf_nan=False)
     fees: float = Field(
         default=0.001, ge=0, lt=0.1, allow_inf_nan=False, description="On each fill's notional"

@@ -36,6 +36,7 @@ from app.config import Settings
 from app.core.clock import isoformat_z, utcnow
 from app.core.errors import not_found
 from app.core.runtime import Runtime
+from app.core.security import same_signature
 from app.core.tasks import service as job_service
 from app.core.tasks.schemas import job_out
 from app.users.schemas import Caller
@@ -197,7 +198,7 @@ async def data(session: AsyncSession, caller: Caller, public_id: str) -> RunData
 
 async def equity_chart(session: AsyncSession, settings: Settings, public_id: str, sig: str) -> bytes:
     """The run's `equityCurveUrl`: signed, so whoever holds the URL may load it without a token."""
-    if not hmac.compare_digest(sig, signature(settings, public_id)):
+    if not same_signature(sig, signature(settings, public_id)):
         raise not_found("Backtest", public_id)
     row = await repository.by_public_id(session, public_id)
     if row is None:

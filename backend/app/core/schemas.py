@@ -1,4 +1,5 @@
-"""Base schemas and field types: camelCase JSON, strict requests, Decimal numbers, UTC times."""
+"""Base schemas and field types: camelCase JSON, strict requests, Decimal numbers, UTC times, bounded ids
+and user JSON."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
+from annotated_types import Interval
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_validator
 from pydantic.alias_generators import to_camel
 
+from app.core.bounds import MAX_DB_ID, MAX_JSON_BYTES, MAX_JSON_DEPTH, bounded_user_json, reject_unstorable
 from app.core.clock import isoformat_z
 
 
@@ -40,6 +43,17 @@ class RequestModel(ApiModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_by_name=False)
 
+    @field_validator("*")
+    @classmethod
+    def _storable_text(cls, value: Any) -> Any:
+        # Every string of every request body, nested ones included (PostgreSQL refuses U+0000).
+        return reject_unstorable(value)
+
+
+DbId = Annotated[int, Interval(ge=1, le=MAX_DB_ID)]
+"""A row id wherever a request carries one (path, query or body): BIGINT's range, so 2**63 is a 422
+naming the field rather than an overflow in the database driver."""
+
 
 FREE_FORM = "x-free-form"  # marks an object whose keys are the user's or a plug-in's, not the API's
 
@@ -47,3 +61,14 @@ JsonObject = Annotated[dict[str, Any], Field(json_schema_extra={FREE_FORM: True}
 """A free-form JSON object as a *field* (e.g. an alert's `metadata`, a strategy's `parameters`): keys are
 defined by the user or by the plug-in that reads them, so the API cannot list them. Only for such fields;
 tests/core/test_openapi_types.py fails on any other object without declared properties."""
+
+UserJsonObject = Annotated[
+    JsonObject,
+    AfterValidator(bounded_user_json),
+    Field(
+        description=f"A JSON object of at most {MAX_JSON_DEPTH} levels of nesting and {MAX_JSON_BYTES} bytes",
+        json_schema_extra={"x-max-depth": MAX_JSON_DEPTH, "x-max-bytes": MAX_JSON_BYTES},
+    ),
+]
+"""A free-form JSON object a *request* takes from the user (an alert's `metadata`, a strategy's
+`parameters`): bounded in depth and size, so it cannot fill the database or overflow a serializer."""

@@ -1,7 +1,8 @@
-"""Password hashing (argon2) and signed access/refresh tokens (JWT)."""
+"""Password hashing (argon2), signed access/refresh tokens (JWT), and comparing signatures."""
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from datetime import timedelta
 from typing import Any, Literal
@@ -27,6 +28,14 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+def same_signature(given: str, expected: str) -> bool:
+    """Constant-time comparison of a signature from a URL with the expected one. As bytes: compare_digest
+    refuses str with non-ASCII characters (TypeError), and a wrong signature is a wrong signature."""
+    return hmac.compare_digest(
+        given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+    )
 
 
 def issue_token(

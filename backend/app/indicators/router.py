@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from app.core.deps import DbSession
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok, raw_json_ok
+from app.core.schemas import DbId
 from app.indicators import service as indicator_service
 from app.indicators.schemas import (
     Catalog,
@@ -25,7 +26,7 @@ from app.quant.indicators import library
 from app.users.deps import CurrentUser, ensure_can_act_for
 
 router = APIRouter(prefix="/api/indicators", tags=["indicators"], responses=ERROR_RESPONSES)
-IndicatorId = Annotated[int, Path(alias="indicatorId")]
+IndicatorId = Annotated[DbId, Path(alias="indicatorId")]
 
 
 @router.get("", response_model=Envelope[Catalog])

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 from typing_extensions import TypedDict
 
-from app.core.schemas import ApiModel, RequestModel, UtcDateTime
+from app.core.schemas import ApiModel, DbId, RequestModel, UtcDateTime
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Formula = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
@@ -16,7 +16,7 @@ ParamName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,
 
 
 class CustomIndicatorIn(RequestModel):
-    user_id: int
+    user_id: DbId
     name: Name
     formula: Formula
     description: Annotated[str, StringConstraints(max_length=2000)] | None = None

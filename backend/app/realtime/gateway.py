@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 import orjson
 from starlette.types import Message, Receive, Scope, Send
 
+from app.core.bounds import parse_db_id
 from app.core.errors import AppError
 from app.core.runtime import Runtime
 from app.market import service as market_service
@@ -134,7 +135,8 @@ class Gateway:
         """Hold live events, send the stored ones after `last_event_id`, then the held ones."""
         if last_event_id is None:
             return
-        if not last_event_id.isdigit():
+        after = parse_db_id(last_event_id)
+        if after is None:
             reason = "lastEventId is the eventId of a user event"
             client.offer_event(error_frame("BAD_MESSAGE", reason, "lastEventId"))
             return
@@ -142,7 +144,7 @@ class Gateway:
         client.replaying = []
         try:
             async with self.runtime.db.session() as session:
-                missed = await events.missed(session, client.user_id, int(last_event_id), limit)
+                missed = await events.missed(session, client.user_id, after, limit)
         except BaseException:
             client.resume([])
             raise

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 
 from sqlalchemy import select
@@ -11,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode, not_found
+from app.core.security import same_signature
 from app.users.models import ApiKey, Role, User
 
 SCOPES = ("ingest",)
@@ -62,7 +62,7 @@ async def authenticate(session: AsyncSession, secret: str, scope: str) -> User:
     """The owner of a live key that has `scope`; 401 for an unknown or revoked key, 403 without the scope."""
     parts = secret.removeprefix(KEY_PREFIX).split("_", 1)
     key = await session.scalar(select(ApiKey).where(ApiKey.prefix == parts[0])) if len(parts) == 2 else None
-    if key is None or key.revoked_at is not None or not hmac.compare_digest(key.key_hash, _digest(secret)):
+    if key is None or key.revoked_at is not None or not same_signature(key.key_hash, _digest(secret)):
         raise AppError(ErrorCode.INVALID_TOKEN, "API key is unknown or revoked")
     if scope not in key.scopes:
         raise AppError(ErrorCode.FORBIDDEN, f"API key lacks the {scope} scope")

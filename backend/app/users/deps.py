@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.deps import DbSession, RuntimeDep
 from app.core.errors import AppError, ErrorCode, forbidden
+from app.core.schemas import DbId
 from app.users import api_keys
 from app.users import service as user_service
 from app.users.models import Role, User
@@ -83,7 +84,7 @@ def ensure_can_act_for(caller: User, user_id: int) -> None:
         raise forbidden(f"userId {user_id} is not yours")
 
 
-async def _own_path_user_id(caller: CurrentUser, user_id: Annotated[int, Path(alias="userId")]) -> int:
+async def _own_path_user_id(caller: CurrentUser, user_id: Annotated[DbId, Path(alias="userId")]) -> int:
     ensure_can_act_for(caller, user_id)
     return user_id
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request
 from app.core.client_address import client_address
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
-from app.core.schemas import ApiModel
+from app.core.schemas import ApiModel, DbId
 from app.users import api_keys, signin_limits
 from app.users import service as user_service
 from app.users.deps import CurrentSession, CurrentUser, OwnUserId
@@ -116,6 +116,6 @@ async def list_api_keys(user: CurrentUser, session: DbSession) -> Envelope[list[
 
 @router.delete("/users/me/api-keys/{keyId}", response_model=Envelope[ApiKeyOut], tags=["users"])
 async def revoke_api_key(
-    key_id: Annotated[int, Path(alias="keyId")], user: CurrentUser, session: DbSession
+    key_id: Annotated[DbId, Path(alias="keyId")], user: CurrentUser, session: DbSession
 ) -> Envelope[ApiKeyOut]:
     return ok(ApiKeyOut.model_validate(await api_keys.revoke(session, user, key_id)))
