@@ -28,15 +28,15 @@ class AssetIn(RequestModel):
     symbol: Annotated[
         str,
         BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
-        StringConstraints(pattern=SYMBOL_PATTERN.pattern),
+        StringConstraints(pattern=SYMBOL_PATTERN.pattern, max_length=20),  # the VARCHAR(20) it is stored in
     ]
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     coingecko_id: Annotated[str, StringConstraints(max_length=100)] | None = None
     coinmarketcap_id: int | None = Field(default=None, gt=0, le=2**31 - 1)  # an INTEGER column
     binance_pair: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,20}$")] | None = None
-    coinbase_product: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,10}-[A-Z0-9]{1,10}$")] | None = (
-        None
-    )
+    coinbase_product: (
+        Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,10}-[A-Z0-9]{1,10}$", max_length=20)] | None
+    ) = None
     stablecoin: bool = False
 
 

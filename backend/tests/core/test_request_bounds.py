@@ -235,3 +235,26 @@ def test_the_walkers_name_where_and_never_recurse() -> None:
         None,
         None,
     ]
+
+
+@pytest.mark.parametrize(
+    ("asset", "field"),
+    [
+        ({"symbol": "ABCDEFGHIJKLMNO-ABCDEFGHIJ", "name": "Long"}, "symbol"),
+        (
+            {"symbol": "LONG-USD", "name": "Long", "coinbaseProduct": "ABCDEFGHIJ-ABCDEFGHIJ"},
+            "coinbaseProduct",
+        ),
+        ({"symbol": "LONG-USD", "name": "Long", "coinmarketcapId": 2**31}, "coinmarketcapId"),
+    ],
+)
+async def test_an_asset_field_longer_than_its_column_is_a_422(
+    client: httpx.AsyncClient, settings: Settings, asset: dict[str, Any], field: str
+) -> None:
+    """SQLite ignores VARCHAR(20) and INTEGER is 64-bit there; PostgreSQL refused these with a 500."""
+    admin = await register(client)
+    await make_admin(settings, admin.id)
+    added = await client.post("/api/market/symbols", json=asset, headers=admin.headers)
+    assert assert_error(added, 422, "VALIDATION_ERROR")["field"] == field
+    symbols = (await client.get("/api/market/symbols", headers=admin.headers)).json()["data"]
+    assert not {asset["symbol"]} & {s["symbol"] for s in symbols}
