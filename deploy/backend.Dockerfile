@@ -10,8 +10,9 @@ RUN pip install --no-cache-dir "uv==0.13.9" \
  && uv pip install --system --no-cache -r requirements.lock
 
 COPY backend/ ./
-RUN uv pip install --system --no-cache --no-deps -e . && mkdir -p /data && useradd -r -u 10001 cryptomon \
- && chown cryptomon /data
+# /data/mail exists in the image so that a named volume mounted there starts owned by the app's user.
+RUN uv pip install --system --no-cache --no-deps -e . && mkdir -p /data/mail && useradd -r -u 10001 cryptomon \
+ && chown cryptomon /data /data/mail && chmod 700 /data/mail
 USER cryptomon
 EXPOSE 8000
 CMD ["cryptomon", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_from: str = "Cryptomon <alerts@localhost>"
     smtp_starttls: bool = True
+    mail_dir: Path | None = Field(
+        default=None, description="No SMTP host: mail kept in a Maildir per user here (default data_dir/mail)"
+    )
     twilio_api_url: str = "https://api.twilio.com"
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
@@ -146,6 +149,11 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def resolved_mail_dir(self) -> Path:
+        """Where the local mailboxes live: one Maildir per user, `user-<id>`."""
+        return self.mail_dir if self.mail_dir is not None else self.data_dir / "mail"
 
     @cached_property
     def resolved_secret_key(self) -> str:

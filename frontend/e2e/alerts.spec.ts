@@ -114,13 +114,13 @@ test("the API's field error shows next to its input and goes once the field is e
   await page.goto("/alerts/new");
   await page.getByLabel("Symbol").selectOption("BTC-USD");
   await page.getByLabel("Threshold").fill("150000");
-  await page.getByLabel("(EMAIL)").check();
+  await page.getByLabel("(DISCORD)").check(); // a new user has no Discord webhook
   await page.getByRole("button", { name: "Create alert" }).click();
 
   const message = page.locator("#alert-channels-error");
-  await expect(message).toContainText("EMAIL is not set up");
+  await expect(message).toContainText("DISCORD needs a webhook URL: set preferences.channels.discordWebhook");
   await expect(page.getByTestId("toast-error")).toHaveCount(0); // said once, where it applies
   await snapshot(page, "alerts-form-api-error");
-  await page.getByLabel("(EMAIL)").uncheck();
+  await page.getByLabel("(DISCORD)").uncheck();
   await expect(message).toHaveCount(0);
 });

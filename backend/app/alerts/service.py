@@ -23,8 +23,8 @@ from app.core.db import after_commit
 from app.core.errors import AppError, ErrorCode, not_found
 from app.indicators.service import definitions_of, resolver
 from app.market import service as market_service
+from app.notifications import service as notifier_service
 from app.notifications.service import Notifier
-from app.users import service as user_service
 from app.users.service import User
 
 ACTIVE, PAUSED, TRIGGERED, EXPIRED = "ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"
@@ -67,13 +67,10 @@ async def check_rule(
 
 
 def _check_channels(notifier: Notifier, user: User, channels: list[str]) -> None:
-    settings = user_service.channel_settings(user)
     for name in channels:
-        if notifier.channels[name].target(settings) is None:
-            raise invalid(
-                f"{name} is not set up: add it to your preferences (or the server has no {name} provider)",
-                "channels",
-            )
+        missing = notifier_service.missing(notifier, user, name)
+        if missing is not None:
+            raise invalid(missing, "channels")
 
 
 async def _reference(cache: Cache, symbol: str) -> float | None:

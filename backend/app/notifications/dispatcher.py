@@ -24,7 +24,7 @@ from app.core.clock import utcnow
 from app.core.runtime import Runtime
 from app.integrations.http import backoff_delay
 from app.notifications import outbox
-from app.notifications.channels.base import Channel, Message, Outcome, Target
+from app.notifications.channels.base import Channel, Message, Missing, Outcome, Target
 from app.notifications.models import Notification
 from app.users import service as user_service
 
@@ -142,9 +142,9 @@ class Dispatcher:
         if channel is None:
             await self._finish(rows, Outcome.fail(f"{name} is not a channel this server offers"))
             return
-        target = channel.target(settings) if settings is not None else None
-        if target is None:
-            await self._finish(rows, Outcome.fail(f"{name} is not set up in this user's preferences"))
+        target = channel.target(settings) if settings is not None else Missing("the user no longer exists")
+        if isinstance(target, Missing):
+            await self._finish(rows, Outcome.fail(target.reason))
             return
         if name not in GROUPED_CHANNELS:
             for at, row in enumerate(rows):  # one by one, in order: a machine wants each event

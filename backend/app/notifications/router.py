@@ -9,7 +9,14 @@ from fastapi import APIRouter, Query, Request
 from app.core.deps import DbSession
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.notifications import service
-from app.notifications.schemas import ChannelName, NotificationOut, NotificationPage, TestIn
+from app.notifications.schemas import (
+    ChannelName,
+    ChannelsOut,
+    MailboxPage,
+    NotificationOut,
+    NotificationPage,
+    TestIn,
+)
 from app.users.deps import CurrentUser
 
 router = APIRouter(prefix="/api/notifications", tags=["notifications"], responses=ERROR_RESPONSES)
@@ -38,3 +45,20 @@ async def list_notifications(
 ) -> Envelope[NotificationPage]:
     """Your notifications, newest first (the IN_APP ones are your inbox), with their delivery state."""
     return ok(await service.list_notifications(session, user.id, channel, status, limit))
+
+
+@router.get("/channels", response_model=Envelope[ChannelsOut])
+async def channels(user: CurrentUser, request: Request) -> Envelope[ChannelsOut]:
+    """Which channels can reach you now (what is missing where not), and where EMAIL goes and how."""
+    return ok(service.channels_status(_notifier(request), user))
+
+
+@router.get("/mailbox", response_model=Envelope[MailboxPage])
+async def mailbox(
+    user: CurrentUser,
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Envelope[MailboxPage]:
+    """Your local mailbox, newest first: the EMAIL messages kept on the server while it has no SMTP host."""
+    return ok(await service.mailbox_page(_notifier(request).runtime.settings, user.id, offset, limit))

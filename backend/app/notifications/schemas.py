@@ -64,6 +64,48 @@ class NotificationPage(ApiModel):
     total: int
 
 
+class MailOut(ApiModel):
+    """One message in the user's local mailbox, as a mail client would show it."""
+
+    id: str = Field(description="The message's Maildir key")
+    subject: str
+    sender: str = Field(alias="from")
+    to: str
+    date: UtcDateTime | None = Field(description="The Date header, in UTC")
+    text: str = Field(description="The plain-text body (clipped to 20,000 characters)")
+
+
+class MailboxPage(ApiModel):
+    messages: list[MailOut]
+    total: int
+    offset: int
+    limit: int
+
+
+class ChannelStatus(ApiModel):
+    """Whether a channel can reach you now; if not, what is missing and where to set it."""
+
+    channel: ChannelName
+    ready: bool
+    missing: str | None
+
+
+class EmailSetup(ApiModel):
+    """Where EMAIL goes and how it is sent."""
+
+    address: str | None = Field(description="preferences.channels.email when set, else your account's email")
+    address_source: Literal["PREFERENCES", "ACCOUNT"]
+    smtp_configured: bool = Field(description="Whether the server has an SMTP host (CRYPTOMON_SMTP_HOST)")
+    transport: Literal["SMTP", "LOCAL_MAILBOX"] = Field(
+        description="LOCAL_MAILBOX: no SMTP server, mail is kept on the server and shown in the web app"
+    )
+
+
+class ChannelsOut(ApiModel):
+    channels: list[ChannelStatus]
+    email: EmailSetup
+
+
 class Delivery(ApiModel):
     """One channel's delivery of a notification, as an alert's history shows it."""
 
@@ -72,3 +114,6 @@ class Delivery(ApiModel):
     attempts: int
     latency_ms: float | None = Field(description="From queued to delivered, in milliseconds")
     last_error: str | None
+    detail: str | None = Field(
+        description="The provider's last answer, e.g. 'local mailbox — no SMTP server configured'"
+    )

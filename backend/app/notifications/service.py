@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -9,12 +10,13 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.config import Settings
 from app.core.bus import Bus
 from app.core.clock import isoformat_z, utcnow
 from app.core.errors import AppError, ErrorCode
 from app.core.runtime import Runtime
-from app.notifications import outbox
-from app.notifications.channels.base import CHANNELS, Channel, Message
+from app.notifications import mailbox, outbox
+from app.notifications.channels.base import CHANNELS, Channel, Message, Missing, Target
 from app.notifications.channels.discord import DiscordChannel
 from app.notifications.channels.email import EmailChannel
 from app.notifications.channels.in_app import InAppChannel
@@ -23,7 +25,16 @@ from app.notifications.channels.telegram import TelegramChannel
 from app.notifications.channels.webhook import WebhookChannel
 from app.notifications.dispatcher import Dispatcher
 from app.notifications.models import Notification
-from app.notifications.schemas import Delivery, Notice, NotificationOut, NotificationPage
+from app.notifications.schemas import (
+    ChannelsOut,
+    ChannelStatus,
+    Delivery,
+    EmailSetup,
+    MailboxPage,
+    Notice,
+    NotificationOut,
+    NotificationPage,
+)
 from app.users import service as user_service
 from app.users.service import User
 
@@ -56,6 +67,39 @@ async def start_notifier(runtime: Runtime, transport: httpx.AsyncBaseTransport |
     return Notifier(runtime, http, channels, dispatcher)
 
 
+def missing(notifier: Notifier, user: User, channel: str) -> str | None:
+    """What `channel` still needs before it can reach `user`, and where to set it; None when it can."""
+    target = notifier.channels[channel].target(user_service.channel_settings(user))
+    return target.reason if isinstance(target, Missing) else None
+
+
+def channels_status(notifier: Notifier, user: User) -> ChannelsOut:
+    """Each channel's readiness for the user, and where EMAIL goes and how."""
+    settings = user_service.channel_settings(user)
+    statuses = []
+    for name in CHANNELS:
+        target = notifier.channels[name].target(settings)
+        reason = target.reason if isinstance(target, Missing) else None
+        statuses.append(ChannelStatus(channel=name, ready=reason is None, missing=reason))
+    email = notifier.channels["EMAIL"].target(settings)
+    smtp = bool(notifier.runtime.settings.smtp_host)
+    return ChannelsOut(
+        channels=statuses,
+        email=EmailSetup(
+            address=email.address if isinstance(email, Target) else None,
+            address_source="PREFERENCES" if settings.get("email") else "ACCOUNT",
+            smtp_configured=smtp,
+            transport="SMTP" if smtp else "LOCAL_MAILBOX",
+        ),
+    )
+
+
+async def mailbox_page(settings: Settings, user_id: int, offset: int, limit: int) -> MailboxPage:
+    """The user's local mailbox (EMAIL kept on the server when it has no SMTP host), newest first."""
+    directory = mailbox.path_of(settings.resolved_mail_dir, user_id)
+    return await asyncio.to_thread(mailbox.page, directory, offset, limit)
+
+
 async def send_test(session: AsyncSession, notifier: Notifier, user: User, channel: str) -> NotificationOut:
     """Queue a test message on one of the user's channels; 422 naming `channel` when it cannot be used."""
     name = channel.upper()
@@ -66,12 +110,9 @@ async def send_test(session: AsyncSession, notifier: Notifier, user: User, chann
             f"Unknown channel {channel}; use one of {', '.join(CHANNELS)}",
             field="channel",
         )
-    if implementation.target(user_service.channel_settings(user)) is None:
-        raise AppError(
-            ErrorCode.VALIDATION_ERROR,
-            f"{name} is not set up: add it to your preferences (or the server has no {name} provider)",
-            field="channel",
-        )
+    target = implementation.target(user_service.channel_settings(user))
+    if isinstance(target, Missing):
+        raise AppError(ErrorCode.VALIDATION_ERROR, target.reason, field="channel")
     message = Message(
         title="Test notification from Cryptomon",
         body=f"This is how your alerts will look on {name}.",
@@ -119,6 +160,7 @@ async def deliveries_of_triggers(session: AsyncSession, trigger_ids: list[str]) 
                     attempts=row.attempts,
                     latency_ms=_latency_ms(row),
                     last_error=row.last_error,
+                    detail=row.last_response,
                 )
             )
     return found

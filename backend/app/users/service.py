@@ -49,12 +49,14 @@ def _shown(key: str, value: object) -> str | None:
 
 
 def channel_settings(user: User) -> dict[str, Any]:
-    """Where the user's notifications go, as channels read it: snake_case keys, strings, and `user_id`."""
+    """Where the user's notifications go, as channels read it: snake_case keys, strings, `user_id`, and
+    `account_email` (EMAIL's address unless `email` overrides it)."""
     prefs = Preferences.model_validate(user.preferences or {})
     settings: dict[str, Any] = {
         k: (str(v) if v is not None else None) for k, v in prefs.channels.model_dump().items()
     }
     settings["user_id"] = user.id
+    settings["account_email"] = user.email
     return settings
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from app.config import Settings
 from app.core.clock import FrozenClock
-from app.notifications.channels.base import Channel, Message, Outcome, Target
+from app.notifications.channels.base import Channel, Message, Missing, Outcome, Target
 from app.notifications.channels.discord import BLURPLE, GREEN, RED, DiscordChannel, embed
 from app.notifications.channels.sms import SMS_MAX, SmsChannel
 from app.notifications.channels.telegram import TelegramChannel
@@ -82,7 +82,7 @@ async def deliver(
     """One send through `case`'s channel, with every provider (and the user's URLs) at `origin`."""
     channel = case.make(channel_settings(origin, **settings), http)
     target = channel.target(case.channels(origin))
-    assert target is not None
+    assert isinstance(target, Target)
     return await channel.send(target, message or alert())
 
 
@@ -129,15 +129,31 @@ async def test_timeout_is_retried(case: Case, providers: Providers, http: httpx.
     assert time.monotonic() - started < 5  # the channel's own timeout, not the client's default
 
 
+def _reason(target: Target | Missing) -> str:
+    assert isinstance(target, Missing), target
+    return target.reason
+
+
+def _preference(key: str) -> str:
+    """The setting's path as the user sets it: preferences.channels.<camelCase key>."""
+    head, *rest = key.split("_")
+    return "preferences.channels." + head + "".join(part.title() for part in rest)
+
+
 @each_channel
-async def test_no_target_without_the_users_setting(case: Case, http: httpx.AsyncClient) -> None:
+async def test_without_the_users_setting_says_which_and_where(case: Case, http: httpx.AsyncClient) -> None:
     channel = case.make(channel_settings("http://127.0.0.1:9"), http)
     configured = case.channels("http://127.0.0.1:9")
-    assert channel.target({}) is None
+    assert all(_preference(key) in _reason(channel.target({})) for key in configured)
     for key in configured:
-        assert channel.target({**configured, key: ""}) is None
-        assert channel.target({k: v for k, v in configured.items() if k != key}) is None
-    assert channel.target(configured) is not None
+        for without in ({**configured, key: ""}, {k: v for k, v in configured.items() if k != key}):
+            reason = _reason(channel.target(without))
+            assert reason.startswith(f"{channel.name} needs ") and _preference(key) in reason
+            assert "Settings → Notification channels" in reason
+            # What is set is never asked for, and the server's providers are configured here.
+            assert all(_preference(other) not in reason for other in configured if other != key)
+            assert "CRYPTOMON_" not in reason
+    assert isinstance(channel.target(configured), Target)
 
 
 # --- Discord --------------------------------------------------------------------------------------
@@ -237,7 +253,7 @@ async def test_discord_unknown_webhook_is_final(providers: Providers, http: http
 async def test_discord_unusable_url_is_final(http: httpx.AsyncClient) -> None:
     channel = DiscordChannel(channel_settings("http://127.0.0.1:9"), http)
     target = channel.target({"discord_webhook": "ftp://discord.example/api/webhooks/1/x"})
-    assert target is not None
+    assert isinstance(target, Target)
     outcome = await channel.send(target, alert())
     assert not outcome.delivered and not outcome.retryable
     assert outcome.detail.startswith("invalid URL")
@@ -309,7 +325,11 @@ async def test_telegram_never_logs_the_bot_token(
 
 def test_telegram_needs_a_bot_token(http: httpx.AsyncClient) -> None:
     channel = TelegramChannel(channel_settings("http://127.0.0.1:9", telegram_bot_token=None), http)
-    assert channel.target({"telegram_chat_id": CHAT_ID}) is None
+    reason = _reason(channel.target({"telegram_chat_id": CHAT_ID}))
+    expected = "TELEGRAM needs the server's bot: whoever runs the server sets CRYPTOMON_TELEGRAM_BOT_TOKEN"
+    assert reason == expected
+    both = _reason(channel.target({}))
+    assert "preferences.channels.telegramChatId" in both and "CRYPTOMON_TELEGRAM_BOT_TOKEN" in both
 
 
 # --- SMS (Twilio) ---------------------------------------------------------------------------------
@@ -371,7 +391,22 @@ async def test_sms_twilio_errors_are_final(
 @pytest.mark.parametrize("missing", ["twilio_account_sid", "twilio_auth_token", "twilio_from_number"])
 def test_sms_needs_twilio_configured(missing: str, http: httpx.AsyncClient) -> None:
     channel = SmsChannel(channel_settings("http://127.0.0.1:9", **{missing: None}), http)
-    assert channel.target({"phone": PHONE}) is None
+    reason = _reason(channel.target({"phone": PHONE}))
+    # Only the unset variable is named, and the phone that is set is not asked for.
+    server = "SMS needs the server's Twilio account: whoever runs the server sets"
+    assert reason == f"{server} CRYPTOMON_{missing.upper()}"
+
+
+def test_sms_without_a_phone_or_twilio_names_both(http: httpx.AsyncClient) -> None:
+    unconfigured = channel_settings(
+        "http://127.0.0.1:9", twilio_account_sid=None, twilio_auth_token=None, twilio_from_number=None
+    )
+    reason = _reason(SmsChannel(unconfigured, http).target({}))
+    assert reason == (
+        "SMS needs your phone number: set preferences.channels.phone (Settings → Notification channels → "
+        "Phone (SMS)); and the server's Twilio account: whoever runs the server sets "
+        "CRYPTOMON_TWILIO_ACCOUNT_SID, CRYPTOMON_TWILIO_AUTH_TOKEN and CRYPTOMON_TWILIO_FROM_NUMBER"
+    )
 
 
 # --- Webhook --------------------------------------------------------------------------------------
@@ -427,8 +462,10 @@ async def test_webhook_client_errors_are_final(
 
 def test_webhook_is_never_unsigned(http: httpx.AsyncClient) -> None:
     channel = WebhookChannel(channel_settings("http://127.0.0.1:9"), http)
-    assert channel.target({"webhook_url": "http://127.0.0.1:9/hooks/a"}) is None
-    assert channel.target({"webhook_url": "http://127.0.0.1:9/hooks/a", "webhook_secret": ""}) is None
+    url = "http://127.0.0.1:9/hooks/a"
+    for unsigned in ({"webhook_url": url}, {"webhook_url": url, "webhook_secret": ""}):
+        reason = _reason(channel.target(unsigned))
+        assert "preferences.channels.webhookSecret" in reason and "webhookUrl" not in reason
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "[::1]"])

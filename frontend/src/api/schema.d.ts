@@ -588,6 +588,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Channels
+         * @description Which channels can reach you now (what is missing where not), and where EMAIL goes and how.
+         */
+        get: operations["channels_api_notifications_channels_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mailbox
+         * @description Your local mailbox, newest first: the EMAIL messages kept on the server while it has no SMTP host.
+         */
+        get: operations["mailbox_api_notifications_mailbox_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/alerts": {
         parameters: {
             query?: never;
@@ -1294,6 +1334,27 @@ export interface components {
             /** Webhooksecret */
             webhookSecret?: string | null;
         };
+        /**
+         * ChannelStatus
+         * @description Whether a channel can reach you now; if not, what is missing and where to set it.
+         */
+        ChannelStatus: {
+            /**
+             * Channel
+             * @enum {string}
+             */
+            channel: "EMAIL" | "SMS" | "DISCORD" | "TELEGRAM" | "WEBHOOK" | "IN_APP";
+            /** Ready */
+            ready: boolean;
+            /** Missing */
+            missing: string | null;
+        };
+        /** ChannelsOut */
+        ChannelsOut: {
+            /** Channels */
+            channels: components["schemas"]["ChannelStatus"][];
+            email: components["schemas"]["EmailSetup"];
+        };
         /** CustomIndicatorIn */
         CustomIndicatorIn: {
             /** Userid */
@@ -1368,6 +1429,38 @@ export interface components {
             latencyMs: number | null;
             /** Lasterror */
             lastError: string | null;
+            /**
+             * Detail
+             * @description The provider's last answer, e.g. 'local mailbox — no SMTP server configured'
+             */
+            detail: string | null;
+        };
+        /**
+         * EmailSetup
+         * @description Where EMAIL goes and how it is sent.
+         */
+        EmailSetup: {
+            /**
+             * Address
+             * @description preferences.channels.email when set, else your account's email
+             */
+            address: string | null;
+            /**
+             * Addresssource
+             * @enum {string}
+             */
+            addressSource: "PREFERENCES" | "ACCOUNT";
+            /**
+             * Smtpconfigured
+             * @description Whether the server has an SMTP host (CRYPTOMON_SMTP_HOST)
+             */
+            smtpConfigured: boolean;
+            /**
+             * Transport
+             * @description LOCAL_MAILBOX: no SMTP server, mail is kept on the server and shown in the web app
+             * @enum {string}
+             */
+            transport: "SMTP" | "LOCAL_MAILBOX";
         };
         /** Envelope[AlertBacktestOut] */
         Envelope_AlertBacktestOut_: {
@@ -1489,6 +1582,18 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[ChannelsOut] */
+        Envelope_ChannelsOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["ChannelsOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[CustomIndicatorOut] */
         Envelope_CustomIndicatorOut_: {
             /**
@@ -1558,6 +1663,18 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["Liveness"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[MailboxPage] */
+        Envelope_MailboxPage_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["MailboxPage"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -2042,6 +2159,44 @@ export interface components {
             email: string;
             /** Password */
             password: string;
+        };
+        /**
+         * MailOut
+         * @description One message in the user's local mailbox, as a mail client would show it.
+         */
+        MailOut: {
+            /**
+             * Id
+             * @description The message's Maildir key
+             */
+            id: string;
+            /** Subject */
+            subject: string;
+            /** From */
+            from: string;
+            /** To */
+            to: string;
+            /**
+             * Date
+             * @description The Date header, in UTC
+             */
+            date: string | null;
+            /**
+             * Text
+             * @description The plain-text body (clipped to 20,000 characters)
+             */
+            text: string;
+        };
+        /** MailboxPage */
+        MailboxPage: {
+            /** Messages */
+            messages: components["schemas"]["MailOut"][];
+            /** Total */
+            total: number;
+            /** Offset */
+            offset: number;
+            /** Limit */
+            limit: number;
         };
         /**
          * MarketStatus
@@ -6527,6 +6682,211 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_NotificationPage_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    channels_api_notifications_channels_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ChannelsOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    mailbox_api_notifications_mailbox_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_MailboxPage_"];
                 };
             };
             /** @description Bad request */

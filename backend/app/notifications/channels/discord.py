@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from app.notifications.channels.base import Message, Outcome, RateLimit, Target
+from app.notifications.channels.base import Message, Missing, Outcome, RateLimit, Target, yours
 from app.notifications.channels.render import (
     Answer,
     HttpChannel,
@@ -38,9 +38,11 @@ class DiscordChannel(HttpChannel):
     name: str = "DISCORD"
     rate_limit: RateLimit | None = RateLimit(5, 5.0)  # per webhook
 
-    def target(self, channels: dict[str, Any]) -> Target | None:
+    def target(self, channels: dict[str, Any]) -> Target | Missing:
         webhook = channels.get("discord_webhook")
-        return Target(webhook) if isinstance(webhook, str) and webhook.strip() else None
+        if isinstance(webhook, str) and webhook.strip():
+            return Target(webhook)
+        return Missing(f"{self.name} needs " + yours("a webhook URL", "discordWebhook", "Discord webhook"))
 
     async def send(self, target: Target, message: Message) -> Outcome:
         return await post(

@@ -1,15 +1,22 @@
-"""EMAIL: one message over SMTP (aiosmtplib), plain text with an HTML alternative."""
+"""EMAIL: one message, plain text with an HTML alternative, over SMTP (aiosmtplib) or, with no SMTP server
+configured, into the user's local Maildir (mailbox.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any
 
 import aiosmtplib
 
 from app.config import Settings
-from app.notifications.channels.base import Message, Outcome, RateLimit, Target
+from app.core.clock import utcnow
+from app.notifications import mailbox
+from app.notifications.channels.base import Message, Missing, Outcome, RateLimit, Target, yours
+
+LOCAL_MAILBOX = "local mailbox — no SMTP server configured"
 
 
 def compose(settings: Settings, to: str, message: Message) -> EmailMessage:
@@ -19,6 +26,9 @@ def compose(settings: Settings, to: str, message: Message) -> EmailMessage:
     email["Subject"] = subject
     email["From"] = settings.smtp_from
     email["To"] = to
+    email["Date"] = format_datetime(utcnow())
+    # The sender's domain, not the host's: getfqdn() may wait on DNS.
+    email["Message-ID"] = make_msgid("cryptomon", parseaddr(settings.smtp_from)[1].rpartition("@")[2] or None)
     lines = [message.body, "", *(f"{label}: {value}" for label, value in message.fields.items())]
     if message.url:
         lines += ["", message.url]
@@ -42,13 +52,36 @@ class EmailChannel:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
 
-    def target(self, channels: dict[str, Any]) -> Target | None:
-        address = channels.get("email")
-        if not address or not self._settings.smtp_host:
-            return None
-        return Target(str(address))
+    def target(self, channels: dict[str, Any]) -> Target | Missing:
+        """`preferences.channels.email` when set, else the account's own address."""
+        address = channels.get("email") or channels.get("account_email")
+        if not address:
+            return Missing("EMAIL needs " + yours("an address", "email", "Email"))
+        user_id = channels.get("user_id")
+        return Target(str(address), user_id=user_id if isinstance(user_id, int) else None)
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self._settings.smtp_host)
 
     async def send(self, target: Target, message: Message) -> Outcome:
+        if not self.smtp_configured:
+            return await self._keep(target, message)
+        return await self._smtp(target, message)
+
+    async def _keep(self, target: Target, message: Message) -> Outcome:
+        """Into the user's Maildir under the data directory (the web app's mailbox view reads it)."""
+        if target.user_id is None:
+            return Outcome.fail("no SMTP server configured, and no user to keep the message for")
+        directory = mailbox.path_of(self._settings.resolved_mail_dir, target.user_id)
+        email = compose(self._settings, target.address, message)
+        try:
+            key = await asyncio.to_thread(mailbox.deliver, directory, email)
+        except OSError as exc:  # a full or read-only disk may recover
+            return Outcome.retry(f"{LOCAL_MAILBOX}: {type(exc).__name__}: {exc}"[:300])
+        return Outcome.ok(LOCAL_MAILBOX, provider_id=key[:100])
+
+    async def _smtp(self, target: Target, message: Message) -> Outcome:
         settings = self._settings
         try:
             _, reply = await aiosmtplib.send(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.runtime import Runtime
-from app.notifications.channels.base import Message, Outcome, RateLimit, Target
+from app.notifications.channels.base import Message, Missing, Outcome, RateLimit, Target
 from app.realtime.service import ALERT_TRIGGERED, USER_EVENT_TYPES, emit_user_event
 
 SEED_ALERT_FIELDS = ("alertId", "symbol", "currentPrice", "threshold", "timestamp")
@@ -20,7 +20,7 @@ class InAppChannel:
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
 
-    def target(self, channels: dict[str, Any]) -> Target | None:
+    def target(self, channels: dict[str, Any]) -> Target | Missing:
         return Target(str(channels["user_id"]))  # every user has an inbox
 
     async def send(self, target: Target, message: Message) -> Outcome:

@@ -6,7 +6,16 @@ from typing import Any
 
 import httpx
 
-from app.notifications.channels.base import Message, Outcome, RateLimit, Target
+from app.notifications.channels.base import (
+    Message,
+    Missing,
+    Outcome,
+    RateLimit,
+    Target,
+    needs,
+    servers,
+    yours,
+)
 from app.notifications.channels.render import Answer, HttpChannel, body_excerpt, clip, grouped_note, post
 
 SMS_MAX = 320  # two concatenated segments at most: longer texts cost more and arrive split
@@ -23,11 +32,26 @@ class SmsChannel(HttpChannel):
             return s.twilio_account_sid, s.twilio_auth_token, s.twilio_from_number
         return None
 
-    def target(self, channels: dict[str, Any]) -> Target | None:
-        phone = channels.get("phone")
-        if self._account() is None or not isinstance(phone, str) or not phone.strip():
-            return None
-        return Target(phone.strip())
+    def target(self, channels: dict[str, Any]) -> Target | Missing:
+        phone = str(channels.get("phone") or "").strip()
+        s = self._settings
+        unset = [
+            f"CRYPTOMON_TWILIO_{name.upper()}"
+            for name, value in (
+                ("account_sid", s.twilio_account_sid),
+                ("auth_token", s.twilio_auth_token),
+                ("from_number", s.twilio_from_number),
+            )
+            if not value
+        ]
+        missing = needs(
+            self.name,
+            [
+                *([] if phone else [yours("your phone number", "phone", "Phone (SMS)")]),
+                *([servers("the server's Twilio account", unset)] if unset else []),
+            ],
+        )
+        return missing or Target(phone)
 
     async def send(self, target: Target, message: Message) -> Outcome:
         account = self._account()

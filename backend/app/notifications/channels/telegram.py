@@ -7,7 +7,16 @@ from typing import Any
 
 import httpx
 
-from app.notifications.channels.base import Message, Outcome, RateLimit, Target
+from app.notifications.channels.base import (
+    Message,
+    Missing,
+    Outcome,
+    RateLimit,
+    Target,
+    needs,
+    servers,
+    yours,
+)
 from app.notifications.channels.render import (
     Answer,
     HttpChannel,
@@ -25,17 +34,23 @@ BODY_MAX = 1024
 FIELDS_MAX = 25
 FIELD_LINE_MAX = 100
 LINK_TEXT = "Open in Cryptomon"
+BOT_TOKEN = "CRYPTOMON_TELEGRAM_BOT_TOKEN"
 
 
 class TelegramChannel(HttpChannel):
     name: str = "TELEGRAM"
     rate_limit: RateLimit | None = RateLimit(1, 1.0)  # per chat, Telegram's documented limit
 
-    def target(self, channels: dict[str, Any]) -> Target | None:
-        chat_id = channels.get("telegram_chat_id")
-        if not self._settings.telegram_bot_token or not chat_id or not str(chat_id).strip():
-            return None
-        return Target(str(chat_id).strip())
+    def target(self, channels: dict[str, Any]) -> Target | Missing:
+        chat_id = str(channels.get("telegram_chat_id") or "").strip()
+        missing = needs(
+            self.name,
+            [
+                *([] if chat_id else [yours("your chat id", "telegramChatId", "Telegram chat")]),
+                *([] if self._settings.telegram_bot_token else [servers("the server's bot", [BOT_TOKEN])]),
+            ],
+        )
+        return missing or Target(chat_id)
 
     async def send(self, target: Target, message: Message) -> Outcome:
         token = self._settings.telegram_bot_token

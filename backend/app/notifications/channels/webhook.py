@@ -29,7 +29,7 @@ import httpx
 import orjson
 
 from app.core.clock import isoformat_z, utcnow
-from app.notifications.channels.base import Message, Outcome, RateLimit, Target
+from app.notifications.channels.base import Message, Missing, Outcome, RateLimit, Target, needs, yours
 from app.notifications.channels.render import Answer, HttpChannel, body_excerpt, post
 
 TIMESTAMP_HEADER = "X-Cryptomon-Timestamp"
@@ -40,11 +40,17 @@ class WebhookChannel(HttpChannel):
     name: str = "WEBHOOK"
     rate_limit: RateLimit | None = None
 
-    def target(self, channels: dict[str, Any]) -> Target | None:
-        url, secret = channels.get("webhook_url"), channels.get("webhook_secret")
-        if not isinstance(url, str) or not url.strip() or not isinstance(secret, str) or not secret:
-            return None  # an unsigned webhook is never sent
-        return Target(url.strip(), secret)
+    def target(self, channels: dict[str, Any]) -> Target | Missing:
+        url = str(channels.get("webhook_url") or "").strip()
+        secret = str(channels.get("webhook_secret") or "")
+        missing = needs(  # an unsigned webhook is never sent
+            self.name,
+            [
+                *([] if url else [yours("your receiver's URL", "webhookUrl", "Webhook URL")]),
+                *([] if secret else [yours("a signing secret", "webhookSecret", "Webhook secret")]),
+            ],
+        )
+        return missing or Target(url, secret)
 
     async def send(self, target: Target, message: Message) -> Outcome:
         if not target.secret:

@@ -9,6 +9,8 @@ import { useAlerts, useHistory } from "./hooks";
 import type { Delivery, History } from "./types";
 
 const LIMITS = [50, 100, 500, 1000];
+/** How the server answers an EMAIL kept in the user's local mailbox (no SMTP server). */
+const LOCAL_MAILBOX = "local mailbox";
 
 function DeliveryPill({ delivery }: { delivery: Delivery }) {
   const latency = delivery.latencyMs === null ? null : `${formatNumber(delivery.latencyMs, 0)} ms`;
@@ -16,6 +18,7 @@ function DeliveryPill({ delivery }: { delivery: Delivery }) {
     `${delivery.attempts} attempt${delivery.attempts === 1 ? "" : "s"}`,
     latency ? `latency ${latency}` : null,
     delivery.lastError ? `last error: ${delivery.lastError}` : null,
+    delivery.detail ? `answer: ${delivery.detail}` : null,
   ]
     .filter(Boolean)
     .join(" · ");
@@ -26,6 +29,11 @@ function DeliveryPill({ delivery }: { delivery: Delivery }) {
       </span>
       {latency ? <span className="muted alert-latency">{latency}</span> : null}
       {delivery.lastError ? <span className="down alert-latency">{delivery.lastError}</span> : null}
+      {delivery.status === "DELIVERED" && delivery.detail?.startsWith(LOCAL_MAILBOX) ? (
+        <Link className="muted alert-latency" to="/alerts/inbox">
+          {delivery.detail}
+        </Link>
+      ) : null}
     </span>
   );
 }

@@ -5,6 +5,7 @@ import { AlertHistory } from "./AlertHistory";
 import { AlertList } from "./AlertList";
 import { AlertMetrics } from "./AlertMetrics";
 import { Inbox } from "./Inbox";
+import { Mailbox } from "./Mailbox";
 import "./alerts.css";
 
 const TABS = [
@@ -15,7 +16,8 @@ const TABS = [
   { to: "/alerts/inbox", label: "Inbox", end: false },
 ];
 
-/** Alerts: the list, the create form with its "would have fired" preview, history, metrics and the inbox. */
+/** Alerts: the list, the create form with its "would have fired" preview, history, metrics, and the inbox with the
+ * local email mailbox. */
 export default function AlertsPage() {
   return (
     <Page title="Alerts">
@@ -31,7 +33,15 @@ export default function AlertsPage() {
         <Route path="new" element={<AlertForm />} />
         <Route path="history" element={<AlertHistory />} />
         <Route path="metrics" element={<AlertMetrics />} />
-        <Route path="inbox" element={<Inbox />} />
+        <Route
+          path="inbox"
+          element={
+            <div className="stack">
+              <Inbox />
+              <Mailbox />
+            </div>
+          }
+        />
         <Route path="*" element={<Navigate to="/alerts" replace />} />
       </Routes>
     </Page>

@@ -31,7 +31,7 @@ export function Inbox() {
 
   const data = inbox.data;
   return (
-    <Card title="Inbox" actions={data ? <span className="muted">{data.total} messages</span> : null}>
+    <Card title="Inbox" actions={data ? <span className="muted">{`${data.total} message${data.total === 1 ? "" : "s"}`}</span> : null}>
       <QueryView
         query={inbox}
         loading={<Skeleton lines={4} height={24} />}

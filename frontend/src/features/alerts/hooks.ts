@@ -39,6 +39,7 @@ export const alertKeys = {
   history: (userId: number, query: HistoryQuery) => ["alerts", userId, "history", query] as const,
   metrics: (userId: number, range: Range) => ["alerts", userId, "metrics", range] as const,
   inbox: ["notifications", "inbox"] as const,
+  mailbox: (offset: number) => ["notifications", "mailbox", offset] as const,
 };
 
 export function useUserId(): number {
@@ -116,6 +117,21 @@ export function useInbox() {
     queryKey: alertKeys.inbox,
     queryFn: () =>
       unwrap(api.GET("/api/notifications", { params: { query: { channel: "IN_APP", limit: 50 } } })),
+  });
+}
+
+export const MAILBOX_PAGE = 20;
+/** Mail is written by the outbox a moment after the trigger's in-app event: look again while it is shown. */
+const MAILBOX_POLL_MS = 5000;
+
+/** The local mailbox (GET /api/notifications/mailbox): EMAIL kept on the server when it has no SMTP. */
+export function useMailbox(offset: number) {
+  return useQuery({
+    queryKey: alertKeys.mailbox(offset),
+    placeholderData: keepPreviousData,
+    refetchInterval: MAILBOX_POLL_MS,
+    queryFn: () =>
+      unwrap(api.GET("/api/notifications/mailbox", { params: { query: { offset, limit: MAILBOX_PAGE } } })),
   });
 }
 

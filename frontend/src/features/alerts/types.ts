@@ -12,6 +12,8 @@ export type Channel = AlertIn["channels"][number];
 export type Frequency = AlertIn["frequency"];
 export type Notification = components["schemas"]["NotificationOut"];
 export type NotificationPage = components["schemas"]["NotificationPage"];
+export type MailboxPage = components["schemas"]["MailboxPage"];
+export type Mail = MailboxPage["messages"][number];
 
 export type AlertStatus = "ACTIVE" | "PAUSED" | "TRIGGERED" | "EXPIRED";
 export const STATUSES: AlertStatus[] = ["ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"];

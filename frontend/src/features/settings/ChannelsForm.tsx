@@ -1,11 +1,14 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { CHANNEL_STATUS_KEY } from "@/api/channels";
 import { ApiError, fieldError } from "@/api/errors";
 import { Field } from "@/components/ui";
 import { useFormErrors } from "@/lib/useFormErrors";
 import { toastError, useUi } from "@/stores/ui";
 import { CHANNELS, type ChannelKey } from "./channels";
+import { EmailDelivery } from "./EmailDelivery";
 import { TestChannelButton } from "./TestChannelButton";
-import { useUpdateMe } from "./useMe";
+import { useMe, useUpdateMe } from "./useMe";
 
 type Values = Record<ChannelKey, string>;
 type Saved = Record<string, string | null>;
@@ -25,6 +28,8 @@ export function ChannelsForm({ saved }: { saved: Saved }) {
     if (!known) toastError(error, "Could not save the channels");
   });
   const secret = saved.webhookSecret ?? null;
+  const accountEmail = useMe().data?.email ?? "";
+  const queryClient = useQueryClient();
 
   const changed = CHANNELS.filter((c) => values[c.key].trim() !== initial[c.key]);
   const errors = useFormErrors(KEYS, update.error, API_FIELDS);
@@ -33,7 +38,12 @@ export function ChannelsForm({ saved }: { saved: Saved }) {
   function save(patch: Partial<Record<ChannelKey, string | null>>) {
     update.mutate(
       { preferences: { channels: patch } },
-      { onSuccess: () => useUi.getState().toast({ kind: "success", title: "Notification channels saved" }) },
+      {
+        onSuccess: () => {
+          void queryClient.invalidateQueries({ queryKey: CHANNEL_STATUS_KEY });
+          useUi.getState().toast({ kind: "success", title: "Notification channels saved" });
+        },
+      },
     );
   }
 
@@ -53,6 +63,7 @@ export function ChannelsForm({ saved }: { saved: Saved }) {
 
   return (
     <form className="stack channels-form" onSubmit={submit} noValidate aria-label="Notification channels">
+      <EmailDelivery accountEmail={accountEmail} />
       {CHANNELS.map((c) => {
         const error = message(c.key);
         const id = `channel-${c.key}`;
@@ -62,7 +73,13 @@ export function ChannelsForm({ saved }: { saved: Saved }) {
               label={c.label}
               htmlFor={id}
               error={error}
-              hint={c.key === "webhookSecret" && secret ? `Saved: ${secret} — type a new one to replace it` : c.hint}
+              hint={
+                c.key === "webhookSecret" && secret
+                  ? `Saved: ${secret} — type a new one to replace it`
+                  : c.key === "email" && accountEmail
+                    ? `Leave empty to use your account email, ${accountEmail}`
+                    : c.hint
+              }
             >
               <input
                 id={id}

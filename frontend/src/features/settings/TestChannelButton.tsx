@@ -49,9 +49,12 @@ export function TestChannelButton({ channel, label }: { channel: Channel; label:
         <span className={`pill pill-${status}`}>{status.toLowerCase()}</span>{" "}
         <span className="muted">
           {status === "DELIVERED"
-            ? current.latencyMs !== null
-              ? `in ${Math.round(current.latencyMs)} ms`
-              : ""
+            ? [
+                current.latencyMs !== null ? `in ${Math.round(current.latencyMs)} ms` : "",
+                current.lastResponse?.startsWith("local mailbox") ? "to your local mailbox (Alerts → Inbox)" : "",
+              ]
+                .filter(Boolean)
+                .join(" ")
             : status === "FAILED"
               ? (current.lastError ?? "failed")
               : "test queued"}
