@@ -199,6 +199,20 @@ async def sources_in_range(
     return sorted(rows)
 
 
+async def sources_with_data(
+    session: AsyncSession, symbol: str, intervals: list[str], sources: tuple[str, ...]
+) -> list[str]:
+    """Which of `sources` hold any candle of `symbol` at one of `intervals` (one index probe each)."""
+    found = []
+    for source in sources:
+        probe = select(PriceCandle.source).where(
+            PriceCandle.symbol == symbol, PriceCandle.interval.in_(intervals), PriceCandle.source == source
+        )
+        if await session.scalar(probe.limit(1)) is not None:
+            found.append(source)
+    return found
+
+
 _PAGE_FILTER = """
         FROM (SELECT * FROM price_history
               WHERE symbol = :symbol AND interval = :interval AND source = :source

@@ -60,6 +60,12 @@ class Historical(ApiModel):
     data_points: int
     resampled_from: str | None
     next_cursor: str | None
+    available_sources: list[str] | None = Field(
+        default=None,
+        description="Only on an empty page: the sources that hold candles of this symbol at this interval "
+        "(or a finer one it is resampled from) at any time; ask one of them, or widen the range",
+    )
+    note: str | None = Field(default=None, description="Only on an empty page: why, and what to do")
 
 
 class ExportFile(ApiModel):

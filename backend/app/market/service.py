@@ -251,6 +251,7 @@ async def historical(session: AsyncSession, query: HistoryQuery) -> dict[str, An
         for t, o, h, lo, c, v in zip(stamps, raw.open, raw.high, raw.low, raw.close, raw.volume, strict=False)
     ]
     used = sorted(set(raw.source[:count]))
+    empty = {} if count else await _empty_page_hint(session, asset, interval, source)
     return {
         "symbol": asset.symbol,
         "interval": interval,
@@ -262,7 +263,33 @@ async def historical(session: AsyncSession, query: HistoryQuery) -> dict[str, An
         "dataPoints": count,
         "resampledFrom": resampled_from,
         "nextCursor": encode_cursor(raw.ts[count]) if more else None,
-    }
+    } | empty
+
+
+# What a source can give when its candles are not stored (said on an empty page of that source).
+_HOW_TO_GET = {
+    "coingecko": "CoinGecko's OHLC endpoint gives 4h candles of the last 30 days (rolled up here to 1d); "
+    "store them with `cryptomon backfill --source coingecko --interval 4h` where CoinGecko is reachable",
+    "binance": "store Binance klines with `cryptomon backfill --source binance`, or run the binance source",
+}
+
+
+async def _empty_page_hint(
+    session: AsyncSession, asset: Asset, interval: str, source: str | None
+) -> dict[str, Any]:
+    """`availableSources` and `note` for a page without data: who has this symbol at this interval."""
+    step = INTERVALS[interval]
+    resamplable = [i for i, s in INTERVALS.items() if s <= step and step % s == 0]
+    available = await repository.sources_with_data(session, asset.symbol, resamplable, SOURCE_PRIORITY)
+    names = ", ".join(s.upper() for s in available) or "none"
+    asked = f"{source.upper()} candles" if source else "candles"
+    note = (
+        f"No {asked} of {asset.symbol} at {interval} in this range; "
+        f"sources holding its {interval} (or finer) candles: {names}."
+    )
+    if source and source.lower() not in available and source.lower() in _HOW_TO_GET:
+        note += f" {_HOW_TO_GET[source.lower()]}."
+    return {"availableSources": [s.upper() for s in available], "note": note}
 
 
 async def load_candles(

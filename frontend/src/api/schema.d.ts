@@ -1945,6 +1945,16 @@ export interface components {
             resampledFrom: string | null;
             /** Nextcursor */
             nextCursor: string | null;
+            /**
+             * Availablesources
+             * @description Only on an empty page: the sources that hold candles of this symbol at this interval (or a finer one it is resampled from) at any time; ask one of them, or widen the range
+             */
+            availableSources?: string[] | null;
+            /**
+             * Note
+             * @description Only on an empty page: why, and what to do
+             */
+            note?: string | null;
         };
         /** HorizonSummary */
         HorizonSummary: {
