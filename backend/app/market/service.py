@@ -181,6 +181,7 @@ async def _single_source_page(session: AsyncSession, query: HistoryQuery) -> str
             "to": _iso([stop])[0],
             "dataPoints": page.points,
             "resampledFrom": None,
+            "quoteVolumeEstimated": True,
             # A full page may have more after it; the bar after its last is where the next page starts.
             "nextCursor": encode_cursor(page.last_ts + INTERVALS[interval])
             if page.points == limit and page.last_ts is not None and page.last_ts + INTERVALS[interval] < stop
@@ -247,7 +248,15 @@ async def historical(session: AsyncSession, query: HistoryQuery) -> dict[str, An
     count = min(len(raw.ts), limit)
     stamps = _iso(raw.ts[:count])
     data = [
-        {"timestamp": t, "open": o, "high": h, "low": lo, "close": c, "volume": v}
+        {
+            "timestamp": t,
+            "open": o,
+            "high": h,
+            "low": lo,
+            "close": c,
+            "volume": v,
+            "quoteVolume": v * (h + lo + c) / 3,
+        }
         for t, o, h, lo, c, v in zip(stamps, raw.open, raw.high, raw.low, raw.close, raw.volume, strict=False)
     ]
     used = sorted(set(raw.source[:count]))
@@ -262,6 +271,7 @@ async def historical(session: AsyncSession, query: HistoryQuery) -> dict[str, An
         "data": data,
         "dataPoints": count,
         "resampledFrom": resampled_from,
+        "quoteVolumeEstimated": True,
         "nextCursor": encode_cursor(raw.ts[count]) if more else None,
     } | empty
 

@@ -103,6 +103,11 @@ async def test_seed_historical_query(client: httpx.AsyncClient, admin: Account) 
     data = body["data"]
     assert data["symbol"] == "BTC-USD" and data["interval"] == "1d" and data["source"] == "PUSH"
     assert data["dataPoints"] == 30 == len(data["data"])
+    # The quote (USD) volume the seed's example shows, estimated from the base volume (and flagged so).
+    quote = data["data"][0].pop("quoteVolume")
+    assert quote == pytest.approx(28_500_000_000 * (48500 + 47800 + 48150.5) / 3, rel=1e-12)
+    assert data["quoteVolumeEstimated"] is True
+    assert all(p["quoteVolume"] > 0 for p in data["data"][1:])
     assert data["data"][0] == {
         "timestamp": "2025-11-01T00:00:00Z",
         "open": 48000,

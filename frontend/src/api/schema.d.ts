@@ -1255,8 +1255,16 @@ export interface components {
             low: number;
             /** Close */
             close: number;
-            /** Volume */
+            /**
+             * Volume
+             * @description Base-asset volume (BTC for BTC-USD), as the source reported it
+             */
             volume: number;
+            /**
+             * Quotevolume
+             * @description Quote (USD) volume: estimated as volume x typical price (high + low + close) / 3 (see the page's quoteVolumeEstimated)
+             */
+            quoteVolume?: number | null;
         };
         /** Catalog */
         Catalog: {
@@ -1943,6 +1951,12 @@ export interface components {
             dataPoints: number;
             /** Resampledfrom */
             resampledFrom: string | null;
+            /**
+             * Quotevolumeestimated
+             * @description True: every point's quoteVolume is volume x typical price, not a source's own figure
+             * @default true
+             */
+            quoteVolumeEstimated: boolean;
             /** Nextcursor */
             nextCursor: string | null;
             /**
