@@ -20,3 +20,5 @@ scripts/ensure-chromium.sh
 (cd frontend && npm run --silent gen:api >/dev/null) && git diff --exit-code --stat -- frontend/src/api/schema.d.ts
 (cd frontend && npm run lint)
 (cd frontend && npm test)
+# What a fresh install's Markets screen shows, with the default market sources (every symbol moves).
+(cd frontend && E2E_DEFAULT_MARKET=1 node scripts/e2e.mjs e2e/default-market.spec.ts)

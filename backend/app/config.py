@@ -70,12 +70,17 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, gt=0)
 
     # Market data: which sources run in this process (embedded: the API; cluster: `cryptomon ingest`).
-    market_sources: list[str] = Field(default_factory=lambda: ["replay"])
+    # The default prices every built-in symbol offline: recorded ones replayed, the rest simulated,
+    # stablecoins at their peg.
+    market_sources: list[str] = Field(default_factory=lambda: ["replay", "simulator", "peg"])
     replay_speed: float = Field(default=1.0, gt=0, description="1.0 = real time; 60 = a minute per second")
     replay_symbols: list[str] = Field(
         default_factory=list, description="Empty: every symbol with recorded data"
     )
-    simulator_symbols: list[str] = Field(default_factory=list, description="Empty: every registry symbol")
+    simulator_symbols: list[str] = Field(
+        default_factory=list,
+        description="Empty: every registry symbol the running replay does not replay; never stablecoins",
+    )
     simulator_seed: int = 42
     stale_after_seconds: float = Field(default=120.0, gt=0)
     outlier_max_deviation: float = Field(default=0.15, gt=0, description="Fraction from the feed's median")

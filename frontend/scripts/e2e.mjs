@@ -36,6 +36,10 @@ const env = {
   CRYPTOMON_SECRET_KEY: "e2e-secret-key-" + "x".repeat(32),
   CRYPTOMON_MARKET_SOURCES: "[]", // prices come from the tests' pushes only: every number is known
 };
+// E2E_DEFAULT_MARKET=1: the product's default market sources instead (replay, simulator, peg), for the
+// specs that check what a fresh install shows (e2e/default-market.spec.ts).
+const defaultMarket = process.env.E2E_DEFAULT_MARKET === "1";
+if (defaultMarket) delete env.CRYPTOMON_MARKET_SOURCES;
 const admin = { email: "admin@e2e.example.com", password: "admin-password-123" };
 const cli = (args) => {
   const result = spawnSync(cryptomon, args, { env, stdio: "inherit" });
@@ -51,7 +55,9 @@ const server = spawn(cryptomon, ["serve", "--host", "127.0.0.1", "--port", Strin
 });
 const base = `http://127.0.0.1:${port}`;
 let up = false;
-for (let i = 0; i < 300 && !up; i++) {
+// The default market primes the replay's open bars before the server answers: allow it longer on a busy box.
+const tries = defaultMarket ? 900 : 300;
+for (let i = 0; i < tries && !up; i++) {
   await new Promise((r) => setTimeout(r, 200));
   up = await fetch(`${base}/health/ready`).then((r) => r.ok, () => false);
 }
@@ -62,7 +68,7 @@ if (!up) {
   const result = spawnSync("npx", ["playwright", "test", ...process.argv.slice(2)], {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, E2E_BASE_URL: base, E2E_ADMIN_EMAIL: admin.email, E2E_ADMIN_PASSWORD: admin.password },
+    env: { ...process.env, E2E_DEFAULT_MARKET: defaultMarket ? "1" : "", E2E_BASE_URL: base, E2E_ADMIN_EMAIL: admin.email, E2E_ADMIN_PASSWORD: admin.password },
   });
   status = result.status ?? 1;
 }

@@ -10,13 +10,14 @@ from app.core.clock import isoformat_z, utcnow
 from app.core.marketdata import INTERVALS, Tick, align
 from app.core.runtime import Runtime
 from app.market import repository
+from app.market.arrays import CandleArrays
 from app.market.ingest import IngestPipeline
 from app.market.models import MarketState
 from app.market.recordings import NotRecorded
 from app.market.replay_clock import describe, history_arrays
 from app.market.repository import CandleRow
 from app.market.service import bump_history_version
-from app.market.sources.replay import NAME, ReplaySource, live_ticks
+from app.market.sources.replay import NAME, ReplaySource, live_minutes
 
 log = logging.getLogger(__name__)
 
@@ -91,17 +92,26 @@ async def seed_history(
     return written
 
 
+def minute_ticks(symbol: str, bars: CandleArrays, received: float) -> list[Tick]:
+    """Four ticks per whole minute that build exactly its bar: open, the extremes in the path's order,
+    close carrying the minute's volume (priming needs the bars, not the two a second of the live feed)."""
+    ticks: list[Tick] = []
+    rows = zip(bars.ts.tolist(), bars.open.tolist(), bars.high.tolist(), bars.low.tolist(),
+               bars.close.tolist(), bars.volume.tolist(), strict=True)  # fmt: skip
+    for t, o, h, lo, c, v in rows:
+        first, second = (lo, h) if c >= o else (h, lo)
+        for offset, price, volume in ((0, o, 0.0), (15, first, 0.0), (30, second, 0.0), (45, c, v)):
+            ticks.append(Tick(symbol, price, volume, t + offset, NAME, received))
+    return ticks
+
+
 def prime_open_bars(pipeline: IngestPipeline, symbols: list[str], anchor: datetime, until: float) -> None:
-    """Give the candle builder today's replayed ticks up to `until`, so today's open bars are whole."""
-    start, end = float(align(until, "1d")), until
+    """Give the candle builder today's replayed minutes up to `until`, so today's open bars are whole."""
+    start, end = align(until, "1d"), align(until, "1m")
     received = utcnow().timestamp()
     ticks: list[Tick] = []
     for symbol in symbols:
-        arrays = live_ticks(symbol, start, end, anchor)
-        ticks.extend(
-            Tick(symbol, p, v, t, NAME, received)
-            for t, p, v in zip(arrays.ts.tolist(), arrays.price.tolist(), arrays.volume.tolist(), strict=True)
-        )
+        ticks.extend(minute_ticks(symbol, live_minutes(symbol, start, end, anchor), received))
     ticks.sort(key=lambda t: t.ts)
     pipeline.candles.prime(ticks, until)
 

@@ -199,6 +199,20 @@ async def sources_in_range(
     return sorted(rows)
 
 
+async def sources_with_data(
+    session: AsyncSession, symbol: str, intervals: list[str], sources: tuple[str, ...]
+) -> list[str]:
+    """Which of `sources` hold any candle of `symbol` at one of `intervals` (one index probe each)."""
+    found = []
+    for source in sources:
+        probe = select(PriceCandle.source).where(
+            PriceCandle.symbol == symbol, PriceCandle.interval.in_(intervals), PriceCandle.source == source
+        )
+        if await session.scalar(probe.limit(1)) is not None:
+            found.append(source)
+    return found
+
+
 _PAGE_FILTER = """
         FROM (SELECT * FROM price_history
               WHERE symbol = :symbol AND interval = :interval AND source = :source
@@ -213,7 +227,8 @@ _JSON_PAGE = {
         SELECT coalesce('[' || group_concat(
                    '{"timestamp":"' || substr(timestamp, 1, 10) || 'T' || substr(timestamp, 12, 8) || 'Z"'
                    || ',"open":' || open || ',"high":' || high || ',"low":' || low
-                   || ',"close":' || close || ',"volume":' || volume || '}', ',') || ']', '[]'),
+                   || ',"close":' || close || ',"volume":' || volume
+                   || ',"quoteVolume":' || (volume * (high + low + close) / 3.0) || '}', ',') || ']', '[]'),
                count(*), CAST(strftime('%s', max(timestamp)) AS INTEGER)"""
     + _PAGE_FILTER,
     "postgresql": """
@@ -221,14 +236,17 @@ _JSON_PAGE = {
                    '{"timestamp":"' || to_char(timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                    || '","open":' || open::float8::text || ',"high":' || high::float8::text
                    || ',"low":' || low::float8::text || ',"close":' || close::float8::text
-                   || ',"volume":' || volume::float8::text || '}', ',' ORDER BY timestamp) || ']', '[]'),
+                   || ',"volume":' || volume::float8::text
+                   || ',"quoteVolume":'
+                   || (volume::float8 * (high::float8 + low::float8 + close::float8) / 3)::text
+                   || '}', ',' ORDER BY timestamp) || ']', '[]'),
                count(*), CAST(extract(epoch FROM max(timestamp)) AS BIGINT)"""
     + _PAGE_FILTER,
 }
 
 
 class JsonPage(NamedTuple):
-    data: str  # a JSON array of {timestamp, open, high, low, close, volume}
+    data: str  # a JSON array of {timestamp, open, high, low, close, volume, quoteVolume}
     points: int
     last_ts: int | None  # open time of the page's last candle
 

@@ -19,6 +19,7 @@ SOURCE_PRIORITY = (
     "coinmarketcap",
     "replay",
     "simulator",
+    "peg",
 )
 
 

@@ -46,7 +46,12 @@ class Candle(ApiModel):
     high: float
     low: float
     close: float
-    volume: float
+    volume: float = Field(description="Base-asset volume (BTC for BTC-USD), as the source reported it")
+    quote_volume: float | None = Field(
+        default=None,
+        description="Quote (USD) volume: estimated as volume x typical price (high + low + close) / 3 "
+        "(see the page's quoteVolumeEstimated)",
+    )
 
 
 class Historical(ApiModel):
@@ -59,7 +64,17 @@ class Historical(ApiModel):
     data: list[Candle]
     data_points: int
     resampled_from: str | None
+    quote_volume_estimated: bool = Field(
+        default=True,
+        description="True: every point's quoteVolume is volume x typical price, not a source's own figure",
+    )
     next_cursor: str | None
+    available_sources: list[str] | None = Field(
+        default=None,
+        description="Only on an empty page: the sources that hold candles of this symbol at this interval "
+        "(or a finer one it is resampled from) at any time; ask one of them, or widen the range",
+    )
+    note: str | None = Field(default=None, description="Only on an empty page: why, and what to do")
 
 
 class ExportFile(ApiModel):

@@ -181,6 +181,7 @@ async def _single_source_page(session: AsyncSession, query: HistoryQuery) -> str
             "to": _iso([stop])[0],
             "dataPoints": page.points,
             "resampledFrom": None,
+            "quoteVolumeEstimated": True,
             # A full page may have more after it; the bar after its last is where the next page starts.
             "nextCursor": encode_cursor(page.last_ts + INTERVALS[interval])
             if page.points == limit and page.last_ts is not None and page.last_ts + INTERVALS[interval] < stop
@@ -247,10 +248,19 @@ async def historical(session: AsyncSession, query: HistoryQuery) -> dict[str, An
     count = min(len(raw.ts), limit)
     stamps = _iso(raw.ts[:count])
     data = [
-        {"timestamp": t, "open": o, "high": h, "low": lo, "close": c, "volume": v}
+        {
+            "timestamp": t,
+            "open": o,
+            "high": h,
+            "low": lo,
+            "close": c,
+            "volume": v,
+            "quoteVolume": v * (h + lo + c) / 3,
+        }
         for t, o, h, lo, c, v in zip(stamps, raw.open, raw.high, raw.low, raw.close, raw.volume, strict=False)
     ]
     used = sorted(set(raw.source[:count]))
+    empty = {} if count else await _empty_page_hint(session, asset, interval, source)
     return {
         "symbol": asset.symbol,
         "interval": interval,
@@ -261,8 +271,35 @@ async def historical(session: AsyncSession, query: HistoryQuery) -> dict[str, An
         "data": data,
         "dataPoints": count,
         "resampledFrom": resampled_from,
+        "quoteVolumeEstimated": True,
         "nextCursor": encode_cursor(raw.ts[count]) if more else None,
-    }
+    } | empty
+
+
+# What a source can give when its candles are not stored (said on an empty page of that source).
+_HOW_TO_GET = {
+    "coingecko": "CoinGecko's OHLC endpoint gives 4h candles of the last 30 days (rolled up here to 1d); "
+    "store them with `cryptomon backfill --source coingecko --interval 4h` where CoinGecko is reachable",
+    "binance": "store Binance klines with `cryptomon backfill --source binance`, or run the binance source",
+}
+
+
+async def _empty_page_hint(
+    session: AsyncSession, asset: Asset, interval: str, source: str | None
+) -> dict[str, Any]:
+    """`availableSources` and `note` for a page without data: who has this symbol at this interval."""
+    step = INTERVALS[interval]
+    resamplable = [i for i, s in INTERVALS.items() if s <= step and step % s == 0]
+    available = await repository.sources_with_data(session, asset.symbol, resamplable, SOURCE_PRIORITY)
+    names = ", ".join(s.upper() for s in available) or "none"
+    asked = f"{source.upper()} candles" if source else "candles"
+    note = (
+        f"No {asked} of {asset.symbol} at {interval} in this range; "
+        f"sources holding its {interval} (or finer) candles: {names}."
+    )
+    if source and source.lower() not in available and source.lower() in _HOW_TO_GET:
+        note += f" {_HOW_TO_GET[source.lower()]}."
+    return {"availableSources": [s.upper() for s in available], "note": note}
 
 
 async def load_candles(

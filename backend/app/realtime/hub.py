@@ -36,6 +36,7 @@ def price_fields(message: PriceTicks) -> dict[str, Any]:
         "price": message.price,
         "change24h": message.change24h,
         "volume24h": message.volume24h,
+        "source": message.source,  # of the newest tick: `replay`, `simulator` (made up), `peg`, a live feed
         "timestamp": datetime.fromtimestamp(message.ts, UTC).isoformat(timespec="microseconds")[:-6] + "Z",
     }
 

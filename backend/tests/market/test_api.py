@@ -103,6 +103,11 @@ async def test_seed_historical_query(client: httpx.AsyncClient, admin: Account) 
     data = body["data"]
     assert data["symbol"] == "BTC-USD" and data["interval"] == "1d" and data["source"] == "PUSH"
     assert data["dataPoints"] == 30 == len(data["data"])
+    # The quote (USD) volume the seed's example shows, estimated from the base volume (and flagged so).
+    quote = data["data"][0].pop("quoteVolume")
+    assert quote == pytest.approx(28_500_000_000 * (48500 + 47800 + 48150.5) / 3, rel=1e-12)
+    assert data["quoteVolumeEstimated"] is True
+    assert all(p["quoteVolume"] > 0 for p in data["data"][1:])
     assert data["data"][0] == {
         "timestamp": "2025-11-01T00:00:00Z",
         "open": 48000,
@@ -113,6 +118,29 @@ async def test_seed_historical_query(client: httpx.AsyncClient, admin: Account) 
     }
     stamps = [p["timestamp"] for p in data["data"]]
     assert stamps == sorted(set(stamps)) and data["nextCursor"] is None
+
+
+async def test_seed_query_with_a_source_that_has_nothing_names_those_that_do(
+    client: httpx.AsyncClient, admin: Account
+) -> None:
+    """The seed's `source=COINGECKO` on an install without CoinGecko candles: not a silent `data: []`."""
+    await _push(client, admin, "BTC-USD", "1d", _daily(30))
+    params = {"symbol": "BTC-USD", "from": "2025-11-01T00:00:00Z", "to": "2025-12-01T00:00:00Z"}
+    for interval, available in (("1d", ["PUSH"]), ("1h", [])):
+        response = await client.get(
+            "/api/data/historical",
+            params=params | {"interval": interval, "source": "COINGECKO"},
+            headers=admin.headers,
+        )
+        assert response.status_code == 200
+        data = response.json()["data"]
+        assert data["data"] == [] and data["dataPoints"] == 0 and data["source"] == "COINGECKO"
+        assert data["availableSources"] == available
+        assert "No COINGECKO candles of BTC-USD" in data["note"]
+        assert "cryptomon backfill --source coingecko --interval 4h" in data["note"]
+    # A page with data carries neither field.
+    full = await client.get("/api/data/historical", params=params | {"interval": "1d"}, headers=admin.headers)
+    assert "availableSources" not in full.json()["data"] and "note" not in full.json()["data"]
 
 
 async def test_coarser_interval_is_resampled_and_paged(client: httpx.AsyncClient, admin: Account) -> None:

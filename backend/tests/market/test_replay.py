@@ -180,7 +180,8 @@ async def test_replay_delivers_the_shifted_recording(clock: FrozenClock) -> None
     assert sink.reports[0] == ("replay", True, None)
     assert {t.symbol for t in sink.ticks} == {"BTC-USD", "ETH-USD"}
     assert {t.source for t in sink.ticks} == {"replay"}
-    assert max(sink.batches) < 1000  # small batches, a quarter second of wall time each
+    # Small batches: a quarter second of wall time each (150 s at 600x, at most 4 ticks a second each).
+    assert max(sink.batches) <= 2 * 150 * 4
     for symbol in ("BTC-USD", "ETH-USD"):
         ticks = sink.arrays(symbol)
         assert np.all(np.diff(ticks.ts) > 0) and ticks.ts[0] >= start
@@ -212,7 +213,7 @@ async def test_hourly_and_daily_symbols_are_replayed_from_their_candles(clock: F
     sink = await drive(source, assets, clock, 3 * 3600)
     assert {t.symbol for t in sink.ticks} == {"SOL-USD", "TRX-USD"}  # LINK has no recording
     sol = sink.arrays("SOL-USD")
-    assert 3 * 240 <= len(sol) <= 3 * 480
+    assert 3 * 3600 * 2 <= len(sol) <= 3 * 3600 * 4
     assert_same(
         rebuild(sol, "1h").between(0, start + 3 * 3600),
         history_arrays("SOL-USD", "1h", start, start + 3 * 3600, ANCHOR),
@@ -220,6 +221,23 @@ async def test_hourly_and_daily_symbols_are_replayed_from_their_candles(clock: F
     trx = sink.arrays("TRX-USD")
     day = history_arrays("TRX-USD", "1d", align(start, "1d"), start, ANCHOR)
     assert np.all((trx.price >= day.low[0]) & (trx.price <= day.high[0]))
+
+
+@pytest.mark.parametrize(("symbol", "interval"), [("BTC-USD", "1m"), ("SOL-USD", "1h"), ("TRX-USD", "1d")])
+def test_live_ticks_come_every_second_and_go_through_each_bar(symbol: str, interval: str) -> None:
+    """At least one tick in every second, each inside its recorded bar's [low, high], and each bar's
+    open first, its high and low on the way and its close last (so they rebuild the bar exactly)."""
+    step = INTERVALS[interval]
+    start = float(align(ANCHOR.timestamp(), interval)) - 2 * step  # two whole bars
+    end = start + 2 * step
+    ticks = live_ticks(symbol, start, end, ANCHOR)
+    seconds = np.unique(np.floor(ticks.ts))
+    assert len(seconds) == 2 * step and seconds[0] == start  # no second without a tick
+    bars = history_arrays(symbol, interval, start, end, ANCHOR)
+    assert len(bars) == 2
+    which = ((ticks.ts - start) // step).astype(np.int64)
+    assert np.all(ticks.price >= bars.low[which]) and np.all(ticks.price <= bars.high[which])
+    assert_same(rebuild(ticks, interval), bars)
 
 
 def test_live_ticks_are_the_ticks_of_the_shifted_candles() -> None:

@@ -128,14 +128,14 @@ def test_volume_is_larger_on_big_moves() -> None:
 async def test_live_ticks_rebuild_the_history(clock: FrozenClock) -> None:
     sim = get_factory("simulator")(
         settings(simulator_seed=9, simulator_symbols=["btc-usd", "NEWCOIN-USD", "USDT"])
-    )
+    )  # USDT is left out: stablecoins are priced at their peg, never simulated
     assert isinstance(sim, SimulatorSource)
     start = NOW.timestamp()
     sink = await drive(sim, BUILTIN_ASSETS, clock, 180)
-    assert {t.symbol for t in sink.ticks} == {"BTC-USD", "NEWCOIN-USD", "USDT"}
+    assert {t.symbol for t in sink.ticks} == {"BTC-USD", "NEWCOIN-USD"}
     assert {t.source for t in sink.ticks} == {"simulator"}
     assert sink.reports[0] == ("simulator", True, None)
-    for symbol in ("BTC-USD", "NEWCOIN-USD", "USDT"):
+    for symbol in ("BTC-USD", "NEWCOIN-USD"):
         ticks = sink.arrays(symbol)
         assert len(ticks) >= 3 * 120 and np.all(ticks.price > 0)
         built = rebuild(ticks, "1m").between(0, start + 180)
@@ -145,7 +145,10 @@ async def test_live_ticks_rebuild_the_history(clock: FrozenClock) -> None:
 
 
 def test_symbol_selection() -> None:
-    assert list(simulated_symbols(settings(), BUILTIN_ASSETS))[:2] == ["BTC-USD", "ETH-USD"]
+    alone = settings(market_sources=["simulator"])
+    assert list(simulated_symbols(alone, BUILTIN_ASSETS))[:2] == ["BTC-USD", "ETH-USD"]
+    # Beside the replay (the default), only what the replay does not play.
+    assert list(simulated_symbols(settings(), BUILTIN_ASSETS))[:2] == ["AVAX-USD", "DOT-USD"]
     chosen = simulated_symbols(settings(simulator_symbols=["usdc", "FOO-USD"]), BUILTIN_ASSETS)
-    assert chosen == {"USDC": True, "FOO-USD": False}
+    assert chosen == {"FOO-USD": False}
     assert simulated_symbols(settings(), []) == {}

@@ -58,7 +58,7 @@ async def test_a_tick_is_timed_on_every_hop(app: FastAPI) -> None:
 
 
 async def test_hops_stay_off_the_client_frame(app: FastAPI) -> None:
-    """The hop times travel on the bus only: PRICE_UPDATE keeps the seed's fields."""
+    """The hop times travel on the bus only: PRICE_UPDATE keeps the seed's fields (and the source label)."""
     now = time.time()
     await _ingest(app, Tick("ETH-USD", 2500.0, 1.0, now, "webhook", now))
     frame = orjson.loads(app.state.hub.latest["ETH-USD"].data)
@@ -70,5 +70,7 @@ async def test_hops_stay_off_the_client_frame(app: FastAPI) -> None:
         "price",
         "change24h",
         "volume24h",
+        "source",
         "timestamp",
     }
+    assert frame["source"] == "webhook"

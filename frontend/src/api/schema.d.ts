@@ -1295,8 +1295,16 @@ export interface components {
             low: number;
             /** Close */
             close: number;
-            /** Volume */
+            /**
+             * Volume
+             * @description Base-asset volume (BTC for BTC-USD), as the source reported it
+             */
             volume: number;
+            /**
+             * Quotevolume
+             * @description Quote (USD) volume: estimated as volume x typical price (high + low + close) / 3 (see the page's quoteVolumeEstimated)
+             */
+            quoteVolume?: number | null;
         };
         /** Catalog */
         Catalog: {
@@ -2060,8 +2068,24 @@ export interface components {
             dataPoints: number;
             /** Resampledfrom */
             resampledFrom: string | null;
+            /**
+             * Quotevolumeestimated
+             * @description True: every point's quoteVolume is volume x typical price, not a source's own figure
+             * @default true
+             */
+            quoteVolumeEstimated: boolean;
             /** Nextcursor */
             nextCursor: string | null;
+            /**
+             * Availablesources
+             * @description Only on an empty page: the sources that hold candles of this symbol at this interval (or a finer one it is resampled from) at any time; ask one of them, or widen the range
+             */
+            availableSources?: string[] | null;
+            /**
+             * Note
+             * @description Only on an empty page: why, and what to do
+             */
+            note?: string | null;
         };
         /** HorizonSummary */
         HorizonSummary: {

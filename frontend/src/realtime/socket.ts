@@ -6,6 +6,8 @@ export interface Quote {
   price: number;
   change24h: number | null;
   volume24h: number | null;
+  /** Where the newest tick came from: `replay`, `simulator` (made-up prices), `peg`, a live feed. */
+  source?: string | undefined;
   timestamp: string;
 }
 
@@ -93,6 +95,7 @@ function open(): void {
             price: Number(frame.price),
             change24h: (frame.change24h as number | null) ?? null,
             volume24h: (frame.volume24h as number | null) ?? null,
+            source: typeof frame.source === "string" ? frame.source : undefined,
             timestamp: String(frame.timestamp),
           },
         },

@@ -10,6 +10,7 @@ from app.market.sources.base import Source, SourceFactory, TickSink
 SOURCE_MODULES = {
     "replay": "app.market.sources.replay",
     "simulator": "app.market.sources.simulator",
+    "peg": "app.market.sources.peg",
     "binance": "app.market.sources.binance",
     "coinbase": "app.market.sources.coinbase",
     "coingecko": "app.market.sources.coingecko",

@@ -120,7 +120,8 @@ async def play(
                 if now - cursor > max_backlog:
                     log.warning("%s: %.0f s behind, skipping ahead", source, now - cursor)
                     cursor = now - window
-                block, pos = _generate(generate, cursor, cursor + window, source), 0
+                # Off the event loop: a window of a few dozen symbols takes a good part of a second.
+                block, pos = await asyncio.to_thread(_generate, generate, cursor, cursor + window, source), 0
                 cursor += window
             received = utcnow().timestamp()
             for part, lo, hi in due_parts:

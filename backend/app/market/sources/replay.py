@@ -15,12 +15,13 @@ from app.config import Settings
 from app.core.clock import isoformat_z, utcnow
 from app.core.marketdata import align
 from app.market import noise, recordings
+from app.market.arrays import CandleArrays
 from app.market.replay_clock import describe, history_arrays, plan
 from app.market.sources import register
 from app.market.sources.base import TickSink
 from app.market.sources.paced import Sleep, TickBlock, VirtualClock, merge, play
 from app.market.symbols import Asset, normalize
-from app.market.tickgen import TickArrays, ticks_from_candles
+from app.market.tickgen import TickArrays, market_ticks, path_minutes
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +36,20 @@ def price_decimals(symbol: str) -> int:
 
 
 def live_ticks(symbol: str, start: float, end: float, anchor: datetime) -> TickArrays:
-    """The replay's ticks for `symbol` with start <= ts < end, derived from its finest shifted candles:
-    the candles they build are exactly the ones `history` returns."""
+    """The replay's ticks for `symbol` with start <= ts < end, derived from its finest shifted candles
+    (at least two a second, each inside its bar's range): the candles they build are exactly the ones
+    `history` returns."""
     interval = plan(symbol, anchor).interval
     candles = history_arrays(symbol, interval, align(start, interval), end, anchor)
-    ticks = ticks_from_candles(candles, interval, noise.key(NAME, symbol), decimals=price_decimals(symbol))
-    return ticks.between(start, end)
+    return market_ticks(candles, interval, noise.key(NAME, symbol), start, end, price_decimals(symbol))
+
+
+def live_minutes(symbol: str, start: float, end: float, anchor: datetime) -> CandleArrays:
+    """The 1-minute bars the live ticks of [start, end) go through (start and end whole minutes)."""
+    interval = plan(symbol, anchor).interval
+    candles = history_arrays(symbol, interval, align(start, interval), end, anchor)
+    bars, _ = path_minutes(candles, interval, noise.key(NAME, symbol), price_decimals(symbol))
+    return bars.between(int(start), int(end))
 
 
 def live_block(symbols: Sequence[str], anchor: datetime, start: float, end: float) -> TickBlock:

@@ -17,7 +17,10 @@ from app.market.replay_clock import Instant, epoch
 from app.market.sources import register
 from app.market.sources.base import TickSink
 from app.market.sources.paced import Sleep, TickBlock, merge, play
+from app.market.sources.peg import pegged_symbols
+from app.market.sources.replay import replayed_symbols
 from app.market.symbols import Asset, normalize
+from app.market.synthetic import STABLECOINS
 from app.market.tickgen import TickArrays, ticks_from_candles
 
 log = logging.getLogger(__name__)
@@ -41,10 +44,15 @@ def live_block(seed: int, symbols: dict[str, bool], start: float, end: float) ->
 
 
 def simulated_symbols(settings: Settings, assets: Sequence[Asset]) -> dict[str, bool]:
-    """symbol -> stablecoin, for `simulator_symbols` if set, else every asset given."""
-    stable = {a.symbol: a.stablecoin for a in assets}
-    wanted = [normalize(s) for s in settings.simulator_symbols] or list(stable)
-    return {s: stable.get(s, False) for s in dict.fromkeys(wanted)}
+    """symbol -> stablecoin, for `simulator_symbols` if set, else every asset given that no other
+    offline source in `market_sources` prices (the replay's recorded symbols). Stablecoins are never
+    simulated: they are priced at their peg (the `peg` source) or by a real feed."""
+    stable = set(pegged_symbols(assets))
+    wanted = [normalize(s) for s in settings.simulator_symbols]
+    if not wanted:
+        taken = set(replayed_symbols(settings, assets)) if "replay" in settings.market_sources else set()
+        wanted = [a.symbol for a in assets if a.symbol not in taken]
+    return {s: False for s in dict.fromkeys(wanted) if s not in stable and s.split("-")[0] not in STABLECOINS}
 
 
 class SimulatorSource:

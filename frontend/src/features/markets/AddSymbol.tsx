@@ -1,11 +1,23 @@
 import { useState, type FormEvent } from "react";
 import type { Asset } from "@/api/symbols";
 
-/** Pick a registry symbol that is not watched yet and add it. */
-export function AddSymbol({ assets, watched, onAdd }: { assets: Asset[]; watched: string[]; onAdd: (symbol: string) => void }) {
+/** Pick a registry symbol that is not watched yet and add it; preselects the first one with a price. */
+export function AddSymbol({
+  assets,
+  watched,
+  priced,
+  onAdd,
+}: {
+  assets: Asset[];
+  watched: string[];
+  /** Symbols that have a latest price (unknown while loading). */
+  priced?: Set<string> | undefined;
+  onAdd: (symbol: string) => void;
+}) {
   const available = assets.filter((a) => !watched.includes(a.symbol));
   const [choice, setChoice] = useState("");
-  const value = available.some((a) => a.symbol === choice) ? choice : (available[0]?.symbol ?? "");
+  const first = available.find((a) => priced?.has(a.symbol)) ?? available[0];
+  const value = available.some((a) => a.symbol === choice) ? choice : (first?.symbol ?? "");
 
   function submit(event: FormEvent) {
     event.preventDefault();

@@ -1,4 +1,5 @@
 import { useSearchParams } from "react-router-dom";
+import { usePricedSymbols } from "@/api/prices";
 import { useSymbols } from "@/api/symbols";
 import { Page, Skeleton } from "@/components/ui";
 import { isInterval, type Interval } from "@/lib/intervals";
@@ -17,7 +18,10 @@ export default function MarketsPage() {
   const status = useLive((s) => s.status);
   const [params, setParams] = useSearchParams();
 
-  const watched = stored ?? (assets.data ?? []).slice(0, DEFAULT_COUNT).map((a) => a.symbol);
+  const priced = usePricedSymbols((assets.data ?? []).map((a) => a.symbol)).data;
+  // By default the first symbols that have a price (all of them in the default deployment).
+  const offered = (assets.data ?? []).filter((a) => !priced?.size || priced.has(a.symbol));
+  const watched = stored ?? offered.slice(0, DEFAULT_COUNT).map((a) => a.symbol);
   const selected = params.get("symbol") ?? watched[0] ?? null;
   const urlInterval = params.get("interval");
   const interval: Interval = isInterval(urlInterval) ? urlInterval : savedInterval;
@@ -31,7 +35,7 @@ export default function MarketsPage() {
       title="Markets"
       actions={
         assets.data ? (
-          <AddSymbol assets={assets.data} watched={watched} onAdd={(symbol) => setSymbols([...watched, symbol])} />
+          <AddSymbol assets={assets.data} watched={watched} priced={priced} onAdd={(symbol) => setSymbols([...watched, symbol])} />
         ) : null
       }
     >

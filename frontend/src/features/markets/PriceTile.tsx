@@ -2,6 +2,15 @@ import { formatCompact, formatPercent, formatPrice } from "@/lib/format";
 import type { Quote } from "@/realtime/socket";
 import { useFlash } from "./useFlash";
 
+/** What a price's source label says on a tile: made-up prices say so. */
+export function sourceLabel(source: string | undefined): string | null {
+  if (!source) return null;
+  if (source === "simulator") return "simulated";
+  if (source === "replay") return "replay of real data";
+  if (source === "peg") return "at peg";
+  return source;
+}
+
 /** One watched symbol: live price, 24h change and volume; flashes green/red as the price moves. */
 export function PriceTile({
   symbol,
@@ -34,6 +43,11 @@ export function PriceTile({
         <span className="price" data-testid="tile-price">
           {quote ? formatPrice(quote.price) : "–"}
         </span>
+        {sourceLabel(quote?.source) ? (
+          <span className="muted tile-source" data-testid="tile-source">
+            {sourceLabel(quote?.source)}
+          </span>
+        ) : null}
         <span className="tile-foot">
           <span className={trend} data-testid="tile-change">
             {change === null ? "–" : `${change > 0 ? "▲" : change < 0 ? "▼" : ""} ${formatPercent(change)}`.trim()}
