@@ -71,7 +71,7 @@ export function WatchlistForm({ saved }: { saved: string[] }) {
   const rows = list.map((symbol) => ({ symbol, asset: assets.data?.find((a) => a.symbol === symbol) }));
 
   return (
-    <form className="stack" onSubmit={submit} noValidate aria-label="Watchlist">
+    <div className="stack">
       {assets.data ? (
         <AddSymbol assets={assets.data} watched={list} onAdd={(symbol) => edit([...list, symbol])} />
       ) : assets.isError ? (
@@ -98,12 +98,15 @@ export function WatchlistForm({ saved }: { saved: string[] }) {
           {error}
         </span>
       ) : null}
-      <SaveRow
-        label="Save watchlist"
-        pending={pending}
-        dirty={dirty}
-        saved={saved.length ? `Saved: ${saved.join(", ")}` : "Nothing saved yet"}
-      />
-    </form>
+      {/* Its own form: the picker above is one too, and forms do not nest. */}
+      <form onSubmit={submit} noValidate aria-label="Save the watchlist">
+        <SaveRow
+          label="Save watchlist"
+          pending={pending}
+          dirty={dirty}
+          saved={saved.length ? `Saved: ${saved.join(", ")}` : "Nothing saved yet"}
+        />
+      </form>
+    </div>
   );
 }

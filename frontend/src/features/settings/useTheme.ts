@@ -15,19 +15,22 @@ export function useApplySavedTheme(): void {
 
 /**
  * Changes the theme: painted at once, and saved to the preferences (PATCH /api/users/me) so every browser
- * follows. If saving fails, a toast says so and the saved theme comes back.
+ * follows. If saving fails, a toast says so and the previous theme comes back.
  */
 export function useSaveTheme(): { save: (choice: ThemeChoice) => void; pending: boolean } {
   const queryClient = useQueryClient();
   const mutation = useMutation({
     mutationFn: (theme: ThemeChoice) => unwrap(api.PATCH("/api/users/me", { body: { preferences: { theme } } })),
     onMutate: (theme) => {
+      const previous = useUi.getState().themeChoice;
       useUi.getState().setThemeChoice(theme);
       queryClient.setQueryData<Me>(ME_KEY, (me) => (me ? { ...me, preferences: { ...me.preferences, theme } } : me));
+      return { previous };
     },
     onSuccess: (me) => queryClient.setQueryData(ME_KEY, me),
-    onError: (error) => {
+    onError: (error, _, context) => {
       toastError(error, "Could not save the theme");
+      if (context) useUi.getState().setThemeChoice(context.previous);
       void queryClient.invalidateQueries({ queryKey: ME_KEY });
     },
   });
