@@ -47,7 +47,7 @@ export default function SettingsPage() {
                 <InterestsForm key={user.preferences.interests.join("\n")} saved={user.preferences.interests} />
               </Card>
             </div>
-            <div className="settings-wide">
+            <div className="settings-span-2">
               <Card title="Watchlist">
                 <WatchlistForm key={user.preferences.watchlist.join(",")} saved={user.preferences.watchlist} />
               </Card>
