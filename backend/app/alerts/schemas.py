@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
 from app.core.schemas import ApiModel, DbId, JsonObject, RequestModel, UserJsonObject, UtcDateTime
 from app.notifications.schemas import ChannelName, Delivery
@@ -52,6 +52,17 @@ class AlertIn(RequestModel):
     confirm_seconds: float = Field(default=0.0, ge=0, le=3600, description="...for at least this long")
 
 
+# Keys of a PATCH that always have a value: leaving one out keeps the alert's, null is refused.
+_KEPT_UNLESS_SENT = (
+    "channels",
+    "metadata",
+    "frequency",
+    "cooldown_seconds",
+    "confirm_ticks",
+    "confirm_seconds",
+)
+
+
 class AlertPatch(RequestModel):
     """Only the keys sent change; the rule is re-armed from the current price when its level moves."""
 
@@ -60,7 +71,17 @@ class AlertPatch(RequestModel):
     metadata: UserJsonObject | None = Field(default=None, description=RULE_OPTIONS)
     frequency: Frequency | None = None
     cooldown_seconds: int | None = Field(default=None, ge=0, le=MAX_COOLDOWN)
-    expires_at: UtcDateTime | None = None
+    expires_at: UtcDateTime | None = Field(default=None, description="null removes the expiry")
+    confirm_ticks: int | None = Field(default=None, ge=1, le=100)
+    confirm_seconds: float | None = Field(default=None, ge=0, le=3600)
+
+    @field_validator(*_KEPT_UNLESS_SENT, mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Runs only for keys that were sent.
+        if value is None:
+            raise ValueError("cannot be null; leave the key out to keep it")
+        return value
 
 
 class AlertOut(ApiModel):

@@ -196,6 +196,8 @@ async def update(
         ("frequency", "frequency"),
         ("cooldown_seconds", "cooldown_seconds"),
         ("expires_at", "expires_at"),
+        ("confirm_ticks", "confirm_ticks"),
+        ("confirm_seconds", "confirm_seconds"),
     ):
         if key in changes:
             setattr(alert, attribute, changes[key])

@@ -16,6 +16,7 @@ TelegramChat = Annotated[str, StringConstraints(pattern=r"^(-?\d{1,20}|@[A-Za-z0
 WebhookSecret = Annotated[str, StringConstraints(min_length=16, max_length=128)]
 Symbol = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,15}(-[A-Z0-9]{1,10})?$")]
 RiskProfile = Literal["LOW", "MEDIUM", "HIGH"]
+Theme = Literal["light", "dark", "system"]
 
 
 class Caller(Protocol):
@@ -46,7 +47,7 @@ class Preferences(RequestModel):
     interests: list[Tag] = Field(default_factory=list, max_length=50)
     risk_profile: RiskProfile | None = None
     watchlist: list[Symbol] = Field(default_factory=list, max_length=100)
-    theme: Literal["light", "dark", "system"] = "system"
+    theme: Theme = "system"
 
 
 class ChannelSettingsPatch(RequestModel):
@@ -65,7 +66,7 @@ class PreferencesPatch(RequestModel):
     interests: list[Tag] | None = Field(default=None, max_length=50)
     risk_profile: RiskProfile | None = None
     watchlist: list[Symbol] | None = Field(default=None, max_length=100)
-    theme: Literal["light", "dark", "system"] | None = None
+    theme: Theme | None = None
 
     @field_validator("channels", "interests", "watchlist", "theme", mode="before")
     @classmethod
@@ -105,7 +106,7 @@ class PreferencesOut(ApiModel):
     interests: list[str]
     risk_profile: RiskProfile | None
     watchlist: list[str]
-    theme: str
+    theme: Theme
 
 
 class UserOut(ApiModel):

@@ -1128,8 +1128,15 @@ export interface components {
             frequency?: ("ONCE" | "EVERY_TIME" | "ONCE_PER_BAR" | "ONCE_PER_BAR_CLOSE") | null;
             /** Cooldownseconds */
             cooldownSeconds?: number | null;
-            /** Expiresat */
+            /**
+             * Expiresat
+             * @description null removes the expiry
+             */
             expiresAt?: string | null;
+            /** Confirmticks */
+            confirmTicks?: number | null;
+            /** Confirmseconds */
+            confirmSeconds?: number | null;
         };
         /** ApiKeyCreate */
         ApiKeyCreate: {
@@ -2465,8 +2472,11 @@ export interface components {
             riskProfile: ("LOW" | "MEDIUM" | "HIGH") | null;
             /** Watchlist */
             watchlist: string[];
-            /** Theme */
-            theme: string;
+            /**
+             * Theme
+             * @enum {string}
+             */
+            theme: "light" | "dark" | "system";
         };
         /**
          * PreferencesPatch

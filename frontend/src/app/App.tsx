@@ -5,6 +5,7 @@ import { api } from "@/api/client";
 import { Skeleton } from "@/components/ui";
 import { Toasts } from "@/components/Toasts";
 import AuthPage from "@/features/auth/AuthPage";
+import { useApplySavedTheme, useSaveTheme } from "@/features/settings/useTheme";
 import { alertToast } from "@/realtime/alertToast";
 import { onUserEvent, startRealtime, stopRealtime, useLive } from "@/realtime/socket";
 import { useAuth } from "@/stores/auth";
@@ -41,8 +42,10 @@ function Shell() {
   const signOut = useAuth((s) => s.signOut);
   const user = useAuth((s) => s.user);
   const status = useLive((s) => s.status);
-  const { theme, setTheme, unread, clearUnread } = useUi();
+  const { theme, unread, clearUnread } = useUi();
+  const saveTheme = useSaveTheme();
   useLiveEvents();
+  useApplySavedTheme();
 
   async function leave() {
     await api.POST("/api/auth/logout").catch(() => undefined);
@@ -72,7 +75,7 @@ function Shell() {
         <span className={`live live-${status}`} title={`Live connection: ${status}`} data-testid="live-status">
           {status === "open" ? "● live" : status === "idle" ? "○ offline" : "◌ connecting"}
         </span>
-        <button type="button" className="icon" onClick={() => setTheme(theme === "dark" ? "light" : "dark")} aria-label="Switch theme">
+        <button type="button" className="icon" onClick={() => saveTheme.save(theme === "dark" ? "light" : "dark")} aria-label="Switch theme">
           {theme === "dark" ? "☀" : "☾"}
         </button>
         <span className="muted user">{user?.email}</span>

@@ -1,7 +1,8 @@
 import { create } from "zustand";
 import { persist } from "zustand/middleware";
+import { isThemeChoice, onSystemThemeChange, resolveTheme, systemPrefersDark, type Theme, type ThemeChoice } from "@/lib/theme";
 
-export type Theme = "light" | "dark";
+export type { Theme, ThemeChoice };
 
 export interface Toast {
   id: number;
@@ -11,10 +12,13 @@ export interface Toast {
 }
 
 interface UiState {
+  /** What the user chose: after sign-in their saved preference, before it what this browser last had. */
+  themeChoice: ThemeChoice;
+  /** The theme painted now (the choice resolved against the device's preference). */
   theme: Theme;
   toasts: Toast[];
   unread: number;
-  setTheme: (theme: Theme) => void;
+  setThemeChoice: (choice: ThemeChoice) => void;
   toast: (toast: Omit<Toast, "id">) => void;
   dismiss: (id: number) => void;
   addUnread: (n?: number) => void;
@@ -26,10 +30,11 @@ let next = 1;
 export const useUi = create<UiState>()(
   persist(
     (set) => ({
-      theme: window.matchMedia?.("(prefers-color-scheme: dark)").matches ? "dark" : "light",
+      themeChoice: "system",
+      theme: resolveTheme("system", systemPrefersDark()),
       toasts: [],
       unread: 0,
-      setTheme: (theme) => set({ theme }),
+      setThemeChoice: (themeChoice) => set({ themeChoice, theme: resolveTheme(themeChoice, systemPrefersDark()) }),
       toast: (toast) => {
         const id = next++;
         set((s) => ({ toasts: [...s.toasts, { ...toast, id }].slice(-5) }));
@@ -39,9 +44,31 @@ export const useUi = create<UiState>()(
       addUnread: (n = 1) => set((s) => ({ unread: s.unread + n })),
       clearUnread: () => set({ unread: 0 }),
     }),
-    { name: "cryptomon.ui", partialize: (s) => ({ theme: s.theme, unread: s.unread }) },
+    {
+      name: "cryptomon.ui",
+      version: 1,
+      partialize: (s) => ({ themeChoice: s.themeChoice, unread: s.unread }),
+      // Version 0 kept only the painted theme: it was the user's choice.
+      migrate: (stored, version) => {
+        const old = (stored ?? {}) as { theme?: Theme; themeChoice?: ThemeChoice; unread?: number };
+        return { themeChoice: old.themeChoice ?? (version === 0 ? old.theme : undefined) ?? "system", unread: old.unread ?? 0 };
+      },
+      // The painted theme is never stored: it follows the choice and the device.
+      merge: (stored, current) => {
+        const saved = (stored ?? {}) as Partial<UiState>;
+        const themeChoice = isThemeChoice(saved.themeChoice) ? saved.themeChoice : current.themeChoice;
+        const unread = typeof saved.unread === "number" ? saved.unread : current.unread;
+        return { ...current, unread, themeChoice, theme: resolveTheme(themeChoice, systemPrefersDark()) };
+      },
+    },
   ),
 );
+
+// "system" follows the device as it switches (e.g. at dusk).
+onSystemThemeChange(() => {
+  const { themeChoice, setThemeChoice } = useUi.getState();
+  if (themeChoice === "system") setThemeChoice("system");
+});
 
 /** Show an error toast with the API's message (or any error's). */
 export function toastError(error: unknown, title = "Something went wrong"): void {

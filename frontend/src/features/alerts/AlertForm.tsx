@@ -10,8 +10,9 @@ import { useFormErrors } from "@/lib/useFormErrors";
 import { useLive, watchSymbols } from "@/realtime/socket";
 import { useUi } from "@/stores/ui";
 import { BacktestPreview } from "./BacktestPreview";
-import { useBacktest, useCreateAlert, useUserId } from "./hooks";
+import { useBacktest, useCreateAlert, useUpdateAlert, useUserId } from "./hooks";
 import { OperandFields } from "./OperandFields";
+import { toAlertPatch } from "./prefill";
 import {
   EMPTY_FORM,
   FORM_FIELDS,
@@ -25,7 +26,7 @@ import {
   validateRule,
   type RuleForm,
 } from "./rule";
-import { CHANNELS, CONDITIONS, FREQUENCIES, type Channel, type Condition, type Frequency } from "./types";
+import { CHANNELS, CONDITIONS, FREQUENCIES, type Alert, type Channel, type Condition, type Frequency } from "./types";
 
 const CHANNEL_NAMES: Record<Channel, string> = {
   IN_APP: "In the app",
@@ -37,6 +38,7 @@ const CHANNEL_NAMES: Record<Channel, string> = {
 };
 
 const GROUPS = [...new Set(CONDITIONS.map((c) => c.group))];
+const FIXED = "Fixed once created: make a new alert to change it";
 
 /** Which form field a rule-level field error belongs to, for labels in the summary. */
 const LABELS: Record<string, string> = {
@@ -61,13 +63,17 @@ function useLivePrice(symbol: string): number | undefined {
 }
 
 /** Create an alert: every condition, operand, frequency and channel the API takes, validated as you type,
- * with the API's own field errors shown next to the field they name, and a "would have fired" preview. */
-export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
+ * with the API's own field errors shown next to the field they name, and a "would have fired" preview.
+ * Given an `alert` (and `initial`, the form prefilled from it), it edits that alert instead: the symbol and
+ * condition are fixed, and saving sends only what changed (PATCH). */
+export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm; alert?: Alert }) {
   const navigate = useNavigate();
   const userId = useUserId();
   const symbols = useSymbols({ staleTime: 10 * 60_000 });
   const catalog = useIndicatorCatalog();
   const create = useCreateAlert();
+  const update = useUpdateAlert();
+  const save = alert ? update : create;
   const backtest = useBacktest();
   const [form, setForm] = useState<RuleForm>(initial);
   const livePrice = useLivePrice(form.symbol);
@@ -80,16 +86,18 @@ export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
   const ruleErrors = validateRule(form, indicator);
   const problems = validateAlert(form, indicator);
   const invalid = Object.keys(problems).length > 0;
+  const patch = alert ? toAlertPatch(alert, initial, form, indicator) : undefined;
+  const unchanged = patch !== undefined && Object.keys(patch).length === 0;
 
   // The API's word on the rule comes from sending the alert or from previewing it: the newer is believed first.
   const requests = [
-    { at: create.submittedAt, error: create.error },
+    { at: save.submittedAt, error: save.error },
     { at: backtest.submittedAt, error: isRuleError(backtest.error) ? backtest.error : undefined },
   ];
   const apiErrors = requests.sort((a, b) => b.at - a.at).map((r) => r.error);
   const errors = useFormErrors<string>(FORM_FIELDS, apiErrors, formFieldOf, { live: problems, touchedOnly: true });
   const error = errors.of;
-  const formError = errors.general ?? (create.error instanceof ApiError ? undefined : create.error?.message);
+  const formError = errors.general ?? (save.error instanceof ApiError ? undefined : save.error?.message);
   const describedBy = (field: string, id: string) =>
     error(field) ? { "aria-invalid": true as const, "aria-describedby": `${id}-error` } : {};
 
@@ -111,6 +119,18 @@ export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
     event.preventDefault();
     errors.submitted();
     if (invalid || !userId) return;
+    if (alert && patch) {
+      update.mutate(
+        { alertId: alert.id, patch },
+        {
+          onSuccess: (saved) => {
+            useUi.getState().toast({ kind: "success", title: `Alert #${saved.id} saved`, body: `${saved.symbol} ${saved.condition}` });
+            void navigate("/alerts");
+          },
+        },
+      );
+      return;
+    }
     create.mutate(toAlertBody(form, userId, indicator), {
       onSuccess: (alert) => {
         useUi.getState().toast({ kind: "success", title: `Alert #${alert.id} created`, body: `${alert.symbol} ${alert.condition}` });
@@ -124,13 +144,14 @@ export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
 
   return (
     <div className="stack">
-      <form className="stack" onSubmit={submit} noValidate aria-label="New alert">
+      <form className="stack" onSubmit={submit} noValidate aria-label={alert ? `Edit alert ${alert.id}` : "New alert"}>
         <Card title="Rule">
           <div className="alert-form-grid">
-            <Field label="Symbol" htmlFor="alert-symbol" error={error("symbol")}>
+            <Field label="Symbol" htmlFor="alert-symbol" error={error("symbol")} hint={alert ? FIXED : undefined}>
               <select
                 id="alert-symbol"
                 value={form.symbol}
+                disabled={Boolean(alert)}
                 {...describedBy("symbol", "alert-symbol")}
                 onChange={(e) => change({ symbol: e.target.value }, "symbol")}
               >
@@ -142,8 +163,13 @@ export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
                 ))}
               </select>
             </Field>
-            <Field label="Condition" htmlFor="alert-condition" error={error("condition")}>
-              <select id="alert-condition" value={form.condition} onChange={(e) => onCondition(e.target.value as Condition)}>
+            <Field label="Condition" htmlFor="alert-condition" error={error("condition")} hint={alert ? FIXED : undefined}>
+              <select
+                id="alert-condition"
+                value={form.condition}
+                disabled={Boolean(alert)}
+                onChange={(e) => onCondition(e.target.value as Condition)}
+              >
                 {GROUPS.map((group) => (
                   <optgroup key={group} label={group}>
                     {CONDITIONS.filter((c) => c.group === group).map((c) => (
@@ -330,8 +356,13 @@ export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
           </p>
         ) : null}
         <div className="row alert-submit">
-          <button type="submit" className="primary" disabled={invalid || create.isPending} aria-describedby={pending.length ? "alert-form-pending" : undefined}>
-            {create.isPending ? "Creating…" : "Create alert"}
+          <button
+            type="submit"
+            className="primary"
+            disabled={invalid || unchanged || save.isPending}
+            aria-describedby={pending.length ? "alert-form-pending" : undefined}
+          >
+            {alert ? (update.isPending ? "Saving…" : "Save changes") : create.isPending ? "Creating…" : "Create alert"}
           </button>
           <button type="button" onClick={() => void navigate("/alerts")}>
             Cancel
@@ -340,6 +371,8 @@ export function AlertForm({ initial = EMPTY_FORM }: { initial?: RuleForm }) {
             <span className="muted" id="alert-form-pending">
               Still needed: {pending.map(([field, message]) => LABELS[field] ?? message).join(", ")}
             </span>
+          ) : unchanged ? (
+            <span className="muted">No changes yet</span>
           ) : null}
         </div>
       </form>

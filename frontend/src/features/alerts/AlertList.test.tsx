@@ -3,30 +3,9 @@ import userEvent from "@testing-library/user-event";
 import { useAuth } from "@/stores/auth";
 import { fail, ok, renderWithProviders, serve } from "@/test/utils";
 import AlertsPage from "./AlertsPage";
-import type { Alert } from "./types";
+import { alertFixture } from "./fixtures";
 
-function alert(patch: Partial<Alert>): Alert {
-  return {
-    id: 1,
-    userId: 7,
-    symbol: "BTC-USD",
-    condition: "PRICE_ABOVE",
-    threshold: 150000,
-    status: "ACTIVE",
-    channels: ["IN_APP"],
-    metadata: {},
-    frequency: "ONCE",
-    cooldownSeconds: 0,
-    expiresAt: null,
-    triggerCount: 0,
-    confirmTicks: 1,
-    confirmSeconds: 0,
-    triggeredAt: null,
-    createdAt: "2026-11-20T10:00:00Z",
-    updatedAt: null,
-    ...patch,
-  };
-}
+const alert = alertFixture;
 
 const ALERTS = [
   alert({ id: 3, condition: "CROSSING_UP", threshold: 70, metadata: { indicator: "RSI", params: { period: 14 } }, status: "TRIGGERED", triggerCount: 4, frequency: "EVERY_TIME", cooldownSeconds: 600 }),

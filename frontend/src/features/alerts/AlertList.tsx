@@ -69,6 +69,9 @@ function Actions({ alert }: { alert: Alert }) {
           Resume
         </button>
       ) : null}
+      <Link className="button-link" to={`/alerts/${alert.id}/edit`} aria-label={`Edit alert ${alert.id}`}>
+        Edit
+      </Link>
       <Link className="button-link" to={`/alerts/history?alertId=${alert.id}`} aria-label={`History of alert ${alert.id}`}>
         History
       </Link>

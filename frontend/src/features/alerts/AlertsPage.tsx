@@ -1,5 +1,6 @@
 import { NavLink, Navigate, Route, Routes } from "react-router-dom";
 import { Page } from "@/components/ui";
+import { AlertEdit } from "./AlertEdit";
 import { AlertForm } from "./AlertForm";
 import { AlertHistory } from "./AlertHistory";
 import { AlertList } from "./AlertList";
@@ -16,8 +17,8 @@ const TABS = [
   { to: "/alerts/inbox", label: "Inbox", end: false },
 ];
 
-/** Alerts: the list, the create form with its "would have fired" preview, history, metrics, and the inbox with the
- * local email mailbox. */
+/** Alerts: the list, the create (and edit) form with its "would have fired" preview, history, metrics, and the inbox
+ * with the local email mailbox. */
 export default function AlertsPage() {
   return (
     <Page title="Alerts">
@@ -31,6 +32,7 @@ export default function AlertsPage() {
       <Routes>
         <Route index element={<AlertList />} />
         <Route path="new" element={<AlertForm />} />
+        <Route path=":alertId/edit" element={<AlertEdit />} />
         <Route path="history" element={<AlertHistory />} />
         <Route path="metrics" element={<AlertMetrics />} />
         <Route

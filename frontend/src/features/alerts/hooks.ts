@@ -6,6 +6,7 @@ import { toastError, useUi } from "@/stores/ui";
 import type {
   Alert,
   AlertIn,
+  AlertPatch,
   AlertStatus,
   BacktestIn,
   History,
@@ -36,6 +37,7 @@ export interface Range {
 export const alertKeys = {
   all: ["alerts"] as const,
   list: (userId: number, filters: ListFilters) => ["alerts", userId, "list", filters] as const,
+  one: (userId: number, alertId: number) => ["alerts", userId, "one", alertId] as const,
   history: (userId: number, query: HistoryQuery) => ["alerts", userId, "history", query] as const,
   metrics: (userId: number, range: Range) => ["alerts", userId, "metrics", range] as const,
   inbox: ["notifications", "inbox"] as const,
@@ -142,6 +144,28 @@ export function useCreateAlert() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: AlertIn) => unwrap(api.POST("/api/alerts", { body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: alertKeys.all }),
+    onError: shownByTheForm,
+  });
+}
+
+/** One alert (GET /api/alerts/{userId}/{alertId}), e.g. to edit it. */
+export function useAlert(alertId: number) {
+  const userId = useUserId();
+  return useQuery({
+    queryKey: alertKeys.one(userId, alertId),
+    enabled: userId > 0 && alertId > 0,
+    queryFn: () => unwrap(api.GET("/api/alerts/{userId}/{alertId}", { params: { path: { userId, alertId } } })),
+  });
+}
+
+/** Saves an edited alert (PATCH: only the keys sent change); every alert view refreshes. */
+export function useUpdateAlert() {
+  const queryClient = useQueryClient();
+  const userId = useUserId();
+  return useMutation({
+    mutationFn: ({ alertId, patch }: { alertId: number; patch: AlertPatch }) =>
+      unwrap(api.PATCH("/api/alerts/{userId}/{alertId}", { params: { path: { userId, alertId } }, body: patch })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: alertKeys.all }),
     onError: shownByTheForm,
   });

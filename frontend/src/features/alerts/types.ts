@@ -6,6 +6,7 @@ import type { components } from "@/api/schema";
 export type Alert = components["schemas"]["AlertOut"];
 export type AlertList = components["schemas"]["AlertList"];
 export type AlertIn = components["schemas"]["AlertIn"];
+export type AlertPatch = components["schemas"]["AlertPatch"];
 export type BacktestIn = components["schemas"]["BacktestIn"];
 export type Condition = AlertIn["condition"];
 export type Channel = AlertIn["channels"][number];

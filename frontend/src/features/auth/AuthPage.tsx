@@ -4,7 +4,9 @@ import { api, unwrap } from "@/api/client";
 import { ApiError } from "@/api/errors";
 import { Field } from "@/components/ui";
 import { useFormErrors } from "@/lib/useFormErrors";
+import { isThemeChoice } from "@/lib/theme";
 import { useAuth } from "@/stores/auth";
+import { useUi } from "@/stores/ui";
 
 /** Sign in and sign up: one form, two modes. */
 export default function AuthPage({ mode }: { mode: "signin" | "signup" }) {
@@ -26,6 +28,8 @@ export default function AuthPage({ mode }: { mode: "signin" | "signup" }) {
         ? await unwrap(api.POST("/api/auth/register", { body: { email, password } }))
         : await unwrap(api.POST("/api/auth/login", { body: { email, password } }));
       signIn(result.tokens, result.user);
+      // The account's saved theme from the first paint after signing in, not the browser's.
+      if (isThemeChoice(result.user.preferences.theme)) useUi.getState().setThemeChoice(result.user.preferences.theme);
       void navigate("/");
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, "NETWORK", String(e)));

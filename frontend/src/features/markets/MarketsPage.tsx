@@ -4,7 +4,7 @@ import { useSymbols } from "@/api/symbols";
 import { Page, Skeleton } from "@/components/ui";
 import { isInterval, type Interval } from "@/lib/intervals";
 import { useLive } from "@/realtime/socket";
-import { AddSymbol } from "./AddSymbol";
+import { AddSymbol } from "@/components/AddSymbol";
 import { ChartPanel } from "./ChartPanel";
 import { useWatchSymbols } from "./useWatchSymbols";
 import { DEFAULT_COUNT, useWatchlist } from "./watchlistStore";

@@ -15,7 +15,8 @@ const me = (patch: object = {}) => ({
   ...patch,
 });
 
-describe("SettingsPage", () => {
+// The whole Settings page renders: slow on a busy machine.
+describe("SettingsPage", { timeout: 20_000 }, () => {
   beforeEach(() => {
     useAuth.setState({ tokens: { accessToken: "a", refreshToken: "r" }, user: { id: 7, email: "alice@example.com", role: "user" } });
     useUi.setState({ toasts: [], theme: "light" });

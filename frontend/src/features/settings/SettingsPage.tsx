@@ -1,13 +1,16 @@
 import { QueryView } from "@/components/QueryView";
 import { Card, EmptyState, Page, Skeleton } from "@/components/ui";
 import { ChannelsForm } from "./ChannelsForm";
+import { InterestsForm } from "./InterestsForm";
 import { ProfileForm } from "./ProfileForm";
+import { RiskProfileForm } from "./RiskProfileForm";
 import { SignOutEverywhere } from "./SignOutEverywhere";
 import { ThemeSwitch } from "./ThemeSwitch";
 import { useMe } from "./useMe";
+import { WatchlistForm } from "./WatchlistForm";
 import "./settings.css";
 
-/** Profile, notification channels (with tests), the theme and signing out everywhere. */
+/** Profile, the theme, signing out everywhere, risk profile, interests, watchlist and notification channels (with tests). */
 export default function SettingsPage() {
   const me = useMe();
   return (
@@ -36,6 +39,19 @@ export default function SettingsPage() {
             <Card title="Sessions">
               <SignOutEverywhere />
             </Card>
+            <Card title="Risk profile">
+              <RiskProfileForm key={user.preferences.riskProfile ?? ""} saved={user.preferences.riskProfile} />
+            </Card>
+            <div className="settings-span-2">
+              <Card title="Interests">
+                <InterestsForm key={user.preferences.interests.join("\n")} saved={user.preferences.interests} />
+              </Card>
+            </div>
+            <div className="settings-span-2">
+              <Card title="Watchlist">
+                <WatchlistForm key={user.preferences.watchlist.join(",")} saved={user.preferences.watchlist} />
+              </Card>
+            </div>
             <div className="settings-wide">
               <Card title="Notification channels">
                 <ChannelsForm key={JSON.stringify(user.preferences.channels)} saved={user.preferences.channels} />

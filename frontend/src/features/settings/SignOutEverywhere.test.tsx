@@ -13,7 +13,8 @@ const me = {
   createdAt: "2026-11-24T08:00:00Z",
 };
 
-describe("Sign out everywhere", () => {
+// The whole Settings page renders: slow on a busy machine.
+describe("Sign out everywhere", { timeout: 20_000 }, () => {
   beforeEach(() => {
     useAuth.setState({ tokens: { accessToken: "a", refreshToken: "r" }, user: { id: 7, email: "alice@example.com", role: "user" } });
     useUi.setState({ toasts: [] });
