@@ -17,7 +17,7 @@ nothing but answer) and, with --cluster, the cluster one (PostgreSQL and Redis; 
 answer).
 
 Run: backend/.venv/bin/python bench/api_load.py [--seconds 20] [--clients 50] [--load auto|wrk|python]
-     [--cluster] [--only-mix]
+     [--cluster] [--only-mix] [--app-src DIR]
 """
 
 from __future__ import annotations
@@ -96,10 +96,12 @@ def alert_bodies(user_id: int) -> list[dict[str, Any]]:
     return bodies
 
 
-def server_env(settings: Settings, workdir: Path) -> dict[str, str]:
+def server_env(settings: Settings, workdir: Path, app_src: Path | None = None) -> dict[str, str]:
     """The settings as CRYPTOMON_* variables, logging at the default level (INFO, JSON access log): its cost
-    is part of serving a request."""
+    is part of serving a request. `app_src`: a backend directory whose `app` package is served instead."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CRYPTOMON_")}
+    if app_src is not None:
+        env["PYTHONPATH"] = str(app_src)
     env.update(
         {
             "CRYPTOMON_DATABASE_URL": settings.resolved_database_url,
@@ -274,10 +276,10 @@ class Served:
 
 
 @contextlib.asynccontextmanager
-async def served(settings: Settings) -> AsyncIterator[Served]:
+async def served(settings: Settings, app_src: Path | None = None) -> AsyncIterator[Served]:
     """`cryptomon serve` on a free port, with the candles backfilled and the user's alerts created."""
     workdir = Path(tempfile.mkdtemp(prefix="api-load-"))
-    env = server_env(settings, workdir)
+    env = server_env(settings, workdir, app_src)
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     start = end - timedelta(days=30)
     await backfill(env, workdir, start, end)
@@ -306,14 +308,14 @@ async def served(settings: Settings) -> AsyncIterator[Served]:
 
 
 async def deployment(label: str, settings: Settings, args: argparse.Namespace) -> None:
-    async with served(settings) as s:
+    async with served(settings, args.app_src) as s:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{s.port}", timeout=60) as client:
             check = (await client.get(s.historical, headers=s.auth)).json()["data"]
             listed = (await client.get(s.alerts, headers=s.auth)).json()["data"]
             print(
                 f"{label}: server pid {s.proc.pid}, historical {check['dataPoints']} points, "
                 f"alert list {listed['total']} alerts; {args.clients} clients, {args.seconds} s per run, "
-                f"load from {args.load}",
+                f"load from {args.load}" + (f", app from {args.app_src}" if args.app_src else ""),
                 flush=True,
             )
             for name, path in (("historical 30 d x 1h", s.historical), ("alert list (78)", s.alerts)):
@@ -358,6 +360,12 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--load", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--cluster", action="store_true", help="also the cluster deployment")
     parser.add_argument("--only-mix", action="store_true", help="only the reference and the gzip mix")
+    parser.add_argument(
+        "--app-src",
+        type=Path,
+        help="serve the `app` package of this backend directory instead (e.g. `git archive` of an older "
+        "commit, extracted): a before/after on the same machine state",
+    )
     return parser.parse_args()
 
 

@@ -204,12 +204,15 @@ def auth_cache(runtime: Runtime) -> AuthCache:
     return cache
 
 
-async def caller_from_token(session: AsyncSession, runtime: Runtime, token: str) -> Caller:
+async def caller_from_token(
+    session: AsyncSession, runtime: Runtime, token: str, fresh: bool = False
+) -> Caller:
     """Who an access token is for, as `signed_in_from_token` finds it; a check found valid is remembered
-    for `auth_cache_seconds` (the signature and expiry are still checked on every request)."""
+    for `auth_cache_seconds` (the signature and expiry are still checked on every request). `fresh`: read
+    the database even when a check is remembered."""
     cache = auth_cache(runtime)
     claims, user_id, sid = _claims(runtime.settings, token, "access")
-    known = cache.get(user_id, sid, claims.get("ver"))
+    known = None if fresh else cache.get(user_id, sid, claims.get("ver"))
     if known is not None:
         return known
     generation = cache.generation(user_id)
