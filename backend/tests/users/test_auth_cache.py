@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from app.users.auth_cache import AuthCache, Caller
+from tests.alerts.test_list import statements
 from tests.conftest import assert_error, register
 
 
@@ -68,3 +70,13 @@ def test_entries_expire_after_the_window() -> None:
     off = AuthCache(ttl=0)
     off.put(Caller(1, "user", None), 0, 0)
     assert off.get(1, None, 0) is None
+
+
+async def test_a_cached_historical_page_makes_no_query(app: FastAPI, client: httpx.AsyncClient) -> None:
+    """Before: the token's user was read on every request (one SELECT even for a page served from cache)."""
+    alice = await register(client)
+    url = "/api/data/historical?symbol=BTC-USD&interval=1h&from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z"
+    await _remembered(client, url, alice.headers)
+    with statements(app) as seen:
+        assert (await client.get(url, headers=alice.headers)).status_code == 200
+    assert [s for s in seen if s not in ("BEGIN", "COMMIT", "ROLLBACK")] == []
