@@ -418,8 +418,10 @@ def server_env(settings: Settings, workdir: Path) -> dict[str, str]:
     return env
 
 
-async def wait_live(client: httpx.AsyncClient, proc: asyncio.subprocess.Process, log: Path) -> None:
-    deadline = time.monotonic() + 60
+async def wait_live(
+    client: httpx.AsyncClient, proc: asyncio.subprocess.Process, log: Path, timeout: float = 60
+) -> None:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.returncode is not None:
             raise RuntimeError(f"server exited with code {proc.returncode}:\n{tail(log)}")
@@ -427,7 +429,7 @@ async def wait_live(client: httpx.AsyncClient, proc: asyncio.subprocess.Process,
             if (await client.get("/health/live", timeout=2)).status_code == 200:
                 return
         await asyncio.sleep(0.3)
-    raise TimeoutError(f"server did not answer /health/live within 60 s:\n{tail(log)}")
+    raise TimeoutError(f"server did not answer /health/live within {timeout:.0f} s:\n{tail(log)}")
 
 
 async def wait_for_line(log: Path, text: str, proc: asyncio.subprocess.Process, timeout: float = 60) -> None:

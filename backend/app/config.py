@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     access_token_ttl_seconds: int = Field(default=900, gt=0)
     refresh_token_ttl_seconds: int = Field(default=14 * 24 * 3600, gt=0)
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    auth_cache_seconds: float = Field(
+        default=2.0, ge=0, description="How long another API process may still accept a signed-out token"
+    )
 
     login_ip_limit: int = Field(default=20, gt=0)
     login_ip_window_seconds: int = Field(default=60, gt=0)

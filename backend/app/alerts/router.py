@@ -67,7 +67,7 @@ async def list_alerts(
 ) -> Envelope[AlertList]:
     """The seed's list: `alerts` (newest first), `total` matching, `active` of all the user's alerts."""
     alerts, total, active = await service.list_alerts(session, user_id, status, symbol, from_, to)
-    return ok(AlertList(alerts=[service.to_out(a) for a in alerts], total=total, active=active))
+    return ok(AlertList(alerts=alerts, total=total, active=active))
 
 
 @router.get("/{userId}/history", response_model=Envelope[AlertHistory])

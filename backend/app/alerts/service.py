@@ -6,7 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from pydantic import TypeAdapter
+from sqlalchemy import BindParameter, bindparam, func, select
 from sqlalchemy import update as sa_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +22,7 @@ from app.core.cache import Cache
 from app.core.clock import utcnow
 from app.core.db import after_commit
 from app.core.errors import AppError, ErrorCode, not_found
+from app.core.types import UTCDateTime
 from app.indicators.service import definitions_of, resolver
 from app.market import service as market_service
 from app.notifications import service as notifier_service
@@ -120,6 +122,22 @@ async def create(
     return alert
 
 
+# A list is read as plain rows named after AlertOut's fields (a Core statement built once, its parameters
+# bound per call) and validated in one pydantic-core call: no ORM object, no statement construction and no
+# Python call per alert. `to_out` is the same mapping for one alert; a test holds the two equal.
+_TABLE = Alert.__table__
+_USER: BindParameter[int] = bindparam("list_user_id")
+_NOW: BindParameter[datetime] = bindparam("list_now", type_=UTCDateTime())
+_MINE = (_TABLE.c.user_id == _USER) & (_TABLE.c.status == ACTIVE)
+_DUE = _TABLE.c.expires_at <= _NOW
+# The user's ACTIVE alerts as they are once `expire_due` ran, and how many of them are due to expire.
+_ACTIVE = select(func.count()).where(_MINE & (_TABLE.c.expires_at.is_(None) | ~_DUE)).scalar_subquery()
+_COUNTS = (_ACTIVE.label("_active"), select(func.count()).where(_MINE & _DUE).scalar_subquery().label("_due"))
+_LIST = select(*[_TABLE.c[name].label(name) for name in AlertOut.model_fields], *_COUNTS)
+_LIST = _LIST.where(_TABLE.c.user_id == _USER)
+_OUT_LIST = TypeAdapter(list[AlertOut])
+
+
 async def list_alerts(
     session: AsyncSession,
     user_id: int,
@@ -127,36 +145,56 @@ async def list_alerts(
     symbol: str | None,
     start: datetime | None,
     end: datetime | None,
-) -> tuple[list[Alert], int, int]:
-    """The user's alerts matching the filters (newest first), their count, and how many are ACTIVE."""
-    await expire_due(session, user_id)
-    query = select(Alert).where(Alert.user_id == user_id)
+) -> tuple[list[AlertOut], int, int]:
+    """The user's alerts matching the filters (newest first), their count, and how many are ACTIVE.
+
+    One read in the usual case: the counts ride on the rows, and `expire_due` writes only when an alert is
+    due (a write on every list would serialise concurrent lists on SQLite's write lock)."""
+    now = utcnow()
+    query = _LIST
     if status:
-        query = query.where(Alert.status == status)
+        query = query.where(_TABLE.c.status == status)
     if symbol:
-        query = query.where(Alert.symbol == (await market_service.resolve(session, symbol)).symbol)
+        query = query.where(_TABLE.c.symbol == (await market_service.resolve(session, symbol)).symbol)
     if start:
-        query = query.where(Alert.created_at >= start)
+        query = query.where(_TABLE.c.created_at >= start)
     if end:
-        query = query.where(Alert.created_at < end)
-    alerts = list(await session.scalars(query.order_by(Alert.id.desc())))
-    active = await session.scalar(
-        select(func.count()).select_from(Alert).where(Alert.user_id == user_id, Alert.status == ACTIVE)
-    )
-    return alerts, len(alerts), int(active or 0)
+        query = query.where(_TABLE.c.created_at < end)
+    query = query.order_by(_TABLE.c.id.desc())
+    params = {"list_user_id": user_id, "list_now": now}
+    rows = (await session.execute(query, params)).all()
+    if rows and rows[0]._due:
+        await expire_due(session, user_id, now)
+        rows = (await session.execute(query, params)).all()
+    if not rows:  # no row to carry the counts
+        return [], 0, await _active_after_expiry(session, user_id, now)
+    alerts = _OUT_LIST.validate_python([row._asdict() for row in rows])  # dicts: 15x faster than attributes
+    return alerts, len(alerts), int(rows[0]._active)
 
 
-async def expire_due(session: AsyncSession, user_id: int) -> None:
+async def _active_after_expiry(session: AsyncSession, user_id: int, now: datetime | None = None) -> int:
+    """`expire_due`, then the user's ACTIVE alerts counted; a read only when nothing is due."""
+    now = now or utcnow()
+    active, expiring = (
+        await session.execute(select(*_COUNTS), {"list_user_id": user_id, "list_now": now})
+    ).one()
+    if expiring:
+        await expire_due(session, user_id, now)
+    return int(active)
+
+
+async def expire_due(session: AsyncSession, user_id: int, now: datetime | None = None) -> None:
     """The user's ACTIVE alerts past their expiry become EXPIRED (the engine drops them when next crossed)."""
+    now = now or utcnow()
     await session.execute(
         sa_update(Alert)
-        .where(Alert.user_id == user_id, Alert.status == ACTIVE, Alert.expires_at <= utcnow())
-        .values(status=EXPIRED, updated_at=utcnow())
+        .where(Alert.user_id == user_id, Alert.status == ACTIVE, Alert.expires_at <= now)
+        .values(status=EXPIRED, updated_at=now)
     )
 
 
 async def get(session: AsyncSession, user_id: int, alert_id: int) -> Alert:
-    await expire_due(session, user_id)
+    await _active_after_expiry(session, user_id)
     alert = await session.get(Alert, alert_id)
     if alert is None or alert.user_id != user_id:
         raise not_found("Alert", alert_id)

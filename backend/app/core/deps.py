@@ -14,7 +14,8 @@ from app.core.errors import AppError, ErrorCode
 from app.core.runtime import Runtime
 
 
-def get_runtime(connection: HTTPConnection) -> Runtime:
+async def get_runtime(connection: HTTPConnection) -> Runtime:
+    # async: FastAPI runs a plain `def` dependency in its thread pool, a thread hop on every request.
     runtime: Runtime = connection.app.state.runtime
     return runtime
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from app.config import Settings
 from app.core.bus import Bus
@@ -30,3 +30,5 @@ class Runtime:
     cache: Cache
     jobs: JobDispatcher = field(init=False)
     background: list[asyncio.Task[None]] = field(default_factory=list)
+    # Per-process state a domain keeps for the runtime's lifetime (e.g. the users domain's AuthCache).
+    memo: dict[str, Any] = field(default_factory=dict)

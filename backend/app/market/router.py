@@ -33,7 +33,7 @@ from app.market.schemas import (
 )
 from app.market.service import HistoryQuery
 from app.market.symbols import Asset
-from app.users.deps import AdminUser, CurrentUser, IngestCaller
+from app.users.deps import AdminUser, CurrentUser, IngestCaller, SignedInCaller
 
 router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 
@@ -102,7 +102,7 @@ async def latest_prices(
 
 @router.get("/data/historical", response_model=Envelope[Historical], tags=["data"])
 async def historical(
-    _: CurrentUser,
+    _: SignedInCaller,
     session: DbSession,
     runtime: RuntimeDep,
     symbol: Annotated[str, Query(max_length=30)],

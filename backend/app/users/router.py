@@ -73,14 +73,14 @@ async def refresh(body: RefreshRequest, runtime: RuntimeDep, session: DbSession)
 @router.post("/auth/logout", response_model=Envelope[SignedOut], tags=["auth"])
 async def logout(signed_in: CurrentSession, runtime: RuntimeDep, session: DbSession) -> Envelope[SignedOut]:
     """End this sign-in session: its access and refresh tokens are refused; other sessions keep working."""
-    await user_service.sign_out(session, runtime.settings, signed_in)
+    await user_service.sign_out(session, runtime.settings, user_service.auth_cache(runtime), signed_in)
     return ok(SignedOut(signed_out=True))
 
 
 @router.post("/auth/logout-all", response_model=Envelope[SignedOut], tags=["auth"])
-async def logout_all(user: CurrentUser) -> Envelope[SignedOut]:
+async def logout_all(user: CurrentUser, runtime: RuntimeDep, session: DbSession) -> Envelope[SignedOut]:
     """Revoke every access and refresh token of the caller, of every session and device (not API keys)."""
-    user_service.sign_out_everywhere(user)
+    user_service.sign_out_everywhere(session, user_service.auth_cache(runtime), user)
     return ok(SignedOut(signed_out=True))
 
 
@@ -90,8 +90,11 @@ async def me(user: CurrentUser) -> Envelope[UserOut]:
 
 
 @router.patch("/users/me", response_model=Envelope[UserOut], tags=["users"], responses=CONFLICT)
-async def update_me(body: UpdateMeRequest, user: CurrentUser, session: DbSession) -> Envelope[UserOut]:
-    return ok(user_service.to_out(await user_service.update_me(session, user, body)))
+async def update_me(
+    body: UpdateMeRequest, user: CurrentUser, runtime: RuntimeDep, session: DbSession
+) -> Envelope[UserOut]:
+    cache = user_service.auth_cache(runtime)
+    return ok(user_service.to_out(await user_service.update_me(session, cache, user, body)))
 
 
 @router.get("/users/{userId}", response_model=Envelope[UserOut], tags=["users"])

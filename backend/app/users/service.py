@@ -15,9 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.core.cache import Cache
 from app.core.clock import utcnow
+from app.core.db import after_commit
 from app.core.errors import AppError, ErrorCode, not_found
+from app.core.runtime import Runtime
 from app.core.security import TokenType, decode_token, hash_password, issue_token, verify_password
 from app.users import sessions
+from app.users.auth_cache import AuthCache, Caller
 
 # The account row and its roles are the users domain's public types: other domains receive a `User` from
 # `CurrentUser` and pass it to services, but never query the table themselves.
@@ -165,10 +168,8 @@ class SignedIn:
     session_id: str | None
 
 
-async def signed_in_from_token(
-    session: AsyncSession, settings: Settings, token: str, token_type: TokenType
-) -> SignedIn:
-    """Who a token is for; 401 INVALID_TOKEN when it was revoked (everywhere, or its session signed out)."""
+def _claims(settings: Settings, token: str, token_type: TokenType) -> tuple[dict[str, Any], int, str | None]:
+    """A token's checked claims, its user id and its session id; 401 when it is not a valid token."""
     claims = decode_token(
         token, expected_type=token_type, secret=settings.resolved_secret_key, algorithm=settings.jwt_algorithm
     )
@@ -179,10 +180,56 @@ async def signed_in_from_token(
         raise AppError(ErrorCode.INVALID_TOKEN, "Token is invalid") from exc
     if sid is not None and not isinstance(sid, str):
         raise AppError(ErrorCode.INVALID_TOKEN, "Token is invalid")
+    return claims, user_id, sid
+
+
+async def _live_user(session: AsyncSession, claims: dict[str, Any], user_id: int, sid: str | None) -> User:
     user, signed_out = await sessions.user_of(session, user_id, sid)
     if user is None or signed_out or claims.get("ver") != user.token_version:
         raise AppError(ErrorCode.INVALID_TOKEN, "Token was revoked")
-    return SignedIn(user, sid)
+    return user
+
+
+async def signed_in_from_token(
+    session: AsyncSession, settings: Settings, token: str, token_type: TokenType
+) -> SignedIn:
+    """Who a token is for; 401 INVALID_TOKEN when it was revoked (everywhere, or its session signed out)."""
+    claims, user_id, sid = _claims(settings, token, token_type)
+    return SignedIn(await _live_user(session, claims, user_id, sid), sid)
+
+
+def auth_cache(runtime: Runtime) -> AuthCache:
+    """The process's remembered sign-in checks (one per runtime: tests run several apps in one process)."""
+    cache = runtime.memo.get("auth")
+    if not isinstance(cache, AuthCache):
+        cache = runtime.memo["auth"] = AuthCache(runtime.settings.auth_cache_seconds)
+    return cache
+
+
+async def caller_from_token(
+    session: AsyncSession, runtime: Runtime, token: str, fresh: bool = False
+) -> Caller:
+    """Who an access token is for, as `signed_in_from_token` finds it; a check found valid is remembered
+    for `auth_cache_seconds` (the signature and expiry are still checked on every request). `fresh`: read
+    the database even when a check is remembered."""
+    cache = auth_cache(runtime)
+    claims, user_id, sid = _claims(runtime.settings, token, "access")
+    known = None if fresh else cache.get(user_id, sid, claims.get("ver"))
+    if known is not None:
+        return known
+    generation = cache.generation(user_id)
+    user = await _live_user(session, claims, user_id, sid)
+    caller = Caller(user.id, user.role, sid)
+    cache.put(caller, user.token_version, generation)
+    return caller
+
+
+def _forget_after_commit(session: AsyncSession, cache: AuthCache, user_id: int) -> None:
+    async def forget() -> None:
+        cache.forget(user_id)
+
+    cache.forget(user_id)
+    after_commit(session, forget)  # again once committed: a check that read the old state is not kept
 
 
 async def user_from_token(
@@ -202,18 +249,20 @@ async def refresh(session: AsyncSession, cache: Cache, settings: Settings, refre
     return AuthResult(user=to_out(user), tokens=issue_tokens(settings, user, signed_in.session_id))
 
 
-async def sign_out(session: AsyncSession, settings: Settings, signed_in: SignedIn) -> None:
+async def sign_out(session: AsyncSession, settings: Settings, cache: AuthCache, signed_in: SignedIn) -> None:
     """End the caller's sign-in session only: its access and refresh tokens are refused from now on."""
     if signed_in.session_id is None:  # a token without a session can only be revoked with all the others
-        sign_out_everywhere(signed_in.user)
+        sign_out_everywhere(session, cache, signed_in.user)
         return
     ttl = max(settings.access_token_ttl_seconds, settings.refresh_token_ttl_seconds)
     await sessions.revoke(session, signed_in.user.id, signed_in.session_id, ttl)
+    _forget_after_commit(session, cache, signed_in.user.id)
 
 
-def sign_out_everywhere(user: User) -> None:
+def sign_out_everywhere(session: AsyncSession, cache: AuthCache, user: User) -> None:
     """Revoke every access and refresh token of the user, of every session (API keys are separate)."""
     user.token_version += 1
+    _forget_after_commit(session, cache, user.id)
 
 
 def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
@@ -223,7 +272,7 @@ def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-async def update_me(session: AsyncSession, user: User, change: UpdateMeRequest) -> User:
+async def update_me(session: AsyncSession, cache: AuthCache, user: User, change: UpdateMeRequest) -> User:
     sensitive = change.email is not None or change.password is not None
     if sensitive and not (
         change.current_password and verify_password(user.password_hash, change.current_password)
@@ -236,7 +285,7 @@ async def update_me(session: AsyncSession, user: User, change: UpdateMeRequest) 
         user.email = normalize_email(change.email)
     if change.password is not None:
         user.password_hash = hash_password(change.password)
-        sign_out_everywhere(user)
+        sign_out_everywhere(session, cache, user)
     if "display_name" in change.model_fields_set:
         user.display_name = change.display_name
     if change.preferences is not None:

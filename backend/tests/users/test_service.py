@@ -8,6 +8,7 @@ from app.config import Settings
 from app.core.db import Database
 from app.core.errors import AppError, ErrorCode
 from app.users import service
+from app.users.auth_cache import AuthCache
 from app.users.schemas import UpdateMeRequest
 
 
@@ -37,7 +38,7 @@ async def test_failed_update_rolls_back(settings: Settings) -> None:
                 change = UpdateMeRequest.model_validate(
                     {"displayName": "B", "email": "a@example.com", "currentPassword": "password-2"}
                 )
-                await service.update_me(session, b, change)
+                await service.update_me(session, AuthCache(0), b, change)
         async with db.session() as session:
             b = await service.get_user(session, b_id)
             assert b.display_name is None and b.email == "b@example.com"
