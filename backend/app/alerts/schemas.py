@@ -63,6 +63,16 @@ class AlertPatch(RequestModel):
     expires_at: UtcDateTime | None = None
 
 
+class ConfirmationOut(ApiModel):
+    """PRICE_ABOVE/PRICE_BELOW with an indicator: the indicator that must confirm the price crossing."""
+
+    indicator: str = Field(description="As shown, defaults filled: RSI(14)")
+    timeframe: str = Field(description="Its latest closed bar on this timeframe is read")
+    operator: Literal[">=", ">", "<=", "<"]
+    value: float
+    description: str = Field(description="Both parts: price above 50,000 while RSI(14) 1h >= 70")
+
+
 class AlertOut(ApiModel):
     id: int
     user_id: int
@@ -72,6 +82,9 @@ class AlertOut(ApiModel):
     status: str
     channels: list[str]
     metadata: JsonObject = Field(description=RULE_OPTIONS)
+    confirmation: ConfirmationOut | None = Field(
+        default=None, description="The indicator confirming a price condition; null for other rules"
+    )
     frequency: str
     cooldown_seconds: int
     expires_at: UtcDateTime | None

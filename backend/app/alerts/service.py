@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy import update as sa_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.alerts import operands
+from app.alerts import confirm, operands
 from app.alerts.models import Alert
-from app.alerts.operands import BarRule, invalid
+from app.alerts.operands import BarRule, Confirmed, invalid
 from app.alerts.rules import arms_on_create
-from app.alerts.schemas import AlertIn, AlertOut, AlertPatch
+from app.alerts.schemas import AlertIn, AlertOut, AlertPatch, ConfirmationOut
 from app.core.bus import Bus
 from app.core.bus.messages import ALERTS_CHANGED, AlertChanged
 from app.core.cache import Cache
@@ -30,6 +30,19 @@ from app.users.service import User
 ACTIVE, PAUSED, TRIGGERED, EXPIRED = "ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"
 
 
+def _confirmation(alert: Alert) -> ConfirmationOut | None:
+    confirmation = confirm.of_metadata(alert.condition, alert.rule)
+    if confirmation is None or alert.threshold is None:
+        return None
+    return ConfirmationOut(
+        indicator=confirmation.operand,
+        timeframe=confirmation.timeframe,
+        operator=confirmation.operator,
+        value=confirmation.value,
+        description=confirmation.describe(alert.condition, float(alert.threshold)),
+    )
+
+
 def to_out(alert: Alert) -> AlertOut:
     return AlertOut(
         id=alert.id,
@@ -40,6 +53,7 @@ def to_out(alert: Alert) -> AlertOut:
         status=alert.status,
         channels=alert.channels,
         metadata=alert.rule,
+        confirmation=_confirmation(alert),
         frequency=alert.frequency,
         cooldown_seconds=alert.cooldown_seconds,
         expires_at=alert.expires_at,
@@ -59,8 +73,9 @@ async def check_rule(
     threshold: float | None,
     metadata: dict[str, Any],
     frequency: str,
-) -> BarRule | None:
-    """The rule the alert describes (None: a price rule on ticks); a 422 naming the field if it is not one."""
+) -> BarRule | Confirmed | None:
+    """The rule the alert describes (None: a price rule on ticks; Confirmed: one confirmed by an indicator);
+    a 422 naming the field if it is not one."""
     uses_formula = "indicator" in metadata or "formula" in metadata
     resolve = resolver(await definitions_of(session, user_id)) if uses_formula else None
     return operands.build(condition, threshold, metadata, frequency, resolve)
