@@ -71,6 +71,12 @@ class ConfirmationOut(ApiModel):
     operator: Literal[">=", ">", "<=", "<"]
     value: float
     description: str = Field(description="Both parts: price above 50,000 while RSI(14) 1h >= 70")
+    reading: float | None = Field(
+        default=None,
+        description="The indicator on its latest closed bar, as the engine read it; null: waiting for data "
+        "(too little history, or not read yet) — the alert cannot fire until there is one",
+    )
+    reading_at: UtcDateTime | None = Field(default=None, description="The close time of that bar")
 
 
 class AlertOut(ApiModel):

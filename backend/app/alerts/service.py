@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -30,7 +30,23 @@ from app.users.service import User
 ACTIVE, PAUSED, TRIGGERED, EXPIRED = "ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"
 
 
-def _confirmation(alert: Alert) -> ConfirmationOut | None:
+def reading_key(alert_id: int) -> str:
+    """Where the worker leaves what a confirmed price rule's indicator read last (for the API to show)."""
+    return f"alerts:reading:{alert_id}"
+
+
+async def readings_of(cache: Cache, alerts: list[Alert]) -> dict[int, dict[str, Any]]:
+    """The last indicator readings of those alerts that are confirmed price rules (one read each)."""
+    out: dict[int, dict[str, Any]] = {}
+    for alert in alerts:
+        if confirm.of_metadata(alert.condition, alert.rule) is not None:
+            found = await cache.get(reading_key(alert.id))
+            if isinstance(found, dict):
+                out[alert.id] = found
+    return out
+
+
+def _confirmation(alert: Alert, reading: dict[str, Any] | None) -> ConfirmationOut | None:
     confirmation = confirm.of_metadata(alert.condition, alert.rule)
     if confirmation is None or alert.threshold is None:
         return None
@@ -40,10 +56,13 @@ def _confirmation(alert: Alert) -> ConfirmationOut | None:
         operator=confirmation.operator,
         value=confirmation.value,
         description=confirmation.describe(alert.condition, float(alert.threshold)),
+        reading=(reading or {}).get("value"),
+        reading_at=datetime.fromtimestamp(reading["barClosedAt"], UTC) if reading else None,
     )
 
 
-def to_out(alert: Alert) -> AlertOut:
+def to_out(alert: Alert, reading: dict[str, Any] | None = None) -> AlertOut:
+    """The alert as the API shows it; `reading`: what its confirming indicator read last (readings_of)."""
     return AlertOut(
         id=alert.id,
         user_id=alert.user_id,
@@ -53,7 +72,7 @@ def to_out(alert: Alert) -> AlertOut:
         status=alert.status,
         channels=alert.channels,
         metadata=alert.rule,
-        confirmation=_confirmation(alert),
+        confirmation=_confirmation(alert, reading),
         frequency=alert.frequency,
         cooldown_seconds=alert.cooldown_seconds,
         expires_at=alert.expires_at,

@@ -11,13 +11,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts import operands, service
 from app.alerts.bars import BarWatch
-from app.alerts.engine import Evaluator, Rule
+from app.alerts.engine import Evaluator, ReadingKey, Rule
 from app.alerts.models import Alert
 from app.alerts.shards import Ownership, ownership_for
 from app.alerts.writer import TriggerWriter
@@ -116,7 +118,21 @@ class AlertEngine:
         """Confirmed price rules start from their indicator's latest closed bar, not from the next close."""
         gated = [rule for rule in rules if rule.confirm is not None]
         if gated:
-            self.evaluator.read(await self.bars.read_latest(gated, int(utcnow().timestamp())))
+            now = int(utcnow().timestamp())
+            readings = await self.bars.read_latest(gated, now)
+            self.evaluator.read(readings)
+            await self._show(gated, readings, now)
+
+    async def _show(self, rules: Iterable[Rule], readings: dict[ReadingKey, float], now: int) -> None:
+        """Leave each confirmed rule's reading where the API shows it (none there: waiting for data). It
+        lapses after two bars without a new one, so a stopped engine does not show a stale value."""
+        for rule in rules:
+            value = readings.get(rule.reading_key)
+            if value is None or rule.confirm is None:
+                continue
+            step = rule.confirm.step
+            shown = {"value": None if math.isnan(value) else value, "barClosedAt": now - now % step}
+            await self.runtime.cache.set(service.reading_key(rule.id), shown, ttl=2 * step + 60)
 
     def _add(self, alert: Alert, resolve: Resolver | None) -> Rule | None:
         try:
@@ -207,6 +223,8 @@ class AlertEngine:
             rules, expired = self.evaluator.due_bar_rules(symbol, timeframe, now)
             firings, readings = await self.bars.evaluate(symbol, timeframe, close)
             self.evaluator.read(readings)
+            gated = list(self.evaluator.gated.get((symbol, timeframe), {}).values())
+            await self._show(gated, readings, close)
             for decision in self.evaluator.bar_closed(rules, expired, firings, close, now):
                 self.writer.add(decision)
                 fired += [rule.id for rule in decision.fired]

@@ -151,6 +151,8 @@ async def test_the_seeds_request_keeps_its_threshold_and_the_rsi_confirmation(
         "operator": ">=",
         "value": 70,
         "description": "price above 50,000 while RSI(14) 1h >= 70",
+        "reading": None,  # the engine reads RSI after the commit; no BTC-USD candles here in any case
+        "readingAt": None,
     }
     assert alert["confirmation"] == both and alert["metadata"] == {"indicator": "RSI", "value": 70}
     [listed] = (await client.get(f"/api/alerts/{trader.id}", headers=trader.headers)).json()["data"]["alerts"]

@@ -370,6 +370,10 @@ async def test_a_confirmed_price_rule_fires_on_a_tick_only_while_rsi_confirms(
     alert = await _create(client, trader, rule)
     assert alert["confirmation"]["description"] == f"price above 50,000 while RSI(14) 1h >= {value:,.8g}"
     await engine.reload(alert["id"])  # reads RSI on the latest stored hour: no wait for the next close
+    url = f"/api/alerts/{trader.id}/{alert['id']}"
+    shown = (await client.get(url, headers=trader.headers)).json()["data"]["confirmation"]
+    assert shown["reading"] == pytest.approx(rsi[HISTORY - 1], abs=1e-6)
+    assert shown["readingAt"] == isoformat_z(datetime.fromtimestamp(T0, UTC))
     fired_in = []
     for i in hours:
         if i >= HISTORY:
@@ -382,3 +386,18 @@ async def test_a_confirmed_price_rule_fires_on_a_tick_only_while_rsi_confirms(
     assert fired_in == expected and 0 < len(expected) < len(hours)
     await engine.flush()
     assert len(await _fired(app, alert["id"])) == len(expected)
+    shown = (await client.get(url, headers=trader.headers)).json()["data"]["confirmation"]
+    assert shown["reading"] == pytest.approx(rsi[hours[-1]], abs=1e-6)
+
+
+async def test_a_confirmed_price_rule_without_indicator_history_waits_and_says_so(
+    client: httpx.AsyncClient, market: Market, engine: AlertEngine
+) -> None:
+    trader = await register(client)
+    rule = {"condition": "PRICE_ABOVE", "threshold": 3000, "metadata": {"indicator": "RSI", "value": 10}}
+    alert = await _create(client, trader, {**rule, "symbol": "ETH-USD"})  # no ETH-USD candles stored
+    await engine.reload(alert["id"])
+    assert await engine.on_price("ETH-USD", 2_900.0, float(T0), "test") == []
+    assert await engine.on_price("ETH-USD", 3_100.0, float(T0) + 1, "test") == []  # no RSI: no trigger
+    [listed] = (await client.get(f"/api/alerts/{trader.id}", headers=trader.headers)).json()["data"]["alerts"]
+    assert listed["confirmation"]["reading"] is None and listed["confirmation"]["readingAt"] is None
