@@ -15,6 +15,7 @@ from app.alerts.conditions import Spec
 from app.alerts.confirm import Confirmation
 from app.alerts.engine import Evaluator, Rule
 from app.alerts.operands import Confirmed
+from app.alerts.render import trigger_message
 from app.core.errors import AppError
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -178,3 +179,14 @@ def test_indicator_only_rules_are_unchanged() -> None:
         built = operands.build(condition, 70.0, {"indicator": "RSI"}, "EVERY_TIME", None)
         assert isinstance(built, operands.BarRule) and built.spec == Spec(condition, 70.0)
         assert built.timeframe == "1h"
+
+
+def test_the_notification_names_both_parts() -> None:
+    engine = _engine()
+    _reading(engine, 72.0)
+    decision = engine.on_price("BTC-USD", 50_100.0, T0.timestamp(), "test", T0)
+    assert decision is not None
+    message = trigger_message(decision.fired[0], 50_100.0, T0)
+    assert message.title == "BTC-USD up: price above 50,000 while RSI(14) 1h >= 70"
+    assert message.body == "BTC-USD rose to 50,100 (price above 50,000 while RSI(14) 1h >= 70)"
+    assert message.fields["Confirmed by"] == "RSI(14) 1h >= 70" and message.event["threshold"] == 50000.0
