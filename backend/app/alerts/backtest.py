@@ -2,7 +2,8 @@
 
 Bar rules run exactly as the engine runs them at each bar close (`conditions.Spec` on the same operand and
 candles). Price rules, which the engine evaluates on every tick, are replayed on 1-minute closes: a crossing
-inside a minute that the close does not show is not seen, so live rules can fire a little more often.
+inside a minute that the close does not show is not seen, so live rules can fire a little more often. A
+confirmed price rule reads, at each minute, its indicator's latest bar closed by then, as a live tick does.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts import service
 from app.alerts.conditions import Spec, direction_up, pick
-from app.alerts.operands import BarRule
+from app.alerts.operands import BarRule, Confirmed
 from app.alerts.schemas import AlertBacktestOut, BacktestIn, BacktestTrigger, HorizonSummary
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
@@ -31,7 +33,9 @@ MAX_LISTED = 1000  # triggers listed (all are counted)
 async def run(session: AsyncSession, user: User, body: BacktestIn) -> AlertBacktestOut:
     asset = await market_service.resolve(session, body.symbol)
     threshold, metadata = body.threshold, body.metadata
-    bar = await service.check_rule(session, user.id, body.condition, threshold, metadata, body.frequency)
+    built = await service.check_rule(session, user.id, body.condition, threshold, metadata, body.frequency)
+    confirmed = built if isinstance(built, Confirmed) else None
+    bar = built if isinstance(built, BarRule) else None
     if bar is None:  # a price rule: its ticks are replayed as 1-minute closes
         assert threshold is not None
         bar = BarRule(Spec(body.condition, threshold), None, "1m")
@@ -55,10 +59,14 @@ async def run(session: AsyncSession, user: User, body: BacktestIn) -> AlertBackt
     values = bar.values(series)
     first = int(np.searchsorted(ends, start, side="right"))
     stop = int(np.searchsorted(ends, end, side="right"))
-    signals = bar.spec.signals(values[:stop], series.volume[:stop], first)
+    gate = None
+    if confirmed is not None:
+        gate = await _confirmations(session, asset.symbol, confirmed, ends[:stop], start)
+    signals = bar.spec.signals(values[:stop], series.volume[:stop], first, gate)
     hits = (np.flatnonzero(signals[first:]) + first).tolist()
     times = [datetime.fromtimestamp(int(ends[i]), UTC) for i in hits]
-    bar_seconds = INTERVALS.get(str(metadata.get("timeframe", "1m")), 60)
+    timeframe = confirmed.timeframe if confirmed is not None else str(metadata.get("timeframe", "1m"))
+    bar_seconds = INTERVALS.get(timeframe, 60)
     fired = set(pick(times, body.frequency, float(body.cooldown_seconds), None, bar_seconds))
     later = await _forward_prices(session, asset.symbol, step, ends, series.close, start, horizon_end)
     triggers = []
@@ -86,6 +94,27 @@ async def run(session: AsyncSession, user: User, body: BacktestIn) -> AlertBackt
         triggers=triggers[:MAX_LISTED],
         summary=_summary(triggers),
     )
+
+
+async def _confirmations(
+    session: AsyncSession, symbol: str, confirmed: Confirmed, minutes: np.ndarray, start: int
+) -> npt.NDArray[np.bool_]:
+    """Per minute close, whether the indicator's latest bar closed by then confirms (as on a live tick)."""
+    step = confirmed.step
+    stop = int(minutes[-1]) if len(minutes) else start
+    begin = start - start % step - confirmed.warm_up * step
+    windows = {confirmed.timeframe: (begin, stop)}
+    _, loaded = await market_service.load_candle_windows(session, symbol, windows)
+    series = to_series(loaded[confirmed.timeframe])
+    closes = series.ts + step
+    readings = confirmed.values(series)
+    if not len(closes):
+        return np.zeros(len(minutes), dtype=np.bool_)
+    latest = np.searchsorted(closes, minutes, side="right") - 1
+    at = np.maximum(latest, 0)
+    # Only the bar that closed last before the minute counts: a gap in the history is no reading.
+    fresh = (latest >= 0) & (closes[at] > minutes - step)
+    return confirmed.confirmation.mask(np.where(fresh, readings[at], np.nan))
 
 
 async def _forward_prices(

@@ -4,6 +4,7 @@ The market pipeline announces the bars it has just written (`bars:<symbol>`); a 
 when a stored bar ends on a multiple of T. Each (symbol, timeframe) keeps a window of its candles in memory,
 extended by the new bars only; each distinct operand (RSI(14) on 4h...) is computed once per close however
 many rules use it, then every rule reads its signals from `conditions.Spec` — the evaluator backtests use.
+The same closes give confirmed price rules (engine.py) the latest closed bar's value of their indicator.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from app.alerts.conditions import direction_up, pick
-from app.alerts.engine import BarFiring, Rule
+from app.alerts.engine import BarFiring, ReadingKey, Rule
 from app.alerts.operands import BarRule
 from app.core.db import Database
 from app.core.marketdata import INTERVALS, RawCandles, to_series
@@ -37,6 +38,7 @@ class BarWatch:
 
     db: Database
     rules: dict[tuple[str, str], dict[int, Rule]]
+    gated: dict[tuple[str, str], dict[int, Rule]]  # confirmed price rules, by their indicator's timeframe
     windows: dict[tuple[str, str], _Window] = field(default_factory=dict)
     closed: dict[tuple[str, str], int] = field(default_factory=dict)  # last close evaluated
     locks: dict[tuple[str, str], asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
@@ -45,8 +47,9 @@ class BarWatch:
         """The (timeframe, close time) of this symbol's rules that the stored bars `bars` (interval -> open
         time of the newest) have closed."""
         out = []
-        for (rule_symbol, timeframe), rules in self.rules.items():
-            if rule_symbol != symbol or not rules:
+        keys = {key for table in (self.rules, self.gated) for key, rules in table.items() if rules}
+        for rule_symbol, timeframe in sorted(keys):
+            if rule_symbol != symbol:
                 continue
             step = INTERVALS[timeframe]
             ends = [ts + INTERVALS[i] for i, ts in bars.items() if i in INTERVALS and INTERVALS[i] <= step]
@@ -55,23 +58,30 @@ class BarWatch:
                 out.append((timeframe, close))
         return out
 
-    async def evaluate(self, symbol: str, timeframe: str, close: int) -> list[BarFiring] | None:
+    async def evaluate(
+        self, symbol: str, timeframe: str, close: int
+    ) -> tuple[list[BarFiring] | None, dict[ReadingKey, float]]:
         """Evaluate the rules of (symbol, timeframe) on every bar up to the one closing at `close` (None:
-        not evaluated, that bar is not stored or was judged already)."""
+        not evaluated, that bar is not stored or was judged already), and read the indicators of its
+        confirmed price rules on that bar."""
         key = (symbol, timeframe)
         async with self.locks[key]:  # one evaluation of a (symbol, timeframe) at a time
             return await self._evaluate(key, close)
 
-    async def _evaluate(self, key: tuple[str, str], close: int) -> list[BarFiring] | None:
+    async def _evaluate(
+        self, key: tuple[str, str], close: int
+    ) -> tuple[list[BarFiring] | None, dict[ReadingKey, float]]:
         timeframe = key[1]
-        rules = self.rules.get(key)
-        if not rules or close <= self.closed.get(key, 0):
-            return None
+        rules = self.rules.get(key) or {}
+        gated = self.gated.get(key) or {}
+        if not (rules or gated) or close <= self.closed.get(key, 0):
+            return None, {}
         step = INTERVALS[timeframe]
-        size = max(r.bar.warm_up for r in rules.values() if r.bar is not None) + CATCH_UP
-        candles = await self._candles(key, step, close, size)
+        warm_ups = [r.bar.warm_up for r in rules.values() if r.bar is not None]
+        warm_ups += [r.confirm.warm_up for r in gated.values() if r.confirm is not None]
+        candles = await self._candles(key, step, close, max(warm_ups) + CATCH_UP)
         if not candles.ts or candles.ts[-1] + step != close:
-            return None  # the bar is not stored (yet): nothing to judge it on
+            return None, {}  # the bar is not stored (yet): nothing to judge it on
         self.closed[key] = close
         series = to_series(candles)
         ends = series.ts + step
@@ -83,7 +93,32 @@ class BarWatch:
             if bar.operand not in values:
                 values[bar.operand] = bar.values(series)
             firings += self._judge(rule, bar, values[bar.operand], series.volume, ends, candles, close)
-        return firings
+        readings: dict[ReadingKey, float] = {}
+        for rule in list(gated.values()):
+            assert rule.confirm is not None
+            if rule.reading_key not in readings:
+                readings[rule.reading_key] = float(rule.confirm.values(series)[-1])
+        return firings, readings
+
+    async def read_latest(self, rules: list[Rule], now: int) -> dict[ReadingKey, float]:
+        """Confirmed price rules just loaded: their indicators on the latest bar closed by `now`, when it
+        is stored (else no reading: they wait for the next close)."""
+        readings: dict[ReadingKey, float] = {}
+        for rule in rules:
+            confirm = rule.confirm
+            assert confirm is not None
+            key = rule.reading_key
+            if key in readings:
+                continue
+            close = now - now % confirm.step
+            async with self.db.session() as session:
+                _, loaded = await market_service.load_candle_windows(
+                    session, rule.symbol, {confirm.timeframe: (close - confirm.warm_up * confirm.step, close)}
+                )
+            candles = loaded[confirm.timeframe]
+            if candles.ts and candles.ts[-1] + confirm.step == close:
+                readings[key] = float(confirm.values(to_series(candles))[-1])
+        return readings
 
     def _judge(
         self,

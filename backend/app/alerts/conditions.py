@@ -70,9 +70,13 @@ class Spec:
                 return (average > 0) & (volumes >= self.level * average)
         raise ValueError(f"unknown condition {c}")
 
-    def signals(self, values: Array, volumes: Array | None, start: int) -> Bools:
-        """Bars (from `start` on) on which the rule fires, before frequency and cooldown."""
+    def signals(self, values: Array, volumes: Array | None, start: int, gate: Bools | None = None) -> Bools:
+        """Bars (from `start` on) on which the rule fires, before frequency and cooldown. A state rule with
+        a `gate` (a confirmed price level) fires on the first bar of each stretch of its state on which
+        the gate is open, as the engine fires on the first tick beyond the level the indicator confirms."""
         state = self.holds(values, volumes)
+        if gate is not None and self.condition not in TRANSITIONS and not self.every_bar:
+            return _first_open(state, gate, start)
         defined = ~np.isnan(values)
         out = np.zeros(len(values), dtype=np.bool_)
         if len(values) == 0:
@@ -96,6 +100,18 @@ class Spec:
         previous = np.concatenate(([False], earlier[:-1]))
         out[start:] = (state & ~previous)[start:]
         return out
+
+
+def _first_open(state: Bools, gate: Bools, start: int) -> Bools:
+    held = state.copy()
+    held[:start] = False  # a stretch under way when the rule was made starts with it
+    began = held & ~np.concatenate(([False], held[:-1]))
+    stretch = np.cumsum(began)
+    open_at = np.flatnonzero(held & gate)
+    _, first = np.unique(stretch[open_at], return_index=True)
+    out = np.zeros(len(state), dtype=np.bool_)
+    out[open_at[first]] = True
+    return out
 
 
 def _shift(values: Array, bars: int) -> Array:

@@ -4,6 +4,9 @@ decisions out. No bus, no database, no clock: the worker (worker.py) feeds it an
 Price-level rules live in a LevelBook per symbol, so a price touches only the rules it crosses; a crossing
 fires at once or after confirmation (ticks and seconds beyond the level), unless the rule is cooling down
 (EVERY_TIME) or already fired in this bar (ONCE_PER_BAR); then the rule waits to cross back (re-arms).
+A confirmed price rule (PRICE_ABOVE/PRICE_BELOW with an indicator) also needs its indicator's latest closed
+bar to confirm: until it does, the crossed rule waits beyond its level like an unconfirmed one, and fires on
+the first tick (still beyond) after the reading confirms; the worker keeps the readings up to date.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from app.alerts.levels import LevelBook
-from app.alerts.operands import BarRule
+from app.alerts.operands import BarRule, Confirmed
 from app.alerts.rules import RISES, waits_to_rise
 
 EPOCH = datetime.fromtimestamp(0, UTC)
+# An indicator reading: (symbol, timeframe, operand, owner: the user for a custom indicator, else 0).
+ReadingKey = tuple[str, str, str, int]
 
 
 @dataclass
@@ -40,6 +45,14 @@ class Rule:
     bar: BarRule | None = None  # evaluated on bar closes (None: on ticks)
     armed_from: datetime = EPOCH  # created, resumed or changed then
     evaluated_at: datetime | None = None  # bar rules: the close of the last bar evaluated
+    confirm: Confirmed | None = None  # a price rule that fires only while this indicator confirms
+
+    @property
+    def reading_key(self) -> ReadingKey:
+        assert self.confirm is not None
+        formula = self.confirm.formula
+        owner = self.user_id if formula.references else 0  # custom indicators are per user
+        return (self.symbol, self.confirm.timeframe, formula.text, owner)
 
     def confirmed(self, ticks: int, since: datetime, now: datetime) -> bool:
         return ticks >= self.confirm_ticks and (now - since).total_seconds() >= self.confirm_seconds
@@ -107,6 +120,10 @@ class Evaluator:
         self.books: dict[str, LevelBook] = {}
         self.bar_rules: dict[tuple[str, str], dict[int, Rule]] = defaultdict(dict)
         self.confirming: dict[str, dict[int, _Waiting]] = {}
+        # Confirmed price rules by (symbol, timeframe), and the latest closed bar's value of each indicator
+        # they read (absent or NaN: no value yet, e.g. too little history).
+        self.gated: dict[tuple[str, str], dict[int, Rule]] = defaultdict(dict)
+        self.readings: dict[ReadingKey, float] = {}
 
     def add(self, rule: Rule, *, armed: bool, reference: float | None) -> None:
         """Take an ACTIVE alert's rule; `armed` and `reference` (the price when it last changed) are its
@@ -115,6 +132,8 @@ class Evaluator:
         if rule.bar is not None:
             self.bar_rules[(rule.symbol, rule.bar.timeframe)][rule.id] = rule
             return
+        if rule.confirm is not None:
+            self.gated[(rule.symbol, rule.confirm.timeframe)][rule.id] = rule
         rise = waits_to_rise(rule.condition, armed, rule.level, reference)
         fire = rule.condition == "CROSSING" or armed
         book = self.books.get(rule.symbol)
@@ -129,6 +148,8 @@ class Evaluator:
         self.confirming.get(rule.symbol, {}).pop(alert_id, None)
         if rule.bar is not None:
             self.bar_rules.get((rule.symbol, rule.bar.timeframe), {}).pop(alert_id, None)
+        if rule.confirm is not None:
+            self.gated.get((rule.symbol, rule.confirm.timeframe), {}).pop(alert_id, None)
         if rule.symbol in self.books:
             self.books[rule.symbol].remove(alert_id)
 
@@ -137,8 +158,8 @@ class Evaluator:
             self.drop(alert_id)
 
     def symbols(self) -> set[str]:
-        """The symbols with rules."""
-        return {symbol for symbol, book in self.books.items() if len(book)} | {
+        """The symbols with rules (a crossed rule awaiting confirmation is out of its book, not gone)."""
+        return {symbol for symbol, book in self.books.items() if len(book) or self.confirming.get(symbol)} | {
             symbol for (symbol, _), rules in self.bar_rules.items() if rules
         }
 
@@ -163,14 +184,25 @@ class Evaluator:
             if not fires:
                 rearmed.append(alert_id)
                 book.add(alert_id, rule.book_level, rise=rule.condition in RISES, fire=True)
-            elif rule.confirmed(1, now, now):
+            elif rule.confirmed(1, now, now) and self.confirms(rule):
                 self._fire(rule, book, price, now, fired)
-            else:  # crossed: it fires once the price has stayed beyond for the ticks/seconds asked
+            else:  # crossed: it fires once the price has stayed beyond for the ticks/seconds asked (and
+                # the indicator confirms)
                 waiting = _Waiting(1, now, price >= rule.book_level)
                 self.confirming.setdefault(symbol, {})[alert_id] = waiting
         if fired or expired or rearmed:
             return Decision(fired, expired, rearmed, price, ts, source, now)
         return None
+
+    def confirms(self, rule: Rule) -> bool:
+        """Whether a rule's indicator confirms it now (always, for a rule without one)."""
+        if rule.confirm is None:
+            return True
+        return rule.confirm.confirmation.holds(self.readings.get(rule.reading_key))
+
+    def read(self, readings: dict[ReadingKey, float]) -> None:
+        """The latest closed bar's values of indicators that confirmed price rules read."""
+        self.readings.update(readings)
 
     def due_bar_rules(self, symbol: str, timeframe: str, now: datetime) -> tuple[list[Rule], list[int]]:
         """A bar of (symbol, timeframe) closed: its rules to judge, and the ids of the expired (dropped)."""
@@ -212,7 +244,7 @@ class Evaluator:
             elif (price >= rule.book_level) != state.rise:  # back on the other side: a false break
                 del waiting[alert_id]
                 book.add(alert_id, rule.book_level, rise=state.rise, fire=True)
-            elif rule.confirmed(state.ticks + 1, state.since, now):
+            elif rule.confirmed(state.ticks + 1, state.since, now) and self.confirms(rule):
                 del waiting[alert_id]
                 self._fire(rule, book, price, now, fired)
             else:

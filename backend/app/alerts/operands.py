@@ -6,13 +6,15 @@ An alert's `metadata` names its operand and numbers (all optional unless the con
     params     the indicator's parameters, e.g. {"period": 14}; output: one of its outputs ("signal")
     formula    an inline formula instead, e.g. "RSI(14) - RSI(28)"
     value      the level the indicator is compared with (the seed's {"indicator": "RSI", "value": 70});
-               the alert's threshold when absent
+               the alert's threshold when absent (required on PRICE_ABOVE/PRICE_BELOW, below)
+    operator   PRICE_ABOVE/PRICE_BELOW with an indicator only: >=, >, <= or < (confirm.py)
     timeframe  the bars it is evaluated on: 1h for indicators and formulas, 1m for the price
     lower, upper  the channel of ENTERING/EXITING/INSIDE/OUTSIDE_CHANNEL
     window     bars back for MOVING_* (required), bars averaged for VOLUME_SPIKE (default 20)
 
-A rule with a price operand and a level condition fires on ticks (the engine's LevelBook); every other rule
-fires on the close of its timeframe's bar, evaluated by `conditions.Spec`.
+A rule with a price operand and a level condition fires on ticks (the engine's LevelBook); so does
+PRICE_ABOVE/PRICE_BELOW with an indicator, confirmed by the indicator's latest closed bar (`Confirmed`);
+every other rule fires on the close of its timeframe's bar, evaluated by `conditions.Spec`.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from app.alerts import confirm
 from app.alerts.conditions import Spec
-from app.alerts.rules import BAR_ONLY, CHANNELS, MOVES
+from app.alerts.confirm import Confirmation
+from app.alerts.rules import BAR_ONLY, CHANNELS, CONFIRMABLE, MOVES
 from app.core.errors import AppError, ErrorCode
 from app.core.marketdata import INTERVALS
 from app.quant.formula import Formula, FormulaError, Resolver, parse
@@ -56,14 +60,41 @@ class BarRule:
 
     @property
     def warm_up(self) -> int:
-        """Bars to load before the bars evaluated: 20x the operand's lookback, at least 500 (smoothed
-        indicators such as RSI then no longer depend on where the window starts: live and backtest agree),
-        plus the condition's window."""
-        lookback = self.formula.lookback if self.formula is not None else 0
-        return (min(max(20 * lookback, 500), 10_000) if lookback else 0) + self.spec.warm_up
+        """Bars to load before the bars evaluated: the operand's warm-up plus the condition's window."""
+        return _warm_up(self.formula) + self.spec.warm_up
 
     def values(self, series: Series) -> Array:
         return self.formula.evaluate(series) if self.formula is not None else series.close
+
+
+def _warm_up(formula: Formula | None) -> int:
+    """Bars to load before the first one evaluated: 20x the operand's lookback, at least 500 (smoothed
+    indicators such as RSI then no longer depend on where the window starts: live and backtest agree)."""
+    lookback = formula.lookback if formula is not None else 0
+    return min(max(20 * lookback, 500), 10_000) if lookback else 0
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """A price rule on ticks (PRICE_ABOVE/PRICE_BELOW) confirmed by an indicator's latest closed bar."""
+
+    confirmation: Confirmation
+    formula: Formula
+
+    @property
+    def timeframe(self) -> str:
+        return self.confirmation.timeframe
+
+    @property
+    def step(self) -> int:
+        return INTERVALS[self.timeframe]
+
+    @property
+    def warm_up(self) -> int:
+        return _warm_up(self.formula) + 1
+
+    def values(self, series: Series) -> Array:
+        return self.formula.evaluate(series)
 
 
 def _number(metadata: dict[str, Any], key: str, *, positive: bool) -> float | None:
@@ -129,10 +160,16 @@ def build(
     metadata: dict[str, Any],
     frequency: str,
     resolve: Resolver | None,
-) -> BarRule | None:
-    """The bar rule an alert describes, or None for a price rule evaluated on ticks; a 422 naming the field
-    for anything that does not make a rule."""
+) -> BarRule | Confirmed | None:
+    """The bar rule an alert describes, the confirmed price rule, or None for a price rule evaluated on
+    ticks; a 422 naming the field for anything that does not make a rule."""
     formula = _formula(metadata, resolve)
+    if condition in CONFIRMABLE and formula is not None:
+        return _confirmed(condition, threshold, formula, metadata, frequency)
+    if "operator" in metadata:
+        raise invalid(
+            "metadata.operator is only for PRICE_ABOVE/PRICE_BELOW with an indicator", "metadata.operator"
+        )
     value = _number(metadata, "value", positive=False)
     level = value if formula is not None and value is not None else threshold
     price = formula is None
@@ -163,6 +200,31 @@ def build(
         return None
     spec = Spec(spec.condition, spec.level, spec.lower, spec.upper, spec.window, every_bar)
     return BarRule(spec, formula, _timeframe(metadata, "1m" if price else "1h"))
+
+
+def _confirmed(
+    condition: str, threshold: float | None, formula: Formula, metadata: dict[str, Any], frequency: str
+) -> Confirmed:
+    if threshold is None:
+        raise invalid(f"{condition} needs a threshold: the price level", "threshold")
+    if threshold <= 0:
+        raise invalid(f"threshold must be above 0 for {condition}", "threshold")
+    value = _number(metadata, "value", positive=False)
+    if value is None:
+        raise invalid(
+            f"{condition} with an indicator needs metadata.value: the level that confirms the price",
+            "metadata.value",
+        )
+    op = metadata.get("operator", confirm.DEFAULT_OPERATOR[condition])
+    if op not in confirm.OPERATORS:
+        raise invalid(f"metadata.operator must be one of {', '.join(confirm.OPERATORS)}", "metadata.operator")
+    if frequency == "ONCE_PER_BAR_CLOSE":
+        raise invalid(
+            "ONCE_PER_BAR_CLOSE is for bar rules; a price level confirmed by an indicator fires on ticks",
+            "frequency",
+        )
+    timeframe = _timeframe(metadata, confirm.DEFAULT_TIMEFRAME)
+    return Confirmed(Confirmation(confirm.operand_label(metadata), timeframe, str(op), value), formula)
 
 
 def _timeframe(metadata: dict[str, Any], default: str) -> str:

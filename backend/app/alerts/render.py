@@ -23,6 +23,9 @@ def trigger_message(
         subject = f"{rule.symbol} {rule.bar.operand} ({rule.bar.timeframe})"
     verb = "rose to" if rises else "fell to"
     condition = rule.condition.replace("_", " ").lower()
+    level = f"{rule.level:,.8g}"
+    if rule.confirm is not None:  # both parts: "price above 50,000 while RSI(14) 1h >= 70"
+        condition, level = rule.confirm.confirmation.describe(rule.condition, rule.level), ""
     event: dict[str, Any] = {
         "type": "ALERT_TRIGGERED",
         "alertId": rule.id,
@@ -36,9 +39,12 @@ def trigger_message(
     if bar is not None and rule.bar is not None:
         fields["Value"] = f"{value:,.8g}"
         event["indicatorValue"] = value
+    if rule.confirm is not None:
+        fields["Confirmed by"] = rule.confirm.confirmation.test
+    rule_text = f"{condition} {level}".rstrip()
     return Message(
-        title=f"{subject} {'up' if rises else 'down'}: {condition} {rule.level:,.8g}",
-        body=f"{subject} {verb} {value:,.8g} ({condition} {rule.level:,.8g})",
+        title=f"{subject} {'up' if rises else 'down'}: {rule_text}",
+        body=f"{subject} {verb} {value:,.8g} ({rule_text})",
         fields=fields,
         event=event,
     )

@@ -60,6 +60,7 @@ async def backtest_alert(
 async def list_alerts(
     user_id: OwnUserId,
     session: DbSession,
+    runtime: RuntimeDep,
     status: Annotated[Status | None, Query()] = None,
     symbol: Annotated[str | None, Query(max_length=30)] = None,
     from_: Annotated[datetime | None, Query(alias="from", description="Created at or after")] = None,
@@ -67,7 +68,9 @@ async def list_alerts(
 ) -> Envelope[AlertList]:
     """The seed's list: `alerts` (newest first), `total` matching, `active` of all the user's alerts."""
     alerts, total, active = await service.list_alerts(session, user_id, status, symbol, from_, to)
-    return ok(AlertList(alerts=alerts, total=total, active=active))
+    return ok(
+        AlertList(alerts=await service.with_confirmations(runtime.cache, alerts), total=total, active=active)
+    )
 
 
 @router.get("/{userId}/history", response_model=Envelope[AlertHistory])
@@ -96,8 +99,11 @@ async def alert_metrics(
 
 
 @router.get("/{userId}/{alertId}", response_model=Envelope[AlertOut])
-async def get_alert(user_id: OwnUserId, alert_id: AlertId, session: DbSession) -> Envelope[AlertOut]:
-    return ok(service.to_out(await service.get(session, user_id, alert_id)))
+async def get_alert(
+    user_id: OwnUserId, alert_id: AlertId, session: DbSession, runtime: RuntimeDep
+) -> Envelope[AlertOut]:
+    alert = await service.get(session, user_id, alert_id)
+    return ok(service.to_out(alert, (await service.readings_of(runtime.cache, [alert])).get(alert.id)))
 
 
 @router.patch("/{userId}/{alertId}", response_model=Envelope[AlertOut])

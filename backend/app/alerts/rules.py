@@ -9,6 +9,8 @@ FALLS = frozenset({"PRICE_BELOW", "CROSSING_DOWN", "LESS_THAN"})
 LEVELS = RISES | FALLS | {"CROSSING"}  # either way across the level
 CHANNELS = frozenset({"ENTERING_CHANNEL", "EXITING_CHANNEL", "INSIDE_CHANNEL", "OUTSIDE_CHANNEL"})
 MOVES = frozenset({"MOVING_UP", "MOVING_DOWN", "MOVING_UP_PERCENT", "MOVING_DOWN_PERCENT"})
+# With metadata.indicator (or formula): the price level, confirmed by the indicator (confirm.py).
+CONFIRMABLE = frozenset({"PRICE_ABOVE", "PRICE_BELOW"})
 CONDITIONS = LEVELS | CHANNELS | MOVES | {"VOLUME_SPIKE"}  # every condition (schemas.Condition)
 # Fire on the bar the value moves across, not on every bar where the state holds.
 TRANSITIONS = frozenset({"CROSSING", "CROSSING_UP", "CROSSING_DOWN", "ENTERING_CHANNEL", "EXITING_CHANNEL"})

@@ -84,6 +84,22 @@ class AlertPatch(RequestModel):
         return value
 
 
+class ConfirmationOut(ApiModel):
+    """PRICE_ABOVE/PRICE_BELOW with an indicator: the indicator that must confirm the price crossing."""
+
+    indicator: str = Field(description="As shown, defaults filled: RSI(14)")
+    timeframe: str = Field(description="Its latest closed bar on this timeframe is read")
+    operator: Literal[">=", ">", "<=", "<"]
+    value: float
+    description: str = Field(description="Both parts: price above 50,000 while RSI(14) 1h >= 70")
+    reading: float | None = Field(
+        default=None,
+        description="The indicator on its latest closed bar, as the engine read it; null: waiting for data "
+        "(too little history, or not read yet) — the alert cannot fire until there is one",
+    )
+    reading_at: UtcDateTime | None = Field(default=None, description="The close time of that bar")
+
+
 class AlertOut(ApiModel):
     id: int
     user_id: int
@@ -93,6 +109,9 @@ class AlertOut(ApiModel):
     status: str
     channels: list[str]
     metadata: JsonObject = Field(description=RULE_OPTIONS)
+    confirmation: ConfirmationOut | None = Field(
+        default=None, description="The indicator confirming a price condition; null for other rules"
+    )
     frequency: str
     cooldown_seconds: int
     expires_at: UtcDateTime | None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,11 +11,11 @@ from sqlalchemy import BindParameter, bindparam, func, select
 from sqlalchemy import update as sa_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.alerts import operands
+from app.alerts import confirm, operands
 from app.alerts.models import Alert
-from app.alerts.operands import BarRule, invalid
+from app.alerts.operands import BarRule, Confirmed, invalid
 from app.alerts.rules import arms_on_create
-from app.alerts.schemas import AlertIn, AlertOut, AlertPatch
+from app.alerts.schemas import AlertIn, AlertOut, AlertPatch, ConfirmationOut
 from app.core.bus import Bus
 from app.core.bus.messages import ALERTS_CHANGED, AlertChanged
 from app.core.cache import Cache
@@ -32,16 +32,69 @@ from app.users.service import User
 ACTIVE, PAUSED, TRIGGERED, EXPIRED = "ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"
 
 
-def to_out(alert: Alert) -> AlertOut:
+def reading_key(alert_id: int) -> str:
+    """Where the worker leaves what a confirmed price rule's indicator read last (for the API to show)."""
+    return f"alerts:reading:{alert_id}"
+
+
+async def _reading(cache: Cache, alert_id: int) -> dict[str, Any] | None:
+    found = await cache.get(reading_key(alert_id))
+    return found if isinstance(found, dict) else None
+
+
+async def readings_of(cache: Cache, alerts: list[Alert]) -> dict[int, dict[str, Any]]:
+    """The last indicator readings of those alerts that are confirmed price rules (one read each)."""
+    out: dict[int, dict[str, Any]] = {}
+    for alert in alerts:
+        if confirm.of_metadata(alert.condition, alert.rule) is not None:
+            found = await _reading(cache, alert.id)
+            if found is not None:
+                out[alert.id] = found
+    return out
+
+
+async def with_confirmations(cache: Cache, alerts: list[AlertOut]) -> list[AlertOut]:
+    """Listed alerts with the confirmation of those that are confirmed price rules (one cache read each)."""
+    shown = []
+    for alert in alerts:
+        if confirm.of_metadata(alert.condition, alert.metadata) is not None:
+            reading = await _reading(cache, alert.id)
+            confirmation = _confirmation(alert.condition, alert.metadata, alert.threshold, reading)
+            alert = alert.model_copy(update={"confirmation": confirmation})
+        shown.append(alert)
+    return shown
+
+
+def _confirmation(
+    condition: str, rule: dict[str, Any], threshold: float | None, reading: dict[str, Any] | None
+) -> ConfirmationOut | None:
+    confirmation = confirm.of_metadata(condition, rule)
+    if confirmation is None or threshold is None:
+        return None
+    return ConfirmationOut(
+        indicator=confirmation.operand,
+        timeframe=confirmation.timeframe,
+        operator=confirmation.operator,
+        value=confirmation.value,
+        description=confirmation.describe(condition, threshold),
+        reading=(reading or {}).get("value"),
+        reading_at=datetime.fromtimestamp(reading["barClosedAt"], UTC) if reading else None,
+    )
+
+
+def to_out(alert: Alert, reading: dict[str, Any] | None = None) -> AlertOut:
+    """The alert as the API shows it; `reading`: what its confirming indicator read last (readings_of)."""
+    threshold = float(alert.threshold) if alert.threshold is not None else None
     return AlertOut(
         id=alert.id,
         user_id=alert.user_id,
         symbol=alert.symbol,
         condition=alert.condition,
-        threshold=float(alert.threshold) if alert.threshold is not None else None,
+        threshold=threshold,
         status=alert.status,
         channels=alert.channels,
         metadata=alert.rule,
+        confirmation=_confirmation(alert.condition, alert.rule, threshold, reading),
         frequency=alert.frequency,
         cooldown_seconds=alert.cooldown_seconds,
         expires_at=alert.expires_at,
@@ -61,8 +114,9 @@ async def check_rule(
     threshold: float | None,
     metadata: dict[str, Any],
     frequency: str,
-) -> BarRule | None:
-    """The rule the alert describes (None: a price rule on ticks); a 422 naming the field if it is not one."""
+) -> BarRule | Confirmed | None:
+    """The rule the alert describes (None: a price rule on ticks; Confirmed: one confirmed by an indicator);
+    a 422 naming the field if it is not one."""
     uses_formula = "indicator" in metadata or "formula" in metadata
     resolve = resolver(await definitions_of(session, user_id)) if uses_formula else None
     return operands.build(condition, threshold, metadata, frequency, resolve)
@@ -133,7 +187,8 @@ _DUE = _TABLE.c.expires_at <= _NOW
 # The user's ACTIVE alerts as they are once `expire_due` ran, and how many of them are due to expire.
 _ACTIVE = select(func.count()).where(_MINE & (_TABLE.c.expires_at.is_(None) | ~_DUE)).scalar_subquery()
 _COUNTS = (_ACTIVE.label("_active"), select(func.count()).where(_MINE & _DUE).scalar_subquery().label("_due"))
-_LIST = select(*[_TABLE.c[name].label(name) for name in AlertOut.model_fields], *_COUNTS)
+_COLUMNS = [name for name in AlertOut.model_fields if name in _TABLE.c]  # confirmation is derived, not stored
+_LIST = select(*[_TABLE.c[name].label(name) for name in _COLUMNS], *_COUNTS)
 _LIST = _LIST.where(_TABLE.c.user_id == _USER)
 _OUT_LIST = TypeAdapter(list[AlertOut])
 

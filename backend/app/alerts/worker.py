@@ -11,13 +11,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts import operands, service
 from app.alerts.bars import BarWatch
-from app.alerts.engine import Evaluator, Rule
+from app.alerts.engine import Evaluator, ReadingKey, Rule
 from app.alerts.models import Alert
 from app.alerts.shards import Ownership, ownership_for
 from app.alerts.writer import TriggerWriter
@@ -43,7 +45,7 @@ class AlertEngine:
         self.ownership = ownership or ownership_for(runtime.settings)
         self._fresh: set[str] = set()  # loaded at start: the first lease on them needs no reload
         self.evaluator = Evaluator()
-        self.bars = BarWatch(runtime.db, self.evaluator.bar_rules)
+        self.bars = BarWatch(runtime.db, self.evaluator.bar_rules, self.evaluator.gated)
         self.writer = TriggerWriter(runtime)
         self._closes: asyncio.Queue[BarsClosed] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
@@ -90,7 +92,8 @@ class AlertEngine:
         async with self.runtime.db.session() as session:
             alert = await session.get(Alert, alert_id)
             if alert is not None and alert.status == service.ACTIVE:
-                self._add(alert, (await _resolvers(session, [alert])).get(alert.user_id))
+                rule = self._add(alert, (await _resolvers(session, [alert])).get(alert.user_id))
+                await self._read([rule] if rule is not None else [])
         if alert is not None and alert.symbol not in known:
             await self.ownership.refresh()
 
@@ -108,16 +111,41 @@ class AlertEngine:
         """The ACTIVE alerts (matching `where`) into the engine."""
         alerts = list(await session.scalars(select(Alert).where(Alert.status == service.ACTIVE, *where)))
         resolvers = await _resolvers(session, alerts)
-        for alert in alerts:
-            self._add(alert, resolvers.get(alert.user_id))
+        added = [self._add(alert, resolvers.get(alert.user_id)) for alert in alerts]
+        await self._read([rule for rule in added if rule is not None])
 
-    def _add(self, alert: Alert, resolve: Resolver | None) -> None:
+    async def _read(self, rules: list[Rule]) -> None:
+        """Confirmed price rules start from their indicator's latest closed bar, not from the next close."""
+        gated = [rule for rule in rules if rule.confirm is not None]
+        if gated:
+            now = int(utcnow().timestamp())
+            readings = await self.bars.read_latest(gated, now)
+            self.evaluator.read(readings)
+            await self._show(gated, readings, now)
+
+    async def _show(self, rules: Iterable[Rule], readings: dict[ReadingKey, float], now: int) -> None:
+        """Leave each confirmed rule's reading where the API shows it (none there: waiting for data). It
+        lapses after two bars without a new one, so a stopped engine does not show a stale value."""
+        for rule in rules:
+            value = readings.get(rule.reading_key)
+            if value is None or rule.confirm is None:
+                continue
+            step = rule.confirm.step
+            shown = {"value": None if math.isnan(value) else value, "barClosedAt": now - now % step}
+            await self.runtime.cache.set(service.reading_key(rule.id), shown, ttl=2 * step + 60)
+
+    def _add(self, alert: Alert, resolve: Resolver | None) -> Rule | None:
         try:
             threshold = None if alert.threshold is None else float(alert.threshold)
-            bar = operands.build(alert.condition, threshold, alert.rule, alert.frequency, resolve)
+            built = operands.build(alert.condition, threshold, alert.rule, alert.frequency, resolve)
         except AppError as exc:  # e.g. a custom indicator it used was deleted since
             log.warning("alert %s cannot be evaluated: %s", alert.id, exc.message)
-            return
+            return None
+        bar = built if isinstance(built, operands.BarRule) else None
+        confirmed = built if isinstance(built, operands.Confirmed) else None
+        # ONCE_PER_BAR: the bar is the confirming indicator's, else metadata.timeframe (default 1m)
+        timeframe = str(alert.rule.get("timeframe", "1m"))
+        bar_timeframe = confirmed.timeframe if confirmed is not None else timeframe
         rule = Rule(
             alert.id,
             alert.user_id,
@@ -129,14 +157,16 @@ class AlertEngine:
             alert.expires_at,
             alert.triggered_at,
             list(alert.channels),
-            INTERVALS.get(str(alert.rule.get("timeframe", "1m")), 60),
+            INTERVALS.get(bar_timeframe, 60),
             alert.confirm_ticks,
             alert.confirm_seconds,
             bar,
             alert.updated_at or alert.created_at,
             alert.evaluated_at,
+            confirmed,
         )
         self.evaluator.add(rule, armed=alert.armed, reference=alert.reference_price)
+        return rule
 
     async def _listen(self) -> None:
         while True:
@@ -191,7 +221,10 @@ class AlertEngine:
         for timeframe, close in self.bars.due(symbol, bars):
             now = utcnow()
             rules, expired = self.evaluator.due_bar_rules(symbol, timeframe, now)
-            firings = await self.bars.evaluate(symbol, timeframe, close)
+            firings, readings = await self.bars.evaluate(symbol, timeframe, close)
+            self.evaluator.read(readings)
+            gated = list(self.evaluator.gated.get((symbol, timeframe), {}).values())
+            await self._show(gated, readings, close)
             for decision in self.evaluator.bar_closed(rules, expired, firings, close, now):
                 self.writer.add(decision)
                 fired += [rule.id for rule in decision.fired]

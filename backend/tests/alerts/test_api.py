@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
+from app.alerts import operands
+from app.alerts.models import Alert
+from app.core.runtime import Runtime
 from tests.conftest import Account, assert_error, register
 
 
@@ -82,6 +87,8 @@ async def test_nobody_reads_or_changes_another_users_alert(client: httpx.AsyncCl
         ({"condition": "MOVING_UP", "metadata": {"window": 0}}, "metadata"),
         ({"condition": "ENTERING_CHANNEL", "metadata": {}}, "metadata"),
         ({"metadata": {"indicator": "NOPE"}}, "metadata"),
+        ({"metadata": {"indicator": "RSI"}}, "metadata"),  # a confirmation needs its value
+        ({"metadata": {"indicator": "RSI", "value": 70, "operator": "=="}}, "metadata"),
         ({"symbol": "NOPE-USD"}, "symbol"),
         ({"channels": ["PIGEON"]}, "channels"),
         ({"channels": ["SMS"]}, "channels"),  # not set up for this user
@@ -105,3 +112,60 @@ async def test_bad_input_is_a_422_naming_the_field_and_saves_nothing(
     fields = [body.get("field")] + [detail.get("field") for detail in body.get("details", [])]
     assert any(f is not None and f.split(".")[0] == field for f in fields), body
     assert (await client.get(f"/api/alerts/{alice.id}", headers=alice.headers)).json()["data"]["total"] == 0
+
+
+async def test_the_seeds_request_keeps_its_threshold_and_the_rsi_confirmation(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    """The seed's POST /api/alerts as written: the 50,000 is the price level, RSI >= 70 its confirmation."""
+    app.state.runtime.settings.smtp_host = "127.0.0.1"  # EMAIL and DISCORD set up, as the seed's user has
+    trader = await register(client)
+    channels = {"email": "trader@example.com", "discordWebhook": "https://discord.com/api/webhooks/1/abc"}
+    set_up = await client.patch(
+        "/api/users/me", json={"preferences": {"channels": channels}}, headers=trader.headers
+    )
+    assert set_up.status_code == 200, set_up.text
+    seed = {
+        "userId": trader.id,
+        "symbol": "BTC-USD",
+        "condition": "PRICE_ABOVE",
+        "threshold": 50000,
+        "channels": ["EMAIL", "DISCORD"],
+        "metadata": {"indicator": "RSI", "value": 70},
+    }
+    created = await client.post("/api/alerts", json=seed, headers=trader.headers)
+    assert created.status_code == 201, created.text
+    alert = created.json()["data"]
+    assert {k: alert[k] for k in ("userId", "symbol", "condition", "threshold", "status", "channels")} == {
+        "userId": trader.id,
+        "symbol": "BTC-USD",
+        "condition": "PRICE_ABOVE",
+        "threshold": 50000,
+        "status": "ACTIVE",
+        "channels": ["EMAIL", "DISCORD"],
+    }
+    assert isinstance(alert["id"], int) and alert["createdAt"].endswith("Z")
+    both = {
+        "indicator": "RSI(14)",
+        "timeframe": "1h",
+        "operator": ">=",
+        "value": 70,
+        "description": "price above 50,000 while RSI(14) 1h >= 70",
+        "reading": None,  # the engine reads RSI after the commit; no BTC-USD candles here in any case
+        "readingAt": None,
+    }
+    assert alert["confirmation"] == both and alert["metadata"] == {"indicator": "RSI", "value": 70}
+    [listed] = (await client.get(f"/api/alerts/{trader.id}", headers=trader.headers)).json()["data"]["alerts"]
+    assert listed["threshold"] == 50000 and listed["confirmation"] == both
+    runtime: Runtime = app.state.runtime
+    async with runtime.db.session() as session:
+        row = await session.get(Alert, alert["id"])
+    assert row is not None and row.condition == "PRICE_ABOVE" and row.threshold == Decimal("50000")
+    built = operands.build(row.condition, float(row.threshold), row.rule, row.frequency, None)
+    assert isinstance(built, operands.Confirmed) and built.confirmation.value == 70
+
+
+async def test_a_price_rule_without_indicator_has_no_confirmation(client: httpx.AsyncClient) -> None:
+    alice = await register(client)
+    created = await client.post("/api/alerts", json=_body(alice, metadata={}), headers=alice.headers)
+    assert created.json()["data"]["confirmation"] is None

@@ -132,11 +132,7 @@ async def _backtest(client: httpx.AsyncClient, account: Account, rule: dict[str,
 LEVEL = float(np.median(CLOSES[HISTORY:]))
 RULES = {
     "rsi-crossing-up": {"condition": "CROSSING_UP", "threshold": 60, "metadata": {"indicator": "RSI"}},
-    "seed-form": {
-        "condition": "PRICE_ABOVE",
-        "threshold": 50000,
-        "metadata": {"indicator": "RSI", "value": 65},
-    },
+    "rsi-greater-than": {"condition": "GREATER_THAN", "threshold": 65, "metadata": {"indicator": "RSI"}},
     "formula-4h": {
         "condition": "CROSSING_UP",
         "threshold": 0,
@@ -359,3 +355,49 @@ async def test_a_custom_indicator_is_an_operand_of_its_owner_only(
     same = await _backtest(client, alice, inline)
     assert same["count"] > 0
     assert (await _backtest(client, alice, rule))["triggers"] == same["triggers"]
+
+
+async def test_a_confirmed_price_rule_fires_on_a_tick_only_while_rsi_confirms(
+    app: FastAPI, client: httpx.AsyncClient, market: Market, engine: AlertEngine
+) -> None:
+    """The seed's form on the real worker path: each recorded hour closes (the engine reads RSI(14) 1h on
+    it), then the price crosses 50,000; it fires exactly in the hours whose RSI (TA-Lib) is >= the value."""
+    rsi = talib.RSI(CLOSES, timeperiod=14)
+    hours = range(HISTORY - 1, HISTORY + 48)  # the hour closed when the rule is made, then 48 more
+    value = float(np.median(rsi[list(hours)]))  # some hours confirm, some do not
+    trader = await register(client)
+    rule = {"condition": "PRICE_ABOVE", "threshold": 50000, "metadata": {"indicator": "RSI", "value": value}}
+    alert = await _create(client, trader, rule)
+    assert alert["confirmation"]["description"] == f"price above 50,000 while RSI(14) 1h >= {value:,.8g}"
+    await engine.reload(alert["id"])  # reads RSI on the latest stored hour: no wait for the next close
+    url = f"/api/alerts/{trader.id}/{alert['id']}"
+    shown = (await client.get(url, headers=trader.headers)).json()["data"]["confirmation"]
+    assert shown["reading"] == pytest.approx(rsi[HISTORY - 1], abs=1e-6)
+    assert shown["readingAt"] == isoformat_z(datetime.fromtimestamp(T0, UTC))
+    fired_in = []
+    for i in hours:
+        if i >= HISTORY:
+            await market.push_until(FIRST + i - HISTORY + 1, engine)
+        ts = float(RECORDED.ts[FIRST + i - HISTORY]) + HOUR + 60  # a minute into the next hour
+        assert await engine.on_price("BTC-USD", 49_990.0, ts, "test") == []  # below: nothing, or re-arms
+        if await engine.on_price("BTC-USD", 50_010.0, ts + 1, "test") == [alert["id"]]:
+            fired_in.append(i)
+    expected = [i for i in hours if rsi[i] >= value]
+    assert fired_in == expected and 0 < len(expected) < len(hours)
+    await engine.flush()
+    assert len(await _fired(app, alert["id"])) == len(expected)
+    shown = (await client.get(url, headers=trader.headers)).json()["data"]["confirmation"]
+    assert shown["reading"] == pytest.approx(rsi[hours[-1]], abs=1e-6)
+
+
+async def test_a_confirmed_price_rule_without_indicator_history_waits_and_says_so(
+    client: httpx.AsyncClient, market: Market, engine: AlertEngine
+) -> None:
+    trader = await register(client)
+    rule = {"condition": "PRICE_ABOVE", "threshold": 3000, "metadata": {"indicator": "RSI", "value": 10}}
+    alert = await _create(client, trader, {**rule, "symbol": "ETH-USD"})  # no ETH-USD candles stored
+    await engine.reload(alert["id"])
+    assert await engine.on_price("ETH-USD", 2_900.0, float(T0), "test") == []
+    assert await engine.on_price("ETH-USD", 3_100.0, float(T0) + 1, "test") == []  # no RSI: no trigger
+    [listed] = (await client.get(f"/api/alerts/{trader.id}", headers=trader.headers)).json()["data"]["alerts"]
+    assert listed["confirmation"]["reading"] is None and listed["confirmation"]["readingAt"] is None

@@ -1089,6 +1089,8 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            /** @description The indicator confirming a price condition; null for other rules */
+            confirmation?: components["schemas"]["ConfirmationOut"] | null;
             /** Frequency */
             frequency: string;
             /** Cooldownseconds */
@@ -1369,6 +1371,44 @@ export interface components {
             /** Channels */
             channels: components["schemas"]["ChannelStatus"][];
             email: components["schemas"]["EmailSetup"];
+        };
+        /**
+         * ConfirmationOut
+         * @description PRICE_ABOVE/PRICE_BELOW with an indicator: the indicator that must confirm the price crossing.
+         */
+        ConfirmationOut: {
+            /**
+             * Indicator
+             * @description As shown, defaults filled: RSI(14)
+             */
+            indicator: string;
+            /**
+             * Timeframe
+             * @description Its latest closed bar on this timeframe is read
+             */
+            timeframe: string;
+            /**
+             * Operator
+             * @enum {string}
+             */
+            operator: ">=" | ">" | "<=" | "<";
+            /** Value */
+            value: number;
+            /**
+             * Description
+             * @description Both parts: price above 50,000 while RSI(14) 1h >= 70
+             */
+            description: string;
+            /**
+             * Reading
+             * @description The indicator on its latest closed bar, as the engine read it; null: waiting for data (too little history, or not read yet) — the alert cannot fire until there is one
+             */
+            reading?: number | null;
+            /**
+             * Readingat
+             * @description The close time of that bar
+             */
+            readingAt?: string | null;
         };
         /** CustomIndicatorIn */
         CustomIndicatorIn: {

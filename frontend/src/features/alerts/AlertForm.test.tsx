@@ -176,6 +176,28 @@ describe("AlertForm", () => {
     });
   });
 
+  it("creates the seed's alert: a price level confirmed by RSI, with a label on every input", async () => {
+    const { calls } = serve({
+      ...base,
+      "POST /api/alerts": (_, body) => ok({ id: 43, ...(body as object), status: "ACTIVE", triggerCount: 0 }, 201),
+    });
+    const user = userEvent.setup();
+    renderForm();
+    await user.type(screen.getByLabelText("Threshold"), "50000");
+    await user.selectOptions(screen.getByLabelText("Operand"), "INDICATOR");
+    await screen.findByRole("option", { name: /RSI/ });
+    await user.selectOptions(screen.getByLabelText("Indicator"), "RSI");
+    expect(screen.getByLabelText("Indicator comparison")).toHaveValue(">=");
+    await user.type(screen.getByLabelText("Indicator level"), "70");
+    await user.click(submit());
+    await waitFor(() => expect(calls.find((c) => c.route === "POST /api/alerts")).toBeDefined());
+    expect(calls.find((c) => c.route === "POST /api/alerts")?.body).toMatchObject({
+      condition: "PRICE_ABOVE",
+      threshold: 50000,
+      metadata: { indicator: "RSI", value: 70 },
+    });
+  });
+
   it("builds an indicator operand with parameters and output", async () => {
     serve(base);
     const user = userEvent.setup();

@@ -17,6 +17,10 @@ import {
   EMPTY_FORM,
   FORM_FIELDS,
   formFieldOf,
+  CONFIRM_OPERATORS,
+  defaultOperator,
+  isConfirmed,
+  isPriceCondition,
   isRuleError,
   kindOf,
   needsWindow,
@@ -50,6 +54,7 @@ const LABELS: Record<string, string> = {
   "metadata.lower": "Lower bound",
   "metadata.upper": "Upper bound",
   "metadata.window": "Window",
+  "metadata.value": "Indicator level",
   cooldownSeconds: "Cooldown",
   expiresAt: "Expires at",
   confirmTicks: "Confirm ticks",
@@ -185,6 +190,7 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
               form={form}
               indicator={indicator}
               volumeOnly={kind === "volume"}
+              confirming={isPriceCondition(form.condition)}
               error={error}
               describedBy={describedBy}
               change={change}
@@ -228,6 +234,33 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
               </Field>
             )}
 
+            {isConfirmed(form) ? (
+              <>
+                <Field label="Indicator comparison" htmlFor="alert-confirm-operator" error={error("metadata.operator")}>
+                  <select
+                    id="alert-confirm-operator"
+                    value={form.confirmOperator || defaultOperator(form.condition)}
+                    onChange={(e) => change({ confirmOperator: e.target.value as RuleForm["confirmOperator"] }, "metadata.operator")}
+                  >
+                    {CONFIRM_OPERATORS.map((o) => (
+                      <option key={o} value={o}>
+                        {o}
+                      </option>
+                    ))}
+                  </select>
+                </Field>
+                <Field label="Indicator level" htmlFor="alert-confirm-value" error={error("metadata.value")} hint="e.g. 70 for RSI ≥ 70">
+                  <input
+                    id="alert-confirm-value"
+                    inputMode="decimal"
+                    value={form.confirmValue}
+                    {...describedBy("metadata.value", "alert-confirm-value")}
+                    onChange={(e) => change({ confirmValue: e.target.value }, "metadata.value")}
+                  />
+                </Field>
+              </>
+            ) : null}
+
             {needsWindow(kind) ? (
               <Field
                 label="Window (bars)"
@@ -246,7 +279,12 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
               </Field>
             ) : null}
 
-            <Field label="Timeframe" htmlFor="alert-timeframe" error={error("metadata.timeframe")} hint="The bars the rule is judged on">
+            <Field
+              label="Timeframe"
+              htmlFor="alert-timeframe"
+              error={error("metadata.timeframe")}
+              hint={isConfirmed(form) ? "The indicator's bars: its latest closed one is read on each tick" : "The bars the rule is judged on"}
+            >
               <select
                 id="alert-timeframe"
                 value={form.timeframe}

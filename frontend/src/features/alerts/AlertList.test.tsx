@@ -20,6 +20,18 @@ beforeEach(() => {
 const common = { "GET /api/market/symbols": () => ok([]) };
 
 describe("AlertList", () => {
+  it("describes a price level confirmed by an indicator, and says when the indicator has no value yet", async () => {
+    const confirmation = { indicator: "RSI(14)", timeframe: "1h", operator: ">=" as const, value: 70, description: "", reading: null, readingAt: null };
+    const seed = { condition: "PRICE_ABOVE", threshold: 50000, metadata: { indicator: "RSI", value: 70 } };
+    const alerts = [alert({ id: 5, ...seed, confirmation }), alert({ id: 4, ...seed, confirmation: { ...confirmation, reading: 72.5, readingAt: "2026-11-20T10:00:00Z" } })];
+    serve({ ...common, "GET /api/alerts/7": () => ok({ alerts, total: 2, active: 2 }) });
+    renderWithProviders(<AlertsPage />, { path: "/alerts", route: "/alerts/*" });
+    const waiting = within(await screen.findByTestId("alert-row-5"));
+    expect(waiting.getByText("price above 50,000 while RSI(14) 1h >= 70", { exact: false })).toBeInTheDocument();
+    expect(waiting.getByTestId("confirmation-waiting")).toHaveTextContent("waiting for RSI(14) 1h data");
+    expect(within(screen.getByTestId("alert-row-4")).queryByTestId("confirmation-waiting")).not.toBeInTheDocument();
+  });
+
   it("shows the total and active counts and each alert's rule, status and triggers", async () => {
     serve({ ...common, "GET /api/alerts/7": () => ok({ alerts: ALERTS, total: 3, active: 1 }) });
     renderWithProviders(<AlertsPage />, { path: "/alerts", route: "/alerts/*" });

@@ -93,7 +93,17 @@ const COLUMNS: Column<Alert>[] = [
   {
     key: "rule",
     label: "Rule",
-    cell: (a) => describeRule(a.condition, a.threshold, a.metadata),
+    cell: (a) => (
+      <>
+        {describeRule(a.condition, a.threshold, a.metadata, a.confirmation)}
+        {a.confirmation && a.status === "ACTIVE" && a.confirmation.reading === null ? (
+          <span className="muted" data-testid="confirmation-waiting">
+            {" "}
+            · waiting for {a.confirmation.indicator} {a.confirmation.timeframe} data
+          </span>
+        ) : null}
+      </>
+    ),
     sortValue: (a) => a.condition,
     cellProps: (a) => ({ className: "alert-rule", title: a.condition }),
   },

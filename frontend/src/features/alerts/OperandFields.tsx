@@ -15,6 +15,7 @@ interface Props {
   form: RuleForm;
   indicator: CatalogIndicator | undefined;
   volumeOnly: boolean;
+  confirming: boolean; // a price condition: the indicator (if any) confirms the price level
   error: (field: string) => string | undefined;
   describedBy: (field: string, id: string) => { "aria-invalid"?: true; "aria-describedby"?: string };
   change: (patch: Partial<RuleForm>, ...fields: string[]) => void;
@@ -31,14 +32,25 @@ function groupBy(indicators: CatalogIndicator[]): [string, CatalogIndicator[]][]
 
 /** What the rule compares: the price, a built-in indicator (with its parameters and output), one of the
  * user's custom indicators, or an inline formula. */
-export function OperandFields({ form, indicator, volumeOnly, error, describedBy, change }: Props) {
+export function OperandFields({ form, indicator, volumeOnly, confirming, error, describedBy, change }: Props) {
   const catalog = useIndicatorCatalog();
   const custom = useCustomIndicators();
   const paramsError = error("metadata.params");
 
   return (
     <>
-      <Field label="Operand" htmlFor="alert-operand" error={error("operand")} hint={volumeOnly ? "A volume spike is judged on the volume" : undefined}>
+      <Field
+        label="Operand"
+        htmlFor="alert-operand"
+        error={error("operand")}
+        hint={
+          volumeOnly
+            ? "A volume spike is judged on the volume"
+            : confirming
+              ? "Price, or an indicator that must confirm the price level"
+              : undefined
+        }
+      >
         <select
           id="alert-operand"
           value={form.operand}

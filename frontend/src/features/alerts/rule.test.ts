@@ -38,7 +38,7 @@ describe("validateRule", () => {
 
   it("checks the indicator and its parameters", () => {
     expect(validateRule(form({ operand: "INDICATOR", threshold: "70" }))["metadata.indicator"]).toBe("Choose an indicator");
-    const rsi = form({ operand: "INDICATOR", indicator: "RSI", threshold: "70", params: { period: "1" } });
+    const rsi = form({ condition: "GREATER_THAN", operand: "INDICATOR", indicator: "RSI", threshold: "70", params: { period: "1" } });
     expect(validateRule(rsi, RSI)["metadata.params.period"]).toBe("period must be at least 2");
     expect(validateRule({ ...rsi, params: { period: "14.5" } }, RSI)["metadata.params.period"]).toBe("period must be a whole number");
     expect(validateRule({ ...rsi, params: { period: "21" } }, RSI)).toEqual({});
@@ -112,9 +112,31 @@ describe("describeRule", () => {
   it("says what each rule watches", () => {
     expect(describeRule("PRICE_ABOVE", 150000, {})).toMatch(/^Price ≥ 150,000/);
     expect(describeRule("CROSSING_UP", 70, { indicator: "RSI", params: { period: 14 } })).toBe("RSI(period=14) crosses up through 70 · 1h");
-    expect(describeRule("PRICE_ABOVE", 50000, { indicator: "RSI", value: 70 })).toBe("RSI ≥ 70 · 1h");
+    expect(describeRule("GREATER_THAN", 70, { indicator: "RSI" })).toBe("RSI > 70 · 1h");
     expect(describeRule("ENTERING_CHANNEL", null, { lower: 100, upper: 200, timeframe: "1h" })).toMatch(/^Price enters \[100.* – 200.*\] · 1h$/);
     expect(describeRule("MOVING_UP_PERCENT", 5, { window: 24 })).toBe("Price rises by ≥ 5% in 24 bars");
     expect(describeRule("VOLUME_SPIKE", 3, {})).toBe("Volume ≥ 3× the average of 20 bars");
+  });
+});
+
+describe("a price level confirmed by an indicator (the seed's alert)", () => {
+  const seed = { indicator: "RSI", value: 70 };
+
+  it("describes both parts, with the indicator as the API shows it", () => {
+    const confirmation = { indicator: "RSI(14)", timeframe: "1h", operator: ">=", value: 70 };
+    expect(describeRule("PRICE_ABOVE", 50000, seed, confirmation)).toBe("price above 50,000 while RSI(14) 1h >= 70");
+    expect(describeRule("PRICE_ABOVE", 50000, seed)).toBe("price above 50,000 while RSI 1h >= 70");
+    expect(describeRule("PRICE_BELOW", 20000, { indicator: "RSI", value: 30, timeframe: "4h" })).toBe("price below 20,000 while RSI 4h <= 30");
+    expect(describeRule("PRICE_ABOVE", 50000, { ...seed, operator: ">" })).toBe("price above 50,000 while RSI 1h > 70");
+  });
+
+  it("sends the threshold as the price and the indicator's level and comparison in metadata", () => {
+    const confirmed = form({ operand: "INDICATOR", indicator: "RSI", threshold: "50000", confirmValue: "70" });
+    expect(validateRule(confirmed, RSI)).toEqual({});
+    expect(toAlertBody(confirmed, 1, RSI)).toMatchObject({ condition: "PRICE_ABOVE", threshold: 50000, metadata: { indicator: "RSI", value: 70 } });
+    expect(toAlertBody({ ...confirmed, confirmOperator: ">" }, 1, RSI).metadata).toEqual({ indicator: "RSI", value: 70, operator: ">" });
+    expect(validateRule({ ...confirmed, confirmValue: "" }, RSI)["metadata.value"]).toBe("Indicator level is required");
+    expect(validateRule({ ...confirmed, threshold: "-1" }, RSI).threshold).toBe("Threshold must be above 0");
+    expect(formFieldOf("metadata.value")).toBe("metadata.value");
   });
 });

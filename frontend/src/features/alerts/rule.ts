@@ -35,8 +35,13 @@ export interface RuleForm {
   expiresAt: string; // <input type="datetime-local"> value, local time
   confirmTicks: string;
   confirmSeconds: string;
+  confirmValue: string; // a price level's confirmation: the indicator's level (metadata.value)
+  confirmOperator: "" | ConfirmOperator; // ...and how it compares ("": >= above, <= below)
   channels: Channel[];
 }
+
+export type ConfirmOperator = ">=" | ">" | "<=" | "<";
+export const CONFIRM_OPERATORS: ConfirmOperator[] = [">=", ">", "<=", "<"];
 
 export const EMPTY_FORM: RuleForm = {
   symbol: "BTC-USD",
@@ -57,8 +62,24 @@ export const EMPTY_FORM: RuleForm = {
   expiresAt: "",
   confirmTicks: "1",
   confirmSeconds: "0",
+  confirmValue: "",
+  confirmOperator: "",
   channels: ["IN_APP"],
 };
+
+/** PRICE_ABOVE/PRICE_BELOW: price conditions; with an indicator operand the indicator confirms the price. */
+export function isPriceCondition(condition: string): boolean {
+  return condition === "PRICE_ABOVE" || condition === "PRICE_BELOW";
+}
+
+/** The form describes a price level confirmed by an indicator. */
+export function isConfirmed(form: Pick<RuleForm, "condition" | "operand">): boolean {
+  return isPriceCondition(form.condition) && form.operand !== "PRICE";
+}
+
+export function defaultOperator(condition: string): ConfirmOperator {
+  return condition === "PRICE_BELOW" ? "<=" : ">=";
+}
 
 /** Field keys are the API's field names, so a 422's `field` lands on the same input. */
 export type FieldErrors = Record<string, string>;
@@ -119,7 +140,7 @@ export function thresholdHint(form: RuleForm): string {
     case "volume":
       return "A multiple of the average volume, e.g. 3 = three times";
     default:
-      return form.operand === "PRICE" ? "The price level" : "The indicator's level (may be 0 or negative)";
+      return form.operand === "PRICE" || isConfirmed(form) ? "The price level" : "The indicator's level (may be 0 or negative)";
   }
 }
 
@@ -127,7 +148,7 @@ export function thresholdHint(form: RuleForm): string {
 export function validateRule(form: RuleForm, indicator?: CatalogIndicator): FieldErrors {
   const errors: FieldErrors = {};
   const kind = kindOf(form.condition);
-  const price = form.operand === "PRICE";
+  const price = form.operand === "PRICE" || isConfirmed(form); // the threshold is a price
   if (!form.symbol.trim()) errors.symbol = "Choose a symbol";
 
   if (kind === "volume" && !price) errors.operand = "A volume spike is on the volume: choose Price";
@@ -155,6 +176,9 @@ export function validateRule(form: RuleForm, indicator?: CatalogIndicator): Fiel
     }
   } else {
     checkNumber(errors, "threshold", "Threshold", form.threshold, { required: true, positive: price || bySize(kind) });
+  }
+  if (isConfirmed(form)) {
+    checkNumber(errors, "metadata.value", "Indicator level", form.confirmValue, { required: true });
   }
   if (needsWindow(kind)) {
     checkNumber(errors, "metadata.window", "Window", form.window, {
@@ -212,6 +236,10 @@ export function buildMetadata(form: RuleForm, indicator?: CatalogIndicator): Rec
     metadata.upper = num(form.upper);
   }
   if (needsWindow(kind) && num(form.window) !== undefined) metadata.window = num(form.window);
+  if (isConfirmed(form)) {
+    metadata.value = num(form.confirmValue);
+    if (form.confirmOperator) metadata.operator = form.confirmOperator;
+  }
   if (form.timeframe) metadata.timeframe = form.timeframe;
   return metadata;
 }
@@ -268,6 +296,8 @@ export const FORM_FIELDS: readonly string[] = [
   "metadata.upper",
   "metadata.window",
   "metadata.timeframe",
+  "metadata.value",
+  "metadata.operator",
   "frequency",
   "cooldownSeconds",
   "expiresAt",
@@ -283,7 +313,6 @@ export function formFieldOf(apiField: string | undefined): string | undefined {
   if (!apiField) return undefined;
   if (apiField.startsWith("channels")) return "channels";
   if (apiField.startsWith("metadata.params")) return "metadata.params";
-  if (apiField === "metadata.value") return "threshold";
   if (apiField === "metadata") return "metadata.indicator";
   return KNOWN.has(apiField) ? apiField : undefined;
 }
@@ -330,10 +359,36 @@ export function operandText(metadata: Record<string, unknown>): string {
   return "Price";
 }
 
-/** One line for a rule: "Price ≥ 150,000.00", "RSI(period=14) crosses up through 70 · 1h". */
-export function describeRule(condition: string, threshold: number | null, metadata: Record<string, unknown>): string {
+/** The API's account of a price level's confirmation (AlertOut.confirmation). */
+export interface Confirmation {
+  indicator: string;
+  timeframe: string;
+  operator: string;
+  value: number;
+}
+
+/** Both parts of a confirmed price level: "price above 50,000 while RSI(14) 1h >= 70" (the indicator as the API
+ * shows it when given, with its defaults filled; else as the metadata names it). */
+function describeConfirmed(condition: string, threshold: number | null, metadata: Record<string, unknown>, confirmation?: Confirmation | null): string {
+  const side = condition === "PRICE_BELOW" ? "below" : "above";
+  const indicator = confirmation?.indicator ?? operandText(metadata);
+  const timeframe = confirmation?.timeframe ?? (typeof metadata.timeframe === "string" ? metadata.timeframe : "1h");
+  const operator = confirmation?.operator ?? (typeof metadata.operator === "string" ? metadata.operator : defaultOperator(condition));
+  const value = confirmation?.value ?? asNumber(metadata.value);
+  return `price ${side} ${formatNumber(threshold ?? undefined, 8)} while ${indicator} ${timeframe} ${operator} ${formatNumber(value, 8)}`;
+}
+
+/** One line for a rule: "Price ≥ 150,000.00", "RSI(period=14) crosses up through 70 · 1h",
+ * "price above 50,000 while RSI(14) 1h >= 70". */
+export function describeRule(
+  condition: string,
+  threshold: number | null,
+  metadata: Record<string, unknown>,
+  confirmation?: Confirmation | null,
+): string {
   const kind = kindOf(condition);
   const operand = operandText(metadata);
+  if (isPriceCondition(condition) && operand !== "Price") return describeConfirmed(condition, threshold, metadata, confirmation);
   const price = operand === "Price";
   const fmt = (v: number | undefined) => (v === undefined ? "?" : price ? formatPrice(v) : formatNumber(v));
   const level = asNumber(metadata.value) ?? threshold ?? undefined;
