@@ -45,8 +45,8 @@ test("live tiles show pushed prices, and a tile opens its candle chart", async (
   // Select BTC-USD at 1h: the backfilled hours draw a chart.
   await tile.getByRole("button", { name: /^BTC-USD/ }).click();
   await expect(page).toHaveURL(/symbol=BTC-USD/);
-  await page.getByRole("tab", { name: "1h" }).click();
-  await expect(page.getByRole("tab", { name: "1h" })).toHaveAttribute("aria-selected", "true");
+  await page.getByRole("radio", { name: "1h" }).click();
+  await expect(page.getByRole("radio", { name: "1h" })).toHaveAttribute("aria-checked", "true");
   const chart = page.getByTestId("candle-chart");
   await expect(chart).toBeVisible();
   await expect(chart.locator("canvas").first()).toBeAttached();

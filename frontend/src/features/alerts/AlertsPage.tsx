@@ -1,4 +1,4 @@
-import { NavLink, Navigate, Route, Routes } from "react-router-dom";
+import { matchPath, NavLink, Navigate, Route, Routes, useLocation } from "react-router-dom";
 import { Page } from "@/components/ui";
 import { AlertForm } from "./AlertForm";
 import { AlertHistory } from "./AlertHistory";
@@ -17,8 +17,10 @@ const TABS = [
 
 /** Alerts: the list, the create form with its "would have fired" preview, history, metrics and the inbox. */
 export default function AlertsPage() {
+  const { pathname } = useLocation();
+  const view = TABS.find((tab) => tab.to !== "/alerts" && matchPath({ path: tab.to, end: false }, pathname))?.label;
   return (
-    <Page title="Alerts">
+    <Page title="Alerts" view={view}>
       <nav className="tabs" aria-label="Alert views">
         {TABS.map((tab) => (
           <NavLink key={tab.to} to={tab.to} end={tab.end}>
