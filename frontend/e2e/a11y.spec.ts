@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { openAs, pushPrice, seedAccount, type Seed } from "./a11y-seed";
+import { snapshot } from "./helpers";
 
 // axe-core over every screen of the app, in both themes, with data present (prices, alerts in each state the
 // e2e backend can produce, a trigger with its delivery): no serious or critical WCAG 2.x A/AA violation.
@@ -116,6 +117,7 @@ for (const theme of THEMES) {
         await screen.ready(page, seed);
         await expect(page.locator("html")).toHaveAttribute("data-theme", theme);
         const found = await seriousViolations(page);
+        await snapshot(page, `a11y-${screen.name}-${theme}`); // to look at: colours must still look right
         expect(found, report(screen.name, theme, found)).toEqual([]);
       });
     }

@@ -30,7 +30,7 @@ export interface Line {
 }
 
 /** Candles with volume, overlay lines and lower-pane lines; `live` moves the last bar as prices arrive.
- * The canvas is an image to assistive technology, named by a summary of what it shows (`label` first). */
+ * For assistive technology a figure whose caption summarises what it shows (`label` first). */
 export function CandleChart({
   label,
   candles,
@@ -114,5 +114,11 @@ export function CandleChart({
     candleSeries.current.update({ ...next, time: next.time as UTCTimestamp });
   }, [live, candles]);
 
-  return <div ref={box} className="chart" style={{ height }} data-testid={testId} role="img" aria-label={summary} />;
+  // A figure named by its caption, not role="img": the chart holds a focusable link (the library's attribution).
+  return (
+    <figure className="chart-figure">
+      <div ref={box} className="chart" style={{ height }} data-testid={testId} />
+      <figcaption className="sr-only">{summary}</figcaption>
+    </figure>
+  );
 }

@@ -10,7 +10,7 @@ export interface Series {
   area?: boolean; // drawn as a red area (drawdowns)
 }
 
-/** Time series as lines (equity curves, metrics over time) or areas; an image named by a summary of them. */
+/** Time series as lines (equity curves, metrics over time) or areas; a figure captioned by a summary of them. */
 export function LineChart({
   label,
   series,
@@ -39,5 +39,11 @@ export function LineChart({
     api.timeScale().fitContent();
     return () => api.remove();
   }, [series, theme]);
-  return <div ref={box} className="chart" style={{ height }} data-testid={testId} role="img" aria-label={summary} />;
+  // A figure named by its caption, not role="img": the chart holds a focusable link (the library's attribution).
+  return (
+    <figure className="chart-figure">
+      <div ref={box} className="chart" style={{ height }} data-testid={testId} />
+      <figcaption className="sr-only">{summary}</figcaption>
+    </figure>
+  );
 }

@@ -4,11 +4,11 @@ import { EmptyState } from "@/components/ui";
 import { useLive } from "@/realtime/socket";
 import { PriceTile } from "./PriceTile";
 
-/** The grid of live tiles. Removing one moves focus to the next tile (the previous one after the last, the
- * add control once the list is empty), never dropping it on the page. */
 /** The id of the "Watch" select that adds a symbol (AddSymbol). */
 export const ADD_CONTROL = "add-symbol";
 
+/** The grid of live tiles. Removing one moves focus to the next tile (the previous one after the last, the
+ * add control once the list is empty), never dropping it on the page. */
 export function Watchlist({
   symbols,
   assets,
