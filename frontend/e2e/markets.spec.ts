@@ -27,6 +27,9 @@ test("live tiles show pushed prices, and a tile opens its candle chart", async (
   const first = Math.round(close * 100.1) / 100; // +0.1%
   await pushTick(request, headers, first);
   await expect(tile.getByTestId("tile-price")).toHaveText(price2(first));
+  // A price pushed by an earlier spec makes `first` a move too: let its flash end, or a rise during it would
+  // keep the class (no mutation to observe).
+  await expect(tile).not.toHaveClass(/flash-/);
 
   // A higher price flashes the tile green (watched with a MutationObserver: the flash is brief).
   await tile.evaluate((el) => {
@@ -45,8 +48,8 @@ test("live tiles show pushed prices, and a tile opens its candle chart", async (
   // Select BTC-USD at 1h: the backfilled hours draw a chart.
   await tile.getByRole("button", { name: /^BTC-USD/ }).click();
   await expect(page).toHaveURL(/symbol=BTC-USD/);
-  await page.getByRole("tab", { name: "1h" }).click();
-  await expect(page.getByRole("tab", { name: "1h" })).toHaveAttribute("aria-selected", "true");
+  await page.getByRole("radio", { name: "1h" }).click();
+  await expect(page.getByRole("radio", { name: "1h" })).toHaveAttribute("aria-checked", "true");
   const chart = page.getByTestId("candle-chart");
   await expect(chart).toBeVisible();
   await expect(chart.locator("canvas").first()).toBeAttached();

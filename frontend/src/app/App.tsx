@@ -37,6 +37,24 @@ function useLiveEvents() {
   }, [queryClient]);
 }
 
+/** The first stop on every screen: straight to the content, past the navigation. */
+function SkipLink({ target }: { target: string }) {
+  return (
+    <a
+      className="skip-link"
+      href={`#${target}`}
+      onClick={(event) => {
+        event.preventDefault(); // focus, without a #hash in the router's URL
+        const main = document.getElementById(target);
+        main?.focus();
+        main?.scrollIntoView();
+      }}
+    >
+      Skip to content
+    </a>
+  );
+}
+
 function Shell() {
   const navigate = useNavigate();
   const signOut = useAuth((s) => s.signOut);
@@ -55,6 +73,7 @@ function Shell() {
 
   return (
     <div className="shell">
+      <SkipLink target="main" />
       <nav className="nav" aria-label="Main">
         <span className="brand">Cryptomon</span>
         <NavLink to="/" end>
@@ -83,7 +102,7 @@ function Shell() {
           Sign out
         </button>
       </nav>
-      <main className="content">
+      <main className="content" id="main" tabIndex={-1}>
         <Suspense fallback={<Skeleton lines={6} />}>
           <Outlet />
         </Suspense>

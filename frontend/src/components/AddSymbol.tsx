@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
 import type { Asset } from "@/api/symbols";
+import { ADD_CONTROL } from "./Watchlist";
 
 /** Pick a registry symbol that is not watched yet and add it; preselects the first one with a price. */
 export function AddSymbol({
@@ -26,10 +27,10 @@ export function AddSymbol({
 
   return (
     <form className="add-symbol" onSubmit={submit}>
-      <label htmlFor="add-symbol" className="muted">
+      <label htmlFor={ADD_CONTROL} className="muted">
         Watch
       </label>
-      <select id="add-symbol" value={value} onChange={(e) => setChoice(e.target.value)} disabled={!available.length}>
+      <select id={ADD_CONTROL} value={value} onChange={(e) => setChoice(e.target.value)} disabled={!available.length}>
         {available.map((a) => (
           <option key={a.symbol} value={a.symbol}>
             {a.symbol} — {a.name}

@@ -1,11 +1,28 @@
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
+import { NavigationType, useNavigationType } from "react-router-dom";
+import { useDocumentTitle } from "@/lib/useDocumentTitle";
 
 /** Shared building blocks: page frame, loading skeleton, empty state, labelled field with its API error. */
-export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
+
+/**
+ * A screen: its heading, actions and content. Sets the document title (`view` first: "New alert · Alerts ·
+ * Cryptomon") and, when the screen was reached by an action in the app (a link, signing in; not a first load
+ * or the browser's back button), moves focus to its heading so keyboard and screen-reader users start there.
+ */
+export function Page({ title, view, actions, children }: { title: string; view?: string | undefined; actions?: ReactNode; children: ReactNode }) {
+  useDocumentTitle(view, title);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const arrival = useRef(useNavigationType()); // how this screen was reached, read once
+  useEffect(() => {
+    // Only when the screen appears: moving between its own views (tabs) keeps focus where the user is.
+    if (arrival.current !== NavigationType.Pop) heading.current?.focus({ preventScroll: true });
+  }, []);
   return (
-    <section className="page">
+    <section className="page" aria-labelledby="page-title">
       <header className="page-header">
-        <h1>{title}</h1>
+        <h1 id="page-title" tabIndex={-1} ref={heading}>
+          {title}
+        </h1>
         {actions ? <div className="page-actions">{actions}</div> : null}
       </header>
       {children}

@@ -7,8 +7,9 @@ import {
   type ISeriesApi,
   type UTCTimestamp,
 } from "lightweight-charts";
-import { useEffect, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import { useUi } from "@/stores/ui";
+import { describeCandles } from "./describe";
 import { chartOptions, DOWN, PALETTE, UP } from "./theme";
 
 export interface Candle {
@@ -28,14 +29,17 @@ export interface Line {
   pane?: "price" | "lower"; // overlays on the price, or in a pane under it (oscillators, formulas)
 }
 
-/** Candles with volume, overlay lines and lower-pane lines; `live` moves the last bar as prices arrive. */
+/** Candles with volume, overlay lines and lower-pane lines; `live` moves the last bar as prices arrive.
+ * For assistive technology a figure whose caption summarises what it shows (`label` first). */
 export function CandleChart({
+  label,
   candles,
   lines = NO_LINES,
   live,
   height = 420,
   testId = "candle-chart",
 }: {
+  label: string; // what is charted, e.g. "BTC-USD 1h candles"
   candles: Candle[];
   lines?: Line[];
   live?: { time: number; price: number } | null;
@@ -47,6 +51,7 @@ export function CandleChart({
   const candleSeries = useRef<ISeriesApi<"Candlestick"> | null>(null);
   const last = useRef<Candle | null>(null);
   const theme = useUi((s) => s.theme);
+  const summary = useMemo(() => describeCandles(label, candles, lines), [label, candles, lines]);
 
   useEffect(() => {
     if (!box.current) return;
@@ -109,5 +114,11 @@ export function CandleChart({
     candleSeries.current.update({ ...next, time: next.time as UTCTimestamp });
   }, [live, candles]);
 
-  return <div ref={box} className="chart" style={{ height }} data-testid={testId} />;
+  // A figure named by its caption, not role="img": the chart holds a focusable link (the library's attribution).
+  return (
+    <figure className="chart-figure">
+      <div ref={box} className="chart" style={{ height }} data-testid={testId} />
+      <figcaption className="sr-only">{summary}</figcaption>
+    </figure>
+  );
 }

@@ -1,6 +1,7 @@
 import { AreaSeries, createChart, LineSeries, type UTCTimestamp } from "lightweight-charts";
-import { useEffect, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import { useUi } from "@/stores/ui";
+import { describeSeries } from "./describe";
 import { chartOptions, DOWN, PALETTE } from "./theme";
 
 export interface Series {
@@ -9,9 +10,20 @@ export interface Series {
   area?: boolean; // drawn as a red area (drawdowns)
 }
 
-/** Time series as lines (equity curves, metrics over time) or areas. */
-export function LineChart({ series, height = 260, testId = "line-chart" }: { series: Series[]; height?: number; testId?: string }) {
+/** Time series as lines (equity curves, metrics over time) or areas; a figure captioned by a summary of them. */
+export function LineChart({
+  label,
+  series,
+  height = 260,
+  testId = "line-chart",
+}: {
+  label: string; // what is charted, e.g. "Equity of run 3"
+  series: Series[];
+  height?: number;
+  testId?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
+  const summary = useMemo(() => describeSeries(label, series), [label, series]);
   const theme = useUi((s) => s.theme);
   useEffect(() => {
     if (!box.current) return;
@@ -27,5 +39,11 @@ export function LineChart({ series, height = 260, testId = "line-chart" }: { ser
     api.timeScale().fitContent();
     return () => api.remove();
   }, [series, theme]);
-  return <div ref={box} className="chart" style={{ height }} data-testid={testId} />;
+  // A figure named by its caption, not role="img": the chart holds a focusable link (the library's attribution).
+  return (
+    <figure className="chart-figure">
+      <div ref={box} className="chart" style={{ height }} data-testid={testId} />
+      <figcaption className="sr-only">{summary}</figcaption>
+    </figure>
+  );
 }

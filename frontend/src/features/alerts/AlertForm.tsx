@@ -139,7 +139,7 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
     create.mutate(toAlertBody(form, userId, indicator), {
       onSuccess: (alert) => {
         useUi.getState().toast({ kind: "success", title: `Alert #${alert.id} created`, body: `${alert.symbol} ${alert.condition}` });
-        void navigate("/alerts");
+        void navigate("/alerts", { state: { createdAlert: alert.id } }); // the list focuses it
       },
     });
   }

@@ -1,5 +1,5 @@
-import { useState } from "react";
-import { Link } from "react-router-dom";
+import { useEffect, useRef, useState } from "react";
+import { Link, useLocation } from "react-router-dom";
 import { useSymbols } from "@/api/symbols";
 import { ConfirmButton } from "@/components/ConfirmButton";
 import { QueryView } from "@/components/QueryView";
@@ -122,12 +122,26 @@ const COLUMNS: Column<Alert>[] = [
   { key: "actions", label: "Actions", hideLabel: true, cell: (a) => <Actions alert={a} />, cellProps: () => ({ className: "alert-actions-cell" }) },
 ];
 
+/** After the form creates an alert (its id in the navigation's state), focus moves to its row once listed. */
+function useFocusCreated(alerts: Alert[] | undefined) {
+  const created = (useLocation().state as { createdAlert?: number } | null)?.createdAlert;
+  const done = useRef<number | null>(null);
+  useEffect(() => {
+    if (!created || done.current === created || !alerts?.some((a) => a.id === created)) return;
+    done.current = created;
+    document.getElementById(rowId(created))?.focus();
+  }, [created, alerts]);
+}
+
+const rowId = (alertId: number) => `alert-${alertId}`;
+
 export function AlertList() {
   const [filters, raw, setFilter, clear] = useFilters();
   const alerts = useAlerts(filters);
   const symbols = useSymbols({ staleTime: 10 * 60_000 });
   const filtered = Object.values(raw).some(Boolean);
   const data = alerts.data;
+  useFocusCreated(data?.alerts);
 
   return (
     <div className="stack">
@@ -210,7 +224,7 @@ export function AlertList() {
               testId="alert-table"
               className="alert-table"
               cards
-              rowProps={(alert) => ({ "data-testid": `alert-row-${alert.id}` })}
+              rowProps={(alert) => ({ "data-testid": `alert-row-${alert.id}`, id: rowId(alert.id), tabIndex: -1 })}
             />
           )}
         </QueryView>

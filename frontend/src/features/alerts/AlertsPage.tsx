@@ -1,4 +1,4 @@
-import { NavLink, Navigate, Route, Routes } from "react-router-dom";
+import { matchPath, NavLink, Navigate, Route, Routes, useLocation } from "react-router-dom";
 import { Page } from "@/components/ui";
 import { AlertEdit } from "./AlertEdit";
 import { AlertForm } from "./AlertForm";
@@ -20,8 +20,10 @@ const TABS = [
 /** Alerts: the list, the create (and edit) form with its "would have fired" preview, history, metrics, and the inbox
  * with the local email mailbox. */
 export default function AlertsPage() {
+  const { pathname } = useLocation();
+  const view = TABS.find((tab) => tab.to !== "/alerts" && matchPath({ path: tab.to, end: false }, pathname))?.label;
   return (
-    <Page title="Alerts">
+    <Page title="Alerts" view={view}>
       <nav className="tabs" aria-label="Alert views">
         {TABS.map((tab) => (
           <NavLink key={tab.to} to={tab.to} end={tab.end}>

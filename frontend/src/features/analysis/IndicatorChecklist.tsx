@@ -1,7 +1,10 @@
 import { useId, useState } from "react";
 import type { CatalogIndicator } from "@/api/indicators";
 
-/** A filterable multi-select of the catalog's indicators, as checkboxes (keyboard- and screen-reader-friendly). */
+/**
+ * A filterable multi-select of the catalog's indicators, as checkboxes. The catalog (some 60) is folded away
+ * until asked for or filtered, so a keyboard user reaches "Analyse" without tabbing through every one.
+ */
 export function IndicatorChecklist({
   catalog,
   value,
@@ -17,6 +20,7 @@ export function IndicatorChecklist({
 }) {
   const id = useId();
   const [filter, setFilter] = useState("");
+  const [open, setOpen] = useState(false);
   const needle = filter.trim().toLowerCase();
   const shown = catalog.filter(
     (i) =>
@@ -35,7 +39,16 @@ export function IndicatorChecklist({
       <label htmlFor={`${id}-filter`} className="muted">
         Filter indicators
       </label>
-      <input id={`${id}-filter`} type="search" value={filter} placeholder="RSI, bands, trend…" onChange={(e) => setFilter(e.target.value)} />
+      <input
+        id={`${id}-filter`}
+        type="search"
+        value={filter}
+        placeholder="RSI, bands, trend…"
+        onChange={(e) => {
+          setFilter(e.target.value);
+          if (e.target.value.trim()) setOpen(true);
+        }}
+      />
       {value.length ? (
         <ul className="chips" aria-label="Chosen indicators">
           {value.map((name) => (
@@ -48,25 +61,30 @@ export function IndicatorChecklist({
           ))}
         </ul>
       ) : null}
-      <div className="checklist" role="group" aria-label="Catalog">
-        {shown.map((i) => {
-          const checked = value.includes(i.name);
-          return (
-            <label key={i.name} className="check">
-              <input
-                type="checkbox"
-                checked={checked}
-                disabled={!checked && value.length >= max}
-                onChange={(e) => toggle(i.name, e.target.checked)}
-              />
-              <span>
-                <strong>{i.name}</strong> <span className="muted">{i.title}</span>
-              </span>
-            </label>
-          );
-        })}
-        {!shown.length ? <p className="muted">No indicator matches “{filter}”.</p> : null}
-      </div>
+      <details className="checklist-fold" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+        <summary>
+          {needle ? `${shown.length} matching “${filter.trim()}”` : `Browse all ${catalog.length} indicators`}
+        </summary>
+        <div className="checklist" role="group" aria-label="Catalog">
+          {shown.map((i) => {
+            const checked = value.includes(i.name);
+            return (
+              <label key={i.name} className="check">
+                <input
+                  type="checkbox"
+                  checked={checked}
+                  disabled={!checked && value.length >= max}
+                  onChange={(e) => toggle(i.name, e.target.checked)}
+                />
+                <span>
+                  <strong>{i.name}</strong> <span className="muted">{i.title}</span>
+                </span>
+              </label>
+            );
+          })}
+          {!shown.length ? <p className="muted">No indicator matches “{filter}”.</p> : null}
+        </div>
+      </details>
       {error ? (
         <span className="field-error" role="alert" id={`${id}-error`}>
           {error}

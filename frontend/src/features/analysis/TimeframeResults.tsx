@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Card } from "@/components/ui";
+import { useRoving } from "@/lib/roving";
 import { SignalsTable, SummaryPill } from "./SignalsTable";
 import type { TechnicalResult } from "./types";
 
@@ -8,6 +9,8 @@ export function TimeframeResults({ result }: { result: TechnicalResult }) {
   const frames = Object.values(result.timeframes);
   const [chosen, setChosen] = useState(result.timeframe);
   const current = result.timeframes[chosen] ?? frames[0];
+  const at = frames.findIndex((f) => f.timeframe === current?.timeframe);
+  const roving = useRoving(frames.length, at, (i) => setChosen(frames[i]!.timeframe));
   if (!current) return null;
   return (
     <Card
@@ -19,13 +22,15 @@ export function TimeframeResults({ result }: { result: TechnicalResult }) {
       }
     >
       <div className="stack">
-        <div className="tabs" role="tablist" aria-label="Timeframe">
-          {frames.map((f) => (
+        <div className="tabs" role="tablist" aria-label="Timeframe" onKeyDown={roving.onKeyDown}>
+          {frames.map((f, i) => (
             <button
               key={f.timeframe}
+              ref={roving.ref(i)}
               type="button"
               role="tab"
               id={`tf-tab-${f.timeframe}`}
+              tabIndex={roving.tabIndexOf(i)}
               aria-selected={f.timeframe === current.timeframe}
               aria-controls="tf-panel"
               onClick={() => setChosen(f.timeframe)}
@@ -34,7 +39,7 @@ export function TimeframeResults({ result }: { result: TechnicalResult }) {
             </button>
           ))}
         </div>
-        <div id="tf-panel" role="tabpanel" aria-labelledby={`tf-tab-${current.timeframe}`} className="analysis-panel">
+        <div id="tf-panel" role="tabpanel" tabIndex={0} aria-labelledby={`tf-tab-${current.timeframe}`} className="analysis-panel">
           <SignalsTable result={current} />
           <img
             className="analysis-chart"

@@ -3,6 +3,7 @@ import { Link, useNavigate } from "react-router-dom";
 import { api, unwrap } from "@/api/client";
 import { ApiError } from "@/api/errors";
 import { Field } from "@/components/ui";
+import { useDocumentTitle } from "@/lib/useDocumentTitle";
 import { useFormErrors } from "@/lib/useFormErrors";
 import { isThemeChoice } from "@/lib/theme";
 import { useAuth } from "@/stores/auth";
@@ -18,6 +19,7 @@ export default function AuthPage({ mode }: { mode: "signin" | "signup" }) {
   const [busy, setBusy] = useState(false);
   const signup = mode === "signup";
   const errors = useFormErrors(["email", "password"], error);
+  useDocumentTitle(signup ? "Create your account" : "Sign in");
 
   async function submit(event: FormEvent) {
     event.preventDefault();

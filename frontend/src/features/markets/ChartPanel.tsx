@@ -57,7 +57,7 @@ export function ChartPanel({
             </EmptyState>
           }
         >
-          {(page) => <CandleChart candles={page.candles} lines={lines} live={live} />}
+          {(page) => <CandleChart label={`${symbol} ${interval} candles`} candles={page.candles} lines={lines} live={live} />}
         </QueryView>
         {candles.data?.resampledFrom ? (
           <p className="muted chart-note">Built from {candles.data.resampledFrom} candles.</p>

@@ -19,6 +19,7 @@ export function PriceTile({
   selected,
   onSelect,
   onRemove,
+  selectRef,
 }: {
   symbol: string;
   name?: string | undefined;
@@ -26,6 +27,7 @@ export function PriceTile({
   selected: boolean;
   onSelect: (symbol: string) => void;
   onRemove?: ((symbol: string) => void) | undefined;
+  selectRef?: ((button: HTMLButtonElement | null) => void) | undefined; // to move focus to this tile
 }) {
   const flash = useFlash(quote?.price);
   const change = quote?.change24h ?? null;
@@ -35,7 +37,7 @@ export function PriceTile({
       className={["card", "tile", "market-tile", selected ? "selected" : "", flash ? `flash-${flash}` : ""].join(" ").trim()}
       data-testid={`tile-${symbol}`}
     >
-      <button type="button" className="tile-select" aria-pressed={selected} onClick={() => onSelect(symbol)}>
+      <button type="button" className="tile-select" aria-pressed={selected} onClick={() => onSelect(symbol)} ref={selectRef}>
         <span className="tile-head">
           <strong>{symbol}</strong>
           {name ? <span className="muted tile-name">{name}</span> : null}

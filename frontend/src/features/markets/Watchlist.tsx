@@ -1,9 +1,14 @@
+import { useEffect, useRef, useState } from "react";
 import type { Asset } from "@/api/symbols";
 import { EmptyState } from "@/components/ui";
 import { useLive } from "@/realtime/socket";
 import { PriceTile } from "./PriceTile";
 
-/** The grid of live tiles. */
+/** The id of the "Watch" select that adds a symbol (AddSymbol). */
+export const ADD_CONTROL = "add-symbol";
+
+/** The grid of live tiles. Removing one moves focus to the next tile (the previous one after the last, the
+ * add control once the list is empty), never dropping it on the page. */
 export function Watchlist({
   symbols,
   assets,
@@ -18,6 +23,24 @@ export function Watchlist({
   onRemove: (symbol: string) => void;
 }) {
   const quotes = useLive((s) => s.quotes);
+  const tiles = useRef(new Map<string, HTMLButtonElement>());
+  const [focusNext, setFocusNext] = useState<string | null | undefined>(undefined); // null: the add control
+
+  useEffect(() => {
+    if (focusNext === undefined) return;
+    const target = focusNext ? tiles.current.get(focusNext) : document.getElementById(ADD_CONTROL);
+    if (target) {
+      target.focus();
+      setFocusNext(undefined);
+    }
+  }, [focusNext, symbols]);
+
+  function remove(symbol: string) {
+    const at = symbols.indexOf(symbol);
+    setFocusNext(symbols[at + 1] ?? symbols[at - 1] ?? null);
+    onRemove(symbol);
+  }
+
   if (!symbols.length) {
     return <EmptyState title="Your watchlist is empty">Add a symbol above to follow its price.</EmptyState>;
   }
@@ -31,7 +54,11 @@ export function Watchlist({
           quote={quotes[symbol]}
           selected={symbol === selected}
           onSelect={onSelect}
-          onRemove={onRemove}
+          onRemove={remove}
+          selectRef={(button) => {
+            if (button) tiles.current.set(symbol, button);
+            else tiles.current.delete(symbol);
+          }}
         />
       ))}
     </div>

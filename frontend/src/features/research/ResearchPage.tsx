@@ -1,4 +1,4 @@
-import { Navigate, NavLink, Route, Routes } from "react-router-dom";
+import { matchPath, Navigate, NavLink, Route, Routes, useLocation } from "react-router-dom";
 import { Page } from "@/components/ui";
 import BacktestPanel from "./backtest/BacktestPanel";
 import DataExplorer from "./data/DataExplorer";
@@ -13,8 +13,10 @@ const TABS = [
 
 /** Research: historical data, custom indicators and strategy backtests, one tab each (/research/<tab>). */
 export default function ResearchPage() {
+  const { pathname } = useLocation();
+  const view = TABS.find((tab) => matchPath({ path: `/research/${tab.path}`, end: false }, pathname))?.label;
   return (
-    <Page title="Research">
+    <Page title="Research" view={view}>
       <nav className="tabs" aria-label="Research sections">
         {TABS.map((tab) => (
           <NavLink key={tab.path} to={`/research/${tab.path}`}>

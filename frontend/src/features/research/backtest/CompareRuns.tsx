@@ -85,7 +85,7 @@ export function CompareRuns({ runs }: { runs: BacktestRun[] }) {
   return (
     <div className="stack" data-testid="compare-runs">
       <h3 className="research-h3">Cumulative return (%)</h3>
-      {loading ? <Skeleton lines={5} height={40} /> : <LineChart series={series} height={300} testId="compare-chart" />}
+      {loading ? <Skeleton lines={5} height={40} /> : <LineChart label="Cumulative return (%) of the compared runs" series={series} height={300} testId="compare-chart" />}
       <DataTable columns={columns} rows={rows} rowKey={(row) => row.key} label="Runs compared" testId="compare-table" />
     </div>
   );

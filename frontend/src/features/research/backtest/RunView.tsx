@@ -77,8 +77,8 @@ export function RunView({ backtestId }: { backtestId: string }) {
           <ErrorNotice error={data.error} what="equity curve" />
         ) : (
           <>
-            <LineChart series={equity} height={300} testId="equity-chart" />
-            <LineChart series={drawdown} height={150} testId="drawdown-chart" />
+            <LineChart label={`Equity of the run on ${r.symbol}`} series={equity} height={300} testId="equity-chart" />
+            <LineChart label={`Drawdown of the run on ${r.symbol}`} series={drawdown} height={150} testId="drawdown-chart" />
           </>
         )}
         <p className="muted">

@@ -110,7 +110,7 @@ export default function DataExplorer() {
           </EmptyState>
         ) : (
           <div className="stack">
-            <CandleChart candles={candles} lines={NO_LINES} height={380} />
+            <CandleChart label={`${query.symbol} ${query.interval} candles`} candles={candles} lines={NO_LINES} height={380} />
             <ExportButtons symbol={query.symbol} interval={query.interval} from={range.from} to={range.to} />
             <CandleTable candles={candles} />
             {history.hasNextPage ? (

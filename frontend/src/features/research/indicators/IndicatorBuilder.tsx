@@ -212,7 +212,13 @@ export default function IndicatorBuilder() {
             >
               {() => (
                 <div data-testid="indicator-preview" data-plotted={preview.plotted ? "true" : "false"}>
-                  <CandleChart candles={preview.candles} lines={lines} height={440} testId="indicator-preview-chart" />
+                  <CandleChart
+                    label={`${symbol} ${interval} candles with the formula`}
+                    candles={preview.candles}
+                    lines={lines}
+                    height={440}
+                    testId="indicator-preview-chart"
+                  />
                   <p className="muted" role="status">
                     {preview.blank
                       ? "Write a formula to plot it in the pane under the price."

@@ -1,0 +1,91 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { adminHeaders, dataOf } from "./helpers";
+
+interface Session {
+  tokens: { accessToken: string; refreshToken: string };
+  user: { id: number; email: string; role: string };
+}
+
+export interface Seed extends Session {
+  admin: Record<string, string>;
+  close: number; // BTC-USD's last stored 1h close, the base of the pushed prices
+}
+
+let seeded: Promise<Seed> | null = null;
+
+async function post<T>(request: APIRequestContext, url: string, data: unknown, headers: Record<string, string>): Promise<T> {
+  const response = await request.post(url, { data, headers });
+  expect(response.ok(), `${url}: ${response.status()} ${await response.text()}`).toBeTruthy();
+  return dataOf<T>(response);
+}
+
+/** One account for the whole run (sign-ins are rate limited), with a BTC-USD price and an alert in each
+ * state the backend reaches on its own: ACTIVE, PAUSED and TRIGGERED (its IN_APP delivery DELIVERED). */
+async function seed(request: APIRequestContext): Promise<Seed> {
+  const email = `a11y-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  const session = await post<Session>(request, "/api/auth/register", { email, password: "a11y-password-123" }, {});
+  const admin = await adminHeaders(request);
+  const auth = { Authorization: `Bearer ${session.tokens.accessToken}` };
+  const last = await request.get("/api/data/historical?symbol=BTC-USD&interval=1h&limit=1", { headers: auth });
+  const close = (await dataOf<{ data: { close: number }[] }>(last)).data.at(-1)?.close ?? 75_000;
+  const value: Seed = { ...session, admin, close };
+  await pushPrice(request, value, 1);
+
+  const alert = (threshold: number) => ({
+    userId: session.user.id,
+    symbol: "BTC-USD",
+    condition: "PRICE_ABOVE",
+    threshold: Math.round(threshold),
+    channels: ["IN_APP"],
+  });
+  await post(request, "/api/alerts", alert(close * 3), auth); // stays ACTIVE
+  const paused = await post<{ id: number }>(request, "/api/alerts", alert(close * 4), auth);
+  await post(request, `/api/alerts/${session.user.id}/${paused.id}/pause`, {}, auth);
+  const fires = await post<{ id: number }>(request, "/api/alerts", alert(close * 0.5), auth); // the next price fires it
+  await pushPrice(request, value, 1.0002);
+  await expect
+    .poll(async () => {
+      const got = await request.get(`/api/alerts/${session.user.id}/history?alertId=${fires.id}`, { headers: auth });
+      const triggers = (await dataOf<{ triggers: { channels: { status: string }[] }[] }>(got)).triggers;
+      return triggers[0]?.channels[0]?.status;
+    })
+    .toBe("DELIVERED");
+  return value;
+}
+
+/** Pushes BTC-USD at the seeded price times `factor` (the e2e backend's prices come only from pushes). */
+export async function pushPrice(request: APIRequestContext, seed: Seed, factor: number): Promise<void> {
+  const price = Math.round(seed.close * factor * 100) / 100;
+  const tick = { symbol: "BTC-USD", price, volume: 0.5, timestamp: new Date().toISOString() };
+  await post(request, "/api/data/ticks", { ticks: [tick] }, seed.admin);
+}
+
+/** The run's seeded account, made by the first test that asks. Kept in a file of the run's output folder
+ * (emptied when a run starts) because Playwright starts a new worker after each failed test. */
+export function seedAccount(request: APIRequestContext): Promise<Seed> {
+  const file = join(test.info().project.outputDir, "a11y-seed.json");
+  seeded ??= existsSync(file)
+    ? Promise.resolve(JSON.parse(readFileSync(file, "utf8")) as Seed)
+    : seed(request).then((value) => {
+        mkdirSync(test.info().project.outputDir, { recursive: true });
+        writeFileSync(file, JSON.stringify(value));
+        return value;
+      });
+  return seeded;
+}
+
+/** Opens `path` in `theme`, signed in as the seeded user (or signed out), without a sign-in request. */
+export async function openAs(page: Page, session: Session | null, theme: "light" | "dark", path: string): Promise<void> {
+  await page.emulateMedia({ colorScheme: theme });
+  await page.addInitScript(
+    ([session, theme]) => {
+      localStorage.setItem("cryptomon.ui", JSON.stringify({ state: { theme, unread: 0 }, version: 0 }));
+      if (session) localStorage.setItem("cryptomon.session", JSON.stringify({ state: session, version: 0 }));
+      else localStorage.removeItem("cryptomon.session");
+    },
+    [session ? { tokens: session.tokens, user: session.user } : null, theme] as const,
+  );
+  await page.goto(path);
+}

@@ -1,0 +1,152 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { openAs, pushPrice, seedAccount, type Seed } from "./a11y-seed";
+import { snapshot } from "./helpers";
+
+// axe-core over every screen of the app, in both themes, with data present (prices, alerts in each state the
+// e2e backend can produce, a trigger with its delivery): no serious or critical WCAG 2.x A/AA violation.
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+const THEMES = ["light", "dark"] as const;
+type Theme = (typeof THEMES)[number];
+
+interface Screen {
+  name: string;
+  path: string;
+  signedIn: boolean;
+  /** Waits for the screen's data (and brings it into the state worth checking). */
+  ready: (page: Page, seed: Seed) => Promise<void>;
+}
+
+const heading = (name: string | RegExp) => async (page: Page) => {
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+};
+
+const SCREENS: Screen[] = [
+  { name: "sign-in", path: "/signin", signedIn: false, ready: heading("Sign in to Cryptomon") },
+  { name: "sign-up", path: "/signup", signedIn: false, ready: heading("Create your account") },
+  {
+    name: "markets",
+    path: "/?symbol=BTC-USD&interval=1h",
+    signedIn: true,
+    ready: async (page) => {
+      await expect(page.getByTestId("tile-BTC-USD").getByTestId("tile-price")).not.toHaveText("–");
+      await expect(page.getByTestId("live-status")).toHaveText(/live/);
+      await expect(page.getByTestId("candle-chart").locator("canvas").first()).toBeAttached();
+    },
+  },
+  {
+    name: "alerts",
+    path: "/alerts",
+    signedIn: true,
+    ready: async (page) => {
+      const table = page.getByTestId("alert-table");
+      for (const status of ["ACTIVE", "PAUSED", "TRIGGERED"]) await expect(table.getByText(status, { exact: true })).toBeVisible();
+    },
+  },
+  { name: "alert-new", path: "/alerts/new", signedIn: true, ready: async (page) => void (await expect(page.getByLabel("Symbol")).toBeVisible()) },
+  {
+    name: "alert-history",
+    path: "/alerts/history",
+    signedIn: true,
+    ready: async (page) => void (await expect(page.getByTestId("delivery-IN_APP").first()).toContainText("DELIVERED")),
+  },
+  {
+    name: "alert-metrics",
+    path: "/alerts/metrics",
+    signedIn: true,
+    ready: async (page) => void (await expect(page.getByTestId("metrics-total")).toHaveText(/[1-9]/)),
+  },
+  { name: "alert-inbox", path: "/alerts/inbox", signedIn: true, ready: async (page) => void (await expect(page.getByTestId("inbox")).toContainText("BTC-USD")) },
+  {
+    name: "analysis",
+    path: "/analysis",
+    signedIn: true,
+    ready: async (page) => {
+      await page.getByRole("button", { name: "Analyse" }).click();
+      await expect(page.getByRole("button", { name: "Analyse" })).toBeEnabled();
+    },
+  },
+  {
+    name: "research-data",
+    path: "/research/data",
+    signedIn: true,
+    ready: async (page) => void (await expect(page.getByRole("button", { name: "Load candles" })).toBeVisible()),
+  },
+  {
+    name: "research-indicators",
+    path: "/research/indicators",
+    signedIn: true,
+    ready: async (page) => void (await expect(page.getByRole("button", { name: /Save indicator/ })).toBeVisible()),
+  },
+  {
+    name: "research-backtest",
+    path: "/research/backtest",
+    signedIn: true,
+    ready: async (page) => void (await expect(page.getByRole("button", { name: "Run backtest" })).toBeVisible()),
+  },
+  { name: "settings", path: "/settings", signedIn: true, ready: heading("Settings") },
+];
+
+/** The violations axe reports at serious or critical impact, one readable block each. */
+async function seriousViolations(page: Page, include?: string): Promise<string[]> {
+  let builder = new AxeBuilder({ page }).withTags(TAGS);
+  if (include) builder = builder.include(include);
+  const { violations } = await builder.analyze();
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map(
+      (v) =>
+        `[${v.impact}] ${v.id}: ${v.help} (${v.nodes.length} element${v.nodes.length === 1 ? "" : "s"})\n` +
+        v.nodes
+          .slice(0, 8)
+          .map((n) => `    ${n.target.join(" ")}\n      ${(n.failureSummary ?? "").replace(/\n/g, "\n      ")}`)
+          .join("\n"),
+    );
+}
+
+function report(screen: string, theme: Theme, found: string[]): string {
+  return `${found.length} serious/critical axe violation(s) on ${screen} (${theme}):\n\n${found.join("\n\n")}`;
+}
+
+for (const theme of THEMES) {
+  test.describe(`${theme} theme`, () => {
+    for (const screen of SCREENS) {
+      test(`axe: ${screen.name}`, async ({ page, request }) => {
+        const seed = await seedAccount(request);
+        await openAs(page, screen.signedIn ? seed : null, theme, screen.path);
+        await screen.ready(page, seed);
+        await expect(page.locator("html")).toHaveAttribute("data-theme", theme);
+        const found = await seriousViolations(page);
+        await snapshot(page, `a11y-${screen.name}-${theme}`); // to look at: colours must still look right
+        expect(found, report(screen.name, theme, found)).toEqual([]);
+      });
+    }
+
+    test("axe: price tiles while they flash up and down", async ({ page, request }) => {
+      const seed = await seedAccount(request);
+      await openAs(page, seed, theme, "/");
+      const tile = page.getByTestId("tile-BTC-USD");
+      await expect(tile.getByTestId("tile-price")).not.toHaveText("–");
+      // A real flash first (a pushed price, higher than any before: watched with a MutationObserver, the flash
+      // is brief), then each flash class held still while axe reads the colours.
+      await tile.evaluate((el) => {
+        const seen: string[] = [];
+        (window as unknown as { flashes: string[] }).flashes = seen;
+        new MutationObserver(() => {
+          const flash = /flash-(up|down)/.exec(el.getAttribute("class") ?? "");
+          if (flash) seen.push(flash[0]);
+        }).observe(el, { attributes: true, attributeFilter: ["class"] });
+      });
+      await pushPrice(request, seed, theme === "light" ? 1.0004 : 1.0006);
+      await expect.poll(() => page.evaluate(() => (window as unknown as { flashes: string[] }).flashes)).toContain("flash-up");
+      for (const flash of ["flash-up", "flash-down"]) {
+        await tile.evaluate((el, cls) => {
+          el.classList.remove("flash-up", "flash-down");
+          el.classList.add(cls);
+        }, flash);
+        const found = await seriousViolations(page, "[data-testid='tile-BTC-USD']");
+        expect(found, report(`the BTC-USD tile (${flash})`, theme, found)).toEqual([]);
+      }
+    });
+  });
+}
