@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from "react";
 import type { Asset } from "@/api/symbols";
-import { ADD_CONTROL } from "./Watchlist";
+
+/** The id of the "Watch" select (Markets moves focus to it once the last tile is removed). */
+export const ADD_CONTROL = "add-symbol";
 
 /** Pick a registry symbol that is not watched yet and add it; preselects the first one with a price. */
 export function AddSymbol({

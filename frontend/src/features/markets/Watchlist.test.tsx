@@ -1,6 +1,7 @@
 import { fireEvent, render, screen } from "@testing-library/react";
 import { useState } from "react";
-import { ADD_CONTROL, Watchlist } from "./Watchlist";
+import { ADD_CONTROL } from "@/components/AddSymbol";
+import { Watchlist } from "./Watchlist";
 
 function Harness() {
   const [symbols, setSymbols] = useState(["BTC-USD", "ETH-USD", "SOL-USD"]);

@@ -1,11 +1,9 @@
 import { useEffect, useRef, useState } from "react";
 import type { Asset } from "@/api/symbols";
+import { ADD_CONTROL } from "@/components/AddSymbol";
 import { EmptyState } from "@/components/ui";
 import { useLive } from "@/realtime/socket";
 import { PriceTile } from "./PriceTile";
-
-/** The id of the "Watch" select that adds a symbol (AddSymbol). */
-export const ADD_CONTROL = "add-symbol";
 
 /** The grid of live tiles. Removing one moves focus to the next tile (the previous one after the last, the
  * add control once the list is empty), never dropping it on the page. */
