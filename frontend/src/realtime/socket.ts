@@ -65,6 +65,29 @@ export function watchSymbols(symbols: string[]): () => void {
   };
 }
 
+// The default market sends a few ticks a second for each of ~30 symbols: quotes are applied once per frame, so a
+// screen renders at most at the display's rate (a few times a second in a hidden tab), whatever the tick rate.
+let pending: Record<string, Quote> = {};
+let flushQueued = false;
+
+function flushQuotes(): void {
+  flushQueued = false;
+  const batch = pending;
+  pending = {};
+  useLive.setState((s) => ({ quotes: { ...s.quotes, ...batch } }));
+}
+
+function queueQuote(symbol: string, quote: Quote): void {
+  pending[symbol] = quote;
+  if (flushQueued) return;
+  flushQueued = true;
+  if (typeof requestAnimationFrame === "function" && document.visibilityState === "visible") {
+    requestAnimationFrame(flushQuotes);
+  } else {
+    setTimeout(flushQuotes, 250);
+  }
+}
+
 function url(id: number, token: string): string {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const last = localStorage.getItem(lastKey(id));
@@ -87,19 +110,13 @@ function open(): void {
   ws.onmessage = (message) => {
     const frame = JSON.parse(String(message.data)) as UserEvent;
     if (frame.type === "PRICE_UPDATE") {
-      const symbol = String(frame.symbol);
-      useLive.setState((s) => ({
-        quotes: {
-          ...s.quotes,
-          [symbol]: {
-            price: Number(frame.price),
-            change24h: (frame.change24h as number | null) ?? null,
-            volume24h: (frame.volume24h as number | null) ?? null,
-            source: typeof frame.source === "string" ? frame.source : undefined,
-            timestamp: String(frame.timestamp),
-          },
-        },
-      }));
+      queueQuote(String(frame.symbol), {
+        price: Number(frame.price),
+        change24h: (frame.change24h as number | null) ?? null,
+        volume24h: (frame.volume24h as number | null) ?? null,
+        source: typeof frame.source === "string" ? frame.source : undefined,
+        timestamp: String(frame.timestamp),
+      });
       return;
     }
     if (frame.eventId && userId !== null) localStorage.setItem(lastKey(userId), String(frame.eventId));

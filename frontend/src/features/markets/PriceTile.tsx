@@ -1,3 +1,4 @@
+import { memo, useCallback } from "react";
 import { formatCompact, formatPercent, formatPrice } from "@/lib/format";
 import type { Quote } from "@/realtime/socket";
 import { useFlash } from "./useFlash";
@@ -12,14 +13,14 @@ export function sourceLabel(source: string | undefined): string | null {
 }
 
 /** One watched symbol: live price, 24h change and volume; flashes green/red as the price moves. */
-export function PriceTile({
+export const PriceTile = memo(function PriceTile({
   symbol,
   name,
   quote,
   selected,
   onSelect,
   onRemove,
-  selectRef,
+  registerTile,
 }: {
   symbol: string;
   name?: string | undefined;
@@ -27,8 +28,10 @@ export function PriceTile({
   selected: boolean;
   onSelect: (symbol: string) => void;
   onRemove?: ((symbol: string) => void) | undefined;
-  selectRef?: ((button: HTMLButtonElement | null) => void) | undefined; // to move focus to this tile
+  /** Told this tile's select button (to move focus to it). */
+  registerTile?: ((symbol: string, button: HTMLButtonElement | null) => void) | undefined;
 }) {
+  const selectRef = useCallback((button: HTMLButtonElement | null) => registerTile?.(symbol, button), [registerTile, symbol]);
   const flash = useFlash(quote?.price);
   const change = quote?.change24h ?? null;
   const trend = change === null || change === 0 ? "" : change > 0 ? "up" : "down";
@@ -65,4 +68,4 @@ export function PriceTile({
       ) : null}
     </div>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { Asset } from "@/api/symbols";
 import { ADD_CONTROL } from "@/components/AddSymbol";
 import { EmptyState } from "@/components/ui";
@@ -33,11 +33,19 @@ export function Watchlist({
     }
   }, [focusNext, symbols]);
 
-  function remove(symbol: string) {
-    const at = symbols.indexOf(symbol);
-    setFocusNext(symbols[at + 1] ?? symbols[at - 1] ?? null);
-    onRemove(symbol);
-  }
+  const remove = useCallback(
+    (symbol: string) => {
+      const at = symbols.indexOf(symbol);
+      setFocusNext(symbols[at + 1] ?? symbols[at - 1] ?? null);
+      onRemove(symbol);
+    },
+    [symbols, onRemove],
+  );
+  // Stable across renders, so a price update re-renders only the tile it moved.
+  const registerTile = useCallback((symbol: string, button: HTMLButtonElement | null) => {
+    if (button) tiles.current.set(symbol, button);
+    else tiles.current.delete(symbol);
+  }, []);
 
   if (!symbols.length) {
     return <EmptyState title="Your watchlist is empty">Add a symbol above to follow its price.</EmptyState>;
@@ -53,10 +61,7 @@ export function Watchlist({
           selected={symbol === selected}
           onSelect={onSelect}
           onRemove={remove}
-          selectRef={(button) => {
-            if (button) tiles.current.set(symbol, button);
-            else tiles.current.delete(symbol);
-          }}
+          registerTile={registerTile}
         />
       ))}
     </div>
