@@ -85,14 +85,16 @@ class BarWatch:
         self.closed[key] = close
         series = to_series(candles)
         ends = series.ts + step
-        values: dict[str, np.ndarray] = {}
+        # An operand is computed once per close, but a custom indicator's name means each user's own formula.
+        values: dict[tuple[str, int], np.ndarray] = {}
         firings: list[BarFiring] = []
         for rule in list(rules.values()):
             bar = rule.bar
             assert bar is not None
-            if bar.operand not in values:
-                values[bar.operand] = bar.values(series)
-            firings += self._judge(rule, bar, values[bar.operand], series.volume, ends, candles, close)
+            operand = (bar.operand, rule.user_id if bar.formula is not None and bar.formula.references else 0)
+            if operand not in values:
+                values[operand] = bar.values(series)
+            firings += self._judge(rule, bar, values[operand], series.volume, ends, candles, close)
         readings: dict[ReadingKey, float] = {}
         for rule in list(gated.values()):
             assert rule.confirm is not None

@@ -357,6 +357,25 @@ async def test_a_custom_indicator_is_an_operand_of_its_owner_only(
     assert (await _backtest(client, alice, rule))["triggers"] == same["triggers"]
 
 
+async def test_two_users_custom_indicators_of_one_name_are_each_their_own(
+    app: FastAPI, client: httpx.AsyncClient, market: Market, engine: AlertEngine
+) -> None:
+    alice, bob = await register(client), await register(client)
+    rule = {"condition": "CROSSING_UP", "threshold": 0, "metadata": {"indicator": "Mine"}}
+    alerts = {}
+    for account, formula in ((alice, "RSI(7) - RSI(21)"), (bob, "RSI(21) - RSI(7)")):
+        custom = {"userId": account.id, "name": "Mine", "formula": formula}
+        created = await client.post("/api/indicators/custom", json=custom, headers=account.headers)
+        assert created.status_code == 201, created.text
+        alerts[account.id] = await _create(client, account, rule)
+        await engine.reload(alerts[account.id]["id"])
+    await market.push_until(FIRST + LIVE, engine)
+    for account in (alice, bob):
+        fired = await _fired(app, alerts[account.id]["id"])
+        tested = await _backtest(client, account, rule)
+        assert fired == [t["timestamp"] for t in tested["triggers"]] and fired, account.id
+
+
 async def test_a_confirmed_price_rule_fires_on_a_tick_only_while_rsi_confirms(
     app: FastAPI, client: httpx.AsyncClient, market: Market, engine: AlertEngine
 ) -> None:
