@@ -156,6 +156,7 @@ class MarketRunner:
         while True:
             await asyncio.sleep(every)
             now = utcnow().timestamp()
+            self.journal.forget()
             if now - pruned >= PRUNE_EVERY:
                 pruned = now
                 await self.journal.prune(now - JOURNAL_DAYS * DAY)
