@@ -144,7 +144,7 @@ async def run_pushes(label: str, settings: Settings, ticks: list[Tick]) -> None:
             half = len(ticks) // 2
             print(f"{label}: {len(rules):,} alerts, pushes of {PUSH_BATCH} ticks, one pusher per symbol")
             old, new, settle = runner.pipeline.ingest, runner.accept, engine.flush
-            old_rate, old_cpu = await _pushes("reference: ingest only (old)", clock, old, ticks[:half], settle)
+            old_rate, old_cpu = await _pushes("reference: ingest (old)", clock, old, ticks[:half], settle)
             new_rate, new_cpu = await _pushes("durable: accept (new)", clock, new, ticks[half:], settle)
             await engine.stop()
             async with runtime.db.session() as session:
