@@ -178,6 +178,34 @@ async def serve(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
+@asynccontextmanager
+async def ingest_process(settings: Settings) -> AsyncIterator[None]:
+    """Cluster: what `cryptomon ingest` runs (the pipeline that answers pushes, and an alert engine), in
+    this process; embedded: nothing (the API process runs them)."""
+    if not settings.is_cluster:
+        yield
+        return
+    from app.alerts.worker import AlertEngine
+    from app.core.bootstrap import build_runtime
+    from app.market.runner import MarketRunner
+
+    async with build_runtime(settings, role="worker") as runtime:
+        engine, runner = AlertEngine(runtime), MarketRunner(runtime, [])
+        await engine.start()
+        await runner.start(consume_pushes=True)
+        try:
+            yield
+        finally:
+            await runner.stop()
+            await engine.stop()
+
+
+@pytest.fixture
+async def ingest(settings: Settings) -> AsyncIterator[None]:
+    async with ingest_process(settings):
+        yield
+
+
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)

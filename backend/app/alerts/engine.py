@@ -158,10 +158,9 @@ class Evaluator:
             self.drop(alert_id)
 
     def symbols(self) -> set[str]:
-        """The symbols with rules (a crossed rule awaiting confirmation is out of its book, not gone)."""
-        return {symbol for symbol, book in self.books.items() if len(book) or self.confirming.get(symbol)} | {
-            symbol for (symbol, _), rules in self.bar_rules.items() if rules
-        }
+        """The symbols with rules (a rule awaiting confirmation is out of its book, but still counts: its
+        symbol's lease must not be given back before the confirming price is judged)."""
+        return {rule.symbol for rule in self.rules.values()}
 
     def watches(self, symbol: str) -> bool:
         """Whether a price of `symbol` can change anything (cheap: asked for every tick)."""

@@ -23,7 +23,7 @@ from app.alerts.engine import Evaluator, ReadingKey, Rule
 from app.alerts.models import Alert
 from app.alerts.shards import Ownership, ownership_for
 from app.alerts.writer import TriggerWriter
-from app.core.bus import Message
+from app.core.bus import Message, barrier
 from app.core.bus import messages as bus_messages
 from app.core.bus.messages import AlertChanged, BarsClosed, PriceTicks
 from app.core.clock import utcnow
@@ -172,8 +172,8 @@ class AlertEngine:
         while True:
             try:
                 patterns = (bus_messages.EVERY_PRICE, bus_messages.EVERY_BAR)
-                channel = bus_messages.ALERTS_CHANGED
-                async with self.runtime.bus.subscribe(channel, patterns=patterns) as messages:
+                channels = (bus_messages.ALERTS_CHANGED, bus_messages.ALERTS_SYNC)
+                async with self.runtime.bus.subscribe(*channels, patterns=patterns) as messages:
                     self._ready.set()
                     async for message in messages:
                         await self.handle(message)
@@ -186,6 +186,10 @@ class AlertEngine:
     async def handle(self, message: Message) -> None:
         if message.channel == bus_messages.ALERTS_CHANGED:
             await self.reload(AlertChanged.decode(message.data).alert_id)
+        elif message.channel == bus_messages.ALERTS_SYNC:
+            # Messages arrive in order: every price published before the request is judged by now.
+            request = message.data
+            await self.writer.when_committed(lambda: barrier.answer(self.runtime.bus, request))
         elif bus_messages.is_bars(message.channel):
             # Its own task: a candle read never holds up the ticks.
             self._closes.put_nowait(BarsClosed.decode(message.data))

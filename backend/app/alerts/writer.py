@@ -2,7 +2,9 @@
 source, and a notification per channel, written by one task in batches (group commit).
 
 Evaluation never waits for the database. A crash loses at most the last batch window, and then the rows
-still say "armed": those alerts fire again after the restart (at least once), never silently dropped.
+still say "armed": those alerts fire again after the restart. Whoever must know that a decision is stored
+(a push is answered only then) asks `when_committed`, which runs its callback after the batch that holds
+every decision added before it has committed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -29,11 +32,13 @@ log = logging.getLogger(__name__)
 ID_CHUNK = 5000  # ids per IN (...) when loading a batch's alerts
 BATCH_WINDOW = 0.005  # seconds the writer waits for more decisions before committing them together
 
+Committed = Callable[[], Awaitable[None]]
+
 
 class TriggerWriter:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self._pending: list[Decision] = []
+        self._pending: list[Decision | Committed] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._written = asyncio.Condition()
@@ -41,6 +46,14 @@ class TriggerWriter:
 
     def add(self, decision: Decision) -> None:
         self._pending.append(decision)
+        self._wake.set()
+
+    async def when_committed(self, callback: Committed) -> None:
+        """Run `callback` once every decision added so far is committed (now, when none is pending)."""
+        if not self._pending and not self._writing:
+            await _run(callback)
+            return
+        self._pending.append(callback)
         self._wake.set()
 
     def start(self) -> None:
@@ -66,12 +79,16 @@ class TriggerWriter:
             batch, self._pending = self._pending, []
             self._writing = True
             try:
-                await self._commit(batch)
+                await self._commit([item for item in batch if isinstance(item, Decision)])
             except Exception:
                 log.exception("could not record %d alert changes; retrying", len(batch))
                 self._pending[:0] = batch
                 await asyncio.sleep(1.0)
                 self._wake.set()
+            else:
+                for item in batch:
+                    if not isinstance(item, Decision):
+                        await _run(item)
             finally:
                 self._writing = False
                 async with self._written:
@@ -97,6 +114,13 @@ class TriggerWriter:
             if triggers:
                 await session.execute(insert(AlertTrigger), triggers)
             await notifications_service.enqueue_many(session, self.runtime.bus, notices)
+
+
+async def _run(callback: Committed) -> None:
+    try:
+        await callback()
+    except Exception:  # e.g. the bus is down: the waiter times out; the writer goes on
+        log.exception("a callback after the trigger commit failed")
 
 
 def _apply(

@@ -172,6 +172,14 @@ class IngestPipeline:
         middle = len(prices) // 2
         return prices[middle] if len(prices) % 2 else (prices[middle - 1] + prices[middle]) / 2
 
+    def restore(self, ticks: Sequence[Tick]) -> None:
+        """Fold ticks stored before a restart (market/journal.py) back into the bars: the bars still open
+        are whole again, and closed ones that a crash kept from being written are queued (upserts)."""
+        closed: list[ClosedCandle] = []
+        for tick in ticks:
+            self.candles.add(tick, closed)
+        self._queue(closed)
+
     def _queue(self, closed: list[ClosedCandle]) -> None:
         for item in closed:
             self.pending.append(CandleRow.of(item.symbol, item.interval, item.source, item.candle))

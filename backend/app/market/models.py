@@ -1,4 +1,4 @@
-"""price_history: candles per symbol, interval and source (the seed's table, keyed more finely)."""
+"""price_history: candles per symbol, interval and source (the seed's table, keyed finer); pushed ticks."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Integer, String
+from sqlalchemy import BigInteger, Boolean, Float, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base
-from app.core.types import ExactDecimal, JsonDict, UTCDateTime
+from app.core.types import BigIntId, ExactDecimal, JsonDict, UTCDateTime
 
 
 class PriceCandle(Base):
@@ -52,3 +52,22 @@ class MarketState(Base):
     key: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(JsonDict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PushedTick(Base):
+    """A tick accepted by POST /api/data/ticks, stored before the push is answered (market/journal.py).
+    Epoch seconds and float64 as on the hot path: the row gives back exactly the tick that was judged."""
+
+    __tablename__ = "pushed_ticks"
+    __table_args__ = (
+        UniqueConstraint("symbol", "ts", "price", "volume", name="uq_pushed_ticks_key"),
+        Index("ix_pushed_ticks_ts", "ts"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    symbol: Mapped[str] = mapped_column(String(20))
+    ts: Mapped[float] = mapped_column(Float)
+    price: Mapped[float] = mapped_column(Float)
+    volume: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(20))
+    received: Mapped[float] = mapped_column(Float)

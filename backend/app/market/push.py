@@ -8,16 +8,24 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.bus import barrier
+from app.core.bus.messages import MARKET_PUSH, PushedTicks, PushVerdicts
 from app.core.clock import utcnow
+from app.core.errors import AppError, ErrorCode
 from app.core.marketdata import Candle, Tick
+from app.core.runtime import Runtime
 from app.market import repository
-from app.market.ingest import IngestPipeline, candle_problem
+from app.market.ingest import candle_problem
 from app.market.repository import CandleRow
+from app.market.runner import PUSH_COMMIT_TIMEOUT, MarketRunner
 from app.market.symbols import normalize
 
 PUSH_SOURCE = "push"  # candles pushed as history: they outrank every other source
 WEBHOOK_SOURCE = "webhook"  # ticks pushed as a live feed: ranked after the exchanges
 Rejection = dict[str, Any]
+# Cluster: the API process waits for the ingest process, which waits for the alert engines.
+PUSH_REPLY_TIMEOUT = PUSH_COMMIT_TIMEOUT + 5.0
+RETRY = "send them again: ticks already stored are never judged twice"
 
 
 def _number(item: dict[str, Any], key: str, *, default: float | None = None) -> float:
@@ -63,11 +71,39 @@ def parse_ticks(items: list[Any], known: set[str]) -> tuple[list[tuple[int, Tick
     return good, bad
 
 
-async def ingest_ticks(pipeline: IngestPipeline, good: list[tuple[int, Tick]]) -> list[Rejection]:
-    verdicts = await pipeline.ingest([tick for _, tick in good])
+async def accept_ticks(
+    runtime: Runtime, runner: MarketRunner | None, good: list[tuple[int, Tick]]
+) -> list[Rejection]:
+    """Hand well-formed ticks to the pipeline (this process's, or the ingest process's in the cluster) and
+    return once the accepted ones and the alert triggers they caused are committed (MarketRunner.accept)."""
+    if not good:
+        return []
+    ticks = [tick for _, tick in good]
+    try:
+        if runner is not None and not runtime.settings.is_cluster:
+            reasons = await runner.accept(ticks)
+        else:
+            answers = await barrier.request(
+                runtime.bus, MARKET_PUSH, PushedTicks(ticks).encode(), PUSH_REPLY_TIMEOUT
+            )
+            if not answers:
+                raise AppError(
+                    ErrorCode.SERVICE_UNAVAILABLE,
+                    "no ingest process is running (start `cryptomon ingest`); nothing was stored",
+                )
+            if "error" in answers[0]:
+                failure = answers[0]["error"]
+                raise AppError(
+                    ErrorCode.SERVICE_UNAVAILABLE, f"the ingest process failed ({failure}); {RETRY}"
+                )
+            reasons = PushVerdicts.decode(answers[0]).reasons
+    except barrier.BarrierTimeout as exc:
+        raise AppError(
+            ErrorCode.SERVICE_UNAVAILABLE, f"the ticks were not confirmed stored in time; {RETRY}"
+        ) from exc
     return [
-        {"index": index, "reason": f"rejected by validation: {reason.value}"}
-        for (index, _), reason in zip(good, verdicts, strict=True)
+        {"index": index, "reason": f"rejected by validation: {reason}"}
+        for (index, _), reason in zip(good, reasons, strict=True)
         if reason is not None
     ]
 

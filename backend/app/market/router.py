@@ -10,14 +10,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from app.core.bus import messages as bus_messages
-from app.core.bus.messages import MARKET_PUSH, BarsClosed, PushedTicks
+from app.core.bus.messages import BarsClosed
 from app.core.db import after_commit
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok, raw_json_ok
 from app.core.errors import AppError, ErrorCode
 from app.market import export
 from app.market import service as market_service
-from app.market.push import ingest_ticks, parse_ticks, store_candles
+from app.market.push import accept_ticks, parse_ticks, store_candles
 from app.market.runner import MarketRunner
 from app.market.schemas import (
     AssetIn,
@@ -178,15 +178,14 @@ async def export_historical(
 async def push_ticks(
     body: PushTicksIn, _: IngestCaller, runtime: RuntimeDep, session: DbSession, request: Request
 ) -> Envelope[PushResult]:
-    """Ticks of your own feed, through the same validation as every source; each bad one is reported."""
+    """Ticks of your own feed, through the same validation as every source; each bad one is reported. The
+    answer comes once the accepted ticks and every alert trigger they caused are committed."""
     known = {a.symbol for a in await market_service.list_assets(session)}
     good, rejected = parse_ticks(body.ticks, known)
-    runner = market_runner(request)
-    if runner is not None and not runtime.settings.is_cluster:
-        rejected += await ingest_ticks(runner.pipeline, good)
-    elif good:
-        # Cluster: the ingest process owns the candles; it applies the stateful checks.
-        await runtime.bus.publish(MARKET_PUSH, PushedTicks([t for _, t in good]).encode())
+    # This request's own writes (an API key's last use) end here: on SQLite they would hold the write lock
+    # that the ticks' group commit, in its own transaction, waits for.
+    await session.commit()
+    rejected += await accept_ticks(runtime, market_runner(request), good)
     rejected.sort(key=lambda r: r["index"])
     return ok(
         PushResult(accepted=len(body.ticks) - len(rejected), rejected=[Rejection(**r) for r in rejected])

@@ -1,4 +1,4 @@
-"""Runs the market data of one process: the pipeline, its sources, and the periodic candle flush."""
+"""Runs the market data of one process: the pipeline, its sources, the pushed ticks, the candle flush."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from typing import Any
 
 from pydantic.alias_generators import to_camel
 
-from app.core.bus.messages import MARKET_PUSH, PushedTicks
+from app.core.bus import barrier
+from app.core.bus.messages import ALERTS_SYNC, MARKET_PUSH, PushedTicks, PushVerdicts
 from app.core.clock import isoformat_z, utcnow
+from app.core.marketdata import Tick, align
 from app.core.runtime import Runtime
 from app.market import service as market_service
 from app.market.ingest import IngestPipeline
+from app.market.journal import TickJournal, key
 from app.market.sources import get_factory
 from app.market.sources.base import Source
 from app.market.symbols import Asset
@@ -22,6 +25,9 @@ log = logging.getLogger(__name__)
 DAY = 24 * 3600
 
 ASSET_REFRESH_SECONDS = 60.0
+PUSH_COMMIT_TIMEOUT = 10.0  # seconds a push waits for the alert engines to commit what its prices caused
+JOURNAL_DAYS = 2  # pushed ticks are kept this long (their bars are stored; a day rebuilds the open 1d bar)
+PRUNE_EVERY = 3600.0
 SOURCE_COUNTERS = (
     "connections",
     "reconnects",
@@ -44,7 +50,9 @@ class MarketRunner:
         self.pipeline = IngestPipeline(runtime)
         self.sources: dict[str, Source] = {}
         self.assets: list[Asset] = []
+        self.journal = TickJournal(runtime.db)
         self._tasks: list[asyncio.Task[None]] = []
+        self._replies: set[asyncio.Task[None]] = set()
         self.seeding: dict[str, dict[str, Any]] = {}
 
     async def _reload_assets(self) -> None:
@@ -55,6 +63,8 @@ class MarketRunner:
     async def start(self, *, consume_pushes: bool = False) -> None:
         await self._reload_assets()
         await self._prime_day()
+        # Today's pushed ticks: the open bars of the webhook feed are whole again after a restart.
+        self.pipeline.restore(await self.journal.since(float(align(utcnow().timestamp(), "1d"))))
         for name in self.source_names:
             source = get_factory(name)(self.runtime.settings)
             self.sources[name] = source
@@ -113,14 +123,46 @@ class MarketRunner:
                 self.pipeline.report(source.name, connected=False, error=f"{type(exc).__name__}: {exc}")
                 await asyncio.sleep(5)
 
+    async def accept(self, ticks: list[Tick]) -> list[str | None]:
+        """Pushed ticks, each with its rejection reason (None: accepted). Validated and published at once
+        (price frames do not wait for the database); returns only once the accepted ticks and every alert
+        trigger their prices caused are committed. A tick already stored (a request sent again because its
+        answer was lost) is accepted without being judged twice. Raises `barrier.BarrierTimeout` when the
+        alert engines do not confirm in time (then nothing of this push is stored: send it again)."""
+        stored = await self.journal.stored(ticks)
+        fresh = [t for t in ticks if key(t) not in stored]
+        verdicts = iter(await self.pipeline.ingest(fresh))
+        reasons: list[str | None] = []
+        accepted: list[Tick] = []
+        for tick in ticks:
+            if key(tick) in stored:
+                reasons.append(None)
+                continue
+            reason = next(verdicts)
+            reasons.append(None if reason is None else reason.value)
+            if reason is None:
+                accepted.append(tick)
+        if accepted:
+            symbols = sorted({t.symbol for t in accepted})
+            # Ticks after triggers: a crash between the two leaves the ticks unstored, so the client's retry
+            # is judged again, and the alerts' committed state keeps a trigger from firing twice.
+            await barrier.request(self.runtime.bus, ALERTS_SYNC, {"symbols": symbols}, PUSH_COMMIT_TIMEOUT)
+            await self.journal.store(accepted)
+        return reasons
+
     async def _flush_forever(self) -> None:
         every = self.runtime.settings.candle_flush_seconds
-        refreshed = utcnow().timestamp()
+        refreshed = pruned = utcnow().timestamp()
         while True:
             await asyncio.sleep(every)
-            if utcnow().timestamp() - refreshed >= ASSET_REFRESH_SECONDS:
+            now = utcnow().timestamp()
+            self.journal.forget()
+            if now - pruned >= PRUNE_EVERY:
+                pruned = now
+                await self.journal.prune(now - JOURNAL_DAYS * DAY)
+            if now - refreshed >= ASSET_REFRESH_SECONDS:
                 # Symbols an admin added through any API process become known here too.
-                refreshed = utcnow().timestamp()
+                refreshed = now
                 await self._reload_assets()
             self.pipeline.close_quiet_bars()
             await self.pipeline.flush()
@@ -128,10 +170,23 @@ class MarketRunner:
             await self.runtime.cache.set("market:status", self.status(), ttl=max(60.0, 5 * every))
 
     async def _consume_pushes(self) -> None:
-        """Cluster: ticks pushed to any API process reach the one pipeline that builds their candles."""
+        """Cluster: ticks pushed to any API process reach the one pipeline that builds their candles; the
+        API process answers its client when this process replies (after the commits, see `accept`)."""
         async with self.runtime.bus.subscribe(MARKET_PUSH) as subscription:
             async for message in subscription:
-                await self.pipeline.ingest(PushedTicks.decode(message.data).ticks)
+                # Concurrently: one push waiting for its commits does not hold up the next.
+                task = asyncio.create_task(self._reply(message.data), name="push-reply")
+                self._replies.add(task)
+                task.add_done_callback(self._replies.discard)
+
+    async def _reply(self, request: dict[str, Any]) -> None:
+        try:
+            reasons = await self.accept(PushedTicks.decode(request).ticks)
+        except Exception as exc:
+            log.exception("pushed ticks not accepted")
+            await barrier.answer(self.runtime.bus, request, {"error": f"{type(exc).__name__}: {exc}"})
+            return
+        await barrier.answer(self.runtime.bus, request, PushVerdicts(reasons).encode())
 
     async def stop(self) -> None:
         for task in self._tasks:

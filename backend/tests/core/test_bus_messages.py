@@ -8,7 +8,7 @@ import pytest
 from app.core.bus import messages as m
 from app.core.marketdata import Tick
 
-Message = m.BarsClosed | m.UserEvent | m.AlertChanged | m.OutboxWake | m.PushedTicks
+Message = m.BarsClosed | m.UserEvent | m.AlertChanged | m.OutboxWake | m.PushedTicks | m.PushVerdicts
 
 
 def _wire(data: m.Json) -> m.Json:
@@ -24,10 +24,11 @@ def test_channel_names() -> None:
         "user:42",
     )
     assert (m.EVERY_PRICE, m.EVERY_BAR, m.EVERY_USER) == ("prices:*", "bars:*", "user:*")
-    assert (m.ALERTS_CHANGED, m.NOTIFICATIONS_WAKE, m.MARKET_PUSH, m.JOBS) == (
+    assert (m.ALERTS_CHANGED, m.NOTIFICATIONS_WAKE, m.MARKET_PUSH, m.ALERTS_SYNC, m.JOBS) == (
         "alerts:changed",
         "notifications:wake",
         "market:push",
+        "alerts:sync",
         "jobs",
     )
     assert m.is_prices("prices:BTC-USD") and not m.is_prices("bars:BTC-USD")
@@ -64,12 +65,11 @@ def test_a_price_message_without_hops_or_figures_still_decodes() -> None:
         m.PushedTicks(
             [Tick("BTC-USD", 1.5, 0.25, 1e9, "webhook", 1e9 + 1, "t-1"), Tick("ETH-USD", 2, 0, 1, "x", 2)]
         ),
+        m.PushVerdicts([None, "STALE", None]),
     ],
     ids=lambda message: type(message).__name__,
 )
-def test_messages_round_trip(
-    message: m.BarsClosed | m.UserEvent | m.AlertChanged | m.OutboxWake | m.PushedTicks,
-) -> None:
+def test_messages_round_trip(message: Message) -> None:
     decoded = type(message).decode(_wire(message.encode()))  # type: ignore[attr-defined]
     assert decoded == message
 

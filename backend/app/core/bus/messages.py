@@ -17,6 +17,7 @@ _PRICES, _BARS, _USER = "prices:", "bars:", "user:"
 ALERTS_CHANGED = "alerts:changed"  # an alert was created, changed or deleted: the engine reloads it
 NOTIFICATIONS_WAKE = "notifications:wake"  # outbox rows are due now
 MARKET_PUSH = "market:push"  # cluster: ticks pushed to an API process, for the one ingest process
+ALERTS_SYNC = "alerts:sync"  # barrier: engines answer once what they judged is committed
 JOBS = "jobs"  # every job's end, whoever started it
 EVERY_PRICE, EVERY_BAR, EVERY_USER = _PRICES + "*", _BARS + "*", _USER + "*"
 
@@ -202,3 +203,18 @@ class PushedTicks:
     @classmethod
     def decode(cls, data: Json) -> PushedTicks:
         return cls([Tick(*row) for row in data.get("ticks", [])])
+
+
+@dataclass(frozen=True, slots=True)
+class PushVerdicts:
+    """The ingest process's answer to a `market:push` (on its reply channel): each tick's rejection reason
+    (None: accepted), sent once the accepted ticks and the triggers they caused are committed."""
+
+    reasons: list[str | None]
+
+    def encode(self) -> Json:
+        return {"reasons": self.reasons}
+
+    @classmethod
+    def decode(cls, data: Json) -> PushVerdicts:
+        return cls([None if r is None else str(r) for r in data.get("reasons", [])])
