@@ -358,7 +358,8 @@ export interface paths {
         put?: never;
         /**
          * Push Ticks
-         * @description Ticks of your own feed, through the same validation as every source; each bad one is reported.
+         * @description Ticks of your own feed, through the same validation as every source; each bad one is reported. The
+         *     answer comes once the accepted ticks and every alert trigger they caused are committed.
          */
         post: operations["push_ticks_api_data_ticks_post"];
         delete?: never;
