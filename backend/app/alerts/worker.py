@@ -12,7 +12,9 @@ import asyncio
 import contextlib
 import logging
 import math
+import time
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +36,9 @@ from app.indicators import service as indicators_service
 from app.quant.formula import Resolver
 
 log = logging.getLogger(__name__)
+# After skipping a price of a symbol, an engine that owns it (since) says it may have missed that symbol's
+# pushed prices for this long, and the push sends them to be judged: beyond any lease change, short of noise.
+SKIPS_REMEMBERED = 30.0
 
 
 class AlertEngine:
@@ -44,6 +49,7 @@ class AlertEngine:
         # Cluster: this worker judges only the symbols it holds a lease on (app.alerts.shards).
         self.ownership = ownership or ownership_for(runtime.settings)
         self._fresh: set[str] = set()  # loaded at start: the first lease on them needs no reload
+        self._skipped: dict[str, float] = {}  # symbol -> when a price of it was last skipped (not owned)
         self.evaluator = Evaluator()
         self.bars = BarWatch(runtime.db, self.evaluator.bar_rules, self.evaluator.gated)
         self.writer = TriggerWriter(runtime)
@@ -189,7 +195,8 @@ class AlertEngine:
         elif message.channel == bus_messages.ALERTS_SYNC:
             # Messages arrive in order: every price published before the request is judged by now.
             request = message.data
-            await self.writer.when_committed(lambda: barrier.answer(self.runtime.bus, request))
+            answer = await self.sync(request)
+            await self.writer.when_committed(lambda: barrier.answer(self.runtime.bus, request, answer))
         elif bus_messages.is_bars(message.channel):
             # Its own task: a candle read never holds up the ticks.
             self._closes.put_nowait(BarsClosed.decode(message.data))
@@ -197,10 +204,32 @@ class AlertEngine:
             price = PriceTicks.decode(message.data)
             await self.on_price(price.symbol, price.price, price.ts, price.source)
 
+    async def sync(self, request: dict[str, Any]) -> dict[str, list[str]]:
+        """A push's barrier: judge the prices it says nobody judged (of symbols this engine owns now), then
+        say which of its watched symbols this engine judged (`owned`) and which it may have skipped
+        (`missed`: not owned, or owned only since it skipped a price of it: a lease changing hands)."""
+        judged: set[str] = set()
+        for symbol, price, ts, source in request.get("judge", []):
+            if self.evaluator.watches(symbol) and self.ownership.owns(symbol):
+                await self.on_price(symbol, price, ts, source)
+                judged.add(symbol)
+        recently = time.monotonic() - SKIPS_REMEMBERED
+        owned: list[str] = []
+        missed: list[str] = []
+        for symbol in request.get("symbols", []):
+            if not self.evaluator.watches(symbol):
+                continue
+            clean = symbol in judged or self._skipped.get(symbol, -math.inf) < recently
+            (owned if self.ownership.owns(symbol) and clean else missed).append(symbol)
+        return {"owned": owned, "missed": missed}
+
     async def on_price(self, symbol: str, price: float, ts: float, source: str) -> list[int]:
         """Evaluate one consolidated price; returns the ids of the alerts that fired."""
         evaluator = self.evaluator
-        if not evaluator.watches(symbol) or not self.ownership.owns(symbol):
+        if not evaluator.watches(symbol):
+            return []
+        if not self.ownership.owns(symbol):
+            self._skipped[symbol] = time.monotonic()  # another engine's, or no one's while a lease lapses
             return []
         decision = evaluator.on_price(symbol, price, ts, source, utcnow())
         if decision is None:

@@ -17,14 +17,13 @@ from app.core.runtime import Runtime
 from app.market import repository
 from app.market.ingest import candle_problem
 from app.market.repository import CandleRow
-from app.market.runner import PUSH_COMMIT_TIMEOUT, MarketRunner
+from app.market.runner import MarketRunner, push_commit_timeout
 from app.market.symbols import normalize
 
 PUSH_SOURCE = "push"  # candles pushed as history: they outrank every other source
 WEBHOOK_SOURCE = "webhook"  # ticks pushed as a live feed: ranked after the exchanges
 Rejection = dict[str, Any]
 # Cluster: the API process waits for the ingest process, which waits for the alert engines.
-PUSH_REPLY_TIMEOUT = PUSH_COMMIT_TIMEOUT + 5.0
 RETRY = "send them again: ticks already stored are never judged twice"
 
 
@@ -83,9 +82,8 @@ async def accept_ticks(
         if runner is not None and not runtime.settings.is_cluster:
             reasons = await runner.accept(ticks)
         else:
-            answers = await barrier.request(
-                runtime.bus, MARKET_PUSH, PushedTicks(ticks).encode(), PUSH_REPLY_TIMEOUT
-            )
+            wait = push_commit_timeout(runtime.settings) + 5.0  # the ingest process's own wait, and some
+            answers = await barrier.request(runtime.bus, MARKET_PUSH, PushedTicks(ticks).encode(), wait)
             if not answers:
                 raise AppError(
                     ErrorCode.SERVICE_UNAVAILABLE,

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic.alias_generators import to_camel
 
+from app.config import Settings
 from app.core.bus import barrier
 from app.core.bus.messages import ALERTS_SYNC, MARKET_PUSH, PushedTicks, PushVerdicts
 from app.core.clock import isoformat_z, utcnow
@@ -25,7 +26,15 @@ log = logging.getLogger(__name__)
 DAY = 24 * 3600
 
 ASSET_REFRESH_SECONDS = 60.0
-PUSH_COMMIT_TIMEOUT = 10.0  # seconds a push waits for the alert engines to commit what its prices caused
+PUSH_SYNC_RETRY = 0.25  # seconds between barrier rounds while a symbol's prices wait for an engine to own it
+
+
+def push_commit_timeout(settings: Settings) -> float:
+    """Seconds a push waits for the alert engines to commit what its prices caused: beyond a dead engine's
+    lease lapsing and another taking the symbol over (two lease lengths), so a handover is waited out."""
+    return 2 * settings.alert_lease_seconds + 5.0
+
+
 JOURNAL_DAYS = 2  # pushed ticks are kept this long (their bars are stored; a day rebuilds the open 1d bar)
 PRUNE_EVERY = 3600.0
 SOURCE_COUNTERS = (
@@ -143,12 +152,32 @@ class MarketRunner:
             if reason is None:
                 accepted.append(tick)
         if accepted:
-            symbols = sorted({t.symbol for t in accepted})
             # Ticks after triggers: a crash between the two leaves the ticks unstored, so the client's retry
             # is judged again, and the alerts' committed state keeps a trigger from firing twice.
-            await barrier.request(self.runtime.bus, ALERTS_SYNC, {"symbols": symbols}, PUSH_COMMIT_TIMEOUT)
+            await self._judged(accepted)
             await self.journal.store(accepted)
         return reasons
+
+    async def _judged(self, ticks: list[Tick]) -> None:
+        """Return once every alert engine committed what these ticks' prices caused. A price that no engine
+        judged (its symbol's lease was changing hands: a dead engine's lapsing, or taken over just now) is
+        sent again to be judged, round after round, until an engine owns its symbol."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + push_commit_timeout(self.runtime.settings)
+        request: dict[str, Any] = {"symbols": sorted({t.symbol for t in ticks})}
+        while True:
+            answers = await barrier.request(
+                self.runtime.bus, ALERTS_SYNC, request, max(0.1, deadline - loop.time())
+            )
+            owned = {s for answer in answers for s in answer.get("owned", [])}
+            unjudged = {s for answer in answers for s in answer.get("missed", [])} - owned
+            if not unjudged:
+                return
+            if loop.time() >= deadline:
+                raise barrier.BarrierTimeout(f"no alert engine owns {', '.join(sorted(unjudged))}")
+            await asyncio.sleep(PUSH_SYNC_RETRY)
+            judge = [[t.symbol, t.price, t.ts, t.source] for t in ticks if t.symbol in unjudged]
+            request = {"symbols": sorted(unjudged), "judge": judge}
 
     async def _flush_forever(self) -> None:
         every = self.runtime.settings.candle_flush_seconds
