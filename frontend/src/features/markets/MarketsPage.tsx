@@ -19,8 +19,10 @@ export default function MarketsPage() {
   const [params, setParams] = useSearchParams();
 
   const priced = usePricedSymbols((assets.data ?? []).map((a) => a.symbol)).data;
-  // By default the first symbols that have a price (all of them in the default deployment).
-  const offered = (assets.data ?? []).filter((a) => !priced?.size || priced.has(a.symbol));
+  // By default the symbols that have a price first (all of them in the default deployment), then the others to
+  // fill the grid: a deployment with few prices still shows a full watchlist.
+  const all = assets.data ?? [];
+  const offered = priced?.size ? [...all.filter((a) => priced.has(a.symbol)), ...all.filter((a) => !priced.has(a.symbol))] : all;
   const watched = stored ?? offered.slice(0, DEFAULT_COUNT).map((a) => a.symbol);
   const selected = params.get("symbol") ?? watched[0] ?? null;
   const urlInterval = params.get("interval");
