@@ -93,12 +93,15 @@ class AlertEngine:
 
     async def reload(self, alert_id: int) -> None:
         """An alert was created, changed or deleted: take its row as it is now."""
+        previous = self.evaluator.rules.get(alert_id)
         self.evaluator.drop(alert_id)
         known = self.symbols()
         async with self.runtime.db.session() as session:
             alert = await session.get(Alert, alert_id)
             if alert is not None and alert.status == service.ACTIVE:
                 rule = self._add(alert, (await _resolvers(session, [alert])).get(alert.user_id))
+                if rule is not None and previous is not None:
+                    _carry_progress(previous, rule)
                 await self._read([rule] if rule is not None else [])
         if alert is not None and alert.symbol not in known:
             await self.ownership.refresh()
@@ -262,6 +265,19 @@ class AlertEngine:
                 self.writer.add(decision)
                 fired += [rule.id for rule in decision.fired]
         return fired
+
+
+def _carry_progress(previous: Rule, rule: Rule) -> None:
+    """A reloaded rule keeps what the engine judged and fired that its writer may not have committed yet:
+    from the row alone, bars already judged would fire again and a cooldown would restart."""
+    if rule.armed_from != previous.armed_from:
+        return  # changed or resumed: it starts again from then
+    if previous.evaluated_at is not None and (
+        rule.evaluated_at is None or previous.evaluated_at > rule.evaluated_at
+    ):
+        rule.evaluated_at = previous.evaluated_at
+    if previous.last_fired is not None and (rule.last_fired is None or previous.last_fired > rule.last_fired):
+        rule.last_fired = previous.last_fired
 
 
 async def _resolvers(session: AsyncSession, alerts: list[Alert]) -> dict[int, Resolver]:

@@ -224,6 +224,23 @@ async def test_a_restart_neither_repeats_nor_skips_a_bar(
     assert await _fired(app, alert["id"]) == [t["timestamp"] for t in tested["triggers"]]
 
 
+async def test_a_reload_before_the_triggers_are_written_neither_repeats_nor_skips_a_bar(
+    app: FastAPI, client: httpx.AsyncClient, market: Market, engine: AlertEngine
+) -> None:
+    trader = await register(client)
+    rule = RULES["moving-up-percent"]
+    alert = await _create(client, trader, rule)
+    await engine.reload(alert["id"])
+    await engine.writer.stop()  # what the engine decides now is not in the row yet
+    await market.push_until(FIRST + LIVE // 2)
+    await engine.on_bars("BTC-USD", {"1h": int(RECORDED.ts[FIRST + LIVE // 2 - 1])})
+    await engine.reload(alert["id"])  # e.g. its alerts:changed message, read from the stale row
+    engine.writer.start()
+    await market.push_until(FIRST + LIVE, engine)
+    tested = await _backtest(client, trader, rule)
+    assert await _fired(app, alert["id"]) == [t["timestamp"] for t in tested["triggers"]]
+
+
 async def test_once_fires_once_and_the_alert_is_triggered(
     app: FastAPI, client: httpx.AsyncClient, market: Market, engine: AlertEngine
 ) -> None:

@@ -18,12 +18,10 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
-from app.alerts.worker import AlertEngine
 from app.config import Settings
 from app.main import create_app
-from app.market.runner import MarketRunner
 from app.notifications.channels.email import LOCAL_MAILBOX
-from tests.conftest import Account, assert_error, make_admin, register
+from tests.conftest import Account, assert_error, ingest_process, make_admin, register
 from tests.notifications.conftest import Mailbox
 
 # The seed's POST /api/alerts body, as it is written there (userId: the caller's own).
@@ -44,23 +42,6 @@ async def started(settings: Settings) -> AsyncIterator[tuple[FastAPI, httpx.Asyn
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http,
     ):
         yield app, http
-
-
-@contextlib.asynccontextmanager
-async def market_and_alerts(app: FastAPI) -> AsyncIterator[None]:
-    """Embedded: the API process takes pushed ticks and judges alerts itself. Cluster: `cryptomon ingest`
-    does both (pushed ticks reach it over the bus); its parts run here."""
-    if app.state.alerts is not None:
-        yield
-        return
-    runner, engine = MarketRunner(app.state.runtime, []), AlertEngine(app.state.runtime)
-    await engine.start()
-    await runner.start(consume_pushes=True)
-    try:
-        yield
-    finally:
-        await runner.stop()
-        await engine.stop()
 
 
 async def push(http: httpx.AsyncClient, admin: Account, symbol: str, *prices: float) -> None:
@@ -172,7 +153,7 @@ async def test_errors_name_what_is_missing_and_where(client: httpx.AsyncClient) 
 
 
 async def test_a_triggered_alert_lands_in_the_local_mailbox(settings: Settings) -> None:
-    async with started(settings) as (app, client):
+    async with started(settings) as (_app, client):
         admin = await register(client)
         await make_admin(settings, admin.id)
         trader, other = await register(client), await register(client)
@@ -185,7 +166,7 @@ async def test_a_triggered_alert_lands_in_the_local_mailbox(settings: Settings) 
         }
         created = await client.post("/api/alerts", json=body, headers=trader.headers)
         assert created.status_code == 201, created.text
-        async with market_and_alerts(app):
+        async with ingest_process(settings):
             row = await delivered_email(
                 client, trader, lambda: push(client, admin, "BTC-USD", 49_900.0, 50_100.0)
             )
