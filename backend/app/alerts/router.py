@@ -20,6 +20,7 @@ from app.alerts.schemas import (
     BacktestIn,
     Status,
 )
+from app.core.cached_json import cached_json_ok
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.core.schemas import DbId
@@ -61,16 +62,15 @@ async def list_alerts(
     user_id: OwnUserId,
     session: DbSession,
     runtime: RuntimeDep,
+    request: Request,
     status: Annotated[Status | None, Query()] = None,
     symbol: Annotated[str | None, Query(max_length=30)] = None,
     from_: Annotated[datetime | None, Query(alias="from", description="Created at or after")] = None,
     to: Annotated[datetime | None, Query(description="Created before")] = None,
-) -> Envelope[AlertList]:
+) -> Response:
     """The seed's list: `alerts` (newest first), `total` matching, `active` of all the user's alerts."""
-    alerts, total, active = await service.list_alerts(session, user_id, status, symbol, from_, to)
-    return ok(
-        AlertList(alerts=await service.with_confirmations(runtime.cache, alerts), total=total, active=active)
-    )
+    page = await service.listed_json(session, runtime.cache, user_id, status, symbol, from_, to)
+    return cached_json_ok(page, request.headers.get("accept-encoding", ""))
 
 
 @router.get("/{userId}/history", response_model=Envelope[AlertHistory])
@@ -149,5 +149,5 @@ async def resume_alert(
 async def delete_alert(
     user_id: OwnUserId, alert_id: AlertId, runtime: RuntimeDep, session: DbSession
 ) -> Response:
-    await service.delete(session, runtime.bus, await service.get(session, user_id, alert_id))
+    await service.delete(session, runtime.cache, runtime.bus, await service.get(session, user_id, alert_id))
     return Response(status_code=204)

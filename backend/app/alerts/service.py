@@ -11,14 +11,15 @@ from sqlalchemy import BindParameter, bindparam, func, select
 from sqlalchemy import update as sa_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.alerts import confirm, operands
+from app.alerts import confirm, list_cache, operands
 from app.alerts.models import Alert
 from app.alerts.operands import BarRule, Confirmed, invalid
 from app.alerts.rules import arms_on_create
-from app.alerts.schemas import AlertIn, AlertOut, AlertPatch, ConfirmationOut
+from app.alerts.schemas import AlertIn, AlertList, AlertOut, AlertPatch, ConfirmationOut
 from app.core.bus import Bus
 from app.core.bus.messages import ALERTS_CHANGED, AlertChanged
 from app.core.cache import Cache
+from app.core.cached_json import CachedJson
 from app.core.clock import utcnow
 from app.core.db import after_commit
 from app.core.errors import AppError, ErrorCode, not_found
@@ -135,8 +136,12 @@ async def _reference(cache: Cache, symbol: str) -> float | None:
     return float(price) if isinstance(price, int | float) else None
 
 
-def _notify_engine(session: AsyncSession, bus: Bus, alert_id: int) -> None:
+def _changed(session: AsyncSession, cache: Cache, bus: Bus, alert: Alert) -> None:
+    """Once committed: the engine takes the row as it is now, and the owner's list is rendered again."""
+    alert_id, user_id = alert.id, alert.user_id
+
     async def publish() -> None:
+        await list_cache.changed(cache, [user_id])
         await bus.publish(ALERTS_CHANGED, AlertChanged(alert_id).encode())
 
     after_commit(session, publish)
@@ -172,7 +177,7 @@ async def create(
     )
     session.add(alert)
     await session.flush()
-    _notify_engine(session, bus, alert.id)
+    _changed(session, cache, bus, alert)
     return alert
 
 
@@ -225,6 +230,34 @@ async def list_alerts(
         return [], 0, await _active_after_expiry(session, user_id, now)
     alerts = _OUT_LIST.validate_python([row._asdict() for row in rows])  # dicts: 15x faster than attributes
     return alerts, len(alerts), int(rows[0]._active)
+
+
+async def listed_json(
+    session: AsyncSession,
+    cache: Cache,
+    user_id: int,
+    status: str | None,
+    symbol: str | None,
+    start: datetime | None,
+    end: datetime | None,
+) -> CachedJson:
+    """The seed's list as JSON. Unfiltered (what the web app shows), it is rendered from the rows once per
+    change of the user's alerts, at most LIST_TTL apart and again when the first of them expires, and
+    served from the cache in between."""
+    filtered = any(f is not None for f in (status, symbol, start, end))
+    key = None if filtered else list_cache.entry_key(user_id, await list_cache.version(cache, user_id))
+    if key is not None and isinstance(cached := await cache.get(key), str):
+        return CachedJson(cached, key)
+    alerts, total, active = await list_alerts(session, user_id, status, symbol, start, end)
+    shown = AlertList(alerts=await with_confirmations(cache, alerts), total=total, active=active)
+    body = shown.model_dump_json(by_alias=True)
+    if key is not None:
+        now = utcnow()
+        expiring = [a.expires_at for a in alerts if a.status == ACTIVE and a.expires_at is not None]
+        ttl = min([list_cache.LIST_TTL, *((at - now).total_seconds() for at in expiring)])
+        if ttl > 0:
+            await cache.set(key, body, ttl=ttl)
+    return CachedJson(body, key)
 
 
 async def _active_after_expiry(session: AsyncSession, user_id: int, now: datetime | None = None) -> int:
@@ -295,7 +328,7 @@ async def update(
         if key in changes:
             setattr(alert, attribute, changes[key])
     alert.updated_at = utcnow()
-    _notify_engine(session, bus, alert.id)
+    _changed(session, cache, bus, alert)
     return alert
 
 
@@ -314,11 +347,10 @@ async def set_status(session: AsyncSession, cache: Cache, bus: Bus, alert: Alert
         alert.armed = True
     alert.status = status
     alert.updated_at = utcnow()
-    _notify_engine(session, bus, alert.id)
+    _changed(session, cache, bus, alert)
     return alert
 
 
-async def delete(session: AsyncSession, bus: Bus, alert: Alert) -> None:
-    alert_id = alert.id
+async def delete(session: AsyncSession, cache: Cache, bus: Bus, alert: Alert) -> None:
+    _changed(session, cache, bus, alert)
     await session.delete(alert)
-    _notify_engine(session, bus, alert_id)

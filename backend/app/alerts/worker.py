@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.alerts import operands, service
+from app.alerts import list_cache, operands, service
 from app.alerts.bars import BarWatch
 from app.alerts.engine import Evaluator, ReadingKey, Rule
 from app.alerts.models import Alert
@@ -135,6 +135,7 @@ class AlertEngine:
     async def _show(self, rules: Iterable[Rule], readings: dict[ReadingKey, float], now: int) -> None:
         """Leave each confirmed rule's reading where the API shows it (none there: waiting for data). It
         lapses after two bars without a new one, so a stopped engine does not show a stale value."""
+        owners = set()
         for rule in rules:
             value = readings.get(rule.reading_key)
             if value is None or rule.confirm is None:
@@ -142,6 +143,8 @@ class AlertEngine:
             step = rule.confirm.step
             shown = {"value": None if math.isnan(value) else value, "barClosedAt": now - now % step}
             await self.runtime.cache.set(service.reading_key(rule.id), shown, ttl=2 * step + 60)
+            owners.add(rule.user_id)
+        await list_cache.changed(self.runtime.cache, owners)
 
     def _add(self, alert: Alert, resolve: Resolver | None) -> Rule | None:
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -20,10 +21,11 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from app.alerts import service
+from app.alerts import list_cache, service
 from app.alerts.engine import Decision
 from app.alerts.models import Alert, AlertTrigger
 from app.alerts.render import trigger_message
+from app.core.db import after_commit
 from app.core.runtime import Runtime
 from app.notifications import service as notifications_service
 from app.notifications.schemas import Notice
@@ -111,6 +113,14 @@ class TriggerWriter:
                 )
             for decision in decisions:
                 _apply(alerts, decision, triggers, notices)
+            shown = {
+                alerts[i].user_id
+                for d in decisions
+                for i in (*d.expired, *(r.id for r in d.fired))
+                if i in alerts
+            }
+            if shown:  # what the lists show changed: a count, a time, a status
+                after_commit(session, functools.partial(list_cache.changed, self.runtime.cache, shown))
             if triggers:
                 await session.execute(insert(AlertTrigger), triggers)
             await notifications_service.enqueue_many(session, self.runtime.bus, notices)

@@ -34,9 +34,10 @@ async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-def storable_parameters(connection: HTTPConnection) -> None:
+async def storable_parameters(connection: HTTPConnection) -> None:
     """Every route's path and query parameters carry no text a database cannot store (U+0000 above all):
-    a 422 naming the parameter, before any route looks one up. (Bodies: RequestModel checks them.)"""
+    a 422 naming the parameter, before any route looks one up. (Bodies: RequestModel checks them.) Async,
+    though it never waits: FastAPI runs a plain def dependency on a worker thread, a hop on every request."""
     named = [*connection.path_params.items(), *connection.query_params.multi_items()]
     for name, value in named:
         found = unstorable_at(value) or unstorable_at(name)

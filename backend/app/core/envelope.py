@@ -49,10 +49,17 @@ def raw_ok(data: Any, status_code: int = 200) -> Response:
     return Response(orjson.dumps(body), media_type="application/json", status_code=status_code)
 
 
+ENVELOPE_HEAD = '{"status":"success","data":'
+
+
+def envelope_tail() -> str:
+    """What follows `data` in a success envelope made now."""
+    return f',"timestamp":"{isoformat_z(utcnow())}"}}'
+
+
 def raw_json_ok(data_json: str) -> Response:
     """The success envelope around `data` that is already JSON text (e.g. a cached page)."""
-    tail = f',"timestamp":"{isoformat_z(utcnow())}"}}'
-    return Response(f'{{"status":"success","data":{data_json}{tail}'.encode(), media_type="application/json")
+    return Response((ENVELOPE_HEAD + data_json + envelope_tail()).encode(), media_type="application/json")
 
 
 def error_body(

@@ -11,9 +11,10 @@ from fastapi.responses import Response, StreamingResponse
 
 from app.core.bus import messages as bus_messages
 from app.core.bus.messages import BarsClosed
+from app.core.cached_json import cached_json_ok
 from app.core.db import after_commit
 from app.core.deps import DbSession, RuntimeDep
-from app.core.envelope import ERROR_RESPONSES, Envelope, ok, raw_json_ok
+from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.core.errors import AppError, ErrorCode
 from app.market import export
 from app.market import service as market_service
@@ -105,6 +106,7 @@ async def historical(
     _: SignedInCaller,
     session: DbSession,
     runtime: RuntimeDep,
+    request: Request,
     symbol: Annotated[str, Query(max_length=30)],
     interval: Annotated[str, Query(description="1m 5m 15m 1h 4h 1d")] = "1d",
     from_: Annotated[datetime | None, Query(alias="from")] = None,
@@ -115,7 +117,8 @@ async def historical(
 ) -> Response:
     """The seed's historical query: candles in [from, to), UTC, oldest first; `nextCursor` pages on."""
     query = HistoryQuery(symbol, interval, from_, to, source, limit, cursor)
-    return raw_json_ok(await market_service.historical_json(session, runtime.cache, query))
+    page = await market_service.historical_json(session, runtime.cache, query)
+    return cached_json_ok(page, request.headers.get("accept-encoding", ""))
 
 
 @router.get(

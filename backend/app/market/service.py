@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.cache import Cache
+from app.core.cached_json import CachedJson
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
 from app.core.marketdata import INTERVALS, RawCandles
@@ -132,7 +133,7 @@ class HistoryQuery:
     cursor: str | None = None
 
 
-async def historical_json(session: AsyncSession, cache: Cache, query: HistoryQuery) -> str:
+async def historical_json(session: AsyncSession, cache: Cache, query: HistoryQuery) -> CachedJson:
     """`historical` serialised, from the cache when the same page was served since the last write."""
 
     async def fresh() -> str:
@@ -143,17 +144,17 @@ async def historical_json(session: AsyncSession, cache: Cache, query: HistoryQue
 
     end = query.end
     if end is None:  # "until now" moves every second: nothing to reuse
-        return await fresh()
+        return CachedJson(await fresh(), None)
     asset = await resolve(session, query.symbol)
     version = await history_version(cache, asset.symbol)
     key = f"hist:{asset.symbol}:{query}:{version}"
     cached = await cache.get(key)
     if isinstance(cached, str):
-        return cached
+        return CachedJson(cached, key)
     body = await fresh()
     recent = end.timestamp() > utcnow().timestamp() - 2 * INTERVALS.get(query.interval, 60)
     await cache.set(key, body, ttl=RECENT_TTL if recent else PAST_TTL)
-    return body
+    return CachedJson(body, key)
 
 
 async def _single_source_page(session: AsyncSession, query: HistoryQuery) -> str | None:

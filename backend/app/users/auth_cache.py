@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 MAX_ENTRIES = 50_000  # past this, expired entries are swept, and if none were, everything is forgotten
@@ -34,6 +35,7 @@ class AuthCache:
         self._clock = clock
         self._entries: dict[Key, tuple[float, Caller]] = {}
         self._generations: dict[int, int] = {}
+        self._running: dict[Key, asyncio.Future[Caller]] = {}
 
     def get(self, user_id: int, session_id: str | None, version: object) -> Caller | None:
         if not isinstance(version, int):
@@ -45,6 +47,35 @@ class AuthCache:
             self._entries.pop((user_id, session_id, version), None)
             return None
         return entry[1]
+
+    async def once(self, key: Key, check: Callable[[], Awaitable[Caller]]) -> Caller:
+        """`check()` of a token not remembered, run once for the requests that present it meanwhile: when a
+        check lapses under load, every request in flight with that token would read the database at once."""
+        running = self._running.get(key)
+        if running is not None:
+            try:
+                return await asyncio.shield(running)
+            except asyncio.CancelledError:
+                if not running.cancelled():
+                    raise  # this request was cancelled
+                # the request checking it was cancelled: check here
+        future: asyncio.Future[Caller] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_retrieved)
+        self._running[key] = future
+        try:
+            caller = await check()
+        except Exception as exc:
+            future.set_exception(exc)
+            raise
+        except BaseException:
+            future.cancel()
+            raise
+        else:
+            future.set_result(caller)
+            return caller
+        finally:
+            if self._running.get(key) is future:
+                del self._running[key]
 
     def generation(self, user_id: int) -> int:
         return self._generations.get(user_id, 0)
@@ -65,3 +96,9 @@ class AuthCache:
         self._generations[user_id] = self.generation(user_id) + 1
         for key in [k for k in self._entries if k[0] == user_id]:
             del self._entries[key]
+
+
+def _retrieved(future: asyncio.Future[Caller]) -> None:
+    """A check's error goes to the request that made it; those waiting on it may be none."""
+    if not future.cancelled():
+        future.exception()

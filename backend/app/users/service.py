@@ -214,14 +214,21 @@ async def caller_from_token(
     the database even when a check is remembered."""
     cache = auth_cache(runtime)
     claims, user_id, sid = _claims(runtime.settings, token, "access")
-    known = None if fresh else cache.get(user_id, sid, claims.get("ver"))
+    version = claims.get("ver")
+    known = None if fresh else cache.get(user_id, sid, version)
     if known is not None:
         return known
-    generation = cache.generation(user_id)
-    user = await _live_user(session, claims, user_id, sid)
-    caller = Caller(user.id, user.role, sid)
-    cache.put(caller, user.token_version, generation)
-    return caller
+
+    async def check() -> Caller:
+        generation = cache.generation(user_id)
+        user = await _live_user(session, claims, user_id, sid)
+        caller = Caller(user.id, user.role, sid)
+        cache.put(caller, user.token_version, generation)
+        return caller
+
+    if fresh or not isinstance(version, int):
+        return await check()
+    return await cache.once((user_id, sid, version), check)
 
 
 def _forget_after_commit(session: AsyncSession, cache: AuthCache, user_id: int) -> None:

@@ -405,10 +405,17 @@ async def test_a_confirmed_price_rule_fires_on_a_tick_only_while_rsi_confirms(
     rule = {"condition": "PRICE_ABOVE", "threshold": 50000, "metadata": {"indicator": "RSI", "value": value}}
     alert = await _create(client, trader, rule)
     assert alert["confirmation"]["description"] == f"price above 50,000 while RSI(14) 1h >= {value:,.8g}"
+    listed = f"/api/alerts/{trader.id}"
+
+    async def in_list() -> dict[str, Any]:
+        [one] = (await client.get(listed, headers=trader.headers)).json()["data"]["alerts"]
+        return dict(one["confirmation"])
+
+    assert (await in_list())["reading"] is None  # the engine has not read RSI yet
     await engine.reload(alert["id"])  # reads RSI on the latest stored hour: no wait for the next close
     url = f"/api/alerts/{trader.id}/{alert['id']}"
     shown = (await client.get(url, headers=trader.headers)).json()["data"]["confirmation"]
-    assert shown["reading"] == pytest.approx(rsi[HISTORY - 1], abs=1e-6)
+    assert shown["reading"] == pytest.approx(rsi[HISTORY - 1], abs=1e-6) and await in_list() == shown
     assert shown["readingAt"] == isoformat_z(datetime.fromtimestamp(T0, UTC))
     fired_in = []
     for i in hours:
@@ -423,7 +430,7 @@ async def test_a_confirmed_price_rule_fires_on_a_tick_only_while_rsi_confirms(
     await engine.flush()
     assert len(await _fired(app, alert["id"])) == len(expected)
     shown = (await client.get(url, headers=trader.headers)).json()["data"]["confirmation"]
-    assert shown["reading"] == pytest.approx(rsi[hours[-1]], abs=1e-6)
+    assert shown["reading"] == pytest.approx(rsi[hours[-1]], abs=1e-6) and await in_list() == shown
 
 
 async def test_a_confirmed_price_rule_without_indicator_history_waits_and_says_so(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ from sqlalchemy import event, select, update
 from app.alerts import service
 from app.alerts.models import Alert
 from app.alerts.schemas import AlertList
+from app.alerts.worker import AlertEngine
 from tests.conftest import Account, register
 
 KINDS: list[dict[str, Any]] = [
@@ -125,14 +127,69 @@ async def test_filters_and_counts(app: FastAPI, client: httpx.AsyncClient) -> No
     assert empty.json()["data"] == {"alerts": [], "total": 0, "active": 0}
 
 
-async def test_list_is_one_read_without_a_write(app: FastAPI, client: httpx.AsyncClient) -> None:
+async def test_list_is_one_read_and_then_none_until_the_alerts_change(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
     """Before: an UPDATE on every list (serialising concurrent lists on SQLite's write lock), the token's
-    user read on every request, and three more statements; now the signed-in check is remembered and the
-    list is one SELECT (an UPDATE only when an alert is due)."""
+    user read on every request, and three more statements; now the signed-in check is remembered, the
+    list is one SELECT, and while the user's alerts do not change it is not read again."""
+    if app.state.alerts is not None:  # embedded: its engine reads a changed alert's row meanwhile
+        await app.state.alerts.stop()
     carol = await register(client)
-    await _create(client, carol, 4)
+    ids = await _create(client, carol, 4)
     url = f"/api/alerts/{carol.id}"
     assert (await client.get(url, headers=carol.headers)).status_code == 200  # the sign-in check remembered
+    await client.post(f"{url}/{ids[0]}/pause", headers=carol.headers)
     with statements(app) as seen:
-        assert (await client.get(url, headers=carol.headers)).json()["data"]["total"] == 4
+        first = (await client.get(url, headers=carol.headers)).json()["data"]
     assert [s for s in seen if s not in ("BEGIN", "COMMIT", "ROLLBACK")] == ["SELECT"]
+    with statements(app) as seen:
+        assert (await client.get(url, headers=carol.headers)).json()["data"] == first
+    assert [s for s in seen if s not in ("BEGIN", "COMMIT", "ROLLBACK")] == []
+    assert first["total"] == 4 and first["active"] == 3
+
+
+async def test_the_list_shows_every_change_at_once(app: FastAPI, client: httpx.AsyncClient) -> None:
+    """Served from a rendering while nothing changes, the list still shows each change as soon as it is
+    made: by the owner (create, edit, pause, resume, delete), by the engine (a firing) and by time (an
+    expiry); and another user's change does not touch it."""
+    dave, erin = await register(client), await register(client)
+    url = f"/api/alerts/{dave.id}"
+
+    async def listed() -> dict[str, Any]:
+        data: dict[str, Any] = (await client.get(url, headers=dave.headers)).json()["data"]
+        return data
+
+    [first] = await _create(client, dave, 1)
+    assert [a["id"] for a in (await listed())["alerts"]] == [first]
+    [second] = await _create(client, dave, 1)
+    assert [a["id"] for a in (await listed())["alerts"]] == [second, first]
+    await _create(client, erin, 1)
+    assert (await listed())["total"] == 2
+    edited = await client.patch(f"{url}/{first}", json={"threshold": 99999}, headers=dave.headers)
+    assert edited.status_code == 200, edited.text
+    assert next(a for a in (await listed())["alerts"] if a["id"] == first)["threshold"] == 99999
+    await client.post(f"{url}/{first}/pause", headers=dave.headers)
+    assert (await listed())["active"] == 1
+    await client.post(f"{url}/{first}/resume", headers=dave.headers)
+    assert (await listed())["active"] == 2
+    await client.delete(f"{url}/{second}", headers=dave.headers)
+    assert [a["id"] for a in (await listed())["alerts"]] == [first]
+
+    engine = AlertEngine(app.state.runtime)  # a firing, written by the engine's writer
+    await engine.start()
+    try:
+        await engine.reload(first)
+        await engine.on_price("BTC-USD", 150_000.0, datetime.now(UTC).timestamp(), "test")
+        await engine.flush()
+    finally:
+        await engine.stop()
+    [fired] = (await listed())["alerts"]
+    assert fired["triggerCount"] == 1 and fired["triggeredAt"] and fired["status"] == "TRIGGERED"  # ONCE
+    await client.post(f"{url}/{first}/resume", headers=dave.headers)
+
+    soon = (datetime.now(UTC) + timedelta(seconds=1.5)).isoformat().replace("+00:00", "Z")
+    await client.patch(f"{url}/{first}", json={"expiresAt": soon}, headers=dave.headers)
+    assert (await listed())["active"] == 1
+    await asyncio.sleep(2.0)  # nothing is written when it expires: the rendering lapses then
+    assert (await listed())["alerts"][0]["status"] == "EXPIRED"

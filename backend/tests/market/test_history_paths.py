@@ -38,12 +38,14 @@ async def test_database_rendered_page_equals_python_page(settings: Settings) -> 
         frm, to = datetime.fromtimestamp(start + 1800, UTC), datetime.fromtimestamp(start + 250 * 3600, UTC)
         query = service.HistoryQuery("BTC-USD", "1h", frm, to, None, 100)
         async with runtime.db.session() as session:
-            fast = json.loads(await service.historical_json(session, runtime.cache, query))
+            fast = json.loads((await service.historical_json(session, runtime.cache, query)).text)
             slow = await service.historical(session, query)
             follow = json.loads(
-                await service.historical_json(
-                    session, runtime.cache, replace(query, cursor=fast["nextCursor"])
-                )
+                (
+                    await service.historical_json(
+                        session, runtime.cache, replace(query, cursor=fast["nextCursor"])
+                    )
+                ).text
             )
     assert fast.keys() == slow.keys()
     assert {k: v for k, v in fast.items() if k != "data"} == {k: v for k, v in slow.items() if k != "data"}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from app.users import service as user_service
 from app.users.auth_cache import AuthCache, Caller
 from tests.alerts.test_list import statements
 from tests.conftest import assert_error, register
@@ -80,3 +83,50 @@ async def test_a_cached_historical_page_makes_no_query(app: FastAPI, client: htt
     with statements(app) as seen:
         assert (await client.get(url, headers=alice.headers)).status_code == 200
     assert [s for s in seen if s not in ("BEGIN", "COMMIT", "ROLLBACK")] == []
+
+
+async def test_requests_in_flight_when_a_check_lapses_read_the_database_once(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    """Before: when the remembered check lapsed under load, every request in flight with that token read the
+    user (50 clients: 50 reads queued on the database at once, every `auth_cache_seconds`)."""
+    bob = await register(client)
+    url = "/api/data/historical?symbol=BTC-USD&interval=1h&from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z"
+    await _remembered(client, url, bob.headers)
+    user_service.auth_cache(app.state.runtime).forget(bob.id)  # lapsed
+    with statements(app) as seen:
+        answers = await asyncio.gather(*(client.get(url, headers=bob.headers) for _ in range(20)))
+    assert [a.status_code for a in answers] == [200] * 20
+    assert [s for s in seen if s not in ("BEGIN", "COMMIT", "ROLLBACK")] == ["SELECT"]
+
+
+async def test_a_check_that_fails_fails_every_request_waiting_on_it() -> None:
+    cache, started = AuthCache(ttl=2.0), asyncio.Event()
+
+    async def revoked() -> Caller:
+        started.set()
+        await asyncio.sleep(0.01)
+        raise PermissionError("revoked")
+
+    leader = asyncio.create_task(cache.once((1, None, 0), revoked))
+    await started.wait()
+    waiters = [asyncio.create_task(cache.once((1, None, 0), revoked)) for _ in range(3)]
+    results = await asyncio.gather(leader, *waiters, return_exceptions=True)
+    assert all(isinstance(r, PermissionError) for r in results)
+
+
+async def test_a_cancelled_check_lets_a_waiting_request_check_for_itself() -> None:
+    cache, started, calls = AuthCache(ttl=2.0), asyncio.Event(), []
+
+    async def slow() -> Caller:
+        calls.append(1)
+        started.set()
+        await asyncio.sleep(0.05)
+        return Caller(1, "user", None)
+
+    leader = asyncio.create_task(cache.once((1, None, 0), slow))
+    await started.wait()
+    waiter = asyncio.create_task(cache.once((1, None, 0), slow))
+    await asyncio.sleep(0)
+    leader.cancel()
+    assert await waiter == Caller(1, "user", None) and len(calls) == 2
