@@ -96,6 +96,12 @@ class Settings(BaseSettings):
     coingecko_api_url: str = "https://api.coingecko.com/api/v3"
     coingecko_api_key: str | None = None
     coingecko_poll_seconds: float = Field(default=60.0, gt=0)
+    history_fetch_seconds: float = Field(
+        default=20.0,
+        ge=0,
+        description="How long GET /api/data/historical?source=COINGECKO waits for CoinGecko's candles when "
+        "they are not stored yet (fetched and stored on request); 0: never fetch on request",
+    )
     coinmarketcap_api_url: str = "https://pro-api.coinmarketcap.com"
     coinmarketcap_api_key: str | None = None
     coinmarketcap_poll_seconds: float = Field(default=300.0, gt=0)

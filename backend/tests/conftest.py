@@ -115,6 +115,7 @@ def _fresh_settings(kind: str, request: pytest.FixtureRequest, tmp_path: Path, n
         "log_format": "text",
         "namespace": namespace,
         "market_sources": [],
+        "history_fetch_seconds": 0,  # no test reaches CoinGecko unless it serves it (tests/market)
         "frontend_dir": tmp_path / "no-web-app",  # the API alone, whether or not frontend/dist is built
     }
     if kind == "embedded":

@@ -16,7 +16,7 @@ from app.core.db import after_commit
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.core.errors import AppError, ErrorCode
-from app.market import export
+from app.market import export, fetch_on_request
 from app.market import service as market_service
 from app.market.push import accept_ticks, parse_ticks, store_candles
 from app.market.runner import MarketRunner
@@ -118,6 +118,8 @@ async def historical(
     """The seed's historical query: candles in [from, to), UTC, oldest first; `nextCursor` pages on."""
     query = HistoryQuery(symbol, interval, from_, to, source, limit, cursor)
     page = await market_service.historical_json(session, runtime.cache, query)
+    if fetch_on_request.wanted(runtime, query) and fetch_on_request.is_empty(page):
+        page = await fetch_on_request.fetched(runtime, session, query, page)
     return cached_json_ok(page, request.headers.get("accept-encoding", ""))
 
 

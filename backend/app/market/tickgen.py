@@ -62,6 +62,19 @@ def _split_exactly(total: Floats, weights: Floats, exponent: Ints | None = None)
     return split
 
 
+def _fold(price: Floats, low: Floats, high: Floats) -> Floats:
+    """`price` reflected back into [low, high] where the wiggle left it. Clipping would hold it on the bound
+    for as long as the walk stays beyond it: a daily bar's minutes then sat on the day's low, unmoving, for
+    minutes on end.
+
+    >>> _fold(np.array([[8.5, 9.5, 12.5, 15.5]]), np.array([[9.0]]), np.array([[12.0]])).tolist()
+    [[9.5, 9.5, 11.5, 9.5]]
+    """
+    span = high - low
+    offset = np.mod(price - low, np.where(span > 0, 2 * span, 1.0))
+    return np.where(span > 0, low + np.where(offset <= span, offset, 2 * span - offset), low)
+
+
 def ticks_from_candles(
     candles: CandleArrays,
     interval: str,
@@ -124,10 +137,10 @@ def ticks_from_candles(
     walk_a = np.take_along_axis(walk, pos_a, axis=1)
     walk_b = np.take_along_axis(walk, np.minimum(pos_b, most - 1), axis=1)
     bridge = walk - walk_a - frac * (walk_b - walk_a)
-    price = val_a + frac * (val_b - val_a) + bridge * (_WIGGLE * (high - low) / np.sqrt(n))
+    price = _fold(val_a + frac * (val_b - val_a) + bridge * (_WIGGLE * (high - low) / np.sqrt(n)), low, high)
     if decimals is not None:
         price = np.round(price, decimals)
-    price = np.clip(price, low, high)
+    price = np.clip(price, low, high)  # only what rounding moved past a bound
     for position, value in zip(positions, anchors, strict=True):
         np.put_along_axis(price, position, value, axis=1)
 

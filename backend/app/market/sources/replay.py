@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -30,9 +31,13 @@ NAME = "replay"
 
 @functools.cache
 def price_decimals(symbol: str) -> int:
-    """Decimals of the recorded prices (the market's tick size), for the made-up in-between ticks."""
+    """Decimals for the made-up in-between ticks: those of the recorded prices, or finer where these are
+    coarser than a tenth of a basis point of the typical price (daily ADA at 4 decimals moved in steps of
+    0.2% and sat on one price for minutes at a time, which no market does)."""
     closes = recordings.load(symbol, recordings.finest(symbol).interval).close
-    return next((d for d in range(9) if np.array_equal(np.round(closes, d), closes)), 10)
+    recorded = next((d for d in range(9) if np.array_equal(np.round(closes, d), closes)), 10)
+    step = float(np.median(closes)) * 1e-5
+    return max(recorded, math.ceil(-math.log10(step))) if step > 0 else recorded
 
 
 def live_ticks(symbol: str, start: float, end: float, anchor: datetime) -> TickArrays:
