@@ -35,6 +35,16 @@ DEPLOYMENTS = ["embedded", "cluster"]
 T = TypeVar("T")
 
 
+# An app's start and stop take seconds on 2 busy cores (make test runs the web app's checks alongside):
+# asgi-lifespan's default of 5 s failed teardowns that were only slow.
+LIFESPAN_SECONDS = 60.0
+
+
+def lifespan(application: Any) -> LifespanManager:
+    """The app's lifespan run (startup on enter, shutdown on exit), with room for a slow machine."""
+    return LifespanManager(application, startup_timeout=LIFESPAN_SECONDS, shutdown_timeout=LIFESPAN_SECONDS)
+
+
 def pg_url(database: str = PG_DATABASE) -> str:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + database
 
@@ -171,7 +181,7 @@ async def serve(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """A started app for `settings` (lifespan run) and a client talking to it in-process."""
     application = create_app(settings)
     async with (
-        LifespanManager(application),
+        lifespan(application),
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=application), base_url="http://testserver"
         ) as http,
@@ -210,7 +220,7 @@ async def ingest(settings: Settings) -> AsyncIterator[None]:
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
-    async with LifespanManager(application):
+    async with lifespan(application):
         yield application
 
 

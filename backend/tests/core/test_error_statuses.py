@@ -9,12 +9,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from app.config import Settings
 from app.core.errors import HTTP_STATUS, AppError, ErrorCode
 from app.main import create_app
-from tests.conftest import assert_error, register
+from tests.conftest import assert_error, lifespan, register
 
 API_DOC = Path(__file__).resolve().parents[3] / "docs" / "API.md"
 
@@ -34,7 +33,7 @@ async def with_web_app(settings: Settings, tmp_path: Path) -> AsyncIterator[http
     (dist / "index.html").write_text("<!doctype html><div id=root></div>")
     app = create_app(settings.model_copy(update={"frontend_dir": dist}))
     async with (
-        LifespanManager(app),
+        lifespan(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
     ):
         yield client

@@ -15,13 +15,12 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from app.config import Settings
 from app.main import create_app
 from app.notifications.channels.email import LOCAL_MAILBOX
-from tests.conftest import Account, assert_error, ingest_process, make_admin, register
+from tests.conftest import Account, assert_error, ingest_process, lifespan, make_admin, register
 from tests.notifications.conftest import Mailbox
 
 # The seed's POST /api/alerts body, as it is written there (userId: the caller's own).
@@ -38,7 +37,7 @@ SEED_ALERT: dict[str, Any] = {
 async def started(settings: Settings) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
     app = create_app(settings)
     async with (
-        LifespanManager(app),
+        lifespan(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http,
     ):
         yield app, http

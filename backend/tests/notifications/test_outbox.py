@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import select
 
@@ -23,7 +22,7 @@ from app.notifications import outbox
 from app.notifications.channels.base import Message
 from app.notifications.dispatcher import Dispatcher
 from app.notifications.models import Notification
-from tests.conftest import Account, assert_error, register
+from tests.conftest import Account, assert_error, lifespan, register
 from tests.notifications.conftest import DISCORD_PATH, Mailbox, Providers, Reply, serve_providers
 
 MESSAGE = Message(title="BTC-USD above 50,000", body="BTC-USD crossed 50,000.", fields={"Price": "50,250"})
@@ -74,7 +73,7 @@ async def world(settings: Settings, mailbox: tuple[Mailbox, int]) -> AsyncIterat
     async with serve_providers() as providers:
         app = create_app(settings)
         async with (
-            LifespanManager(app),
+            lifespan(app),
             httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http,
         ):
             # The tests drive dispatch passes themselves (the background loop would race them for rows).

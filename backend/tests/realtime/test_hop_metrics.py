@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 import httpx
 import orjson
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from prometheus_client import REGISTRY
 
@@ -17,12 +16,13 @@ from app.config import Settings
 from app.core.marketdata import Tick
 from app.main import create_app
 from app.realtime.metrics import HOP_NAMES
+from tests.conftest import lifespan
 
 
 @pytest.fixture
 async def app(embedded_settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(embedded_settings)
-    async with LifespanManager(application):
+    async with lifespan(application):
         yield application
 
 

@@ -9,13 +9,12 @@ from ipaddress import ip_network
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from app.config import Settings
 from app.core.clock import FrozenClock
 from app.main import create_app
-from tests.conftest import assert_error, register
+from tests.conftest import assert_error, lifespan, register
 
 OWNER = "owner@example.com"
 PASSWORD = "correct-horse"
@@ -29,7 +28,7 @@ async def tuned_app(settings: Settings) -> AsyncIterator[FastAPI]:
     """The app behind one trusted proxy."""
     settings.trusted_proxies = (ip_network(PROXY),)
     application = create_app(settings)
-    async with LifespanManager(application):
+    async with lifespan(application):
         yield application
 
 

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from app.config import Settings
 from app.main import create_app
 from app.web import IMMUTABLE
-from tests.conftest import assert_error
+from tests.conftest import assert_error, lifespan
 
 SCRIPT = b"export const hello = 'world';\n" * 200
 FAKE_BROTLI = b"brotli bytes, served as they are"
@@ -32,7 +31,7 @@ async def web(settings: Settings, tmp_path: Path) -> AsyncIterator[httpx.AsyncCl
     (dist / "assets" / "tiny-Ef56Gh78.css").write_bytes(b"a{}")
     app = create_app(settings.model_copy(update={"frontend_dir": dist}))
     async with (
-        LifespanManager(app),
+        lifespan(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
     ):
         yield client

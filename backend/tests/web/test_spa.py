@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from app.config import Settings
 from app.main import create_app
-from tests.conftest import assert_error
+from tests.conftest import assert_error, lifespan
 
 
 async def test_the_web_app_and_its_routes_are_served_beside_the_api(
@@ -22,7 +21,7 @@ async def test_the_web_app_and_its_routes_are_served_beside_the_api(
     (dist / "favicon.svg").write_text("<svg/>")
     app = create_app(embedded_settings.model_copy(update={"frontend_dir": dist}))
     async with (
-        LifespanManager(app),
+        lifespan(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
     ):
         for path in ("/", "/alerts", "/research/backtest"):
