@@ -99,7 +99,7 @@ def _api_process(settings: Settings, port: int, log: Path) -> Iterator[subproces
 
 async def _until_up(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     async with httpx.AsyncClient() as http:
-        for _ in range(300):
+        for _ in range(1200):  # a start takes 30 s and more on 2 cores busy with the web app's checks
             assert process.poll() is None, log.read_text()
             with contextlib.suppress(httpx.TransportError):
                 if (await http.get(f"http://127.0.0.1:{port}/health/live")).status_code == 200:
