@@ -10,34 +10,15 @@ echo "== import contracts (DESIGN.md §3: domains, core, cycles)"
 (cd backend && .venv/bin/lint-imports --no-cache)
 echo "== mypy"
 (cd backend && .venv/bin/mypy app)
-# The backend suite (one core: mostly waiting on processes, sockets and the databases) runs alongside the web
-# app's checks (the other core: node, Chromium and an API server of their own); each one's output is printed
-# whole, and either failing fails the run.
-backend_log=$(mktemp)
-(cd backend && exec .venv/bin/pytest -q -p no:cacheprovider) >"$backend_log" 2>&1 &
-backend_pid=$!
-trap 'kill "$backend_pid" 2>/dev/null || true; rm -f "$backend_log"' EXIT
-
-frontend() {
-  scripts/ensure-chromium.sh
-  (cd frontend && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
-  # The app's API types must be the ones the backend's OpenAPI document generates today.
-  (cd frontend && npm run --silent gen:api >/dev/null) && git diff --exit-code --stat -- frontend/src/api/schema.d.ts
-  (cd frontend && npm run lint)
-  (cd frontend && npm test)
-  # What a fresh install's Markets screen shows, with the default market sources (every symbol moves).
-  (cd frontend && E2E_DEFAULT_MARKET=1 node scripts/e2e.mjs e2e/default-market.spec.ts)
-}
-
-echo "== frontend (ESLint, types, Vitest, Playwright end-to-end in Debian's Chromium), while pytest runs"
-set +e  # (a function run on the left of || would ignore set -e inside it)
-(set -e; frontend)
-frontend_status=$?
-wait "$backend_pid"
-backend_status=$?
-set -e
 echo "== pytest (embedded and cluster)"
-cat "$backend_log"
-if [ "$frontend_status" -ne 0 ]; then echo "frontend checks failed (exit $frontend_status)"; fi
-if [ "$backend_status" -ne 0 ]; then echo "pytest failed (exit $backend_status)"; fi
-exit $(( frontend_status || backend_status ))
+(cd backend && .venv/bin/pytest -q -p no:cacheprovider)
+
+echo "== frontend (ESLint, types, Vitest, Playwright end-to-end in Debian's Chromium)"
+scripts/ensure-chromium.sh
+(cd frontend && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+# The app's API types must be the ones the backend's OpenAPI document generates today.
+(cd frontend && npm run --silent gen:api >/dev/null) && git diff --exit-code --stat -- frontend/src/api/schema.d.ts
+(cd frontend && npm run lint)
+(cd frontend && npm test)
+# What a fresh install's Markets screen shows, with the default market sources (every symbol moves).
+(cd frontend && E2E_DEFAULT_MARKET=1 node scripts/e2e.mjs e2e/default-market.spec.ts)
