@@ -24,4 +24,5 @@ def test_no_replayed_price_stands_still_for_minutes(symbol: str) -> None:
     starts = ticks.ts[np.r_[0, changes]]
     assert float(np.diff(np.r_[starts, ticks.ts[-1]]).max()) < LONGEST_STILL
     low, high = ticks.price.min(), ticks.price.max()
-    assert (ticks.price == low).sum() < 50 and (ticks.price == high).sum() < 50  # not held on a bound
+    held = max((ticks.price == low).sum(), (ticks.price == high).sum())
+    assert held < len(ticks.price) / 1000  # touching a bound, not held on it (clipped: hours of ticks)
