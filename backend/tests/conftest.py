@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -40,9 +41,35 @@ T = TypeVar("T")
 LIFESPAN_SECONDS = 60.0
 
 
+class _Lifespan(LifespanManager):
+    """A lifespan run that, when its start or stop times out, prints where every task is waiting."""
+
+    async def __aenter__(self) -> _Lifespan:
+        try:
+            await super().__aenter__()
+        except TimeoutError:
+            _print_tasks("start")
+            raise
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        try:
+            await super().__aexit__(*exc_info)
+        except TimeoutError:
+            _print_tasks("stop")
+            raise
+
+
+def _print_tasks(stage: str) -> None:
+    print(f"the app's lifespan {stage} timed out after {LIFESPAN_SECONDS:.0f} s; its tasks:", file=sys.stderr)
+    for task in asyncio.all_tasks():
+        print(f"-- {task.get_name()}", file=sys.stderr)
+        task.print_stack(limit=12, file=sys.stderr)
+
+
 def lifespan(application: Any) -> LifespanManager:
     """The app's lifespan run (startup on enter, shutdown on exit), with room for a slow machine."""
-    return LifespanManager(application, startup_timeout=LIFESPAN_SECONDS, shutdown_timeout=LIFESPAN_SECONDS)
+    return _Lifespan(application, startup_timeout=LIFESPAN_SECONDS, shutdown_timeout=LIFESPAN_SECONDS)
 
 
 def pg_url(database: str = PG_DATABASE) -> str:
