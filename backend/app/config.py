@@ -131,6 +131,9 @@ class Settings(BaseSettings):
     backtest_risk_free_rate: float = Field(
         default=0.0, ge=0, le=1, description="Yearly, for backtests' Sharpe and Sortino ratios"
     )
+    portfolio_risk_free_rate: float = Field(
+        default=0.0, ge=0, le=1, description="Yearly, in portfolios' Sharpe, Sortino and optimiser"
+    )
     alert_lease_seconds: float = Field(
         default=10.0, gt=0, description="Cluster: alert lease per symbol; a dead worker's move after it"
     )

@@ -28,6 +28,7 @@ from app.market.router import router as market_router
 from app.market.runner import MarketRunner
 from app.notifications.router import router as notifications_router
 from app.notifications.service import start_notifier
+from app.portfolio.router import router as portfolio_router
 from app.realtime import service as realtime_service
 from app.realtime.gateway import Gateway
 from app.realtime.hub import Hub
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(notifications_router)
     app.include_router(alerts_router)
     app.include_router(backtest_router)
+    app.include_router(portfolio_router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     mount_web_app(app, settings.frontend_dir)  # last: its catch-all route must not shadow the API
     return app

@@ -9,7 +9,7 @@ from app.core.tasks.models import Job
 from app.indicators.models import CustomIndicator
 from app.market.models import AssetRow, MarketState, PriceCandle
 from app.notifications.models import Notification
-from app.portfolio.models import Portfolio, Position
+from app.portfolio.models import Portfolio, PortfolioTransaction, Position
 from app.realtime.models import UserEvent
 from app.reports.models import Report
 from app.users.models import ApiKey, RevokedSession, User
@@ -28,6 +28,7 @@ __all__ = [
     "MarketState",
     "Notification",
     "Portfolio",
+    "PortfolioTransaction",
     "Position",
     "Post",
     "PriceCandle",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -268,3 +268,29 @@ async def json_page(
     )
     data, points, last = (await session.execute(statement, bounds | {"limit": limit})).one()
     return JsonPage(str(data), int(points), int(last) if last is not None else None)
+
+
+class LastClose(NamedTuple):
+    close: Decimal
+    source: str
+    closed_at: datetime
+
+
+async def last_close(
+    session: AsyncSession, symbol: str, intervals: Sequence[tuple[str, int]]
+) -> LastClose | None:
+    """The close of the newest stored candle of `symbol` in the first of `intervals` (name, seconds) that has
+    one, with its source and close time."""
+    for interval, seconds in intervals:
+        row = (
+            await session.execute(
+                select(PriceCandle.close, PriceCandle.source, PriceCandle.timestamp)
+                .where(PriceCandle.symbol == symbol, PriceCandle.interval == interval)
+                .order_by(PriceCandle.timestamp.desc())
+                .limit(1)
+            )
+        ).first()
+        if row is not None:
+            close, source, opened = row
+            return LastClose(close, source, _aware(opened) + timedelta(seconds=seconds))
+    return None

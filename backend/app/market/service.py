@@ -101,6 +101,32 @@ def decode_cursor(cursor: str) -> int:
         ) from exc
 
 
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A symbol's latest price: the live feed's last tick, else the close of the newest stored candle."""
+
+    symbol: str
+    price: float
+    source: str
+    as_of: datetime
+
+
+async def latest_quotes(session: AsyncSession, cache: Cache, symbols: list[str]) -> dict[str, Quote]:
+    """Each symbol's `Quote`; a symbol with neither a live price nor a stored candle is left out."""
+    out = {}
+    for symbol in symbols:
+        live = await cache.get(f"price:{symbol}")
+        if live and live.get("price") is not None:
+            out[symbol] = Quote(
+                symbol, float(live["price"]), live["source"], datetime.fromtimestamp(live["ts"], UTC)
+            )
+            continue
+        stored = await repository.last_close(session, symbol, [(i, INTERVALS[i]) for i in ("1m", "1h", "1d")])
+        if stored is not None:
+            out[symbol] = Quote(symbol, float(stored.close), stored.source, stored.closed_at)
+    return out
+
+
 def _iso(stamps: list[int]) -> list[str]:
     return [s + "Z" for s in np.asarray(stamps, dtype="datetime64[s]").astype(str).tolist()]
 

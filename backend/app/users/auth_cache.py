@@ -18,6 +18,10 @@ class Caller:
     role: str
     session_id: str | None
 
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"  # Role.ADMIN, without importing the models here
+
 
 Key = tuple[int, str | None, int]  # user id, session id, token version
 

@@ -1,0 +1,293 @@
+"""A portfolio's analysis and rebalancing advice: stored positions and daily closes in, the pure maths of
+`app.quant.portfolio` over them, the seed's figures out."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.clock import utcnow
+from app.core.errors import AppError, ErrorCode
+from app.core.runtime import Runtime
+from app.portfolio import daily_closes, holdings, repository, service, valuation
+from app.portfolio.models import PortfolioTransaction
+from app.portfolio.schemas import (
+    AnalysisOut,
+    AttributionOut,
+    ExtendedRiskOut,
+    Performance,
+    PriceSource,
+    RebalanceOut,
+    RiskMetricsOut,
+    TradeOut,
+    ValuePoint,
+)
+from app.quant.portfolio import attribution, holdings_risk, performance
+from app.quant.portfolio import rebalance as rebalance_maths
+from app.quant.portfolio.ledger import Kind, flow_amount
+from app.users.schemas import Caller
+
+DAY = 86400
+BENCHMARK = "BTC-USD"
+_INTO = {Kind.BUY, Kind.DEPOSIT, Kind.STAKING_REWARD, Kind.TRANSFER_IN}  # the kinds that add quantity
+
+
+def _finite(value: float) -> float | None:
+    return None if value is None or math.isnan(value) or math.isinf(value) else float(value)
+
+
+def _finite_map(values: dict[str, float]) -> dict[str, float | None]:
+    return {k: _finite(v) for k, v in values.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """The portfolio as it was held, from its first transaction's day to today: end-of-day quantities, each
+    day's external flow, and the value at each close (today's is the live value)."""
+
+    days: list[date]
+    symbols: list[str]
+    quantities: np.ndarray  # (days, symbols)
+    flows: np.ndarray
+    values: np.ndarray
+    closes: np.ndarray  # carried forward and back-filled, (days, symbols)
+
+
+def _history(rows: list[PortfolioTransaction], closes: daily_closes.Closes, live_value: float) -> History:
+    first = closes.days.index(rows[0].executed_at.date())
+    days = closes.days[first:]
+    symbols = sorted({r.symbol for r in rows})
+    quantities = np.zeros((len(days), len(symbols)))
+    flows = np.zeros(len(days))
+    for row in rows:
+        i = (row.executed_at.date() - days[0]).days
+        sign = 1.0 if Kind(row.kind) in _INTO else -1.0
+        quantities[i, symbols.index(row.symbol)] += sign * float(row.quantity)
+        flows[i] += float(flow_amount(holdings.entry(row)))
+    quantities = np.cumsum(quantities, axis=0)
+    raw = np.column_stack([closes.column(s)[first:] for s in symbols])
+    filled = np.nan_to_num(daily_closes.filled(raw), nan=0.0)
+    values = (quantities * filled).sum(axis=1)
+    values[-1] = live_value
+    return History(days, symbols, quantities, flows, values, filled)
+
+
+def _performance(history: History | None, today: date) -> Performance:
+    if history is None:
+        return Performance(twr=dict.fromkeys(performance.PERIODS), mwr=dict.fromkeys(performance.PERIODS))
+    returns = performance.daily_twr_returns(history.values, history.flows)
+    now = utcnow()
+    twr: dict[str, float | None] = {}
+    mwr: dict[str, float | None] = {}
+    for key in performance.PERIODS:
+        start = performance.period_start(key, today, history.days[0])
+        first = history.days.index(start)
+        before = float(history.values[first - 1]) if first > 0 else 0.0
+        if before <= 0 and not np.any(history.flows[first:] > 0):
+            twr[key] = mwr[key] = None  # nothing was invested in the period
+            continue
+        twr[key] = _finite(float(np.prod(1.0 + returns[first:]) - 1.0))
+        flows = [
+            (_midnight(d), float(f))
+            for d, f in zip(history.days[first:], history.flows[first:], strict=True)
+            if f != 0
+        ]
+        mwr[key] = _finite(performance.mwr(_midnight(start), before, flows, now, float(history.values[-1])))
+    return Performance(twr=twr, mwr=mwr)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _attribution(history: History | None, targets: dict[str, Decimal], days: int) -> AttributionOut:
+    """Over the last `days` days (fewer when the portfolio is younger), as the portfolio was held then."""
+    n = min(days, len(history.days) - 1) if history else 0
+    if history is None or n < 1:
+        return AttributionOut(
+            period="0D",
+            portfolio_return=None,
+            benchmark_return=None,
+            excess_return=None,
+            contribution={},
+            allocation_effect={},
+        )
+    closes = history.closes[-n - 1 :]
+    held = history.quantities[-n - 1 : -1] * closes[:-1]
+    totals = held.sum(axis=1, keepdims=True)
+    weights = np.divide(held, totals, out=np.zeros_like(held), where=totals > 0)
+    returns = np.divide(closes[1:], closes[:-1], out=np.ones_like(closes[1:]), where=closes[:-1] > 0) - 1.0
+    benchmark = np.array([float(targets.get(s, 0)) for s in history.symbols])
+    result = attribution.attribute(history.symbols, weights, returns, benchmark)
+    return AttributionOut(
+        period=f"{n}D",
+        portfolio_return=_finite(result.portfolio_return),
+        benchmark_return=_finite(result.benchmark_return),
+        excess_return=_finite(result.excess_return),
+        contribution=result.contribution,
+        allocation_effect=result.allocation_effect,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    metrics: RiskMetricsOut
+    extended: ExtendedRiskOut
+    values: list[ValuePoint]
+    warnings: list[str]
+
+
+def _risk(
+    closes: daily_closes.Closes, held: dict[str, Decimal], total: float, lookback_days: int, rate: float
+) -> Risk:
+    """The current holdings held over the last lookbackDays + 1 complete UTC days (today is not in it)."""
+    window = slice(len(closes.days) - 1 - (lookback_days + 1), len(closes.days) - 1)
+    measured = [s for s in held if not np.isnan(closes.column(s)[window]).all()]
+    warnings = [
+        f"{s} has no daily close in the lookback: left out of the risk figures"
+        for s in held
+        if s not in measured
+    ]
+    quantities = np.array([float(held[s]) for s in measured])
+    matrix = (
+        np.column_stack([closes.column(s)[window] for s in measured])
+        if measured
+        else np.zeros((lookback_days + 1, 0))
+    )
+    values = holdings_risk.value_series(quantities, matrix)
+    metrics = holdings_risk.risk_metrics(values, total, rate)
+    extended = holdings_risk.extended_risk(
+        measured, quantities, matrix, closes.column(BENCHMARK)[window], total, rate
+    )
+    return Risk(
+        RiskMetricsOut(
+            var95=_finite(metrics.var95),
+            max_drawdown=_finite(metrics.max_drawdown),
+            sharpe_ratio=_finite(metrics.sharpe_ratio),
+            volatility=_finite(metrics.volatility),
+        ),
+        ExtendedRiskOut(
+            parametric_var95=_finite(extended.parametric_var95),
+            cvar95=_finite(extended.cvar95),
+            parametric_cvar95=_finite(extended.parametric_cvar95),
+            sortino_ratio=_finite(extended.sortino_ratio),
+            calmar_ratio=_finite(extended.calmar_ratio),
+            beta=_finite(extended.beta),
+            correlation=_finite(extended.correlation),
+            asset_volatility=_finite_map(extended.asset_volatility),
+            risk_contribution=_finite_map(extended.risk_contribution),
+            correlation_matrix={k: _finite_map(v) for k, v in extended.correlation_matrix.items()},
+            concentration_hhi=_finite(extended.concentration_hhi),
+        ),
+        _points(closes.days[window], values),
+        warnings,
+    )
+
+
+def _points(days: list[date], values: np.ndarray) -> list[ValuePoint]:
+    return [ValuePoint(date=d.isoformat(), value=float(v)) for d, v in zip(days, values, strict=True)]
+
+
+def _breaches(weights: dict[str, float], targets: dict[str, Decimal], band: Decimal) -> list[str]:
+    deviation = valuation.deviations(weights, targets)
+    return [
+        f"{s} is {weights.get(s, 0.0):.1%} against a {float(targets.get(s, 0)):.1%} target "
+        f"(band ±{float(band):.1%})"
+        for s, d in deviation.items()
+        if targets and abs(d) > float(band)
+    ]
+
+
+async def analyse(
+    session: AsyncSession, runtime: Runtime, caller: Caller, portfolio_id: int, lookback_days: int
+) -> AnalysisOut:
+    row = await service.owned(session, caller, portfolio_id)
+    positions = await repository.positions_of(session, [portfolio_id])
+    priced = await valuation.prices(session, runtime.cache, {p.symbol for p in positions if p.quantity > 0})
+    valued = valuation.value(positions, priced)
+    targets, band = service.targets_of(row), service.band_of(row)
+    now = utcnow()
+    today = now.date()
+    rows = await repository.transactions_of(session, portfolio_id)
+    first = today - timedelta(days=lookback_days + 1)
+    if rows:
+        first = min(first, rows[0].executed_at.date())
+    closes = await daily_closes.load(session, sorted({r.symbol for r in rows} | {BENCHMARK}), first, today)
+    held = {p.symbol: p.quantity for p in positions if p.quantity > 0 and p.symbol in priced}
+    total = float(valued.total_value)
+    risk = _risk(closes, held, total, lookback_days, runtime.settings.portfolio_risk_free_rate)
+    history = _history(rows, closes, total) if rows else None
+    breaches = _breaches(valued.weights, targets, band)
+    return AnalysisOut(
+        portfolio_id=row.id,
+        total_value=valued.total_value,
+        total_pnl=valuation.total_pnl(valued),
+        allocation=valued.weights,
+        allocation_deviation=valuation.deviations(valued.weights, targets),
+        risk_metrics=risk.metrics,
+        rebalancing_needed=bool(breaches),
+        alerts=breaches,
+        band=band,
+        lookback_days=lookback_days,
+        risk_free_rate=runtime.settings.portfolio_risk_free_rate,
+        extended=risk.extended,
+        performance=_performance(history, today),
+        attribution=_attribution(history, targets, lookback_days),
+        values=risk.values,
+        history=_points(history.days, history.values) if history else [],
+        prices={s: PriceSource(source=q.source, as_of=q.as_of) for s, q in priced.items()},
+        warnings=[f"{s} has no price yet: its value is not counted" for s in valued.unpriced] + risk.warnings,
+        as_of=now,
+    )
+
+
+async def rebalance(
+    session: AsyncSession,
+    runtime: Runtime,
+    caller: Caller,
+    portfolio_id: int,
+    min_trade: float,
+    fee_rate: float,
+    turnover_cap: float | None,
+) -> RebalanceOut:
+    """Advisory trades toward the targets at the latest prices (the quantity step of each asset: 1e-8)."""
+    row = await service.owned(session, caller, portfolio_id)
+    positions = await repository.positions_of(session, [portfolio_id])
+    targets, band = service.targets_of(row), service.band_of(row)
+    symbols = {p.symbol for p in positions if p.quantity > 0} | set(targets)
+    priced = await valuation.prices(session, runtime.cache, symbols)
+    missing = sorted(symbols - set(priced))
+    if missing:
+        raise AppError(
+            ErrorCode.NO_DATA,
+            f"no price yet for {', '.join(missing)}: cannot size the trades",
+            field="symbol",
+        )
+    plan = rebalance_maths.plan(
+        {p.symbol: p.quantity for p in positions if p.quantity > 0},
+        {s: q.price for s, q in priced.items()},
+        targets,
+        band=band,
+        min_trade=Decimal(str(min_trade)),
+        fee_rate=Decimal(str(fee_rate)),
+        turnover_cap=Decimal(str(turnover_cap)) if turnover_cap is not None else None,
+    )
+    return RebalanceOut(
+        portfolio_id=row.id,
+        rebalancing_needed=bool(plan.trades),
+        band=band,
+        trades=[
+            TradeOut(symbol=t.symbol, side=t.side, quantity=t.quantity, notional=t.notional, reason=t.reason)
+            for t in plan.trades
+        ],
+        weights_before=plan.weights_before,
+        weights_after=plan.weights_after,
+        turnover=plan.turnover,
+        fees=plan.fees,
+        skipped=plan.skipped,
+    )

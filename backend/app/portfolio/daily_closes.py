@@ -1,0 +1,53 @@
+"""Daily closes of a portfolio's symbols on one grid of UTC days, as its analysis and optimiser read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.market import service as market_service
+from app.portfolio import valuation
+from app.quant.portfolio import holdings_risk
+
+DAY = 86400
+
+
+@dataclass(frozen=True, slots=True)
+class Closes:
+    """Daily closes of several symbols on one grid of UTC days (NaN where a symbol has none)."""
+
+    days: list[date]
+    symbols: list[str]
+    matrix: np.ndarray  # (days, symbols)
+
+    def column(self, symbol: str) -> np.ndarray:
+        return self.matrix[:, self.symbols.index(symbol)]
+
+
+async def load(session: AsyncSession, symbols: list[str], first: date, last: date) -> Closes:
+    """Closes of the days first..last (inclusive); USD is 1, a stablecoin without candles its 1.0 peg."""
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    start = int(datetime(first.year, first.month, first.day, tzinfo=UTC).timestamp())
+    matrix = np.full((len(days), len(symbols)), np.nan)
+    for j, symbol in enumerate(symbols):
+        if symbol == "USD":
+            matrix[:, j] = 1.0
+            continue
+        _, raw = await market_service.load_candles(session, symbol, "1d", start, start + len(days) * DAY)
+        for ts, close in zip(raw.ts, raw.close, strict=True):
+            matrix[(ts - start) // DAY, j] = close
+        if symbol in valuation.CASH and np.isnan(matrix[:, j]).all():
+            matrix[:, j] = 1.0
+    return Closes(days, symbols, matrix)
+
+
+def filled(matrix: np.ndarray) -> np.ndarray:
+    """Carried forward, and back-filled before a symbol's first close; a symbol with none stays NaN."""
+    out = matrix.copy()
+    known = ~np.isnan(matrix).all(axis=0)
+    if known.any():
+        out[:, known] = holdings_risk.carried_closes(matrix[:, known])
+    return out

@@ -1,0 +1,69 @@
+"""Holdings derived from the transactions: the ledger replayed, written to `positions` after every change."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import AppError, ErrorCode
+from app.portfolio import repository
+from app.portfolio.models import PortfolioTransaction, Position
+from app.quant.portfolio.ledger import Entry, Kind, Ledger, LedgerError, flow_amount, replay
+
+_FIELDS = {"quantity": "quantity", "symbol": "symbol", "price": "price", "fee": "fee", "at": "executedAt"}
+
+
+def entry(row: PortfolioTransaction) -> Entry:
+    return Entry(Kind(row.kind), row.symbol, row.quantity, row.price, row.fee, row.executed_at)
+
+
+def ledger_of(rows: list[PortfolioTransaction], changed: PortfolioTransaction | None = None) -> Ledger:
+    """The replayed ledger; a transaction it cannot accept (selling more than is held...) is a 422 naming the
+    field, and the transaction when it is not the one being written."""
+    try:
+        return replay(entry(row) for row in rows)
+    except LedgerError as error:
+        culprit = rows[error.index]
+        message = str(error.message)
+        if changed is None or culprit is not changed:
+            message = (
+                f"transaction {culprit.id} ({culprit.kind} {culprit.symbol}) would be invalid: {message}"
+            )
+        raise AppError(
+            ErrorCode.VALIDATION_ERROR, message, field=_FIELDS.get(error.field, error.field)
+        ) from None
+
+
+async def rederive(
+    session: AsyncSession, portfolio_id: int, changed: PortfolioTransaction | None = None
+) -> None:
+    """Replay every transaction of the portfolio and rewrite its positions to match."""
+    await session.flush()
+    rows = await repository.transactions_of(session, portfolio_id)
+    ledger = ledger_of(rows, changed)
+    last_touched = {row.symbol: row.executed_at for row in rows}  # a closed position keeps its last date
+    net_flow: dict[str, Decimal] = {}
+    for t in rows:
+        net_flow[t.symbol] = net_flow.get(t.symbol, Decimal(0)) + flow_amount(entry(t))
+    existing = {p.symbol: p for p in await repository.positions_of(session, [portfolio_id])}
+    for symbol, holding in ledger.holdings.items():
+        row = existing.pop(symbol, None)
+        if row is None:
+            row = Position(portfolio_id=portfolio_id, symbol=symbol)
+            session.add(row)
+        row.quantity = holding.quantity
+        row.entry_price = holding.average_cost
+        row.entry_date = holding.first_acquired or last_touched[symbol]
+        row.cost = holding.cost
+        row.realised_fifo = holding.realised_fifo
+        row.realised_average = holding.realised_average
+        row.income = holding.income
+        row.fees = holding.fees
+        row.net_flow = net_flow.get(symbol, Decimal(0))
+    await repository.remove_positions(session, portfolio_id, set(existing))
+    await session.flush()
+
+
+def held(position: Position) -> bool:
+    return position.quantity > Decimal(0)
