@@ -12,7 +12,7 @@ from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
 from app.core.runtime import Runtime
 from app.portfolio import daily_closes, repository, service, valuation
-from app.portfolio.schemas import OptimizeIn, OptimizeOut
+from app.portfolio.schemas import PortfolioOptimizeIn, PortfolioOptimizeOut
 from app.quant.portfolio import optimizer
 from app.users.schemas import Caller
 
@@ -21,8 +21,8 @@ _FIELDS = {"riskFree": "method", "returns": "lookbackDays", "defaultBounds": "de
 
 
 async def propose(
-    session: AsyncSession, runtime: Runtime, caller: Caller, portfolio_id: int, body: OptimizeIn
-) -> OptimizeOut:
+    session: AsyncSession, runtime: Runtime, caller: Caller, portfolio_id: int, body: PortfolioOptimizeIn
+) -> PortfolioOptimizeOut:
     row = await service.owned(session, caller, portfolio_id)
     positions = await repository.positions_of(session, [portfolio_id])
     wanted = {p.symbol for p in positions if p.quantity > 0} | set(service.targets_of(row))
@@ -58,7 +58,7 @@ async def propose(
         raise AppError(
             ErrorCode.VALIDATION_ERROR, str(error), field=_FIELDS.get(error.field, error.field)
         ) from None
-    return OptimizeOut(
+    return PortfolioOptimizeOut(
         portfolio_id=row.id,
         method=body.method,
         weights=proposal.weights,

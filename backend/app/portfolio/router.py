@@ -12,10 +12,10 @@ from app.core.schemas import DbId
 from app.portfolio import analysis, optimize, service
 from app.portfolio.schemas import (
     AnalysisOut,
-    OptimizeIn,
-    OptimizeOut,
     PortfolioCreated,
     PortfolioIn,
+    PortfolioOptimizeIn,
+    PortfolioOptimizeOut,
     PortfolioOut,
     PortfolioPatch,
     PositionIn,
@@ -173,14 +173,14 @@ async def rebalance(
     )
 
 
-@router.post("/{portfolioId}/optimize", response_model=Envelope[OptimizeOut])
+@router.post("/{portfolioId}/optimize", response_model=Envelope[PortfolioOptimizeOut])
 async def optimize_portfolio(
     portfolio_id: PortfolioId,
-    body: OptimizeIn,
+    body: PortfolioOptimizeIn,
     caller: SignedInCaller,
     runtime: RuntimeDep,
     session: DbSession,
-) -> Envelope[OptimizeOut]:
+) -> Envelope[PortfolioOptimizeOut]:
     """Proposed targets: MIN_VARIANCE, MAX_SHARPE, HRP or RISK_PARITY over the lookback's daily returns,
     within each symbol's bounds (the first call loads the optimiser, a few seconds)."""
     return ok(await optimize.propose(session, runtime, caller, portfolio_id, body))

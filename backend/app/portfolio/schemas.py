@@ -273,7 +273,7 @@ class WeightBounds(RequestModel):
     max: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 1.0
 
 
-class OptimizeIn(RequestModel):
+class PortfolioOptimizeIn(RequestModel):
     """Proposed target weights for the portfolio's symbols (its targets and holdings; cash is left out: it
     has no returns to weigh) from their daily returns over the lookback. Long only."""
 
@@ -283,7 +283,7 @@ class OptimizeIn(RequestModel):
     default_bounds: WeightBounds = Field(default_factory=WeightBounds)
 
 
-class OptimizeOut(ApiModel):
+class PortfolioOptimizeOut(ApiModel):
     """`expectedReturn` = mean daily return of the proposal x 365; `volatility` = its sample standard
     deviation x sqrt(365); `sharpeRatio` = (expectedReturn - risk-free rate) / volatility. Apply the weights
     with PATCH targetAllocations (they leave out cash)."""

@@ -929,6 +929,186 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/portfolios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Portfolios
+         * @description Your portfolios, oldest first, each valued at the latest prices.
+         */
+        get: operations["list_portfolios_api_portfolios_get"];
+        put?: never;
+        /**
+         * Create Portfolio
+         * @description The seed's request and response. A cash target (USD, USDT, USDC) is valued at its stored USD price,
+         *     else at 1.0 (positions say which).
+         */
+        post: operations["create_portfolio_api_portfolios_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{portfolioId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Portfolio */
+        get: operations["get_portfolio_api_portfolios__portfolioId__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Portfolio
+         * @description The portfolio with its transactions and positions.
+         */
+        delete: operations["delete_portfolio_api_portfolios__portfolioId__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Portfolio
+         * @description Name, risk profile, targets and band; only the fields sent change (`band: null`: the profile's).
+         */
+        patch: operations["update_portfolio_api_portfolios__portfolioId__patch"];
+        trace?: never;
+    };
+    "/api/portfolios/{portfolioId}/positions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Position
+         * @description The seed's request and response: records a BUY and answers with the symbol's position after it.
+         */
+        post: operations["add_position_api_portfolios__portfolioId__positions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{portfolioId}/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Transactions
+         * @description Newest first.
+         */
+        get: operations["list_transactions_api_portfolios__portfolioId__transactions_get"];
+        put?: never;
+        /**
+         * Add Transaction
+         * @description One transaction; a 422 naming the field when the holdings cannot take it (selling more than held).
+         */
+        post: operations["add_transaction_api_portfolios__portfolioId__transactions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{portfolioId}/transactions/{transactionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Transaction
+         * @description Refused (nothing changes) when a later transaction would become invalid.
+         */
+        delete: operations["delete_transaction_api_portfolios__portfolioId__transactions__transactionId__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Correct Transaction
+         * @description A correction; refused (nothing changes) when a later transaction would become invalid.
+         */
+        patch: operations["correct_transaction_api_portfolios__portfolioId__transactions__transactionId__patch"];
+        trace?: never;
+    };
+    "/api/portfolios/{portfolioId}/analysis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Analyse
+         * @description The seed's response plus extended risk, performance (TWR, MWR) and attribution; docs/API.md defines
+         *     every number.
+         */
+        get: operations["analyse_api_portfolios__portfolioId__analysis_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{portfolioId}/rebalance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rebalance
+         * @description Advisory trades that bring the weights to target (nothing is traded).
+         */
+        get: operations["rebalance_api_portfolios__portfolioId__rebalance_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portfolios/{portfolioId}/optimize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Optimize Portfolio
+         * @description Proposed targets: MIN_VARIANCE, MAX_SHARPE, HRP or RISK_PARITY over the lookback's daily returns,
+         *     within each symbol's bounds (the first call loads the optimiser, a few seconds).
+         */
+        post: operations["optimize_portfolio_api_portfolios__portfolioId__optimize_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1141,6 +1321,59 @@ export interface components {
             /** Confirmseconds */
             confirmSeconds?: number | null;
         };
+        /**
+         * AnalysisOut
+         * @description The seed's response, plus `extended`, `performance`, `attribution`, the series they come from, and
+         *     where each price came from.
+         */
+        AnalysisOut: {
+            /** Portfolioid */
+            portfolioId: number;
+            /** Totalvalue */
+            totalValue: number;
+            /** Totalpnl */
+            totalPnL: number;
+            /** Allocation */
+            allocation: {
+                [key: string]: number;
+            };
+            /** Allocationdeviation */
+            allocationDeviation: {
+                [key: string]: number;
+            };
+            riskMetrics: components["schemas"]["RiskMetricsOut"];
+            /** Rebalancingneeded */
+            rebalancingNeeded: boolean;
+            /** Alerts */
+            alerts: string[];
+            /** Band */
+            band: number;
+            /** Lookbackdays */
+            lookbackDays: number;
+            /** Riskfreerate */
+            riskFreeRate: number;
+            extended: components["schemas"]["ExtendedRiskOut"];
+            performance: components["schemas"]["Performance"];
+            attribution: components["schemas"]["AttributionOut"];
+            /**
+             * Values
+             * @description V_t: the current holdings at each daily close
+             */
+            values: components["schemas"]["ValuePoint"][];
+            /**
+             * History
+             * @description The value at each daily close, as held then
+             */
+            history: components["schemas"]["ValuePoint"][];
+            /** Prices */
+            prices: {
+                [key: string]: components["schemas"]["PriceSource"];
+            };
+            /** Warnings */
+            warnings: string[];
+            /** Asof */
+            asOf: string;
+        };
         /** ApiKeyCreate */
         ApiKeyCreate: {
             /** Name */
@@ -1223,6 +1456,29 @@ export interface components {
             coinbaseProduct: string | null;
             /** Stablecoin */
             stablecoin: boolean;
+        };
+        /**
+         * AttributionOut
+         * @description Over `period`: each asset's contribution to the return and the allocation effect against the targets
+         *     held at constant weight (Carino-linked: contributions sum to portfolioReturn, effects to excessReturn).
+         */
+        AttributionOut: {
+            /** Period */
+            period: string;
+            /** Portfolioreturn */
+            portfolioReturn: number | null;
+            /** Benchmarkreturn */
+            benchmarkReturn: number | null;
+            /** Excessreturn */
+            excessReturn: number | null;
+            /** Contribution */
+            contribution: {
+                [key: string]: number;
+            };
+            /** Allocationeffect */
+            allocationEffect: {
+                [key: string]: number;
+            };
         };
         /** AuthResult */
         AuthResult: {
@@ -1578,6 +1834,18 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[AnalysisOut] */
+        Envelope_AnalysisOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["AnalysisOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[ApiKeyCreated] */
         Envelope_ApiKeyCreated_: {
             /**
@@ -1770,6 +2038,54 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[PortfolioCreated] */
+        Envelope_PortfolioCreated_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["PortfolioCreated"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[PortfolioOptimizeOut] */
+        Envelope_PortfolioOptimizeOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["PortfolioOptimizeOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[PortfolioOut] */
+        Envelope_PortfolioOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["PortfolioOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[PositionOut] */
+        Envelope_PositionOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["PositionOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[PushResult] */
         Envelope_PushResult_: {
             /**
@@ -1791,6 +2107,18 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["Readiness"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[RebalanceOut] */
+        Envelope_RebalanceOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["RebalanceOut"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -1851,6 +2179,30 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["TechnicalOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[TransactionOut] */
+        Envelope_TransactionOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["TransactionOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[TransactionPage] */
+        Envelope_TransactionPage_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["TransactionPage"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -1915,6 +2267,19 @@ export interface components {
             status: "success";
             /** Data */
             data: components["schemas"]["LatestPrice"][];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[list[PortfolioOut]] */
+        Envelope_list_PortfolioOut__: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            /** Data */
+            data: components["schemas"]["PortfolioOut"][];
             /** Timestamp */
             timestamp?: string;
         };
@@ -2028,6 +2393,42 @@ export interface components {
             dataPoints: number;
             /** Data */
             data: components["schemas"]["Candle"][];
+        };
+        /** ExtendedRiskOut */
+        ExtendedRiskOut: {
+            /** Parametricvar95 */
+            parametricVar95: number | null;
+            /** Cvar95 */
+            cvar95: number | null;
+            /** Parametriccvar95 */
+            parametricCvar95: number | null;
+            /** Sortinoratio */
+            sortinoRatio: number | null;
+            /** Calmarratio */
+            calmarRatio: number | null;
+            /**
+             * Beta
+             * @description Against BTC-USD daily returns
+             */
+            beta: number | null;
+            /** Correlation */
+            correlation: number | null;
+            /** Assetvolatility */
+            assetVolatility: {
+                [key: string]: number | null;
+            };
+            /** Riskcontribution */
+            riskContribution: {
+                [key: string]: number | null;
+            };
+            /** Correlationmatrix */
+            correlationMatrix: {
+                [key: string]: {
+                    [key: string]: number | null;
+                };
+            };
+            /** Concentrationhhi */
+            concentrationHhi: number | null;
         };
         /**
          * FeedStatus
@@ -2494,12 +2895,254 @@ export interface components {
             /** P99 */
             p99: number | null;
         };
+        /**
+         * Performance
+         * @description Fractions keyed 1D, 7D, 30D, YTD, 1Y, ALL; null when the portfolio held nothing in the period.
+         */
+        Performance: {
+            /** Twr */
+            twr: {
+                [key: string]: number | null;
+            };
+            /** Mwr */
+            mwr: {
+                [key: string]: number | null;
+            };
+        };
         /** Point */
         Point: {
             /** Timestamp */
             timestamp: string;
             /** Value */
             value: number | null;
+        };
+        /**
+         * PortfolioCreated
+         * @description The seed's response, plus the targets and band as stored.
+         */
+        PortfolioCreated: {
+            /** Portfolioid */
+            portfolioId: number;
+            /** Name */
+            name: string;
+            /**
+             * Riskprofile
+             * @enum {string}
+             */
+            riskProfile: "LOW" | "MEDIUM" | "HIGH";
+            /** Currentvalue */
+            currentValue: number;
+            /** Positions */
+            positions: components["schemas"]["PositionOut"][];
+            /** Createdat */
+            createdAt: string;
+            /** Targetallocations */
+            targetAllocations: {
+                [key: string]: number;
+            };
+            /** Band */
+            band: number;
+        };
+        /**
+         * PortfolioIn
+         * @description The seed's request; `band` (the allowed |allocation - target| before rebalancing is due) defaults to
+         *     the risk profile's: LOW 0.03, MEDIUM 0.05, HIGH 0.10.
+         */
+        PortfolioIn: {
+            /** Userid */
+            userId: number;
+            /** Name */
+            name: string;
+            /**
+             * Riskprofile
+             * @default MEDIUM
+             * @enum {string}
+             */
+            riskProfile: "LOW" | "MEDIUM" | "HIGH";
+            /**
+             * Targetallocations
+             * @description symbol (or USD, USDT, USDC) -> weight in [0, 1]; sum 1 within 1e-9 (or none)
+             */
+            targetAllocations?: {
+                [key: string]: number | string;
+            };
+            /** Band */
+            band?: number | string | null;
+        };
+        /**
+         * PortfolioOptimizeIn
+         * @description Proposed target weights for the portfolio's symbols (its targets and holdings; cash is left out: it
+         *     has no returns to weigh) from their daily returns over the lookback. Long only.
+         */
+        PortfolioOptimizeIn: {
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "MIN_VARIANCE" | "MAX_SHARPE" | "HRP" | "RISK_PARITY";
+            /**
+             * Lookbackdays
+             * @default 365
+             */
+            lookbackDays: number;
+            /** Bounds */
+            bounds?: {
+                [key: string]: components["schemas"]["WeightBounds"];
+            };
+            defaultBounds?: components["schemas"]["WeightBounds"];
+        };
+        /**
+         * PortfolioOptimizeOut
+         * @description `expectedReturn` = mean daily return of the proposal x 365; `volatility` = its sample standard
+         *     deviation x sqrt(365); `sharpeRatio` = (expectedReturn - risk-free rate) / volatility. Apply the weights
+         *     with PATCH targetAllocations (they leave out cash).
+         */
+        PortfolioOptimizeOut: {
+            /** Portfolioid */
+            portfolioId: number;
+            /** Method */
+            method: string;
+            /** Weights */
+            weights: {
+                [key: string]: number;
+            };
+            /** Expectedreturn */
+            expectedReturn: number | null;
+            /** Volatility */
+            volatility: number | null;
+            /** Sharperatio */
+            sharpeRatio: number | null;
+            /** Lookbackdays */
+            lookbackDays: number;
+            /** Excluded */
+            excluded: string[];
+            /** Library */
+            library: string;
+        };
+        /**
+         * PortfolioOut
+         * @description A portfolio with its live valuation: `totalPnL` = unrealised (average cost) + realised (FIFO) + income
+         *     - fees not in a cost; `maxDeviation` is the largest |allocation - target|.
+         */
+        PortfolioOut: {
+            /** Portfolioid */
+            portfolioId: number;
+            /** Name */
+            name: string;
+            /**
+             * Riskprofile
+             * @enum {string}
+             */
+            riskProfile: "LOW" | "MEDIUM" | "HIGH";
+            /** Currentvalue */
+            currentValue: number;
+            /** Positions */
+            positions: components["schemas"]["PositionOut"][];
+            /** Createdat */
+            createdAt: string;
+            /** Targetallocations */
+            targetAllocations: {
+                [key: string]: number;
+            };
+            /** Band */
+            band: number;
+            /** Userid */
+            userId: number;
+            /** Bandisdefault */
+            bandIsDefault: boolean;
+            /** Totalcost */
+            totalCost: number;
+            /** Totalpnl */
+            totalPnL: number;
+            /** Realisedpnl */
+            realisedPnl: number;
+            /** Unrealisedpnl */
+            unrealisedPnl: number;
+            /** Maxdeviation */
+            maxDeviation: number;
+            /** Rebalancingneeded */
+            rebalancingNeeded: boolean;
+            /** Updatedat */
+            updatedAt: string | null;
+            /** Warnings */
+            warnings: string[];
+        };
+        /**
+         * PortfolioPatch
+         * @description Only the fields sent change; `band: null` returns to the risk profile's default.
+         */
+        PortfolioPatch: {
+            /** Name */
+            name?: string | null;
+            /** Riskprofile */
+            riskProfile?: ("LOW" | "MEDIUM" | "HIGH") | null;
+            /** Targetallocations */
+            targetAllocations?: {
+                [key: string]: number | string;
+            } | null;
+            /** Band */
+            band?: number | string | null;
+        };
+        /**
+         * PositionIn
+         * @description The seed's request: recorded as a BUY transaction of `quantity` at `entryPrice`.
+         */
+        PositionIn: {
+            /** Symbol */
+            symbol: string;
+            /** Quantity */
+            quantity: number | string;
+            /** Entryprice */
+            entryPrice: number | string;
+            /**
+             * Entrydate
+             * Format: date-time
+             */
+            entryDate: string;
+            /**
+             * Fee
+             * @default 0
+             */
+            fee: number | string;
+        };
+        /**
+         * PositionOut
+         * @description The seed's position: `entryPrice` is the average cost per unit (fees included); `pnl` = (currentPrice -
+         *     entryPrice) x quantity; `pnlPercent` = (currentPrice / entryPrice - 1) x 100, 2 decimals. Without a
+         *     price, the current figures are null.
+         */
+        PositionOut: {
+            /** Positionid */
+            positionId: number;
+            /** Portfolioid */
+            portfolioId: number;
+            /** Symbol */
+            symbol: string;
+            /** Quantity */
+            quantity: number;
+            /** Entryprice */
+            entryPrice: number;
+            /** Currentprice */
+            currentPrice: number | null;
+            /** Currentvalue */
+            currentValue: number | null;
+            /** Pnl */
+            pnl: number | null;
+            /** Pnlpercent */
+            pnlPercent: number | null;
+            /** Entrydate */
+            entryDate: string;
+            /** Cost */
+            cost: number;
+            /** Realisedpnlfifo */
+            realisedPnlFifo: number;
+            /** Realisedpnlaverage */
+            realisedPnlAverage: number;
+            /** Income */
+            income: number;
+            /** Fees */
+            fees: number;
+            price: components["schemas"]["PriceSource"] | null;
         };
         /** PreferencesOut */
         PreferencesOut: {
@@ -2533,6 +3176,17 @@ export interface components {
             watchlist?: string[] | null;
             /** Theme */
             theme?: ("light" | "dark" | "system") | null;
+        };
+        /**
+         * PriceSource
+         * @description Where a current price came from: the live feed's last tick, a stored candle's close, or the peg
+         *     (USD, and a stablecoin without a stored price, at 1.0).
+         */
+        PriceSource: {
+            /** Source */
+            source: string;
+            /** Asof */
+            asOf: string | null;
         };
         /** PushCandlesIn */
         PushCandlesIn: {
@@ -2597,6 +3251,34 @@ export interface components {
             realtime?: {
                 [key: string]: number;
             } | null;
+        };
+        /**
+         * RebalanceOut
+         * @description Advisory trades that bring the weights to target (nothing is traded).
+         */
+        RebalanceOut: {
+            /** Portfolioid */
+            portfolioId: number;
+            /** Rebalancingneeded */
+            rebalancingNeeded: boolean;
+            /** Band */
+            band: number;
+            /** Trades */
+            trades: components["schemas"]["TradeOut"][];
+            /** Weightsbefore */
+            weightsBefore: {
+                [key: string]: number;
+            };
+            /** Weightsafter */
+            weightsAfter: {
+                [key: string]: number;
+            };
+            /** Turnover */
+            turnover: number;
+            /** Fees */
+            fees: number;
+            /** Skipped */
+            skipped: string[];
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -2672,6 +3354,22 @@ export interface components {
              * @description A position was still open at the end (sweeps: null)
              */
             openAtEnd?: boolean | null;
+        };
+        /**
+         * RiskMetricsOut
+         * @description The seed's block, on the current holdings held over the lookback (docs/API.md gives each definition):
+         *     `var95` in currency (negative: a loss), `maxDrawdown` in percent (negative), `volatility` a yearly
+         *     fraction. null when undefined (under two daily returns, no variation).
+         */
+        RiskMetricsOut: {
+            /** Var95 */
+            var95: number | null;
+            /** Maxdrawdown */
+            maxDrawdown: number | null;
+            /** Sharperatio */
+            sharpeRatio: number | null;
+            /** Volatility */
+            volatility: number | null;
         };
         /**
          * Role
@@ -3051,6 +3749,111 @@ export interface components {
             /** Exitreason */
             exitReason: string;
         };
+        /** TradeOut */
+        TradeOut: {
+            /** Symbol */
+            symbol: string;
+            /**
+             * Side
+             * @enum {string}
+             */
+            side: "BUY" | "SELL";
+            /** Quantity */
+            quantity: number;
+            /** Notional */
+            notional: number;
+            /** Reason */
+            reason: string;
+        };
+        /** TransactionIn */
+        TransactionIn: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "BUY" | "SELL" | "DEPOSIT" | "WITHDRAW" | "FEE" | "STAKING_REWARD" | "TRANSFER_IN" | "TRANSFER_OUT";
+            /**
+             * Symbol
+             * @description A listed symbol, or USD, USDT, USDC for DEPOSIT and WITHDRAW
+             */
+            symbol: string;
+            /** Quantity */
+            quantity: number | string;
+            /**
+             * Price
+             * @description USD per unit at the time (1 for a USD deposit)
+             */
+            price: number | string;
+            /**
+             * Fee
+             * @default 0
+             */
+            fee: number | string;
+            /**
+             * Executedat
+             * Format: date-time
+             */
+            executedAt: string;
+            /** Externalid */
+            externalId?: string | null;
+            /** Note */
+            note?: string | null;
+        };
+        /** TransactionOut */
+        TransactionOut: {
+            /** Transactionid */
+            transactionId: number;
+            /** Portfolioid */
+            portfolioId: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "BUY" | "SELL" | "DEPOSIT" | "WITHDRAW" | "FEE" | "STAKING_REWARD" | "TRANSFER_IN" | "TRANSFER_OUT";
+            /** Symbol */
+            symbol: string;
+            /** Quantity */
+            quantity: number;
+            /** Price */
+            price: number;
+            /** Fee */
+            fee: number;
+            /** Executedat */
+            executedAt: string;
+            /** Externalid */
+            externalId: string | null;
+            /** Note */
+            note: string | null;
+            /** Createdat */
+            createdAt: string;
+        };
+        /** TransactionPage */
+        TransactionPage: {
+            /** Transactions */
+            transactions: components["schemas"]["TransactionOut"][];
+            /** Total */
+            total: number;
+        };
+        /**
+         * TransactionPatch
+         * @description A correction: only the fields sent change; the holdings are derived again from every transaction.
+         */
+        TransactionPatch: {
+            /** Kind */
+            kind?: ("BUY" | "SELL" | "DEPOSIT" | "WITHDRAW" | "FEE" | "STAKING_REWARD" | "TRANSFER_IN" | "TRANSFER_OUT") | null;
+            /** Symbol */
+            symbol?: string | null;
+            /** Quantity */
+            quantity?: number | string | null;
+            /** Price */
+            price?: number | string | null;
+            /** Fee */
+            fee?: number | string | null;
+            /** Executedat */
+            executedAt?: string | null;
+            /** Note */
+            note?: string | null;
+        };
         /** TriggerCounts */
         TriggerCounts: {
             /** Total */
@@ -3115,6 +3918,26 @@ export interface components {
             preferences: components["schemas"]["PreferencesOut"];
             /** Createdat */
             createdAt: string;
+        };
+        /** ValuePoint */
+        ValuePoint: {
+            /** Date */
+            date: string;
+            /** Value */
+            value: number;
+        };
+        /** WeightBounds */
+        WeightBounds: {
+            /**
+             * Min
+             * @default 0
+             */
+            min: number;
+            /**
+             * Max
+             * @default 1
+             */
+            max: number;
         };
     };
     responses: never;
@@ -8846,6 +9669,1372 @@ export interface operations {
                 };
                 content: {
                     "image/png": unknown;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_portfolios_api_portfolios_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_list_PortfolioOut__"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_portfolio_api_portfolios_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortfolioIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PortfolioCreated_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_portfolio_api_portfolios__portfolioId__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                portfolioId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PortfolioOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_portfolio_api_portfolios__portfolioId__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                portfolioId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    update_portfolio_api_portfolios__portfolioId__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                portfolioId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortfolioPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PortfolioOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    add_position_api_portfolios__portfolioId__positions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                portfolioId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PositionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PositionOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_transactions_api_portfolios__portfolioId__transactions_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                portfolioId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TransactionPage_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    add_transaction_api_portfolios__portfolioId__transactions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                portfolioId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransactionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TransactionOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_transaction_api_portfolios__portfolioId__transactions__transactionId__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                portfolioId: number;
+                transactionId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    correct_transaction_api_portfolios__portfolioId__transactions__transactionId__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                portfolioId: number;
+                transactionId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransactionPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TransactionOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    analyse_api_portfolios__portfolioId__analysis_get: {
+        parameters: {
+            query?: {
+                lookbackDays?: number;
+            };
+            header?: never;
+            path: {
+                portfolioId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_AnalysisOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    rebalance_api_portfolios__portfolioId__rebalance_get: {
+        parameters: {
+            query?: {
+                minTrade?: number;
+                feeRate?: number;
+                turnoverCap?: number | null;
+            };
+            header?: never;
+            path: {
+                portfolioId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_RebalanceOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    optimize_portfolio_api_portfolios__portfolioId__optimize_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                portfolioId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortfolioOptimizeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PortfolioOptimizeOut_"];
                 };
             };
             /** @description Bad request */
