@@ -18,21 +18,30 @@ def entry(row: PortfolioTransaction) -> Entry:
     return Entry(Kind(row.kind), row.symbol, row.quantity, row.price, row.fee, row.executed_at)
 
 
-def ledger_of(rows: list[PortfolioTransaction], changed: PortfolioTransaction | None = None) -> Ledger:
-    """The replayed ledger; a transaction it cannot accept (selling more than is held...) is a 422 naming the
-    field, and the transaction when it is not the one being written."""
+class RejectedTransaction(Exception):
+    """A transaction the holdings cannot take (selling more than is held...): `field` is the request field."""
+
+    def __init__(self, row: PortfolioTransaction, field: str, message: str) -> None:
+        super().__init__(message)
+        self.row, self.field, self.message = row, field, message
+
+
+def ledger_of(rows: list[PortfolioTransaction]) -> Ledger:
     try:
         return replay(entry(row) for row in rows)
     except LedgerError as error:
-        culprit = rows[error.index]
-        message = str(error.message)
-        if changed is None or culprit is not changed:
-            message = (
-                f"transaction {culprit.id} ({culprit.kind} {culprit.symbol}) would be invalid: {message}"
-            )
-        raise AppError(
-            ErrorCode.VALIDATION_ERROR, message, field=_FIELDS.get(error.field, error.field)
+        raise RejectedTransaction(
+            rows[error.index], _FIELDS.get(error.field, error.field), error.message
         ) from None
+
+
+def as_error(rejected: RejectedTransaction, changed: PortfolioTransaction | None) -> AppError:
+    """The 422 for the caller: it names the transaction when it is not the one being written."""
+    message = rejected.message
+    if rejected.row is not changed:
+        row = rejected.row
+        message = f"transaction {row.id} ({row.kind} {row.symbol}) would be invalid: {message}"
+    return AppError(ErrorCode.VALIDATION_ERROR, message, field=rejected.field)
 
 
 async def rederive(
@@ -41,7 +50,7 @@ async def rederive(
     """Replay every transaction of the portfolio and rewrite its positions to match."""
     await session.flush()
     rows = await repository.transactions_of(session, portfolio_id)
-    ledger = ledger_of(rows, changed)
+    ledger = ledger_of(rows)
     last_touched = {row.symbol: row.executed_at for row in rows}  # a closed position keeps its last date
     net_flow: dict[str, Decimal] = {}
     for t in rows:

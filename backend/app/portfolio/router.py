@@ -9,9 +9,11 @@ from fastapi import APIRouter, Path, Query, Response
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.core.schemas import DbId
-from app.portfolio import analysis, optimize, service
+from app.portfolio import analysis, csv_io, optimize, service
 from app.portfolio.schemas import (
     AnalysisOut,
+    ImportIn,
+    ImportOut,
     PortfolioCreated,
     PortfolioIn,
     PortfolioOptimizeIn,
@@ -114,6 +116,33 @@ async def add_transaction(
 ) -> Envelope[TransactionOut]:
     """One transaction; a 422 naming the field when the holdings cannot take it (selling more than held)."""
     return ok(await service.record(session, runtime.cache, runtime.bus, caller, portfolio_id, body))
+
+
+@router.post("/{portfolioId}/transactions/import", response_model=Envelope[ImportOut])
+async def import_transactions(
+    portfolio_id: PortfolioId, body: ImportIn, caller: SignedInCaller, runtime: RuntimeDep, session: DbSession
+) -> Envelope[ImportOut]:
+    """Idempotent: rows already recorded are skipped and counted. Any bad row: 422 listing each by line in
+    `details`, nothing imported (unless `partial`)."""
+    return ok(
+        await csv_io.import_csv(
+            session, runtime.cache, runtime.bus, caller, portfolio_id, body.csv, body.partial
+        )
+    )
+
+
+@router.get(
+    "/{portfolioId}/transactions/export",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "Every transaction, oldest first"}},
+)
+async def export_transactions(
+    portfolio_id: PortfolioId, caller: SignedInCaller, session: DbSession
+) -> Response:
+    """The import's CSV format, oldest first (it imports back unchanged)."""
+    text = await csv_io.export_csv(session, caller, portfolio_id)
+    disposition = f'attachment; filename="portfolio-{portfolio_id}-transactions.csv"'
+    return Response(text, media_type="text/csv", headers={"Content-Disposition": disposition})
 
 
 @router.patch("/{portfolioId}/transactions/{transactionId}", response_model=Envelope[TransactionOut])

@@ -297,3 +297,23 @@ class PortfolioOptimizeOut(ApiModel):
     lookback_days: int
     excluded: list[str]
     library: str
+
+
+class ImportIn(RequestModel):
+    """CSV with the header kind,symbol,quantity,price,fee,executedAt,externalId,note (fee, externalId and
+    note optional); the request body is at most CRYPTOMON_MAX_BODY_BYTES (1 MB by default)."""
+
+    csv: Annotated[str, StringConstraints(min_length=1, max_length=10_000_000, strip_whitespace=False)]
+    partial: bool = Field(default=False, description="Import the good rows even when some are bad")
+
+
+class RowError(ApiModel):
+    line: int
+    field: str
+    message: str
+
+
+class ImportOut(ApiModel):
+    imported: int
+    skipped: int = Field(description="Rows already recorded: the same externalId, or identical content")
+    errors: list[RowError] = Field(description="Bad rows left out (only with partial: true)")

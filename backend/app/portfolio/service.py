@@ -41,7 +41,7 @@ def targets_of(row: Portfolio) -> dict[str, Decimal]:
     return {symbol: Decimal(str(weight)) for symbol, weight in row.target_allocations.items()}
 
 
-async def _symbol(session: AsyncSession, symbol: str, field: str) -> str:
+async def canonical_symbol(session: AsyncSession, symbol: str, field: str) -> str:
     """A listed symbol in its canonical form, or USD (cash)."""
     if symbol.strip().upper() == "USD":
         return "USD"
@@ -51,7 +51,7 @@ async def _symbol(session: AsyncSession, symbol: str, field: str) -> str:
 async def _targets(session: AsyncSession, targets: dict[str, Decimal]) -> dict[str, str]:
     out: dict[str, str] = {}
     for symbol, weight in targets.items():
-        canonical = await _symbol(session, symbol, "targetAllocations")
+        canonical = await canonical_symbol(session, symbol, "targetAllocations")
         if canonical in out:
             raise AppError(
                 ErrorCode.VALIDATION_ERROR,
@@ -62,7 +62,7 @@ async def _targets(session: AsyncSession, targets: dict[str, Decimal]) -> dict[s
     return out
 
 
-def _not_future(at: datetime, field: str) -> datetime:
+def not_future(at: datetime, field: str) -> datetime:
     if at > utcnow():
         raise AppError(ErrorCode.VALIDATION_ERROR, f"{field} is in the future", field=field)
     return at
@@ -168,6 +168,13 @@ async def delete(session: AsyncSession, caller: Caller, portfolio_id: int) -> No
     await session.delete(await owned(session, caller, portfolio_id, for_update=True))
 
 
+async def _rederive(session: AsyncSession, portfolio_id: int, changed: PortfolioTransaction | None) -> None:
+    try:
+        await holdings.rederive(session, portfolio_id)
+    except holdings.RejectedTransaction as rejected:
+        raise holdings.as_error(rejected, changed) from None
+
+
 def transaction_out(row: PortfolioTransaction) -> TransactionOut:
     return TransactionOut(
         transaction_id=row.id,
@@ -184,7 +191,7 @@ def transaction_out(row: PortfolioTransaction) -> TransactionOut:
     )
 
 
-async def _changed(session: AsyncSession, cache: Cache, bus: Bus, row: Portfolio) -> PortfolioOut:
+async def changed(session: AsyncSession, cache: Cache, bus: Bus, row: Portfolio) -> PortfolioOut:
     """After a transaction change: the portfolio valued now, sent to the owner as PORTFOLIO_UPDATE."""
     row.updated_at = utcnow()
     [out] = await _out(session, cache, [row])
@@ -217,18 +224,18 @@ async def record(
     added = PortfolioTransaction(
         portfolio_id=portfolio_id,
         kind=body.kind,
-        symbol=await _symbol(session, body.symbol, "symbol"),
+        symbol=await canonical_symbol(session, body.symbol, "symbol"),
         quantity=body.quantity,
         price=body.price,
         fee=body.fee,
-        executed_at=_not_future(body.executed_at, "executedAt"),
+        executed_at=not_future(body.executed_at, "executedAt"),
         external_id=body.external_id,
         note=body.note,
         created_at=utcnow(),
     )
     session.add(added)
-    await holdings.rederive(session, portfolio_id, added)
-    await _changed(session, cache, bus, row)
+    await _rederive(session, portfolio_id, added)
+    await changed(session, cache, bus, row)
     return transaction_out(added)
 
 
@@ -290,12 +297,12 @@ async def correct(
         if value is None and name != "note":
             raise AppError(ErrorCode.VALIDATION_ERROR, f"{name} cannot be null", field=_camel(name))
         if name == "symbol":
-            value = await _symbol(session, value, "symbol")
+            value = await canonical_symbol(session, value, "symbol")
         elif name == "executed_at":
-            value = _not_future(value, "executedAt")
+            value = not_future(value, "executedAt")
         setattr(found, name, value)
-    await holdings.rederive(session, portfolio_id, found)
-    await _changed(session, cache, bus, row)
+    await _rederive(session, portfolio_id, found)
+    await changed(session, cache, bus, row)
     return transaction_out(found)
 
 
@@ -304,8 +311,8 @@ async def remove(
 ) -> None:
     row = await owned(session, caller, portfolio_id, for_update=True)
     await session.delete(await _transaction(session, portfolio_id, transaction_id))
-    await holdings.rederive(session, portfolio_id)
-    await _changed(session, cache, bus, row)
+    await _rederive(session, portfolio_id, None)
+    await changed(session, cache, bus, row)
 
 
 def _camel(name: str) -> str:
