@@ -118,24 +118,28 @@ def beat() -> None:
 
 @cli.command()
 def ingest() -> None:
-    """Run the market data sources, the ingest pipeline and an alert engine (cluster mode; run one)."""
+    """Run the market data sources, the ingest pipeline, an alert engine and the portfolio watcher (cluster
+    mode; run one)."""
     from app.alerts.worker import AlertEngine
     from app.core.bootstrap import build_runtime
     from app.market.runner import MarketRunner
+    from app.portfolio.watcher import PortfolioWatcher
 
     settings = _settings()
 
     async def run() -> None:
         async with build_runtime(settings, role="worker") as runtime:
             runner = MarketRunner(runtime)
-            engine = AlertEngine(runtime)
-            await engine.start()  # first, so that it hears the first prices
+            engine, watcher = AlertEngine(runtime), PortfolioWatcher(runtime)
+            await engine.start()  # first, so that they hear the first prices
+            await watcher.start()
             await runner.start(consume_pushes=True)
             typer.echo(f"ingesting from: {', '.join(runner.source_names) or 'pushes only'}")
             try:
                 await asyncio.Event().wait()
             finally:
                 await runner.stop()
+                await watcher.stop()
                 await engine.stop()
 
     asyncio.run(run())

@@ -134,6 +134,12 @@ class Settings(BaseSettings):
     portfolio_risk_free_rate: float = Field(
         default=0.0, ge=0, le=1, description="Yearly, in portfolios' Sharpe, Sortino and optimiser"
     )
+    portfolio_update_min_change: float = Field(
+        default=0.001, gt=0, lt=1, description="PORTFOLIO_UPDATE when the value moved by this fraction"
+    )
+    portfolio_update_seconds: float = Field(
+        default=5.0, ge=0, description="...at most one per portfolio per this many seconds"
+    )
     alert_lease_seconds: float = Field(
         default=10.0, gt=0, description="Cluster: alert lease per symbol; a dead worker's move after it"
     )

@@ -29,6 +29,7 @@ from app.market.runner import MarketRunner
 from app.notifications.router import router as notifications_router
 from app.notifications.service import start_notifier
 from app.portfolio.router import router as portfolio_router
+from app.portfolio.watcher import PortfolioWatcher
 from app.realtime import service as realtime_service
 from app.realtime.gateway import Gateway
 from app.realtime.hub import Hub
@@ -58,12 +59,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with build_runtime(settings, role="api") as runtime:
             app.state.runtime = runtime
-            # Embedded: this process is also the ingest process (and evaluates the alerts on its prices).
+            # Embedded: this process is also the ingest process (and evaluates the alerts and revalues the
+            # portfolios on its prices).
             # Cluster: `cryptomon ingest` is.
             app.state.market = None if settings.is_cluster else MarketRunner(runtime)
             app.state.alerts = None if settings.is_cluster else AlertEngine(runtime)
+            app.state.portfolios = None if settings.is_cluster else PortfolioWatcher(runtime)
             if app.state.alerts is not None:
                 await app.state.alerts.start()
+            if app.state.portfolios is not None:
+                await app.state.portfolios.start()
             if app.state.market is not None:
                 await app.state.market.start()
             app.state.hub = Hub(runtime.bus, settings.ws_price_rate)
@@ -83,6 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await app.state.hub.stop()
                 if app.state.market is not None:
                     await app.state.market.stop()
+                if app.state.portfolios is not None:
+                    await app.state.portfolios.stop()
                 if app.state.alerts is not None:
                     await app.state.alerts.stop()
 

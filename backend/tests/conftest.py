@@ -153,6 +153,7 @@ def _fresh_settings(kind: str, request: pytest.FixtureRequest, tmp_path: Path, n
         "namespace": namespace,
         "market_sources": [],
         "history_fetch_seconds": 0,  # no test reaches CoinGecko unless it serves it (tests/market)
+        "portfolio_update_seconds": 0.2,  # the throttle's own tests use a Revaluer; 5 s would only slow these
         "frontend_dir": tmp_path / "no-web-app",  # the API alone, whether or not frontend/dist is built
     }
     if kind == "embedded":
@@ -218,23 +219,26 @@ async def serve(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 @asynccontextmanager
 async def ingest_process(settings: Settings) -> AsyncIterator[None]:
-    """Cluster: what `cryptomon ingest` runs (the pipeline that answers pushes, and an alert engine), in
-    this process; embedded: nothing (the API process runs them)."""
+    """Cluster: what `cryptomon ingest` runs (the pipeline that answers pushes, an alert engine and the
+    portfolio watcher), in this process; embedded: nothing (the API process runs them)."""
     if not settings.is_cluster:
         yield
         return
     from app.alerts.worker import AlertEngine
     from app.core.bootstrap import build_runtime
     from app.market.runner import MarketRunner
+    from app.portfolio.watcher import PortfolioWatcher
 
     async with build_runtime(settings, role="worker") as runtime:
-        engine, runner = AlertEngine(runtime), MarketRunner(runtime, [])
+        engine, runner, watcher = AlertEngine(runtime), MarketRunner(runtime, []), PortfolioWatcher(runtime)
         await engine.start()
+        await watcher.start()
         await runner.start(consume_pushes=True)
         try:
             yield
         finally:
             await runner.stop()
+            await watcher.stop()
             await engine.stop()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,3 +71,23 @@ async def remove_positions(session: AsyncSession, portfolio_id: int, symbols: se
         await session.execute(
             delete(Position).where(Position.portfolio_id == portfolio_id, Position.symbol.in_(symbols))
         )
+
+
+async def holdings_rows(
+    session: AsyncSession, portfolio_ids: list[int] | None = None
+) -> list[tuple[int, int, str, Decimal, Decimal]]:
+    """(portfolio id, owner id, symbol, quantity, net flow) of every position, of every portfolio or these."""
+    query = select(
+        Position.portfolio_id, Portfolio.user_id, Position.symbol, Position.quantity, Position.net_flow
+    ).join(Portfolio, Portfolio.id == Position.portfolio_id)
+    if portfolio_ids is not None:
+        query = query.where(Position.portfolio_id.in_(portfolio_ids))
+    return [tuple(row) for row in (await session.execute(query)).all()]  # type: ignore[misc]
+
+
+async def existing_ids(session: AsyncSession, portfolio_ids: list[int]) -> list[tuple[int, int]]:
+    """(id, owner id) of those of these portfolios that exist."""
+    rows = await session.execute(
+        select(Portfolio.id, Portfolio.user_id).where(Portfolio.id.in_(portfolio_ids))
+    )
+    return [(int(i), int(u)) for i, u in rows.all()]

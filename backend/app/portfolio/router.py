@@ -76,9 +76,11 @@ async def update_portfolio(
 
 
 @router.delete("/{portfolioId}", status_code=204)
-async def delete_portfolio(portfolio_id: PortfolioId, caller: SignedInCaller, session: DbSession) -> Response:
+async def delete_portfolio(
+    portfolio_id: PortfolioId, caller: SignedInCaller, runtime: RuntimeDep, session: DbSession
+) -> Response:
     """The portfolio with its transactions and positions."""
-    await service.delete(session, caller, portfolio_id)
+    await service.delete(session, runtime.bus, caller, portfolio_id)
     return Response(status_code=204)
 
 

@@ -8,8 +8,11 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.bus import Bus
+from app.core.bus import messages as bus_messages
+from app.core.bus.messages import PortfolioChanged
 from app.core.cache import Cache
 from app.core.clock import utcnow
+from app.core.db import after_commit
 from app.core.errors import AppError, ErrorCode, forbidden, not_found
 from app.market import service as market_service
 from app.portfolio import holdings, repository, valuation
@@ -164,8 +167,16 @@ async def update(
     return await get(session, cache, caller, portfolio_id)
 
 
-async def delete(session: AsyncSession, caller: Caller, portfolio_id: int) -> None:
+async def delete(session: AsyncSession, bus: Bus, caller: Caller, portfolio_id: int) -> None:
     await session.delete(await owned(session, caller, portfolio_id, for_update=True))
+    _tell_watcher(session, bus, portfolio_id)
+
+
+def _tell_watcher(session: AsyncSession, bus: Bus, portfolio_id: int) -> None:
+    async def publish() -> None:
+        await bus.publish(bus_messages.PORTFOLIOS_CHANGED, PortfolioChanged(portfolio_id).encode())
+
+    after_commit(session, publish)
 
 
 async def _rederive(session: AsyncSession, portfolio_id: int, changed: PortfolioTransaction | None) -> None:
@@ -192,8 +203,10 @@ def transaction_out(row: PortfolioTransaction) -> TransactionOut:
 
 
 async def changed(session: AsyncSession, cache: Cache, bus: Bus, row: Portfolio) -> PortfolioOut:
-    """After a transaction change: the portfolio valued now, sent to the owner as PORTFOLIO_UPDATE."""
+    """After a transaction change: the portfolio valued now, sent to the owner as PORTFOLIO_UPDATE, and its
+    watcher told to take the new holdings."""
     row.updated_at = utcnow()
+    _tell_watcher(session, bus, row.id)
     [out] = await _out(session, cache, [row])
     await realtime_service.emit_user_event(
         session,

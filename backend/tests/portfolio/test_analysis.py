@@ -3,6 +3,7 @@ docs/API.md, performance and attribution wired to the stored history, and rebala
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from app.core.clock import FrozenClock, isoformat_z
 from app.market import recordings
 from app.realtime.models import UserEvent
 from tests.conftest import Account, register
-from tests.portfolio.conftest import create_portfolio, transact
+from tests.portfolio.conftest import create_portfolio, push_price, transact
 
 NOW = datetime(2026, 3, 31, 12, tzinfo=UTC)  # the recording's last day (2026-03-30) closed at midnight
 FIRST_DAY = date(2025, 1, 1)
@@ -199,3 +200,36 @@ async def test_the_optimiser_proposes_targets_within_bounds(client: httpx.AsyncC
     infeasible = {"method": "MIN_VARIANCE", "defaultBounds": {"min": 0.6, "max": 1}}
     refused = await client.post(url, json=infeasible, headers=owner.headers)
     assert refused.status_code == 422 and refused.json()["field"] in ("bounds", "defaultBounds"), refused.text
+
+
+async def test_a_price_move_sends_portfolio_update(
+    client: httpx.AsyncClient, app: Any, admin: Account
+) -> None:
+    owner = await register(client)
+    pid = (await create_portfolio(client, owner))["portfolioId"]
+    await push_price(client, admin, "BTC-USD", 50_000)
+    bought = await transact(
+        client,
+        owner,
+        pid,
+        kind="BUY",
+        symbol="BTC-USD",
+        quantity=1,
+        price=48_000,
+        executedAt="2025-01-01T00:00:00Z",
+    )
+    assert bought.status_code == 201
+    price_updates: list[dict[str, Any]] = []
+    for attempt in range(100):  # the watcher takes the new holdings, then hears the price
+        if attempt % 10 == 0:
+            await push_price(client, admin, "BTC-USD", 51_000 + attempt)
+        await asyncio.sleep(0.1)
+        async with app.state.runtime.db.session() as session:
+            events = await session.scalars(select(UserEvent).where(UserEvent.user_id == owner.id))
+            price_updates = [e.payload for e in events if e.payload.get("reason") == "PRICE"]
+        if price_updates:
+            break
+    assert price_updates, "no PORTFOLIO_UPDATE after a 2% move"
+    update = price_updates[0]
+    assert update["portfolioId"] == pid and update["totalValue"] >= 51_000
+    assert update["totalPnL"] == pytest.approx(update["totalValue"] - 48_000)

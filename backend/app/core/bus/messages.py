@@ -15,6 +15,7 @@ Json = dict[str, Any]  # a JSON object, as the bus carries it
 
 _PRICES, _BARS, _USER = "prices:", "bars:", "user:"
 ALERTS_CHANGED = "alerts:changed"  # an alert was created, changed or deleted: the engine reloads it
+PORTFOLIOS_CHANGED = "portfolios:changed"  # a portfolio's holdings changed: its watcher revalues it
 NOTIFICATIONS_WAKE = "notifications:wake"  # outbox rows are due now
 MARKET_PUSH = "market:push"  # cluster: ticks pushed to an API process, for the one ingest process
 ALERTS_SYNC = "alerts:sync"  # barrier: engines answer once what they judged is committed
@@ -174,6 +175,20 @@ class AlertChanged:
     @classmethod
     def decode(cls, data: Json) -> AlertChanged:
         return cls(int(data["alertId"]))
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioChanged:
+    """`portfolios:changed`: the watcher takes this portfolio's holdings as they are now (gone if deleted)."""
+
+    portfolio_id: int
+
+    def encode(self) -> Json:
+        return {"portfolioId": self.portfolio_id}
+
+    @classmethod
+    def decode(cls, data: Json) -> PortfolioChanged:
+        return cls(int(data["portfolioId"]))
 
 
 @dataclass(frozen=True, slots=True)
