@@ -58,10 +58,11 @@ class History:
     closes: np.ndarray  # carried forward and back-filled, (days, symbols)
 
 
-def _history(rows: list[PortfolioTransaction], closes: daily_closes.Closes, live_value: float) -> History:
+def _history(
+    rows: list[PortfolioTransaction], symbols: list[str], closes: daily_closes.Closes, live_value: float
+) -> History:
     first = closes.days.index(rows[0].executed_at.date())
     days = closes.days[first:]
-    symbols = sorted({r.symbol for r in rows})
     quantities = np.zeros((len(days), len(symbols)))
     flows = np.zeros(len(days))
     for row in rows:
@@ -105,25 +106,36 @@ def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def _attribution(history: History | None, targets: dict[str, Decimal], days: int) -> AttributionOut:
-    """Over the last `days` days (fewer when the portfolio is younger), as the portfolio was held then."""
+_NO_ATTRIBUTION = AttributionOut(
+    period="0D",
+    portfolio_return=None,
+    benchmark_return=None,
+    excess_return=None,
+    contribution={},
+    allocation_effect={},
+)
+
+
+def _attribution(
+    history: History | None, targets: dict[str, Decimal], days: int
+) -> tuple[AttributionOut, list[str]]:
+    """Over the last `days` days (fewer when the portfolio is younger), as the portfolio was held then; with
+    the reason when there is none."""
     n = min(days, len(history.days) - 1) if history else 0
     if history is None or n < 1:
-        return AttributionOut(
-            period="0D",
-            portfolio_return=None,
-            benchmark_return=None,
-            excess_return=None,
-            contribution={},
-            allocation_effect={},
-        )
+        return _NO_ATTRIBUTION, []
+    if not targets:
+        return _NO_ATTRIBUTION, ["no targets: attribution compares the holdings with their targets"]
     closes = history.closes[-n - 1 :]
     held = history.quantities[-n - 1 : -1] * closes[:-1]
     totals = held.sum(axis=1, keepdims=True)
     weights = np.divide(held, totals, out=np.zeros_like(held), where=totals > 0)
     returns = np.divide(closes[1:], closes[:-1], out=np.ones_like(closes[1:]), where=closes[:-1] > 0) - 1.0
     benchmark = np.array([float(targets.get(s, 0)) for s in history.symbols])
-    result = attribution.attribute(history.symbols, weights, returns, benchmark)
+    try:
+        result = attribution.attribute(history.symbols, weights, returns, benchmark)
+    except ValueError as error:  # e.g. a target symbol without any daily close
+        return _NO_ATTRIBUTION, [f"no attribution: {error}"]
     return AttributionOut(
         period=f"{n}D",
         portfolio_return=_finite(result.portfolio_return),
@@ -131,7 +143,7 @@ def _attribution(history: History | None, targets: dict[str, Decimal], days: int
         excess_return=_finite(result.excess_return),
         contribution=result.contribution,
         allocation_effect=result.allocation_effect,
-    )
+    ), []
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,12 +229,14 @@ async def analyse(
     first = today - timedelta(days=lookback_days + 1)
     if rows:
         first = min(first, rows[0].executed_at.date())
-    closes = await daily_closes.load(session, sorted({r.symbol for r in rows} | {BENCHMARK}), first, today)
+    symbols = sorted({r.symbol for r in rows} | set(targets))
+    closes = await daily_closes.load(session, sorted({*symbols, BENCHMARK}), first, today)
     held = {p.symbol: p.quantity for p in positions if p.quantity > 0 and p.symbol in priced}
     total = float(valued.total_value)
     risk = _risk(closes, held, total, lookback_days, runtime.settings.portfolio_risk_free_rate)
-    history = _history(rows, closes, total) if rows else None
+    history = _history(rows, symbols, closes, total) if rows else None
     breaches = _breaches(valued.weights, targets, band)
+    attributed, unattributed = _attribution(history, targets, lookback_days)
     return AnalysisOut(
         portfolio_id=row.id,
         total_value=valued.total_value,
@@ -237,11 +251,15 @@ async def analyse(
         risk_free_rate=runtime.settings.portfolio_risk_free_rate,
         extended=risk.extended,
         performance=_performance(history, today),
-        attribution=_attribution(history, targets, lookback_days),
+        attribution=attributed,
         values=risk.values,
         history=_points(history.days, history.values) if history else [],
         prices={s: PriceSource(source=q.source, as_of=q.as_of) for s, q in priced.items()},
-        warnings=[f"{s} has no price yet: its value is not counted" for s in valued.unpriced] + risk.warnings,
+        warnings=[
+            *(f"{s} has no price yet: its value is not counted" for s in valued.unpriced),
+            *risk.warnings,
+            *unattributed,
+        ],
         as_of=now,
     )
 

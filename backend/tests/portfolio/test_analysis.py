@@ -233,3 +233,33 @@ async def test_a_price_move_sends_portfolio_update(
     update = price_updates[0]
     assert update["portfolioId"] == pid and update["totalValue"] >= 51_000
     assert update["totalPnL"] == pytest.approx(update["totalValue"] - 48_000)
+
+
+async def test_attribution_covers_targets_not_held_and_says_when_there_are_none(
+    client: httpx.AsyncClient, market: None
+) -> None:
+    owner = await register(client)
+    seed = (await create_portfolio(client, owner))[
+        "portfolioId"
+    ]  # BTC 60 / ETH 30 / USDT 10, USDT never held
+    bare = (await create_portfolio(client, owner, targetAllocations={}))["portfolioId"]
+    for pid in (seed, bare):
+        bought = await transact(
+            client,
+            owner,
+            pid,
+            kind="BUY",
+            symbol="BTC-USD",
+            quantity=1,
+            price=CLOSES["BTC-USD"][BOUGHT],
+            executedAt=f"{BOUGHT.isoformat()}T23:59:00Z",
+        )
+        assert bought.status_code == 201
+    seeded = (await client.get(f"/api/portfolios/{seed}/analysis", headers=owner.headers)).json()["data"]
+    parts = seeded["attribution"]
+    assert set(parts["allocationEffect"]) == {"BTC-USD", "ETH-USD", "USDT"}
+    assert sum(parts["allocationEffect"].values()) == pytest.approx(parts["excessReturn"], abs=1e-12)
+    assert parts["excessReturn"] == pytest.approx(parts["portfolioReturn"] - parts["benchmarkReturn"])
+    plain = (await client.get(f"/api/portfolios/{bare}/analysis", headers=owner.headers)).json()["data"]
+    assert plain["attribution"]["contribution"] == {} and any("no targets" in w for w in plain["warnings"])
+    assert plain["rebalancingNeeded"] is False and plain["alerts"] == []
