@@ -11,7 +11,7 @@ echo "== import contracts (DESIGN.md §3: domains, core, cycles)"
 echo "== mypy"
 (cd backend && .venv/bin/mypy app)
 echo "== pytest (embedded and cluster)"
-(cd backend && .venv/bin/pytest -q -p no:cacheprovider)
+(cd backend && .venv/bin/pytest -q -p no:cacheprovider --durations=25)  # the slowest, to keep make test short
 
 echo "== frontend (ESLint, types, Vitest, Playwright end-to-end in Debian's Chromium)"
 scripts/ensure-chromium.sh

@@ -14,8 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
 from app.core.runtime import Runtime
-from app.portfolio import daily_closes, holdings, repository, service, valuation
-from app.portfolio.models import PortfolioTransaction
+from app.portfolio import daily_closes, repository, service, valuation
 from app.portfolio.schemas import (
     AnalysisOut,
     AttributionOut,
@@ -29,12 +28,11 @@ from app.portfolio.schemas import (
 )
 from app.quant.portfolio import attribution, holdings_risk, performance
 from app.quant.portfolio import rebalance as rebalance_maths
-from app.quant.portfolio.ledger import Kind, flow_amount
+from app.quant.portfolio.ledger import Kind, flow_direction, quantity_sign
 from app.users.schemas import Caller
 
 DAY = 86400
 BENCHMARK = "BTC-USD"
-_INTO = {Kind.BUY, Kind.DEPOSIT, Kind.STAKING_REWARD, Kind.TRANSFER_IN}  # the kinds that add quantity
 
 
 def _finite(value: float) -> float | None:
@@ -59,17 +57,26 @@ class History:
 
 
 def _history(
-    rows: list[PortfolioTransaction], symbols: list[str], closes: daily_closes.Closes, live_value: float
+    changes: list[repository.DayChange], symbols: list[str], closes: daily_closes.Closes, live_value: float
 ) -> History:
-    first = closes.days.index(rows[0].executed_at.date())
+    """From the transactions summed per day: end-of-day quantities (cumulated), each day's external flow
+    (d x q x p + f, as the ledger's), the value at each close; today's value is the live one."""
+    first = closes.days.index(date.fromisoformat(changes[0].day))
     days = closes.days[first:]
+    kinds = [Kind(c.kind) for c in changes]
+    rows = np.array([(date.fromisoformat(c.day) - days[0]).days for c in changes])
+    columns = np.array([symbols.index(c.symbol) for c in changes])
     quantities = np.zeros((len(days), len(symbols)))
-    flows = np.zeros(len(days))
-    for row in rows:
-        i = (row.executed_at.date() - days[0]).days
-        sign = 1.0 if Kind(row.kind) in _INTO else -1.0
-        quantities[i, symbols.index(row.symbol)] += sign * float(row.quantity)
-        flows[i] += float(flow_amount(holdings.entry(row)))
+    np.add.at(
+        quantities,
+        (rows, columns),
+        [quantity_sign(k) * c.quantity for k, c in zip(kinds, changes, strict=True)],
+    )
+    flows = np.bincount(
+        rows,
+        weights=[flow_direction(k) * c.notional + c.fees for k, c in zip(kinds, changes, strict=True)],
+        minlength=len(days),
+    )
     quantities = np.cumsum(quantities, axis=0)
     raw = np.column_stack([closes.column(s)[first:] for s in symbols])
     filled = np.nan_to_num(daily_closes.filled(raw), nan=0.0)
@@ -225,16 +232,16 @@ async def analyse(
     targets, band = service.targets_of(row), service.band_of(row)
     now = utcnow()
     today = now.date()
-    rows = await repository.transactions_of(session, portfolio_id)
+    changes = await repository.daily_changes(session, portfolio_id)
     first = today - timedelta(days=lookback_days + 1)
-    if rows:
-        first = min(first, rows[0].executed_at.date())
-    symbols = sorted({r.symbol for r in rows} | set(targets))
+    if changes:
+        first = min(first, date.fromisoformat(changes[0].day))
+    symbols = sorted({c.symbol for c in changes} | set(targets))
     closes = await daily_closes.load(session, sorted({*symbols, BENCHMARK}), first, today)
     held = {p.symbol: p.quantity for p in positions if p.quantity > 0 and p.symbol in priced}
     total = float(valued.total_value)
     risk = _risk(closes, held, total, lookback_days, runtime.settings.portfolio_risk_free_rate)
-    history = _history(rows, symbols, closes, total) if rows else None
+    history = _history(changes, symbols, closes, total) if changes else None
     breaches = _breaches(valued.weights, targets, band)
     attributed, unattributed = _attribution(history, targets, lookback_days)
     return AnalysisOut(

@@ -44,18 +44,22 @@ def as_error(rejected: RejectedTransaction, changed: PortfolioTransaction | None
     return AppError(ErrorCode.VALIDATION_ERROR, message, field=rejected.field)
 
 
-async def rederive(
-    session: AsyncSession, portfolio_id: int, changed: PortfolioTransaction | None = None
-) -> None:
-    """Replay every transaction of the portfolio and rewrite its positions to match."""
+async def rederive(session: AsyncSession, portfolio_id: int, symbols: set[str] | None = None) -> None:
+    """Replay the portfolio's transactions of `symbols` (every symbol when None) and rewrite those positions
+    to match: a symbol's holding depends on its own transactions only. RejectedTransaction when one cannot
+    be taken (the caller rolls back)."""
     await session.flush()
-    rows = await repository.transactions_of(session, portfolio_id)
+    rows = await repository.transactions_of(session, portfolio_id, symbols)
     ledger = ledger_of(rows)
     last_touched = {row.symbol: row.executed_at for row in rows}  # a closed position keeps its last date
     net_flow: dict[str, Decimal] = {}
     for t in rows:
         net_flow[t.symbol] = net_flow.get(t.symbol, Decimal(0)) + flow_amount(entry(t))
-    existing = {p.symbol: p for p in await repository.positions_of(session, [portfolio_id])}
+    existing = {
+        p.symbol: p
+        for p in await repository.positions_of(session, [portfolio_id])
+        if symbols is None or p.symbol in symbols
+    }
     for symbol, holding in ledger.holdings.items():
         row = existing.pop(symbol, None)
         if row is None:

@@ -56,6 +56,7 @@ class PortfolioTransaction(Base):
     __tablename__ = "portfolio_transactions"
     __table_args__ = (
         Index("ix_portfolio_transactions_order", "portfolio_id", "executed_at", "id"),
+        Index("ix_portfolio_transactions_symbol_order", "portfolio_id", "symbol", "executed_at", "id"),
         UniqueConstraint("portfolio_id", "external_id", name="uq_portfolio_transactions_external_id"),
     )
 

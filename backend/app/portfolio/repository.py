@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Float, cast, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.portfolio.models import Portfolio, PortfolioTransaction, Position
@@ -29,14 +30,27 @@ async def positions_of(session: AsyncSession, portfolio_ids: list[int]) -> list[
     return list(await session.scalars(query))
 
 
-async def transactions_of(session: AsyncSession, portfolio_id: int) -> list[PortfolioTransaction]:
-    """Every transaction in the order they are replayed: time, then the order they were recorded."""
+async def transactions_of(
+    session: AsyncSession, portfolio_id: int, symbols: set[str] | None = None
+) -> list[PortfolioTransaction]:
+    """The transactions (of `symbols`, or all) in the order they are replayed: time, then as recorded."""
     query = (
         select(PortfolioTransaction)
         .where(PortfolioTransaction.portfolio_id == portfolio_id)
         .order_by(PortfolioTransaction.executed_at, PortfolioTransaction.id)
     )
+    if symbols is not None:
+        query = query.where(PortfolioTransaction.symbol.in_(symbols))
     return list(await session.scalars(query))
+
+
+async def external_id_taken(session: AsyncSession, portfolio_id: int, external_id: str) -> bool:
+    found = await session.scalar(
+        select(PortfolioTransaction.id).where(
+            PortfolioTransaction.portfolio_id == portfolio_id, PortfolioTransaction.external_id == external_id
+        )
+    )
+    return found is not None
 
 
 async def transaction_page(
@@ -91,3 +105,43 @@ async def existing_ids(session: AsyncSession, portfolio_ids: list[int]) -> list[
         select(Portfolio.id, Portfolio.user_id).where(Portfolio.id.in_(portfolio_ids))
     )
     return [(int(i), int(u)) for i, u in rows.all()]
+
+
+class DayChange(NamedTuple):
+    """Every transaction of one kind on one symbol on one UTC day, summed (floats: for daily series)."""
+
+    day: str  # YYYY-MM-DD
+    symbol: str
+    kind: str
+    quantity: float
+    notional: float  # sum of quantity x price
+    fees: float
+
+
+async def daily_changes(session: AsyncSession, portfolio_id: int) -> list[DayChange]:
+    """The portfolio's transactions summed per (UTC day, symbol, kind), oldest day first: what a daily
+    series needs, in a few thousand rows however many transactions there are."""
+    at = PortfolioTransaction.executed_at
+    # SQLite keeps UTC times as naive text; PostgreSQL's timestamptz is shown in the session's zone.
+    day = (
+        func.substr(at, 1, 10)
+        if session.get_bind().dialect.name == "sqlite"
+        else func.to_char(func.timezone("UTC", at), "YYYY-MM-DD")
+    )
+    quantity = cast(PortfolioTransaction.quantity, Float)
+    query = (
+        select(
+            day.label("day"),
+            PortfolioTransaction.symbol,
+            PortfolioTransaction.kind,
+            func.sum(quantity),
+            func.sum(quantity * cast(PortfolioTransaction.price, Float)),
+            func.sum(cast(PortfolioTransaction.fee, Float)),
+        )
+        .where(PortfolioTransaction.portfolio_id == portfolio_id)
+        .group_by(day, PortfolioTransaction.symbol, PortfolioTransaction.kind)
+        .order_by(day)
+    )
+    return [
+        DayChange(d, s, k, float(q), float(n), float(f)) for d, s, k, q, n, f in await session.execute(query)
+    ]

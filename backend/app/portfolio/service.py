@@ -179,9 +179,11 @@ def _tell_watcher(session: AsyncSession, bus: Bus, portfolio_id: int) -> None:
     after_commit(session, publish)
 
 
-async def _rederive(session: AsyncSession, portfolio_id: int, changed: PortfolioTransaction | None) -> None:
+async def _rederive(
+    session: AsyncSession, portfolio_id: int, symbols: set[str], changed: PortfolioTransaction | None
+) -> None:
     try:
-        await holdings.rederive(session, portfolio_id)
+        await holdings.rederive(session, portfolio_id, symbols)
     except holdings.RejectedTransaction as rejected:
         raise holdings.as_error(rejected, changed) from None
 
@@ -228,8 +230,8 @@ async def record(
 ) -> TransactionOut:
     """Add a transaction; the holdings are derived again, and a transaction they cannot accept is a 422."""
     row = await owned(session, caller, portfolio_id, for_update=True)
-    if body.external_id is not None and any(
-        t.external_id == body.external_id for t in await repository.transactions_of(session, portfolio_id)
+    if body.external_id is not None and await repository.external_id_taken(
+        session, portfolio_id, body.external_id
     ):
         raise AppError(
             ErrorCode.CONFLICT, f"externalId {body.external_id} is already recorded", field="externalId"
@@ -247,7 +249,7 @@ async def record(
         created_at=utcnow(),
     )
     session.add(added)
-    await _rederive(session, portfolio_id, added)
+    await _rederive(session, portfolio_id, {added.symbol}, added)
     await changed(session, cache, bus, row)
     return transaction_out(added)
 
@@ -305,6 +307,7 @@ async def correct(
 ) -> TransactionOut:
     row = await owned(session, caller, portfolio_id, for_update=True)
     found = await _transaction(session, portfolio_id, transaction_id)
+    touched = {found.symbol}
     for name in body.model_fields_set:
         value = getattr(body, name)
         if value is None and name != "note":
@@ -314,7 +317,7 @@ async def correct(
         elif name == "executed_at":
             value = not_future(value, "executedAt")
         setattr(found, name, value)
-    await _rederive(session, portfolio_id, found)
+    await _rederive(session, portfolio_id, {*touched, found.symbol}, found)
     await changed(session, cache, bus, row)
     return transaction_out(found)
 
@@ -323,8 +326,9 @@ async def remove(
     session: AsyncSession, cache: Cache, bus: Bus, caller: Caller, portfolio_id: int, transaction_id: int
 ) -> None:
     row = await owned(session, caller, portfolio_id, for_update=True)
-    await session.delete(await _transaction(session, portfolio_id, transaction_id))
-    await _rederive(session, portfolio_id, None)
+    found = await _transaction(session, portfolio_id, transaction_id)
+    await session.delete(found)
+    await _rederive(session, portfolio_id, {found.symbol}, None)
     await changed(session, cache, bus, row)
 
 

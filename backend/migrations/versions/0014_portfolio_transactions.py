@@ -37,6 +37,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('portfolio_transactions', schema=None) as batch_op:
         batch_op.create_index('ix_portfolio_transactions_order', ['portfolio_id', 'executed_at', 'id'], unique=False)
+        batch_op.create_index('ix_portfolio_transactions_symbol_order', ['portfolio_id', 'symbol', 'executed_at', 'id'], unique=False)
 
     with op.batch_alter_table('portfolios', schema=None) as batch_op:
         batch_op.add_column(sa.Column('band', app.core.types.ExactDecimal(), nullable=True))
@@ -68,6 +69,7 @@ def downgrade() -> None:
         batch_op.drop_column('band')
 
     with op.batch_alter_table('portfolio_transactions', schema=None) as batch_op:
+        batch_op.drop_index('ix_portfolio_transactions_symbol_order')
         batch_op.drop_index('ix_portfolio_transactions_order')
 
     op.drop_table('portfolio_transactions')

@@ -198,6 +198,24 @@ def replay(entries: Iterable[Entry]) -> Ledger:
     return ledger
 
 
+def flow_direction(kind: Kind) -> int:
+    """d in an entry's external flow d * q * p + f: +1 money in, -1 money out, 0 neither.
+
+    >>> flow_direction(Kind.SELL), flow_direction(Kind.STAKING_REWARD)
+    (-1, 0)
+    """
+    return _DIRECTION[kind]
+
+
+def quantity_sign(kind: Kind) -> int:
+    """+1 when the kind adds its quantity to the holding, -1 when it removes it.
+
+    >>> quantity_sign(Kind.STAKING_REWARD), quantity_sign(Kind.FEE)
+    (1, -1)
+    """
+    return 1 if kind in _ACQUISITIONS else -1
+
+
 def flow_amount(entry: Entry) -> Decimal:
     """The entry's external flow d * quantity * price + fee, d = +1 for BUY, DEPOSIT and TRANSFER_IN, -1 for
     SELL, WITHDRAW and TRANSFER_OUT, 0 for STAKING_REWARD and FEE (see the module's cash model).

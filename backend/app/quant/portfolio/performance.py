@@ -20,6 +20,13 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _LOW_GROWTH = math.log1p(-0.9999999)
 _HIGH_GROWTH = math.log1p(1e6)
 _GRID = 4001
+_GROWTHS = np.linspace(_LOW_GROWTH, _HIGH_GROWTH, _GRID)
+# The grid's intervals, nearest to 0% first (by |midpoint|, ties to the lower: `np.argmin`'s pick), searched in
+# windows of _FIRST_WINDOW intervals (about half each side of 0), then 2, 4, ... times as many.
+_OUTWARD = np.argsort(np.abs(_GROWTHS[:-1] + _GROWTHS[1:]), kind="stable")
+_FIRST_WINDOW = 16
+# At most this many exponentials at once (rows of the grid times flows) when evaluating grid points.
+_BLOCK = 1 << 16
 
 
 def daily_twr_returns(values: ArrayLike, flows: ArrayLike, previous: float = 0.0) -> Floats:
@@ -71,9 +78,9 @@ def xirr(when: Sequence[datetime | date], amounts: Sequence[float]) -> float:
 
     Investor's sign convention: money put in is negative, money taken out and the final value positive. A date
     is its midnight UTC, a naive datetime is read as UTC. Among several roots, the one nearest to 0% (smallest
-    |ln(1 + x)|: a grid over -99.99999%..+1e8% brackets it, then Brent's method solves it). NaN for fewer
-    than two amounts, a non-finite one, or no root in the bracket (all amounts one sign, say). ValueError
-    unless `when` and `amounts` have the same length.
+    |ln(1 + x)|: a grid over -99.99999%..+1e8%, searched outward from 0%, brackets it, then Brent's method
+    solves it). NaN for fewer than two amounts, a non-finite one, or no root in the bracket (all amounts one
+    sign, say). ValueError unless `when` and `amounts` have the same length.
 
     >>> round(xirr([date(2021, 1, 1), date(2022, 1, 1)], [-100.0, 110.0]), 9)  # 365 days: the simple rate
     0.1
@@ -167,22 +174,47 @@ def _period_mwr(seconds: Floats, amounts: Floats) -> float:
 
 
 def _log_irr(times: Floats, amounts: Floats) -> float:
-    """The log growth g = ln(1 + x) per unit of `times` (>= 0) that zeroes the present value; NaN if none."""
+    """The log growth g = ln(1 + x) per unit of `times` (>= 0) that zeroes the present value; NaN if none.
+
+    The root is the one in the sign change of the grid `_GROWTHS` whose interval's midpoint is nearest 0 (the
+    lower one on a tie). The intervals are tried in that order (`_OUTWARD`), in windows of doubling size,
+    evaluating only the grid points a window adds: the first window with a sign change holds that interval,
+    and a sign change far from 0 (or none, NaN) costs no more than evaluating the whole grid at once.
+    """
     if not (np.isfinite(amounts).all() and (amounts > 0).any() and (amounts < 0).any()):
         return math.nan
-    grid = np.linspace(_LOW_GROWTH, _HIGH_GROWTH, _GRID)
-    signs = np.sign(_scaled_values(grid, times, amounts))
-    brackets = np.flatnonzero(signs[:-1] * signs[1:] <= 0)
-    if not len(brackets):
-        return math.nan
-    nearest = brackets[np.argmin(np.abs(grid[brackets] + grid[brackets + 1]))]
-    root: float = brentq(
-        lambda g: float(_scaled_values(np.array([g]), times, amounts)[0]),
-        grid[nearest],
-        grid[nearest + 1],
-        xtol=1e-15,
-    )
-    return root
+    values = np.empty(_GRID)
+    low = high = int(_OUTWARD[0])  # the grid points evaluated so far: values[low:high]
+    done, size = 0, _FIRST_WINDOW
+    while done < len(_OUTWARD):
+        window = _OUTWARD[done:size]
+        start, stop = int(window.min()), int(window.max()) + 2
+        if start < low:
+            _evaluate(values, start, low, times, amounts)
+            low = start
+        if stop > high:
+            _evaluate(values, high, stop, times, amounts)
+            high = stop
+        changes = np.flatnonzero(np.sign(values[window]) * np.sign(values[window + 1]) <= 0)
+        if len(changes):
+            nearest = window[changes[0]]
+            root: float = brentq(
+                lambda g: float(_scaled_values(np.array([g]), times, amounts)[0]),
+                _GROWTHS[nearest],
+                _GROWTHS[nearest + 1],
+                xtol=1e-15,
+            )
+            return root
+        done, size = size, 2 * size
+    return math.nan
+
+
+def _evaluate(values: Floats, start: int, stop: int, times: Floats, amounts: Floats) -> None:
+    """values[start:stop] = `_scaled_values` at _GROWTHS[start:stop], in blocks of at most `_BLOCK` terms."""
+    rows = max(1, _BLOCK // len(times))
+    for first in range(start, stop, rows):
+        last = min(first + rows, stop)
+        values[first:last] = _scaled_values(_GROWTHS[first:last], times, amounts)
 
 
 def _scaled_values(growths: Floats, times: Floats, amounts: Floats) -> Floats:
