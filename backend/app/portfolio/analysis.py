@@ -105,8 +105,17 @@ def _performance(history: History | None, today: date) -> Performance:
             for d, f in zip(history.days[first:], history.flows[first:], strict=True)
             if f != 0
         ]
-        mwr[key] = _finite(performance.mwr(_midnight(start), before, flows, now, float(history.values[-1])))
+        mwr[key] = _money_weighted(_midnight(start), before, flows, now, float(history.values[-1]))
     return Performance(twr=twr, mwr=mwr)
+
+
+def _money_weighted(
+    start: datetime, before: float, flows: list[tuple[datetime, float]], now: datetime, value: float
+) -> float | None:
+    try:
+        return _finite(performance.mwr(start, before, flows, now, value))
+    except ValueError:  # roots bunched within rounding noise of each other: no rate can be told
+        return None
 
 
 def _midnight(day: date) -> datetime:
@@ -237,7 +246,7 @@ async def analyse(
     if changes:
         first = min(first, date.fromisoformat(changes[0].day))
     symbols = sorted({c.symbol for c in changes} | set(targets))
-    closes = await daily_closes.load(session, sorted({*symbols, BENCHMARK}), first, today)
+    closes = await daily_closes.load(session, runtime, sorted({*symbols, BENCHMARK}), first, today)
     held = {p.symbol: p.quantity for p in positions if p.quantity > 0 and p.symbol in priced}
     total = float(valued.total_value)
     risk = _risk(closes, held, total, lookback_days, runtime.settings.portfolio_risk_free_rate)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.runtime import Runtime
 from app.market import service as market_service
 from app.portfolio import valuation
 from app.quant.portfolio import holdings_risk
@@ -27,7 +29,42 @@ class Closes:
         return self.matrix[:, self.symbols.index(symbol)]
 
 
-async def load(session: AsyncSession, symbols: list[str], first: date, last: date) -> Closes:
+class ClosesCache:
+    """The newest few loads, per process: a key holds each symbol's history version, which every candle
+    write bumps (market.service.bump_history_version), so an entry is never served after its data changed."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[object, ...], Closes] = OrderedDict()
+
+    def get(self, key: tuple[object, ...]) -> Closes | None:
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[object, ...], closes: Closes) -> None:
+        self._entries[key] = closes
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
+async def load(
+    session: AsyncSession, runtime: Runtime, symbols: list[str], first: date, last: date
+) -> Closes:
+    """`read`, from the runtime's `ClosesCache` when no candle of these symbols was written since (the
+    matrix is shared: callers must not change it)."""
+    cache: ClosesCache = runtime.memo.setdefault("portfolio.closes", ClosesCache())
+    versions = [await market_service.history_version(runtime.cache, s) for s in symbols]
+    key = (tuple(symbols), tuple(versions), first, last)
+    found = cache.get(key)
+    if found is None:
+        found = await read(session, symbols, first, last)
+        cache.put(key, found)
+    return found
+
+
+async def read(session: AsyncSession, symbols: list[str], first: date, last: date) -> Closes:
     """Closes of the days first..last (inclusive); USD is 1, a stablecoin without candles its 1.0 peg."""
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     start = int(datetime(first.year, first.month, first.day, tzinfo=UTC).timestamp())

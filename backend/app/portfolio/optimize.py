@@ -35,7 +35,9 @@ async def propose(
                 field=f"bounds.{symbol}",
             )
     today = utcnow().date()
-    closes = await daily_closes.load(session, symbols, today - timedelta(days=body.lookback_days + 1), today)
+    closes = await daily_closes.load(
+        session, runtime, symbols, today - timedelta(days=body.lookback_days + 1), today
+    )
     window = closes.matrix[:-1]  # complete days only
     empty = [s for j, s in enumerate(symbols) if np.isnan(window[:, j]).all()]
     if empty:

@@ -21,8 +21,8 @@ _LOW_GROWTH = math.log1p(-0.9999999)
 _HIGH_GROWTH = math.log1p(1e6)
 _GRID = 4001
 _GROWTHS = np.linspace(_LOW_GROWTH, _HIGH_GROWTH, _GRID)
-# The grid's intervals, nearest to 0% first (by |midpoint|, ties to the lower: `np.argmin`'s pick), searched in
-# windows of _FIRST_WINDOW intervals (about half each side of 0), then 2, 4, ... times as many.
+# The grid's intervals, nearest to 0% first (by |midpoint|, ties to the lower: `np.argmin`'s pick), searched
+# in windows of _FIRST_WINDOW intervals (about half each side of 0), then 2, 4, ... times as many.
 _OUTWARD = np.argsort(np.abs(_GROWTHS[:-1] + _GROWTHS[1:]), kind="stable")
 _FIRST_WINDOW = 16
 # At most this many exponentials at once (rows of the grid times flows) when evaluating grid points.

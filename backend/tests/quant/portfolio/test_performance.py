@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
+from scipy.optimize import brentq
 
+from app.quant.portfolio import performance
 from app.quant.portfolio.performance import PERIODS, daily_twr_returns, mwr, period_start, twr, xirr
 
 T0 = datetime(2021, 1, 1, tzinfo=UTC)
@@ -217,6 +219,118 @@ def test_mwr_edges() -> None:
         mwr(end, 100.0, [], T0, 100.0)
     with pytest.raises(ValueError, match="is outside"):
         mwr(T0, 100.0, [(end + timedelta(seconds=1), 5.0)], end, 100.0)
+
+
+def _full_grid_brackets(times: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The grid and every sign change on it (interval indices), all 4,001 points evaluated at once."""
+    grid = np.linspace(performance._LOW_GROWTH, performance._HIGH_GROWTH, performance._GRID)
+    signs = np.sign(performance._scaled_values(grid, times, amounts))
+    return grid, np.flatnonzero(signs[:-1] * signs[1:] <= 0)
+
+
+def _full_grid_log_irr(times: np.ndarray, amounts: np.ndarray) -> float:
+    """The brute-force search: the full grid's sign change whose midpoint is nearest 0, solved by Brent."""
+    if not (np.isfinite(amounts).all() and (amounts > 0).any() and (amounts < 0).any()):
+        return NAN
+    grid, brackets = _full_grid_brackets(times, amounts)
+    if not len(brackets):
+        return NAN
+    nearest = brackets[np.argmin(np.abs(grid[brackets] + grid[brackets + 1]))]
+    root: float = brentq(
+        lambda g: float(performance._scaled_values(np.array([g]), times, amounts)[0]),
+        grid[nearest],
+        grid[nearest + 1],
+        xtol=1e-15,
+    )
+    return root
+
+
+def _random_flows(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Either flows whose present value is a polynomial with 2-4 chosen roots, near 0% or far out (log growths
+    up to +-12), at evenly spaced times in [0, 1]; or a few random flows of random sign at random times."""
+    if rng.random() < 0.6:
+        count = int(rng.integers(2, 5))
+        growths = rng.choice([-1.0, 1.0], count) * 10 ** rng.uniform(-3, 1.1, count)
+        unit = 1.0 / count
+        amounts = np.poly(np.exp(-growths * unit))[::-1] * 10 ** rng.uniform(-2, 6)
+        return np.arange(count + 1) * unit, amounts
+    count = int(rng.integers(3, 40))
+    times = np.sort(rng.random(count))
+    times = (times - times[0]) / (times[-1] - times[0])
+    return times, rng.choice([-1.0, 1.0], count) * 10 ** rng.uniform(0, 4, count)
+
+
+def test_the_outward_search_finds_the_full_grids_root() -> None:
+    rng = np.random.default_rng(20240310)
+    several = far = none = 0
+    for _ in range(400):
+        times, amounts = _random_flows(rng)
+        expected = _full_grid_log_irr(times, amounts)
+        found = performance._log_irr(times, amounts)
+        assert found == expected or (math.isnan(found) and math.isnan(expected)), (times, amounts)
+        brackets = _full_grid_brackets(times, amounts)[1]
+        several += len(brackets) >= 2
+        far += abs(expected) > 1.0
+        none += math.isnan(expected)
+    # The draw covers what it is for: many sets with several roots, roots far out, and sets without any.
+    assert several >= 150 and far >= 50 and none >= 10
+
+
+Portfolio = tuple[datetime, float, list[tuple[datetime, float]], datetime, float]
+
+
+def _daily_portfolio(flows: int = 1100) -> Portfolio:
+    """A portfolio of 3 years (1,095 days), one flow about every day (deposits mostly), volatile days."""
+    rng = np.random.default_rng(0)
+    end = T0 + timedelta(days=3 * 365)
+    step = (end - T0) / (flows + 1)
+    value, moves = 1000.0, []
+    for k in range(1, flows + 1):
+        value *= 1 + rng.normal(0.0005, 0.03)
+        amount = max(float(rng.normal(20.0, 40.0)), -0.5 * value)
+        value += amount
+        moves.append((T0 + step * k, amount))
+    return T0, 1000.0, moves, end, value * (1 + rng.normal(0.0005, 0.03))
+
+
+def test_mwr_of_1100_daily_flows_matches_the_full_grid_evaluating_few_points(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    portfolio = _daily_portfolio()
+    rows: list[int] = []
+    scaled_values = performance._scaled_values
+
+    def counted(growths: np.ndarray, times: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+        rows.append(len(growths))
+        return scaled_values(growths, times, amounts)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(performance, "_scaled_values", counted)
+        found = mwr(*portfolio)
+    with monkeypatch.context() as patch:
+        patch.setattr(performance, "_log_irr", _full_grid_log_irr)
+        expected = mwr(*portfolio)
+    assert found == expected
+    assert -0.5 < found < 0.5
+    # A window near 0% holds the root: under 200 of the 4,001 grid points evaluated (Brent's steps included),
+    # in blocks of at most _BLOCK exponentials (1,102 cash flows: the start, 1,100 flows, the end).
+    assert sum(rows) < 200 and max(rows) * 1102 <= performance._BLOCK
+
+
+def test_no_root_among_1100_flows_evaluates_the_grid_once_in_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # -100 first and last, 1 spread over the days between: the present value is below 0 at every rate.
+    when = [T0 + timedelta(days=k) for k in range(1100)]
+    amounts = [-100.0] + [1.0 / 1098] * 1098 + [-100.0]
+    rows: list[int] = []
+    scaled_values = performance._scaled_values
+
+    def counted(growths: np.ndarray, times: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+        rows.append(len(growths))
+        return scaled_values(growths, times, amounts)
+
+    monkeypatch.setattr(performance, "_scaled_values", counted)
+    assert math.isnan(xirr(when, amounts))
+    assert sum(rows) == performance._GRID and max(rows) * len(amounts) <= performance._BLOCK
 
 
 TODAY = date(2024, 3, 10)
