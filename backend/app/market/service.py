@@ -112,19 +112,25 @@ class Quote:
 
 
 async def latest_quotes(session: AsyncSession, cache: Cache, symbols: list[str]) -> dict[str, Quote]:
-    """Each symbol's `Quote`; a symbol with neither a live price nor a stored candle is left out."""
-    out = {}
-    for symbol in symbols:
-        live = await cache.get(f"price:{symbol}")
+    """Each symbol's `Quote`; a symbol with neither a live price nor a stored candle is left out.
+
+    One cache read for all the live prices, then one query per interval (1m, then 1h, then 1d) for the
+    symbols still without a price: a symbol's newest 1m candle is preferred to its 1h, and that to its 1d."""
+    wanted = list(dict.fromkeys(symbols))
+    found: dict[str, Quote] = {}
+    for symbol, live in zip(wanted, await cache.get_many([f"price:{s}" for s in wanted]), strict=True):
         if live and live.get("price") is not None:
-            out[symbol] = Quote(
+            found[symbol] = Quote(
                 symbol, float(live["price"]), live["source"], datetime.fromtimestamp(live["ts"], UTC)
             )
-            continue
-        stored = await repository.last_close(session, symbol, [(i, INTERVALS[i]) for i in ("1m", "1h", "1d")])
-        if stored is not None:
-            out[symbol] = Quote(symbol, float(stored.close), stored.source, stored.closed_at)
-    return out
+    for interval in ("1m", "1h", "1d"):
+        missing = [s for s in wanted if s not in found]
+        if not missing:
+            break
+        stored = await repository.last_closes(session, missing, interval, INTERVALS[interval])
+        for symbol, last in stored.items():
+            found[symbol] = Quote(symbol, float(last.close), last.source, last.closed_at)
+    return {s: found[s] for s in wanted if s in found}
 
 
 def _iso(stamps: list[int]) -> list[str]:

@@ -49,3 +49,29 @@ async def test_rate_limit_window_resets(settings: Settings, clock: FrozenClock) 
         assert raised.value.headers and int(raised.value.headers["Retry-After"]) <= 60
         clock.advance(60)
         await ratelimit.hit(runtime.cache, "test", limit=3, window_seconds=60)
+
+
+async def test_get_many_reads_each_key_as_get_does(settings: Settings) -> None:
+    async with build_runtime(settings, role="cli") as runtime:
+        cache = runtime.cache
+        assert await cache.get_many([]) == []
+        live = {"price": 50250.5, "ts": 1767225600, "source": "binance"}
+        await cache.set("a", live, ttl=60)
+        await cache.set("b", [1, "x"])
+        await cache.set("c", None)
+        keys = ["a", "missing", "b", "a", "c"]
+        got = await cache.get_many(keys)
+        assert got == [await cache.get(k) for k in keys]
+        assert got == [live, None, [1, "x"], live, None]
+        got[0]["price"] = 0  # a copy, as from get
+        assert (await cache.get_many(["a"]))[0]["price"] == 50250.5
+
+
+async def test_get_many_leaves_out_expired_keys(clock: FrozenClock) -> None:
+    from app.core.cache import MemoryCache
+
+    cache = MemoryCache()
+    await cache.set("short", 1, ttl=10)
+    await cache.set("long", 2, ttl=100)
+    clock.advance(10)
+    assert await cache.get_many(["short", "long"]) == [None, 2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
 from app.core.clock import get_clock
@@ -36,6 +37,9 @@ class MemoryCache:
         entry = self._alive(key)
         # A copy, so a caller mutating what it read cannot change what the next caller reads (as Redis).
         return copy.deepcopy(entry[1]) if entry else None
+
+    async def get_many(self, keys: Sequence[str]) -> list[Any | None]:
+        return [await self.get(key) for key in keys]
 
     async def set(self, key: str, value: Any, ttl: float | None = None) -> None:
         self._evict()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -16,6 +17,12 @@ class RedisCache:
     async def get(self, key: str) -> Any | None:
         raw = await self._redis.get(self._prefix + key)
         return orjson.loads(raw) if raw is not None else None
+
+    async def get_many(self, keys: Sequence[str]) -> list[Any | None]:
+        if not keys:  # MGET needs at least one key
+            return []
+        raws = await self._redis.mget([self._prefix + key for key in keys])
+        return [orjson.loads(raw) if raw is not None else None for raw in raws]
 
     async def set(self, key: str, value: Any, ttl: float | None = None) -> None:
         px = int(ttl * 1000) if ttl else None
