@@ -11,6 +11,7 @@ interface Session {
 export interface Seed extends Session {
   admin: Record<string, string>;
   close: number; // BTC-USD's last stored 1h close, the base of the pushed prices
+  portfolioId: number; // "A11y Growth": USDT deposited, BTC-USD bought, targets 80 / 20 (drifted)
 }
 
 let seeded: Promise<Seed> | null = null;
@@ -30,8 +31,23 @@ async function seed(request: APIRequestContext): Promise<Seed> {
   const auth = { Authorization: `Bearer ${session.tokens.accessToken}` };
   const last = await request.get("/api/data/historical?symbol=BTC-USD&interval=1h&limit=1", { headers: auth });
   const close = (await dataOf<{ data: { close: number }[] }>(last)).data.at(-1)?.close ?? 75_000;
-  const value: Seed = { ...session, admin, close };
+  const value: Seed = { ...session, admin, close, portfolioId: 0 };
   await pushPrice(request, value, 1);
+
+  // A portfolio that holds each of its targets (its analysis has every figure): cash deposited, BTC-USD bought
+  // on recorded days, the weights drifted out of the band.
+  const portfolio = await post<{ portfolioId: number }>(
+    request,
+    "/api/portfolios",
+    { userId: session.user.id, name: "A11y Growth", riskProfile: "HIGH", targetAllocations: { "BTC-USD": "0.8", USDT: "0.2" } },
+    auth,
+  );
+  value.portfolioId = portfolio.portfolioId;
+  const transactions = `/api/portfolios/${portfolio.portfolioId}/transactions`;
+  await post(request, transactions, { kind: "DEPOSIT", symbol: "USDT", quantity: 10000, price: 1, executedAt: "2025-06-01T00:00:00Z" }, auth);
+  const buy = { kind: "BUY", symbol: "BTC-USD", quantity: 0.1, price: Math.round(close * 0.9), fee: 5, executedAt: "2025-06-02T00:00:00Z" };
+  await post(request, transactions, buy, auth);
+  await post(request, transactions, { ...buy, kind: "SELL", quantity: 0.03, price: Math.round(close * 0.95), fee: 3, executedAt: "2025-08-02T00:00:00Z" }, auth);
 
   const alert = (threshold: number) => ({
     userId: session.user.id,

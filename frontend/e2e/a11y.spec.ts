@@ -11,7 +11,8 @@ type Theme = (typeof THEMES)[number];
 
 interface Screen {
   name: string;
-  path: string;
+  /** The route, or how to make it from the seeded account (a portfolio's id). */
+  path: string | ((seed: Seed) => string);
   signedIn: boolean;
   /** Waits for the screen's data (and brings it into the state worth checking). */
   ready: (page: Page, seed: Seed) => Promise<void>;
@@ -85,6 +86,46 @@ const SCREENS: Screen[] = [
     ready: async (page) => void (await expect(page.getByRole("button", { name: "Run backtest" })).toBeVisible()),
   },
   { name: "settings", path: "/settings", signedIn: true, ready: heading("Settings") },
+  {
+    name: "portfolios",
+    path: "/portfolios",
+    signedIn: true,
+    ready: async (page) => void (await expect(page.getByTestId("portfolio-table").getByTestId("drift-badge")).toContainText("Rebalance due")),
+  },
+  { name: "portfolio-new", path: "/portfolios/new", signedIn: true, ready: async (page) => void (await expect(page.getByLabel("Add a target")).toBeVisible()) },
+  {
+    name: "portfolio-overview",
+    path: (seed) => `/portfolios/${seed.portfolioId}`,
+    signedIn: true,
+    ready: async (page) => {
+      await expect(page.getByTestId("pf-value")).not.toHaveText("0.00");
+      await expect(page.getByTestId("value-chart").locator("canvas").first().or(page.getByTestId("analysis-error"))).toBeVisible();
+      await expect(page.getByTestId("rebalance").or(page.getByTestId("rebalance-error"))).toBeVisible();
+      await page.getByText("More risk figures").click(); // every figure shown
+    },
+  },
+  {
+    name: "portfolio-transactions",
+    path: (seed) => `/portfolios/${seed.portfolioId}/transactions`,
+    signedIn: true,
+    ready: async (page) => {
+      await expect(page.getByTestId("tx-table")).toBeVisible();
+      // A refused import lists its bad rows.
+      await page.getByLabel("Or paste the CSV").fill("kind,symbol,quantity,price,fee,executedAt,externalId,note\nBUY,BTC-USD,-1,1,0,2025-07-02T00:00:00Z,,\n");
+      await page.getByRole("button", { name: "Import" }).click();
+      await expect(page.getByTestId("import-refused")).toBeVisible();
+    },
+  },
+  {
+    name: "portfolio-optimise",
+    path: (seed) => `/portfolios/${seed.portfolioId}/optimise`,
+    signedIn: true,
+    ready: async (page) => {
+      // The seeded portfolio weighs one asset (BTC-USD; USDT is cash): the panel says why it cannot optimise.
+      await expect(page.getByTestId("optimise-needs")).toBeVisible();
+    },
+  },
+  { name: "portfolio-settings", path: (seed) => `/portfolios/${seed.portfolioId}/settings`, signedIn: true, ready: async (page) => void (await expect(page.getByLabel("Name")).toHaveValue("A11y Growth")) },
 ];
 
 /** The violations axe reports at serious or critical impact, one readable block each. */
@@ -113,7 +154,7 @@ for (const theme of THEMES) {
     for (const screen of SCREENS) {
       test(`axe: ${screen.name}`, async ({ page, request }) => {
         const seed = await seedAccount(request);
-        await openAs(page, screen.signedIn ? seed : null, theme, screen.path);
+        await openAs(page, screen.signedIn ? seed : null, theme, typeof screen.path === "string" ? screen.path : screen.path(seed));
         await screen.ready(page, seed);
         await expect(page.locator("html")).toHaveAttribute("data-theme", theme);
         const found = await seriousViolations(page);

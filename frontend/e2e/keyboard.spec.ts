@@ -29,6 +29,8 @@ const TITLES: [string, string][] = [
   ["/research/indicators", "Indicator builder · Research · Cryptomon"],
   ["/research/backtest", "Backtests · Research · Cryptomon"],
   ["/settings", "Settings · Cryptomon"],
+  ["/portfolios", "Portfolios · Cryptomon"],
+  ["/portfolios/new", "New portfolio · Portfolios · Cryptomon"],
 ];
 
 test("every route has its own document title", async ({ page, request }) => {
@@ -38,6 +40,16 @@ test("every route has its own document title", async ({ page, request }) => {
     if (path === "/signin" || path === "/signup") continue;
     await page.goto(path);
     await expect(page, path).toHaveTitle(title);
+  }
+  // A portfolio's views: its name, then the area.
+  for (const [view, title] of [
+    ["", "Overview"],
+    ["/transactions", "Transactions"],
+    ["/optimise", "Optimise"],
+    ["/settings", "Settings"],
+  ] as const) {
+    await page.goto(`/portfolios/${seed.portfolioId}${view}`);
+    await expect(page).toHaveTitle(`${title} · A11y Growth · Portfolios · Cryptomon`);
   }
   await openAs(page, null, "light", "/signin");
   await expect(page).toHaveTitle("Sign in · Cryptomon");
@@ -92,6 +104,23 @@ test("creating an alert puts focus on its row in the list", async ({ page, reque
   const id = /#(\d+)/.exec((await page.getByTestId("toast-success").textContent()) ?? "")?.[1];
   expect(id).toBeTruthy();
   await expect(page.getByTestId(`alert-row-${id}`)).toBeFocused();
+});
+
+test("creating a portfolio puts focus on its name; removing a target, on the next one", async ({ page, request }) => {
+  const seed = await seedAccount(request);
+  await openAs(page, seed, "light", "/portfolios/new");
+  await page.getByLabel("Name").fill(`Keyboard ${Date.now()}`);
+  for (const symbol of ["BTC-USD", "ETH-USD"]) {
+    await page.getByLabel("Add a target").selectOption(symbol);
+    await page.getByRole("button", { name: "Add target" }).click();
+    await expect(page.getByLabel(`Target for ${symbol} (%)`)).toBeFocused(); // the new row's percent, to adjust
+  }
+  await page.getByRole("button", { name: "Remove BTC-USD from the targets" }).click();
+  await expect(page.getByLabel("Target for ETH-USD (%)")).toBeFocused();
+  await page.getByRole("button", { name: "Remove ETH-USD from the targets" }).click();
+  await expect(page.getByLabel("Add a target")).toBeFocused();
+  await page.getByRole("button", { name: "Create portfolio" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: /^Keyboard / })).toBeFocused();
 });
 
 test("removing a tile puts focus on the next tile, and the last one on the add control", async ({ page }) => {

@@ -5,6 +5,7 @@ import { api } from "@/api/client";
 import { Skeleton } from "@/components/ui";
 import { Toasts } from "@/components/Toasts";
 import AuthPage from "@/features/auth/AuthPage";
+import { updatedKeys } from "@/features/portfolio/api";
 import { useApplySavedTheme, useSaveTheme } from "@/features/settings/useTheme";
 import { alertToast } from "@/realtime/alertToast";
 import { onUserEvent, startRealtime, stopRealtime, useLive } from "@/realtime/socket";
@@ -13,16 +14,24 @@ import { useUi } from "@/stores/ui";
 
 const MarketsPage = lazy(() => import("@/features/markets/MarketsPage"));
 const AlertsPage = lazy(() => import("@/features/alerts/AlertsPage"));
+const PortfoliosPage = lazy(() => import("@/features/portfolio/PortfoliosPage"));
 const AnalysisPage = lazy(() => import("@/features/analysis/AnalysisPage"));
 const ResearchPage = lazy(() => import("@/features/research/ResearchPage"));
 const SettingsPage = lazy(() => import("@/features/settings/SettingsPage"));
 
-/** Live user events wherever the user is: a toast and the inbox badge for each trigger. */
+/** Live user events wherever the user is: a toast and the inbox badge for each trigger; a portfolio's views
+ * refreshed on each PORTFOLIO_UPDATE (a transaction, a price move). */
 function useLiveEvents() {
   const queryClient = useQueryClient();
   useEffect(() => {
     startRealtime();
     const off = onUserEvent((event) => {
+      if (event.type === "PORTFOLIO_UPDATE") {
+        const id = Number(event.portfolioId);
+        const keys = Number.isSafeInteger(id) ? updatedKeys(id) : [["portfolios"]];
+        keys.forEach((queryKey) => void queryClient.invalidateQueries({ queryKey }));
+        return;
+      }
       if (event.type !== "ALERT_TRIGGERED") return;
       const { toast, addUnread } = useUi.getState();
       toast(alertToast(event));
@@ -87,6 +96,7 @@ function Shell() {
             </span>
           ) : null}
         </NavLink>
+        <NavLink to="/portfolios">Portfolios</NavLink>
         <NavLink to="/analysis">Analysis</NavLink>
         <NavLink to="/research">Research</NavLink>
         <NavLink to="/settings">Settings</NavLink>
@@ -129,6 +139,7 @@ export function App() {
         <Route element={<RequireAuth />}>
           <Route index element={<MarketsPage />} />
           <Route path="alerts/*" element={<AlertsPage />} />
+          <Route path="portfolios/*" element={<PortfoliosPage />} />
           <Route path="analysis" element={<AnalysisPage />} />
           <Route path="research/*" element={<ResearchPage />} />
           <Route path="settings" element={<SettingsPage />} />

@@ -9,8 +9,21 @@ import { useDocumentTitle } from "@/lib/useDocumentTitle";
  * Cryptomon") and, when the screen was reached by an action in the app (a link, signing in; not a first load
  * or the browser's back button), moves focus to its heading so keyboard and screen-reader users start there.
  */
-export function Page({ title, view, actions, children }: { title: string; view?: string | undefined; actions?: ReactNode; children: ReactNode }) {
-  useDocumentTitle(view, title);
+export function Page({
+  title,
+  view,
+  section,
+  actions,
+  children,
+}: {
+  title: string;
+  view?: string | undefined;
+  /** The area the screen belongs to when its title names one item ("Overview · Savings · Portfolios · Cryptomon"). */
+  section?: string | undefined;
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
+  useDocumentTitle(view, title, section);
   const heading = useRef<HTMLHeadingElement>(null);
   const arrival = useRef(useNavigationType()); // how this screen was reached, read once
   useEffect(() => {
