@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.runtime import Runtime
 from app.market import service as market_service
-from app.portfolio import valuation
 from app.quant.portfolio import holdings_risk
+from app.quant.portfolio.ledger import CASH
 
 DAY = 86400
 
@@ -76,7 +76,7 @@ async def read(session: AsyncSession, symbols: list[str], first: date, last: dat
         _, raw = await market_service.load_candles(session, symbol, "1d", start, start + len(days) * DAY)
         for ts, close in zip(raw.ts, raw.close, strict=True):
             matrix[(ts - start) // DAY, j] = close
-        if symbol in valuation.CASH and np.isnan(matrix[:, j]).all():
+        if symbol in CASH and np.isnan(matrix[:, j]).all():
             matrix[:, j] = 1.0
     return Closes(days, symbols, matrix)
 

@@ -76,7 +76,3 @@ async def rederive(session: AsyncSession, portfolio_id: int, symbols: set[str] |
         row.net_flow = net_flow.get(symbol, Decimal(0))
     await repository.remove_positions(session, portfolio_id, set(existing))
     await session.flush()
-
-
-def held(position: Position) -> bool:
-    return position.quantity > Decimal(0)

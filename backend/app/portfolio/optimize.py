@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
 from app.core.runtime import Runtime
-from app.portfolio import daily_closes, repository, service, valuation
+from app.portfolio import daily_closes, repository, service
 from app.portfolio.schemas import PortfolioOptimizeIn, PortfolioOptimizeOut
 from app.quant.portfolio import optimizer
+from app.quant.portfolio.ledger import CASH
 from app.users.schemas import Caller
 
 LIBRARY = "skfolio 1.12"
@@ -26,7 +27,7 @@ async def propose(
     row = await service.owned(session, caller, portfolio_id)
     positions = await repository.positions_of(session, [portfolio_id])
     wanted = {p.symbol for p in positions if p.quantity > 0} | set(service.targets_of(row))
-    symbols = sorted(wanted - valuation.CASH)
+    symbols = sorted(wanted - CASH)
     for symbol in body.bounds:
         if symbol not in symbols:
             raise AppError(
@@ -68,6 +69,6 @@ async def propose(
         volatility=proposal.volatility,
         sharpe_ratio=proposal.sharpe_ratio,
         lookback_days=body.lookback_days,
-        excluded=sorted(wanted & valuation.CASH),
+        excluded=sorted(wanted & CASH),
         library=LIBRARY,
     )

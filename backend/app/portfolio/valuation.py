@@ -13,8 +13,8 @@ from app.core.cache import Cache
 from app.market import service as market_service
 from app.portfolio.models import Position
 from app.portfolio.schemas import PositionOut, PriceSource
+from app.quant.portfolio.ledger import CASH
 
-CASH = frozenset({"USD", "USDT", "USDC"})
 PEG = "peg"
 _CENT = Decimal("0.01")
 

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal, localcontext
 
-# Stablecoins and dollars: the settlement currency every trade is paid from and into.
-CASH = frozenset({"USD", "USDT", "USDC"})
+from app.quant.portfolio.ledger import CASH  # the settlement currency every trade is paid from and into
+
 # Where the money left over from the trades goes when no cash is held: the exchange's quote currency.
 SETTLEMENT = "USD"
 DEFAULT_STEP = Decimal("0.00000001")
