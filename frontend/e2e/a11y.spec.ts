@@ -125,7 +125,15 @@ const SCREENS: Screen[] = [
       await expect(page.getByTestId("optimise-needs")).toBeVisible();
     },
   },
-  { name: "portfolio-settings", path: (seed) => `/portfolios/${seed.portfolioId}/settings`, signedIn: true, ready: async (page) => void (await expect(page.getByLabel("Name")).toHaveValue("A11y Growth")) },
+  {
+    name: "portfolio-settings",
+    path: (seed) => `/portfolios/${seed.portfolioId}/settings`,
+    signedIn: true,
+    ready: async (page) => {
+      await expect(page.getByLabel("Name")).toHaveValue("A11y Growth");
+      await expect(page.getByTestId("risk-alerts")).toContainText("Allocation drift"); // the default risk alert
+    },
+  },
 ];
 
 /** The violations axe reports at serious or critical impact, one readable block each. */

@@ -124,3 +124,50 @@ test("the seed's portfolio: created in the form, valued live from pushed prices,
   await snapshot(page, "portfolio-list");
   expect(errors).toEqual([]);
 });
+
+test("a pushed price move beyond the band: the default drift alert's toast and the new value, live", async ({ page, request }) => {
+  const account = await signUp(page);
+  const owner = { Authorization: `Bearer ${account.token}` };
+  const headers = await adminHeaders(request);
+  await pushTick(request, headers, 50000);
+  // Half BTC-USD, half cash, on 50/50 targets with the MEDIUM band of ±5%.
+  const created = await request.post("/api/portfolios", {
+    headers: owner,
+    data: { userId: account.userId, name: "Barbell", riskProfile: "MEDIUM", targetAllocations: { "BTC-USD": 0.5, USD: 0.5 } },
+  });
+  expect(created.status()).toBe(201);
+  const { portfolioId } = await dataOf<{ portfolioId: number }>(created);
+  const at = new Date(Date.now() - 60_000).toISOString();
+  for (const data of [
+    { kind: "DEPOSIT", symbol: "USD", quantity: 25000, price: 1, executedAt: at },
+    { kind: "BUY", symbol: "BTC-USD", quantity: 0.5, price: 50000, executedAt: at },
+  ]) {
+    expect((await request.post(`/api/portfolios/${portfolioId}/transactions`, { headers: owner, data })).status()).toBe(201);
+  }
+  await page.goto(`/portfolios/${portfolioId}`);
+  await expect(page.getByTestId("pf-value")).toHaveText("50,000.00");
+  await expect(page.getByTestId("toast-alert")).toHaveCount(0);
+
+  // BTC-USD to 62,000: 31,000 of 56,000 is 55.4%, beyond 50% ± 5%.
+  await pushTick(request, headers, 62000);
+  await expect(page.getByTestId("pf-value")).toHaveText("56,000.00");
+  const toast = page.getByTestId("toast-alert");
+  await expect(toast).toContainText("Barbell: allocation drift");
+  await expect(toast).toContainText("BTC-USD is 55.4% against a 50.0% target (band ±5.0%)");
+  await expect(page.getByTestId("warnings")).toContainText("Allocation drift");
+  await snapshot(page, "portfolio-drift-alert");
+
+  // The alert is listed under Settings with its firing; another one is added in the form.
+  await page.getByRole("navigation", { name: "Portfolio views" }).getByRole("link", { name: "Settings" }).click();
+  const alerts = page.getByTestId("risk-alerts");
+  await expect(alerts.getByRole("row", { name: /Allocation drift/ })).toContainText("IN_APP");
+  await expect(alerts.getByRole("row", { name: /Allocation drift/ }).getByRole("cell").nth(4)).toHaveText("1");
+  await page.getByLabel("Condition").selectOption("DRAWDOWN_BELOW");
+  await page.getByLabel("Threshold").fill("10");
+  await page.getByRole("button", { name: "Add alert" }).click();
+  await expect(page.locator("#pf-alert-threshold-error")).toContainText("(-100, 0)");
+  await page.getByLabel("Threshold").fill("-15");
+  await page.getByRole("button", { name: "Add alert" }).click();
+  await expect(alerts.getByRole("row", { name: /Drawdown below/ })).toContainText("-15% from the peak");
+  await snapshot(page, "portfolio-risk-alerts");
+});

@@ -24,7 +24,7 @@ from app.core.cached_json import cached_json_ok
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.core.schemas import DbId
-from app.notifications.service import Notifier
+from app.notifications.deps import NotifierDep
 from app.users import service as user_service
 from app.users.deps import CurrentUser, OwnUserId, ensure_can_act_for
 
@@ -32,19 +32,18 @@ router = APIRouter(prefix="/api/alerts", tags=["alerts"], responses=ERROR_RESPON
 AlertId = Annotated[DbId, Path(alias="alertId")]
 
 
-def _notifier(request: Request) -> Notifier:
-    notifier: Notifier = request.app.state.notifier
-    return notifier
-
-
 @router.post("", response_model=Envelope[AlertOut], status_code=201)
 async def create_alert(
-    body: AlertIn, caller: CurrentUser, runtime: RuntimeDep, session: DbSession, request: Request
+    body: AlertIn,
+    caller: CurrentUser,
+    runtime: RuntimeDep,
+    session: DbSession,
+    notifier: NotifierDep,
 ) -> Envelope[AlertOut]:
     """The seed's request; the rule is armed from the current price and evaluated on every accepted tick."""
     ensure_can_act_for(caller, body.user_id)
     owner = caller if caller.id == body.user_id else await user_service.get_user(session, body.user_id)
-    alert = await service.create(session, runtime.cache, runtime.bus, _notifier(request), owner, body)
+    alert = await service.create(session, runtime.cache, runtime.bus, notifier, owner, body)
     return ok(service.to_out(alert))
 
 
@@ -113,11 +112,10 @@ async def update_alert(
     body: AlertPatch,
     runtime: RuntimeDep,
     session: DbSession,
-    request: Request,
+    notifier: NotifierDep,
 ) -> Envelope[AlertOut]:
     alert = await service.get(session, user_id, alert_id)
     owner = await user_service.get_user(session, user_id)
-    notifier = _notifier(request)
     updated = await service.update(session, runtime.cache, runtime.bus, notifier, owner, alert, body)
     return ok(service.to_out(updated))
 

@@ -37,3 +37,13 @@ def arms_on_create(condition: str, level: float, reference: float | None) -> boo
     if condition == "CROSSING_DOWN":
         return reference >= level
     return True
+
+
+# A portfolio's risk, judged by the portfolio watcher on live values (app.portfolio.risk_rules), never by
+# the price engine. Their rows say which portfolio in metadata.portfolioId.
+PORTFOLIO_CONDITIONS = frozenset(
+    {"ALLOCATION_DRIFT", "DRAWDOWN_BELOW", "VAR_BREACH", "VALUE_ABOVE", "VALUE_BELOW"}
+)
+PORTFOLIO_SYMBOL = "PORTFOLIO"  # the symbol column of a portfolio rule that names no asset
+
+ACTIVE, PAUSED, TRIGGERED, EXPIRED = "ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"

@@ -31,6 +31,8 @@ Condition = Literal[
     "VOLUME_SPIKE",
 ]
 Frequency = Literal["ONCE", "EVERY_TIME", "ONCE_PER_BAR", "ONCE_PER_BAR_CLOSE"]
+# A portfolio's risk (app.alerts.rules.PORTFOLIO_CONDITIONS): created under /api/portfolios/{id}/alerts.
+PortfolioCondition = Literal["ALLOCATION_DRIFT", "DRAWDOWN_BELOW", "VAR_BREACH", "VALUE_ABOVE", "VALUE_BELOW"]
 Status = Literal["ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"]
 # Prices must be above 0 (checked with the rule: a formula such as RSI(14) - RSI(28) crosses 0).
 Threshold = Annotated[float, Field(allow_inf_nan=False, gt=-1e15, lt=1e15)]
@@ -82,6 +84,29 @@ class AlertPatch(RequestModel):
         if value is None:
             raise ValueError("cannot be null; leave the key out to keep it")
         return value
+
+
+def _in_app() -> list[ChannelName]:
+    return ["IN_APP"]
+
+
+class PortfolioAlertIn(RequestModel):
+    """A risk alert on a portfolio, judged on its live value; the same frequency, cooldown, channels,
+    history and delivery as a price alert (frequency ONCE or EVERY_TIME: a portfolio has no bars)."""
+
+    condition: PortfolioCondition
+    threshold: Threshold | None = Field(
+        default=None,
+        description="ALLOCATION_DRIFT: the band, in (0, 1) (default: the portfolio's); DRAWDOWN_BELOW: "
+        "percent from the peak, in (-100, 0); VALUE_ABOVE/VALUE_BELOW: the value; VAR_BREACH: none",
+    )
+    symbol: Symbol | None = Field(
+        default=None, description="ALLOCATION_DRIFT only: this asset (default: any)"
+    )
+    channels: list[ChannelName] = Field(default_factory=_in_app, min_length=1, max_length=6)
+    frequency: Literal["ONCE", "EVERY_TIME"] = "EVERY_TIME"
+    cooldown_seconds: int = Field(default=0, ge=0, le=MAX_COOLDOWN)
+    expires_at: UtcDateTime | None = None
 
 
 class ConfirmationOut(ApiModel):

@@ -11,11 +11,20 @@ from sqlalchemy import BindParameter, bindparam, func, select
 from sqlalchemy import update as sa_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.alerts import confirm, list_cache, operands
+from app.alerts import confirm, external, list_cache, operands
+from app.alerts.external import Firing
 from app.alerts.models import Alert
 from app.alerts.operands import BarRule, Confirmed, invalid
-from app.alerts.rules import arms_on_create
-from app.alerts.schemas import AlertIn, AlertList, AlertOut, AlertPatch, ConfirmationOut
+from app.alerts.rules import (
+    ACTIVE,
+    EXPIRED,
+    PAUSED,
+    PORTFOLIO_CONDITIONS,
+    PORTFOLIO_SYMBOL,
+    TRIGGERED,
+    arms_on_create,
+)
+from app.alerts.schemas import AlertIn, AlertList, AlertOut, AlertPatch, ConfirmationOut, PortfolioAlertIn
 from app.core.bus import Bus
 from app.core.bus.messages import ALERTS_CHANGED, AlertChanged
 from app.core.cache import Cache
@@ -30,7 +39,18 @@ from app.notifications import service as notifier_service
 from app.notifications.service import Notifier
 from app.users.service import User
 
-ACTIVE, PAUSED, TRIGGERED, EXPIRED = "ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"
+# Re-exported for the portfolio domain, which judges its own risk alerts (app.portfolio.risk_watch).
+__all__ = [
+    "ACTIVE",
+    "EXPIRED",
+    "PAUSED",
+    "PORTFOLIO_SYMBOL",
+    "TRIGGERED",
+    "Alert",
+    "Firing",
+    "record_firings",
+]
+record_firings = external.record
 
 
 def reading_key(alert_id: int) -> str:
@@ -117,7 +137,10 @@ async def check_rule(
     frequency: str,
 ) -> BarRule | Confirmed | None:
     """The rule the alert describes (None: a price rule on ticks; Confirmed: one confirmed by an indicator);
-    a 422 naming the field if it is not one."""
+    a 422 naming the field if it is not one. A portfolio condition is judged by the portfolio watcher."""
+    if condition in PORTFOLIO_CONDITIONS:
+        external.check_portfolio_rule(condition, threshold)
+        return None
     uses_formula = "indicator" in metadata or "formula" in metadata
     resolve = resolver(await definitions_of(session, user_id)) if uses_formula else None
     return operands.build(condition, threshold, metadata, frequency, resolve)
@@ -138,11 +161,11 @@ async def _reference(cache: Cache, symbol: str) -> float | None:
 
 def _changed(session: AsyncSession, cache: Cache, bus: Bus, alert: Alert) -> None:
     """Once committed: the engine takes the row as it is now, and the owner's list is rendered again."""
-    alert_id, user_id = alert.id, alert.user_id
+    alert_id, user_id, portfolio_id = alert.id, alert.user_id, portfolio_of(alert)
 
     async def publish() -> None:
         await list_cache.changed(cache, [user_id])
-        await bus.publish(ALERTS_CHANGED, AlertChanged(alert_id).encode())
+        await bus.publish(ALERTS_CHANGED, AlertChanged(alert_id, portfolio_id).encode())
 
     after_commit(session, publish)
 
@@ -179,6 +202,81 @@ async def create(
     await session.flush()
     _changed(session, cache, bus, alert)
     return alert
+
+
+async def create_portfolio_alert(
+    session: AsyncSession,
+    cache: Cache,
+    bus: Bus,
+    notifier: Notifier,
+    owner: User,
+    portfolio_id: int,
+    symbol: str | None,
+    body: PortfolioAlertIn,
+) -> Alert:
+    """A risk alert on the owner's portfolio (the caller checked both; `symbol` is canonical): stored like a
+    price alert, with the portfolio in metadata.portfolioId."""
+    check_portfolio_rule(body.condition, body.threshold, symbol)
+    if body.expires_at is not None and body.expires_at <= utcnow():
+        raise invalid("expiresAt must be in the future", "expiresAt")
+    _check_channels(notifier, owner, list(body.channels))
+    alert = Alert(
+        user_id=owner.id,
+        symbol=symbol or PORTFOLIO_SYMBOL,
+        condition=body.condition,
+        threshold=None if body.threshold is None else Decimal(str(body.threshold)),
+        status=ACTIVE,
+        channels=list(dict.fromkeys(body.channels)),
+        rule={"portfolioId": portfolio_id},
+        frequency=body.frequency,
+        cooldown_seconds=body.cooldown_seconds,
+        expires_at=body.expires_at,
+        trigger_count=0,
+        armed=True,
+        created_at=utcnow(),
+    )
+    session.add(alert)
+    await session.flush()
+    _changed(session, cache, bus, alert)
+    return alert
+
+
+def check_portfolio_rule(condition: str, threshold: float | None, symbol: str | None) -> None:
+    if symbol is not None and condition != "ALLOCATION_DRIFT":
+        raise invalid("only ALLOCATION_DRIFT names an asset", "symbol")
+    external.check_portfolio_rule(condition, threshold)
+
+
+def portfolio_of(alert: Alert) -> int | None:
+    """The portfolio a risk alert watches (None: a price alert)."""
+    found = alert.rule.get("portfolioId") if alert.condition in PORTFOLIO_CONDITIONS else None
+    return found if isinstance(found, int) else None
+
+
+async def portfolio_alerts(
+    session: AsyncSession,
+    portfolio_ids: set[int] | None,
+    *,
+    user_id: int | None = None,
+    active_only: bool = True,
+) -> list[Alert]:
+    """The risk alerts of these portfolios (every portfolio's when None; of one owner's, when given), oldest
+    first."""
+    query = select(Alert).where(Alert.condition.in_(PORTFOLIO_CONDITIONS)).order_by(Alert.id)
+    if user_id is not None:
+        query = query.where(Alert.user_id == user_id)
+    if active_only:
+        query = query.where(Alert.status == ACTIVE)
+    rows = await session.scalars(query)
+    return [a for a in rows if portfolio_ids is None or portfolio_of(a) in portfolio_ids]
+
+
+async def delete_portfolio_alerts(
+    session: AsyncSession, cache: Cache, bus: Bus, user_id: int, portfolio_id: int
+) -> None:
+    """A portfolio is deleted: its risk alerts (and their history) go with it."""
+    for alert in await portfolio_alerts(session, {portfolio_id}, user_id=user_id, active_only=False):
+        await delete(session, cache, bus, alert)
 
 
 # A list is read as plain rows named after AlertOut's fields (a Core statement built once, its parameters
@@ -299,6 +397,13 @@ async def update(
     patch: AlertPatch,
 ) -> Alert:
     changes: dict[str, Any] = patch.model_dump(exclude_unset=True)
+    if alert.condition in PORTFOLIO_CONDITIONS and "metadata" in changes:
+        raise invalid("a portfolio alert's metadata (its portfolio) cannot change", "metadata")
+    if alert.condition in PORTFOLIO_CONDITIONS and changes.get("frequency", "ONCE") not in (
+        "ONCE",
+        "EVERY_TIME",
+    ):
+        raise invalid("a portfolio alert fires ONCE or EVERY_TIME: a portfolio has no bars", "frequency")
     if "channels" in changes:
         _check_channels(notifier, owner, changes["channels"])
         alert.channels = list(dict.fromkeys(changes["channels"]))

@@ -23,6 +23,7 @@ from app.alerts import list_cache, operands, service
 from app.alerts.bars import BarWatch
 from app.alerts.engine import Evaluator, ReadingKey, Rule
 from app.alerts.models import Alert
+from app.alerts.rules import PORTFOLIO_CONDITIONS
 from app.alerts.shards import Ownership, ownership_for
 from app.alerts.writer import TriggerWriter
 from app.core.bus import Message, barrier
@@ -98,6 +99,8 @@ class AlertEngine:
         known = self.symbols()
         async with self.runtime.db.session() as session:
             alert = await session.get(Alert, alert_id)
+            if alert is not None and alert.condition in PORTFOLIO_CONDITIONS:
+                return  # the portfolio watcher's
             if alert is not None and alert.status == service.ACTIVE:
                 rule = self._add(alert, (await _resolvers(session, [alert])).get(alert.user_id))
                 if rule is not None and previous is not None:
@@ -118,7 +121,13 @@ class AlertEngine:
 
     async def _load(self, session: AsyncSession, *where: ColumnElement[bool]) -> None:
         """The ACTIVE alerts (matching `where`) into the engine."""
-        alerts = list(await session.scalars(select(Alert).where(Alert.status == service.ACTIVE, *where)))
+        alerts = list(
+            await session.scalars(
+                select(Alert).where(
+                    Alert.status == service.ACTIVE, Alert.condition.not_in(PORTFOLIO_CONDITIONS), *where
+                )
+            )
+        )
         resolvers = await _resolvers(session, alerts)
         added = [self._add(alert, resolvers.get(alert.user_id)) for alert in alerts]
         await self._read([rule for rule in added if rule is not None])
@@ -197,7 +206,9 @@ class AlertEngine:
 
     async def handle(self, message: Message) -> None:
         if message.channel == bus_messages.ALERTS_CHANGED:
-            await self.reload(AlertChanged.decode(message.data).alert_id)
+            changed = AlertChanged.decode(message.data)
+            if changed.portfolio_id is None:  # a portfolio's risk alert is the portfolio watcher's
+                await self.reload(changed.alert_id)
         elif message.channel == bus_messages.ALERTS_SYNC:
             # Messages arrive in order: every price published before the request is judged by now.
             request = message.data

@@ -16,12 +16,11 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select
 
-from app.alerts import list_cache, service
+from app.alerts import external, list_cache, service
 from app.alerts.engine import Decision
 from app.alerts.models import Alert, AlertTrigger
 from app.alerts.render import trigger_message
@@ -150,27 +149,13 @@ def _apply(
     for rule in decision.fired:
         if (alert := alerts.get(rule.id)) is None:
             continue  # deleted meanwhile
-        alert.trigger_count += 1
-        alert.triggered_at = now
+        external.fired(alert, now, rearms=rule.condition == "CROSSING")
         alert.reference_price = price
-        alert.armed = rule.condition == "CROSSING"
-        if rule.frequency == "ONCE":
-            alert.status = service.TRIGGERED
         trigger_id = uuid.uuid4().hex
         message = trigger_message(rule, price, tick_at, decision.bar)
+        direction = message.event["direction"]
         triggers.append(
-            {
-                "id": trigger_id,
-                "alert_id": rule.id,
-                "user_id": rule.user_id,
-                "symbol": rule.symbol,
-                "price": Decimal(str(price)),
-                "threshold": alert.threshold,
-                "tick_at": tick_at,
-                "source": decision.source,
-                "fired_at": now,
-                "direction": message.event["direction"],
-            }
+            external.trigger_row(alert, trigger_id, price, tick_at, decision.source, now, direction)
         )
         channels = list(dict.fromkeys([*rule.channels, "IN_APP"]))
         notices.append(Notice(rule.user_id, channels, message, rule.id, trigger_id))

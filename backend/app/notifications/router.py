@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from app.core.deps import DbSession
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.notifications import service
+from app.notifications.deps import NotifierDep
 from app.notifications.schemas import (
     ChannelName,
     ChannelsOut,
@@ -22,17 +23,12 @@ from app.users.deps import CurrentUser
 router = APIRouter(prefix="/api/notifications", tags=["notifications"], responses=ERROR_RESPONSES)
 
 
-def _notifier(request: Request) -> service.Notifier:
-    notifier: service.Notifier = request.app.state.notifier
-    return notifier
-
-
 @router.post("/test", response_model=Envelope[NotificationOut], status_code=202)
 async def send_test(
-    body: TestIn, user: CurrentUser, session: DbSession, request: Request
+    body: TestIn, user: CurrentUser, session: DbSession, notifier: NotifierDep
 ) -> Envelope[NotificationOut]:
     """Queue a test message on one channel; follow it in GET /api/notifications."""
-    return ok(await service.send_test(session, _notifier(request), user, body.channel))
+    return ok(await service.send_test(session, notifier, user, body.channel))
 
 
 @router.get("", response_model=Envelope[NotificationPage])
@@ -48,17 +44,17 @@ async def list_notifications(
 
 
 @router.get("/channels", response_model=Envelope[ChannelsOut])
-async def channels(user: CurrentUser, request: Request) -> Envelope[ChannelsOut]:
+async def channels(user: CurrentUser, notifier: NotifierDep) -> Envelope[ChannelsOut]:
     """Which channels can reach you now (what is missing where not), and where EMAIL goes and how."""
-    return ok(service.channels_status(_notifier(request), user))
+    return ok(service.channels_status(notifier, user))
 
 
 @router.get("/mailbox", response_model=Envelope[MailboxPage])
 async def mailbox(
     user: CurrentUser,
-    request: Request,
+    notifier: NotifierDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Envelope[MailboxPage]:
     """Your local mailbox, newest first: the EMAIL messages kept on the server while it has no SMTP host."""
-    return ok(await service.mailbox_page(_notifier(request).runtime.settings, user.id, offset, limit))
+    return ok(await service.mailbox_page(notifier.runtime.settings, user.id, offset, limit))

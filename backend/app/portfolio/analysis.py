@@ -11,11 +11,14 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts import service as alerts_service
+from app.alerts.service import PORTFOLIO_SYMBOL, Alert
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
 from app.core.runtime import Runtime
-from app.portfolio import daily_closes, repository, service, valuation
+from app.portfolio import daily_closes, repository, risk_rules, service, snapshots, valuation
 from app.portfolio.schemas import (
+    AlertBreach,
     AnalysisOut,
     AttributionOut,
     ExtendedRiskOut,
@@ -28,7 +31,6 @@ from app.portfolio.schemas import (
 )
 from app.quant.portfolio import attribution, holdings_risk, performance
 from app.quant.portfolio import rebalance as rebalance_maths
-from app.quant.portfolio.ledger import Kind, flow_direction, quantity_sign
 from app.users.schemas import Caller
 
 DAY = 86400
@@ -57,32 +59,26 @@ class History:
 
 
 def _history(
-    changes: list[repository.DayChange], symbols: list[str], closes: daily_closes.Closes, live_value: float
+    days: list[snapshots.Day], symbols: list[str], closes: daily_closes.Closes, live_value: float
 ) -> History:
-    """From the transactions summed per day: end-of-day quantities (cumulated), each day's external flow
-    (d x q x p + f, as the ledger's), the value at each close; today's value is the live one."""
-    first = closes.days.index(date.fromisoformat(changes[0].day))
-    days = closes.days[first:]
-    kinds = [Kind(c.kind) for c in changes]
-    rows = np.array([(date.fromisoformat(c.day) - days[0]).days for c in changes])
-    columns = np.array([symbols.index(c.symbol) for c in changes])
-    quantities = np.zeros((len(days), len(symbols)))
-    np.add.at(
-        quantities,
-        (rows, columns),
-        [quantity_sign(k) * c.quantity for k, c in zip(kinds, changes, strict=True)],
-    )
-    flows = np.bincount(
-        rows,
-        weights=[flow_direction(k) * c.notional + c.fees for k, c in zip(kinds, changes, strict=True)],
-        minlength=len(days),
-    )
+    """From the daily snapshots: end-of-day quantities (cumulated), each day's external flow (d x q x p + f,
+    as the ledger's), the value at each close; today's value is the live one."""
+    first = closes.days.index(days[0].day)
+    grid = closes.days[first:]
+    column = {s: j for j, s in enumerate(symbols)}
+    quantities = np.zeros((len(grid), len(symbols)))
+    flows = np.zeros(len(grid))
+    for snapshot in days:
+        row = (snapshot.day - grid[0]).days
+        flows[row] = snapshot.flow
+        for symbol, change in snapshot.changes.items():
+            quantities[row, column[symbol]] = change
     quantities = np.cumsum(quantities, axis=0)
     raw = np.column_stack([closes.column(s)[first:] for s in symbols])
     filled = np.nan_to_num(daily_closes.filled(raw), nan=0.0)
     values = (quantities * filled).sum(axis=1)
     values[-1] = live_value
-    return History(days, symbols, quantities, flows, values, filled)
+    return History(grid, symbols, quantities, flows, values, filled)
 
 
 def _performance(history: History | None, today: date) -> Performance:
@@ -168,25 +164,57 @@ class Risk:
     extended: ExtendedRiskOut
     values: list[ValuePoint]
     warnings: list[str]
+    baseline: risk_rules.Baseline
 
 
-def _risk(
-    closes: daily_closes.Closes, held: dict[str, Decimal], total: float, lookback_days: int, rate: float
-) -> Risk:
-    """The current holdings held over the last lookbackDays + 1 complete UTC days (today is not in it)."""
+def _window(
+    closes: daily_closes.Closes, held: dict[str, Decimal], lookback_days: int
+) -> tuple[list[str], np.ndarray, np.ndarray, slice]:
+    """The held symbols with a close in the lookback (lookbackDays + 1 complete UTC days: today is not in
+    it), their quantities, and their closes there."""
     window = slice(len(closes.days) - 1 - (lookback_days + 1), len(closes.days) - 1)
     measured = [s for s in held if not np.isnan(closes.column(s)[window]).all()]
-    warnings = [
-        f"{s} has no daily close in the lookback: left out of the risk figures"
-        for s in held
-        if s not in measured
-    ]
     quantities = np.array([float(held[s]) for s in measured])
     matrix = (
         np.column_stack([closes.column(s)[window] for s in measured])
         if measured
         else np.zeros((lookback_days + 1, 0))
     )
+    return measured, quantities, matrix, window
+
+
+def _baseline(values: np.ndarray) -> risk_rules.Baseline:
+    """What the risk alerts measure against: the peak V_t, the last close's V, and r's 5th percentile."""
+    worth = values[values > 0] if len(values) else values
+    if not len(worth):
+        return risk_rules.NO_BASELINE
+    var_return = holdings_risk.risk_metrics(values, 1.0, 0.0).var95  # var95 on a value of 1: the quantile
+    return risk_rules.Baseline(float(worth.max()), _finite(float(values[-1])), _finite(var_return))
+
+
+async def baseline(
+    session: AsyncSession, runtime: Runtime, held: dict[str, Decimal], lookback_days: int = 365
+) -> risk_rules.Baseline:
+    """The risk alerts' baseline of these holdings, from the analysis' V_t over the lookback."""
+    if not held:
+        return risk_rules.NO_BASELINE
+    today = utcnow().date()
+    first = today - timedelta(days=lookback_days + 1)
+    closes = await daily_closes.load(session, runtime, sorted(held), first, today)
+    _, quantities, matrix, _ = _window(closes, held, lookback_days)
+    return _baseline(holdings_risk.value_series(quantities, matrix))
+
+
+def _risk(
+    closes: daily_closes.Closes, held: dict[str, Decimal], total: float, lookback_days: int, rate: float
+) -> Risk:
+    """The current holdings held over the last lookbackDays + 1 complete UTC days (today is not in it)."""
+    measured, quantities, matrix, window = _window(closes, held, lookback_days)
+    warnings = [
+        f"{s} has no daily close in the lookback: left out of the risk figures"
+        for s in held
+        if s not in measured
+    ]
     values = holdings_risk.value_series(quantities, matrix)
     metrics = holdings_risk.risk_metrics(values, total, rate)
     extended = holdings_risk.extended_risk(
@@ -214,6 +242,7 @@ def _risk(
         ),
         _points(closes.days[window], values),
         warnings,
+        _baseline(values),
     )
 
 
@@ -221,14 +250,25 @@ def _points(days: list[date], values: np.ndarray) -> list[ValuePoint]:
     return [ValuePoint(date=d.isoformat(), value=float(v)) for d, v in zip(days, values, strict=True)]
 
 
-def _breaches(weights: dict[str, float], targets: dict[str, Decimal], band: Decimal) -> list[str]:
-    deviation = valuation.deviations(weights, targets)
-    return [
-        f"{s} is {weights.get(s, 0.0):.1%} against a {float(targets.get(s, 0)):.1%} target "
-        f"(band ±{float(band):.1%})"
-        for s, d in deviation.items()
-        if targets and abs(d) > float(band)
-    ]
+def _in_breach(alerts: list[Alert], state: risk_rules.State) -> list[AlertBreach]:
+    """The portfolio's ACTIVE risk alerts whose condition holds now."""
+    out = []
+    for alert in alerts:
+        threshold = float(alert.threshold) if alert.threshold is not None else None
+        symbol = None if alert.symbol == PORTFOLIO_SYMBOL else alert.symbol
+        reading = risk_rules.measure(alert.condition, threshold, symbol, state)
+        if reading.holds:
+            out.append(
+                AlertBreach(
+                    alert_id=alert.id,
+                    condition=alert.condition,
+                    symbol=symbol,
+                    measured=reading.measured,
+                    level=reading.level,
+                    message=reading.text,
+                )
+            )
+    return out
 
 
 async def analyse(
@@ -241,27 +281,31 @@ async def analyse(
     targets, band = service.targets_of(row), service.band_of(row)
     now = utcnow()
     today = now.date()
-    changes = await repository.daily_changes(session, portfolio_id)
+    days = await snapshots.days_of(session, portfolio_id)
     first = today - timedelta(days=lookback_days + 1)
-    if changes:
-        first = min(first, date.fromisoformat(changes[0].day))
-    symbols = sorted({c.symbol for c in changes} | set(targets))
+    if days:
+        first = min(first, days[0].day)
+    symbols = sorted({s for d in days for s in d.changes} | set(targets))
     closes = await daily_closes.load(session, runtime, sorted({*symbols, BENCHMARK}), first, today)
     held = {p.symbol: p.quantity for p in positions if p.quantity > 0 and p.symbol in priced}
     total = float(valued.total_value)
     risk = _risk(closes, held, total, lookback_days, runtime.settings.portfolio_risk_free_rate)
-    history = _history(changes, symbols, closes, total) if changes else None
-    breaches = _breaches(valued.weights, targets, band)
+    history = _history(days, symbols, closes, total) if days else None
+    deviation = valuation.deviations(valued.weights, targets)
+    state = risk_rules.State(
+        total, valued.weights, {s: float(w) for s, w in targets.items()}, float(band), risk.baseline
+    )
+    rules = await alerts_service.portfolio_alerts(session, {row.id}, user_id=row.user_id)
     attributed, unattributed = _attribution(history, targets, lookback_days)
     return AnalysisOut(
         portfolio_id=row.id,
         total_value=valued.total_value,
         total_pnl=valuation.total_pnl(valued),
         allocation=valued.weights,
-        allocation_deviation=valuation.deviations(valued.weights, targets),
+        allocation_deviation=deviation,
         risk_metrics=risk.metrics,
-        rebalancing_needed=bool(breaches),
-        alerts=breaches,
+        rebalancing_needed=bool(targets) and any(abs(d) > float(band) for d in deviation.values()),
+        alerts=_in_breach(rules, state),
         band=band,
         lookback_days=lookback_days,
         risk_free_rate=runtime.settings.portfolio_risk_free_rate,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import date
 
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +14,7 @@ from app.core.bus import Bus
 from app.core.cache import Cache
 from app.core.clock import isoformat_z, utcnow
 from app.core.errors import AppError, ErrorCode
-from app.portfolio import holdings, repository, service
+from app.portfolio import holdings, repository, service, snapshots
 from app.portfolio.models import PortfolioTransaction
 from app.portfolio.schemas import ImportOut, RowError, TransactionIn
 from app.users.schemas import Caller
@@ -109,6 +110,7 @@ async def import_csv(
     seen_ids = {t.external_id for t in existing if t.external_id}
     seen = {_content(t) for t in existing}
     added: dict[int, int] = {}  # id(row) -> line
+    days: set[date] = set()  # whose snapshots the rows added change
     skipped = 0
     now = utcnow()
     for item in parsed:
@@ -133,8 +135,10 @@ async def import_csv(
             seen_ids.add(body.external_id)
         session.add(candidate)
         added[id(candidate)] = item.line
+        days.add(snapshots.day_of(body.executed_at))
     try:
         await holdings.rederive(session, portfolio_id)
+        await snapshots.refresh(session, portfolio_id, days)
     except holdings.RejectedTransaction as rejected:
         line = added.get(id(rejected.row))
         where = f"line {line}" if line else f"transaction {rejected.row.id}"

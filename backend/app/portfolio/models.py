@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base
@@ -72,3 +72,18 @@ class PortfolioTransaction(Base):
     external_id: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PortfolioDay(Base):
+    """A daily snapshot: one UTC day of a portfolio's transactions summed (snapshots.py) — each symbol's net
+    quantity change and the day's external flow. Cumulated, they are the holdings at each day's close."""
+
+    __tablename__ = "portfolio_days"
+
+    portfolio_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("portfolios.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    # symbol -> net quantity change, as exact decimal text
+    changes: Mapped[dict[str, Any]] = mapped_column(JsonDict)
+    flow: Mapped[Decimal] = mapped_column(ExactDecimal)

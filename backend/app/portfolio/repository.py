@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import NamedTuple
 
-from sqlalchemy import Float, cast, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.portfolio.models import Portfolio, PortfolioTransaction, Position
@@ -22,6 +21,11 @@ async def portfolio(
 
 async def portfolios_of(session: AsyncSession, user_id: int) -> list[Portfolio]:
     query = select(Portfolio).where(Portfolio.user_id == user_id).order_by(Portfolio.id)
+    return list(await session.scalars(query))
+
+
+async def portfolios_by_id(session: AsyncSession, portfolio_ids: set[int]) -> list[Portfolio]:
+    query = select(Portfolio).where(Portfolio.id.in_(portfolio_ids)).order_by(Portfolio.id)
     return list(await session.scalars(query))
 
 
@@ -105,43 +109,3 @@ async def existing_ids(session: AsyncSession, portfolio_ids: list[int]) -> list[
         select(Portfolio.id, Portfolio.user_id).where(Portfolio.id.in_(portfolio_ids))
     )
     return [(int(i), int(u)) for i, u in rows.all()]
-
-
-class DayChange(NamedTuple):
-    """Every transaction of one kind on one symbol on one UTC day, summed (floats: for daily series)."""
-
-    day: str  # YYYY-MM-DD
-    symbol: str
-    kind: str
-    quantity: float
-    notional: float  # sum of quantity x price
-    fees: float
-
-
-async def daily_changes(session: AsyncSession, portfolio_id: int) -> list[DayChange]:
-    """The portfolio's transactions summed per (UTC day, symbol, kind), oldest day first: what a daily
-    series needs, in a few thousand rows however many transactions there are."""
-    at = PortfolioTransaction.executed_at
-    # SQLite keeps UTC times as naive text; PostgreSQL's timestamptz is shown in the session's zone.
-    day = (
-        func.substr(at, 1, 10)
-        if session.get_bind().dialect.name == "sqlite"
-        else func.to_char(func.timezone("UTC", at), "YYYY-MM-DD")
-    )
-    quantity = cast(PortfolioTransaction.quantity, Float)
-    query = (
-        select(
-            day.label("day"),
-            PortfolioTransaction.symbol,
-            PortfolioTransaction.kind,
-            func.sum(quantity),
-            func.sum(quantity * cast(PortfolioTransaction.price, Float)),
-            func.sum(cast(PortfolioTransaction.fee, Float)),
-        )
-        .where(PortfolioTransaction.portfolio_id == portfolio_id)
-        .group_by(day, PortfolioTransaction.symbol, PortfolioTransaction.kind)
-        .order_by(day)
-    )
-    return [
-        DayChange(d, s, k, float(q), float(n), float(f)) for d, s, k, q, n, f in await session.execute(query)
-    ]

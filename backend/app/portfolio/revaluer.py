@@ -82,6 +82,18 @@ class Revaluer:
     def __len__(self) -> int:
         return len(self._held)
 
+    def holders(self, symbol: str) -> list[int]:
+        """The portfolios holding `symbol`."""
+        return list(self._holders.get(symbol, ()))
+
+    def worth(self, portfolio_id: int) -> tuple[float, dict[str, float], dict[str, float]] | None:
+        """A portfolio's live value, each holding's value and quantity (None: not watched)."""
+        held = self._held.get(portfolio_id)
+        if held is None:
+            return None
+        values = {s: q * self.prices.get(s, 0.0) for s, q in held.quantities.items()}
+        return held.value, values, held.quantities
+
     def on_price(self, symbol: str, price: float, now: float) -> list[Update]:
         """Revalue the portfolios holding `symbol`; the updates due now."""
         move = price - self.prices.get(symbol, 0.0)

@@ -6,9 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
+from app.alerts.schemas import AlertOut, PortfolioAlertIn
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.core.schemas import DbId
+from app.notifications.deps import NotifierDep
 from app.portfolio import analysis, csv_io, optimize, service
 from app.portfolio.schemas import (
     AnalysisOut,
@@ -38,14 +40,13 @@ TransactionId = Annotated[DbId, Path(alias="transactionId")]
 
 @router.post("", response_model=Envelope[PortfolioCreated], status_code=201)
 async def create_portfolio(
-    body: PortfolioIn, caller: SignedInCaller, session: DbSession
+    body: PortfolioIn, caller: SignedInCaller, runtime: RuntimeDep, session: DbSession, notifier: NotifierDep
 ) -> Envelope[PortfolioCreated]:
     """The seed's request and response. A cash target (USD, USDT, USDC) is valued at its stored USD price,
-    else at 1.0 (positions say which)."""
+    else at 1.0 (positions say which). It comes with an IN_APP ALLOCATION_DRIFT alert (see its alerts)."""
     ensure_can_act_for(caller, body.user_id)
-    if caller.id != body.user_id:
-        await user_service.get_user(session, body.user_id)  # an admin naming someone: 404 if nobody
-    return ok(await service.create(session, body.user_id, body))
+    owner = await user_service.get_user(session, body.user_id)  # an admin naming someone: 404 if nobody
+    return ok(await service.create(session, runtime.cache, runtime.bus, notifier, owner, body))
 
 
 @router.get("", response_model=Envelope[list[PortfolioOut]])
@@ -72,16 +73,40 @@ async def update_portfolio(
     session: DbSession,
 ) -> Envelope[PortfolioOut]:
     """Name, risk profile, targets and band; only the fields sent change (`band: null`: the profile's)."""
-    return ok(await service.update(session, runtime.cache, caller, portfolio_id, body))
+    return ok(await service.update(session, runtime.cache, runtime.bus, caller, portfolio_id, body))
 
 
 @router.delete("/{portfolioId}", status_code=204)
 async def delete_portfolio(
     portfolio_id: PortfolioId, caller: SignedInCaller, runtime: RuntimeDep, session: DbSession
 ) -> Response:
-    """The portfolio with its transactions and positions."""
-    await service.delete(session, runtime.bus, caller, portfolio_id)
+    """The portfolio with its transactions, positions and risk alerts."""
+    await service.delete(session, runtime.cache, runtime.bus, caller, portfolio_id)
     return Response(status_code=204)
+
+
+@router.post("/{portfolioId}/alerts", response_model=Envelope[AlertOut], status_code=201)
+async def create_portfolio_alert(
+    portfolio_id: PortfolioId,
+    body: PortfolioAlertIn,
+    caller: SignedInCaller,
+    runtime: RuntimeDep,
+    session: DbSession,
+    notifier: NotifierDep,
+) -> Envelope[AlertOut]:
+    """A risk alert: ALLOCATION_DRIFT, DRAWDOWN_BELOW, VAR_BREACH, VALUE_ABOVE or VALUE_BELOW, judged on the
+    live value; then read, changed, paused and deleted under /api/alerts like any alert."""
+    return ok(
+        await service.create_alert(session, runtime.cache, runtime.bus, notifier, caller, portfolio_id, body)
+    )
+
+
+@router.get("/{portfolioId}/alerts", response_model=Envelope[list[AlertOut]])
+async def list_portfolio_alerts(
+    portfolio_id: PortfolioId, caller: SignedInCaller, session: DbSession
+) -> Envelope[list[AlertOut]]:
+    """The portfolio's risk alerts, whatever their status, oldest first."""
+    return ok(await service.alerts_of(session, caller, portfolio_id))
 
 
 @router.post("/{portfolioId}/positions", response_model=Envelope[PositionOut], status_code=201)

@@ -221,6 +221,20 @@ class ValuePoint(ApiModel):
     value: float
 
 
+class AlertBreach(ApiModel):
+    """A risk alert of the portfolio whose condition holds now (docs/API.md defines each figure)."""
+
+    alert_id: int
+    condition: str
+    symbol: str | None = Field(description="ALLOCATION_DRIFT on one asset: that asset")
+    measured: float = Field(
+        description="Drift: weight - target of the asset furthest out; drawdown: percent from the peak; "
+        "VaR: the change since the last daily close; value: the value"
+    )
+    level: float | None = Field(description="The band, threshold or var95 it is held against")
+    message: str
+
+
 class AnalysisOut(ApiModel):
     """The seed's response, plus `extended`, `performance`, `attribution`, the series they come from, and
     where each price came from."""
@@ -232,7 +246,7 @@ class AnalysisOut(ApiModel):
     allocation_deviation: dict[str, float]
     risk_metrics: RiskMetricsOut
     rebalancing_needed: bool
-    alerts: list[str]
+    alerts: list[AlertBreach] = Field(description="The portfolio's ACTIVE risk alerts in breach now")
     band: DecimalNumber
     lookback_days: int
     risk_free_rate: float

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.alerts import service as alerts_service
+from app.alerts.schemas import AlertOut, PortfolioAlertIn
 from app.core.bus import Bus
 from app.core.bus import messages as bus_messages
 from app.core.bus.messages import PortfolioChanged
@@ -15,7 +17,8 @@ from app.core.clock import utcnow
 from app.core.db import after_commit
 from app.core.errors import AppError, ErrorCode, forbidden, not_found
 from app.market import service as market_service
-from app.portfolio import holdings, repository, valuation
+from app.notifications.service import Notifier
+from app.portfolio import holdings, repository, snapshots, valuation
 from app.portfolio.models import Portfolio, PortfolioTransaction
 from app.portfolio.schemas import (
     PortfolioCreated,
@@ -30,7 +33,9 @@ from app.portfolio.schemas import (
     TransactionPatch,
 )
 from app.realtime import service as realtime_service
+from app.users import service as user_service
 from app.users.schemas import Caller
+from app.users.service import User
 
 DEFAULT_BANDS = {"LOW": Decimal("0.03"), "MEDIUM": Decimal("0.05"), "HIGH": Decimal("0.10")}
 
@@ -83,7 +88,17 @@ async def owned(
     return row
 
 
-async def create(session: AsyncSession, owner_id: int, body: PortfolioIn) -> PortfolioCreated:
+# Every new portfolio watches its allocation (the seed's "risk alerts for allocation deviations"): IN_APP,
+# each time a weight leaves the band, at most hourly.
+DEFAULT_ALERT = PortfolioAlertIn.model_validate(
+    {"condition": "ALLOCATION_DRIFT", "channels": ["IN_APP"], "cooldownSeconds": 3600}
+)
+
+
+async def create(
+    session: AsyncSession, cache: Cache, bus: Bus, notifier: Notifier, owner: User, body: PortfolioIn
+) -> PortfolioCreated:
+    owner_id = owner.id
     row = Portfolio(
         user_id=owner_id,
         name=body.name,
@@ -94,6 +109,9 @@ async def create(session: AsyncSession, owner_id: int, body: PortfolioIn) -> Por
     )
     session.add(row)
     await session.flush()
+    await alerts_service.create_portfolio_alert(
+        session, cache, bus, notifier, owner, row.id, None, DEFAULT_ALERT
+    )
     return PortfolioCreated(
         portfolio_id=row.id,
         name=row.name,
@@ -150,7 +168,7 @@ async def get(session: AsyncSession, cache: Cache, caller: Caller, portfolio_id:
 
 
 async def update(
-    session: AsyncSession, cache: Cache, caller: Caller, portfolio_id: int, body: PortfolioPatch
+    session: AsyncSession, cache: Cache, bus: Bus, caller: Caller, portfolio_id: int, body: PortfolioPatch
 ) -> PortfolioOut:
     row = await owned(session, caller, portfolio_id, for_update=True)
     sent = body.model_fields_set
@@ -164,12 +182,41 @@ async def update(
         row.band = body.band
     row.updated_at = utcnow()
     await session.flush()
+    _tell_watcher(session, bus, portfolio_id)
     return await get(session, cache, caller, portfolio_id)
 
 
-async def delete(session: AsyncSession, bus: Bus, caller: Caller, portfolio_id: int) -> None:
-    await session.delete(await owned(session, caller, portfolio_id, for_update=True))
+async def delete(session: AsyncSession, cache: Cache, bus: Bus, caller: Caller, portfolio_id: int) -> None:
+    row = await owned(session, caller, portfolio_id, for_update=True)
+    await alerts_service.delete_portfolio_alerts(session, cache, bus, row.user_id, portfolio_id)
+    await session.delete(row)
     _tell_watcher(session, bus, portfolio_id)
+
+
+async def create_alert(
+    session: AsyncSession,
+    cache: Cache,
+    bus: Bus,
+    notifier: Notifier,
+    caller: Caller,
+    portfolio_id: int,
+    body: PortfolioAlertIn,
+) -> AlertOut:
+    """A risk alert on the portfolio, for its owner."""
+    row = await owned(session, caller, portfolio_id)
+    owner = await user_service.get_user(session, row.user_id)
+    symbol = None if body.symbol is None else await canonical_symbol(session, body.symbol, "symbol")
+    alert = await alerts_service.create_portfolio_alert(
+        session, cache, bus, notifier, owner, row.id, symbol, body
+    )
+    return alerts_service.to_out(alert)
+
+
+async def alerts_of(session: AsyncSession, caller: Caller, portfolio_id: int) -> list[AlertOut]:
+    """The portfolio's risk alerts, whatever their status, oldest first."""
+    row = await owned(session, caller, portfolio_id)
+    found = await alerts_service.portfolio_alerts(session, {row.id}, user_id=row.user_id, active_only=False)
+    return [alerts_service.to_out(a) for a in found]
 
 
 def _tell_watcher(session: AsyncSession, bus: Bus, portfolio_id: int) -> None:
@@ -180,12 +227,18 @@ def _tell_watcher(session: AsyncSession, bus: Bus, portfolio_id: int) -> None:
 
 
 async def _rederive(
-    session: AsyncSession, portfolio_id: int, symbols: set[str], changed: PortfolioTransaction | None
+    session: AsyncSession,
+    portfolio_id: int,
+    symbols: set[str],
+    changed: PortfolioTransaction | None,
+    days: set[date],
 ) -> None:
+    """The holdings of the symbols touched derived again, and the daily snapshots of the days touched."""
     try:
         await holdings.rederive(session, portfolio_id, symbols)
     except holdings.RejectedTransaction as rejected:
         raise holdings.as_error(rejected, changed) from None
+    await snapshots.refresh(session, portfolio_id, days)
 
 
 def transaction_out(row: PortfolioTransaction) -> TransactionOut:
@@ -249,7 +302,7 @@ async def record(
         created_at=utcnow(),
     )
     session.add(added)
-    await _rederive(session, portfolio_id, {added.symbol}, added)
+    await _rederive(session, portfolio_id, {added.symbol}, added, {snapshots.day_of(added.executed_at)})
     await changed(session, cache, bus, row)
     return transaction_out(added)
 
@@ -307,7 +360,7 @@ async def correct(
 ) -> TransactionOut:
     row = await owned(session, caller, portfolio_id, for_update=True)
     found = await _transaction(session, portfolio_id, transaction_id)
-    touched = {found.symbol}
+    touched, days = {found.symbol}, {snapshots.day_of(found.executed_at)}
     for name in body.model_fields_set:
         value = getattr(body, name)
         if value is None and name != "note":
@@ -317,7 +370,8 @@ async def correct(
         elif name == "executed_at":
             value = not_future(value, "executedAt")
         setattr(found, name, value)
-    await _rederive(session, portfolio_id, {*touched, found.symbol}, found)
+    days.add(snapshots.day_of(found.executed_at))
+    await _rederive(session, portfolio_id, {*touched, found.symbol}, found, days)
     await changed(session, cache, bus, row)
     return transaction_out(found)
 
@@ -328,7 +382,7 @@ async def remove(
     row = await owned(session, caller, portfolio_id, for_update=True)
     found = await _transaction(session, portfolio_id, transaction_id)
     await session.delete(found)
-    await _rederive(session, portfolio_id, {found.symbol}, None)
+    await _rederive(session, portfolio_id, {found.symbol}, None, {snapshots.day_of(found.executed_at)})
     await changed(session, cache, bus, row)
 
 

@@ -1,6 +1,7 @@
 """PORTFOLIO_UPDATE on price moves: every consolidated price revalues the portfolios holding it (`Revaluer`);
-an owner hears of a move of at least 0.1% (throttled per portfolio). Runs where the alert engine does: the
-API process when embedded, `cryptomon ingest` in a cluster (one per deployment)."""
+an owner hears of a move of at least 0.1% (throttled per portfolio), and the portfolios' risk alerts are
+judged on the new values (risk_watch.py). Runs where the alert engine does: the API process when embedded,
+`cryptomon ingest` in a cluster (one per deployment)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import logging
 import time
 from collections import defaultdict
 
+from app.core.bus import Message
 from app.core.bus import messages as bus_messages
-from app.core.bus.messages import PortfolioChanged, PriceTicks
+from app.core.bus.messages import AlertChanged, PortfolioChanged, PriceTicks
 from app.core.runtime import Runtime
 from app.portfolio import repository, valuation
 from app.portfolio.revaluer import Revaluer, Update
+from app.portfolio.risk_watch import JUDGE_SECONDS, RiskWatch
 from app.realtime import service as realtime_service
 
 log = logging.getLogger(__name__)
@@ -25,14 +28,17 @@ class PortfolioWatcher:
         self.runtime = runtime
         settings = runtime.settings
         self.revaluer = Revaluer(settings.portfolio_update_min_change, settings.portfolio_update_seconds)
+        self.risk = RiskWatch(runtime, self.revaluer)
         self._tasks: list[asyncio.Task[None]] = []
         self._ready = asyncio.Event()
 
     async def start(self) -> None:
         await self.reload(None)
+        await self.risk.load()
         self._tasks = [
             asyncio.create_task(self._listen(), name="portfolio-watcher"),
             asyncio.create_task(self._flush_forever(), name="portfolio-watcher-due"),
+            asyncio.create_task(self._judge_forever(), name="portfolio-risk-alerts"),
         ]
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._ready.wait(), 3.0)
@@ -72,26 +78,44 @@ class PortfolioWatcher:
         while True:
             try:
                 async with self.runtime.bus.subscribe(
-                    bus_messages.PORTFOLIOS_CHANGED, patterns=(bus_messages.EVERY_PRICE,)
+                    bus_messages.PORTFOLIOS_CHANGED,
+                    bus_messages.ALERTS_CHANGED,
+                    patterns=(bus_messages.EVERY_PRICE,),
                 ) as messages:
                     self._ready.set()
                     async for message in messages:
-                        if message.channel == bus_messages.PORTFOLIOS_CHANGED:
-                            await self.reload([PortfolioChanged.decode(message.data).portfolio_id])
-                        else:
-                            price = PriceTicks.decode(message.data)
-                            await self.send(
-                                self.revaluer.on_price(price.symbol, price.price, time.monotonic())
-                            )
+                        await self.handle(message)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("portfolio watcher pass failed; listening again")
                 await asyncio.sleep(1.0)
 
+    async def handle(self, message: Message) -> None:
+        if message.channel == bus_messages.PORTFOLIOS_CHANGED:
+            portfolio_id = PortfolioChanged.decode(message.data).portfolio_id
+            await self.reload([portfolio_id])
+            await self.risk.portfolios_changed({portfolio_id})
+        elif message.channel == bus_messages.ALERTS_CHANGED:
+            changed = AlertChanged.decode(message.data)
+            if changed.portfolio_id is not None:
+                await self.risk.alert_changed(changed.alert_id)
+        else:
+            price = PriceTicks.decode(message.data)
+            await self.send(self.revaluer.on_price(price.symbol, price.price, time.monotonic()))
+            self.risk.moved(price.symbol)
+
+    async def _judge_forever(self) -> None:
+        while True:
+            await asyncio.sleep(JUDGE_SECONDS)
+            try:
+                await self.risk.judge_moved()
+            except Exception:
+                log.exception("could not judge the portfolios' risk alerts")
+
     async def _flush_forever(self) -> None:
         while True:
-            await asyncio.sleep(min(1.0, self.revaluer.interval))
+            await asyncio.sleep(min(1.0, max(0.05, self.revaluer.interval)))  # 0: no busy loop
             try:
                 await self.send(self.revaluer.due(time.monotonic()))
             except Exception:
@@ -102,18 +126,22 @@ class PortfolioWatcher:
         if not updates:
             return
         async with self.runtime.db.session() as session:
-            for update in updates:
-                await realtime_service.emit_user_event(
-                    session,
-                    self.runtime.bus,
-                    update.owner,
-                    realtime_service.PORTFOLIO_UPDATE,
-                    {
-                        "portfolioId": update.portfolio_id,
-                        "totalValue": update.total_value,
-                        "totalPnL": update.total_pnl,
-                        "change": update.change,
-                        "changePercent": update.change_percent,
-                        "reason": "PRICE",
-                    },
-                )
+            await realtime_service.emit_user_events(
+                session,
+                self.runtime.bus,
+                [
+                    (
+                        update.owner,
+                        realtime_service.PORTFOLIO_UPDATE,
+                        {
+                            "portfolioId": update.portfolio_id,
+                            "totalValue": update.total_value,
+                            "totalPnL": update.total_pnl,
+                            "change": update.change,
+                            "changePercent": update.change_percent,
+                            "reason": "PRICE",
+                        },
+                    )
+                    for update in updates
+                ],
+            )

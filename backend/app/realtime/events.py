@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.bus import Bus
@@ -33,6 +33,34 @@ async def emit(session: AsyncSession, bus: Bus, user_id: int, type_: str, fields
 
     after_commit(session, publish)
     return event_id
+
+
+async def emit_many(
+    session: AsyncSession, bus: Bus, events: list[tuple[int, str, dict[str, Any]]]
+) -> list[int]:
+    """`emit` for many (user_id, type, fields) in one INSERT (e.g. a price move's PORTFOLIO_UPDATEs); their
+    eventIds in order."""
+    if not events:
+        return []
+    for _, type_, _ in events:
+        if type_ not in USER_EVENT_TYPES:
+            raise ValueError(f"{type_} is not a stored user event type")
+    now = utcnow()
+    rows = [{"user_id": u, "type": t, "payload": f, "created_at": now} for u, t, f in events]
+    table: Table = UserEvent.__table__  # type: ignore[assignment]  # Core, not the ORM's bulk path: 5x faster
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids = list(await session.scalars(statement, rows))
+    messages = [
+        (bus_messages.user(u), bus_messages.UserEvent(t, f, str(i)).encode())
+        for (u, t, f), i in zip(events, ids, strict=True)
+    ]
+
+    async def publish() -> None:
+        for channel, message in messages:
+            await bus.publish(channel, message)
+
+    after_commit(session, publish)
+    return ids
 
 
 async def missed(session: AsyncSession, user_id: int, after: int, limit: int) -> list[dict[str, Any]]:

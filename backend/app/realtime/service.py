@@ -11,7 +11,14 @@ from app.realtime import events
 from app.realtime.frames import ALERT_TRIGGERED, PORTFOLIO_UPDATE, USER_EVENT_TYPES
 from app.realtime.metrics import STATS
 
-__all__ = ["ALERT_TRIGGERED", "PORTFOLIO_UPDATE", "USER_EVENT_TYPES", "emit_user_event", "figures"]
+__all__ = [
+    "ALERT_TRIGGERED",
+    "PORTFOLIO_UPDATE",
+    "USER_EVENT_TYPES",
+    "emit_user_event",
+    "emit_user_events",
+    "figures",
+]
 
 
 class _Gauges(Protocol):
@@ -23,6 +30,13 @@ async def emit_user_event(
 ) -> int:
     """Store the event in the caller's transaction and send it to the user's connections after the commit."""
     return await events.emit(session, bus, user_id, type_, fields)
+
+
+async def emit_user_events(
+    session: AsyncSession, bus: Bus, stored: list[tuple[int, str, dict[str, Any]]]
+) -> list[int]:
+    """Many (user_id, type, fields) stored in one statement and sent after the commit, in order."""
+    return await events.emit_many(session, bus, stored)
 
 
 def figures(hub: _Gauges) -> dict[str, int]:

@@ -9,7 +9,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from app.realtime import events
-from app.realtime.frames import ALERT_TRIGGERED, ANALYSIS_COMPLETE
+from app.realtime.frames import ALERT_TRIGGERED, ANALYSIS_COMPLETE, PORTFOLIO_UPDATE
 from tests.conftest import Account
 from tests.realtime.conftest import Live, connected, frame, frame_of, send
 
@@ -153,3 +153,20 @@ async def test_events_published_while_replaying_are_not_lost_or_doubled(live: Li
     async with await ws_task as ws:
         received = [int((await frame(ws))["eventId"]) for _ in range(len(backlog) + len(during))]
     assert received == sorted(backlog + during)
+
+
+async def test_events_stored_together_arrive_in_order_to_their_users_only(live: Live) -> None:
+    account, other = await live.account(), await live.account()
+    stored = [
+        (account.id, PORTFOLIO_UPDATE, {"portfolioId": 1, "totalValue": 100.0}),
+        (other.id, PORTFOLIO_UPDATE, {"portfolioId": 2, "totalValue": 200.0}),
+        (account.id, PORTFOLIO_UPDATE, {"portfolioId": 3, "totalValue": 300.0}),
+    ]
+    async with await connected(live, account) as ws:
+        async with live.runtime.db.session() as session:
+            ids = await events.emit_many(session, live.runtime.bus, stored)
+        assert ids == sorted(ids) and len(set(ids)) == 3
+        got = [await frame(ws), await frame(ws)]
+        assert [(g["eventId"], g["portfolioId"]) for g in got] == [(str(ids[0]), 1), (str(ids[2]), 3)]
+    async with await connected(live, other, lastEventId=0) as ws:
+        assert (await frame(ws))["portfolioId"] == 2  # stored, and replayed to its user

@@ -945,7 +945,7 @@ export interface paths {
         /**
          * Create Portfolio
          * @description The seed's request and response. A cash target (USD, USDT, USDC) is valued at its stored USD price,
-         *     else at 1.0 (positions say which).
+         *     else at 1.0 (positions say which). It comes with an IN_APP ALLOCATION_DRIFT alert (see its alerts).
          */
         post: operations["create_portfolio_api_portfolios_post"];
         delete?: never;
@@ -967,7 +967,7 @@ export interface paths {
         post?: never;
         /**
          * Delete Portfolio
-         * @description The portfolio with its transactions and positions.
+         * @description The portfolio with its transactions, positions and risk alerts.
          */
         delete: operations["delete_portfolio_api_portfolios__portfolioId__delete"];
         options?: never;
@@ -977,6 +977,31 @@ export interface paths {
          * @description Name, risk profile, targets and band; only the fields sent change (`band: null`: the profile's).
          */
         patch: operations["update_portfolio_api_portfolios__portfolioId__patch"];
+        trace?: never;
+    };
+    "/api/portfolios/{portfolioId}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Portfolio Alerts
+         * @description The portfolio's risk alerts, whatever their status, oldest first.
+         */
+        get: operations["list_portfolio_alerts_api_portfolios__portfolioId__alerts_get"];
+        put?: never;
+        /**
+         * Create Portfolio Alert
+         * @description A risk alert: ALLOCATION_DRIFT, DRAWDOWN_BELOW, VAR_BREACH, VALUE_ABOVE or VALUE_BELOW, judged on the
+         *     live value; then read, changed, paused and deleted under /api/alerts like any alert.
+         */
+        post: operations["create_portfolio_alert_api_portfolios__portfolioId__alerts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/portfolios/{portfolioId}/positions": {
@@ -1202,6 +1227,33 @@ export interface components {
                 [key: string]: components["schemas"]["HorizonSummary"];
             };
         };
+        /**
+         * AlertBreach
+         * @description A risk alert of the portfolio whose condition holds now (docs/API.md defines each figure).
+         */
+        AlertBreach: {
+            /** Alertid */
+            alertId: number;
+            /** Condition */
+            condition: string;
+            /**
+             * Symbol
+             * @description ALLOCATION_DRIFT on one asset: that asset
+             */
+            symbol: string | null;
+            /**
+             * Measured
+             * @description Drift: weight - target of the asset furthest out; drawdown: percent from the peak; VaR: the change since the last daily close; value: the value
+             */
+            measured: number;
+            /**
+             * Level
+             * @description The band, threshold or var95 it is held against
+             */
+            level: number | null;
+            /** Message */
+            message: string;
+        };
         /** AlertHistory */
         AlertHistory: {
             /** Triggers */
@@ -1385,8 +1437,11 @@ export interface components {
             riskMetrics: components["schemas"]["RiskMetricsOut"];
             /** Rebalancingneeded */
             rebalancingNeeded: boolean;
-            /** Alerts */
-            alerts: string[];
+            /**
+             * Alerts
+             * @description The portfolio's ACTIVE risk alerts in breach now
+             */
+            alerts: components["schemas"]["AlertBreach"][];
             /** Band */
             band: number;
             /** Lookbackdays */
@@ -2271,6 +2326,19 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[list[AlertOut]] */
+        Envelope_list_AlertOut__: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            /** Data */
+            data: components["schemas"]["AlertOut"][];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[list[ApiKeyOut]] */
         Envelope_list_ApiKeyOut__: {
             /**
@@ -2998,6 +3066,43 @@ export interface components {
             timestamp: string;
             /** Value */
             value: number | null;
+        };
+        /**
+         * PortfolioAlertIn
+         * @description A risk alert on a portfolio, judged on its live value; the same frequency, cooldown, channels,
+         *     history and delivery as a price alert (frequency ONCE or EVERY_TIME: a portfolio has no bars).
+         */
+        PortfolioAlertIn: {
+            /**
+             * Condition
+             * @enum {string}
+             */
+            condition: "ALLOCATION_DRIFT" | "DRAWDOWN_BELOW" | "VAR_BREACH" | "VALUE_ABOVE" | "VALUE_BELOW";
+            /**
+             * Threshold
+             * @description ALLOCATION_DRIFT: the band, in (0, 1) (default: the portfolio's); DRAWDOWN_BELOW: percent from the peak, in (-100, 0); VALUE_ABOVE/VALUE_BELOW: the value; VAR_BREACH: none
+             */
+            threshold?: number | null;
+            /**
+             * Symbol
+             * @description ALLOCATION_DRIFT only: this asset (default: any)
+             */
+            symbol?: string | null;
+            /** Channels */
+            channels?: ("EMAIL" | "SMS" | "DISCORD" | "TELEGRAM" | "WEBHOOK" | "IN_APP")[];
+            /**
+             * Frequency
+             * @default EVERY_TIME
+             * @enum {string}
+             */
+            frequency: "ONCE" | "EVERY_TIME";
+            /**
+             * Cooldownseconds
+             * @default 0
+             */
+            cooldownSeconds: number;
+            /** Expiresat */
+            expiresAt?: string | null;
         };
         /**
          * PortfolioCreated
@@ -10278,6 +10383,216 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_PortfolioOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_portfolio_alerts_api_portfolios__portfolioId__alerts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                portfolioId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_list_AlertOut__"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_portfolio_alert_api_portfolios__portfolioId__alerts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                portfolioId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortfolioAlertIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_AlertOut_"];
                 };
             };
             /** @description Bad request */

@@ -38,6 +38,8 @@ function useLiveEvents() {
       addUnread();
       void queryClient.invalidateQueries({ queryKey: ["alerts"] });
       void queryClient.invalidateQueries({ queryKey: ["notifications"] });
+      const portfolioId = Number(event.portfolioId);
+      if (Number.isSafeInteger(portfolioId)) updatedKeys(portfolioId).forEach((queryKey) => void queryClient.invalidateQueries({ queryKey }));
     });
     return () => {
       off();

@@ -15,6 +15,21 @@ describe("the ALERT_TRIGGERED toast", () => {
     expect(alertToast(event).title).toBe("BTC-USD is at 39,500.00");
     expect(alertToast({ ...event, direction: "SIDEWAYS" }).title).toBe("BTC-USD is at 39,500.00");
   });
+  it("names the portfolio and what a risk alert measured", () => {
+    const drift = {
+      ...event,
+      symbol: "PORTFOLIO",
+      portfolioId: 4,
+      portfolioName: "Core",
+      condition: "ALLOCATION_DRIFT",
+      summary: "BTC-USD is 51.0% against a 45.0% target (band ±5.0%)",
+    };
+    expect(alertToast(drift)).toEqual({
+      kind: "alert",
+      title: "Core: allocation drift",
+      body: "BTC-USD is 51.0% against a 45.0% target (band ±5.0%) (alert #3)",
+    });
+  });
   it("is shown as such by the toasts", () => {
     render(<Toasts />);
     act(() => useUi.getState().toast(alertToast({ ...event, direction: "DOWN" })));

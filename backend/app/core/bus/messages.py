@@ -165,16 +165,21 @@ class UserEvent:
 
 @dataclass(frozen=True, slots=True)
 class AlertChanged:
-    """`alerts:changed`: the engine takes this alert's row as it is now."""
+    """`alerts:changed`: the engine takes this alert's row as it is now; a portfolio's risk alert (with its
+    portfolio's id) is the portfolio watcher's instead."""
 
     alert_id: int
+    portfolio_id: int | None = None
 
     def encode(self) -> Json:
-        return {"alertId": self.alert_id}
+        if self.portfolio_id is None:
+            return {"alertId": self.alert_id}
+        return {"alertId": self.alert_id, "portfolioId": self.portfolio_id}
 
     @classmethod
     def decode(cls, data: Json) -> AlertChanged:
-        return cls(int(data["alertId"]))
+        portfolio_id = data.get("portfolioId")
+        return cls(int(data["alertId"]), None if portfolio_id is None else int(portfolio_id))
 
 
 @dataclass(frozen=True, slots=True)

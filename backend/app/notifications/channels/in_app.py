@@ -10,7 +10,8 @@ from app.realtime.service import ALERT_TRIGGERED, USER_EVENT_TYPES, emit_user_ev
 
 SEED_ALERT_FIELDS = ("alertId", "symbol", "currentPrice", "threshold", "timestamp")
 # Ours beside the seed's: the move's way (UP/DOWN, as stored on the trigger) and a bar rule's operand value.
-ALERT_EXTRA_FIELDS = ("direction", "indicatorValue")
+# A portfolio risk alert's adds its portfolio, the condition and what it measured (docs/API.md).
+ALERT_EXTRA_FIELDS = ("direction", "indicatorValue", "portfolioId", "portfolioName", "condition", "summary")
 
 
 class InAppChannel:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -319,3 +319,31 @@ def _checked(index: int, entry: Entry, previous: datetime | None) -> Kind:
 def _text(quantity: Decimal) -> str:
     """A quantity in plain notation without trailing zeros: 1.50 -> 1.5, 2E+1 -> 20."""
     return format(quantity.normalize(), "f")
+
+
+@dataclass
+class DayTotal:
+    """A UTC day's entries summed: each symbol's net quantity change (acquisitions +, disposals -) and the
+    day's external flow (Σ flow_amount)."""
+
+    changes: dict[str, Decimal] = field(default_factory=dict)
+    flow: Decimal = _ZERO
+
+
+def day_totals(entries: Iterable[Entry]) -> dict[date, DayTotal]:
+    """Entries summed per UTC day (the `portfolio_days` snapshots).
+
+    >>> t = datetime.fromisoformat("2024-01-01T10:00:00+00:00")
+    >>> buy = Entry(Kind.BUY, "BTC-USD", Decimal("0.5"), Decimal(40000), Decimal(10), t)
+    >>> sell = Entry(Kind.SELL, "BTC-USD", Decimal("0.2"), Decimal(41000), Decimal(4), t)
+    >>> total = day_totals([buy, sell])[t.date()]
+    >>> total.changes, total.flow
+    ({'BTC-USD': Decimal('0.3')}, Decimal('11814.0'))
+    """
+    out: dict[date, DayTotal] = {}
+    for entry in entries:
+        day = out.setdefault(entry.at.astimezone(UTC).date(), DayTotal())
+        sign = quantity_sign(Kind(entry.kind))
+        day.changes[entry.symbol] = day.changes.get(entry.symbol, _ZERO) + sign * entry.quantity
+        day.flow += flow_amount(entry)
+    return out

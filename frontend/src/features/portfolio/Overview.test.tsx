@@ -54,7 +54,7 @@ describe("the portfolio dashboard", () => {
     // Warnings and drift breaches.
     const warnings = within(screen.getByTestId("warnings"));
     expect(warnings.getByText(/ETH-USD has no daily close in the lookback/)).toBeInTheDocument();
-    expect(warnings.getByText(/Outside the band: BTC-USD is 100.0% against a 60.0% target/)).toBeInTheDocument();
+    expect(warnings.getByText(/Allocation drift \(alert #9\): BTC-USD is 100.0% against a 60.0% target/)).toBeInTheDocument();
 
     // Positions with the price's source and time, and realised P&L both ways.
     const position = within(screen.getByTestId("position-BTC-USD"));

@@ -11,11 +11,11 @@ import { PositionsTable } from "./PositionsTable";
 import { RebalanceCard } from "./RebalanceCard";
 import { RiskCard } from "./RiskCard";
 import { Summary } from "./Summary";
-import { LOOKBACKS, type Analysis, type Portfolio } from "./types";
+import { LOOKBACKS, riskConditionLabel, type Analysis, type Portfolio } from "./types";
 import { ValueChart } from "./ValueChart";
 
-/** Every warning of the portfolio and its analysis (unpriced holdings, assets left out of the risk), and the
- * drift breaches, once each. */
+/** Every warning of the portfolio and its analysis (unpriced holdings, assets left out of the risk), and its
+ * risk alerts in breach now, once each. */
 function Warnings({ portfolio, analysis }: { portfolio: Portfolio; analysis: Analysis | undefined }) {
   const warnings = [...new Set([...portfolio.warnings, ...(analysis?.warnings ?? [])])];
   const breaches = analysis?.alerts ?? [];
@@ -24,11 +24,13 @@ function Warnings({ portfolio, analysis }: { portfolio: Portfolio; analysis: Ana
     <section className="card pf-warnings" aria-labelledby="pf-warnings-title" data-testid="warnings">
       <h2 id="pf-warnings-title">
         <span aria-hidden="true">⚠ </span>
-        {warnings.length ? "Warnings" : "Drift"}
+        {warnings.length ? "Warnings" : "Risk alerts in breach"}
       </h2>
       <ul className="pf-list">
         {breaches.map((b) => (
-          <li key={b}>Outside the band: {b}</li>
+          <li key={b.alertId}>
+            {riskConditionLabel(b.condition)} (alert #{b.alertId}): {b.message}
+          </li>
         ))}
         {warnings.map((w) => (
           <li key={w}>{w}</li>

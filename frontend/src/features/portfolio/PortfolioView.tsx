@@ -8,6 +8,7 @@ import { useDeletePortfolio, usePortfolio } from "./hooks";
 import { OptimisePanel } from "./OptimisePanel";
 import { Overview } from "./Overview";
 import { PortfolioForm } from "./PortfolioForm";
+import { RiskAlerts } from "./RiskAlerts";
 import { Transactions } from "./Transactions";
 import type { Portfolio } from "./types";
 
@@ -25,7 +26,7 @@ function DeletePortfolio({ portfolio }: { portfolio: Portfolio }) {
   return (
     <Card title="Delete this portfolio">
       <div className="row pf-delete">
-        <p className="muted">Deletes the portfolio with its {portfolio.positions.length ? "holdings and " : ""}transactions. It cannot be undone.</p>
+        <p className="muted">Deletes the portfolio with its {portfolio.positions.length ? "holdings, " : ""}transactions and risk alerts. It cannot be undone.</p>
         <ConfirmButton
           label={`Delete the portfolio ${portfolio.name}`}
           confirmText="Yes, delete it"
@@ -82,6 +83,7 @@ function Loaded({ portfolio }: { portfolio: Portfolio }) {
           element={
             <div className="stack">
               <PortfolioForm key={`${portfolio.portfolioId}-${portfolio.updatedAt ?? ""}`} portfolio={portfolio} />
+              <RiskAlerts portfolio={portfolio} />
               <DeletePortfolio portfolio={portfolio} />
             </div>
           }

@@ -1,5 +1,5 @@
 import { api, authedFetch, unwrap } from "@/api/client";
-import type { ImportIn, OptimizeIn, PortfolioIn, PortfolioPatch, TransactionIn, TransactionPatch } from "./types";
+import type { ImportIn, OptimizeIn, PortfolioIn, PortfolioPatch, RiskAlertIn, TransactionIn, TransactionPatch } from "./types";
 
 /** The portfolio screens' calls to the API and their query keys; every type is the generated OpenAPI one. */
 
@@ -22,6 +22,7 @@ export const portfolioKeys = {
   analysis: (id: number, lookbackDays: number) => ["portfolios", id, "analysis", lookbackDays] as const,
   rebalance: (id: number, params: RebalanceParams) => ["portfolios", id, "rebalance", params] as const,
   transactions: (id: number, offset: number, limit: number) => ["portfolios", id, "transactions", offset, limit] as const,
+  alerts: (id: number) => ["portfolios", id, "alerts"] as const,
 };
 
 /** The keys a PORTFOLIO_UPDATE for `portfolioId` makes stale: the list and everything about that portfolio. */
@@ -82,3 +83,9 @@ export async function downloadTransactions(id: number): Promise<string> {
   setTimeout(() => URL.revokeObjectURL(url), 30_000); // the browser reads the blob after the click returns
   return name;
 }
+
+export const fetchRiskAlerts = (id: number) => unwrap(api.GET("/api/portfolios/{portfolioId}/alerts", { params: path(id) }));
+export const createRiskAlert = (id: number, body: RiskAlertIn) =>
+  unwrap(api.POST("/api/portfolios/{portfolioId}/alerts", { params: path(id), body }));
+export const deleteRiskAlert = (userId: number, alertId: number) =>
+  unwrap(api.DELETE("/api/alerts/{userId}/{alertId}", { params: { path: { userId, alertId } } }));

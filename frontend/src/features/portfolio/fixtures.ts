@@ -62,7 +62,16 @@ export function analysisFixture(patch: Partial<Analysis> = {}): Analysis {
     allocationDeviation: { "BTC-USD": 0.4, "ETH-USD": -0.3, USDT: -0.1 },
     riskMetrics: { var95: -812.4, maxDrawdown: -12.5, sharpeRatio: 1.23, volatility: 0.42 },
     rebalancingNeeded: true,
-    alerts: ["BTC-USD is 100.0% against a 60.0% target (band ±3.0%)"],
+    alerts: [
+      {
+        alertId: 9,
+        condition: "ALLOCATION_DRIFT",
+        symbol: null,
+        measured: 0.4,
+        level: 0.03,
+        message: "BTC-USD is 100.0% against a 60.0% target (band ±3.0%)",
+      },
+    ],
     band: 0.03,
     lookbackDays: 365,
     riskFreeRate: 0.02,

@@ -6,13 +6,16 @@ import {
   addTransaction,
   correctTransaction,
   createPortfolio,
+  createRiskAlert,
   deletePortfolio,
+  deleteRiskAlert,
   deleteTransaction,
   fetchAnalysis,
   fetchDailyCloses,
   fetchPortfolio,
   fetchPortfolios,
   fetchRebalance,
+  fetchRiskAlerts,
   fetchTransactions,
   importTransactions,
   optimise,
@@ -20,7 +23,7 @@ import {
   updatePortfolio,
   type RebalanceParams,
 } from "./api";
-import type { ImportIn, OptimizeIn, PortfolioIn, PortfolioPatch, TransactionIn, TransactionPatch } from "./types";
+import type { ImportIn, OptimizeIn, PortfolioIn, PortfolioPatch, RiskAlertIn, TransactionIn, TransactionPatch } from "./types";
 
 /** Data of the portfolio screens (keys in ./api: the live PORTFOLIO_UPDATE handler invalidates them). */
 
@@ -162,4 +165,33 @@ export function useImportTransactions(id: number) {
 
 export function useOptimise(id: number) {
   return useMutation({ mutationFn: (body: OptimizeIn) => optimise(id, body), onError: shownByTheForm });
+}
+
+export function useRiskAlerts(id: number) {
+  return useQuery({ queryKey: portfolioKeys.alerts(id), queryFn: () => fetchRiskAlerts(id), enabled: id > 0 });
+}
+
+/** After a risk alert is added or deleted: the portfolio's alerts (and its analysis, which lists those in breach). */
+function useAlertsChanged(id: number) {
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: portfolioKeys.one(id) }),
+      queryClient.invalidateQueries({ queryKey: ["alerts"] }),
+    ]);
+}
+
+export function useCreateRiskAlert(id: number) {
+  const changed = useAlertsChanged(id);
+  return useMutation({ mutationFn: (body: RiskAlertIn) => createRiskAlert(id, body), onSuccess: changed, onError: shownByTheForm });
+}
+
+export function useDeleteRiskAlert(id: number) {
+  const userId = useUserId();
+  const changed = useAlertsChanged(id);
+  return useMutation({
+    mutationFn: (alertId: number) => deleteRiskAlert(userId, alertId),
+    onSuccess: changed,
+    onError: (error) => toastError(error, "Could not delete the alert"),
+  });
 }

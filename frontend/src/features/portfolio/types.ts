@@ -24,6 +24,21 @@ export type OptimizeOut = components["schemas"]["PortfolioOptimizeOut"];
 export type ImportIn = components["schemas"]["ImportIn"];
 export type ImportOut = components["schemas"]["ImportOut"];
 export type RowError = components["schemas"]["RowError"];
+export type AlertBreach = components["schemas"]["AlertBreach"];
+export type RiskAlert = components["schemas"]["AlertOut"];
+export type RiskAlertIn = components["schemas"]["PortfolioAlertIn"];
+export type RiskCondition = RiskAlertIn["condition"];
+
+/** The portfolio risk conditions, with what their threshold means (docs/API.md "Portfolio risk alerts"). */
+export const RISK_CONDITIONS: { value: RiskCondition; label: string; threshold: string | null }[] = [
+  { value: "ALLOCATION_DRIFT", label: "Allocation drift", threshold: "Band, a fraction (empty: the portfolio's)" },
+  { value: "DRAWDOWN_BELOW", label: "Drawdown below", threshold: "Percent from the peak, e.g. -10" },
+  { value: "VAR_BREACH", label: "Loss beyond VaR95", threshold: null },
+  { value: "VALUE_ABOVE", label: "Value above", threshold: "Value" },
+  { value: "VALUE_BELOW", label: "Value below", threshold: "Value" },
+];
+
+export const riskConditionLabel = (condition: string) => RISK_CONDITIONS.find((c) => c.value === condition)?.label ?? condition;
 
 export type RiskProfile = Portfolio["riskProfile"];
 export type Kind = TransactionIn["kind"];
