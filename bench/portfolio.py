@@ -17,7 +17,8 @@ Measured through the real app (httpx ASGITransport, LifespanManager with a 60 s 
 - POST .../transactions (one BUY, which re-derives the holdings by replaying every transaction): p50 and p95
   of BENCH_POST_RUNS calls (default 10, after 3 warm-up calls; 3 at 100k, warm already);
 - the analysis split by stage, at both sizes (medians over the timed calls; the module functions are wrapped
-  by timers costing microseconds): owned + positions + prices, transactions load, daily closes load, risk,
+  by timers costing microseconds): owned + positions + prices, daily snapshots load, risk alerts load, daily
+  closes load, risk,
   history, performance, attribution, the rest of `analyse` (at 100k mostly the symbol set over the loaded rows
   and freeing them), the request around it (auth, session, response model, JSON), and how much of the call
   was garbage collection (gc.callbacks; that time is inside the stages above).
@@ -30,8 +31,9 @@ they keep moving together) to end yesterday. The other 11 are bootstrapped: dail
 from one recorded coin's, OHLC made around the closes. Transactions go in with Core bulk inserts: uniformly
 random coins and times over the 3 years; a BUY of $50-$5,000 at the day's close (+-0.5%) or, when the coin is
 held, 40% of the time a SELL of 5-80% of it (all of it 1 time in 20); a 0.1% fee; never more sold than held.
-The holdings are then derived once with `holdings.rederive`. Targets: 5% each. There is no live feed, so the
-current prices are the newest stored closes (as without `market_sources`).
+The holdings are then derived once with `holdings.rederive`, the daily snapshots with `snapshots.refresh`.
+Targets: 5% each. There is no live feed, so the current prices are the newest stored closes (as without
+`market_sources`).
 
 Run: backend/.venv/bin/python bench/portfolio.py     (~4.5 min on 2 cores; BENCH_PG=0 skips PostgreSQL)
 Environment: BENCH_RUNS, BENCH_RUNS_100K, BENCH_POST_RUNS, BENCH_REDIS_URL (default redis://127.0.0.1:6379/14),
@@ -62,6 +64,7 @@ from sqlalchemy import Float, cast, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from support import embedded, postgres
 
+from app.alerts import service as alerts_service
 from app.config import Settings
 from app.core.clock import utcnow
 from app.main import create_app
@@ -69,7 +72,7 @@ from app.market import recordings, repository
 from app.market.models import PriceCandle
 from app.market.repository import CandleRow
 from app.market.symbols import BUILTIN_ASSETS
-from app.portfolio import analysis, daily_closes, holdings, service, valuation
+from app.portfolio import analysis, daily_closes, holdings, service, snapshots, valuation
 from app.portfolio import repository as portfolio_repository
 from app.portfolio.models import PortfolioTransaction
 from app.quant.portfolio import attribution, performance
@@ -396,7 +399,8 @@ class Stages:
         (PRICES, portfolio_repository, "positions_of"),
         (PRICES, valuation, "prices"),
         (PRICES, valuation, "value"),
-        ("transactions load", portfolio_repository, "transactions_of"),
+        ("daily snapshots load", snapshots, "days_of"),
+        ("risk alerts load", alerts_service, "portfolio_alerts"),
         ("daily closes load", daily_closes, "load"),
         ("risk", analysis, "_risk"),
         ("history", analysis, "_history"),
@@ -520,9 +524,14 @@ async def bench(
             t0 = time.perf_counter()
             async with runtime.db.session() as session:
                 await holdings.rederive(session, pid)
+            derived = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            async with runtime.db.session() as session:
+                days = {snapshots.day_of(row["executed_at"]) for row in generated[size]}
+                await snapshots.refresh(session, pid, days)
             print(
-                f"{label:10} setup: {size:,} transactions inserted in {inserted:.1f} s, "
-                f"holdings derived in {time.perf_counter() - t0:.1f} s"
+                f"{label:10} setup: {size:,} transactions inserted in {inserted:.1f} s, holdings derived in "
+                f"{derived:.1f} s, {len(days):,} daily snapshots in {time.perf_counter() - t0:.1f} s"
             )
 
             async def get(url: str = f"/api/portfolios/{pid}/analysis") -> Any:
