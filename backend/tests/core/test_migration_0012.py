@@ -5,15 +5,11 @@ plain price levels and indicator rules are untouched; the downgrade restores the
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
@@ -22,7 +18,6 @@ from app.alerts.conditions import Spec
 from app.alerts.models import Alert
 from app.core import migrate
 from app.users.models import User
-from tests.conftest import create_pg_database, drop_pg_database
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 OLD = {
@@ -32,17 +27,6 @@ OLD = {
     "price": ("PRICE_ABOVE", Decimal("50000"), {}),
     "indicator": ("CROSSING_UP", Decimal("70"), {"indicator": "RSI"}),
 }
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
-        return
-    name = f"cryptomon_m0012_{uuid.uuid4().hex[:8]}"
-    url = await create_pg_database(name)
-    yield url
-    await drop_pg_database(name)
 
 
 async def _write_old_alerts(url: str) -> dict[str, int]:
@@ -82,11 +66,11 @@ async def _read(url: str) -> dict[int, tuple[str, Decimal | None, dict[str, Any]
         await engine.dispose()
 
 
-async def test_old_style_alerts_become_the_indicator_rule_they_were_judged_as(database: str) -> None:
-    await asyncio.to_thread(migrate.upgrade, database, "0011")
-    ids = await _write_old_alerts(database)
-    await asyncio.to_thread(migrate.upgrade, database, "0012")
-    after = await _read(database)
+async def test_old_style_alerts_become_the_indicator_rule_they_were_judged_as(empty_database: str) -> None:
+    await asyncio.to_thread(migrate.upgrade, empty_database, "0011")
+    ids = await _write_old_alerts(empty_database)
+    await asyncio.to_thread(migrate.upgrade, empty_database, "0012")
+    after = await _read(empty_database)
     assert after[ids["seed"]] == (
         "GREATER_THAN",
         Decimal("70"),
@@ -110,8 +94,8 @@ async def test_old_style_alerts_become_the_indicator_rule_they_were_judged_as(da
         condition, threshold, metadata = OLD[untouched]
         assert after[ids[untouched]] == (condition, threshold, metadata)
 
-    await asyncio.to_thread(migrate.downgrade, database, "0011")
-    restored = await _read(database)
+    await asyncio.to_thread(migrate.downgrade, empty_database, "0011")
+    restored = await _read(empty_database)
     for name, alert_id in ids.items():
         assert restored[alert_id] == OLD[name], name
 

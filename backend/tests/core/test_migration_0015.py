@@ -4,33 +4,17 @@ before it are filled from those transactions; the downgrade drops them."""
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
-import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from app.core import migrate
 from app.portfolio import snapshots
 from app.portfolio.models import Portfolio, PortfolioTransaction
 from app.users.models import User
-from tests.conftest import create_pg_database, drop_pg_database
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
-        return
-    name = f"cryptomon_m0015_{uuid.uuid4().hex[:8]}"
-    url = await create_pg_database(name)
-    yield url
-    await drop_pg_database(name)
 
 
 def _tx(kind: str, symbol: str, quantity: str, price: str, fee: str, at: str) -> PortfolioTransaction:
@@ -45,9 +29,9 @@ def _tx(kind: str, symbol: str, quantity: str, price: str, fee: str, at: str) ->
     )
 
 
-async def test_existing_transactions_get_their_daily_snapshots(database: str) -> None:
-    await asyncio.to_thread(migrate.upgrade, database, "0014")
-    engine = create_async_engine(database)
+async def test_existing_transactions_get_their_daily_snapshots(empty_database: str) -> None:
+    await asyncio.to_thread(migrate.upgrade, empty_database, "0014")
+    engine = create_async_engine(empty_database)
     try:
         async with async_sessionmaker(engine)() as session, session.begin():
             user = User(email="old@example.com", password_hash="x", role="USER", created_at=NOW)
@@ -64,14 +48,14 @@ async def test_existing_transactions_get_their_daily_snapshots(database: str) ->
                 tx.portfolio_id = portfolio.id
                 session.add(tx)
             pid = portfolio.id
-        await asyncio.to_thread(migrate.upgrade, database, "0015")
+        await asyncio.to_thread(migrate.upgrade, empty_database, "0015")
         async with async_sessionmaker(engine)() as session:
             days = await snapshots.days_of(session, pid)
         assert [(d.day, d.changes, d.flow) for d in days] == [
             (date(2025, 1, 1), {"BTC-USD": 0.5, "USD": 100.0}, 20_110.0),
             (date(2025, 1, 2), {"BTC-USD": -0.2}, -8_196.0),
         ]
-        await asyncio.to_thread(migrate.downgrade, database, "0014")
+        await asyncio.to_thread(migrate.downgrade, empty_database, "0014")
         async with engine.connect() as connection:
             tables = await connection.run_sync(lambda c: c.dialect.get_table_names(c))
         assert "portfolio_days" not in tables

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
-from pathlib import Path
 
-import pytest
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.core import migrate
 from app.models import Base
-from tests.conftest import create_pg_database, drop_pg_database
 
 SEED_TABLES = {"users", "alerts", "portfolios", "positions", "reports", "custom_indicators", "price_history"}
 
@@ -25,17 +21,6 @@ async def _tables(url: str) -> set[str]:
     finally:
         await engine.dispose()
     return {n for n in names if not n.startswith("price_history_")}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def empty_database(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
-        return
-    name = f"cryptomon_migrations_{uuid.uuid4().hex[:8]}"
-    url = await create_pg_database(name)
-    yield url
-    await drop_pg_database(name)
 
 
 async def test_upgrade_from_empty_and_downgrade_to_base(empty_database: str) -> None:
