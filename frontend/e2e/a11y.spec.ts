@@ -41,7 +41,9 @@ const SCREENS: Screen[] = [
     signedIn: true,
     ready: async (page) => {
       const table = page.getByTestId("alert-table");
-      for (const status of ["ACTIVE", "PAUSED", "TRIGGERED"]) await expect(table.getByText(status, { exact: true })).toBeVisible();
+      // The seeded portfolio's default drift alert is ACTIVE too: its row shows the portfolio.
+      for (const status of ["ACTIVE", "PAUSED", "TRIGGERED"]) await expect(table.getByText(status, { exact: true }).first()).toBeVisible();
+      await expect(table.getByRole("link", { name: /^Portfolio #\d+$/ })).toBeVisible();
     },
   },
   { name: "alert-new", path: "/alerts/new", signedIn: true, ready: async (page) => void (await expect(page.getByLabel("Symbol")).toBeVisible()) },

@@ -333,23 +333,29 @@ async def rebalance(
     fee_rate: float,
     turnover_cap: float | None,
 ) -> RebalanceOut:
-    """Advisory trades toward the targets at the latest prices (the quantity step of each asset: 1e-8)."""
+    """Advisory trades toward the targets at the latest prices (the quantity step of each asset: 1e-8). A
+    target without a price (and not held) is planned as USD until it has one; a holding without one: 404."""
     row = await service.owned(session, caller, portfolio_id)
     positions = await repository.positions_of(session, [portfolio_id])
     targets, band = service.targets_of(row), service.band_of(row)
     symbols = {p.symbol for p in positions if p.quantity > 0} | set(targets)
     priced = await valuation.prices(session, runtime.cache, symbols)
+    held = {p.symbol: p.quantity for p in positions if p.quantity > 0}
     missing = sorted(symbols - set(priced))
-    if missing:
+    if any(s in held for s in missing):  # the total, so every weight, is unknown
         raise AppError(
             ErrorCode.NO_DATA,
-            f"no price yet for {', '.join(missing)}: cannot size the trades",
+            f"no price yet for {', '.join(s for s in missing if s in held)}: cannot size the trades",
             field="symbol",
         )
+    planned = {s: w for s, w in targets.items() if s in priced}
+    if missing:  # a target not held and without a price: its share waits in cash
+        planned["USD"] = planned.get("USD", Decimal(0)) + sum((targets[s] for s in missing), Decimal(0))
+        priced.setdefault("USD", (await valuation.prices(session, runtime.cache, {"USD"}))["USD"])
     plan = rebalance_maths.plan(
-        {p.symbol: p.quantity for p in positions if p.quantity > 0},
+        held,
         {s: q.price for s, q in priced.items()},
-        targets,
+        planned,
         band=band,
         min_trade=Decimal(str(min_trade)),
         fee_rate=Decimal(str(fee_rate)),
@@ -367,5 +373,11 @@ async def rebalance(
         weights_after=plan.weights_after,
         turnover=plan.turnover,
         fees=plan.fees,
-        skipped=plan.skipped,
+        skipped=[
+            *(
+                f"{s} has no price yet: its {float(targets[s]):.1%} target waits in USD in this plan"
+                for s in missing
+            ),
+            *plan.skipped,
+        ],
     )

@@ -88,3 +88,17 @@ def filled(matrix: np.ndarray) -> np.ndarray:
     if known.any():
         out[:, known] = holdings_risk.carried_closes(matrix[:, known])
     return out
+
+
+async def last_closes(session: AsyncSession, symbols: set[str], today: date) -> dict[str, float]:
+    """Each symbol's close of the last complete UTC day (yesterday), or of the latest day before it within a
+    week (a gap carried); symbols without one are left out."""
+    if not symbols:
+        return {}
+    week = await read(session, sorted(symbols), today - timedelta(days=7), today - timedelta(days=1))
+    out = {}
+    for symbol in week.symbols:
+        known = week.column(symbol)[~np.isnan(week.column(symbol))]
+        if len(known):
+            out[symbol] = float(known[-1])
+    return out

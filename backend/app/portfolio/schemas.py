@@ -149,6 +149,10 @@ class PortfolioOut(PortfolioCreated):
     unrealised_pnl: DecimalNumber
     max_deviation: float
     rebalancing_needed: bool
+    day_change: float | None = Field(
+        description="The current holdings' change since the last daily close: Σ quantity x (price - close)"
+    )
+    day_change_percent: float | None = Field(description="day_change / Σ quantity x close x 100")
     updated_at: UtcDateTime | None
     warnings: list[str]
 

@@ -18,7 +18,7 @@ from app.core.db import after_commit
 from app.core.errors import AppError, ErrorCode, forbidden, not_found
 from app.market import service as market_service
 from app.notifications.service import Notifier
-from app.portfolio import holdings, repository, snapshots, valuation
+from app.portfolio import daily_closes, holdings, repository, snapshots, valuation
 from app.portfolio.models import Portfolio, PortfolioTransaction
 from app.portfolio.schemas import (
     PortfolioCreated,
@@ -124,12 +124,18 @@ async def create(
     )
 
 
-async def _out(session: AsyncSession, cache: Cache, rows: list[Portfolio]) -> list[PortfolioOut]:
+async def _out(
+    session: AsyncSession, cache: Cache, rows: list[Portfolio], *, day_change: bool = True
+) -> list[PortfolioOut]:
+    """The portfolios valued now (`day_change` False: without the day's change, which reads daily closes)."""
     positions = await repository.positions_of(session, [r.id for r in rows])
-    priced = await valuation.prices(session, cache, {p.symbol for p in positions if p.quantity > 0})
+    held = {p.symbol for p in positions if p.quantity > 0}
+    priced = await valuation.prices(session, cache, held)
+    closes = await daily_closes.last_closes(session, held, utcnow().date()) if day_change else {}
     outs = []
     for row in rows:
         valued = valuation.value([p for p in positions if p.portfolio_id == row.id], priced)
+        moved, moved_percent = valuation.day_change(valued, closes)
         deviation = valuation.deviations(valued.weights, targets_of(row))
         largest = max((abs(d) for d in deviation.values()), default=0.0) if valued.total_value else 0.0
         outs.append(
@@ -151,6 +157,8 @@ async def _out(session: AsyncSession, cache: Cache, rows: list[Portfolio]) -> li
                 unrealised_pnl=valued.unrealised,
                 max_deviation=largest,
                 rebalancing_needed=bool(row.target_allocations) and largest > float(band_of(row)),
+                day_change=moved,
+                day_change_percent=moved_percent,
                 warnings=[f"{s} has no price yet: its value is not counted" for s in valued.unpriced],
             )
         )
@@ -262,7 +270,7 @@ async def changed(session: AsyncSession, cache: Cache, bus: Bus, row: Portfolio)
     watcher told to take the new holdings."""
     row.updated_at = utcnow()
     _tell_watcher(session, bus, row.id)
-    [out] = await _out(session, cache, [row])
+    [out] = await _out(session, cache, [row], day_change=False)
     await realtime_service.emit_user_event(
         session,
         bus,

@@ -111,3 +111,18 @@ def deviations(weights: dict[str, float], targets: dict[str, Decimal]) -> dict[s
 
 def total_pnl(valuation: Valuation) -> Decimal:
     return valuation.total_value - valuation.net_invested
+
+
+def day_change(valued: Valuation, closes: dict[str, float]) -> tuple[float | None, float | None]:
+    """The current holdings' change since the last daily close: Σ quantity x (price - close) over the priced
+    holdings with a close, and that as a percent of Σ quantity x close; (None, None) when none has one."""
+    moved = [
+        (float(o.quantity), float(o.current_price), closes[o.symbol])
+        for o in valued.positions
+        if o.current_price is not None and o.symbol in closes
+    ]
+    if not moved:
+        return None, None
+    change = sum(q * (price - close) for q, price, close in moved)
+    before = sum(q * close for q, _, close in moved)
+    return change, change / before * 100 if before else None

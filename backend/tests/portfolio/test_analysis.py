@@ -263,3 +263,67 @@ async def test_attribution_covers_targets_not_held_and_says_when_there_are_none(
     plain = (await client.get(f"/api/portfolios/{bare}/analysis", headers=owner.headers)).json()["data"]
     assert plain["attribution"]["contribution"] == {} and any("no targets" in w for w in plain["warnings"])
     assert plain["rebalancingNeeded"] is False and plain["alerts"] == []
+
+
+async def test_a_target_without_a_price_waits_in_cash_but_a_holding_without_one_stops_the_advice(
+    client: httpx.AsyncClient, admin: Account
+) -> None:
+    owner = await register(client)
+    targets = {"BTC-USD": 0.5, "ETH-USD": 0.5}
+    pid = (await create_portfolio(client, owner, riskProfile="MEDIUM", targetAllocations=targets))[
+        "portfolioId"
+    ]
+    await push_price(client, admin, "BTC-USD", 50_000)
+    bought = await transact(
+        client,
+        owner,
+        pid,
+        kind="BUY",
+        symbol="BTC-USD",
+        quantity=1,
+        price=50_000,
+        executedAt="2025-01-01T00:00:00Z",
+    )
+    assert bought.status_code == 201, bought.text
+    url = f"/api/portfolios/{pid}/rebalance"
+    plan = (await client.get(url, headers=owner.headers)).json()["data"]  # ETH-USD has no price yet
+    assert plan["skipped"][0] == "ETH-USD has no price yet: its 50.0% target waits in USD in this plan"
+    [sell] = plan["trades"]
+    assert sell["symbol"] == "BTC-USD" and sell["side"] == "SELL" and sell["quantity"] == pytest.approx(0.5)
+    assert plan["weightsAfter"]["USD"] == pytest.approx(0.5, abs=0.001)
+    held = await transact(
+        client,
+        owner,
+        pid,
+        kind="BUY",
+        symbol="SOL-USD",
+        quantity=1,
+        price=100,
+        executedAt="2025-01-02T00:00:00Z",
+    )
+    assert held.status_code == 201, held.text
+    refused = await client.get(url, headers=owner.headers)
+    assert refused.status_code == 404 and refused.json()["code"] == "NO_DATA"
+    assert "SOL-USD" in refused.json()["message"]
+
+
+async def test_day_change_is_the_holdings_move_since_the_last_daily_close(
+    client: httpx.AsyncClient, admin: Account, market: None
+) -> None:
+    owner = await register(client)
+    pid = await _portfolio(client, owner)
+    url = f"/api/portfolios/{pid}"
+    unmoved = (await client.get(url, headers=owner.headers)).json()["data"]
+    assert unmoved["dayChange"] == 0 and unmoved["dayChangePercent"] == 0  # priced at yesterday's close
+    last = date(2026, 3, 30)
+    moved_to = CLOSES["BTC-USD"][last] * 1.02
+    candle = {"timestamp": "2026-03-31T10:00:00Z", "open": moved_to, "high": moved_to, "low": moved_to}
+    body = {"symbol": "BTC-USD", "interval": "1h", "candles": [{**candle, "close": moved_to, "volume": 1.0}]}
+    pushed = await client.post("/api/data/candles", json=body, headers=admin.headers)
+    assert pushed.status_code == 200, pushed.text
+    data = (await client.get(url, headers=owner.headers)).json()["data"]
+    before = sum(HOLD[s] * CLOSES[s][last] for s in HOLD)
+    assert data["dayChange"] == pytest.approx(moved_to - CLOSES["BTC-USD"][last], rel=1e-9)
+    assert data["dayChangePercent"] == pytest.approx(data["dayChange"] / before * 100, rel=1e-9)
+    listed = (await client.get("/api/portfolios", headers=owner.headers)).json()["data"]
+    assert listed[0]["dayChange"] == data["dayChange"]

@@ -3250,6 +3250,16 @@ export interface components {
             maxDeviation: number;
             /** Rebalancingneeded */
             rebalancingNeeded: boolean;
+            /**
+             * Daychange
+             * @description The current holdings' change since the last daily close: Σ quantity x (price - close)
+             */
+            dayChange: number | null;
+            /**
+             * Daychangepercent
+             * @description day_change / Σ quantity x close x 100
+             */
+            dayChangePercent: number | null;
             /** Updatedat */
             updatedAt: string | null;
             /** Warnings */

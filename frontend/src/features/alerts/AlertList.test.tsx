@@ -52,6 +52,16 @@ describe("AlertList", () => {
     expect(within(screen.getByTestId("alert-row-1")).getByRole("button", { name: "Pause alert 1" })).toBeInTheDocument();
   });
 
+  it("shows a portfolio's risk alert with its portfolio, and edits it there", async () => {
+    const drift = alert({ id: 9, symbol: "PORTFOLIO", condition: "ALLOCATION_DRIFT", threshold: null, metadata: { portfolioId: 4 } });
+    serve({ ...common, "GET /api/alerts/7": () => ok({ alerts: [drift], total: 1, active: 1 }) });
+    renderWithProviders(<AlertsPage />, { path: "/alerts", route: "/alerts/*" });
+    const row = within(await screen.findByTestId("alert-row-9"));
+    expect(row.getByRole("link", { name: "Portfolio #4" })).toHaveAttribute("href", "/portfolios/4");
+    expect(row.getByText("Allocation drifts beyond the portfolio's band")).toBeInTheDocument();
+    expect(row.getByRole("link", { name: "Edit alert 9" })).toHaveAttribute("href", "/portfolios/4/settings");
+  });
+
   it("sends the filters and says how many match", async () => {
     const { calls } = serve({
       ...common,

@@ -9,7 +9,7 @@ import { formatTime } from "@/lib/format";
 import { useUrlParams } from "@/lib/useUrlParams";
 import { utcDayEndIso, utcDayStartIso } from "@/lib/dates";
 import { useAlertAction, useAlerts, type ListFilters } from "./hooks";
-import { describeRule } from "./rule";
+import { describeRule, portfolioOf } from "./rule";
 import { STATUSES, type Alert, type AlertStatus } from "./types";
 
 function useFilters(): [ListFilters, Record<string, string>, (key: string, value: string) => void, () => void] {
@@ -37,6 +37,7 @@ function Actions({ alert }: { alert: Alert }) {
   const action = useAlertAction();
   const [confirming, setConfirming] = useState(false);
   const busy = action.isPending;
+  const portfolio = portfolioOf(alert.metadata); // a risk alert is set up on its portfolio's page
   const remove = (
     <ConfirmButton
       label={`Delete alert ${alert.id}`}
@@ -69,7 +70,11 @@ function Actions({ alert }: { alert: Alert }) {
           Resume
         </button>
       ) : null}
-      <Link className="button-link" to={`/alerts/${alert.id}/edit`} aria-label={`Edit alert ${alert.id}`}>
+      <Link
+        className="button-link"
+        to={portfolio === null ? `/alerts/${alert.id}/edit` : `/portfolios/${portfolio}/settings`}
+        aria-label={`Edit alert ${alert.id}`}
+      >
         Edit
       </Link>
       <Link className="button-link" to={`/alerts/history?alertId=${alert.id}`} aria-label={`History of alert ${alert.id}`}>
@@ -77,6 +82,18 @@ function Actions({ alert }: { alert: Alert }) {
       </Link>
       {remove}
     </div>
+  );
+}
+
+/** The symbol, or for a portfolio's risk alert, the portfolio (with the asset a drift alert names). */
+function Subject({ alert }: { alert: Alert }) {
+  const portfolio = portfolioOf(alert.metadata);
+  if (portfolio === null) return <strong>{alert.symbol}</strong>;
+  return (
+    <>
+      <Link to={`/portfolios/${portfolio}`}>Portfolio #{portfolio}</Link>
+      {alert.symbol !== "PORTFOLIO" ? <strong> {alert.symbol}</strong> : null}
+    </>
   );
 }
 
@@ -89,7 +106,7 @@ function frequencyText(alert: Alert): string {
 // The rule, status and actions are what the list is for; the id, channels and creation time give way first.
 const COLUMNS: Column<Alert>[] = [
   { key: "id", label: "#", cell: (a) => a.id, sortValue: (a) => a.id, cellProps: () => ({ className: "muted" }), priority: 3 },
-  { key: "symbol", label: "Symbol", cell: (a) => <strong>{a.symbol}</strong>, sortValue: (a) => a.symbol },
+  { key: "symbol", label: "Symbol", cell: (a) => <Subject alert={a} />, sortValue: (a) => a.symbol },
   {
     key: "rule",
     label: "Rule",

@@ -117,6 +117,14 @@ describe("describeRule", () => {
     expect(describeRule("MOVING_UP_PERCENT", 5, { window: 24 })).toBe("Price rises by ≥ 5% in 24 bars");
     expect(describeRule("VOLUME_SPIKE", 3, {})).toBe("Volume ≥ 3× the average of 20 bars");
   });
+  it("says what a portfolio's risk alert watches", () => {
+    const portfolio = { portfolioId: 4 };
+    expect(describeRule("ALLOCATION_DRIFT", null, portfolio)).toBe("Allocation drifts beyond the portfolio's band");
+    expect(describeRule("ALLOCATION_DRIFT", 0.05, portfolio)).toBe("Allocation drifts beyond ±5%");
+    expect(describeRule("DRAWDOWN_BELOW", -10, portfolio)).toBe("Drawdown from the peak ≤ -10%");
+    expect(describeRule("VAR_BREACH", null, portfolio)).toBe("A day's loss beyond the 1-day VaR95");
+    expect(describeRule("VALUE_BELOW", 90000, portfolio)).toMatch(/^Value < 90,000/);
+  });
 });
 
 describe("a price level confirmed by an indicator (the seed's alert)", () => {

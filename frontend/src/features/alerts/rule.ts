@@ -380,12 +380,34 @@ function describeConfirmed(condition: string, threshold: number | null, metadata
 
 /** One line for a rule: "Price ≥ 150,000.00", "RSI(period=14) crosses up through 70 · 1h",
  * "price above 50,000 while RSI(14) 1h >= 70". */
+/** The portfolio a risk alert watches (`metadata.portfolioId`); null for a price or indicator alert. */
+export function portfolioOf(metadata: Record<string, unknown>): number | null {
+  const id = metadata.portfolioId;
+  return typeof id === "number" && Number.isSafeInteger(id) ? id : null;
+}
+
+function describePortfolioRule(condition: string, threshold: number | null): string {
+  switch (condition) {
+    case "ALLOCATION_DRIFT":
+      return threshold === null ? "Allocation drifts beyond the portfolio's band" : `Allocation drifts beyond ±${formatNumber(threshold * 100)}%`;
+    case "DRAWDOWN_BELOW":
+      return `Drawdown from the peak ≤ ${formatNumber(threshold ?? 0)}%`;
+    case "VAR_BREACH":
+      return "A day's loss beyond the 1-day VaR95";
+    case "VALUE_ABOVE":
+      return `Value ≥ ${formatPrice(threshold ?? 0)}`;
+    default:
+      return `Value < ${formatPrice(threshold ?? 0)}`;
+  }
+}
+
 export function describeRule(
   condition: string,
   threshold: number | null,
   metadata: Record<string, unknown>,
   confirmation?: Confirmation | null,
 ): string {
+  if (portfolioOf(metadata) !== null) return describePortfolioRule(condition, threshold);
   const kind = kindOf(condition);
   const operand = operandText(metadata);
   if (isPriceCondition(condition) && operand !== "Price") return describeConfirmed(condition, threshold, metadata, confirmation);

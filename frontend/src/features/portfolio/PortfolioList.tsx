@@ -45,10 +45,10 @@ function columns(showDay: boolean): Column<Row>[] {
     },
     showDay && {
       key: "day",
-      label: "24h change",
+      label: "Day change",
       align: "end",
-      cell: ({ live }) => (live.dayChange === null ? <span className="muted">no 24h quote</span> : <span className={tone(live.dayChange)}>{signedMoney(live.dayChange)}</span>),
-      sortValue: ({ live }) => live.dayChange,
+      cell: ({ live, portfolio }) => <DayChange live={live.dayChange} sinceClose={portfolio.dayChange} />,
+      sortValue: ({ live, portfolio }) => live.dayChange ?? portfolio.dayChange,
       priority: 2,
     },
     {
@@ -85,6 +85,17 @@ function columns(showDay: boolean): Column<Row>[] {
   return all.filter((c): c is Column<Row> => c !== false);
 }
 
+/** The live quotes' 24 h change of the holdings, else the API's change since the last daily close (UTC). */
+function DayChange({ live, sinceClose }: { live: number | null; sinceClose: number | null }) {
+  if (live !== null) return <span className={tone(live)}>{signedMoney(live)}</span>;
+  if (sinceClose === null) return <span className="muted">no quote</span>;
+  return (
+    <span className={tone(sinceClose)} title="Since the last daily close (UTC)">
+      {signedMoney(sinceClose)} <small className="muted">since close</small>
+    </span>
+  );
+}
+
 /** After a portfolio is deleted (its id in the navigation's state), focus goes to the first one left, or the create link. */
 function useFocusAfterDelete(rows: Row[] | undefined) {
   const deleted = (useLocation().state as { deletedPortfolio?: number } | null)?.deletedPortfolio;
@@ -110,7 +121,7 @@ export function PortfolioList() {
   useWatch(useMemo(() => watchedSymbols(portfolios.data ?? []), [portfolios.data]));
   const rows = useMemo(() => portfolios.data?.map((portfolio) => ({ portfolio, live: revalue(portfolio, quotes) })), [portfolios.data, quotes]);
   useFocusAfterDelete(rows);
-  const showDay = Boolean(rows?.some((r) => r.live.dayChange !== null));
+  const showDay = Boolean(rows?.some((r) => r.live.dayChange !== null || r.portfolio.dayChange !== null));
   const total = rows?.reduce((sum, r) => sum + r.live.totalValue, 0) ?? 0;
 
   return (

@@ -43,6 +43,8 @@ export function portfolioFixture(patch: Partial<Portfolio> = {}): Portfolio {
     realisedPnl: 0,
     unrealisedPnl: 1125,
     maxDeviation: 0.4,
+    dayChange: null,
+    dayChangePercent: null,
     rebalancingNeeded: true,
     warnings: [],
     ...patch,
