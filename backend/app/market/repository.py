@@ -277,7 +277,11 @@ class LastClose(NamedTuple):
 
 
 async def last_closes(
-    session: AsyncSession, symbols: Sequence[str], interval: str, seconds: int
+    session: AsyncSession,
+    symbols: Sequence[str],
+    interval: str,
+    seconds: int,
+    since: datetime | None = None,
 ) -> dict[str, LastClose]:
     """The close of the newest stored `interval` candle (`seconds` long) of each of `symbols` that has one,
     with its source and close time, in one query; symbols without such a candle are left out.
@@ -289,10 +293,13 @@ async def last_closes(
     One portable query: each (symbol, source)'s newest open time comes from the primary key
     (symbol, interval, source, timestamp) alone, its row from one primary-key lookup, and of those few rows
     a symbol's first by newest open time, then source name, is its answer. (Faster than PostgreSQL's
-    `DISTINCT ON (symbol) ... ORDER BY symbol, timestamp DESC`, which sorts every candle of the symbols.)"""
+    `DISTINCT ON (symbol) ... ORDER BY symbol, timestamp DESC`, which sorts every candle of the symbols.)
+    `since` limits it to candles opened then or later."""
     if not symbols:
         return {}
-    wanted = PriceCandle.symbol.in_(sorted(set(symbols)))
+    wanted: ColumnElement[bool] = PriceCandle.symbol.in_(sorted(set(symbols)))
+    if since is not None:  # candles opened since then only: PostgreSQL reads only those months' partitions
+        wanted = and_(wanted, PriceCandle.timestamp >= since)
     newest = (
         select(
             PriceCandle.symbol.label("symbol"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import bisect
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,8 @@ MAX_PAGE = 50_000
 MAX_RANGE_POINTS = 2_000_000
 # Cached pages: the version bump on every write keeps them right; the TTLs only bound memory.
 RECENT_TTL, PAST_TTL, VERSION_TTL = 60.0, 3600.0, 30 * 86400.0
+# How far back a stored candle is recent for `latest_quotes` (older ones are looked for only without one).
+QUOTE_LOOKBACK = {"1m": timedelta(days=2), "1h": timedelta(days=7), "1d": timedelta(days=40)}
 
 
 def _from_row(row: AssetRow) -> Asset:
@@ -114,8 +116,10 @@ class Quote:
 async def latest_quotes(session: AsyncSession, cache: Cache, symbols: list[str]) -> dict[str, Quote]:
     """Each symbol's `Quote`; a symbol with neither a live price nor a stored candle is left out.
 
-    One cache read for all the live prices, then one query per interval (1m, then 1h, then 1d) for the
-    symbols still without a price: a symbol's newest 1m candle is preferred to its 1h, and that to its 1d."""
+    One cache read for all the live prices; then, for the symbols still without one, a recent stored close
+    (within QUOTE_LOOKBACK): of a 1m candle, else of a 1h one, else of a 1d one; and for those still without,
+    the same however old. The recent reads touch only the newest partitions
+    on PostgreSQL, and a 1m series that stopped long ago never hides a daily close of yesterday."""
     wanted = list(dict.fromkeys(symbols))
     found: dict[str, Quote] = {}
     for symbol, live in zip(wanted, await cache.get_many([f"price:{s}" for s in wanted]), strict=True):
@@ -123,13 +127,21 @@ async def latest_quotes(session: AsyncSession, cache: Cache, symbols: list[str])
             found[symbol] = Quote(
                 symbol, float(live["price"]), live["source"], datetime.fromtimestamp(live["ts"], UTC)
             )
+    now = utcnow()
     for interval in ("1m", "1h", "1d"):
         missing = [s for s in wanted if s not in found]
         if not missing:
             break
+        stored = await repository.last_closes(
+            session, missing, interval, INTERVALS[interval], since=now - QUOTE_LOOKBACK[interval]
+        )
+        found.update({s: Quote(s, float(c.close), c.source, c.closed_at) for s, c in stored.items()})
+    for interval in ("1m", "1h", "1d"):  # then however old, in the same order
+        missing = [s for s in wanted if s not in found]
+        if not missing:
+            break
         stored = await repository.last_closes(session, missing, interval, INTERVALS[interval])
-        for symbol, last in stored.items():
-            found[symbol] = Quote(symbol, float(last.close), last.source, last.closed_at)
+        found.update({s: Quote(s, float(c.close), c.source, c.closed_at) for s, c in stored.items()})
     return {s: found[s] for s in wanted if s in found}
 
 

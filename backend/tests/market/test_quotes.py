@@ -1,4 +1,5 @@
-"""latest_quotes: the live price, else the newest stored close (1m, then 1h, then 1d), in few round trips."""
+"""latest_quotes: the live price, else the newest stored close (1m, then 1h, then 1d; recent ones first), in
+few round trips."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import event
 
 from app.config import Settings
 from app.core.bootstrap import build_runtime
+from app.core.clock import FrozenClock
 from app.market import repository, service
 from app.market.repository import CandleRow
 from app.market.service import Quote
@@ -24,7 +26,8 @@ def _at(ts: int) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
 
 
-async def test_live_price_else_newest_stored_close(settings: Settings) -> None:
+async def test_live_price_else_newest_stored_close(settings: Settings, clock: FrozenClock) -> None:
+    clock.set(_at(T + 3600))  # the candles are recent
     rows = [
         # BTC: candles, but a live price, which wins
         _candle("BTC-USD", "1m", "binance", T, 49_000.0),
@@ -78,8 +81,25 @@ async def test_live_price_else_newest_stored_close(settings: Settings) -> None:
         "ADA-USD": Quote("ADA-USD", 0.5, "coingecko", _at(T)),
     }
     assert list(quotes) == [s for s in asked if s in quotes]  # in the order asked, as before
-    # one query per interval for every symbol still without a price (a BEGIN may precede them)
-    assert len([s for s in statements if "price_history" in s]) == 3
+    # one query per interval for every symbol still without a price (a BEGIN may precede them): recent ones,
+    # then, for DOGE and LTC which have none, however old
+    assert len([s for s in statements if "price_history" in s]) == 6
+
+
+async def test_a_minute_series_that_stopped_long_ago_does_not_hide_a_recent_daily_close(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    clock.set(_at(T + 100 * 86400))
+    rows = [
+        _candle("ETH-USD", "1m", "binance", T, 3_000.0),  # 100 days ago
+        _candle("ETH-USD", "1d", "coingecko", T + 98 * 86400, 3_500.0),  # closed yesterday
+        _candle("SOL-USD", "1m", "binance", T, 150.0),  # nothing newer: still its price
+    ]
+    async with build_runtime(settings, role="cli") as runtime, runtime.db.session() as session:
+        await repository.upsert_candles(session, rows)
+        quotes = await service.latest_quotes(session, runtime.cache, ["ETH-USD", "SOL-USD"])
+    assert quotes["ETH-USD"] == Quote("ETH-USD", 3_500.0, "coingecko", _at(T + 99 * 86400))
+    assert quotes["SOL-USD"] == Quote("SOL-USD", 150.0, "binance", _at(T + 60))
 
 
 async def test_no_query_when_every_symbol_is_live(settings: Settings) -> None:
