@@ -131,11 +131,13 @@ class RiskWatch:
         dirty, self.dirty = self.dirty, set()
         judged = Judged()
         names: dict[int, tuple[int, str]] = {}
+        before: dict[int, tuple[bool, datetime | None]] = {}  # each judged rule's state, to undo a lost write
         for portfolio_id in dirty:
             watched, worth = self.watched.get(portfolio_id), self.revaluer.worth(portfolio_id)
             rules = self.rules.get(portfolio_id)
             if watched is None or worth is None or not rules:
                 continue
+            before.update({r.alert_id: (r.armed, r.last_fired) for r in rules.values()})
             value, values, _ = worth
             weights = {s: v / value for s, v in values.items()} if value > 0 else {}
             state = State(value, weights, watched.targets, watched.band, watched.baseline)
@@ -143,12 +145,10 @@ class RiskWatch:
             names[portfolio_id] = (watched.owner, watched.name)
         if not (judged.fired or judged.rearmed or judged.expired):
             return []
-        for rule, _ in judged.fired:
-            if rule.frequency == "ONCE":
-                self.rules[rule.portfolio_id].pop(rule.alert_id, None)
-        for alert_id in judged.expired:
-            for rules in self.rules.values():
-                rules.pop(alert_id, None)
+        done = {rule.alert_id for rule, _ in judged.fired if rule.frequency == "ONCE"} | set(judged.expired)
+        dropped = [r for rules in self.rules.values() for r in rules.values() if r.alert_id in done]
+        for rule in dropped:
+            self.rules[rule.portfolio_id].pop(rule.alert_id, None)
         firings = [
             alerts_service.Firing(
                 rule.alert_id,
@@ -159,16 +159,28 @@ class RiskWatch:
             )
             for rule, reading in judged.fired
         ]
-        async with self.runtime.db.session() as session:
-            return await alerts_service.record_firings(
-                session,
-                self.runtime.cache,
-                self.runtime.bus,
-                firings,
-                judged.rearmed,
-                judged.expired,
-                "PORTFOLIO",
-            )
+        try:
+            async with self.runtime.db.session() as session:
+                return await alerts_service.record_firings(
+                    session,
+                    self.runtime.cache,
+                    self.runtime.bus,
+                    firings,
+                    judged.rearmed,
+                    judged.expired,
+                    "PORTFOLIO",
+                )
+        except Exception:
+            # Not stored (the database is down...): the rules go back as they were, to be judged again at the
+            # next pass, so a breach is never lost.
+            for rule in dropped:
+                self.rules[rule.portfolio_id][rule.alert_id] = rule
+            for rules in self.rules.values():
+                for rule in rules.values():
+                    if rule.alert_id in before:
+                        rule.armed, rule.last_fired = before[rule.alert_id]
+            self.dirty |= dirty
+            raise
 
 
 def message(rule: PortfolioRule, reading: Reading, name: str, at: datetime) -> Message:

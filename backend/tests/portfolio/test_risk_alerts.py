@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from app.alerts import service as alerts_service
 from app.realtime.models import UserEvent
 from tests.conftest import Account, register
 from tests.portfolio.conftest import create_portfolio, push_price, transact
@@ -145,3 +146,31 @@ async def test_deleting_a_portfolio_deletes_its_alerts(client: httpx.AsyncClient
     assert (await client.delete(f"/api/portfolios/{pid}", headers=owner.headers)).status_code == 204
     listed = await client.get(f"/api/alerts/{owner.id}", headers=owner.headers)
     assert listed.json()["data"]["alerts"] == []
+
+
+async def test_a_firing_the_database_could_not_take_fires_at_the_next_pass(
+    client: httpx.AsyncClient, app: Any, admin: Account, deployment: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if deployment == "cluster":
+        pytest.skip("the watcher runs in the ingest process there; this one patches the embedded watcher")
+    real = alerts_service.record_firings
+    refused: list[int] = []
+
+    async def down_once(session: Any, *args: Any) -> list[int]:
+        firings = args[2]
+        if firings and not refused:
+            refused.extend(f.alert_id for f in firings)
+            raise ConnectionError("the database is down")
+        return await real(session, *args)
+
+    monkeypatch.setattr(alerts_service, "record_firings", down_once)
+    owner = await register(client)
+    pid = await _held_half_and_half(client, owner, admin)
+    for attempt in range(100):
+        if attempt % 10 == 0:
+            await push_price(client, admin, "BTC-USD", 52_000 + attempt)
+        await asyncio.sleep(0.1)
+        [alert] = await _alerts(client, owner, pid)
+        if alert["triggerCount"]:
+            break
+    assert refused == [alert["id"]] and alert["triggerCount"] == 1  # refused once, stored at the next pass
