@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import shutil
 import sys
 import uuid
-from collections.abc import AsyncIterator, Coroutine, Iterator
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -237,9 +239,25 @@ async def ingest_process(settings: Settings) -> AsyncIterator[None]:
         try:
             yield
         finally:
-            await runner.stop()
-            await watcher.stop()
-            await engine.stop()
+            for stop in (runner.stop, watcher.stop, engine.stop):
+                await _bounded(stop, "the in-process ingest's stop")
+
+
+async def _bounded(stop: Callable[[], Awaitable[None]], what: str) -> None:
+    """Await a teardown step for at most LIFESPAN_SECONDS. A rare hang in a cluster test's ingest teardown
+    was seen (and not yet explained): past that, the step is abandoned and a warning (shown in the run's
+    warnings summary, whatever the outcome) carries where every task was waiting, instead of a run that
+    hangs until CI's time limit."""
+    try:
+        await asyncio.wait_for(stop(), LIFESPAN_SECONDS)
+    except TimeoutError:
+        stacks = io.StringIO()
+        for task in asyncio.all_tasks():
+            print(f"-- {task.get_name()}", file=stacks)
+            task.print_stack(limit=12, file=stacks)
+        warnings.warn(
+            f"{what} timed out after {LIFESPAN_SECONDS:.0f} s; tasks:\n{stacks.getvalue()}", stacklevel=1
+        )
 
 
 @pytest.fixture
