@@ -27,9 +27,9 @@ async def _alerts(client: httpx.AsyncClient, owner: Account, pid: int) -> list[d
 
 
 async def _held_half_and_half(client: httpx.AsyncClient, owner: Account, admin: Account) -> int:
-    pid = (await create_portfolio(client, owner, riskProfile="MEDIUM", targetAllocations=TARGETS))[
-        "portfolioId"
-    ]
+    """Half BTC, half ETH, the targets set once both are held: between the two buys the portfolio is all BTC,
+    far beyond any band, and its drift alert would rightly fire then."""
+    pid = (await create_portfolio(client, owner, riskProfile="MEDIUM", targetAllocations={}))["portfolioId"]
     await push_price(client, admin, "BTC-USD", 50_000)
     await push_price(client, admin, "ETH-USD", 2_000)
     for symbol, quantity, price in (("BTC-USD", 1, 50_000), ("ETH-USD", 25, 2_000)):
@@ -38,6 +38,9 @@ async def _held_half_and_half(client: httpx.AsyncClient, owner: Account, admin: 
             executedAt="2025-01-01T00:00:00Z",
         )  # fmt: skip
         assert bought.status_code == 201, bought.text
+    targets = {"targetAllocations": TARGETS}
+    patched = await client.patch(f"/api/portfolios/{pid}", json=targets, headers=owner.headers)
+    assert patched.status_code == 200, patched.text
     return pid
 
 
