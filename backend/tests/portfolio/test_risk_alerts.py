@@ -44,6 +44,21 @@ async def _held_half_and_half(client: httpx.AsyncClient, owner: Account, admin: 
     return pid
 
 
+async def _move_btc_beyond_the_band(
+    client: httpx.AsyncClient, owner: Account, admin: Account, pid: int
+) -> dict[str, Any]:
+    """BTC-USD pushed to 52,000 (52/102 = 51.0% against 45% ± 5%) until the drift alert fires (the watcher
+    takes the holdings, then hears the price), or 10 s pass; the alert as listed then."""
+    for attempt in range(100):
+        if attempt % 10 == 0:
+            await push_price(client, admin, "BTC-USD", 52_000 + attempt)
+        await asyncio.sleep(0.1)
+        [alert] = await _alerts(client, owner, pid)
+        if alert["triggerCount"]:
+            break
+    return alert
+
+
 async def test_a_new_portfolio_watches_its_allocation_by_default(client: httpx.AsyncClient) -> None:
     owner = await register(client)
     pid = (await create_portfolio(client, owner))["portfolioId"]
@@ -60,14 +75,7 @@ async def test_a_price_move_beyond_the_band_fires_the_drift_alert(
 ) -> None:
     owner = await register(client)
     pid = await _held_half_and_half(client, owner, admin)
-    [alert] = await _alerts(client, owner, pid)
-    for attempt in range(100):  # the watcher takes the holdings, then hears the price: BTC 52/102 = 51.0%
-        if attempt % 10 == 0:
-            await push_price(client, admin, "BTC-USD", 52_000 + attempt)
-        await asyncio.sleep(0.1)
-        [alert] = await _alerts(client, owner, pid)
-        if alert["triggerCount"]:
-            break
+    alert = await _move_btc_beyond_the_band(client, owner, admin, pid)
     assert alert["triggerCount"] == 1 and alert["status"] == "ACTIVE"
     history = await client.get(f"/api/alerts/{owner.id}/history", headers=owner.headers)
     [trigger] = history.json()["data"]["triggers"]
@@ -169,11 +177,5 @@ async def test_a_firing_the_database_could_not_take_fires_at_the_next_pass(
     monkeypatch.setattr(alerts_service, "record_firings", down_once)
     owner = await register(client)
     pid = await _held_half_and_half(client, owner, admin)
-    for attempt in range(100):
-        if attempt % 10 == 0:
-            await push_price(client, admin, "BTC-USD", 52_000 + attempt)
-        await asyncio.sleep(0.1)
-        [alert] = await _alerts(client, owner, pid)
-        if alert["triggerCount"]:
-            break
+    alert = await _move_btc_beyond_the_band(client, owner, admin, pid)
     assert refused == [alert["id"]] and alert["triggerCount"] == 1  # refused once, stored at the next pass
