@@ -85,6 +85,13 @@ class Settings(BaseSettings):
         description="Empty: every registry symbol the running replay does not replay; never stablecoins",
     )
     simulator_seed: int = 42
+    default_watchlist: list[str] = Field(
+        default_factory=lambda: [
+            f"{base}-USD" for base in ("BTC", "ETH", "SOL", "BNB", "XRP", "ADA", "DOGE", "AVAX")
+        ],
+        max_length=100,
+        description="A new account's watchlist (Markets and Settings show it; the user changes it there)",
+    )
     stale_after_seconds: float = Field(default=120.0, gt=0)
     outlier_max_deviation: float = Field(default=0.15, gt=0, description="Fraction from the feed's median")
     cross_source_max_deviation: float = Field(default=0.05, gt=0, description="Fraction from other sources")

@@ -28,10 +28,8 @@ test("every symbol on the Markets screen gets a labelled price, and every non-pe
   await page.getByRole("button", { name: "Add", exact: true }).click();
   await expect(page.getByTestId(`tile-${preselected}`).getByTestId("tile-price")).not.toHaveText("–");
 
-  // Watch every symbol (as the watchlist remembers it in this browser) and look again.
-  await page.evaluate((all) => {
-    localStorage.setItem("cryptomon.markets", JSON.stringify({ state: { symbols: all, overlays: [], interval: "1h" }, version: 0 }));
-  }, symbols);
+  // Watch every symbol (the account's watchlist) and look again.
+  expect((await request.patch("/api/users/me", { headers, data: { preferences: { watchlist: symbols } } })).ok()).toBe(true);
   await page.reload();
   await expect(page.locator(".market-tile")).toHaveCount(symbols.length);
 

@@ -15,6 +15,10 @@ const watchlistRows = (page: Page) => page.getByTestId("watchlist-table").locato
 test("risk profile, interests and watchlist are saved to the account and still there after a reload", async ({ page, request }) => {
   const account = await signUp(page);
   await openSettings(page);
+  // A new account starts with the deployment's default watchlist: the tiles Markets shows.
+  const defaults = ["BTC-USD", "ETH-USD", "SOL-USD", "BNB-USD", "XRP-USD", "ADA-USD", "DOGE-USD", "AVAX-USD"];
+  await expect(watchlistRows(page)).toHaveText(defaults);
+  for (const symbol of defaults) await page.getByRole("button", { name: `Remove ${symbol}` }).click();
   await expect(page.getByText("Your watchlist is empty")).toBeVisible();
 
   await page.getByRole("radio", { name: /^High/ }).check();
@@ -51,6 +55,19 @@ test("risk profile, interests and watchlist are saved to the account and still t
   const me = await dataOf<Me>(await request.get("/api/users/me", { headers: { Authorization: `Bearer ${account.token}` } }));
   expect(me.preferences).toMatchObject({ riskProfile: "HIGH", interests: ["ON_CHAIN", "DEFI", "Layer 2"], watchlist: ["SOL-USD", "BTC-USD"] });
   await page.screenshot({ path: "/tmp/settings-light.png", fullPage: true });
+
+  // Markets shows the same list, and what changes there is the account's list too.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Markets" }).click();
+  const tiles = page.locator(".market-grid > [data-testid^='tile-']");
+  await expect(tiles).toHaveCount(2);
+  expect(await tiles.evaluateAll((els) => els.map((el) => el.getAttribute("data-testid")))).toEqual(["tile-SOL-USD", "tile-BTC-USD"]);
+  await page.getByRole("button", { name: "Remove BTC-USD from the watchlist" }).click();
+  await expect(tiles).toHaveCount(1);
+  await openSettings(page);
+  await expect(watchlistRows(page)).toHaveText(["SOL-USD"]);
+  await expect
+    .poll(async () => (await dataOf<Me>(await request.get("/api/users/me", { headers: { Authorization: `Bearer ${account.token}` } }))).preferences.watchlist)
+    .toEqual(["SOL-USD"]);
 });
 
 test("the theme is saved to the account: a new browser is dark after signing in", async ({ page, browser }) => {

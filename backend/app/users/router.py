@@ -47,7 +47,13 @@ async def register(
     body: RegisterRequest, request: Request, runtime: RuntimeDep, session: DbSession
 ) -> Envelope[AuthResult]:
     await signin_limits.limit_address(runtime.cache, runtime.settings, _address(runtime, request))
-    user = await user_service.create_user(session, body.email, body.password, display_name=body.display_name)
+    user = await user_service.create_user(
+        session,
+        body.email,
+        body.password,
+        display_name=body.display_name,
+        watchlist=runtime.settings.default_watchlist,
+    )
     return ok(
         AuthResult(user=user_service.to_out(user), tokens=user_service.issue_tokens(runtime.settings, user))
     )

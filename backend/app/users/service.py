@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,7 @@ async def create_user(
     *,
     role: Role = Role.USER,
     display_name: str | None = None,
+    watchlist: Sequence[str] = (),
 ) -> User:
     if await get_by_email(session, email) is not None:
         raise AppError(
@@ -118,7 +120,7 @@ async def create_user(
         password_hash=hash_password(password),
         role=role,
         display_name=display_name,
-        preferences=Preferences().model_dump(mode="json", by_alias=True),
+        preferences=Preferences(watchlist=list(watchlist)).model_dump(mode="json", by_alias=True),
         token_version=0,
         created_at=utcnow(),
     )
@@ -324,7 +326,14 @@ async def ensure_demo_account(session: AsyncSession, settings: Settings) -> tupl
     email, password, new = _demo_credentials(path, settings.demo_email)
     user = await get_by_email(session, email)
     if user is None:
-        await create_user(session, email, password, role=Role.ADMIN, display_name="Demo")
+        await create_user(
+            session,
+            email,
+            password,
+            role=Role.ADMIN,
+            display_name="Demo",
+            watchlist=settings.default_watchlist,
+        )
     elif not verify_password(user.password_hash, password):
         # The account exists but its password was changed by the user: keep theirs, print nothing secret.
         return email, "(changed by you)"

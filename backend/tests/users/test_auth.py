@@ -8,6 +8,7 @@ import json
 import httpx
 import pytest
 
+from app.config import Settings
 from app.core.clock import FrozenClock
 from tests.conftest import assert_error, register
 
@@ -252,3 +253,18 @@ async def test_display_name_can_be_cleared(client: httpx.AsyncClient) -> None:
         "/api/users/me", json={"preferences": {"theme": "dark"}}, headers=account.headers
     )
     assert kept.json()["data"]["displayName"] is None
+
+
+async def test_a_new_account_starts_with_the_deployments_default_watchlist(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    """Markets and Settings show one list from the first visit: the account's, seeded from the setting."""
+    first = await register(client, "first@example.com", "correct-horse")
+    assert first.user["preferences"]["watchlist"] == settings.default_watchlist
+    assert settings.default_watchlist[:3] == ["BTC-USD", "ETH-USD", "SOL-USD"]
+    assert len(settings.default_watchlist) == 8
+
+    settings.default_watchlist = ["ETH-USD", "BTC-USD"]
+    second = await register(client, "second@example.com", "correct-horse")
+    me = await client.get("/api/users/me", headers=second.headers)
+    assert me.json()["data"]["preferences"]["watchlist"] == ["ETH-USD", "BTC-USD"]

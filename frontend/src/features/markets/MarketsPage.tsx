@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import { useSearchParams } from "react-router-dom";
 import { usePricedSymbols } from "@/api/prices";
 import { useSymbols } from "@/api/symbols";
@@ -7,23 +8,22 @@ import { useLive } from "@/realtime/socket";
 import { AddSymbol } from "@/components/AddSymbol";
 import { ChartPanel } from "./ChartPanel";
 import { useWatchSymbols } from "./useWatchSymbols";
-import { DEFAULT_COUNT, useWatchlist } from "./watchlistStore";
+import { useAccountWatchlist } from "./useAccountWatchlist";
+import { useChartView } from "./watchlistStore";
 import { Watchlist } from "./Watchlist";
 import "./markets.css";
 
 /** Live tiles of the watched symbols and the selected one's chart. */
 export default function MarketsPage() {
   const assets = useSymbols();
-  const { symbols: stored, overlays, interval: savedInterval, setSymbols, setOverlays, setInterval } = useWatchlist();
+  const { symbols: local, overlays, interval: savedInterval, setOverlays, setInterval, forgetLocalSymbols } = useChartView();
+  const { saved, save } = useAccountWatchlist();
   const status = useLive((s) => s.status);
   const [params, setParams] = useSearchParams();
 
   const priced = usePricedSymbols((assets.data ?? []).map((a) => a.symbol)).data;
-  // By default the symbols that have a price first (all of them in the default deployment), then the others to
-  // fill the grid: a deployment with few prices still shows a full watchlist.
-  const all = assets.data ?? [];
-  const offered = priced?.size ? [...all.filter((a) => priced.has(a.symbol)), ...all.filter((a) => !priced.has(a.symbol))] : all;
-  const watched = stored ?? offered.slice(0, DEFAULT_COUNT).map((a) => a.symbol);
+  const watched = saved ?? [];
+  useAdoptLocalWatchlist(local, saved, save, forgetLocalSymbols);
   const selected = params.get("symbol") ?? watched[0] ?? null;
   const urlInterval = params.get("interval");
   const interval: Interval = isInterval(urlInterval) ? urlInterval : savedInterval;
@@ -37,7 +37,7 @@ export default function MarketsPage() {
       title="Markets"
       actions={
         assets.data ? (
-          <AddSymbol assets={assets.data} watched={watched} priced={priced} onAdd={(symbol) => setSymbols([...watched, symbol])} />
+          <AddSymbol assets={assets.data} watched={watched} priced={priced} onAdd={(symbol) => save([...watched, symbol])} />
         ) : null
       }
     >
@@ -46,7 +46,7 @@ export default function MarketsPage() {
           {status === "idle" ? "Live prices are offline." : "Connecting to live prices…"}
         </p>
       ) : null}
-      {assets.isPending && !stored ? (
+      {saved === undefined ? (
         <Skeleton lines={3} height={60} />
       ) : (
         <Watchlist
@@ -54,7 +54,7 @@ export default function MarketsPage() {
           assets={assets.data ?? []}
           selected={selected}
           onSelect={(symbol) => select(symbol)}
-          onRemove={(symbol) => setSymbols(watched.filter((s) => s !== symbol))}
+          onRemove={(symbol) => save(watched.filter((s) => s !== symbol))}
         />
       )}
       {assets.isError ? <p className="form-error">Could not load the symbols: {assets.error.message}</p> : null}
@@ -72,4 +72,18 @@ export default function MarketsPage() {
       ) : null}
     </Page>
   );
+}
+
+/** A watchlist an earlier version kept in this browser becomes the account's, unless the account has its own. */
+function useAdoptLocalWatchlist(
+  local: string[] | null | undefined,
+  saved: string[] | undefined,
+  save: (symbols: string[]) => void,
+  forget: () => void,
+) {
+  useEffect(() => {
+    if (!local || saved === undefined) return;
+    if (!saved.length && local.length) save(local);
+    forget();
+  }, [local, saved, save, forget]);
 }

@@ -2,30 +2,27 @@ import { create } from "zustand";
 import { persist } from "zustand/middleware";
 import type { Interval } from "@/lib/intervals";
 
-interface WatchlistState {
-  /** The watched symbols; null until the user changes them (then the registry's first few are shown). */
-  symbols: string[] | null;
+interface ChartViewState {
   /** Overlay refs on the chart (`builtin:RSI`, `custom:3`). */
   overlays: string[];
   interval: Interval;
-  setSymbols: (symbols: string[]) => void;
+  /** A watchlist kept in this browser by an earlier version; moved to the account once, then null. */
+  symbols?: string[] | null;
   setOverlays: (overlays: string[]) => void;
   setInterval: (interval: Interval) => void;
+  forgetLocalSymbols: () => void;
 }
 
-/** What the Markets page remembers in this browser (localStorage). */
-export const useWatchlist = create<WatchlistState>()(
+/** How the Markets chart is viewed in this browser (localStorage); the watched symbols are the account's. */
+export const useChartView = create<ChartViewState>()(
   persist(
     (set) => ({
-      symbols: null,
       overlays: [],
       interval: "1h",
-      setSymbols: (symbols) => set({ symbols }),
       setOverlays: (overlays) => set({ overlays }),
       setInterval: (interval) => set({ interval }),
+      forgetLocalSymbols: () => set({ symbols: null }),
     }),
     { name: "cryptomon.markets" },
   ),
 );
-
-export const DEFAULT_COUNT = 8;

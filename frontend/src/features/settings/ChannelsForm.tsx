@@ -8,7 +8,7 @@ import { toastError, useUi } from "@/stores/ui";
 import { CHANNELS, type ChannelKey } from "./channels";
 import { EmailDelivery } from "./EmailDelivery";
 import { TestChannelButton } from "./TestChannelButton";
-import { useMe, useUpdateMe } from "./useMe";
+import { useMe, useUpdateMe } from "@/api/me";
 
 type Values = Record<ChannelKey, string>;
 type Saved = Record<string, string | null>;

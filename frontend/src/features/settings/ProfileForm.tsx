@@ -3,7 +3,7 @@ import { fieldError } from "@/api/errors";
 import { Field } from "@/components/ui";
 import { useFormErrors } from "@/lib/useFormErrors";
 import { toastError, useUi } from "@/stores/ui";
-import { useUpdateMe, type Me } from "./useMe";
+import { useUpdateMe, type Me } from "@/api/me";
 
 const MAX_NAME = 80;
 

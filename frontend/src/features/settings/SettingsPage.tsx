@@ -6,7 +6,7 @@ import { ProfileForm } from "./ProfileForm";
 import { RiskProfileForm } from "./RiskProfileForm";
 import { SignOutEverywhere } from "./SignOutEverywhere";
 import { ThemeSwitch } from "./ThemeSwitch";
-import { useMe } from "./useMe";
+import { useMe } from "@/api/me";
 import { WatchlistForm } from "./WatchlistForm";
 import "./settings.css";
 

@@ -1,7 +1,7 @@
 import { fieldError } from "@/api/errors";
 import { useFormErrors } from "@/lib/useFormErrors";
 import { toastError, useUi } from "@/stores/ui";
-import { useUpdateMe, type MePatch } from "./useMe";
+import { useUpdateMe, type MePatch } from "@/api/me";
 
 export type PreferencesPatch = NonNullable<MePatch["preferences"]>;
 

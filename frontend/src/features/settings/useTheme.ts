@@ -3,7 +3,7 @@ import { useEffect } from "react";
 import { api, unwrap } from "@/api/client";
 import { isThemeChoice, type ThemeChoice } from "@/lib/theme";
 import { toastError, useUi } from "@/stores/ui";
-import { ME_KEY, useMe, type Me } from "./useMe";
+import { ME_KEY, useMe, type Me } from "@/api/me";
 
 /** Paints the signed-in user's saved theme (preferences.theme), on whatever browser they sign in to. */
 export function useApplySavedTheme(): void {

@@ -1,0 +1,26 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "@/api/client";
+import { ME_KEY, useMe, type Me } from "@/api/me";
+import { toastError } from "@/stores/ui";
+
+/**
+ * The account's watchlist (preferences.watchlist), the one Settings edits: `saved` is undefined while it loads.
+ * `save` shows the new list at once and PATCHes it; if that fails a toast says so and the saved list comes back.
+ */
+export function useAccountWatchlist(): { saved: string[] | undefined; save: (symbols: string[]) => void } {
+  const queryClient = useQueryClient();
+  const saved = useMe().data?.preferences.watchlist;
+  const mutation = useMutation({
+    mutationFn: (watchlist: string[]) => unwrap(api.PATCH("/api/users/me", { body: { preferences: { watchlist } } })),
+    onMutate: async (watchlist) => {
+      await queryClient.cancelQueries({ queryKey: ME_KEY });
+      queryClient.setQueryData<Me>(ME_KEY, (me) => (me ? { ...me, preferences: { ...me.preferences, watchlist } } : me));
+    },
+    onSuccess: (me) => queryClient.setQueryData(ME_KEY, me),
+    onError: (error) => {
+      toastError(error, "Could not save your watchlist");
+      void queryClient.invalidateQueries({ queryKey: ME_KEY });
+    },
+  });
+  return { saved, save: mutation.mutate };
+}
