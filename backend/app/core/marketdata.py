@@ -31,7 +31,11 @@ class Tick:
 
 @dataclass(slots=True)
 class Candle:
-    """An OHLCV bar; `ts` is its open time in epoch seconds, aligned to the interval in UTC."""
+    """An OHLCV bar; `ts` is its open time in epoch seconds, aligned to the interval in UTC.
+
+    `quote_volume` is the USD traded: the source's own figure, or the sum of price x quantity of the trades
+    that built the bar; None when the source has neither (recorded or simulated paths, price-only feeds).
+    """
 
     ts: int
     open: float
@@ -39,6 +43,7 @@ class Candle:
     low: float
     close: float
     volume: float
+    quote_volume: float | None = None
 
 
 def align(ts: float, interval: str) -> int:
@@ -76,6 +81,7 @@ class RawCandles(NamedTuple):
     close: list[float]
     volume: list[float]
     source: list[str]
+    quote_volume: list[float | None] | None = None  # None: not read (every point unknown)
 
 
 def to_series(raw: RawCandles) -> Series:

@@ -45,6 +45,7 @@ class _Kline(Shape):
     low: FiniteFloat = Field(alias="l")
     close: FiniteFloat = Field(alias="c")
     volume: FiniteFloat = Field(alias="v")
+    quote_volume: FiniteFloat | None = Field(default=None, alias="q")
     closed: bool = Field(alias="x")
 
 
@@ -59,13 +60,17 @@ class _Envelope(Shape):
     data: Annotated[_AggTrade | _Trade | _KlineEvent, Field(discriminator="event")]
 
 
-def _first_six(row: Any) -> Any:
-    # A kline row has 12 columns; only open time and OHLCV are ours (the rest: close time, quote volume...).
-    return row[:6] if isinstance(row, list) else row
+def _ours(row: Any) -> Any:
+    # A kline row has 12 columns: open time, OHLCV, close time, quote asset volume, trades, taker volumes,
+    # ignore. Ours are open time, OHLCV and the quote volume (absent from some archives: None).
+    if not isinstance(row, list):
+        return row
+    return [*row[:6], row[7] if len(row) > 7 else None]
 
 
 _KlineRow = Annotated[
-    tuple[int, FiniteFloat, FiniteFloat, FiniteFloat, FiniteFloat, FiniteFloat], BeforeValidator(_first_six)
+    tuple[int, FiniteFloat, FiniteFloat, FiniteFloat, FiniteFloat, FiniteFloat, FiniteFloat | None],
+    BeforeValidator(_ours),
 ]
 _ENVELOPE = TypeAdapter(_Envelope)
 _KLINES = TypeAdapter(list[_KlineRow])
@@ -113,19 +118,19 @@ def parse_stream_message(
         k = data.kline
         if not k.closed:
             return None
-        candle = Candle(k.open_ms // 1000, k.open, k.high, k.low, k.close, k.volume)
+        candle = Candle(k.open_ms // 1000, k.open, k.high, k.low, k.close, k.volume, k.quote_volume)
         return ClosedKline(data.pair, symbol, k.interval, candle)
     tick = Tick(symbol, data.price, data.quantity, data.time_ms / 1000, SOURCE, received, str(data.id))
     return TradeMessage(data.pair, data.id, tick)
 
 
 def parse_klines(raw: str | bytes) -> list[Candle]:
-    """A `/api/v3/klines` body: rows `[openTime, open, high, low, close, volume, closeTime, ...]`."""
+    """A `/api/v3/klines` body: `[openTime, open, high, low, close, volume, closeTime, quoteVolume, ...]`."""
     return _candles(parse_json(_KLINES, raw, "binance klines"))
 
 
-def _candles(rows: list[tuple[int, float, float, float, float, float]]) -> list[Candle]:
-    return [Candle(t // 1000, o, h, low, c, v) for t, o, h, low, c, v in rows]
+def _candles(rows: list[tuple[int, float, float, float, float, float, float | None]]) -> list[Candle]:
+    return [Candle(t // 1000, o, h, low, c, v, q) for t, o, h, low, c, v, q in rows]
 
 
 class BinanceClient(ApiClient):

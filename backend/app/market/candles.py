@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.core.marketdata import INTERVALS, Candle, Tick
 
 ROLLUPS = ("5m", "15m", "1h", "4h", "1d")
 MAX_FILL_MINUTES = 60  # a quiet feed gets flat 0-volume bars, as exchanges publish; a dead one does not
+# Their ticks walk a recorded or simulated bar, splitting its base volume: price x quantity is no amount
+# anybody traded, so their bars have no quote volume (the API estimates it and says so).
+WALKED_SOURCES = frozenset({"replay", "simulator"})
 
 
 @dataclass(slots=True, frozen=True)
@@ -21,11 +24,12 @@ class ClosedCandle:
 class _Series:
     """The open bars of one (symbol, source): the current 1m bar and one partial bar per roll-up."""
 
-    __slots__ = ("last", "minute", "partial", "source", "symbol")
+    __slots__ = ("last", "minute", "partial", "quote", "source", "symbol")
 
     def __init__(self, symbol: str, source: str) -> None:
         self.symbol = symbol
         self.source = source
+        self.quote = source not in WALKED_SOURCES  # whether its bars sum price x quantity
         self.minute: Candle | None = None
         self.partial: dict[str, Candle] = {}
         self.last: tuple[int, float] | None = None  # open time and close of the last closed 1m bar
@@ -42,12 +46,16 @@ class _Series:
             if part is None or part.ts != bucket:
                 if part is not None:  # a gap skipped this bar's end; it is complete all the same
                     out.append(ClosedCandle(self.symbol, self.source, interval, part))
-                part = self.partial[interval] = Candle(bucket, bar.open, bar.high, bar.low, bar.close, 0.0)
+                part = self.partial[interval] = Candle(
+                    bucket, bar.open, bar.high, bar.low, bar.close, 0.0, 0.0 if self.quote else None
+                )
             else:
                 part.high = max(part.high, bar.high)
                 part.low = min(part.low, bar.low)
                 part.close = bar.close
             part.volume += bar.volume
+            if part.quote_volume is not None and bar.quote_volume is not None:
+                part.quote_volume += bar.quote_volume
             if end % step == 0:
                 out.append(ClosedCandle(self.symbol, self.source, interval, part))
                 del self.partial[interval]
@@ -65,15 +73,20 @@ class _Series:
                 bar.low = price
             bar.close = price
             bar.volume += tick.volume
+            if bar.quote_volume is not None:
+                bar.quote_volume += price * tick.volume
             return
         if bar is not None:
             self._close_minute(out)
         if self.last is not None and minute - self.last[0] - 60 <= MAX_FILL_MINUTES * 60:
             last_close = self.last[1]
+            quiet_quote = 0.0 if self.quote else None
             for quiet in range(self.last[0] + 60, minute, 60):
-                self.minute = Candle(quiet, last_close, last_close, last_close, last_close, 0.0)
+                self.minute = Candle(quiet, last_close, last_close, last_close, last_close, 0.0, quiet_quote)
                 self._close_minute(out)
-        self.minute = Candle(minute, tick.price, tick.price, tick.price, tick.price, tick.volume)
+        price = tick.price
+        quote = price * tick.volume if self.quote else None
+        self.minute = Candle(minute, price, price, price, price, tick.volume, quote)
 
     def close_due(self, now: float, out: list[ClosedCandle]) -> None:
         if self.minute is not None and self.minute.ts + 60 <= now:
@@ -117,14 +130,17 @@ class CandleBuilder:
         bar = series.minute
         if bar is None:  # between minutes: only the higher bars are open
             part = series.partial.get(interval)
-            return Candle(part.ts, part.open, part.high, part.low, part.close, part.volume) if part else None
+            return replace(part) if part else None
         if interval == "1m":
-            return Candle(bar.ts, bar.open, bar.high, bar.low, bar.close, bar.volume)
+            return replace(bar)
         part = series.partial.get(interval)
         if part is None:
-            return Candle(
-                bar.ts - bar.ts % INTERVALS[interval], bar.open, bar.high, bar.low, bar.close, bar.volume
-            )
+            return replace(bar, ts=bar.ts - bar.ts % INTERVALS[interval])
+        quote = (
+            part.quote_volume + bar.quote_volume
+            if part.quote_volume is not None and bar.quote_volume is not None
+            else None
+        )
         return Candle(
             part.ts,
             part.open,
@@ -132,4 +148,5 @@ class CandleBuilder:
             min(part.low, bar.low),
             bar.close,
             part.volume + bar.volume,
+            quote,
         )

@@ -67,6 +67,9 @@ def candle_problem(candle: Candle, interval: str) -> str | None:
         return "non-finite value"
     if min(candle.open, candle.high, candle.low, candle.close) <= 0 or candle.volume < 0:
         return "prices must be positive and volume non-negative"
+    quote = candle.quote_volume
+    if quote is not None and not (math.isfinite(quote) and quote >= 0):
+        return "quoteVolume must be a finite non-negative number"
     if candle.high < max(candle.open, candle.close, candle.low) or candle.low > min(
         candle.open, candle.close
     ):

@@ -26,6 +26,8 @@ class PriceCandle(Base):
     low: Mapped[Decimal] = mapped_column(ExactDecimal)
     close: Mapped[Decimal] = mapped_column(ExactDecimal)
     volume: Mapped[Decimal] = mapped_column(ExactDecimal)
+    # USD traded: the source's own figure or its trades' sum of price x quantity; NULL when neither exists.
+    quote_volume: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
 
 
 class AssetRow(Base):

@@ -127,6 +127,7 @@ async def store_candles(
                 _number(item, "low"),
                 _number(item, "close"),
                 _number(item, "volume", default=0.0),
+                _number(item, "quoteVolume") if item.get("quoteVolume") is not None else None,
             )
             problem = candle_problem(candle, interval)
             if problem:

@@ -17,7 +17,7 @@ from app.core.partitions import ensure_price_partitions
 from app.core.types import UTCDateTime
 from app.market.models import PriceCandle
 
-# SQLite allows 32766 bound variables per statement; 9 columns a row.
+# SQLite allows 32766 bound variables per statement; 10 columns a row.
 _SQLITE_ROWS_PER_STATEMENT = 3000
 
 
@@ -31,6 +31,7 @@ class CandleRow(NamedTuple):
     low: float
     close: float
     volume: float
+    quote_volume: float | None = None
 
     @classmethod
     def of(cls, symbol: str, interval: str, source: str, candle: Candle) -> CandleRow:
@@ -44,6 +45,7 @@ class CandleRow(NamedTuple):
             candle.low,
             candle.close,
             candle.volume,
+            candle.quote_volume,
         )
 
 
@@ -63,6 +65,7 @@ def _as_params(row: CandleRow) -> dict[str, Any]:
         "low": _decimal(row.low),
         "close": _decimal(row.close),
         "volume": _decimal(row.volume),
+        "quote_volume": None if row.quote_volume is None else _decimal(row.quote_volume),
     }
 
 
@@ -80,7 +83,7 @@ async def upsert_candles(session: AsyncSession, rows: Sequence[CandleRow]) -> in
     statement = insert(PriceCandle)
     statement = statement.on_conflict_do_update(
         index_elements=["symbol", "interval", "source", "timestamp"],
-        set_={c: statement.excluded[c] for c in ("open", "high", "low", "close", "volume")},
+        set_={c: statement.excluded[c] for c in ("open", "high", "low", "close", "volume", "quote_volume")},
     )
     params = [_as_params(r) for r in rows]
     step = _SQLITE_ROWS_PER_STATEMENT if dialect == "sqlite" else 5000
@@ -123,6 +126,7 @@ async def fetch_candles(
             cast(PriceCandle.close, Float),
             cast(PriceCandle.volume, Float),
             PriceCandle.source,
+            cast(PriceCandle.quote_volume, Float),
         )
         .where(and_(*conditions))
         .order_by(PriceCandle.timestamp, PriceCandle.source)
@@ -131,7 +135,7 @@ async def fetch_candles(
         query = query.limit(limit)
     rows = (await session.execute(query)).all()
     if not rows:
-        return RawCandles([], [], [], [], [], [], [])
+        return RawCandles([], [], [], [], [], [], [], [])
     columns = list(zip(*rows, strict=True))
     return RawCandles(*(list(c) for c in columns))
 
@@ -228,8 +232,9 @@ _JSON_PAGE = {
                    '{"timestamp":"' || substr(timestamp, 1, 10) || 'T' || substr(timestamp, 12, 8) || 'Z"'
                    || ',"open":' || open || ',"high":' || high || ',"low":' || low
                    || ',"close":' || close || ',"volume":' || volume
-                   || ',"quoteVolume":' || (volume * (high + low + close) / 3.0) || '}', ',') || ']', '[]'),
-               count(*), CAST(strftime('%s', max(timestamp)) AS INTEGER)"""
+                   || ',"quoteVolume":' || coalesce(quote_volume, volume * (high + low + close) / 3.0)
+                   || '}', ',') || ']', '[]'),
+               count(*), CAST(strftime('%s', max(timestamp)) AS INTEGER), count(*) - count(quote_volume)"""
     + _PAGE_FILTER,
     "postgresql": """
         SELECT coalesce('[' || string_agg(
@@ -237,10 +242,11 @@ _JSON_PAGE = {
                    || '","open":' || open::float8::text || ',"high":' || high::float8::text
                    || ',"low":' || low::float8::text || ',"close":' || close::float8::text
                    || ',"volume":' || volume::float8::text
-                   || ',"quoteVolume":'
-                   || (volume::float8 * (high::float8 + low::float8 + close::float8) / 3)::text
+                   || ',"quoteVolume":' || coalesce(
+                          quote_volume::float8,
+                          volume::float8 * (high::float8 + low::float8 + close::float8) / 3)::text
                    || '}', ',' ORDER BY timestamp) || ']', '[]'),
-               count(*), CAST(extract(epoch FROM max(timestamp)) AS BIGINT)"""
+               count(*), CAST(extract(epoch FROM max(timestamp)) AS BIGINT), count(*) - count(quote_volume)"""
     + _PAGE_FILTER,
 }
 
@@ -249,6 +255,7 @@ class JsonPage(NamedTuple):
     data: str  # a JSON array of {timestamp, open, high, low, close, volume, quoteVolume}
     points: int
     last_ts: int | None  # open time of the page's last candle
+    estimated: int  # points whose quoteVolume is volume x typical price (none stored)
 
 
 async def json_page(
@@ -266,8 +273,8 @@ async def json_page(
     statement = text(_JSON_PAGE[dialect]).bindparams(
         bindparam("start", type_=UTCDateTime()), bindparam("end", type_=UTCDateTime())
     )
-    data, points, last = (await session.execute(statement, bounds | {"limit": limit})).one()
-    return JsonPage(str(data), int(points), int(last) if last is not None else None)
+    data, points, last, estimated = (await session.execute(statement, bounds | {"limit": limit})).one()
+    return JsonPage(str(data), int(points), int(last) if last is not None else None, int(estimated or 0))
 
 
 class LastClose(NamedTuple):

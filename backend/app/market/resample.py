@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 import numpy.typing as npt
 
 from app.core.marketdata import RawCandles
 
 Array = npt.NDArray[np.float64]
+_T = TypeVar("_T")
 
 # When no source is asked for, each timestamp takes the first source in this order that has it.
 SOURCE_PRIORITY = (
@@ -38,7 +41,7 @@ def merge_sources(raw: RawCandles) -> RawCandles:
             best[ts] = i
     keep = sorted(best.values())
 
-    def pick(column: list[float]) -> list[float]:
+    def pick(column: list[_T]) -> list[_T]:
         return [column[i] for i in keep]
 
     return RawCandles(
@@ -48,12 +51,14 @@ def merge_sources(raw: RawCandles) -> RawCandles:
         pick(raw.low),
         pick(raw.close),
         pick(raw.volume),
-        [raw.source[i] for i in keep],
+        pick(raw.source),
+        pick(raw.quote_volume) if raw.quote_volume is not None else None,
     )
 
 
 def resample(raw: RawCandles, step: int) -> RawCandles:
-    """Bars of `step` seconds, UTC-aligned: first open, max high, min low, last close, sum volume.
+    """Bars of `step` seconds, UTC-aligned: first open, max high, min low, last close, sum volume; the
+    quote volume is the sum when every bar of the bucket has one, else None.
 
     >>> r = resample(RawCandles([0, 60, 120], [1., 2., 3.], [2., 5., 4.], [0.5, 1., 2.], [2., 3., 3.5],
     ...                         [1., 1., 1.], ["x", "x", "x"]), 3600)
@@ -79,4 +84,12 @@ def resample(raw: RawCandles, step: int) -> RawCandles:
         closes.tolist(),
         volume.tolist(),
         sources,
+        _summed_quotes(raw.quote_volume, starts, ts.size) if raw.quote_volume is not None else None,
     )
+
+
+def _summed_quotes(quotes: list[float | None], starts: npt.NDArray[np.intp], size: int) -> list[float | None]:
+    # NaN marks a missing figure; a bucket holding one sums to NaN, which becomes None.
+    column = np.asarray([np.nan if q is None else q for q in quotes], dtype=np.float64)
+    sums = np.add.reduceat(column, starts) if size else column
+    return [None if np.isnan(s) else float(s) for s in sums.tolist()]

@@ -49,8 +49,10 @@ class Candle(ApiModel):
     volume: float = Field(description="Base-asset volume (BTC for BTC-USD), as the source reported it")
     quote_volume: float | None = Field(
         default=None,
-        description="Quote (USD) volume: estimated as volume x typical price (high + low + close) / 3 "
-        "(see the page's quoteVolumeEstimated)",
+        description="Quote (USD) volume: the source's own figure (Binance klines, pushed candles), or "
+        "the sum of price x quantity of the trades that built the bar (live feeds, pushed ticks); where "
+        "neither is stored (recorded replay, simulator, price-only feeds, older bars) volume x typical price "
+        "(high + low + close) / 3, and the page's quoteVolumeEstimated is true",
     )
 
 
@@ -66,7 +68,7 @@ class Historical(ApiModel):
     resampled_from: str | None
     quote_volume_estimated: bool = Field(
         default=True,
-        description="True: every point's quoteVolume is volume x typical price, not a source's own figure",
+        description="True when any point's quoteVolume is estimated (volume x typical price), not stored",
     )
     next_cursor: str | None
     available_sources: list[str] | None = Field(

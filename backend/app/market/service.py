@@ -226,7 +226,7 @@ async def _single_source_page(session: AsyncSession, query: HistoryQuery) -> str
             "to": _iso([stop])[0],
             "dataPoints": page.points,
             "resampledFrom": None,
-            "quoteVolumeEstimated": True,
+            "quoteVolumeEstimated": page.estimated > 0,
             # A full page may have more after it; the bar after its last is where the next page starts.
             "nextCursor": encode_cursor(page.last_ts + INTERVALS[interval])
             if page.points == limit and page.last_ts is not None and page.last_ts + INTERVALS[interval] < stop
@@ -292,6 +292,7 @@ async def historical(session: AsyncSession, query: HistoryQuery) -> dict[str, An
     more = len(raw.ts) > limit
     count = min(len(raw.ts), limit)
     stamps = _iso(raw.ts[:count])
+    quotes = raw.quote_volume if raw.quote_volume is not None else [None] * count
     data = [
         {
             "timestamp": t,
@@ -300,9 +301,11 @@ async def historical(session: AsyncSession, query: HistoryQuery) -> dict[str, An
             "low": lo,
             "close": c,
             "volume": v,
-            "quoteVolume": v * (h + lo + c) / 3,
+            "quoteVolume": v * (h + lo + c) / 3 if q is None else q,
         }
-        for t, o, h, lo, c, v in zip(stamps, raw.open, raw.high, raw.low, raw.close, raw.volume, strict=False)
+        for t, o, h, lo, c, v, q in zip(
+            stamps, raw.open, raw.high, raw.low, raw.close, raw.volume, quotes, strict=False
+        )
     ]
     used = sorted(set(raw.source[:count]))
     empty = {} if count else await _empty_page_hint(session, asset, interval, source)
@@ -316,7 +319,7 @@ async def historical(session: AsyncSession, query: HistoryQuery) -> dict[str, An
         "data": data,
         "dataPoints": count,
         "resampledFrom": resampled_from,
-        "quoteVolumeEstimated": True,
+        "quoteVolumeEstimated": any(q is None for q in quotes[:count]),
         "nextCursor": encode_cursor(raw.ts[count]) if more else None,
     } | empty
 
@@ -407,4 +410,5 @@ def slice_candles(raw: RawCandles, start: int, end: int) -> RawCandles:
         raw.close[lo:hi],
         raw.volume[lo:hi],
         raw.source[lo:hi],
+        raw.quote_volume[lo:hi] if raw.quote_volume is not None else None,
     )

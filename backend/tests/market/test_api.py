@@ -120,6 +120,49 @@ async def test_seed_historical_query(client: httpx.AsyncClient, admin: Account) 
     assert stamps == sorted(set(stamps)) and data["nextCursor"] is None
 
 
+async def test_a_stored_quote_volume_is_returned_as_it_is_and_only_missing_ones_are_estimated(
+    client: httpx.AsyncClient, admin: Account
+) -> None:
+    """Pushed candles may carry the exchange's own quoteVolume (as Binance klines do): that figure comes
+    back exactly; a page is flagged estimated only while one of its points has none."""
+    hours = [
+        {"timestamp": f"2025-11-01T{h:02d}:00:00Z", "open": 100.0, "high": 110.0, "low": 90.0, "close": 105.0}
+        | {"volume": 2.0, "quoteVolume": 201.25 + h}
+        for h in range(24)
+    ]
+    assert (await _push(client, admin, "BTC-USD", "1h", hours))["accepted"] == 24
+    params = {"symbol": "BTC-USD", "from": "2025-11-01T00:00:00Z", "to": "2025-11-02T00:00:00Z"}
+
+    async def page(**extra: str) -> dict:
+        response = await client.get("/api/data/historical", params=params | extra, headers=admin.headers)
+        assert response.status_code == 200, response.text
+        return dict(response.json()["data"])
+
+    hourly = await page(interval="1h")  # one source: the page the database renders
+    assert [p["quoteVolume"] for p in hourly["data"]] == [201.25 + h for h in range(24)]
+    assert hourly["quoteVolumeEstimated"] is False
+    daily = await page(interval="1d")  # no 1d stored: summed from the hours
+    assert daily["resampledFrom"] == "1h"
+    assert daily["data"][0]["quoteVolume"] == pytest.approx(sum(201.25 + h for h in range(24)), rel=1e-12)
+    assert daily["quoteVolumeEstimated"] is False
+
+    # One hour replaced by a candle without a figure: that point is estimated, the page says so, and the
+    # day it falls in cannot be summed from stored figures either.
+    bare = hours[5] | {"quoteVolume": None}
+    assert (await _push(client, admin, "BTC-USD", "1h", [bare]))["accepted"] == 1
+    hourly = await page(interval="1h")
+    assert hourly["data"][5]["quoteVolume"] == pytest.approx(2.0 * (110 + 90 + 105) / 3, rel=1e-12)
+    assert hourly["data"][6]["quoteVolume"] == 207.25
+    assert hourly["quoteVolumeEstimated"] is True
+    daily = await page(interval="1d")
+    assert daily["data"][0]["quoteVolume"] == pytest.approx(2.0 * 24 * (110 + 90 + 105) / 3, rel=1e-12)
+    assert daily["quoteVolumeEstimated"] is True
+
+    bad = await _push(client, admin, "BTC-USD", "1h", [hours[0] | {"quoteVolume": -1}])
+    assert bad["accepted"] == 0
+    assert bad["rejected"] == [{"index": 0, "reason": "quoteVolume must be a finite non-negative number"}]
+
+
 async def test_seed_query_with_a_source_that_has_nothing_names_those_that_do(
     client: httpx.AsyncClient, admin: Account
 ) -> None:

@@ -37,6 +37,8 @@ def test_one_minute_bar_is_the_ticks_ohlcv() -> None:
     assert len(minute) == 1
     bar = minute[0]
     assert (bar.ts, bar.open, bar.high, bar.low, bar.close, bar.volume) == (DAY0, 100, 105, 95, 101, 10)
+    # The USD traded: each trade's price x quantity (100 + 210 + 285 + 404), not volume x a typical price.
+    assert bar.quote_volume == 999
 
 
 def test_hour_bar_equals_the_aggregate_of_its_sixty_minutes() -> None:
@@ -58,6 +60,8 @@ def test_hour_bar_equals_the_aggregate_of_its_sixty_minutes() -> None:
             assert bar.open == parts[0].open and bar.close == parts[-1].close
             assert bar.high == max(p.high for p in parts) and bar.low == min(p.low for p in parts)
             assert abs(bar.volume - sum(p.volume for p in parts)) < 1e-9
+            assert bar.quote_volume is not None
+            assert abs(bar.quote_volume - sum(p.quote_volume or 0 for p in parts)) < 1e-6
     # no gaps, no duplicates, in order
     for interval, bars in by_interval.items():
         stamps = [b.ts for b in bars]
@@ -108,3 +112,28 @@ def test_current_bar_for_live_charts() -> None:
     hour = builder.current("BTC-USD", "t", "1h")
     assert hour is not None and (hour.open, hour.high, hour.low, hour.close) == (100, 105, 99, 99)
     assert builder.current("ETH-USD", "t", "1h") is None
+
+
+def test_quote_volume_of_quiet_minutes_is_zero_and_of_walked_paths_unknown() -> None:
+    """A quiet minute traded nothing (0 USD); a replayed or simulated bar's ticks split a recorded or made-up
+    volume along a walk, so their price x quantity is nobody's trade: unknown (the API estimates it)."""
+    traded = _run([_tick(DAY0, 100, 2), _tick(DAY0 + 185, 101, 1), _tick(DAY0 + 3600, 99, 1)])
+    minutes = [c.candle for c in traded if c.interval == "1m"]
+    assert [m.quote_volume for m in minutes] == [200, 0, 0, 101] + [0] * 56
+    hour = next(c.candle for c in traded if c.interval == "1h")
+    assert hour.quote_volume == 301
+
+    for walked in ("replay", "simulator"):
+        out = _run([_tick(DAY0, 100, 2, source=walked), _tick(DAY0 + 3600, 99, 1, source=walked)])
+        assert {c.candle.quote_volume for c in out} == {None}
+        builder, sink = CandleBuilder(), []
+        builder.add(_tick(DAY0, 100, 2, source=walked), sink)
+        assert builder.current("BTC-USD", walked, "1h").quote_volume is None  # type: ignore[union-attr]
+
+
+def test_the_open_bar_carries_its_quote_volume_so_far() -> None:
+    builder, out = CandleBuilder(), []
+    for tick in (_tick(DAY0, 100, 1), _tick(DAY0 + 61, 110, 2), _tick(DAY0 + 62, 90, 1)):
+        builder.add(tick, out)
+    assert builder.current("BTC-USD", "t", "1m").quote_volume == 310  # type: ignore[union-attr]
+    assert builder.current("BTC-USD", "t", "1h").quote_volume == 410  # type: ignore[union-attr]

@@ -1664,7 +1664,7 @@ export interface components {
             volume: number;
             /**
              * Quotevolume
-             * @description Quote (USD) volume: estimated as volume x typical price (high + low + close) / 3 (see the page's quoteVolumeEstimated)
+             * @description Quote (USD) volume: the source's own figure (Binance klines, pushed candles), or the sum of price x quantity of the trades that built the bar (live feeds, pushed ticks); where neither is stored (recorded replay, simulator, price-only feeds, older bars) volume x typical price (high + low + close) / 3, and the page's quoteVolumeEstimated is true
              */
             quoteVolume?: number | null;
         };
@@ -2640,7 +2640,7 @@ export interface components {
             resampledFrom: string | null;
             /**
              * Quotevolumeestimated
-             * @description True: every point's quoteVolume is volume x typical price, not a source's own figure
+             * @description True when any point's quoteVolume is estimated (volume x typical price), not stored
              * @default true
              */
             quoteVolumeEstimated: boolean;
