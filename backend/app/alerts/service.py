@@ -344,7 +344,7 @@ async def listed_json(
     served from the cache in between."""
     filtered = any(f is not None for f in (status, symbol, start, end))
     key = None if filtered else list_cache.entry_key(user_id, await list_cache.version(cache, user_id))
-    if key is not None and isinstance(cached := await cache.get(key), str):
+    if key is not None and (cached := await cache.get_page(key)) is not None:
         return CachedJson(cached, key)
     alerts, total, active = await list_alerts(session, user_id, status, symbol, start, end)
     shown = AlertList(alerts=await with_confirmations(cache, alerts), total=total, active=active)
@@ -354,7 +354,7 @@ async def listed_json(
         expiring = [a.expires_at for a in alerts if a.status == ACTIVE and a.expires_at is not None]
         ttl = min([list_cache.LIST_TTL, *((at - now).total_seconds() for at in expiring)])
         if ttl > 0:
-            await cache.set(key, body, ttl=ttl)
+            await cache.set_page(key, body, ttl=ttl)
     return CachedJson(body, key)
 
 

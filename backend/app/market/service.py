@@ -192,12 +192,12 @@ async def historical_json(session: AsyncSession, cache: Cache, query: HistoryQue
     asset = await resolve(session, query.symbol)
     version = await history_version(cache, asset.symbol)
     key = f"hist:{asset.symbol}:{query}:{version}"
-    cached = await cache.get(key)
-    if isinstance(cached, str):
+    cached = await cache.get_page(key)
+    if cached is not None:
         return CachedJson(cached, key)
     body = await fresh()
     recent = end.timestamp() > utcnow().timestamp() - 2 * INTERVALS.get(query.interval, 60)
-    await cache.set(key, body, ttl=RECENT_TTL if recent else PAST_TTL)
+    await cache.set_page(key, body, ttl=RECENT_TTL if recent else PAST_TTL)
     return CachedJson(body, key)
 
 

@@ -75,3 +75,28 @@ async def test_get_many_leaves_out_expired_keys(clock: FrozenClock) -> None:
     await cache.set("long", 2, ttl=100)
     clock.advance(10)
     assert await cache.get_many(["short", "long"]) == [None, 2]
+
+
+async def test_pages_are_shared_and_a_process_copy_lives_at_most_a_second_more(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    """A page another process stored is read; Redis' copy going (a TTL, eviction) is seen within a second.
+    Embedded, the one process is both."""
+    cluster = settings.redis_url is not None
+    async with build_runtime(settings, role="cli") as writer, build_runtime(settings, role="cli") as other:
+        reader = other if cluster else writer
+        await writer.cache.set_page("page:v1", '{"data":[1]}', ttl=60)
+        assert await reader.cache.get_page("page:v1") == '{"data":[1]}'
+        assert await reader.cache.get_page("page:none") is None
+        await writer.cache.set("not-a-page", {"a": 1}, ttl=60)
+        assert await reader.cache.get_page("not-a-page") is None
+
+        await writer.cache.delete("page:v1")
+        assert await reader.cache.get_page("page:v1") == ('{"data":[1]}' if cluster else None)
+        clock.advance(1.01)
+        assert await reader.cache.get_page("page:v1") is None
+
+        await reader.cache.set_page("short", "x", ttl=0.2)  # never held longer than its own TTL
+        await writer.cache.delete("short")
+        clock.advance(0.21)
+        assert await reader.cache.get_page("short") is None

@@ -15,6 +15,13 @@ class Cache(Protocol):
 
     async def set(self, key: str, value: Any, ttl: float | None = None) -> None: ...
 
+    async def get_page(self, key: str) -> str | None:
+        """A text stored with `set_page`: one that never changes under its key (the key names a version).
+        A shared cache keeps it in the process as well, for at most a second past its TTL."""
+        ...
+
+    async def set_page(self, key: str, text: str, ttl: float) -> None: ...
+
     async def delete(self, key: str) -> None: ...
 
     async def incr(self, key: str, ttl: float) -> int:

@@ -38,6 +38,13 @@ class MemoryCache:
         # A copy, so a caller mutating what it read cannot change what the next caller reads (as Redis).
         return copy.deepcopy(entry[1]) if entry else None
 
+    async def get_page(self, key: str) -> str | None:
+        entry = self._alive(key)
+        return entry[1] if entry and isinstance(entry[1], str) else None  # str is immutable: no copy
+
+    async def set_page(self, key: str, text: str, ttl: float) -> None:
+        await self.set(key, text, ttl)
+
     async def get_many(self, keys: Sequence[str]) -> list[Any | None]:
         return [await self.get(key) for key in keys]
 
