@@ -114,6 +114,31 @@ class Settings(BaseSettings):
     coinmarketcap_poll_seconds: float = Field(default=300.0, gt=0)
     http_timeout_seconds: float = Field(default=10.0, gt=0)
 
+    # The investor flow's providers (fundamental, on-chain and sentiment analysis).
+    etherscan_api_url: str = Field(
+        default="https://api.etherscan.io/v2/api", description="Etherscan API V2 (one URL, chainid parameter)"
+    )
+    etherscan_api_key: str | None = None
+    esplora_api_url: str = Field(
+        default="https://blockstream.info/api",
+        description="Any Esplora-compatible Bitcoin API",
+    )
+    defillama_api_url: str = "https://api.llama.fi"
+    feargreed_api_url: str = "https://api.alternative.me"
+    reddit_api_url: str = Field(
+        default="https://www.reddit.com", description="Public listings (.json); oauth.reddit.com with a token"
+    )
+    reddit_user_agent: str = "cryptomon/0.1 (self-hosted crypto monitor)"
+    x_api_url: str = "https://api.x.com"
+    x_bearer_token: str | None = Field(default=None, description="X API v2; without one X is unavailable")
+    news_feeds: list[str] = Field(
+        default_factory=lambda: ["https://www.coindesk.com/arc/outboundfeeds/rss"],
+        description="RSS/Atom feeds read for news and sentiment",
+    )
+    whale_threshold_usd: float = Field(
+        default=1_000_000.0, gt=0, description="A transfer at least this large"
+    )
+
     public_url: str = Field(default="http://127.0.0.1:8000", description="Base of links in notifications")
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, gt=0)

@@ -128,6 +128,10 @@ class HttpClient(_Closing):
         response = await self._get(path, params)
         return parse_json(adapter, response.content, f"GET {path}")
 
+    async def get_response(self, path: str, *, params: Params | None = None) -> httpx.Response:
+        """The successful response itself, for bodies that are not JSON (feeds); same retries."""
+        return await self._get(path, params)
+
     async def _get(self, path: str, params: Params | None) -> httpx.Response:
         for attempt in range(self._retries + 1):
             await self._throttle()
