@@ -59,6 +59,19 @@ async def _move_btc_beyond_the_band(
     return alert
 
 
+async def _alert_events(app: Any, owner: Account) -> list[dict[str, Any]]:
+    """The owner's ALERT_TRIGGERED events, once there is one (the IN_APP channel stores it when the outbox
+    delivers, a moment after the trigger is recorded), or after 10 s."""
+    for _ in range(100):
+        async with app.state.runtime.db.session() as session:
+            events = await session.scalars(select(UserEvent).where(UserEvent.user_id == owner.id))
+            fired = [dict(e.payload) for e in events if e.type == "ALERT_TRIGGERED"]
+        if fired:
+            return fired
+        await asyncio.sleep(0.1)
+    return []
+
+
 async def test_a_new_portfolio_watches_its_allocation_by_default(client: httpx.AsyncClient) -> None:
     owner = await register(client)
     pid = (await create_portfolio(client, owner))["portfolioId"]
@@ -82,9 +95,7 @@ async def test_a_price_move_beyond_the_band_fires_the_drift_alert(
     assert trigger["alertId"] == alert["id"] and trigger["source"] == "PORTFOLIO"
     assert trigger["price"] == pytest.approx(52_000 / 102_000 - 0.45, abs=0.001)  # BTC's deviation
     assert [c["channel"] for c in trigger["channels"]] == ["IN_APP"]
-    async with app.state.runtime.db.session() as session:
-        events = await session.scalars(select(UserEvent).where(UserEvent.user_id == owner.id))
-        [fired] = [e.payload for e in events if e.type == "ALERT_TRIGGERED"]
+    [fired] = await _alert_events(app, owner)
     assert fired["portfolioId"] == pid and fired["condition"] == "ALLOCATION_DRIFT"
     assert fired["summary"].startswith("BTC-USD is 51.0% against a 45.0% target")
     analysed = (await client.get(f"/api/portfolios/{pid}/analysis", headers=owner.headers)).json()["data"]
