@@ -528,6 +528,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sentiment/score": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Score Texts
+         * @description Each text's score in [0, 1] and its label, in the order sent (up to 100 texts).
+         */
+        post: operations["score_texts_api_sentiment_score_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stream": {
         parameters: {
             query?: never;
@@ -2254,6 +2274,18 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[ScoreOut] */
+        Envelope_ScoreOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["ScoreOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[SignedOut] */
         Envelope_SignedOut_: {
             /**
@@ -3656,6 +3688,29 @@ export interface components {
             /** Trailingstop */
             trailingStop: number | null;
         };
+        /** ScoreIn */
+        ScoreIn: {
+            /** Texts */
+            texts: string[];
+            /**
+             * Analyzer
+             * @description VADER_CRYPTO (default): VADER with Cryptomon's crypto lexicon; VADER: VADER alone
+             */
+            analyzer?: ("VADER_CRYPTO" | "VADER") | null;
+        };
+        /** ScoreOut */
+        ScoreOut: {
+            /**
+             * Results
+             * @description One per text, in the order sent
+             */
+            results: components["schemas"]["TextScore"][];
+            /**
+             * Analyzer
+             * @enum {string}
+             */
+            analyzer: "VADER_CRYPTO" | "VADER";
+        };
         /** SignedOut */
         SignedOut: {
             /** Signedout */
@@ -3894,6 +3949,19 @@ export interface components {
         TestIn: {
             /** Channel */
             channel: string;
+        };
+        /** TextScore */
+        TextScore: {
+            /**
+             * Score
+             * @description 0 = bearish, 0.5 = no direction, 1 = bullish
+             */
+            score: number;
+            /**
+             * Label
+             * @enum {string}
+             */
+            label: "BULLISH" | "BEARISH" | "NEUTRAL";
         };
         /** TimeframeOut */
         TimeframeOut: {
@@ -7467,6 +7535,111 @@ export interface operations {
                 };
                 content: {
                     "image/png": unknown;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    score_texts_api_sentiment_score_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoreIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScoreOut_"];
                 };
             };
             /** @description Bad request */
