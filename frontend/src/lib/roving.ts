@@ -18,7 +18,10 @@ export function useRoving(count: number, chosen: number, choose: (index: number)
   const items = useRef<(HTMLElement | null)[]>([]);
   return {
     onKeyDown: (event: KeyboardEvent) => {
-      const next = rovingTarget(event.key, chosen, count);
+      // From the focused item, not the last rendered choice: keys pressed faster than the page re-renders
+      // (Home then ArrowLeft) would otherwise move from a choice already left.
+      const focused = items.current.indexOf(event.target as HTMLElement);
+      const next = rovingTarget(event.key, focused >= 0 ? focused : chosen, count);
       if (next === null) return;
       event.preventDefault();
       items.current[next]?.focus();

@@ -51,4 +51,16 @@ describe("IntervalTabs", () => {
     fireEvent.keyDown(radio("1m"), { key: "a" });
     expect(onChange).toHaveBeenCalledTimes(5);
   });
+
+  it("moves from the focused interval when keys come faster than the page re-renders", () => {
+    // The URL holds the interval, so the chosen one changes a render later: Home then ArrowLeft at once.
+    const onChange = vi.fn();
+    render(<IntervalTabs value="1h" onChange={onChange} />);
+    radio("1h").focus();
+    fireEvent.keyDown(radio("1h"), { key: "Home" });
+    expect(radio("1m")).toHaveFocus();
+    fireEvent.keyDown(radio("1m"), { key: "ArrowLeft" });
+    expect(onChange.mock.calls).toEqual([["1m"], ["1d"]]);
+    expect(radio("1d")).toHaveFocus();
+  });
 });
