@@ -176,6 +176,11 @@ def units(raw: str | int, decimals: int) -> Decimal:
     return Decimal(f"{raw}E-{decimals}")
 
 
+def _paging(start_block: int, end_block: int, page: int, offset: int, sort: Sort) -> dict[str, str | int]:
+    """The block range and page of the account lists (txlist, tokentx)."""
+    return {"startblock": start_block, "endblock": end_block, "page": page, "offset": offset, "sort": sort}
+
+
 class EtherscanClient(ApiClient):
     """Etherscan with an API key (V2 requires one on every plan); errors come inside 200 bodies."""
 
@@ -201,17 +206,8 @@ class EtherscanClient(ApiClient):
         sort: Sort = "desc",
     ) -> list[EthTransfer]:
         """Normal transactions to or from `address` (`page` of `offset` rows); [] when there are none."""
-        rows = await self._call(
-            _TXS,
-            module="account",
-            action="txlist",
-            address=address,
-            startblock=start_block,
-            endblock=end_block,
-            page=page,
-            offset=offset,
-            sort=sort,
-        )
+        paging = _paging(start_block, end_block, page, offset, sort)
+        rows = await self._call(_TXS, module="account", action="txlist", address=address, **paging)
         return [
             EthTransfer(
                 hash=row.hash,
@@ -241,17 +237,9 @@ class EtherscanClient(ApiClient):
         if address is None and contract is None:
             raise ValueError("token_transfers needs an address, a contract, or both")
         where = {"address": address, "contractaddress": contract}
-        rows = await self._call(
-            _TOKEN_TXS,
-            module="account",
-            action="tokentx",
-            **{key: value for key, value in where.items() if value is not None},
-            startblock=start_block,
-            endblock=end_block,
-            page=page,
-            offset=offset,
-            sort=sort,
-        )
+        given = {key: value for key, value in where.items() if value is not None}
+        paging = _paging(start_block, end_block, page, offset, sort)
+        rows = await self._call(_TOKEN_TXS, module="account", action="tokentx", **given, **paging)
         return [
             TokenTransfer(
                 hash=row.hash,

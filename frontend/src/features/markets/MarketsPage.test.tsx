@@ -86,4 +86,14 @@ describe("MarketsPage watchlist", { timeout: 20_000 }, () => {
     expect(calls.find((c) => c.route === "PATCH /api/users/me")?.body).toEqual({ preferences: { watchlist: ["ETH-USD"] } });
     expect(useChartView.getState().symbols).toBeNull();
   });
+
+  it("says so when the watchlist cannot be loaded, instead of loading for ever", async () => {
+    mockApi({
+      "GET /api/users/me": apiError(503, "SERVICE_UNAVAILABLE", "Database unavailable"),
+      "GET /api/market/symbols": { body: registry },
+      "GET /api/market/prices": prices,
+    });
+    renderWithProviders(<MarketsPage />);
+    expect(await screen.findByText("Could not load your watchlist: Database unavailable")).toBeInTheDocument();
+  });
 });

@@ -17,7 +17,7 @@ import "./markets.css";
 export default function MarketsPage() {
   const assets = useSymbols();
   const { symbols: local, overlays, interval: savedInterval, setOverlays, setInterval, forgetLocalSymbols } = useChartView();
-  const { saved, save } = useAccountWatchlist();
+  const { saved, error: watchlistError, save } = useAccountWatchlist();
   const status = useLive((s) => s.status);
   const [params, setParams] = useSearchParams();
 
@@ -46,7 +46,9 @@ export default function MarketsPage() {
           {status === "idle" ? "Live prices are offline." : "Connecting to live prices…"}
         </p>
       ) : null}
-      {saved === undefined ? (
+      {watchlistError ? (
+        <p className="form-error">Could not load your watchlist: {watchlistError.message}</p>
+      ) : saved === undefined ? (
         <Skeleton lines={3} height={60} />
       ) : (
         <Watchlist

@@ -7,9 +7,14 @@ import { toastError } from "@/stores/ui";
  * The account's watchlist (preferences.watchlist), the one Settings edits: `saved` is undefined while it loads.
  * `save` shows the new list at once and PATCHes it; if that fails a toast says so and the saved list comes back.
  */
-export function useAccountWatchlist(): { saved: string[] | undefined; save: (symbols: string[]) => void } {
+export function useAccountWatchlist(): {
+  saved: string[] | undefined;
+  error: Error | null;
+  save: (symbols: string[]) => void;
+} {
   const queryClient = useQueryClient();
-  const saved = useMe().data?.preferences.watchlist;
+  const me = useMe();
+  const saved = me.data?.preferences.watchlist;
   const mutation = useMutation({
     mutationFn: (watchlist: string[]) => unwrap(api.PATCH("/api/users/me", { body: { preferences: { watchlist } } })),
     onMutate: async (watchlist) => {
@@ -22,5 +27,5 @@ export function useAccountWatchlist(): { saved: string[] | undefined; save: (sym
       void queryClient.invalidateQueries({ queryKey: ME_KEY });
     },
   });
-  return { saved, save: mutation.mutate };
+  return { saved, error: me.error, save: mutation.mutate };
 }
