@@ -16,6 +16,7 @@ from app.core.logging import request_id_var
 from app.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 log = logging.getLogger("app.access")
+BODILESS = frozenset({"GET", "HEAD"})
 
 
 class RequestContextMiddleware:
@@ -107,7 +108,12 @@ class RequestBodyMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
+        if scope["method"] in BODILESS and declared is None and b"transfer-encoding" not in headers:
+            # HTTP/1.1: with neither header there is no body, nothing to hold back (most API traffic).
+            await self.app(scope, receive, send)
+            return
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._reject(send)
             return
@@ -127,7 +133,7 @@ class RequestBodyMiddleware:
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
-        content_type = dict(scope["headers"]).get(b"content-type", b"")
+        content_type = headers.get(b"content-type", b"")
         if size and scope["path"].startswith("/api/") and not _is_json(content_type):
             shown = content_type.decode("latin-1") or "none"
             hint = f"Send the body as application/json (Content-Type was {shown})"
