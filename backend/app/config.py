@@ -139,6 +139,30 @@ class Settings(BaseSettings):
         default=1_000_000.0, gt=0, description="A transfer at least this large"
     )
 
+    # Each provider's free-tier allowance (credits per UTC calendar month; Etherscan's per UTC day; 0 means
+    # unlimited) and call rate. The sources of each figure are cited in .env.example.
+    coingecko_monthly_credits: int = Field(default=10_000, ge=0, description="Demo plan: 10,000 calls/month")
+    coingecko_requests_per_minute: float = Field(default=30.0, gt=0, description="Demo plan (keyless: 10)")
+    coinmarketcap_monthly_credits: int = Field(default=10_000, ge=0, description="Basic plan")
+    coinmarketcap_requests_per_minute: float = Field(default=30.0, gt=0, description="Basic plan")
+    etherscan_daily_credits: int = Field(default=100_000, ge=0, description="Free plan: 100,000 calls/day")
+    etherscan_requests_per_second: float = Field(default=3.0, gt=0, description="Free plan: 3 calls/s")
+    defillama_monthly_credits: int = Field(default=0, ge=0)
+    defillama_requests_per_minute: float = Field(default=60.0, gt=0, description="None published")
+    feargreed_monthly_credits: int = Field(default=0, ge=0)
+    feargreed_requests_per_minute: float = Field(default=60.0, gt=0)
+    esplora_monthly_credits: int = Field(default=0, ge=0)
+    esplora_requests_per_minute: float = Field(default=240.0, gt=0, description="None published")
+    reddit_monthly_credits: int = Field(default=0, ge=0)
+    reddit_requests_per_minute: float = Field(
+        default=10.0, gt=0, description="Without OAuth (www.reddit.com); 100 with OAuth (oauth.reddit.com)"
+    )
+    rss_monthly_credits: int = Field(default=0, ge=0)
+    rss_requests_per_minute: float = Field(default=60.0, gt=0, description="Per feed host")
+    x_monthly_credits: int = Field(default=10_000, ge=0, description="Basic plan: 10,000 posts read/month")
+    x_requests_per_minute: float = Field(default=4.0, gt=0, description="Basic recent search: 60/15 min")
+    binance_requests_per_minute: float = Field(default=600.0, gt=0, description="Far inside 6,000 weight/min")
+
     public_url: str = Field(default="http://127.0.0.1:8000", description="Base of links in notifications")
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, gt=0)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Unpack
 from pydantic import BeforeValidator, Field, FiniteFloat, TypeAdapter
 
 from app.core.marketdata import INTERVALS, Candle, Tick
-from app.integrations.http import ApiClient, HttpOptions
+from app.integrations.http import ApiClient, HttpOptions, interval
 from app.integrations.parsing import MalformedMessage, Shape, parse_json
 
 if TYPE_CHECKING:
@@ -137,8 +137,9 @@ class BinanceClient(ApiClient):
     """Binance spot REST (public market data only)."""
 
     def __init__(self, settings: Settings, **options: Unpack[HttpOptions]) -> None:
-        # klines weigh 2 of the 6000/min request weight: 10 calls a second stays far inside it.
-        super().__init__(settings.binance_rest_url, settings, min_interval=0.1, **options)
+        # klines weigh 2 of the 6000/min request weight: the default 10 calls a second stays far inside it.
+        rate = interval(settings.binance_requests_per_minute)
+        super().__init__(settings.binance_rest_url, settings, min_interval=rate, **options)
 
     async def klines(
         self,

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Unpack
 from pydantic import FiniteFloat, TypeAdapter
 
 from app.core.marketdata import Candle, MarketStats
-from app.integrations.http import ApiClient, HttpOptions
+from app.integrations.http import ApiClient, HttpOptions, interval
 from app.integrations.parsing import Shape, epoch, fraction, wall_time
 
 if TYPE_CHECKING:
     from app.config import Settings
 
 SOURCE = "coingecko"
+KEYLESS_PER_MINUTE = 10.0  # the keyless tier varies (5-15 calls/min); Demo keys get the configured rate
 PAGE_SIZE = 250  # the largest `per_page` /coins/markets accepts
 
 
@@ -56,12 +57,12 @@ class CoinGeckoClient(ApiClient):
 
     def __init__(self, settings: Settings, **options: Unpack[HttpOptions]) -> None:
         key = settings.coingecko_api_key
-        # Demo keys get 30 calls/min; the keyless tier is stricter and varies (5-15/min).
+        rate = settings.coingecko_requests_per_minute
         super().__init__(
             settings.coingecko_api_url,
             settings,
             headers={"x-cg-demo-api-key": key} if key else None,
-            min_interval=2.0 if key else 6.0,
+            min_interval=interval(rate if key else min(rate, KEYLESS_PER_MINUTE)),
             **options,
         )
 

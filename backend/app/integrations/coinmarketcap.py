@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Unpack
 from pydantic import FiniteFloat, TypeAdapter
 
 from app.core.marketdata import MarketStats
-from app.integrations.http import ApiClient, HttpError, HttpOptions
+from app.integrations.budget import per_hundred
+from app.integrations.http import ApiClient, HttpError, HttpOptions, interval
 from app.integrations.parsing import Shape, epoch, fraction
 
 if TYPE_CHECKING:
@@ -53,12 +54,11 @@ class CoinMarketCapClient(ApiClient):
     def __init__(self, settings: Settings, **options: Unpack[HttpOptions]) -> None:
         if not settings.coinmarketcap_api_key:
             raise ValueError("CoinMarketCap needs an API key (CRYPTOMON_COINMARKETCAP_API_KEY)")
-        # Basic plan: 30 calls/min and a monthly credit budget; the poll interval guards the budget.
         super().__init__(
             settings.coinmarketcap_api_url,
             settings,
             headers={"X-CMC_PRO_API_KEY": settings.coinmarketcap_api_key, "Accept": "application/json"},
-            min_interval=2.0,
+            min_interval=interval(settings.coinmarketcap_requests_per_minute),
             **options,
         )
 
@@ -68,7 +68,9 @@ class CoinMarketCapClient(ApiClient):
         if not symbols:
             return []
         params = {"id": ",".join(str(i) for i in sorted(symbols)), "convert": "USD", "skip_invalid": "true"}
-        body = await self.http.get_json("/v1/cryptocurrency/quotes/latest", _QUOTES, params=params)
+        body = await self.http.get_json(
+            "/v1/cryptocurrency/quotes/latest", _QUOTES, params=params, credits=per_hundred(len(symbols))
+        )
         if body.status.error_code:
             raise HttpError(f"CoinMarketCap error {body.status.error_code}: {body.status.error_message}")
         fallback = epoch(body.status.timestamp)

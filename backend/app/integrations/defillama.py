@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from pydantic import Field, FiniteFloat, TypeAdapter
 
-from app.integrations.http import ApiClient, HttpOptions
+from app.integrations.http import ApiClient, HttpOptions, interval
 from app.integrations.parsing import Shape
 
 if TYPE_CHECKING:
@@ -94,8 +94,9 @@ class DefiLlamaClient(ApiClient):
     """DeFiLlama's free API, keyless."""
 
     def __init__(self, settings: Settings, **options: Unpack[HttpOptions]) -> None:
-        # The free API publishes no rate limit; TVL moves slowly, so one call a second is polite enough.
-        super().__init__(settings.defillama_api_url, settings, min_interval=1.0, **options)
+        # The free API publishes no rate limit; TVL moves slowly, so the default is one call a second.
+        rate = interval(settings.defillama_requests_per_minute)
+        super().__init__(settings.defillama_api_url, settings, min_interval=rate, **options)
 
     async def protocols(self) -> list[Protocol]:
         """Every listed protocol with its current TVL, in the API's order."""

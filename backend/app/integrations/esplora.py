@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Unpack
 
 from pydantic import FiniteFloat, NonNegativeInt, TypeAdapter
 
-from app.integrations.http import ApiClient, HttpOptions
+from app.integrations.http import ApiClient, HttpOptions, interval
 from app.integrations.parsing import Shape
 
 if TYPE_CHECKING:
@@ -198,7 +198,8 @@ class EsploraClient(ApiClient):
 
     def __init__(self, settings: Settings, **options: Unpack[HttpOptions]) -> None:
         # Neither Blockstream nor mempool.space publishes a number; both throttle bursts of public calls.
-        super().__init__(settings.esplora_api_url, settings, min_interval=0.25, **options)
+        rate = interval(settings.esplora_requests_per_minute)
+        super().__init__(settings.esplora_api_url, settings, min_interval=rate, **options)
 
     async def address(self, address: str) -> AddressInfo:
         info = await self.http.get_json(f"/address/{address}", _ADDRESS)

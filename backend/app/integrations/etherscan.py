@@ -193,8 +193,8 @@ class EtherscanClient(ApiClient):
         url = httpx.URL(settings.etherscan_api_url)
         self._path = url.path
         self._sleep = options.get("sleep", asyncio.sleep)
-        # Free tier: 5 calls/s.
-        super().__init__(str(url.copy_with(path="/")), settings, min_interval=0.2, **options)
+        rate = 1.0 / settings.etherscan_requests_per_second
+        super().__init__(str(url.copy_with(path="/")), settings, min_interval=rate, **options)
 
     async def transactions(
         self,

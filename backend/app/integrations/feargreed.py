@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Unpack
 
 from pydantic import Field, TypeAdapter
 
-from app.integrations.http import ApiClient, HttpError, HttpOptions
+from app.integrations.http import ApiClient, HttpError, HttpOptions, interval
 from app.integrations.parsing import MalformedMessage, Shape
 
 if TYPE_CHECKING:
@@ -49,8 +49,8 @@ class FearGreedClient(ApiClient):
     """alternative.me, keyless."""
 
     def __init__(self, settings: Settings, **options: Unpack[HttpOptions]) -> None:
-        # The index changes once a day: one call a second is plenty, and polite to a free keyless API.
-        super().__init__(settings.feargreed_api_url, settings, min_interval=1.0, **options)
+        rate = interval(settings.feargreed_requests_per_minute)
+        super().__init__(settings.feargreed_api_url, settings, min_interval=rate, **options)
 
     async def readings(self, limit: int = 1) -> list[FearGreedReading]:
         """The latest `limit` daily readings, newest first as the API gives them (0 = the whole history).

@@ -19,6 +19,7 @@ from app.integrations.parsing import parse_json
 
 if TYPE_CHECKING:
     from app.config import Settings
+    from app.integrations.budget import CreditBudget
 
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
@@ -28,12 +29,14 @@ log = logging.getLogger(__name__)
 
 
 class HttpOptions(TypedDict, total=False):
-    """The seams of a client: a transport instead of the network (httpx.MockTransport, ASGI), and a
-    `sleep`/`monotonic` pair so tests never wait real time."""
+    """The seams of a client: a transport instead of the network (httpx.MockTransport, ASGI), a
+    `sleep`/`monotonic` pair so tests never wait real time, and the provider's credit `budget` (made by
+    `budget.budget_for` from a cache; without one calls are not counted)."""
 
     transport: httpx.AsyncBaseTransport | None
     sleep: Sleep
     monotonic: Callable[[], float]
+    budget: CreditBudget | None
 
 
 class HttpError(Exception):
@@ -89,9 +92,20 @@ class _Closing:
         await self.aclose()
 
 
+def interval(per_minute: float) -> float:
+    """The spacing, in seconds, that keeps calls within `per_minute`.
+
+    >>> interval(30)
+    2.0
+    """
+    return 60.0 / per_minute
+
+
 class HttpClient(_Closing):
     """GET-and-parse over one `httpx.AsyncClient`. Transport errors, 5xx and 429 are retried; other
-    statuses raise `HttpError` at once; a body of the wrong shape raises `MalformedMessage`."""
+    statuses raise `HttpError` at once; a body of the wrong shape raises `MalformedMessage`. With a
+    `budget`, each call first spends its credits (once, retries are not charged again) and a call that
+    does not fit raises `BudgetExhausted` without a request."""
 
     def __init__(
         self,
@@ -108,6 +122,7 @@ class HttpClient(_Closing):
         sleep: Sleep = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
+        budget: CreditBudget | None = None,
     ) -> None:
         self._client = httpx.AsyncClient(
             base_url=base_url,
@@ -123,16 +138,23 @@ class HttpClient(_Closing):
         self._monotonic = monotonic
         self._rng = rng
         self._next_slot = float("-inf")
+        self.budget = budget
 
-    async def get_json(self, path: str, adapter: TypeAdapter[T], *, params: Params | None = None) -> T:
-        response = await self._get(path, params)
+    async def get_json(
+        self, path: str, adapter: TypeAdapter[T], *, params: Params | None = None, credits: int = 1
+    ) -> T:
+        response = await self._get(path, params, credits)
         return parse_json(adapter, response.content, f"GET {path}")
 
-    async def get_response(self, path: str, *, params: Params | None = None) -> httpx.Response:
+    async def get_response(
+        self, path: str, *, params: Params | None = None, credits: int = 1
+    ) -> httpx.Response:
         """The successful response itself, for bodies that are not JSON (feeds); same retries."""
-        return await self._get(path, params)
+        return await self._get(path, params, credits)
 
-    async def _get(self, path: str, params: Params | None) -> httpx.Response:
+    async def _get(self, path: str, params: Params | None, credits: int) -> httpx.Response:
+        if self.budget is not None:
+            await self.budget.spend(credits)
         for attempt in range(self._retries + 1):
             await self._throttle()
             delay = backoff_delay(attempt, base=self._backoff[0], cap=self._backoff[1], rng=self._rng)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Final, Literal, Unpack, get_args
 
 from pydantic import FiniteFloat, TypeAdapter
 
-from app.integrations.http import ApiClient, HttpOptions, Params
+from app.integrations.http import ApiClient, HttpOptions, Params, interval
 from app.integrations.parsing import Shape
 from app.integrations.posts import Post, join_text
 
@@ -75,13 +75,13 @@ class RedditClient(ApiClient):
     """Reddit without OAuth: public `.json` listings, with the descriptive User-Agent Reddit requires."""
 
     def __init__(self, settings: Settings, **options: Unpack[HttpOptions]) -> None:
-        # Unauthenticated clients get a far smaller budget than OAuth ones, and generic agents are
-        # blocked outright; 429s are waited out by HttpClient.
+        # Unauthenticated clients get a tenth of an OAuth client's rate, and generic agents are blocked
+        # outright; 429s are waited out by HttpClient.
         super().__init__(
             settings.reddit_api_url,
             settings,
             headers={"User-Agent": settings.reddit_user_agent, "Accept": "application/json"},
-            min_interval=1.0,
+            min_interval=interval(settings.reddit_requests_per_minute),
             **options,
         )
 

@@ -56,6 +56,7 @@ class NewsFeeds:
     ) -> None:
         self.feeds = list(settings.news_feeds if feeds is None else feeds)
         self._timeout = settings.http_timeout_seconds
+        self._interval = 60.0 / settings.rss_requests_per_minute
         self._options = options
         self._hosts: dict[str, HttpClient] = {}
 
@@ -86,7 +87,11 @@ class NewsFeeds:
         if host not in self._hosts:
             # base_url "" and absolute URLs: httpx leaves an absolute URL as it is.
             self._hosts[host] = HttpClient(
-                "", timeout=self._timeout, headers={"Accept": ACCEPT}, min_interval=1.0, **self._options
+                "",
+                timeout=self._timeout,
+                headers={"Accept": ACCEPT},
+                min_interval=self._interval,
+                **self._options,
             )
         return self._hosts[host]
 

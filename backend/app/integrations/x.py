@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Final, Unpack
 import httpx
 from pydantic import TypeAdapter
 
-from app.integrations.http import ApiClient, HttpOptions
+from app.integrations.http import ApiClient, HttpOptions, interval
 from app.integrations.parsing import Shape, epoch, wall_time
 from app.integrations.posts import Post
 
@@ -62,13 +62,12 @@ class XClient(ApiClient):
             raise ValueError("X needs an API bearer token (CRYPTOMON_X_BEARER_TOKEN)")
         inner = options.get("transport") or httpx.AsyncHTTPTransport()
         seams: HttpOptions = {**options, "transport": _ResetAsRetryAfter(inner)}
-        # X's quotas are per 15-minute window and depend on the plan; the caller's poll interval
-        # guards them, min_interval only spaces out bursts.
+        # X's quotas are per 15-minute window and depend on the plan; the configured rate is Basic's.
         super().__init__(
             settings.x_api_url,
             settings,
             headers={"Authorization": f"Bearer {settings.x_bearer_token}", "Accept": "application/json"},
-            min_interval=1.0,
+            min_interval=interval(settings.x_requests_per_minute),
             **seams,
         )
 
@@ -88,7 +87,13 @@ class XClient(ApiClient):
         }
         if since is not None:
             params["start_time"] = datetime.fromtimestamp(since, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        body = await self.http.get_json("/2/tweets/search/recent", _SEARCH, params=params)
+        # X caps the posts read per month, not calls: the most this call can return is spent up front
+        # and what it did not return is given back.
+        body = await self.http.get_json(
+            "/2/tweets/search/recent", _SEARCH, params=params, credits=max_results
+        )
+        if self.http.budget is not None:
+            await self.http.budget.refund(max_results - len(body.data))
         return [_post(tweet) for tweet in body.data]
 
 

@@ -24,8 +24,9 @@ class Cache(Protocol):
 
     async def delete(self, key: str) -> None: ...
 
-    async def incr(self, key: str, ttl: float) -> int:
-        """Add one to a counter, creating it with `ttl` seconds to live; returns the new count."""
+    async def incr(self, key: str, ttl: float, amount: int = 1) -> int:
+        """Add `amount` (one; negative to give back) to a counter, creating it with `ttl` seconds to live;
+        returns the new count."""
         ...
 
     async def ping(self) -> None: ...

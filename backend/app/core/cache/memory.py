@@ -56,15 +56,15 @@ class MemoryCache:
     async def delete(self, key: str) -> None:
         self._data.pop(key, None)
 
-    async def incr(self, key: str, ttl: float) -> int:
+    async def incr(self, key: str, ttl: float, amount: int = 1) -> int:
         entry = self._alive(key)
         if entry is None:
             self._evict()
-            self._data[key] = (get_clock().monotonic() + ttl, 1)
-            return 1
+            self._data[key] = (get_clock().monotonic() + ttl, amount)
+            return amount
         expires, count = entry
-        self._data[key] = (expires, count + 1)
-        return int(count) + 1
+        self._data[key] = (expires, int(count) + amount)
+        return int(count) + amount
 
     async def ping(self) -> None:
         return None

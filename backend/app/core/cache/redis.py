@@ -61,10 +61,10 @@ class RedisCache:
     async def delete(self, key: str) -> None:
         await self._redis.delete(self._prefix + key)
 
-    async def incr(self, key: str, ttl: float) -> int:
+    async def incr(self, key: str, ttl: float, amount: int = 1) -> int:
         full = self._prefix + key
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(full)
+            pipe.incrby(full, amount)
             # NX: the window starts with the first hit and is not extended by later ones.
             pipe.pexpire(full, int(ttl * 1000), nx=True)
             count, _ = await pipe.execute()
