@@ -17,11 +17,9 @@ from app.integrations.binance import (
     parse_stream_message,
     streams_url,
 )
-from app.integrations.http import HttpError
 from app.integrations.parsing import MalformedMessage
 from tests.integrations.support import (
     FakeSleep,
-    Routes,
     fixture_json,
     fixture_lines,
     fixture_text,
@@ -193,12 +191,3 @@ async def test_rest_klines_stop_at_end() -> None:
     async with BinanceClient(make_settings(), transport=klines_server(rows), sleep=FakeSleep()) as client:
         candles = await client.klines("BTCUSDT", "5m", start=1586987400, end=1586987400 + 5 * 300, limit=3)
     assert [c.ts for c in candles] == [1586987400 + i * 300 for i in range(6)]
-
-
-async def test_rest_klines_failure_is_http_error() -> None:
-    routes = Routes().add(
-        "/api/v3/klines", lambda r: httpx.Response(400, json={"code": -1121, "msg": "Invalid symbol."})
-    )
-    async with BinanceClient(make_settings(), transport=routes.transport(), sleep=FakeSleep()) as client:
-        with pytest.raises(HttpError, match="Invalid symbol"):
-            await client.klines("NOPE", "1h", start=0)

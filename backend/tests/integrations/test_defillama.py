@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 import pytest
 
 from app.integrations.defillama import SOURCE, Chain, DefiLlamaClient, Protocol, TvlPoint, slug_of
@@ -13,14 +12,11 @@ from app.integrations.http import HttpError
 from app.integrations.parsing import MalformedMessage
 from tests.integrations.support import (
     FakeSleep,
-    Handler,
     Routes,
     body,
-    connect_error,
     fixture_json,
     fixture_text,
     make_settings,
-    status,
 )
 
 PROTOCOLS = fixture_text("defillama", "protocols_docs_example.json")
@@ -33,10 +29,6 @@ def client(routes: Routes, sleep: FakeSleep) -> DefiLlamaClient:
     return DefiLlamaClient(
         make_settings(), transport=routes.transport(), sleep=sleep, monotonic=sleep.monotonic
     )
-
-
-def timeout(request: httpx.Request) -> httpx.Response:
-    raise httpx.ReadTimeout("timed out", request=request)
 
 
 def edited(provider_file: str, **fields: Any) -> str:
@@ -167,51 +159,6 @@ async def test_unknown_chain_is_a_4xx_raised_at_once() -> None:
     assert raised.value.status == 404
     assert len(routes.requests) == 1
     assert sleep.delays == []
-
-
-async def test_400_is_raised_at_once() -> None:
-    routes = Routes().add("/v2/chains", status(400))
-    async with client(routes, FakeSleep()) as llama:
-        with pytest.raises(HttpError, match="HTTP 400"):
-            await llama.chains()
-    assert len(routes.requests) == 1
-
-
-async def test_429_waits_for_retry_after_then_succeeds() -> None:
-    sleep = FakeSleep()
-    routes = Routes().add("/protocols", status(429, {"Retry-After": "5"}), body(PROTOCOLS))
-    async with client(routes, sleep) as llama:
-        assert len(await llama.protocols()) == 1
-    assert sleep.delays == [5.0]
-    assert len(routes.requests) == 2
-
-
-async def test_5xx_is_retried_then_raised() -> None:
-    sleep = FakeSleep()
-    routes = Routes().add("/v2/historicalChainTvl", status(500))
-    async with client(routes, sleep) as llama:
-        with pytest.raises(HttpError) as raised:
-            await llama.chain_tvl_history()
-    assert raised.value.status == 500
-    assert len(routes.requests) == 4
-    assert len(sleep.delays) == 3
-
-
-async def test_5xx_then_success() -> None:
-    routes = Routes().add("/v2/chains", status(502), status(503), body(CHAINS))
-    async with client(routes, FakeSleep()) as llama:
-        assert len(await llama.chains()) == 1
-    assert len(routes.requests) == 3
-
-
-@pytest.mark.parametrize("failure", [connect_error, timeout], ids=["connect-error", "timeout"])
-async def test_transport_failures_are_retried(failure: Handler) -> None:
-    sleep = FakeSleep()
-    routes = Routes().add("/v2/chains", failure, body(CHAINS))
-    async with client(routes, sleep) as llama:
-        assert len(await llama.chains()) == 1
-    assert len(routes.requests) == 2
-    assert len(sleep.delays) == 1
 
 
 PROTOCOL_FILE = "protocols_docs_example.json"

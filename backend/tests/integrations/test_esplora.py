@@ -15,7 +15,6 @@ from tests.integrations.support import (
     FakeSleep,
     Routes,
     body,
-    connect_error,
     fixture_text,
     make_settings,
     status,
@@ -223,28 +222,6 @@ async def test_tip_height_is_a_plain_text_integer() -> None:
         assert await esplora.tip_height() == 812345
 
 
-async def test_429_waits_for_retry_after_then_succeeds() -> None:
-    sleep = FakeSleep()
-    routes = Routes().add(
-        "/api/mempool", status(429, {"Retry-After": "5"}), body(recorded("blockstream_mempool"))
-    )
-    async with client(routes, sleep) as esplora:
-        assert (await esplora.mempool()).count == 811
-    assert sleep.delays == [5.0]
-    assert len(routes.requests) == 2
-
-
-async def test_5xx_is_retried_then_raised() -> None:
-    sleep = FakeSleep()
-    routes = Routes().add("/api/fee-estimates", status(503))
-    async with client(routes, sleep) as esplora:
-        with pytest.raises(HttpError) as raised:
-            await esplora.fee_estimates()
-    assert raised.value.status == 503
-    assert len(routes.requests) == 4
-    assert len(sleep.delays) == 3
-
-
 async def test_unknown_tx_is_a_4xx_raised_at_once() -> None:
     sleep = FakeSleep()
     routes = Routes().add(f"/api/tx/{TX}", status(404, text="Transaction not found"))
@@ -254,14 +231,6 @@ async def test_unknown_tx_is_a_4xx_raised_at_once() -> None:
     assert raised.value.status == 404
     assert len(routes.requests) == 1
     assert sleep.delays == []
-
-
-async def test_connect_error_is_retried() -> None:
-    sleep = FakeSleep()
-    routes = Routes().add("/api/blocks/tip/height", connect_error, body("812345"))
-    async with client(routes, sleep) as esplora:
-        assert await esplora.tip_height() == 812345
-    assert len(sleep.delays) == 1
 
 
 @pytest.mark.parametrize(

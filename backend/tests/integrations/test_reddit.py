@@ -8,18 +8,15 @@ from typing import Any
 
 import pytest
 
-from app.integrations.http import HttpError
 from app.integrations.parsing import MalformedMessage
 from app.integrations.reddit import RedditClient
 from tests.integrations.support import (
     FakeSleep,
     Routes,
     body,
-    connect_error,
     fixture_json,
     fixture_text,
     make_settings,
-    status,
 )
 
 HOT = fixture_text("reddit", "r_popular_hot_limit100.json")
@@ -156,46 +153,6 @@ async def test_bad_search_arguments_are_refused(call: dict[str, Any]) -> None:
         with pytest.raises(ValueError):
             await client.search(**call)
     assert routes.requests == []
-
-
-async def test_429_waits_for_retry_after_then_succeeds() -> None:
-    sleep = FakeSleep()
-    routes = Routes().add(HOT_PATH, status(429, {"Retry-After": "4"}), body(HOT))
-    async with reddit(routes, sleep) as client:
-        posts = await client.listing("popular")
-    assert len(posts) == 100
-    assert sleep.delays == [4.0]
-
-
-async def test_5xx_is_retried_then_raised() -> None:
-    sleep = FakeSleep()
-    routes = Routes().add(HOT_PATH, status(503))
-    async with reddit(routes, sleep) as client:
-        with pytest.raises(HttpError) as raised:
-            await client.listing("popular")
-    assert raised.value.status == 503
-    assert len(routes.requests) == 4
-    assert len(sleep.delays) == 3
-    assert all(delay >= 1.0 for delay in sleep.delays)  # never faster than the rate limit
-
-
-async def test_4xx_is_raised_at_once() -> None:
-    # Reddit answers 403 to blocked agents and private subreddits, 404 to banned ones.
-    routes = Routes().add(HOT_PATH, status(403))
-    async with reddit(routes) as client:
-        with pytest.raises(HttpError) as raised:
-            await client.listing("popular")
-    assert raised.value.status == 403
-    assert len(routes.requests) == 1
-
-
-async def test_connect_error_is_retried() -> None:
-    sleep = FakeSleep()
-    routes = Routes().add(HOT_PATH, connect_error, body(HOT))
-    async with reddit(routes, sleep) as client:
-        assert len(await client.listing("popular")) == 100
-    assert len(routes.requests) == 2
-    assert len(sleep.delays) == 1
 
 
 @pytest.mark.parametrize(

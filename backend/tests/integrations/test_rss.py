@@ -15,7 +15,6 @@ from tests.integrations.support import (
     FakeSleep,
     Routes,
     body,
-    connect_error,
     fixture_text,
     make_settings,
     status,
@@ -218,41 +217,6 @@ async def test_fetch_all_reads_the_configured_feeds() -> None:
     async with feeds(routes) as client:
         result = await client.fetch_all()
     assert (len(result.posts), result.failures) == (3, [])
-
-
-async def test_429_waits_for_retry_after_then_succeeds() -> None:
-    sleep = FakeSleep()
-    routes = Routes().add(COINDESK_PATH, status(429, {"Retry-After": "5"}), body(COINDESK))
-    async with feeds(routes, sleep=sleep) as client:
-        assert len(await client.fetch(COINDESK_URL)) == 3
-    assert sleep.delays == [5.0]
-
-
-async def test_5xx_is_retried_then_raised() -> None:
-    sleep = FakeSleep()
-    routes = Routes().add(COINDESK_PATH, status(502))
-    async with feeds(routes, sleep=sleep) as client:
-        with pytest.raises(HttpError) as raised:
-            await client.fetch(COINDESK_URL)
-    assert raised.value.status == 502
-    assert (len(routes.requests), len(sleep.delays)) == (4, 3)
-
-
-async def test_4xx_is_raised_at_once() -> None:
-    routes = Routes().add(COINDESK_PATH, status(403))
-    async with feeds(routes) as client:
-        with pytest.raises(HttpError, match="HTTP 403") as raised:
-            await client.fetch(COINDESK_URL)
-    assert raised.value.status == 403
-    assert len(routes.requests) == 1
-
-
-async def test_connect_error_is_retried() -> None:
-    sleep = FakeSleep()
-    routes = Routes().add(COINDESK_PATH, connect_error, body(COINDESK))
-    async with feeds(routes, sleep=sleep) as client:
-        assert len(await client.fetch(COINDESK_URL)) == 3
-    assert (len(routes.requests), len(sleep.delays)) == (2, 1)
 
 
 async def test_only_http_urls_are_fetched() -> None:

@@ -14,7 +14,6 @@ from tests.integrations.support import (
     FakeSleep,
     Routes,
     body,
-    connect_error,
     fixture_json,
     fixture_text,
     make_settings,
@@ -122,25 +121,6 @@ async def test_max_results_outside_10_to_100_is_refused(max_results: int) -> Non
     assert routes.requests == []
 
 
-@pytest.mark.parametrize("code", [401, 403])
-async def test_auth_errors_are_raised_at_once(code: int) -> None:
-    problem = f'{{"title":"Unauthorized","type":"about:blank","status":{code},"detail":"Unauthorized"}}'
-    routes = Routes().add(PATH, status(code, text=problem))
-    async with x(routes) as client:
-        with pytest.raises(HttpError) as raised:
-            await client.recent_search("btc")
-    assert raised.value.status == code
-    assert len(routes.requests) == 1
-
-
-async def test_429_with_retry_after_is_retried() -> None:
-    sleep = FakeSleep()
-    routes = Routes().add(PATH, status(429, {"Retry-After": "6"}, TOO_MANY), body(MARKET))
-    async with x(routes, sleep) as client:
-        assert len(await client.recent_search("btc")) == 30
-    assert sleep.delays == [6.0]
-
-
 async def test_429_window_reopening_soon_is_waited_out(clock: FrozenClock) -> None:
     sleep = FakeSleep()
     reset = str(int(clock.now().timestamp()) + 42)
@@ -159,24 +139,6 @@ async def test_429_window_reopening_late_is_raised_with_the_wait(clock: FrozenCl
             await client.recent_search("btc")
     assert (raised.value.status, raised.value.retry_after) == (429, 900.0)
     assert (len(routes.requests), sleep.delays) == (1, [])
-
-
-async def test_5xx_is_retried_then_raised() -> None:
-    sleep = FakeSleep()
-    routes = Routes().add(PATH, status(503))
-    async with x(routes, sleep) as client:
-        with pytest.raises(HttpError) as raised:
-            await client.recent_search("btc")
-    assert raised.value.status == 503
-    assert (len(routes.requests), len(sleep.delays)) == (4, 3)
-
-
-async def test_connect_error_is_retried() -> None:
-    sleep = FakeSleep()
-    routes = Routes().add(PATH, connect_error, body(MARKET))
-    async with x(routes, sleep) as client:
-        assert len(await client.recent_search("btc")) == 30
-    assert (len(routes.requests), len(sleep.delays)) == (2, 1)
 
 
 @pytest.mark.parametrize(
