@@ -548,6 +548,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analysis/fundamental": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fundamental Analysis
+         * @description Market, on-chain and sentiment figures with the source and time of each, and a transparent
+         *     BUY/HOLD/SELL. 200 when the providers answer within `analysisSyncSeconds` (cached or snapshot data);
+         *     otherwise 202 with status PENDING, and ANALYSIS_COMPLETE on the WebSocket when it is stored.
+         */
+        post: operations["fundamental_analysis_api_analysis_fundamental_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analysis/{analysisId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Analysis
+         * @description A stored analysis (yours, or any for an admin); PENDING until its job finishes.
+         */
+        get: operations["get_analysis_api_analysis__analysisId__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analysis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Analyses
+         * @description Your fundamental analyses, newest first.
+         */
+        get: operations["list_analyses_api_analysis_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stream": {
         parameters: {
             query?: never;
@@ -1434,61 +1496,12 @@ export interface components {
             /** Confirmseconds */
             confirmSeconds?: number | null;
         };
-        /**
-         * AnalysisOut
-         * @description The seed's response, plus `extended`, `performance`, `attribution`, the series they come from, and
-         *     where each price came from.
-         */
-        AnalysisOut: {
-            /** Portfolioid */
-            portfolioId: number;
-            /** Totalvalue */
-            totalValue: number;
-            /** Totalpnl */
-            totalPnL: number;
-            /** Allocation */
-            allocation: {
-                [key: string]: number;
-            };
-            /** Allocationdeviation */
-            allocationDeviation: {
-                [key: string]: number;
-            };
-            riskMetrics: components["schemas"]["RiskMetricsOut"];
-            /** Rebalancingneeded */
-            rebalancingNeeded: boolean;
-            /**
-             * Alerts
-             * @description The portfolio's ACTIVE risk alerts in breach now
-             */
-            alerts: components["schemas"]["AlertBreach"][];
-            /** Band */
-            band: number;
-            /** Lookbackdays */
-            lookbackDays: number;
-            /** Riskfreerate */
-            riskFreeRate: number;
-            extended: components["schemas"]["ExtendedRiskOut"];
-            performance: components["schemas"]["Performance"];
-            attribution: components["schemas"]["AttributionOut"];
-            /**
-             * Values
-             * @description V_t: the current holdings at each daily close
-             */
-            values: components["schemas"]["ValuePoint"][];
-            /**
-             * History
-             * @description The value at each daily close, as held then
-             */
-            history: components["schemas"]["ValuePoint"][];
-            /** Prices */
-            prices: {
-                [key: string]: components["schemas"]["PriceSource"];
-            };
-            /** Warnings */
-            warnings: string[];
-            /** Asof */
-            asOf: string;
+        /** AnalysisList */
+        AnalysisList: {
+            /** Analyses */
+            analyses: components["schemas"]["app__analysis__fundamental_schemas__AnalysisOut"][];
+            /** Count */
+            count: number;
         };
         /** ApiKeyCreate */
         ApiKeyCreate: {
@@ -1745,6 +1758,26 @@ export interface components {
             channels: components["schemas"]["ChannelStatus"][];
             email: components["schemas"]["EmailSetup"];
         };
+        /** ComponentOut */
+        ComponentOut: {
+            /** Name */
+            name: string;
+            /** Rawvalue */
+            rawValue: number | null;
+            /**
+             * Score
+             * @description Normalised to [-1, 1]; null: no data
+             */
+            score: number | null;
+            /** Weight */
+            weight: number;
+            /** Contribution */
+            contribution: number;
+            /** Rule */
+            rule: string;
+            /** Note */
+            note?: string | null;
+        };
         /**
          * ConfirmationOut
          * @description PRICE_ABOVE/PRICE_BELOW with an indicator: the indicator that must confirm the price crossing.
@@ -1782,6 +1815,31 @@ export interface components {
              * @description The close time of that bar
              */
             readingAt?: string | null;
+        };
+        /**
+         * ConflictOut
+         * @description Two sources' figures for one field: the one used, each value, and (max - min) / used.
+         */
+        ConflictOut: {
+            /** Field */
+            field: string;
+            /** Used */
+            used: string;
+            /** Values */
+            values: components["schemas"]["ConflictValue"][];
+            /** Spread */
+            spread: number | null;
+            /** Note */
+            note?: string | null;
+        };
+        /** ConflictValue */
+        ConflictValue: {
+            /** Source */
+            source: string;
+            /** Value */
+            value: number | null;
+            /** Asof */
+            asOf: string;
         };
         /** CustomIndicatorIn */
         CustomIndicatorIn: {
@@ -1950,15 +2008,15 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
-        /** Envelope[AnalysisOut] */
-        Envelope_AnalysisOut_: {
+        /** Envelope[AnalysisList] */
+        Envelope_AnalysisList_: {
             /**
              * Status
              * @default success
              * @constant
              */
             status: "success";
-            data: components["schemas"]["AnalysisOut"];
+            data: components["schemas"]["AnalysisList"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -2583,6 +2641,13 @@ export interface components {
             /** Concentrationhhi */
             concentrationHhi: number | null;
         };
+        /** FearGreedPoint */
+        FearGreedPoint: {
+            /** Time */
+            time: number;
+            /** Value */
+            value: number;
+        };
         /**
          * FeedStatus
          * @description One source's counters as the ingest pipeline sees them.
@@ -2646,6 +2711,59 @@ export interface components {
             parameters?: {
                 [key: string]: number;
             };
+        };
+        /** FundamentalIn */
+        FundamentalIn: {
+            /** Symbol */
+            symbol: string;
+            /** Sources */
+            sources?: ("COINGECKO" | "COINMARKETCAP" | "ETHERSCAN" | "ESPLORA" | "DEFILLAMA")[];
+            /**
+             * Includeonchain
+             * @default true
+             */
+            includeOnChain: boolean;
+            /**
+             * Includesentiment
+             * @default true
+             */
+            includeSentiment: boolean;
+            /**
+             * Timeframe
+             * @description 1d to 365d (also 1w..52w, 1y)
+             * @default 30d
+             */
+            timeframe: string;
+        };
+        /** FundamentalsOut */
+        FundamentalsOut: {
+            /** Price */
+            price?: number | null;
+            /** Rank */
+            rank?: number | null;
+            /** Circulatingsupply */
+            circulatingSupply?: number | null;
+            /** Totalsupply */
+            totalSupply?: number | null;
+            /** Maxsupply */
+            maxSupply?: number | null;
+            /** Fullydilutedvaluation */
+            fullyDilutedValuation?: number | null;
+            /** Marketcaptotvl */
+            marketCapToTvl?: number | null;
+        };
+        /** GasOut */
+        GasOut: {
+            /** Safegwei */
+            safeGwei: number;
+            /** Proposegwei */
+            proposeGwei: number;
+            /** Fastgwei */
+            fastGwei: number;
+            /** Basefeegwei */
+            baseFeeGwei: number;
+            /** Lastblock */
+            lastBlock: number;
         };
         /** Historical */
         Historical: {
@@ -2890,6 +3008,18 @@ export interface components {
                 };
             };
         };
+        /** MissingOut */
+        MissingOut: {
+            /** Source */
+            source: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Fields
+             * @default []
+             */
+            fields: string[];
+        };
         /** NotificationOut */
         NotificationOut: {
             /** Id */
@@ -2932,6 +3062,34 @@ export interface components {
             notifications: components["schemas"]["NotificationOut"][];
             /** Total */
             total: number;
+        };
+        /** OnChainOut */
+        OnChainOut: {
+            /** Activeaddresses */
+            activeAddresses?: number | null;
+            /** Whalemovements */
+            whaleMovements?: number | null;
+            /** Tvl */
+            tvl?: number | null;
+            tvlOf?: components["schemas"]["TvlOf"] | null;
+            /**
+             * Tvlhistory
+             * @default []
+             */
+            tvlHistory: [
+                number,
+                number
+            ][];
+            /** Exchangeinflowusd */
+            exchangeInflowUsd?: number | null;
+            /** Exchangeoutflowusd */
+            exchangeOutflowUsd?: number | null;
+            /**
+             * Whales
+             * @default []
+             */
+            whales: components["schemas"]["WhaleOut"][];
+            gas?: components["schemas"]["GasOut"] | null;
         };
         /** OptimizeIn */
         OptimizeIn: {
@@ -3374,6 +3532,30 @@ export interface components {
             fees: number;
             price: components["schemas"]["PriceSource"] | null;
         };
+        /** PostOut */
+        PostOut: {
+            /** Source */
+            source: string;
+            /** Outlet */
+            outlet: string | null;
+            /** Title */
+            title: string | null;
+            /** Text */
+            text: string;
+            /** Url */
+            url: string;
+            /** Author */
+            author: string | null;
+            /** Publishedat */
+            publishedAt: string;
+            /** Score */
+            score: number;
+            /**
+             * Label
+             * @enum {string}
+             */
+            label: "BULLISH" | "BEARISH" | "NEUTRAL";
+        };
         /** PreferencesOut */
         PreferencesOut: {
             /** Channels */
@@ -3694,9 +3876,9 @@ export interface components {
             texts: string[];
             /**
              * Analyzer
-             * @description VADER_CRYPTO (default): VADER with Cryptomon's crypto lexicon; VADER: VADER alone
+             * @description VADER_CRYPTO (default): VADER with Cryptomon's crypto lexicon; VADER: VADER alone; TRANSFORMERS: the text-classification model set in CRYPTOMON_SENTIMENT_MODEL (422 when none is)
              */
-            analyzer?: ("VADER_CRYPTO" | "VADER") | null;
+            analyzer?: ("VADER_CRYPTO" | "VADER" | "TRANSFORMERS") | null;
         };
         /** ScoreOut */
         ScoreOut: {
@@ -3709,12 +3891,59 @@ export interface components {
              * Analyzer
              * @enum {string}
              */
-            analyzer: "VADER_CRYPTO" | "VADER";
+            analyzer: "VADER_CRYPTO" | "VADER" | "TRANSFORMERS";
+        };
+        /** SentimentOut */
+        SentimentOut: {
+            /**
+             * Score
+             * @description 0 bearish, 0.5 neutral, 1 bullish
+             */
+            score?: number | null;
+            /** Label */
+            label?: ("BULLISH" | "BEARISH" | "NEUTRAL") | null;
+            /** Feargreedindex */
+            fearGreedIndex?: number | null;
+            /** Feargreedclassification */
+            fearGreedClassification?: string | null;
+            /** Socialvolume */
+            socialVolume?: number | null;
+            /**
+             * Socialvolumebysource
+             * @default {}
+             */
+            socialVolumeBySource: {
+                [key: string]: number;
+            };
+            /**
+             * Posts
+             * @default []
+             */
+            posts: components["schemas"]["PostOut"][];
+            /**
+             * Feargreedseries
+             * @default []
+             */
+            fearGreedSeries: components["schemas"]["FearGreedPoint"][];
         };
         /** SignedOut */
         SignedOut: {
             /** Signedout */
             signedOut: boolean;
+        };
+        /** SourceOut */
+        SourceOut: {
+            /** Source */
+            source: string;
+            /** Asof */
+            asOf: string;
+            /** Cached */
+            cached: boolean;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "live" | "snapshot";
         };
         /** StrategyIn */
         StrategyIn: {
@@ -4166,6 +4395,16 @@ export interface components {
             /** Channels */
             channels: components["schemas"]["Delivery"][];
         };
+        /** TvlOf */
+        TvlOf: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "chain" | "protocol";
+            /** Name */
+            name: string;
+        };
         /** UpdateMeRequest */
         UpdateMeRequest: {
             /** Email */
@@ -4213,6 +4452,177 @@ export interface components {
              * @default 1
              */
             max: number;
+        };
+        /** WhaleOut */
+        WhaleOut: {
+            /** Hash */
+            hash: string;
+            /** Time */
+            time: string;
+            /** From */
+            from: string | null;
+            /** To */
+            to: string | null;
+            /** Fromlabel */
+            fromLabel?: string | null;
+            /** Tolabel */
+            toLabel?: string | null;
+            /** Amount */
+            amount: number;
+            /** Asset */
+            asset: string;
+            /** Usdvalue */
+            usdValue: number;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "TO_EXCHANGE" | "FROM_EXCHANGE" | "BETWEEN_EXCHANGES" | "OTHER";
+            /** Explorerurl */
+            explorerUrl: string;
+        };
+        /**
+         * AnalysisOut
+         * @description The seed's fields first; the rest say where each number came from and how the call was reached.
+         */
+        app__analysis__fundamental_schemas__AnalysisOut: {
+            /** Analysisid */
+            analysisId: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "COMPLETE" | "PENDING" | "FAILED";
+            /** Symbol */
+            symbol: string;
+            /** Timeframe */
+            timeframe: string;
+            /** Marketcap */
+            marketCap?: number | null;
+            /** Volume24H */
+            volume24h?: number | null;
+            onChainMetrics?: components["schemas"]["OnChainOut"] | null;
+            sentiment?: components["schemas"]["SentimentOut"] | null;
+            /** Recommendation */
+            recommendation?: ("BUY" | "HOLD" | "SELL") | null;
+            /** Confidence */
+            confidence?: number | null;
+            /** Generatedat */
+            generatedAt?: string | null;
+            fundamentals?: components["schemas"]["FundamentalsOut"] | null;
+            /**
+             * Components
+             * @default []
+             */
+            components: components["schemas"]["ComponentOut"][];
+            /**
+             * Sources
+             * @default {}
+             */
+            sources: {
+                [key: string]: components["schemas"]["SourceOut"];
+            };
+            /**
+             * Conflicts
+             * @default []
+             */
+            conflicts: components["schemas"]["ConflictOut"][];
+            /**
+             * Unavailable
+             * @default []
+             */
+            unavailable: components["schemas"]["MissingOut"][];
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "live" | "snapshot";
+            /** Disclaimer */
+            disclaimer?: string | null;
+            /** Jobid */
+            jobId?: string | null;
+            /** Error */
+            error?: string | null;
+        };
+        /** Envelope[AnalysisOut] */
+        app__core__envelope__Envelope_AnalysisOut___1: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["app__analysis__fundamental_schemas__AnalysisOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[AnalysisOut] */
+        app__core__envelope__Envelope_AnalysisOut___2: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["app__portfolio__schemas__AnalysisOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /**
+         * AnalysisOut
+         * @description The seed's response, plus `extended`, `performance`, `attribution`, the series they come from, and
+         *     where each price came from.
+         */
+        app__portfolio__schemas__AnalysisOut: {
+            /** Portfolioid */
+            portfolioId: number;
+            /** Totalvalue */
+            totalValue: number;
+            /** Totalpnl */
+            totalPnL: number;
+            /** Allocation */
+            allocation: {
+                [key: string]: number;
+            };
+            /** Allocationdeviation */
+            allocationDeviation: {
+                [key: string]: number;
+            };
+            riskMetrics: components["schemas"]["RiskMetricsOut"];
+            /** Rebalancingneeded */
+            rebalancingNeeded: boolean;
+            /**
+             * Alerts
+             * @description The portfolio's ACTIVE risk alerts in breach now
+             */
+            alerts: components["schemas"]["AlertBreach"][];
+            /** Band */
+            band: number;
+            /** Lookbackdays */
+            lookbackDays: number;
+            /** Riskfreerate */
+            riskFreeRate: number;
+            extended: components["schemas"]["ExtendedRiskOut"];
+            performance: components["schemas"]["Performance"];
+            attribution: components["schemas"]["AttributionOut"];
+            /**
+             * Values
+             * @description V_t: the current holdings at each daily close
+             */
+            values: components["schemas"]["ValuePoint"][];
+            /**
+             * History
+             * @description The value at each daily close, as held then
+             */
+            history: components["schemas"]["ValuePoint"][];
+            /** Prices */
+            prices: {
+                [key: string]: components["schemas"]["PriceSource"];
+            };
+            /** Warnings */
+            warnings: string[];
+            /** Asof */
+            asOf: string;
         };
     };
     responses: never;
@@ -7640,6 +8050,324 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_ScoreOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    fundamental_analysis_api_analysis_fundamental_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FundamentalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["app__core__envelope__Envelope_AnalysisOut___1"];
+                };
+            };
+            /** @description Not ready within the sync budget: PENDING, finished by a job */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_analysis_api_analysis__analysisId__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                analysisId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["app__core__envelope__Envelope_AnalysisOut___1"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_analyses_api_analysis_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_AnalysisList_"];
                 };
             };
             /** @description Bad request */
@@ -11620,7 +12348,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope_AnalysisOut_"];
+                    "application/json": components["schemas"]["app__core__envelope__Envelope_AnalysisOut___2"];
                 };
             };
             /** @description Bad request */

@@ -1,4 +1,4 @@
-import type { components } from "@/api/schema";
+import type { components, paths } from "@/api/schema";
 
 /** Types of the portfolio screens: aliases of the generated OpenAPI schemas, and the screens' own choices. */
 
@@ -12,7 +12,9 @@ export type Transaction = components["schemas"]["TransactionOut"];
 export type TransactionIn = components["schemas"]["TransactionIn"];
 export type TransactionPatch = components["schemas"]["TransactionPatch"];
 export type TransactionPage = components["schemas"]["TransactionPage"];
-export type Analysis = components["schemas"]["AnalysisOut"];
+// Read from its route: the fundamental analysis has a schema named AnalysisOut too, and OpenAPI then
+// qualifies both names with their modules.
+export type Analysis = paths["/api/portfolios/{portfolioId}/analysis"]["get"]["responses"][200]["content"]["application/json"]["data"];
 export type RiskMetrics = components["schemas"]["RiskMetricsOut"];
 export type ExtendedRisk = components["schemas"]["ExtendedRiskOut"];
 export type Attribution = components["schemas"]["AttributionOut"];
