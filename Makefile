@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 WEB_STAMP := frontend/dist/index.html
 WEB_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/package-lock.json frontend/vite.config.ts frontend/vite-precompress.ts
 
-.PHONY: install web run test test-backend services lint typecheck lock bench clean
+.PHONY: install install-nlp web run test test-backend services lint typecheck lock bench clean
 
 install: $(STAMP)
 
@@ -20,6 +20,25 @@ $(STAMP): backend/requirements.lock backend/pyproject.toml
 	$(BIN)/uv pip sync --quiet --python $(BIN)/python backend/requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e backend
 	@touch $@
+
+# The TRANSFORMERS sentiment analyser's packages, kept out of the lock: uv would resolve torch to its
+# multi-GB CUDA build, and pip takes the CPU one (this machine's pip finds it in /opt/wheels; elsewhere
+# `make install-nlp TORCH_INDEX=https://download.pytorch.org/whl/cpu`, docs/SETUP.md). `uv pip sync` removes
+# them whenever the lock changes, so this checks the installed versions (0.1 s) and installs only when one
+# is missing or another version (about 25 s from pip's cache; no .pyc compiling: the first import does it).
+# TRANSFORMERS_VERSION is the pin of the nlp extra in backend/pyproject.toml.
+TORCH_VERSION := 2.13.0
+TRANSFORMERS_VERSION := 5.17.0
+TORCH_INDEX ?=
+PIP_NLP = $(BIN)/python -m pip install --quiet --no-compile --disable-pip-version-check
+install-nlp: install
+	@$(BIN)/python -c 'import importlib.metadata as m, sys; v = m.version; sys.exit(not (v("torch").split("+")[0] == "$(TORCH_VERSION)" and v("transformers") == "$(TRANSFORMERS_VERSION)"))' 2>/dev/null || { \
+	  set -e -o pipefail; \
+	  $(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip --quiet; \
+	  echo "installing torch $(TORCH_VERSION) (CPU) and transformers $(TRANSFORMERS_VERSION) into $(VENV)"; \
+	  $(if $(TORCH_INDEX),$(PIP_NLP) --index-url $(TORCH_INDEX) "torch==$(TORCH_VERSION)";) \
+	  $(PIP_NLP) "torch==$(TORCH_VERSION)" "transformers==$(TRANSFORMERS_VERSION)" 2>&1 | { grep -v '^WARNING: Location' || true; }; \
+	}
 
 # The web app, built once and again only when its sources change (with .br/.gz copies of its files and no
 # source maps, see frontend/vite-precompress.ts); the API serves it at /.
@@ -34,10 +53,10 @@ run: install web
 services:
 	scripts/ensure-services.sh
 
-test: install services
+test: install install-nlp services
 	scripts/run-tests.sh
 
-test-backend: install services
+test-backend: install install-nlp services
 	cd backend && .venv/bin/pytest
 
 # Style and boundaries: ruff, the import contracts (DESIGN.md §3), and the web app's ESLint (feature boundaries).

@@ -2,10 +2,11 @@
 
 The reference, in the same process: VADER alone (its general-English lexicon). Ours: VADER with the crypto
 lexicon and phrases of app/quant/sentiment/crypto_lexicon.py. Also the confusion matrix of each (rows: the
-label given by hand; columns: the analyser's) and the per-kind accuracy (headlines, posts). A transformer
-model joins the table when one is configured (not in this version).
+label given by hand; columns: the analyser's) and the per-kind accuracy (headlines, posts). The TRANSFORMERS
+analyser joins the table when a model is given (--model, else CRYPTOMON_SENTIMENT_MODEL): a Hub name or a
+directory, on CPU, in batches of 32; its load time is printed and not counted in texts/s.
 
-Run: backend/.venv/bin/python bench/sentiment.py [--repeat 5]
+Run: backend/.venv/bin/python bench/sentiment.py [--repeat 5] [--model NAME_OR_PATH]
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from app.config import get_settings
+from app.quant.sentiment import transformers_scorer as tf
 from app.quant.sentiment.labels import LABELS, Scored
 from app.quant.sentiment.vader import VaderScorer
 
@@ -71,6 +74,9 @@ def measure(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="timed passes over the set")
+    parser.add_argument(
+        "--model", default=None, help="the TRANSFORMERS model (default: CRYPTOMON_SENTIMENT_MODEL)"
+    )
     args = parser.parse_args()
     with EVAL_SET.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -87,6 +93,25 @@ def main() -> None:
         args.repeat,
     )
     print(f"  accuracy gained by the crypto lexicon: {(ours - reference) * 100:+.1f} points")
+    transformer(rows, args.repeat, args.model if args.model is not None else get_settings().sentiment_model)
+
+
+def transformer(rows: list[dict[str, str]], repeat: int, model: str) -> None:
+    """The TRANSFORMERS row, or why there is none."""
+    if not model.strip():
+        print("  TRANSFORMERS: not configured (give --model NAME_OR_PATH or set CRYPTOMON_SENTIMENT_MODEL)")
+        return
+    if not tf.installed():
+        print(f"  TRANSFORMERS: torch and transformers are not installed ({tf.INSTALL_HINT})")
+        return
+    started = time.perf_counter()
+    try:
+        scorer = tf.TransformersScorer(model.strip())
+    except tf.ModelUnavailable as exc:
+        print(f"  TRANSFORMERS: {exc}")
+        return
+    print(f"  TRANSFORMERS model {model} loaded in {time.perf_counter() - started:.1f} s")
+    measure(f"TRANSFORMERS ({Path(model).name or model})"[:34], scorer.score, rows, repeat)
 
 
 if __name__ == "__main__":

@@ -135,6 +135,11 @@ class Settings(BaseSettings):
         default_factory=lambda: ["https://www.coindesk.com/arc/outboundfeeds/rss"],
         description="RSS/Atom feeds read for news and sentiment",
     )
+    sentiment_model: str = Field(
+        default="",
+        description="The TRANSFORMERS sentiment analyser's model: a Hugging Face Hub name or a local "
+        "directory (empty: not configured); needs `make install-nlp`",
+    )
     whale_threshold_usd: float = Field(
         default=1_000_000.0, gt=0, description="A transfer at least this large"
     )

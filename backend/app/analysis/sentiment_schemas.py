@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 from app.core.schemas import ApiModel, RequestModel
 from app.quant.sentiment.labels import Label
 
-Analyzer = Literal["VADER_CRYPTO", "VADER"]
+Analyzer = Literal["VADER_CRYPTO", "VADER", "TRANSFORMERS"]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=5000)]
 
 
@@ -17,7 +17,8 @@ class ScoreIn(RequestModel):
     texts: list[Text] = Field(min_length=1, max_length=100)
     analyzer: Analyzer | None = Field(
         default=None,
-        description="VADER_CRYPTO (default): VADER with Cryptomon's crypto lexicon; VADER: VADER alone",
+        description="VADER_CRYPTO (default): VADER with Cryptomon's crypto lexicon; VADER: VADER alone; "
+        "TRANSFORMERS: the text-classification model set in CRYPTOMON_SENTIMENT_MODEL (422 when none is)",
     )
 
 
