@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from app.core.clock import isoformat_z, utcnow
-from app.integrations.http import HttpError
+from app.integrations.errors import HttpError
 
 if TYPE_CHECKING:
     from app.config import Settings

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Self, TypedDict, TypeVar, Unpack
 import httpx
 from pydantic import TypeAdapter
 
+from app.integrations.errors import HttpError as HttpError  # re-exported: the clients raise it
 from app.integrations.parsing import parse_json
 
 if TYPE_CHECKING:
@@ -37,15 +38,6 @@ class HttpOptions(TypedDict, total=False):
     sleep: Sleep
     monotonic: Callable[[], float]
     budget: CreditBudget | None
-
-
-class HttpError(Exception):
-    """A request that failed for good: a non-retryable status, or retries exhausted."""
-
-    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.retry_after = retry_after
 
 
 def backoff_delay(
