@@ -143,6 +143,18 @@ class Settings(BaseSettings):
     whale_threshold_usd: float = Field(
         default=1_000_000.0, gt=0, description="A transfer at least this large"
     )
+    research_live: bool = Field(
+        default=False,
+        description="False: fundamental analyses read the bundled snapshots of real provider responses "
+        "(offline, marked `snapshot`); true: the providers themselves, with the keys above",
+    )
+    exchange_addresses_file: str | None = Field(
+        default=None,
+        description="A JSON file of more labelled exchange wallets ({ethereum|bitcoin: {address: label}})",
+    )
+    analysis_sync_seconds: float = Field(
+        default=0.2, ge=0, description="An analysis not ready within this answers 202 and runs as a job"
+    )
 
     # Each provider's free-tier allowance (credits per UTC calendar month; Etherscan's per UTC day; 0 means
     # unlimited) and call rate. The sources of each figure are cited in .env.example.

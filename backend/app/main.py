@@ -14,6 +14,7 @@ from fastapi_offline import FastAPIOffline
 from app import __version__
 from app.alerts.router import router as alerts_router
 from app.alerts.worker import AlertEngine
+from app.analysis.fundamental_router import router as fundamental_router
 from app.analysis.router import router as analysis_router
 from app.analysis.sentiment_router import router as sentiment_router
 from app.backtesting.router import router as backtest_router
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(indicators_router)
     app.include_router(analysis_router)
     app.include_router(sentiment_router)
+    app.include_router(fundamental_router)
     app.include_router(realtime_router)
     app.include_router(notifications_router)
     app.include_router(alerts_router)

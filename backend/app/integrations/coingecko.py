@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Unpack
 
@@ -29,6 +30,30 @@ class _CoinMarket(Shape):
     last_updated: datetime | None = None
 
 
+class _CoinDetails(_CoinMarket):
+    market_cap_rank: int | None = None
+    fully_diluted_valuation: FiniteFloat | None = None
+    circulating_supply: FiniteFloat | None = None
+    total_supply: FiniteFloat | None = None
+    max_supply: FiniteFloat | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CoinFundamentals:
+    """One coin's market figures from `/coins/markets` (USD), stamped with CoinGecko's `last_updated`."""
+
+    coin_id: str
+    ts: float
+    price: float | None
+    market_cap: float | None
+    volume_24h: float | None
+    rank: int | None
+    fully_diluted_valuation: float | None
+    circulating_supply: float | None
+    total_supply: float | None
+    max_supply: float | None
+
+
 class _SimplePrice(Shape):
     usd: FiniteFloat | None = None
     usd_market_cap: FiniteFloat | None = None
@@ -38,6 +63,7 @@ class _SimplePrice(Shape):
 
 
 _MARKETS = TypeAdapter(list[_CoinMarket])
+_DETAILS = TypeAdapter(list[_CoinDetails])
 _SIMPLE = TypeAdapter(dict[str, _SimplePrice])
 _OHLC = TypeAdapter(list[tuple[int, FiniteFloat, FiniteFloat, FiniteFloat, FiniteFloat]])
 
@@ -130,3 +156,23 @@ class CoinGeckoClient(ApiClient):
         )
         step = ohlc_granularity(days)
         return [Candle(ms // 1000 - step, o, h, low, c, 0.0) for ms, o, h, low, c in rows]
+
+    async def fundamentals(self, coin_id: str) -> CoinFundamentals | None:
+        """Market cap, volume, supply and rank of one coin (None: CoinGecko does not list it)."""
+        params: dict[str, str | int] = {"vs_currency": "usd", "ids": coin_id, "per_page": 1}
+        rows = await self.http.get_json("/coins/markets", _DETAILS, params=params)
+        row = next((r for r in rows if r.id == coin_id), None)
+        if row is None:
+            return None
+        return CoinFundamentals(
+            coin_id=row.id,
+            ts=epoch(row.last_updated) if row.last_updated else wall_time(),
+            price=row.current_price,
+            market_cap=row.market_cap,
+            volume_24h=row.total_volume,
+            rank=row.market_cap_rank,
+            fully_diluted_valuation=row.fully_diluted_valuation,
+            circulating_supply=row.circulating_supply,
+            total_supply=row.total_supply,
+            max_supply=row.max_supply,
+        )

@@ -21,7 +21,8 @@ from app.core.marketdata import INTERVALS, RawCandles
 from app.market import repository
 from app.market.models import AssetRow
 from app.market.resample import SOURCE_PRIORITY, merge_sources, resample
-from app.market.symbols import BUILTIN_ASSETS, SYMBOL_PATTERN, Asset, normalize
+from app.market.symbols import BUILTIN_ASSETS, SYMBOL_PATTERN, normalize
+from app.market.symbols import Asset as Asset  # re-exported: other domains name the type
 
 BUILTINS = {asset.symbol: asset for asset in BUILTIN_ASSETS}
 MAX_PAGE = 50_000

@@ -1,0 +1,1 @@
+"""Fundamental, on-chain and sentiment research on one asset, with the source and time of every number."""
