@@ -14,7 +14,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.analysis import technical
-from app.analysis.fundamental_schemas import AnalysisOut, FundamentalIn
+from app.analysis.fundamental_schemas import (
+    AnalysisOut,
+    FundamentalIn,
+    FundamentalsPart,
+    SentimentPart,
+    WhalesPart,
+)
 from app.analysis.models import Analysis
 from app.analysis.research import fundamentals, onchain, social
 from app.analysis.research.provenance import Findings
@@ -261,3 +267,73 @@ async def list_for(session: AsyncSession, user_id: int, limit: int) -> list[Anal
         .limit(limit)
     )
     return [to_out(r) for r in rows]
+
+
+def _provenance(found: Findings, mode: str) -> dict[str, Any]:
+    return {
+        "sources": {name: origin.out() for name, origin in found.sources.items()},
+        "unavailable": [asdict(m) for m in found.unavailable],
+        "mode": mode,
+    }
+
+
+async def fundamentals_part(
+    runtime: Runtime, session: AsyncSession, symbol: str, sources: list[str]
+) -> FundamentalsPart:
+    asset = await market_service.resolve(session, symbol)
+    providers = Providers(runtime.settings, runtime.cache)
+    found = Findings()
+    await fundamentals.gather(providers, asset, set(sources), found)
+    values = found.values
+    return FundamentalsPart.model_validate(
+        {
+            "symbol": asset.symbol,
+            "marketCap": values.get("marketCap"),
+            "volume24h": values.get("volume24h"),
+            "fundamentals": {"price": values.get("price"), **_nest(values, "fundamentals")},
+            "conflicts": found.conflicts,
+            **_provenance(found, providers.mode),
+        }
+    )
+
+
+async def whales_part(runtime: Runtime, session: AsyncSession, symbol: str, timeframe: str) -> WhalesPart:
+    asset = await market_service.resolve(session, symbol)
+    end = utcnow().timestamp()
+    start = end - timeframe_seconds(timeframe)
+    providers = Providers(runtime.settings, runtime.cache)
+    found = Findings()
+    await fundamentals.gather(providers, asset, {"COINGECKO", "COINMARKETCAP"}, found)
+    await onchain.gather(providers, asset, {"ETHERSCAN", "ESPLORA"}, start, end, found, tvl=False)
+    chain = _nest(found.values, "onChainMetrics")
+    return WhalesPart.model_validate(
+        {
+            "symbol": asset.symbol,
+            "timeframe": timeframe,
+            "thresholdUsd": runtime.settings.whale_threshold_usd,
+            **{k: chain.get(k) for k in ("whaleMovements", "exchangeInflowUsd", "exchangeOutflowUsd")},
+            "whales": chain.get("whales") or [],
+            **_provenance(found, providers.mode),
+        }
+    )
+
+
+async def sentiment_part(
+    runtime: Runtime, session: AsyncSession, symbol: str, timeframe: str
+) -> SentimentPart:
+    asset = await market_service.resolve(session, symbol)
+    end = utcnow().timestamp()
+    start = end - timeframe_seconds(timeframe)
+    providers = Providers(runtime.settings, runtime.cache)
+    found = Findings()
+    await social.gather(providers, asset, start, end, found)
+    values = _nest(found.values, "sentiment")
+    return SentimentPart.model_validate(
+        {
+            "symbol": asset.symbol,
+            "timeframe": timeframe,
+            **values,
+            "daily": social.daily(values.get("posts") or []),
+            **_provenance(found, providers.mode),
+        }
+    )

@@ -7,7 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from app.analysis import fundamental
-from app.analysis.fundamental_schemas import AnalysisList, AnalysisOut, FundamentalIn
+from app.analysis.fundamental_schemas import (
+    AnalysisList,
+    AnalysisOut,
+    FundamentalIn,
+    FundamentalsPart,
+    MarketSource,
+    SentimentPart,
+    WhalesPart,
+)
 from app.core.deps import DbSession, RuntimeDep
 from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.users.deps import CurrentUser, SignedInCaller
@@ -49,3 +57,35 @@ async def list_analyses(
     """Your fundamental analyses, newest first."""
     analyses = await fundamental.list_for(session, caller.id, limit)
     return ok(AnalysisList(analyses=analyses, count=len(analyses)))
+
+
+Symbol = Annotated[str, Path(min_length=1, max_length=30)]
+Timeframe = Annotated[str, Query(max_length=6, description="1d to 365d")]
+
+
+@router.get("/fundamentals/{symbol}", response_model=Envelope[FundamentalsPart])
+async def get_fundamentals(
+    symbol: Symbol,
+    _: SignedInCaller,
+    runtime: RuntimeDep,
+    session: DbSession,
+    sources: Annotated[list[MarketSource], Query()] = ["COINGECKO", "COINMARKETCAP"],  # noqa: B006 (FastAPI copies it)
+) -> Envelope[FundamentalsPart]:
+    """Market cap, volume, price, supply and rank, each with its source and as-of time."""
+    return ok(await fundamental.fundamentals_part(runtime, session, symbol, list(sources)))
+
+
+@router.get("/onchain/{symbol}/whales", response_model=Envelope[WhalesPart])
+async def get_whales(
+    symbol: Symbol, _: SignedInCaller, runtime: RuntimeDep, session: DbSession, timeframe: Timeframe = "7d"
+) -> Envelope[WhalesPart]:
+    """Transfers of at least the whale threshold to or from the labelled exchange wallets (BTC, ETH)."""
+    return ok(await fundamental.whales_part(runtime, session, symbol, timeframe))
+
+
+@router.get("/sentiment/{symbol}", response_model=Envelope[SentimentPart])
+async def get_sentiment(
+    symbol: Symbol, _: SignedInCaller, runtime: RuntimeDep, session: DbSession, timeframe: Timeframe = "30d"
+) -> Envelope[SentimentPart]:
+    """The posts mentioning the asset with their scores, the score per day, and the Fear & Greed series."""
+    return ok(await fundamental.sentiment_part(runtime, session, symbol, timeframe))

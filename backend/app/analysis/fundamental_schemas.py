@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints
 from app.core.schemas import ApiModel, DecimalNumber, RequestModel, UtcDateTime
 
 Source = Literal["COINGECKO", "COINMARKETCAP", "ETHERSCAN", "ESPLORA", "DEFILLAMA"]
+MarketSource = Literal["COINGECKO", "COINMARKETCAP"]
 SOURCES: tuple[Source, ...] = ("COINGECKO", "COINMARKETCAP", "ETHERSCAN", "ESPLORA", "DEFILLAMA")
 Status = Literal["COMPLETE", "PENDING", "FAILED"]
 Label = Literal["BULLISH", "BEARISH", "NEUTRAL"]
@@ -166,3 +167,45 @@ class AnalysisOut(ApiModel):
 class AnalysisList(ApiModel):
     analyses: list[AnalysisOut]
     count: int
+
+
+class Provenance(ApiModel):
+    sources: dict[str, SourceOut] = {}
+    unavailable: list[MissingOut] = []
+    mode: Literal["live", "snapshot"]
+
+
+class FundamentalsPart(Provenance):
+    """GET /api/fundamentals/{symbol}: the market figures alone."""
+
+    symbol: str
+    market_cap: float | None = None
+    volume_24h: float | None = Field(default=None, alias="volume24h")
+    fundamentals: FundamentalsOut
+    conflicts: list[ConflictOut] = []
+
+
+class WhalesPart(Provenance):
+    """GET /api/onchain/{symbol}/whales: the large transfers of the labelled exchange wallets."""
+
+    symbol: str
+    timeframe: str
+    threshold_usd: float
+    whale_movements: int | None = None
+    exchange_inflow_usd: DecimalNumber | None = None
+    exchange_outflow_usd: DecimalNumber | None = None
+    whales: list[WhaleOut] = []
+
+
+class DailySentiment(ApiModel):
+    date: str
+    score: float
+    posts: int
+
+
+class SentimentPart(Provenance, SentimentOut):
+    """GET /api/sentiment/{symbol}: the score per day of the posts, and the Fear & Greed series."""
+
+    symbol: str
+    timeframe: str
+    daily: list[DailySentiment] = []

@@ -129,3 +129,44 @@ async def test_an_analysis_not_ready_in_time_is_finished_by_a_job(settings: Sett
         [event] = [e for e in events if e.type == "ANALYSIS_COMPLETE"]
         assert event.payload["analysisId"] == pending["analysisId"]
         assert event.payload["url"] == f"/api/analysis/{pending['analysisId']}"
+
+
+async def test_the_parts_on_their_own(client: httpx.AsyncClient) -> None:
+    account = await register(client)
+    figures = (await client.get("/api/fundamentals/btc-usd", headers=account.headers)).json()["data"]
+    assert figures["symbol"] == "BTC-USD" and figures["marketCap"] == 544217319000
+    assert figures["sources"]["marketCap"]["source"] == "CoinGecko" and figures["mode"] == "snapshot"
+    only = await client.get("/api/fundamentals/BTC-USD?sources=COINMARKETCAP", headers=account.headers)
+    assert only.json()["data"]["sources"]["marketCap"]["source"] == "CoinMarketCap"
+
+    whales = (await client.get("/api/onchain/ETH-USD/whales", headers=account.headers)).json()["data"]
+    assert whales["whaleMovements"] is None and whales["thresholdUsd"] == 1_000_000
+    assert any("offline" in m["reason"] for m in whales["unavailable"])
+
+    tether = (await client.get("/api/sentiment/USDT?timeframe=365d", headers=account.headers)).json()["data"]
+    assert (
+        tether["timeframe"] == "365d"
+        and tether["socialVolume"] == 2
+        and tether["socialVolumeBySource"]["RSS"] == 2
+    )
+    assert [d["date"] for d in tether["daily"]] == ["2026-09-25"] and tether["daily"][0]["posts"] == 2
+    # 365 days up to 2025-04-22 hold 364 readings: alternative.me skipped 2024-10-26.
+    assert tether["fearGreedIndex"] == 47 and len(tether["fearGreedSeries"]) == 364
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "code", "field"),
+    [
+        ("/api/fundamentals/NOPE-USD", 400, "INVALID_SYMBOL", "symbol"),
+        ("/api/fundamentals/BTC-USD?sources=ETHERSCAN", 422, "VALIDATION_ERROR", "sources.0"),
+        ("/api/onchain/BTC-USD/whales?timeframe=0d", 422, "VALIDATION_ERROR", "timeframe"),
+        ("/api/sentiment/BTC-USD?timeframe=2y", 422, "VALIDATION_ERROR", "timeframe"),
+    ],
+)
+async def test_the_parts_refuse_bad_input(
+    client: httpx.AsyncClient, path: str, status: int, code: str, field: str
+) -> None:
+    account = await register(client)
+    response = await client.get(path, headers=account.headers)
+    assert_error(response, status, code)
+    assert response.json()["field"] == field

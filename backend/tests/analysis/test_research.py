@@ -158,7 +158,7 @@ async def test_whales_are_followed_for_btc_and_eth_only(labels: str) -> None:
 
 
 async def test_chain_tvl_and_its_history_from_defillama(labels: str) -> None:
-    payload, origin = await onchain.tvl(live(labels), ETH, 0)
+    payload, origin = await onchain.chain_tvl(live(labels), ETH, 0)
     assert payload["kind"] == "chain" and payload["name"] == "Ethereum"
     assert payload["tvl"] == pytest.approx(65998652431.40251)
     assert payload["history"] == [[1609459200, 45000000000]]
@@ -222,4 +222,4 @@ async def test_snapshot_mode_reads_the_bundled_recordings_and_names_what_is_not_
     await fundamentals.gather(providers, BTC, {"COINGECKO"}, found)
     assert found.sources["marketCap"].snapshot and found.get("marketCap") == 544217319000.0
     with pytest.raises(onchain.Unavailable, match="offline: no DeFiLlama snapshot is bundled"):
-        await onchain.tvl(providers, ETH, 0)
+        await onchain.chain_tvl(providers, ETH, 0)

@@ -165,7 +165,7 @@ def flows(movements: list[dict[str, Any]]) -> tuple[Decimal, Decimal]:
     return inflow, outflow
 
 
-async def tvl(providers: Providers, asset: Asset, start: float) -> tuple[dict[str, Any], Origin]:
+async def chain_tvl(providers: Providers, asset: Asset, start: float) -> tuple[dict[str, Any], Origin]:
     """The chain's DeFi TVL for an L1's token, else the protocol's TVL for a protocol's token, matched by
     CoinGecko id; with the chain's daily history since `start` when it is a chain."""
     gecko = asset.coingecko_id
@@ -207,7 +207,14 @@ async def gas(providers: Providers) -> tuple[dict[str, Any], Origin]:
 
 
 async def gather(
-    providers: Providers, asset: Asset, sources: set[str], start: float, end: float, found: Findings
+    providers: Providers,
+    asset: Asset,
+    sources: set[str],
+    start: float,
+    end: float,
+    found: Findings,
+    *,
+    tvl: bool = True,
 ) -> None:
     """Puts onChainMetrics.* into `found`: whale count and list, exchange flows, TVL, gas, active addresses.
     ETHERSCAN or ESPLORA in `sources` asks the asset's block explorer; TVL has one provider (DeFiLlama)."""
@@ -220,7 +227,8 @@ async def gather(
         jobs["whales"] = whales(
             providers, asset, found.get("price"), start, end, settings.exchange_addresses_file
         )
-    jobs["tvl"] = tvl(providers, asset, start)
+    if tvl:
+        jobs["tvl"] = chain_tvl(providers, asset, start)
     if chain == "ethereum" and "ETHERSCAN" in sources:
         jobs["gas"] = gas(providers)
     results = dict(zip(jobs, await asyncio.gather(*jobs.values(), return_exceptions=True), strict=True))

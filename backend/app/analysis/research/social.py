@@ -165,6 +165,17 @@ async def posts(
     return sorted(scored, key=lambda p: p["publishedAt"], reverse=True), origins, failures
 
 
+def daily(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The mean score of the posts of each UTC day, oldest first."""
+    days: dict[str, list[float]] = {}
+    for post in posts:
+        days.setdefault(post["publishedAt"].date().isoformat(), []).append(post["score"])
+    return [
+        {"date": day, "score": round(sum(scores) / len(scores), 4), "posts": len(scores)}
+        for day, scores in sorted(days.items())
+    ]
+
+
 async def gather(providers: Providers, asset: Asset, start: float, end: float, found: Findings) -> None:
     """Puts sentiment.* into `found`: score (mean of the posts' scores), label, social volume by source,
     the posts, and the Fear & Greed index with its series over the timeframe."""
