@@ -76,6 +76,11 @@ class WhaleOut(ApiModel):
     explorer_url: str
 
 
+class TvlPoint(ApiModel):
+    time: int = Field(description="The day, UTC epoch seconds")
+    tvl: float
+
+
 class TvlOf(ApiModel):
     kind: Literal["chain", "protocol"]
     name: str
@@ -94,7 +99,7 @@ class OnChainOut(ApiModel):
     whale_movements: int | None = None
     tvl: float | None = None
     tvl_of: TvlOf | None = None
-    tvl_history: list[tuple[int, float]] = []
+    tvl_history: list[TvlPoint] = []
     exchange_inflow_usd: DecimalNumber | None = None
     exchange_outflow_usd: DecimalNumber | None = None
     whales: list[WhaleOut] = []

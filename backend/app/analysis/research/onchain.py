@@ -251,7 +251,8 @@ async def gather(
         payload, origin = results["tvl"]
         found.put("onChainMetrics.tvl", payload["tvl"], origin)
         found.put("onChainMetrics.tvlOf", {"kind": payload["kind"], "name": payload["name"]}, origin)
-        found.put("onChainMetrics.tvlHistory", payload["history"], origin)
+        history = [{"time": ts, "tvl": value} for ts, value in payload["history"]]
+        found.put("onChainMetrics.tvlHistory", history, origin)
     if "gas" in results and not isinstance(results["gas"], BaseException):
         payload, origin = results["gas"]
         found.put("onChainMetrics.gas", payload, origin)
