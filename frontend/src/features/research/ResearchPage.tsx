@@ -1,5 +1,6 @@
 import { matchPath, Navigate, NavLink, Route, Routes, useLocation } from "react-router-dom";
 import { Page } from "@/components/ui";
+import AssetResearch from "./asset/AssetResearch";
 import BacktestPanel from "./backtest/BacktestPanel";
 import DataExplorer from "./data/DataExplorer";
 import IndicatorBuilder from "./indicators/IndicatorBuilder";
@@ -9,9 +10,11 @@ const TABS = [
   { path: "data", label: "Data explorer" },
   { path: "indicators", label: "Indicator builder" },
   { path: "backtest", label: "Backtests" },
+  { path: "asset", label: "Asset research" },
 ] as const;
 
-/** Research: historical data, custom indicators and strategy backtests, one tab each (/research/<tab>). */
+/** Research: historical data, custom indicators, strategy backtests and asset research (fundamentals, on-chain,
+ * sentiment), one tab each (/research/<tab>). */
 export default function ResearchPage() {
   const { pathname } = useLocation();
   const view = TABS.find((tab) => matchPath({ path: `/research/${tab.path}`, end: false }, pathname))?.label;
@@ -29,6 +32,7 @@ export default function ResearchPage() {
         <Route path="data" element={<DataExplorer />} />
         <Route path="indicators" element={<IndicatorBuilder />} />
         <Route path="backtest" element={<BacktestPanel />} />
+        <Route path="asset" element={<AssetResearch />} />
         <Route path="*" element={<Navigate to="/research/data" replace />} />
       </Routes>
     </Page>
