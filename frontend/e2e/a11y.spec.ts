@@ -87,6 +87,17 @@ const SCREENS: Screen[] = [
     signedIn: true,
     ready: async (page) => void (await expect(page.getByRole("button", { name: "Run backtest" })).toBeVisible()),
   },
+  {
+    name: "research-asset",
+    path: "/research/asset?symbol=BTC-USD&timeframe=30d",
+    signedIn: true,
+    ready: async (page) => {
+      // A run from the bundled snapshots: every card, the unavailable reasons and the gauge on screen.
+      await page.getByRole("button", { name: "Run analysis" }).click();
+      await expect(page.getByTestId("components-table")).toBeVisible();
+      await expect(page.getByTestId("fear-greed-gauge")).toBeVisible();
+    },
+  },
   { name: "settings", path: "/settings", signedIn: true, ready: heading("Settings") },
   {
     name: "portfolios",

@@ -17,14 +17,15 @@ beforeEach(() => {
   });
 });
 
-it("opens on the data explorer and links the three tabs", async () => {
+it("opens on the data explorer and links the four tabs", async () => {
   renderWithProviders(<ResearchPage />, { path: "/research", route: "/research/*" });
   expect(await screen.findByRole("button", { name: "Load candles" })).toBeInTheDocument();
   const tabs = screen.getByRole("navigation", { name: "Research sections" });
-  expect(tabs.querySelectorAll("a")).toHaveLength(3);
+  expect(tabs.querySelectorAll("a")).toHaveLength(4);
   expect(screen.getByRole("link", { name: "Data explorer" })).toHaveClass("active");
   expect(screen.getByRole("link", { name: "Indicator builder" })).toHaveAttribute("href", "/research/indicators");
   expect(screen.getByRole("link", { name: "Backtests" })).toHaveAttribute("href", "/research/backtest");
+  expect(screen.getByRole("link", { name: "Asset research" })).toHaveAttribute("href", "/research/asset");
 });
 
 it("shows each tab at its own path, with empty states that say what to do", async () => {

@@ -31,9 +31,10 @@ function Results({ analysis, headingRef }: { analysis: Analysis; headingRef: Rea
       ) : null}
       <div className="asset-cards">
         <FundamentalsCard analysis={analysis} />
-        <RecommendationCard analysis={analysis} />
         <OnChainCard analysis={analysis} />
         <SentimentCard analysis={analysis} />
+        {/* Last: its disclaimer speaks of "the figures above". */}
+        <RecommendationCard analysis={analysis} />
       </div>
     </section>
   );

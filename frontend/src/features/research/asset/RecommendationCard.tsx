@@ -46,6 +46,7 @@ export function RecommendationCard({ analysis }: { analysis: Analysis }) {
         rowKey={(c) => c.name}
         label="Components of the recommendation"
         testId="components-table"
+        cards
         empty={<p className="muted">The analysis lists no component.</p>}
       />
       {analysis.disclaimer ? (

@@ -75,6 +75,8 @@ export function useAnalysis(analysisId: string | null) {
     queryKey: keys.one(analysisId ?? ""),
     queryFn: () => fetchAnalysis(analysisId ?? ""),
     enabled: Boolean(analysisId),
+    // A stored analysis never changes once COMPLETE or FAILED: the one the POST returned is not asked for again.
+    staleTime: (query) => (query.state.data?.status === "PENDING" ? 0 : Infinity),
     refetchInterval: (query) => (query.state.data?.status === "PENDING" ? POLL_MS : false),
   });
 }

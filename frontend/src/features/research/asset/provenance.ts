@@ -12,7 +12,7 @@ export const utcStamp = (iso: string): string => `${iso.slice(0, 10)} ${iso.slic
 /** Dollars at three significant digits: 60886038568 -> "$60.9B"; "–" when there is no number. */
 export function usd(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "–";
-  return value.toLocaleString(locale(), { style: "currency", currency: "USD", notation: "compact", maximumSignificantDigits: 3 });
+  return value.toLocaleString(locale(), { style: "currency", currency: "USD", notation: "compact", minimumSignificantDigits: 3, maximumSignificantDigits: 3 });
 }
 
 /** A price in dollars with its cents (or more digits under $1): 27887 -> "$27,887.00". */
@@ -41,8 +41,10 @@ export function reasonsFor(analysis: Pick<Analysis, "unavailable">, field: strin
 
 /** "Unavailable — offline: no DeFiLlama snapshot is bundled (DeFiLlama)" for each reason, joined. */
 export function unavailableText(reasons: Missing[]): string {
-  if (!reasons.length) return "Unavailable — the API returned no figure and no reason";
-  return "Unavailable — " + reasons.map((m) => (m.reason.includes(m.source) ? m.reason : `${m.source}: ${m.reason}`)).join("; ");
+  if (!reasons.length) return "Unavailable — the analysis gives neither a figure nor a reason";
+  // A provider's name leads its reason; "no provider" or a step of ours ("sentiment") would only repeat it.
+  const named = (m: Missing) => /^[A-Z]/.test(m.source) && !m.reason.includes(m.source);
+  return "Unavailable — " + reasons.map((m) => (named(m) ? `${m.source}: ${m.reason}` : m.reason)).join("; ");
 }
 
 /**
