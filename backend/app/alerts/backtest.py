@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts import service
 from app.alerts.conditions import Spec, direction_up, pick
-from app.alerts.operands import BarRule, Confirmed
+from app.alerts.operands import BarRule, Confirmed, invalid
 from app.alerts.schemas import AlertBacktestOut, BacktestIn, BacktestTrigger, HorizonSummary
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
@@ -31,6 +31,8 @@ MAX_LISTED = 1000  # triggers listed (all are counted)
 
 
 async def run(session: AsyncSession, user: User, body: BacktestIn) -> AlertBacktestOut:
+    if body.condition in service.SERIES_CONDITIONS:
+        raise invalid(f"{body.condition} is judged on a research series, not on price history", "condition")
     asset = await market_service.resolve(session, body.symbol)
     threshold, metadata = body.threshold, body.metadata
     built = await service.check_rule(session, user.id, body.condition, threshold, metadata, body.frequency)

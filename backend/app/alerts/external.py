@@ -54,6 +54,29 @@ def check_portfolio_rule(condition: str, threshold: float | None) -> None:
         raise invalid(f"{condition}'s threshold is a value above 0", "threshold")
 
 
+SERIES_RANGES = {"FEAR_GREED": (0.0, 100.0), "SENTIMENT": (0.0, 1.0), "WHALE_MOVEMENTS": (0.0, 1e6)}
+SERIES_HINTS = {
+    "FEAR_GREED": "the index, 0 (extreme fear) to 100 (extreme greed), e.g. 20",
+    "SENTIMENT": "a score from 0 (bearish) to 1 (bullish), e.g. 0.3",
+    "WHALE_MOVEMENTS": "a count of whale transfers in the last 24 hours, e.g. 10",
+}
+
+
+def series_of(condition: str) -> str:
+    """FEAR_GREED_BELOW -> FEAR_GREED."""
+    return condition.rsplit("_", 1)[0]
+
+
+def check_series_rule(condition: str, threshold: float | None, frequency: str) -> None:
+    """A 422 naming the field unless the research-series rule can be judged."""
+    series = series_of(condition)
+    low, high = SERIES_RANGES[series]
+    if threshold is None or not low <= threshold <= high:
+        raise invalid(f"{condition}'s threshold is {SERIES_HINTS[series]}", "threshold")
+    if frequency not in ("ONCE", "EVERY_TIME"):
+        raise invalid(f"{condition} fires ONCE or EVERY_TIME: a series has no bars", "frequency")
+
+
 def trigger_row(
     alert: Alert, trigger_id: str, price: float, tick_at: datetime, source: str, now: datetime, direction: str
 ) -> dict[str, Any]:

@@ -11,7 +11,7 @@ CHANNELS = frozenset({"ENTERING_CHANNEL", "EXITING_CHANNEL", "INSIDE_CHANNEL", "
 MOVES = frozenset({"MOVING_UP", "MOVING_DOWN", "MOVING_UP_PERCENT", "MOVING_DOWN_PERCENT"})
 # With metadata.indicator (or formula): the price level, confirmed by the indicator (confirm.py).
 CONFIRMABLE = frozenset({"PRICE_ABOVE", "PRICE_BELOW"})
-CONDITIONS = LEVELS | CHANNELS | MOVES | {"VOLUME_SPIKE"}  # every condition (schemas.Condition)
+ENGINE_CONDITIONS = LEVELS | CHANNELS | MOVES | {"VOLUME_SPIKE"}  # what the price engine judges
 # Fire on the bar the value moves across, not on every bar where the state holds.
 TRANSITIONS = frozenset({"CROSSING", "CROSSING_UP", "CROSSING_DOWN", "ENTERING_CHANNEL", "EXITING_CHANNEL"})
 # Conditions defined over bars (a window, a bar's volume, a channel): never evaluated on single ticks.
@@ -45,5 +45,12 @@ PORTFOLIO_CONDITIONS = frozenset(
     {"ALLOCATION_DRIFT", "DRAWDOWN_BELOW", "VAR_BREACH", "VALUE_ABOVE", "VALUE_BELOW"}
 )
 PORTFOLIO_SYMBOL = "PORTFOLIO"  # the symbol column of a portfolio rule that names no asset
+# A research series (Fear & Greed, an asset's sentiment score, its daily whale movements), judged every few
+# minutes by the analysis domain (app.analysis.series_alerts) on the research's figures, never by the engine.
+SERIES_CONDITIONS = frozenset(
+    {"FEAR_GREED_BELOW", "FEAR_GREED_ABOVE", "SENTIMENT_BELOW", "SENTIMENT_ABOVE", "WHALE_MOVEMENTS_ABOVE"}
+)
+OUTSIDE_ENGINE = PORTFOLIO_CONDITIONS | SERIES_CONDITIONS
+CONDITIONS = ENGINE_CONDITIONS | SERIES_CONDITIONS  # every condition of POST /api/alerts (schemas.Condition)
 
 ACTIVE, PAUSED, TRIGGERED, EXPIRED = "ACTIVE", "PAUSED", "TRIGGERED", "EXPIRED"

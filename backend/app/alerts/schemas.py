@@ -29,6 +29,12 @@ Condition = Literal[
     "MOVING_UP_PERCENT",
     "MOVING_DOWN_PERCENT",
     "VOLUME_SPIKE",
+    # Research series, judged every few minutes (docs/API.md): the index, the asset's score, its whales.
+    "FEAR_GREED_BELOW",
+    "FEAR_GREED_ABOVE",
+    "SENTIMENT_BELOW",
+    "SENTIMENT_ABOVE",
+    "WHALE_MOVEMENTS_ABOVE",
 ]
 Frequency = Literal["ONCE", "EVERY_TIME", "ONCE_PER_BAR", "ONCE_PER_BAR_CLOSE"]
 # A portfolio's risk (app.alerts.rules.PORTFOLIO_CONDITIONS): created under /api/portfolios/{id}/alerts.

@@ -21,6 +21,7 @@ from app.alerts.rules import (
     PAUSED,
     PORTFOLIO_CONDITIONS,
     PORTFOLIO_SYMBOL,
+    SERIES_CONDITIONS,
     TRIGGERED,
     arms_on_create,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "EXPIRED",
     "PAUSED",
     "PORTFOLIO_SYMBOL",
+    "SERIES_CONDITIONS",
     "TRIGGERED",
     "Alert",
     "Firing",
@@ -140,6 +142,9 @@ async def check_rule(
     a 422 naming the field if it is not one. A portfolio condition is judged by the portfolio watcher."""
     if condition in PORTFOLIO_CONDITIONS:
         external.check_portfolio_rule(condition, threshold)
+        return None
+    if condition in SERIES_CONDITIONS:
+        external.check_series_rule(condition, threshold, frequency)
         return None
     uses_formula = "indicator" in metadata or "formula" in metadata
     resolve = resolver(await definitions_of(session, user_id)) if uses_formula else None
@@ -251,6 +256,12 @@ def portfolio_of(alert: Alert) -> int | None:
     """The portfolio a risk alert watches (None: a price alert)."""
     found = alert.rule.get("portfolioId") if alert.condition in PORTFOLIO_CONDITIONS else None
     return found if isinstance(found, int) else None
+
+
+async def series_alerts(session: AsyncSession) -> list[Alert]:
+    """Every ACTIVE research-series alert (Fear & Greed, sentiment, whale movements), oldest first."""
+    query = select(Alert).where(Alert.condition.in_(SERIES_CONDITIONS), Alert.status == ACTIVE)
+    return list(await session.scalars(query.order_by(Alert.id)))
 
 
 async def portfolio_alerts(

@@ -23,7 +23,7 @@ from app.alerts import list_cache, operands, service
 from app.alerts.bars import BarWatch
 from app.alerts.engine import Evaluator, ReadingKey, Rule
 from app.alerts.models import Alert
-from app.alerts.rules import PORTFOLIO_CONDITIONS
+from app.alerts.rules import OUTSIDE_ENGINE
 from app.alerts.shards import Ownership, ownership_for
 from app.alerts.writer import TriggerWriter
 from app.core.bus import Message, barrier
@@ -99,8 +99,9 @@ class AlertEngine:
         known = self.symbols()
         async with self.runtime.db.session() as session:
             alert = await session.get(Alert, alert_id)
-            if alert is not None and alert.condition in PORTFOLIO_CONDITIONS:
-                return  # the portfolio watcher's
+            if alert is not None and alert.condition in OUTSIDE_ENGINE:
+                return  # the portfolio watcher's, or the research series'
+
             if alert is not None and alert.status == service.ACTIVE:
                 rule = self._add(alert, (await _resolvers(session, [alert])).get(alert.user_id))
                 if rule is not None and previous is not None:
@@ -124,7 +125,7 @@ class AlertEngine:
         alerts = list(
             await session.scalars(
                 select(Alert).where(
-                    Alert.status == service.ACTIVE, Alert.condition.not_in(PORTFOLIO_CONDITIONS), *where
+                    Alert.status == service.ACTIVE, Alert.condition.not_in(OUTSIDE_ENGINE), *where
                 )
             )
         )
