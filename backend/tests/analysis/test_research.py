@@ -28,7 +28,11 @@ BTC_WALLET = "bc1qvhykeqcpdzu0pdvy99xnh9ckhwzcfskct6h6l2"  # the address of the 
 
 def etherscan(request: httpx.Request) -> httpx.Response:
     action = request.url.params.get("action")
-    name = {"txlist": "account_txlist.json", "gasoracle": "gastracker_gasoracle.json"}[action]
+    name = {
+        "txlist": "account_txlist.json",
+        "tokentx": "account_tokentx.json",
+        "gasoracle": "gastracker_gasoracle.json",
+    }[action]
     return httpx.Response(200, content=fixture_text("etherscan", name))
 
 
@@ -141,6 +145,24 @@ async def test_whale_transfers_of_labelled_wallets_in_the_timeframe(labels: str,
     assert none_yet[0] == []  # a day's window holds neither
 
 
+async def test_erc20_whales_read_the_tokens_transfers_of_the_labelled_wallets(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    receiver = "0x4e83362442b8d1bec281594cea3050c8eb01311c"  # of the recorded tokentx (MKR, 2017-12)
+    labels = tmp_path / "erc20.json"
+    labels.write_text(json.dumps({"ethereum": {receiver: "Token Desk"}}))
+    clock.set(datetime(2017, 12, 21, tzinfo=UTC))
+    end = clock.now().timestamp()
+    providers = live(str(labels))
+    explorer = Routes().add("/v2/api", etherscan)
+    providers.seams["etherscan"] = {"transport": explorer.transport(), "sleep": FakeSleep()}
+    link = BUILTINS["LINK-USD"]
+    moves, _, _ = await onchain.whales(providers, link, 1000.0, end - 30 * 86400, end, str(labels))
+    assert moves and moves[0]["direction"] == "TO_EXCHANGE" and moves[0]["toLabel"] == "Token Desk"
+    assert moves[0]["asset"] == "LINK" and moves[0]["usdValue"] >= 1_000_000
+    assert {r.url.params["contractaddress"] for r in explorer.requests} == {onchain.erc20_contracts()["LINK"]}
+
+
 async def test_bitcoin_flows_are_seen_from_the_labelled_wallet(labels: str) -> None:
     moves, _, _ = await onchain.whales(live(labels, whale_threshold_usd=1.0), BTC, 100_000.0, 0, 4e9, labels)
     assert moves and all(
@@ -152,8 +174,8 @@ async def test_bitcoin_flows_are_seen_from_the_labelled_wallet(labels: str) -> N
     assert inflow + outflow == sum(m["usdValue"] for m in moves)
 
 
-async def test_whales_are_followed_for_btc_and_eth_only(labels: str) -> None:
-    with pytest.raises(onchain.Unavailable, match="BTC and ETH only"):
+async def test_whales_are_followed_for_btc_eth_and_listed_tokens_only(labels: str) -> None:
+    with pytest.raises(onchain.Unavailable, match="BTC, ETH and listed ERC-20 tokens, not SOL"):
         await onchain.whales(live(labels), BUILTINS["SOL-USD"], 100.0, 0, 4e9, labels)
 
 

@@ -44,6 +44,21 @@ def exchange_labels(extra: str | None = None) -> dict[Chain, dict[str, str]]:
     return labels
 
 
+@cache
+def erc20_contracts() -> dict[str, str]:
+    """Token symbol -> its Ethereum mainnet contract, for the ERC-20 whale transfers."""
+    contracts: dict[str, str] = json.loads(LABELS_FILE.read_text()).get("erc20", {})
+    return contracts
+
+
+def chain_of(asset: Asset) -> tuple[Chain, str | None] | None:
+    """Where the asset's transfers are followed: (chain, its ERC-20 contract or None); None: not followed."""
+    if asset.base in CHAIN_OF_BASE:
+        return CHAIN_OF_BASE[asset.base], None
+    contract = erc20_contracts().get(asset.base)
+    return ("ethereum", contract) if contract else None
+
+
 @dataclass(frozen=True, slots=True)
 class Movement:
     hash: str
@@ -76,12 +91,21 @@ def _btc_movements(tx: BtcTransaction, wallet: str) -> Movement:
     return Movement(tx.txid, tx.block_time or 0, sender, wallet, received, MEMPOOL_TX + tx.txid)
 
 
-async def _movements(providers: Providers, chain: Chain, wallet: str) -> tuple[list[dict[str, Any]], Origin]:
+async def _movements(
+    providers: Providers, chain: Chain, wallet: str, contract: str | None
+) -> tuple[list[dict[str, Any]], Origin]:
     provider = "etherscan" if chain == "ethereum" else "esplora"
 
     async def call() -> tuple[list[dict[str, Any]], float | None]:
         async with providers.client(provider) as client:
-            if isinstance(client, EtherscanClient):
+            if isinstance(client, EtherscanClient) and contract is not None:
+                transfers = await client.token_transfers(wallet, contract, offset=PAGE)
+                moves = [
+                    Movement(t.hash, t.ts, t.from_.lower(), t.to.lower(), t.value, t.explorer_url)
+                    for t in transfers
+                    if t.value > 0
+                ]
+            elif isinstance(client, EtherscanClient):
                 txs = await client.transactions(wallet, offset=PAGE)
                 moves = [
                     Movement(
@@ -105,7 +129,7 @@ async def _movements(providers: Providers, chain: Chain, wallet: str) -> tuple[l
             for m in moves
         ], None
 
-    return await providers.fetch(provider, f"wallet:{wallet}", call)
+    return await providers.fetch(provider, f"wallet:{wallet}:{contract or chain}", call)
 
 
 async def whales(
@@ -118,15 +142,19 @@ async def whales(
 ) -> tuple[list[dict[str, Any]], Origin | None, list[Unavailable]]:
     """Transfers of at least `whale_threshold_usd` (at `price`) to or from the labelled exchange wallets
     between `start` and `end`, newest first, de-duplicated by hash."""
-    chain = CHAIN_OF_BASE.get(asset.base)
+    followed = chain_of(asset)
+    if followed is None:
+        raise Unavailable(
+            "etherscan",
+            f"whale movements are followed for BTC, ETH and listed ERC-20 tokens, not {asset.base}",
+        )
+    chain, contract = followed
     provider = "etherscan" if chain == "ethereum" else "esplora"
-    if chain is None:
-        raise Unavailable(provider, f"whale movements are followed for BTC and ETH only, not {asset.base}")
     if not price:
         raise Unavailable(provider, "no price to value transfers in USD")
     labels = exchange_labels(extra_labels)[chain]
     results = await asyncio.gather(
-        *(_movements(providers, chain, wallet) for wallet in labels), return_exceptions=True
+        *(_movements(providers, chain, wallet, contract) for wallet in labels), return_exceptions=True
     )
     threshold = Decimal(str(providers.settings.whale_threshold_usd))
     failures = [r for r in results if isinstance(r, Unavailable)]
@@ -221,7 +249,7 @@ async def gather(
     settings = providers.settings
     found.values["onChainMetrics.activeAddresses"] = None
     found.miss("no provider", ACTIVE_ADDRESSES_REASON, "onChainMetrics.activeAddresses")
-    chain = CHAIN_OF_BASE.get(asset.base)
+    followed = chain_of(asset)
     jobs: dict[str, Any] = {}
     if sources & {"ETHERSCAN", "ESPLORA"}:
         jobs["whales"] = whales(
@@ -229,7 +257,7 @@ async def gather(
         )
     if tvl:
         jobs["tvl"] = chain_tvl(providers, asset, start)
-    if chain == "ethereum" and "ETHERSCAN" in sources:
+    if followed is not None and followed[0] == "ethereum" and "ETHERSCAN" in sources:
         jobs["gas"] = gas(providers)
     results = dict(zip(jobs, await asyncio.gather(*jobs.values(), return_exceptions=True), strict=True))
     for name, result in results.items():
