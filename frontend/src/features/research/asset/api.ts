@@ -52,6 +52,8 @@ export function useRunAnalysis(onDone: (analysis: Analysis) => void) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: runAnalysis,
+    // The form shows every error: by its field (INVALID_SYMBOL, a 422), or as its banner; no toast on top.
+    onError: () => undefined,
     onSuccess: (analysis) => {
       queryClient.setQueryData(keys.one(analysis.analysisId), analysis);
       void queryClient.invalidateQueries({ queryKey: keys.list });
