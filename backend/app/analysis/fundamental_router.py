@@ -79,7 +79,7 @@ async def get_fundamentals(
 async def get_whales(
     symbol: Symbol, _: SignedInCaller, runtime: RuntimeDep, session: DbSession, timeframe: Timeframe = "7d"
 ) -> Envelope[WhalesPart]:
-    """Transfers of at least the whale threshold to or from the labelled exchange wallets (BTC, ETH)."""
+    """Transfers of at least the whale threshold to or from the labelled exchange wallets."""
     return ok(await fundamental.whales_part(runtime, session, symbol, timeframe))
 
 

@@ -15,11 +15,13 @@ from app.core.bus.messages import ALERTS_SYNC, MARKET_PUSH, PushedTicks, PushVer
 from app.core.clock import isoformat_z, utcnow
 from app.core.marketdata import Tick, align
 from app.core.runtime import Runtime
+from app.integrations import budget
 from app.market import service as market_service
 from app.market.ingest import IngestPipeline
 from app.market.journal import TickJournal, key
 from app.market.sources import get_factory
 from app.market.sources.base import Source
+from app.market.sources.polling import PollingSource
 from app.market.symbols import Asset
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,14 @@ SOURCE_COUNTERS = (
 )
 
 
+def budgeted(source: Source, name: str, runtime: Runtime) -> Source:
+    """A REST poller of a provider with an allowance spends it in the shared cache, with the research's
+    calls (integrations.budget); other sources are returned as they are."""
+    if isinstance(source, PollingSource) and name in budget.LIMITS:
+        source.http_options["budget"] = budget.budget_for(name, runtime.settings, runtime.cache)
+    return source
+
+
 class MarketRunner:
     """Start with `start()`, stop with `stop()`; `pipeline` is the sink the push API also feeds."""
 
@@ -75,7 +85,7 @@ class MarketRunner:
         # Today's pushed ticks: the open bars of the webhook feed are whole again after a restart.
         self.pipeline.restore(await self.journal.since(float(align(utcnow().timestamp(), "1d"))))
         for name in self.source_names:
-            source = get_factory(name)(self.runtime.settings)
+            source = budgeted(get_factory(name)(self.runtime.settings), name, self.runtime)
             self.sources[name] = source
             await self._prepare(source)
             self._tasks.append(asyncio.create_task(self._run_source(source), name=f"source-{name}"))

@@ -150,3 +150,18 @@ async def test_coinmarketcap_without_a_key_disables_itself() -> None:
 def test_registered_under_their_names() -> None:
     assert isinstance(get_factory("coingecko")(make_settings()), CoinGeckoSource)
     assert isinstance(get_factory("coinmarketcap")(make_settings()), CoinMarketCapSource)
+
+
+def test_the_runner_gives_a_provider_poller_its_credit_budget() -> None:
+    from types import SimpleNamespace
+
+    from app.core.cache.memory import MemoryCache
+    from app.integrations.budget import CreditBudget
+    from app.market.runner import budgeted
+
+    settings = make_settings(coinmarketcap_api_key="key")
+    runtime = SimpleNamespace(settings=settings, cache=MemoryCache())
+    poller = budgeted(get_factory("coingecko")(settings), "coingecko", runtime)  # type: ignore[arg-type]
+    assert isinstance(poller, CoinGeckoSource) and isinstance(poller.http_options["budget"], CreditBudget)
+    replay = get_factory("replay")(settings)
+    assert budgeted(replay, "replay", runtime) is replay  # type: ignore[arg-type]
