@@ -610,6 +610,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/fundamentals/{symbol}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Fundamentals
+         * @description Market cap, volume, price, supply and rank, each with its source and as-of time.
+         */
+        get: operations["get_fundamentals_api_fundamentals__symbol__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/onchain/{symbol}/whales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Whales
+         * @description Transfers of at least the whale threshold to or from the labelled exchange wallets.
+         */
+        get: operations["get_whales_api_onchain__symbol__whales_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sentiment/{symbol}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Sentiment
+         * @description The posts mentioning the asset with their scores, the score per day, and the Fear & Greed series.
+         */
+        get: operations["get_sentiment_api_sentiment__symbol__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stream": {
         parameters: {
             query?: never;
@@ -1353,7 +1413,7 @@ export interface components {
              * Condition
              * @enum {string}
              */
-            condition: "PRICE_ABOVE" | "PRICE_BELOW" | "CROSSING" | "CROSSING_UP" | "CROSSING_DOWN" | "GREATER_THAN" | "LESS_THAN" | "ENTERING_CHANNEL" | "EXITING_CHANNEL" | "INSIDE_CHANNEL" | "OUTSIDE_CHANNEL" | "MOVING_UP" | "MOVING_DOWN" | "MOVING_UP_PERCENT" | "MOVING_DOWN_PERCENT" | "VOLUME_SPIKE";
+            condition: "PRICE_ABOVE" | "PRICE_BELOW" | "CROSSING" | "CROSSING_UP" | "CROSSING_DOWN" | "GREATER_THAN" | "LESS_THAN" | "ENTERING_CHANNEL" | "EXITING_CHANNEL" | "INSIDE_CHANNEL" | "OUTSIDE_CHANNEL" | "MOVING_UP" | "MOVING_DOWN" | "MOVING_UP_PERCENT" | "MOVING_DOWN_PERCENT" | "VOLUME_SPIKE" | "FEAR_GREED_BELOW" | "FEAR_GREED_ABOVE" | "SENTIMENT_BELOW" | "SENTIMENT_ABOVE" | "WHALE_MOVEMENTS_ABOVE";
             /**
              * Threshold
              * @description Required except for channel conditions
@@ -1625,7 +1685,7 @@ export interface components {
              * Condition
              * @enum {string}
              */
-            condition: "PRICE_ABOVE" | "PRICE_BELOW" | "CROSSING" | "CROSSING_UP" | "CROSSING_DOWN" | "GREATER_THAN" | "LESS_THAN" | "ENTERING_CHANNEL" | "EXITING_CHANNEL" | "INSIDE_CHANNEL" | "OUTSIDE_CHANNEL" | "MOVING_UP" | "MOVING_DOWN" | "MOVING_UP_PERCENT" | "MOVING_DOWN_PERCENT" | "VOLUME_SPIKE";
+            condition: "PRICE_ABOVE" | "PRICE_BELOW" | "CROSSING" | "CROSSING_UP" | "CROSSING_DOWN" | "GREATER_THAN" | "LESS_THAN" | "ENTERING_CHANNEL" | "EXITING_CHANNEL" | "INSIDE_CHANNEL" | "OUTSIDE_CHANNEL" | "MOVING_UP" | "MOVING_DOWN" | "MOVING_UP_PERCENT" | "MOVING_DOWN_PERCENT" | "VOLUME_SPIKE" | "FEAR_GREED_BELOW" | "FEAR_GREED_ABOVE" | "SENTIMENT_BELOW" | "SENTIMENT_ABOVE" | "WHALE_MOVEMENTS_ABOVE";
             /** Threshold */
             threshold?: number | null;
             /**
@@ -1897,6 +1957,15 @@ export interface components {
                 [key: string]: number;
             } | null;
         };
+        /** DailySentiment */
+        DailySentiment: {
+            /** Date */
+            date: string;
+            /** Score */
+            score: number;
+            /** Posts */
+            posts: number;
+        };
         /**
          * Delivery
          * @description One channel's delivery of a notification, as an alert's history shows it.
@@ -2113,6 +2182,18 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["EvaluateOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[FundamentalsPart] */
+        Envelope_FundamentalsPart_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["FundamentalsPart"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -2344,6 +2425,18 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[SentimentPart] */
+        Envelope_SentimentPart_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["SentimentPart"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[SignedOut] */
         Envelope_SignedOut_: {
             /**
@@ -2413,6 +2506,18 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["UserOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[WhalesPart] */
+        Envelope_WhalesPart_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["WhalesPart"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -2752,6 +2857,41 @@ export interface components {
             /** Marketcaptotvl */
             marketCapToTvl?: number | null;
         };
+        /**
+         * FundamentalsPart
+         * @description GET /api/fundamentals/{symbol}: the market figures alone.
+         */
+        FundamentalsPart: {
+            /**
+             * Sources
+             * @default {}
+             */
+            sources: {
+                [key: string]: components["schemas"]["SourceOut"];
+            };
+            /**
+             * Unavailable
+             * @default []
+             */
+            unavailable: components["schemas"]["MissingOut"][];
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "live" | "snapshot";
+            /** Symbol */
+            symbol: string;
+            /** Marketcap */
+            marketCap?: number | null;
+            /** Volume24H */
+            volume24h?: number | null;
+            fundamentals: components["schemas"]["FundamentalsOut"];
+            /**
+             * Conflicts
+             * @default []
+             */
+            conflicts: components["schemas"]["ConflictOut"][];
+        };
         /** GasOut */
         GasOut: {
             /** Safegwei */
@@ -3076,10 +3216,7 @@ export interface components {
              * Tvlhistory
              * @default []
              */
-            tvlHistory: [
-                number,
-                number
-            ][];
+            tvlHistory: components["schemas"]["TvlPoint"][];
             /** Exchangeinflowusd */
             exchangeInflowUsd?: number | null;
             /** Exchangeoutflowusd */
@@ -3926,6 +4063,68 @@ export interface components {
              */
             fearGreedSeries: components["schemas"]["FearGreedPoint"][];
         };
+        /**
+         * SentimentPart
+         * @description GET /api/sentiment/{symbol}: the score per day of the posts, and the Fear & Greed series.
+         */
+        SentimentPart: {
+            /**
+             * Score
+             * @description 0 bearish, 0.5 neutral, 1 bullish
+             */
+            score?: number | null;
+            /** Label */
+            label?: ("BULLISH" | "BEARISH" | "NEUTRAL") | null;
+            /** Feargreedindex */
+            fearGreedIndex?: number | null;
+            /** Feargreedclassification */
+            fearGreedClassification?: string | null;
+            /** Socialvolume */
+            socialVolume?: number | null;
+            /**
+             * Socialvolumebysource
+             * @default {}
+             */
+            socialVolumeBySource: {
+                [key: string]: number;
+            };
+            /**
+             * Posts
+             * @default []
+             */
+            posts: components["schemas"]["PostOut"][];
+            /**
+             * Feargreedseries
+             * @default []
+             */
+            fearGreedSeries: components["schemas"]["FearGreedPoint"][];
+            /**
+             * Sources
+             * @default {}
+             */
+            sources: {
+                [key: string]: components["schemas"]["SourceOut"];
+            };
+            /**
+             * Unavailable
+             * @default []
+             */
+            unavailable: components["schemas"]["MissingOut"][];
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "live" | "snapshot";
+            /** Symbol */
+            symbol: string;
+            /** Timeframe */
+            timeframe: string;
+            /**
+             * Daily
+             * @default []
+             */
+            daily: components["schemas"]["DailySentiment"][];
+        };
         /** SignedOut */
         SignedOut: {
             /** Signedout */
@@ -4405,6 +4604,16 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** TvlPoint */
+        TvlPoint: {
+            /**
+             * Time
+             * @description The day, UTC epoch seconds
+             */
+            time: number;
+            /** Tvl */
+            tvl: number;
+        };
         /** UpdateMeRequest */
         UpdateMeRequest: {
             /** Email */
@@ -4480,6 +4689,46 @@ export interface components {
             direction: "TO_EXCHANGE" | "FROM_EXCHANGE" | "BETWEEN_EXCHANGES" | "OTHER";
             /** Explorerurl */
             explorerUrl: string;
+        };
+        /**
+         * WhalesPart
+         * @description GET /api/onchain/{symbol}/whales: the large transfers of the labelled exchange wallets.
+         */
+        WhalesPart: {
+            /**
+             * Sources
+             * @default {}
+             */
+            sources: {
+                [key: string]: components["schemas"]["SourceOut"];
+            };
+            /**
+             * Unavailable
+             * @default []
+             */
+            unavailable: components["schemas"]["MissingOut"][];
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "live" | "snapshot";
+            /** Symbol */
+            symbol: string;
+            /** Timeframe */
+            timeframe: string;
+            /** Thresholdusd */
+            thresholdUsd: number;
+            /** Whalemovements */
+            whaleMovements?: number | null;
+            /** Exchangeinflowusd */
+            exchangeInflowUsd?: number | null;
+            /** Exchangeoutflowusd */
+            exchangeOutflowUsd?: number | null;
+            /**
+             * Whales
+             * @default []
+             */
+            whales: components["schemas"]["WhaleOut"][];
         };
         /**
          * AnalysisOut
@@ -8368,6 +8617,323 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_AnalysisList_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_fundamentals_api_fundamentals__symbol__get: {
+        parameters: {
+            query?: {
+                sources?: ("COINGECKO" | "COINMARKETCAP")[];
+            };
+            header?: never;
+            path: {
+                symbol: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_FundamentalsPart_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_whales_api_onchain__symbol__whales_get: {
+        parameters: {
+            query?: {
+                /** @description 1d to 365d */
+                timeframe?: string;
+            };
+            header?: never;
+            path: {
+                symbol: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_WhalesPart_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_sentiment_api_sentiment__symbol__get: {
+        parameters: {
+            query?: {
+                /** @description 1d to 365d */
+                timeframe?: string;
+            };
+            header?: never;
+            path: {
+                symbol: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_SentimentPart_"];
                 };
             };
             /** @description Bad request */

@@ -68,7 +68,7 @@ function Gas({ gas }: { gas: NonNullable<OnChain["gas"]> }) {
 export function OnChainCard({ analysis }: { analysis: Analysis }) {
   const chain = analysis.onChainMetrics;
   const tvlSeries = useMemo(
-    () => [{ name: "TVL (USD)", points: (chain?.tvlHistory ?? []).map(([time, value]) => ({ time: time!, value: value! })) }],
+    () => [{ name: "TVL (USD)", points: (chain?.tvlHistory ?? []).map((p) => ({ time: p.time, value: p.tvl })) }],
     [chain?.tvlHistory],
   );
   if (!chain) {

@@ -9,7 +9,7 @@ import { onUserEvent } from "@/realtime/socket";
 
 type Json<R> = R extends { content: { "application/json": infer B } } ? B : never;
 
-/** As openapi-fetch hands it over (its tuples, e.g. tvlHistory's [ts, usd], read as arrays). */
+/** As openapi-fetch hands it over. */
 export type Analysis = Awaited<ReturnType<typeof fetchAnalysis>>;
 export type AnalysisRequest = Json<NonNullable<paths["/api/analysis/fundamental"]["post"]["requestBody"]>>;
 export type AnalysisList = Awaited<ReturnType<typeof fetchAnalyses>>;

@@ -23,9 +23,9 @@ export const withOnChain: Analysis = {
     tvl: 61_500_000_000,
     tvlOf: { kind: "chain", name: "Ethereum" },
     tvlHistory: [
-      [1764460800, 60_100_000_000],
-      [1764547200, 61_000_000_000],
-      [1764633600, 61_500_000_000],
+      { time: 1764460800, tvl: 60_100_000_000 },
+      { time: 1764547200, tvl: 61_000_000_000 },
+      { time: 1764633600, tvl: 61_500_000_000 },
     ],
     exchangeInflowUsd: 4_100_000,
     exchangeOutflowUsd: 12_600_000,
