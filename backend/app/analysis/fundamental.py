@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.analysis import technical
 from app.analysis.fundamental_schemas import (
-    AnalysisOut,
+    FundamentalAnalysisOut,
     FundamentalIn,
     FundamentalsPart,
     SentimentPart,
@@ -27,6 +27,7 @@ from app.analysis.research.provenance import Findings
 from app.analysis.research.providers import Providers
 from app.analysis.research.recommendation import (
     DISCLAIMER,
+    THRESHOLD,
     Reading,
     fear_greed_score,
     flow_score,
@@ -52,6 +53,7 @@ ANALYSIS_COMPLETE = "ANALYSIS_COMPLETE"
 MIN_DAYS, MAX_DAYS = 1, 365
 log = logging.getLogger(__name__)
 MOMENTUM_INDICATORS = ["RSI", "MACD", "BOLLINGER_BANDS"]
+MOMENTUM_SECONDS = 300
 
 
 def timeframe_seconds(timeframe: str) -> int:
@@ -95,18 +97,27 @@ async def _store(session: AsyncSession, user_id: int, asset: Asset, body: Fundam
 
 
 async def _momentum(session: AsyncSession, runtime: Runtime, asset: Asset) -> Reading:
+    """The technical analysis's daily vote, kept for MOMENTUM_SECONDS: it moves with the daily candle."""
+    key = f"research:momentum:{asset.symbol}"
+    held = await runtime.cache.get(key)
+    if held is not None:
+        return Reading(held["raw"], held["score"], held["note"])
     try:
         result = await technical.analyse(
             session, runtime.settings, asset.symbol, MOMENTUM_INDICATORS, ["1d"], "90d", None
         )
     except AppError as exc:
         return Reading(None, None, f"no technical analysis: {exc.message}")
-    summary = result.summary
-    return Reading(
+    summary, daily = result.summary, result.timeframes["1d"].candle_time
+    reading = Reading(
         summary.score,
         momentum_score(summary.score, summary.votes),
-        f"{summary.signal}, {summary.votes} votes",
+        f"{summary.signal}, {summary.votes} votes; last daily candle {daily:%Y-%m-%d}",
     )
+    await runtime.cache.set(
+        key, {"raw": reading.raw_value, "score": reading.score, "note": reading.note}, ttl=MOMENTUM_SECONDS
+    )
+    return reading
 
 
 def _nest(values: dict[str, Any], prefix: str) -> dict[str, Any]:
@@ -165,6 +176,8 @@ def assemble(
         "onChainMetrics": _nest(values, "onChainMetrics") if body.include_on_chain else None,
         "sentiment": _nest(values, "sentiment") if body.include_sentiment else None,
         "recommendation": verdict.action,
+        "recommendationScore": verdict.total,
+        "thresholds": {"buy": THRESHOLD, "sell": -THRESHOLD},
         "confidence": verdict.confidence,
         "generatedAt": utcnow(),
         "fundamentals": {"price": values.get("price"), **_nest(values, "fundamentals")},
@@ -177,15 +190,15 @@ def assemble(
     }
 
 
-def _finish(row: Analysis, result: dict[str, Any]) -> AnalysisOut:
-    out = AnalysisOut.model_validate({**result, "analysisId": row.public_id})
+def _finish(row: Analysis, result: dict[str, Any]) -> FundamentalAnalysisOut:
+    out = FundamentalAnalysisOut.model_validate({**result, "analysisId": row.public_id})
     row.result = out.model_dump(mode="json", by_alias=True)
     return out
 
 
 async def run(
     runtime: Runtime, session: AsyncSession, user_id: int, body: FundamentalIn
-) -> tuple[AnalysisOut, bool]:
+) -> tuple[FundamentalAnalysisOut, bool]:
     """The analysis, and whether it is complete: when the providers answer within `analysis_sync_seconds`
     it is answered at once; otherwise it is stored PENDING and finished by the job `analysis.fundamental`."""
     asset = await market_service.resolve(session, body.symbol)
@@ -208,9 +221,9 @@ async def run(
     return _pending(row), False
 
 
-def _pending(row: Analysis) -> AnalysisOut:
+def _pending(row: Analysis) -> FundamentalAnalysisOut:
     held = row.result or {}
-    return AnalysisOut(
+    return FundamentalAnalysisOut(
         analysis_id=row.public_id,
         status="FAILED" if held.get("status") == "FAILED" else "PENDING",
         symbol=row.symbol,
@@ -246,20 +259,20 @@ async def finish_pending(runtime: Runtime, public_id: str) -> None:
         await realtime_service.emit_user_event(session, runtime.bus, row.user_id, ANALYSIS_COMPLETE, fields)
 
 
-def to_out(row: Analysis) -> AnalysisOut:
+def to_out(row: Analysis) -> FundamentalAnalysisOut:
     if (row.result or {}).get("status") == "COMPLETE":
-        return AnalysisOut.model_validate(row.result)
+        return FundamentalAnalysisOut.model_validate(row.result)
     return _pending(row)
 
 
-async def get(session: AsyncSession, caller: Caller, public_id: str) -> AnalysisOut:
+async def get(session: AsyncSession, caller: Caller, public_id: str) -> FundamentalAnalysisOut:
     row = await session.scalar(select(Analysis).where(Analysis.public_id == public_id))
     if row is None or row.kind != KIND or (row.user_id != caller.id and not caller.is_admin):
         raise not_found("Analysis", public_id)
     return to_out(row)
 
 
-async def list_for(session: AsyncSession, user_id: int, limit: int) -> list[AnalysisOut]:
+async def list_for(session: AsyncSession, user_id: int, limit: int) -> list[FundamentalAnalysisOut]:
     rows = await session.scalars(
         select(Analysis)
         .where(Analysis.user_id == user_id, Analysis.kind == KIND)

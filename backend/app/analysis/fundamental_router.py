@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from app.analysis import fundamental
 from app.analysis.fundamental_schemas import (
     AnalysisList,
-    AnalysisOut,
+    FundamentalAnalysisOut,
     FundamentalIn,
     FundamentalsPart,
     MarketSource,
@@ -25,12 +25,12 @@ router = APIRouter(prefix="/api", responses=ERROR_RESPONSES, tags=["analysis"])
 
 @router.post(
     "/analysis/fundamental",
-    response_model=Envelope[AnalysisOut],
+    response_model=Envelope[FundamentalAnalysisOut],
     responses={202: {"description": "Not ready within the sync budget: PENDING, finished by a job"}},
 )
 async def fundamental_analysis(
     body: FundamentalIn, user: CurrentUser, runtime: RuntimeDep, session: DbSession, response: Response
-) -> Envelope[AnalysisOut]:
+) -> Envelope[FundamentalAnalysisOut]:
     """Market, on-chain and sentiment figures with the source and time of each, and a transparent
     BUY/HOLD/SELL. 200 when the providers answer within `analysisSyncSeconds` (cached or snapshot data);
     otherwise 202 with status PENDING, and ANALYSIS_COMPLETE on the WebSocket when it is stored."""
@@ -40,12 +40,12 @@ async def fundamental_analysis(
     return ok(out)
 
 
-@router.get("/analysis/{analysisId}", response_model=Envelope[AnalysisOut])
+@router.get("/analysis/{analysisId}", response_model=Envelope[FundamentalAnalysisOut])
 async def get_analysis(
     analysis_id: Annotated[str, Path(alias="analysisId", pattern=r"^ANLYS-\d{8}-\d{3,}$", max_length=40)],
     caller: SignedInCaller,
     session: DbSession,
-) -> Envelope[AnalysisOut]:
+) -> Envelope[FundamentalAnalysisOut]:
     """A stored analysis (yours, or any for an admin); PENDING until its job finishes."""
     return ok(await fundamental.get(session, caller, analysis_id))
 

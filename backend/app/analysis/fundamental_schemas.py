@@ -144,7 +144,12 @@ class ComponentOut(ApiModel):
     note: str | None = None
 
 
-class AnalysisOut(ApiModel):
+class Thresholds(ApiModel):
+    buy: float = Field(description="BUY when recommendationScore >= this")
+    sell: float = Field(description="SELL when recommendationScore <= this")
+
+
+class FundamentalAnalysisOut(ApiModel):
     """The seed's fields first; the rest say where each number came from and how the call was reached."""
 
     analysis_id: str
@@ -158,6 +163,10 @@ class AnalysisOut(ApiModel):
     recommendation: Literal["BUY", "HOLD", "SELL"] | None = None
     confidence: float | None = None
     generated_at: UtcDateTime | None = None
+    recommendation_score: float | None = Field(
+        default=None, description="The weighted total of the components, in [-1, 1]"
+    )
+    thresholds: Thresholds | None = None
     fundamentals: FundamentalsOut | None = None
     components: list[ComponentOut] = []
     sources: dict[str, SourceOut] = {}
@@ -170,7 +179,7 @@ class AnalysisOut(ApiModel):
 
 
 class AnalysisList(ApiModel):
-    analyses: list[AnalysisOut]
+    analyses: list[FundamentalAnalysisOut]
     count: int
 
 

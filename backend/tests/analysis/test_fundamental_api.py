@@ -63,7 +63,9 @@ async def test_the_seed_request_answers_from_snapshots_with_the_source_of_every_
         "fearGreed",
     ]
     assert sum(c["weight"] for c in data["components"]) == pytest.approx(1)
-    assert sum(c["contribution"] for c in data["components"]) == pytest.approx(0.06, abs=0.1)
+    assert sum(c["contribution"] for c in data["components"]) == pytest.approx(data["recommendationScore"])
+    assert data["thresholds"] == {"buy": 0.2, "sell": -0.2}
+    assert "gas" in " ".join(m["reason"] for m in data["unavailable"])  # BTC: no gas figure, and why
     assert "Not financial advice" in data["disclaimer"]
 
     again = (await client.post(ROUTE, json=SEED, headers=account.headers)).json()["data"]
@@ -170,3 +172,37 @@ async def test_the_parts_refuse_bad_input(
     response = await client.get(path, headers=account.headers)
     assert_error(response, status, code)
     assert response.json()["field"] == field
+
+
+async def test_momentum_is_the_technical_vote_on_the_daily_candles(
+    settings: Settings, client: httpx.AsyncClient
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.conftest import make_admin
+
+    admin = await register(client)
+    await make_admin(settings, admin.id)
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    days = 200
+    closes = [20000 * 1.004**i for i in range(days)]
+    candles = [
+        {
+            "timestamp": (today - timedelta(days=days - i)).isoformat().replace("+00:00", "Z"),
+            "open": c / 1.004,
+            "high": c * 1.01,
+            "low": c / 1.01,
+            "close": c,
+            "volume": 5.0,
+        }
+        for i, c in enumerate(closes)
+    ]
+    body = {"symbol": "BTC-USD", "interval": "1d", "candles": candles}
+    assert (await client.post("/api/data/candles", headers=admin.headers, json=body)).status_code == 200
+    data = (await client.post(ROUTE, json=SEED, headers=admin.headers)).json()["data"]
+    momentum = next(c for c in data["components"] if c["name"] == "momentum")
+    assert momentum["score"] is not None and -1 <= momentum["score"] <= 1
+    assert "votes; last daily candle" in momentum["note"]
+    total = sum(c["contribution"] for c in data["components"])
+    expected = "BUY" if total >= 0.2 else "SELL" if total <= -0.2 else "HOLD"
+    assert data["recommendation"] == expected

@@ -259,11 +259,17 @@ async def gather(
         jobs["tvl"] = chain_tvl(providers, asset, start)
     if followed is not None and followed[0] == "ethereum" and "ETHERSCAN" in sources:
         jobs["gas"] = gas(providers)
+    elif followed is None or followed[0] != "ethereum":
+        found.miss(
+            "Etherscan", f"gas is Ethereum's fee market: not reported for {asset.base}", "onChainMetrics.gas"
+        )
     results = dict(zip(jobs, await asyncio.gather(*jobs.values(), return_exceptions=True), strict=True))
     for name, result in results.items():
         if isinstance(result, Unavailable):
-            found.miss(NAMES[result.provider], result.reason, f"onChainMetrics.{_FIELD[name]}")
-            found.values.setdefault(f"onChainMetrics.{_FIELD[name]}", None)
+            fields = [f"onChainMetrics.{f}" for f in _FIELDS[name]]
+            found.miss(NAMES[result.provider], result.reason, *fields)
+            for field in fields[:1]:  # the figure itself is null; its list and flows stay empty/absent
+                found.values.setdefault(field, None)
         elif isinstance(result, BaseException):
             raise result
     if "whales" in results and not isinstance(results["whales"], BaseException):
@@ -286,4 +292,8 @@ async def gather(
         found.put("onChainMetrics.gas", payload, origin)
 
 
-_FIELD = {"whales": "whaleMovements", "tvl": "tvl", "gas": "gas"}
+_FIELDS = {
+    "whales": ("whaleMovements", "whales", "exchangeInflowUsd", "exchangeOutflowUsd"),
+    "tvl": ("tvl", "tvlHistory"),
+    "gas": ("gas",),
+}
