@@ -41,6 +41,7 @@ describe("AlertForm", () => {
       "PRICE_ABOVE", "PRICE_BELOW", "GREATER_THAN", "LESS_THAN", "CROSSING", "CROSSING_UP", "CROSSING_DOWN",
       "ENTERING_CHANNEL", "EXITING_CHANNEL", "INSIDE_CHANNEL", "OUTSIDE_CHANNEL",
       "MOVING_UP", "MOVING_DOWN", "MOVING_UP_PERCENT", "MOVING_DOWN_PERCENT", "VOLUME_SPIKE",
+      "FEAR_GREED_BELOW", "FEAR_GREED_ABOVE", "SENTIMENT_BELOW", "SENTIMENT_ABOVE", "WHALE_MOVEMENTS_ABOVE",
     ]);
     for (const label of ["Symbol", "Operand", "Threshold", "Timeframe", "Frequency", "Expires at", "Confirm ticks", "Confirm seconds"]) {
       expect(screen.getByLabelText(label)).toBeInTheDocument();
@@ -173,6 +174,77 @@ describe("AlertForm", () => {
       expiresAt: null,
       confirmTicks: 1,
       confirmSeconds: 0,
+    });
+  });
+
+  it("creates a Fear & Greed alert: only a threshold in 0–100, no metadata, no backtest preview", async () => {
+    const { calls } = serve({
+      ...base,
+      "POST /api/alerts": (_, body) => ok({ id: 43, ...(body as object), status: "ACTIVE", triggerCount: 0 }, 201),
+    });
+    const user = userEvent.setup();
+    renderForm();
+    await user.selectOptions(screen.getByLabelText("Condition"), "FEAR_GREED_BELOW");
+    expect(screen.getByRole("option", { name: "Fear & Greed below (FEAR_GREED_BELOW)" })).toBeInTheDocument();
+    for (const label of ["Operand", "Timeframe", "Lower bound", "Window (bars)", "Confirm ticks", "Confirm seconds"]) {
+      expect(screen.queryByLabelText(label)).not.toBeInTheDocument();
+    }
+    expect(screen.queryByRole("button", { name: "Preview" })).not.toBeInTheDocument();
+    expect(screen.getByTestId("series-note")).toHaveTextContent("Judged every 5 minutes on the research figures; not backtested on prices.");
+
+    const threshold = screen.getByLabelText("Threshold (index 0–100)");
+    await user.type(threshold, "150");
+    expect(await screen.findByText("Threshold must be at most 100")).toBeInTheDocument();
+    expect(submit()).toBeDisabled();
+    await user.clear(threshold);
+    await user.type(threshold, "20");
+    await user.click(submit());
+    expect(await screen.findByText("elsewhere")).toBeInTheDocument();
+    expect(calls.find((c) => c.method === "POST")?.body).toEqual({
+      userId: 7,
+      symbol: "BTC-USD",
+      condition: "FEAR_GREED_BELOW",
+      threshold: 20,
+      channels: ["IN_APP"],
+      metadata: {},
+      frequency: "ONCE",
+      cooldownSeconds: 0,
+      expiresAt: null,
+      confirmTicks: 1,
+      confirmSeconds: 0,
+    });
+    expect(calls.some((c) => c.route.includes("/backtest"))).toBe(false);
+  });
+
+  it("offers a research series only ONCE and EVERY_TIME, with the series' own threshold", async () => {
+    const { calls } = serve({
+      ...base,
+      "POST /api/alerts": (_, body) => ok({ id: 44, ...(body as object), status: "ACTIVE", triggerCount: 0 }, 201),
+    });
+    const user = userEvent.setup();
+    renderForm();
+    const frequency = screen.getByLabelText("Frequency");
+    const values = () => within(frequency).getAllByRole("option").map((o) => (o as HTMLOptionElement).value);
+    expect(values()).toEqual(["ONCE", "EVERY_TIME", "ONCE_PER_BAR", "ONCE_PER_BAR_CLOSE"]);
+    await user.selectOptions(frequency, "ONCE_PER_BAR");
+
+    await user.selectOptions(screen.getByLabelText("Condition"), "WHALE_MOVEMENTS_ABOVE");
+    expect(values()).toEqual(["ONCE", "EVERY_TIME"]);
+    expect(frequency).toHaveValue("ONCE"); // ONCE_PER_BAR is not one of them
+    expect(screen.getByLabelText("Threshold (transfers in 24 h)")).toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText("Condition"), "SENTIMENT_ABOVE");
+    await user.type(screen.getByLabelText("Threshold (score 0–1)"), "0.6");
+    await user.selectOptions(frequency, "EVERY_TIME");
+    await user.clear(screen.getByLabelText("Cooldown (seconds)"));
+    await user.type(screen.getByLabelText("Cooldown (seconds)"), "3600");
+    await user.click(submit());
+    await screen.findByText("elsewhere");
+    expect(calls.find((c) => c.method === "POST")?.body).toMatchObject({
+      condition: "SENTIMENT_ABOVE",
+      threshold: 0.6,
+      metadata: {},
+      frequency: "EVERY_TIME",
+      cooldownSeconds: 3600,
     });
   });
 

@@ -19,18 +19,20 @@ import {
   formFieldOf,
   CONFIRM_OPERATORS,
   defaultOperator,
+  frequenciesFor,
   isConfirmed,
   isPriceCondition,
   isRuleError,
   kindOf,
   needsWindow,
+  seriesInfo,
   thresholdHint,
   toAlertBody,
   validateAlert,
   validateRule,
   type RuleForm,
 } from "./rule";
-import { CHANNELS, CONDITIONS, FREQUENCIES, type Alert, type Channel, type Condition, type Frequency } from "./types";
+import { CHANNELS, CONDITIONS, type Alert, type Channel, type Condition, type Frequency } from "./types";
 
 const CHANNEL_NAMES: Record<Channel, string> = {
   IN_APP: "In the app",
@@ -51,6 +53,7 @@ const LABELS: Record<string, string> = {
   "metadata.indicator": "Indicator",
   "metadata.formula": "Formula",
   threshold: "Threshold",
+  frequency: "Frequency",
   "metadata.lower": "Lower bound",
   "metadata.upper": "Upper bound",
   "metadata.window": "Window",
@@ -84,6 +87,8 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
   const livePrice = useLivePrice(form.symbol);
 
   const kind = kindOf(form.condition);
+  const series = kind === "series"; // a research series: only a threshold, judged every 5 minutes, no preview
+  const frequencies = frequenciesFor(form.condition);
   const indicator = useMemo(
     () => (form.operand === "INDICATOR" ? catalog.data?.indicators.find((i) => i.name === form.indicator) : undefined),
     [catalog.data, form.operand, form.indicator],
@@ -115,6 +120,10 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
   function onCondition(condition: Condition) {
     const patch: Partial<RuleForm> = { condition };
     if (kindOf(condition) === "volume") patch.operand = "PRICE";
+    if (kindOf(condition) === "series") {
+      patch.operand = "PRICE";
+      if (!frequenciesFor(condition).some((f) => f.value === form.frequency)) patch.frequency = "ONCE";
+    }
     change(patch, "condition");
     // The numbers mean something else now: drop what the API said about them (without flagging them yet).
     errors.dismiss("operand", "threshold", "metadata.lower", "metadata.upper", "metadata.window");
@@ -186,15 +195,17 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
                 ))}
               </select>
             </Field>
-            <OperandFields
-              form={form}
-              indicator={indicator}
-              volumeOnly={kind === "volume"}
-              confirming={isPriceCondition(form.condition)}
-              error={error}
-              describedBy={describedBy}
-              change={change}
-            />
+            {series ? null : (
+              <OperandFields
+                form={form}
+                indicator={indicator}
+                volumeOnly={kind === "volume"}
+                confirming={isPriceCondition(form.condition)}
+                error={error}
+                describedBy={describedBy}
+                change={change}
+              />
+            )}
 
             {kind === "channel" ? (
               <>
@@ -219,10 +230,21 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
               </>
             ) : (
               <Field
-                label={kind === "movePercent" ? "Threshold (%)" : kind === "volume" ? "Threshold (× average volume)" : "Threshold"}
+                label={
+                  series
+                    ? (seriesInfo(form.condition)?.label ?? "Threshold")
+                    : kind === "movePercent"
+                      ? "Threshold (%)"
+                      : kind === "volume"
+                        ? "Threshold (× average volume)"
+                        : "Threshold"
+                }
                 htmlFor="alert-threshold"
                 error={error("threshold")}
-                hint={thresholdHint(form) + (form.operand === "PRICE" && kind !== "volume" && livePrice !== undefined ? ` · now ${formatPrice(livePrice)}` : "")}
+                hint={
+                  thresholdHint(form) +
+                  (form.operand === "PRICE" && kind !== "volume" && !series && livePrice !== undefined ? ` · now ${formatPrice(livePrice)}` : "")
+                }
               >
                 <input
                   id="alert-threshold"
@@ -279,44 +301,60 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
               </Field>
             ) : null}
 
-            <Field
-              label="Timeframe"
-              htmlFor="alert-timeframe"
-              error={error("metadata.timeframe")}
-              hint={isConfirmed(form) ? "The indicator's bars: its latest closed one is read on each tick" : "The bars the rule is judged on"}
-            >
-              <select
-                id="alert-timeframe"
-                value={form.timeframe}
-                onChange={(e) => change({ timeframe: e.target.value as RuleForm["timeframe"] }, "metadata.timeframe")}
+            {series ? null : (
+              <Field
+                label="Timeframe"
+                htmlFor="alert-timeframe"
+                error={error("metadata.timeframe")}
+                hint={isConfirmed(form) ? "The indicator's bars: its latest closed one is read on each tick" : "The bars the rule is judged on"}
               >
-                <option value="">Default ({form.operand === "PRICE" ? "ticks / 1m" : "1h"})</option>
-                {INTERVALS.map((t) => (
-                  <option key={t} value={t}>
-                    {t}
-                  </option>
-                ))}
-              </select>
-            </Field>
+                <select
+                  id="alert-timeframe"
+                  value={form.timeframe}
+                  onChange={(e) => change({ timeframe: e.target.value as RuleForm["timeframe"] }, "metadata.timeframe")}
+                >
+                  <option value="">Default ({form.operand === "PRICE" ? "ticks / 1m" : "1h"})</option>
+                  {INTERVALS.map((t) => (
+                    <option key={t} value={t}>
+                      {t}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            )}
           </div>
         </Card>
 
-        <BacktestPreview
-          form={form}
-          indicator={indicator}
-          ruleInvalid={Object.keys(ruleErrors).length > 0}
-          backtest={backtest}
-        />
+        {series ? (
+          <section className="card alert-preview" aria-labelledby="alert-preview-title" data-testid="series-note">
+            <div className="card-header">
+              <h2 id="alert-preview-title">Would have fired?</h2>
+            </div>
+            <p className="muted">Judged every 5 minutes on the research figures; not backtested on prices.</p>
+          </section>
+        ) : (
+          <BacktestPreview
+            form={form}
+            indicator={indicator}
+            ruleInvalid={Object.keys(ruleErrors).length > 0}
+            backtest={backtest}
+          />
+        )}
 
         <Card title="Delivery">
           <div className="alert-form-grid">
-            <Field label="Frequency" htmlFor="alert-frequency" error={error("frequency")}>
+            <Field
+              label="Frequency"
+              htmlFor="alert-frequency"
+              error={error("frequency")}
+              hint={series ? "A research series has no bars: once, or every time with a cooldown" : undefined}
+            >
               <select
                 id="alert-frequency"
                 value={form.frequency}
                 onChange={(e) => change({ frequency: e.target.value as Frequency }, "frequency", "cooldownSeconds")}
               >
-                {FREQUENCIES.map((f) => (
+                {frequencies.map((f) => (
                   <option key={f.value} value={f.value}>
                     {f.label}
                   </option>
@@ -343,24 +381,28 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
                 onChange={(e) => change({ expiresAt: e.target.value }, "expiresAt")}
               />
             </Field>
-            <Field label="Confirm ticks" htmlFor="alert-confirm-ticks" error={error("confirmTicks")} hint="Prices in a row past the level (1–100)">
-              <input
-                id="alert-confirm-ticks"
-                inputMode="numeric"
-                value={form.confirmTicks}
-                {...describedBy("confirmTicks", "alert-confirm-ticks")}
-                onChange={(e) => change({ confirmTicks: e.target.value }, "confirmTicks")}
-              />
-            </Field>
-            <Field label="Confirm seconds" htmlFor="alert-confirm-seconds" error={error("confirmSeconds")} hint="How long it must stay past (0–3600)">
-              <input
-                id="alert-confirm-seconds"
-                inputMode="decimal"
-                value={form.confirmSeconds}
-                {...describedBy("confirmSeconds", "alert-confirm-seconds")}
-                onChange={(e) => change({ confirmSeconds: e.target.value }, "confirmSeconds")}
-              />
-            </Field>
+            {series ? null : (
+              <>
+                <Field label="Confirm ticks" htmlFor="alert-confirm-ticks" error={error("confirmTicks")} hint="Prices in a row past the level (1–100)">
+                  <input
+                    id="alert-confirm-ticks"
+                    inputMode="numeric"
+                    value={form.confirmTicks}
+                    {...describedBy("confirmTicks", "alert-confirm-ticks")}
+                    onChange={(e) => change({ confirmTicks: e.target.value }, "confirmTicks")}
+                  />
+                </Field>
+                <Field label="Confirm seconds" htmlFor="alert-confirm-seconds" error={error("confirmSeconds")} hint="How long it must stay past (0–3600)">
+                  <input
+                    id="alert-confirm-seconds"
+                    inputMode="decimal"
+                    value={form.confirmSeconds}
+                    {...describedBy("confirmSeconds", "alert-confirm-seconds")}
+                    onChange={(e) => change({ confirmSeconds: e.target.value }, "confirmSeconds")}
+                  />
+                </Field>
+              </>
+            )}
           </div>
           <fieldset className="alert-channels" aria-describedby={error("channels") ? "alert-channels-error" : undefined}>
             <legend>Channels</legend>

@@ -6,7 +6,7 @@ import { formatNumber, formatPrice, formatTime } from "@/lib/format";
 import { useUrlParams } from "@/lib/useUrlParams";
 import { utcDayEndIso, utcDayStartIso } from "@/lib/dates";
 import { useAlerts, useHistory } from "./hooks";
-import type { Delivery, History } from "./types";
+import { conditionText, isSeriesCondition, type Delivery, type History } from "./types";
 
 const LIMITS = [50, 100, 500, 1000];
 /** How the server answers an EMAIL kept in the user's local mailbox (no SMTP server). */
@@ -42,14 +42,17 @@ type Trigger = History["triggers"][number];
 
 const muted = () => ({ className: "muted" });
 
+const figure = (condition: string, value: number | null) => (isSeriesCondition(condition) ? formatNumber(value) : formatPrice(value));
+
 // When the tick was and where it came from give way first: what fired, at what price, and the deliveries stay.
 const COLUMNS: Column<Trigger>[] = [
   { key: "fired", label: "Fired", cell: (t) => formatTime(t.firedAt), sortValue: (t) => t.firedAt },
   { key: "alert", label: "Alert", cell: (t) => <Link to={`/alerts/history?alertId=${t.alertId}`}>#{t.alertId}</Link>, sortValue: (t) => t.alertId },
   { key: "symbol", label: "Symbol", cell: (t) => t.symbol, sortValue: (t) => t.symbol },
-  { key: "condition", label: "Condition", cell: (t) => t.condition, sortValue: (t) => t.condition, cellProps: muted, priority: 2 },
-  { key: "price", label: "Price", align: "end", cell: (t) => formatPrice(t.price), sortValue: (t) => t.price },
-  { key: "threshold", label: "Threshold", align: "end", cell: (t) => formatPrice(t.threshold), sortValue: (t) => t.threshold, cellProps: muted, priority: 2 },
+  { key: "condition", label: "Condition", cell: (t) => conditionText(t.condition), sortValue: (t) => t.condition, cellProps: muted, priority: 2 },
+  // A research series' trigger carries the figure measured (an index, a score, a count), not a price.
+  { key: "price", label: "Price", align: "end", cell: (t) => figure(t.condition, t.price), sortValue: (t) => t.price },
+  { key: "threshold", label: "Threshold", align: "end", cell: (t) => figure(t.condition, t.threshold), sortValue: (t) => t.threshold, cellProps: muted, priority: 2 },
   {
     key: "direction",
     label: "Direction",
@@ -91,7 +94,7 @@ export function AlertHistory() {
               <option value="">All alerts</option>
               {(alerts.data?.alerts ?? []).map((a) => (
                 <option key={a.id} value={a.id}>
-                  #{a.id} {a.symbol} {a.condition}
+                  #{a.id} {a.symbol} {conditionText(a.condition)}
                 </option>
               ))}
               {alertId && !alerts.data?.alerts.some((a) => a.id === alertId) ? <option value={alertId}>#{alertId}</option> : null}

@@ -1,4 +1,4 @@
-import { describeRule, EMPTY_FORM, formFieldOf, toAlertBody, toBacktestBody, validateAlert, validateRule, type RuleForm } from "./rule";
+import { describeRule, EMPTY_FORM, formFieldOf, frequenciesFor, toAlertBody, toBacktestBody, validateAlert, validateRule, type RuleForm } from "./rule";
 import type { CatalogIndicator } from "./types";
 
 const form = (patch: Partial<RuleForm>): RuleForm => ({ ...EMPTY_FORM, ...patch });
@@ -99,12 +99,67 @@ describe("request bodies", () => {
     });
   });
 
+  it("builds a research-series alert: the threshold as a number and no metadata at all", () => {
+    // What the form may hold from a price rule before the condition changed is not sent.
+    const fearGreed = form({ condition: "FEAR_GREED_BELOW", threshold: "20", operand: "INDICATOR", indicator: "RSI", timeframe: "4h", window: "12" });
+    expect(toAlertBody(fearGreed, 7, RSI)).toEqual({
+      userId: 7,
+      symbol: "BTC-USD",
+      condition: "FEAR_GREED_BELOW",
+      threshold: 20,
+      channels: ["IN_APP"],
+      metadata: {},
+      frequency: "ONCE",
+      cooldownSeconds: 0,
+      expiresAt: null,
+      confirmTicks: 1,
+      confirmSeconds: 0,
+    });
+    expect(toAlertBody(form({ condition: "WHALE_MOVEMENTS_ABOVE", threshold: "25", frequency: "EVERY_TIME", cooldownSeconds: "900" }), 7)).toMatchObject({
+      threshold: 25,
+      metadata: {},
+      frequency: "EVERY_TIME",
+      cooldownSeconds: 900,
+    });
+  });
+
   it("maps the API's fields to the form's", () => {
     expect(formFieldOf("metadata.window")).toBe("metadata.window");
     expect(formFieldOf("channels.0")).toBe("channels");
     expect(formFieldOf("metadata.params")).toBe("metadata.params");
     expect(formFieldOf(undefined)).toBeUndefined();
     expect(formFieldOf("body")).toBeUndefined();
+  });
+});
+
+describe("research series", () => {
+  it("checks the threshold against each series' range", () => {
+    expect(validateRule(form({ condition: "FEAR_GREED_BELOW", threshold: "" })).threshold).toBe("Threshold is required");
+    expect(validateRule(form({ condition: "FEAR_GREED_BELOW", threshold: "101" })).threshold).toBe("Threshold must be at most 100");
+    expect(validateRule(form({ condition: "FEAR_GREED_ABOVE", threshold: "0" }))).toEqual({});
+    expect(validateRule(form({ condition: "SENTIMENT_BELOW", threshold: "1.5" })).threshold).toBe("Threshold must be at most 1");
+    expect(validateRule(form({ condition: "SENTIMENT_ABOVE", threshold: "-0.1" })).threshold).toBe("Threshold must be at least 0");
+    expect(validateRule(form({ condition: "SENTIMENT_ABOVE", threshold: "0.6" }))).toEqual({});
+    expect(validateRule(form({ condition: "WHALE_MOVEMENTS_ABOVE", threshold: "1000001" })).threshold).toBe("Threshold must be at most 1000000");
+    expect(validateRule(form({ condition: "WHALE_MOVEMENTS_ABOVE", threshold: "12" }))).toEqual({});
+  });
+
+  it("ignores the operand fields, and fires only ONCE or EVERY_TIME", () => {
+    expect(validateRule(form({ condition: "FEAR_GREED_BELOW", threshold: "20", operand: "INDICATOR", indicator: "" }))).toEqual({});
+    expect(validateRule(form({ condition: "FEAR_GREED_BELOW", threshold: "20", frequency: "ONCE_PER_BAR" })).frequency).toBe(
+      "A research series fires once or every time",
+    );
+    expect(validateRule(form({ condition: "FEAR_GREED_BELOW", threshold: "20", frequency: "EVERY_TIME", cooldownSeconds: "-1" })).cooldownSeconds).toBe(
+      "Cooldown must be at least 0",
+    );
+    expect(frequenciesFor("FEAR_GREED_BELOW").map((f) => f.value)).toEqual(["ONCE", "EVERY_TIME"]);
+    expect(frequenciesFor("PRICE_ABOVE").map((f) => f.value)).toEqual(["ONCE", "EVERY_TIME", "ONCE_PER_BAR", "ONCE_PER_BAR_CLOSE"]);
+  });
+
+  it("describes the rule by the condition's label", () => {
+    expect(describeRule("FEAR_GREED_BELOW", 20, {})).toBe("Fear & Greed below 20");
+    expect(describeRule("SENTIMENT_ABOVE", 0.65, {})).toBe("Sentiment above 0.65");
+    expect(describeRule("WHALE_MOVEMENTS_ABOVE", 12, {})).toBe("Whale movements above 12");
   });
 });
 

@@ -3,6 +3,8 @@ import { formatNumber, formatPrice } from "@/lib/format";
 import type { Interval } from "@/lib/intervals";
 import {
   conditionInfo,
+  FREQUENCIES,
+  isSeriesCondition,
   type AlertIn,
   type BacktestIn,
   type CatalogIndicator,
@@ -92,6 +94,48 @@ export function kindOf(condition: string): ConditionKind {
   return conditionInfo(condition)?.kind ?? "level";
 }
 
+/** What a research-series threshold is: its range (as POST /api/alerts checks it), label and hint. */
+export interface SeriesInfo {
+  min: number;
+  max: number;
+  label: string;
+  hint: string;
+}
+
+const SERIES: Record<string, SeriesInfo> = {
+  FEAR_GREED: {
+    min: 0,
+    max: 100,
+    label: "Threshold (index 0–100)",
+    hint: "The Fear & Greed index, 0 (extreme fear) to 100 (extreme greed); market-wide",
+  },
+  SENTIMENT: {
+    min: 0,
+    max: 1,
+    label: "Threshold (score 0–1)",
+    hint: "The mean score of the posts of the last 24 hours that mention the asset, 0 to 1",
+  },
+  WHALE_MOVEMENTS: {
+    min: 0,
+    max: 1_000_000,
+    label: "Threshold (transfers in 24 h)",
+    hint: "A count of whale transfers in the last 24 hours, 0 to 1,000,000 (BTC, ETH and some ERC-20 tokens)",
+  },
+};
+
+/** The research series a condition watches (FEAR_GREED_BELOW → Fear & Greed); undefined for any other. */
+export function seriesInfo(condition: string): SeriesInfo | undefined {
+  return isSeriesCondition(condition) ? SERIES[condition.slice(0, condition.lastIndexOf("_"))] : undefined;
+}
+
+/** A research series has no bars: it fires once, or every time (with a cooldown). */
+const SERIES_FREQUENCIES: readonly Frequency[] = ["ONCE", "EVERY_TIME"];
+
+/** The frequencies a condition can take. */
+export function frequenciesFor(condition: string): typeof FREQUENCIES {
+  return isSeriesCondition(condition) ? FREQUENCIES.filter((f) => SERIES_FREQUENCIES.includes(f.value)) : FREQUENCIES;
+}
+
 /** The threshold is an amount (a move, a volume multiple) rather than a level. */
 export function bySize(kind: ConditionKind): boolean {
   return kind === "move" || kind === "movePercent" || kind === "volume";
@@ -133,6 +177,8 @@ function checkNumber(
 
 export function thresholdHint(form: RuleForm): string {
   switch (kindOf(form.condition)) {
+    case "series":
+      return seriesInfo(form.condition)?.hint ?? "The figure's level";
     case "move":
       return "How much the value must change within the window";
     case "movePercent":
@@ -150,6 +196,7 @@ export function validateRule(form: RuleForm, indicator?: CatalogIndicator): Fiel
   const kind = kindOf(form.condition);
   const price = form.operand === "PRICE" || isConfirmed(form); // the threshold is a price
   if (!form.symbol.trim()) errors.symbol = "Choose a symbol";
+  if (kind === "series") return validateSeries(form, errors);
 
   if (kind === "volume" && !price) errors.operand = "A volume spike is on the volume: choose Price";
   if (form.operand === "INDICATOR") {
@@ -194,6 +241,17 @@ export function validateRule(form: RuleForm, indicator?: CatalogIndicator): Fiel
   return errors;
 }
 
+/** A research-series rule: a threshold in the series' range, and ONCE or EVERY_TIME; nothing else. */
+function validateSeries(form: RuleForm, errors: FieldErrors): FieldErrors {
+  const series = seriesInfo(form.condition);
+  checkNumber(errors, "threshold", "Threshold", form.threshold, { required: true, min: series?.min, max: series?.max });
+  if (!SERIES_FREQUENCIES.includes(form.frequency)) errors.frequency = "A research series fires once or every time";
+  if (form.frequency === "EVERY_TIME") {
+    checkNumber(errors, "cooldownSeconds", "Cooldown", form.cooldownSeconds, { integer: true, min: 0, max: MAX_COOLDOWN });
+  }
+  return errors;
+}
+
 /** Everything POST /api/alerts checks: the rule, then delivery, expiry and confirmation. */
 export function validateAlert(form: RuleForm, indicator?: CatalogIndicator, now = Date.now()): FieldErrors {
   const errors = validateRule(form, indicator);
@@ -216,6 +274,7 @@ function num(text: string): number | undefined {
 export function buildMetadata(form: RuleForm, indicator?: CatalogIndicator): Record<string, unknown> {
   const metadata: Record<string, unknown> = {};
   const kind = kindOf(form.condition);
+  if (kind === "series") return metadata; // judged on the series itself: no operand, bounds, window or timeframe
   if (form.operand === "INDICATOR" && form.indicator) {
     metadata.indicator = form.indicator;
     const params: Record<string, number> = {};
@@ -409,6 +468,7 @@ export function describeRule(
 ): string {
   if (portfolioOf(metadata) !== null) return describePortfolioRule(condition, threshold);
   const kind = kindOf(condition);
+  if (kind === "series") return `${conditionInfo(condition)?.label ?? condition} ${formatNumber(threshold ?? undefined)}`;
   const operand = operandText(metadata);
   if (isPriceCondition(condition) && operand !== "Price") return describeConfirmed(condition, threshold, metadata, confirmation);
   const price = operand === "Price";

@@ -22,7 +22,7 @@ export const STATUSES: AlertStatus[] = ["ACTIVE", "PAUSED", "TRIGGERED", "EXPIRE
 export const CHANNELS: Channel[] = ["IN_APP", "EMAIL", "SMS", "DISCORD", "TELEGRAM", "WEBHOOK"];
 
 /** How a condition uses its numbers. */
-export type ConditionKind = "level" | "cross" | "channel" | "move" | "movePercent" | "volume";
+export type ConditionKind = "level" | "cross" | "channel" | "move" | "movePercent" | "volume" | "series";
 
 export interface ConditionInfo {
   value: Condition;
@@ -48,6 +48,12 @@ export const CONDITIONS: ConditionInfo[] = [
   { value: "MOVING_UP_PERCENT", label: "Moves up by %", kind: "movePercent", group: "Move" },
   { value: "MOVING_DOWN_PERCENT", label: "Moves down by %", kind: "movePercent", group: "Move" },
   { value: "VOLUME_SPIKE", label: "Volume spike", kind: "volume", group: "Volume" },
+  // Judged every 5 minutes on the research figures (docs/API.md "Alerts on the research series"), not on ticks.
+  { value: "FEAR_GREED_BELOW", label: "Fear & Greed below", kind: "series", group: "Research series" },
+  { value: "FEAR_GREED_ABOVE", label: "Fear & Greed above", kind: "series", group: "Research series" },
+  { value: "SENTIMENT_BELOW", label: "Sentiment below", kind: "series", group: "Research series" },
+  { value: "SENTIMENT_ABOVE", label: "Sentiment above", kind: "series", group: "Research series" },
+  { value: "WHALE_MOVEMENTS_ABOVE", label: "Whale movements above", kind: "series", group: "Research series" },
 ];
 
 export const FREQUENCIES: { value: Frequency; label: string }[] = [
@@ -59,6 +65,16 @@ export const FREQUENCIES: { value: Frequency; label: string }[] = [
 
 export function conditionInfo(condition: string): ConditionInfo | undefined {
   return CONDITIONS.find((c) => c.value === condition);
+}
+
+/** A research-series condition (Fear & Greed, sentiment, whale movements): judged on a figure, not a price. */
+export function isSeriesCondition(condition: string): boolean {
+  return conditionInfo(condition)?.kind === "series";
+}
+
+/** How a list names a condition: a research series by its label ("Fear & Greed below"), the rest as the API does. */
+export function conditionText(condition: string): string {
+  return isSeriesCondition(condition) ? (conditionInfo(condition)?.label ?? condition) : condition;
 }
 
 /** A built-in indicator (GET /api/indicators) as the rule reads it: its name, parameters and outputs. */
