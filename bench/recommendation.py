@@ -92,7 +92,7 @@ def replay(symbol: str, index: dict[int, int]) -> list[Day]:
             Day(
                 symbol,
                 ts,
-                Reading(vote["score"], momentum_score(vote["score"], vote["votes"])),
+                Reading(vote["score"], momentum_score(vote["score"], signals.opinions(readings))),
                 Reading(value, fear_greed_score(value)),
                 {h: float(candles.close[i + h]) / close - 1 for h in HORIZONS},
             )

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.analysis import technical
+from app.analysis import signals, technical
 from app.analysis.fundamental_schemas import (
     FundamentalAnalysisOut,
     FundamentalIn,
@@ -108,11 +108,14 @@ async def _momentum(session: AsyncSession, runtime: Runtime, asset: Asset) -> Re
         )
     except AppError as exc:
         return Reading(None, None, f"no technical analysis: {exc.message}")
-    summary, daily = result.summary, result.timeframes["1d"].candle_time
+    summary, daily = result.summary, result.timeframes["1d"]
+    # Neutral readings abstain from the vote; here they count, as 0, so one lone vote is not a certainty.
+    opinions = signals.opinions(daily.indicators)
     reading = Reading(
         summary.score,
-        momentum_score(summary.score, summary.votes),
-        f"{summary.signal}, {summary.votes} votes; last daily candle {daily:%Y-%m-%d}",
+        momentum_score(summary.score, opinions),
+        f"{summary.signal}: {summary.score:+d} over {opinions} readings; last daily candle "
+        f"{daily.candle_time:%Y-%m-%d}",
     )
     await runtime.cache.set(
         key, {"raw": reading.raw_value, "score": reading.score, "note": reading.note}, ttl=MOMENTUM_SECONDS

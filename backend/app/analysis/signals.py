@@ -119,11 +119,19 @@ LEANS = {
 }
 
 
+LEANING_KEYS = ("signal", "trend", "cross", "position")
+
+
+def opinions(readings: Mapping[str, Mapping[str, Any]]) -> int:
+    """How many leaning readings there are, the neutral ones (which `summary` leaves out of its votes) too."""
+    return sum(1 for reading in readings.values() for key in LEANING_KEYS if reading.get(key) is not None)
+
+
 def summary(readings: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """A vote of the readings' leanings: BULLISH, BEARISH or NEUTRAL, with the score and votes cast."""
     score = votes = 0
     for reading in readings.values():
-        for key in ("signal", "trend", "cross", "position"):
+        for key in LEANING_KEYS:
             lean = LEANS.get(str(reading.get(key)))
             if lean:
                 score += lean

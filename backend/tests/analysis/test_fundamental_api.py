@@ -202,7 +202,7 @@ async def test_momentum_is_the_technical_vote_on_the_daily_candles(
     data = (await client.post(ROUTE, json=SEED, headers=admin.headers)).json()["data"]
     momentum = next(c for c in data["components"] if c["name"] == "momentum")
     assert momentum["score"] is not None and -1 <= momentum["score"] <= 1
-    assert "votes; last daily candle" in momentum["note"]
+    assert "readings; last daily candle" in momentum["note"]
     total = sum(c["contribution"] for c in data["components"])
     expected = "BUY" if total >= 0.2 else "SELL" if total <= -0.2 else "HOLD"
     assert data["recommendation"] == expected

@@ -1559,9 +1559,65 @@ export interface components {
         /** AnalysisList */
         AnalysisList: {
             /** Analyses */
-            analyses: components["schemas"]["app__analysis__fundamental_schemas__AnalysisOut"][];
+            analyses: components["schemas"]["FundamentalAnalysisOut"][];
             /** Count */
             count: number;
+        };
+        /**
+         * AnalysisOut
+         * @description The seed's response, plus `extended`, `performance`, `attribution`, the series they come from, and
+         *     where each price came from.
+         */
+        AnalysisOut: {
+            /** Portfolioid */
+            portfolioId: number;
+            /** Totalvalue */
+            totalValue: number;
+            /** Totalpnl */
+            totalPnL: number;
+            /** Allocation */
+            allocation: {
+                [key: string]: number;
+            };
+            /** Allocationdeviation */
+            allocationDeviation: {
+                [key: string]: number;
+            };
+            riskMetrics: components["schemas"]["RiskMetricsOut"];
+            /** Rebalancingneeded */
+            rebalancingNeeded: boolean;
+            /**
+             * Alerts
+             * @description The portfolio's ACTIVE risk alerts in breach now
+             */
+            alerts: components["schemas"]["AlertBreach"][];
+            /** Band */
+            band: number;
+            /** Lookbackdays */
+            lookbackDays: number;
+            /** Riskfreerate */
+            riskFreeRate: number;
+            extended: components["schemas"]["ExtendedRiskOut"];
+            performance: components["schemas"]["Performance"];
+            attribution: components["schemas"]["AttributionOut"];
+            /**
+             * Values
+             * @description V_t: the current holdings at each daily close
+             */
+            values: components["schemas"]["ValuePoint"][];
+            /**
+             * History
+             * @description The value at each daily close, as held then
+             */
+            history: components["schemas"]["ValuePoint"][];
+            /** Prices */
+            prices: {
+                [key: string]: components["schemas"]["PriceSource"];
+            };
+            /** Warnings */
+            warnings: string[];
+            /** Asof */
+            asOf: string;
         };
         /** ApiKeyCreate */
         ApiKeyCreate: {
@@ -2089,6 +2145,18 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[AnalysisOut] */
+        Envelope_AnalysisOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["AnalysisOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[ApiKeyCreated] */
         Envelope_ApiKeyCreated_: {
             /**
@@ -2182,6 +2250,18 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["EvaluateOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[FundamentalAnalysisOut] */
+        Envelope_FundamentalAnalysisOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["FundamentalAnalysisOut"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -2816,6 +2896,75 @@ export interface components {
             parameters?: {
                 [key: string]: number;
             };
+        };
+        /**
+         * FundamentalAnalysisOut
+         * @description The seed's fields first; the rest say where each number came from and how the call was reached.
+         */
+        FundamentalAnalysisOut: {
+            /** Analysisid */
+            analysisId: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "COMPLETE" | "PENDING" | "FAILED";
+            /** Symbol */
+            symbol: string;
+            /** Timeframe */
+            timeframe: string;
+            /** Marketcap */
+            marketCap?: number | null;
+            /** Volume24H */
+            volume24h?: number | null;
+            onChainMetrics?: components["schemas"]["OnChainOut"] | null;
+            sentiment?: components["schemas"]["SentimentOut"] | null;
+            /** Recommendation */
+            recommendation?: ("BUY" | "HOLD" | "SELL") | null;
+            /** Confidence */
+            confidence?: number | null;
+            /** Generatedat */
+            generatedAt?: string | null;
+            /**
+             * Recommendationscore
+             * @description The weighted total of the components, in [-1, 1]
+             */
+            recommendationScore?: number | null;
+            thresholds?: components["schemas"]["Thresholds"] | null;
+            fundamentals?: components["schemas"]["FundamentalsOut"] | null;
+            /**
+             * Components
+             * @default []
+             */
+            components: components["schemas"]["ComponentOut"][];
+            /**
+             * Sources
+             * @default {}
+             */
+            sources: {
+                [key: string]: components["schemas"]["SourceOut"];
+            };
+            /**
+             * Conflicts
+             * @default []
+             */
+            conflicts: components["schemas"]["ConflictOut"][];
+            /**
+             * Unavailable
+             * @default []
+             */
+            unavailable: components["schemas"]["MissingOut"][];
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "live" | "snapshot";
+            /** Disclaimer */
+            disclaimer?: string | null;
+            /** Jobid */
+            jobId?: string | null;
+            /** Error */
+            error?: string | null;
         };
         /** FundamentalIn */
         FundamentalIn: {
@@ -4391,6 +4540,19 @@ export interface components {
              */
             label: "BULLISH" | "BEARISH" | "NEUTRAL";
         };
+        /** Thresholds */
+        Thresholds: {
+            /**
+             * Buy
+             * @description BUY when recommendationScore >= this
+             */
+            buy: number;
+            /**
+             * Sell
+             * @description SELL when recommendationScore <= this
+             */
+            sell: number;
+        };
         /** TimeframeOut */
         TimeframeOut: {
             /** Timeframe */
@@ -4729,149 +4891,6 @@ export interface components {
              * @default []
              */
             whales: components["schemas"]["WhaleOut"][];
-        };
-        /**
-         * AnalysisOut
-         * @description The seed's fields first; the rest say where each number came from and how the call was reached.
-         */
-        app__analysis__fundamental_schemas__AnalysisOut: {
-            /** Analysisid */
-            analysisId: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "COMPLETE" | "PENDING" | "FAILED";
-            /** Symbol */
-            symbol: string;
-            /** Timeframe */
-            timeframe: string;
-            /** Marketcap */
-            marketCap?: number | null;
-            /** Volume24H */
-            volume24h?: number | null;
-            onChainMetrics?: components["schemas"]["OnChainOut"] | null;
-            sentiment?: components["schemas"]["SentimentOut"] | null;
-            /** Recommendation */
-            recommendation?: ("BUY" | "HOLD" | "SELL") | null;
-            /** Confidence */
-            confidence?: number | null;
-            /** Generatedat */
-            generatedAt?: string | null;
-            fundamentals?: components["schemas"]["FundamentalsOut"] | null;
-            /**
-             * Components
-             * @default []
-             */
-            components: components["schemas"]["ComponentOut"][];
-            /**
-             * Sources
-             * @default {}
-             */
-            sources: {
-                [key: string]: components["schemas"]["SourceOut"];
-            };
-            /**
-             * Conflicts
-             * @default []
-             */
-            conflicts: components["schemas"]["ConflictOut"][];
-            /**
-             * Unavailable
-             * @default []
-             */
-            unavailable: components["schemas"]["MissingOut"][];
-            /**
-             * Mode
-             * @enum {string}
-             */
-            mode: "live" | "snapshot";
-            /** Disclaimer */
-            disclaimer?: string | null;
-            /** Jobid */
-            jobId?: string | null;
-            /** Error */
-            error?: string | null;
-        };
-        /** Envelope[AnalysisOut] */
-        app__core__envelope__Envelope_AnalysisOut___1: {
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-            data: components["schemas"]["app__analysis__fundamental_schemas__AnalysisOut"];
-            /** Timestamp */
-            timestamp?: string;
-        };
-        /** Envelope[AnalysisOut] */
-        app__core__envelope__Envelope_AnalysisOut___2: {
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-            data: components["schemas"]["app__portfolio__schemas__AnalysisOut"];
-            /** Timestamp */
-            timestamp?: string;
-        };
-        /**
-         * AnalysisOut
-         * @description The seed's response, plus `extended`, `performance`, `attribution`, the series they come from, and
-         *     where each price came from.
-         */
-        app__portfolio__schemas__AnalysisOut: {
-            /** Portfolioid */
-            portfolioId: number;
-            /** Totalvalue */
-            totalValue: number;
-            /** Totalpnl */
-            totalPnL: number;
-            /** Allocation */
-            allocation: {
-                [key: string]: number;
-            };
-            /** Allocationdeviation */
-            allocationDeviation: {
-                [key: string]: number;
-            };
-            riskMetrics: components["schemas"]["RiskMetricsOut"];
-            /** Rebalancingneeded */
-            rebalancingNeeded: boolean;
-            /**
-             * Alerts
-             * @description The portfolio's ACTIVE risk alerts in breach now
-             */
-            alerts: components["schemas"]["AlertBreach"][];
-            /** Band */
-            band: number;
-            /** Lookbackdays */
-            lookbackDays: number;
-            /** Riskfreerate */
-            riskFreeRate: number;
-            extended: components["schemas"]["ExtendedRiskOut"];
-            performance: components["schemas"]["Performance"];
-            attribution: components["schemas"]["AttributionOut"];
-            /**
-             * Values
-             * @description V_t: the current holdings at each daily close
-             */
-            values: components["schemas"]["ValuePoint"][];
-            /**
-             * History
-             * @description The value at each daily close, as held then
-             */
-            history: components["schemas"]["ValuePoint"][];
-            /** Prices */
-            prices: {
-                [key: string]: components["schemas"]["PriceSource"];
-            };
-            /** Warnings */
-            warnings: string[];
-            /** Asof */
-            asOf: string;
         };
     };
     responses: never;
@@ -8403,7 +8422,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["app__core__envelope__Envelope_AnalysisOut___1"];
+                    "application/json": components["schemas"]["Envelope_FundamentalAnalysisOut_"];
                 };
             };
             /** @description Not ready within the sync budget: PENDING, finished by a job */
@@ -8513,7 +8532,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["app__core__envelope__Envelope_AnalysisOut___1"];
+                    "application/json": components["schemas"]["Envelope_FundamentalAnalysisOut_"];
                 };
             };
             /** @description Bad request */
@@ -12914,7 +12933,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["app__core__envelope__Envelope_AnalysisOut___2"];
+                    "application/json": components["schemas"]["Envelope_AnalysisOut_"];
                 };
             };
             /** @description Bad request */

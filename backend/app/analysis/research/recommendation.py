@@ -24,7 +24,7 @@ WEIGHTS: dict[str, float] = {
 }
 RULES: dict[str, str] = {
     "valuation": "market cap / TVL: 1 - log10(ratio), clipped to [-1, 1] (1x -> 1, 10x -> 0, 100x -> -1)",
-    "momentum": "technical analysis summary on daily candles: score / votes (RSI, MACD, Bollinger Bands)",
+    "momentum": "technical vote on daily candles (RSI, MACD, Bollinger Bands): score / readings (neutral: 0)",
     "onChain": "(exchange outflow - inflow) / (outflow + inflow) of the whale transfers",
     "sentiment": "2 * score - 1 (score in [0, 1] from the posts)",
     "fearGreed": "contrarian: (50 - index) / 50 (extreme fear -> +1, extreme greed -> -1)",
@@ -65,10 +65,10 @@ def valuation_score(market_cap: float | None, tvl: float | None) -> tuple[float 
     return ratio, _clip(1 - math.log10(ratio))
 
 
-def momentum_score(summary_score: int | None, votes: int | None) -> float | None:
-    if summary_score is None or not votes:
+def momentum_score(summary_score: int | None, readings: int | None) -> float | None:
+    if summary_score is None or not readings:
         return None
-    return _clip(summary_score / votes)
+    return _clip(summary_score / readings)
 
 
 def flow_score(inflow: float | None, outflow: float | None) -> tuple[float | None, float | None]:

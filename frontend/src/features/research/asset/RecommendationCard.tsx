@@ -27,7 +27,10 @@ const ACTION_TONE: Record<string, string> = { BUY: "up", SELL: "down", HOLD: "" 
 
 /** BUY/HOLD/SELL with its confidence, the components that add up to it, and the disclaimer as the API words it. */
 export function RecommendationCard({ analysis }: { analysis: Analysis }) {
-  const total = analysis.components.reduce((sum, c) => sum + c.contribution, 0);
+  const total = analysis.recommendationScore ?? analysis.components.reduce((sum, c) => sum + c.contribution, 0);
+  const rule = analysis.thresholds
+    ? `BUY at ${signed(analysis.thresholds.buy, 1)} or more, SELL at ${signed(analysis.thresholds.sell, 1)} or less`
+    : "the sum of the contributions";
   return (
     <Card title="Recommendation">
       <div className="asset-reco" data-testid="recommendation">
@@ -37,7 +40,7 @@ export function RecommendationCard({ analysis }: { analysis: Analysis }) {
         <span>
           Confidence{" "}
           <strong data-testid="recommendation-confidence">{analysis.confidence == null ? "–" : `${Math.round(analysis.confidence * 100)}%`}</strong>
-          <span className="muted"> · score {signed(total, 3)}, the sum of the contributions</span>
+          <span className="muted" data-testid="recommendation-score"> · score {signed(total, 3)} ({rule})</span>
         </span>
       </div>
       <DataTable
