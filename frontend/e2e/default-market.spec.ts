@@ -25,7 +25,11 @@ test("every symbol on the Markets screen gets a labelled price, and every non-pe
     await request.get(`/api/market/prices?symbols=${preselected}`, { headers }),
   );
   expect(prices[0]?.price).toBeGreaterThan(0);
+  // Adding a tile saves the account's watchlist: wait for that save, or it may land after (and undo) the
+  // list this test sets below.
+  const saved = page.waitForResponse((r) => r.url().endsWith("/api/users/me") && r.request().method() === "PATCH");
   await page.getByRole("button", { name: "Add", exact: true }).click();
+  expect((await saved).ok()).toBe(true);
   await expect(page.getByTestId(`tile-${preselected}`).getByTestId("tile-price")).not.toHaveText("–");
 
   // Watch every symbol (the account's watchlist) and look again.
