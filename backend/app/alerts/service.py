@@ -51,8 +51,10 @@ __all__ = [
     "Alert",
     "Firing",
     "record_firings",
+    "series_of",
 ]
 record_firings = external.record
+series_of = external.series_of
 
 
 def reading_key(alert_id: int) -> str:

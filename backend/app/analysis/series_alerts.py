@@ -33,10 +33,6 @@ class Measured:
     text: str  # "47 (Neutral)"
 
 
-def series_of(condition: str) -> str:
-    return condition.rsplit("_", 1)[0]
-
-
 async def measure(providers: Providers, series: str, asset: Asset) -> Measured | None:
     """The series' latest figure for `asset` (Fear & Greed is market-wide); None when it has none now."""
     if series == "FEAR_GREED":
@@ -68,7 +64,7 @@ def holds(condition: str, value: float, threshold: float) -> bool:
 
 def message(alert: Alert, measured: Measured, at: datetime) -> Message:
     """The seed's ALERT_TRIGGERED, with the series, its source and as-of time."""
-    series = series_of(alert.condition)
+    series = alerts_service.series_of(alert.condition)
     threshold = float(alert.threshold or 0)
     side = "below" if alert.condition.endswith("_BELOW") else "above"
     subject = LABELS[series] if series == "FEAR_GREED" else f"{alert.symbol} {LABELS[series].lower()}"
@@ -113,7 +109,7 @@ async def judge(runtime: Runtime) -> list[int]:
         if alert.expires_at is not None and alert.expires_at <= now:
             expired.append(alert.id)
             continue
-        series = series_of(alert.condition)
+        series = alerts_service.series_of(alert.condition)
         key = (series, "" if series == "FEAR_GREED" else alert.symbol)
         if key not in measured:
             try:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from app.analysis.research.provenance import Findings, Origin
 from app.analysis.research.providers import NAMES, Providers, Unavailable
 from app.integrations.feargreed import FearGreedClient
-from app.integrations.posts import Post
 from app.integrations.reddit import RedditClient
 from app.integrations.x import XClient
 from app.quant.sentiment.labels import label_of
@@ -56,17 +55,13 @@ def dedupe(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return kept
 
 
-def _as_dict(post: Post) -> dict[str, Any]:
-    return asdict(post)
-
-
 async def _news(providers: Providers) -> tuple[list[dict[str, Any]], Origin]:
     async def call() -> tuple[list[dict[str, Any]], float | None]:
         async with providers.feeds() as feeds:
             result = await feeds.fetch_all()
         if not result.posts and result.failures:
             raise Unavailable("rss", f"no feed answered: {result.failures[0][1]}")
-        return [_as_dict(p) for p in result.posts], None
+        return [asdict(p) for p in result.posts], None
 
     return await providers.fetch("rss", "feeds", call)
 
@@ -91,7 +86,7 @@ async def _reddit(providers: Providers, asset: Asset, span: float) -> tuple[list
                 sort="new",
                 t=period,  # type: ignore[arg-type]
             )
-        return [_as_dict(p) for p in found], None
+        return [asdict(p) for p in found], None
 
     return await providers.fetch("reddit", f"search:{asset.base}:{period}", call)
 
@@ -101,7 +96,7 @@ async def _x(providers: Providers, asset: Asset) -> tuple[list[dict[str, Any]], 
         async with providers.client("x") as client:
             assert isinstance(client, XClient)
             found = await client.recent_search(f'("{asset.name}" OR ${asset.base}) -is:retweet', 100)
-        return [_as_dict(p) for p in found], None
+        return [asdict(p) for p in found], None
 
     return await providers.fetch("x", f"search:{asset.base}", call)
 
