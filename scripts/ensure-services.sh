@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL and Redis answer on 127.0.0.1: start them if installed but stopped,
-# install them from Debian's packages if missing. Used by `make test`.
+# install them from Debian's packages if missing; also poppler (pdftoppm). Used by `make test`.
 set -euo pipefail
 
 PG_HOST=127.0.0.1 PG_PORT=5432 REDIS_PORT=6379
@@ -48,5 +48,11 @@ ensure_redis() {
   wait_for redis redis_up
 }
 
+ensure_poppler() {  # tests/reports render every PDF page to PNG with pdftoppm
+  if command -v pdftoppm >/dev/null; then echo "poppler: $(pdftoppm -v 2>&1 | head -1)"; return; fi
+  echo "poppler: installing from Debian packages"; apt_install poppler-utils
+}
+
 ensure_postgres
 ensure_redis
+ensure_poppler

@@ -201,6 +201,30 @@ class Settings(BaseSettings):
         default=False, description="Let users' webhook/Discord URLs reach private addresses"
     )
 
+    report_dir: Path | None = Field(
+        default=None, description="Report files, when no S3 bucket is set (default data_dir/reports)"
+    )
+    report_s3_bucket: str | None = Field(default=None, description="Keep report files in this S3 bucket")
+    report_s3_endpoint_url: str | None = Field(
+        default=None, description="An S3-compatible server (MinIO, Ceph, R2...); unset for AWS S3"
+    )
+    report_s3_region: str = "us-east-1"
+    report_s3_access_key: str | None = None
+    report_s3_secret_key: str | None = None
+    report_s3_prefix: str = Field(default="reports/", description="Key prefix of the report files")
+    report_retention_days: int = Field(
+        default=30, gt=0, description="Report files kept this long, then removed"
+    )
+    report_link_seconds: int = Field(default=7 * 86400, gt=0, description="How long a download link works")
+    report_email_attach_bytes: int = Field(
+        default=5 * 1024 * 1024,
+        ge=0,
+        description="EMAIL attaches the file up to this size, else sends the link",
+    )
+    report_stuck_minutes: float = Field(
+        default=15.0, gt=0, description="A report GENERATING this long is marked FAILED (worker lost)"
+    )
+
     backtest_risk_free_rate: float = Field(
         default=0.0, ge=0, le=1, description="Yearly, for backtests' Sharpe and Sortino ratios"
     )
@@ -235,6 +259,10 @@ class Settings(BaseSettings):
     def is_cluster(self) -> bool:
         """Redis configured: bus, cache, rate limits and jobs go through Redis/Celery."""
         return bool(self.redis_url)
+
+    @property
+    def resolved_report_dir(self) -> Path:
+        return self.report_dir if self.report_dir is not None else self.data_dir / "reports"
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -36,6 +36,7 @@ from app.realtime import service as realtime_service
 from app.realtime.gateway import Gateway
 from app.realtime.hub import Hub
 from app.realtime.router import router as realtime_router
+from app.reports.router import router as reports_router
 from app.system.router import router as system_router
 from app.users.router import router as users_router
 from app.web import mount_web_app
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(alerts_router)
     app.include_router(backtest_router)
     app.include_router(portfolio_router)
+    app.include_router(reports_router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     mount_web_app(app, settings.frontend_dir)  # last: its catch-all route must not shadow the API
     return app

@@ -11,7 +11,7 @@ from app.market.models import AssetRow, MarketState, PriceCandle
 from app.notifications.models import Notification
 from app.portfolio.models import Portfolio, PortfolioTransaction, Position
 from app.realtime.models import UserEvent
-from app.reports.models import Report
+from app.reports.models import Report, ReportSchedule
 from app.users.models import ApiKey, RevokedSession, User
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Post",
     "PriceCandle",
     "Report",
+    "ReportSchedule",
     "RevokedSession",
     "User",
     "UserEvent",

@@ -6,11 +6,9 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import asdict
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.analysis import signals, technical
@@ -38,6 +36,7 @@ from app.analysis.research.recommendation import (
 )
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode, not_found
+from app.core.numbering import add_numbered
 from app.core.periods import parse_period
 from app.core.tasks import service as job_service
 from app.market import service as market_service
@@ -67,33 +66,24 @@ def timeframe_seconds(timeframe: str) -> int:
     return seconds
 
 
-async def _next_public_id(session: AsyncSession, now: datetime) -> str:
-    """ANLYS-YYYYMMDD-NNN: the day's analyses numbered from 001 (more digits past 999)."""
-    prefix = f"ANLYS-{now:%Y%m%d}-"
-    count = await session.scalar(select(func.count()).where(Analysis.public_id.startswith(prefix)))
-    return f"{prefix}{(count or 0) + 1:03d}"
-
-
 async def _store(session: AsyncSession, user_id: int, asset: Asset, body: FundamentalIn) -> Analysis:
     now = utcnow()
     request = body.model_dump(mode="json", by_alias=True) | {"symbol": asset.symbol}
-    for _ in range(5):  # two requests in the same instant may pick the same number
-        try:
-            async with session.begin_nested():
-                row = Analysis(
-                    public_id=await _next_public_id(session, now),
-                    user_id=user_id,
-                    kind=KIND,
-                    symbol=asset.symbol,
-                    request=request,
-                    result=None,
-                    created_at=now,
-                )
-                session.add(row)
-            return row
-        except IntegrityError:
-            continue
-    raise AppError(ErrorCode.CONFLICT, "Could not number the analysis; try again")
+    return await add_numbered(
+        session,
+        Analysis.public_id,
+        "ANLYS",
+        now,
+        lambda public_id: Analysis(
+            public_id=public_id,
+            user_id=user_id,
+            kind=KIND,
+            symbol=asset.symbol,
+            request=request,
+            result=None,
+            created_at=now,
+        ),
+    )
 
 
 async def _momentum(session: AsyncSession, runtime: Runtime, asset: Asset) -> Reading:
@@ -222,6 +212,17 @@ async def run(
     )
     row.result = {"status": "PENDING", "jobId": job.id, "mode": providers.mode}
     return _pending(row), False
+
+
+async def evaluate(runtime: Runtime, session: AsyncSession, body: FundamentalIn) -> FundamentalAnalysisOut:
+    """The analysis computed and not stored (a report's section), waiting for the providers however long."""
+    asset = await market_service.resolve(session, body.symbol)
+    timeframe_seconds(body.timeframe)
+    momentum = await _momentum(session, runtime, asset)
+    providers = Providers(runtime.settings, runtime.cache)
+    found = await gather(providers, asset, body)
+    result = assemble(found, momentum, body, asset, providers.mode)
+    return FundamentalAnalysisOut.model_validate({**result, "analysisId": "-"})
 
 
 def _pending(row: Analysis) -> FundamentalAnalysisOut:

@@ -34,7 +34,7 @@ from app.backtesting.schemas import (
 from app.backtesting.simulation import EXECUTION, at, costs_of, load_window, prepare, simulate, trades_of
 from app.config import Settings
 from app.core.clock import isoformat_z, utcnow
-from app.core.errors import not_found
+from app.core.errors import forbidden, not_found
 from app.core.runtime import Runtime
 from app.core.security import same_signature
 from app.core.tasks import service as job_service
@@ -169,6 +169,15 @@ async def owned(session: AsyncSession, caller: Caller, public_id: str) -> Backte
     if row is None or (row.user_id != caller.id and not caller.is_admin):
         raise not_found("Backtest", public_id)
     return row
+
+
+async def check_owner(session: AsyncSession, caller: Caller, public_id: str) -> None:
+    """For a report naming a run: 404 when there is none, 403 when it is another user's."""
+    row = await repository.by_public_id(session, public_id)
+    if row is None:
+        raise not_found("Backtest", public_id)
+    if row.user_id != caller.id and not caller.is_admin:
+        raise forbidden(f"Backtest {public_id} is not yours")
 
 
 async def get(session: AsyncSession, settings: Settings, caller: Caller, public_id: str) -> RunOut:

@@ -3,6 +3,7 @@ lost; the dispatcher (dispatcher.py) delivers them."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import insert
@@ -13,7 +14,7 @@ from app.core.bus.messages import NOTIFICATIONS_WAKE, OutboxWake
 from app.core.clock import utcnow
 from app.core.db import after_commit
 from app.notifications.models import Notification
-from app.notifications.schemas import Message, Notice
+from app.notifications.schemas import Attachment, Message, Notice
 
 PENDING, SENDING, DELIVERED, FAILED = "PENDING", "SENDING", "DELIVERED", "FAILED"
 
@@ -25,6 +26,7 @@ def to_payload(message: Message) -> dict[str, Any]:
         "fields": message.fields,
         "url": message.url,
         "event": message.event,
+        **({"attachment": asdict(message.attachment)} if message.attachment else {}),
     }
 
 
@@ -36,6 +38,7 @@ def from_payload(payload: dict[str, Any], grouped: int = 1) -> Message:
         url=payload.get("url"),
         event=dict(payload.get("event") or {}),
         grouped=grouped,
+        attachment=Attachment(**payload["attachment"]) if payload.get("attachment") else None,
     )
 
 

@@ -15,6 +15,17 @@ CHANNELS: tuple[str, ...] = get_args(ChannelName)
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file kept in the file store (app.core.files), attached by EMAIL when it is at most `max_bytes`."""
+
+    key: str
+    filename: str
+    content_type: str
+    size: int
+    max_bytes: int
+
+
+@dataclass(frozen=True)
 class Message:
     """What to tell the user, channel-neutral; each channel renders it (embed, SMS text, email, JSON)."""
 
@@ -24,6 +35,7 @@ class Message:
     url: str | None = None  # where to see more, absolute when the server's public URL is known
     event: dict[str, Any] = field(default_factory=dict)  # the raw event (e.g. the ALERT_TRIGGERED frame)
     grouped: int = 1  # how many events this message stands for (storm control merges bursts)
+    attachment: Attachment | None = None  # EMAIL only; the other channels send the url
 
 
 @dataclass(frozen=True)

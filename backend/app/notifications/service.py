@@ -143,6 +143,32 @@ async def enqueue_many(session: AsyncSession, bus: Bus, notices: list[Notice]) -
     return await outbox.enqueue_many(session, bus, notices)
 
 
+async def send(
+    session: AsyncSession, bus: Bus, user_id: int, channels: list[str], message: Message
+) -> list[int]:
+    """Queue `message` for the user on each channel in the caller's transaction; the outbox rows' ids."""
+    return [row.id for row in await outbox.enqueue(session, bus, user_id, channels, message)]
+
+
+async def deliveries(session: AsyncSession, notification_ids: list[int]) -> dict[int, Delivery]:
+    """The notifications with these ids (those still kept), by id."""
+    if not notification_ids:
+        return {}
+    rows = await session.scalars(select(Notification).where(Notification.id.in_(notification_ids)))
+    return {row.id: _delivery(row) for row in rows}
+
+
+def _delivery(row: Notification) -> Delivery:
+    return Delivery(
+        channel=row.channel,
+        status=row.status,
+        attempts=row.attempts,
+        latency_ms=_latency_ms(row),
+        last_error=row.last_error,
+        detail=row.last_response,
+    )
+
+
 async def deliveries_of_triggers(session: AsyncSession, trigger_ids: list[str]) -> dict[str, list[Delivery]]:
     """Each alert trigger's notifications, one per channel, in the order they were queued."""
     found: dict[str, list[Delivery]] = defaultdict(list)
@@ -153,16 +179,7 @@ async def deliveries_of_triggers(session: AsyncSession, trigger_ids: list[str]) 
     )
     for row in rows:
         if row.trigger_id is not None:
-            found[row.trigger_id].append(
-                Delivery(
-                    channel=row.channel,
-                    status=row.status,
-                    attempts=row.attempts,
-                    latency_ms=_latency_ms(row),
-                    last_error=row.last_error,
-                    detail=row.last_response,
-                )
-            )
+            found[row.trigger_id].append(_delivery(row))
     return found
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, EmailStr, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, AnyHttpUrl, EmailStr, Field, StringConstraints, field_validator
 
 from app.core.schemas import ApiModel, RequestModel, UtcDateTime
 from app.users.models import Role
@@ -17,6 +18,17 @@ WebhookSecret = Annotated[str, StringConstraints(min_length=16, max_length=128)]
 Symbol = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,15}(-[A-Z0-9]{1,10})?$")]
 RiskProfile = Literal["LOW", "MEDIUM", "HIGH"]
 Theme = Literal["light", "dark", "system"]
+
+
+def _known_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r} (an IANA name such as Europe/Berlin)") from exc
+    return name
+
+
+TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_known_zone)]
 
 
 class Caller(Protocol):
@@ -48,6 +60,7 @@ class Preferences(RequestModel):
     risk_profile: RiskProfile | None = None
     watchlist: list[Symbol] = Field(default_factory=list, max_length=100)
     theme: Theme = "system"
+    timezone: TimeZone = Field(default="UTC", description="IANA name; scheduled reports run in it")
 
 
 class ChannelSettingsPatch(RequestModel):
@@ -67,8 +80,9 @@ class PreferencesPatch(RequestModel):
     risk_profile: RiskProfile | None = None
     watchlist: list[Symbol] | None = Field(default=None, max_length=100)
     theme: Theme | None = None
+    timezone: TimeZone | None = None
 
-    @field_validator("channels", "interests", "watchlist", "theme", mode="before")
+    @field_validator("channels", "interests", "watchlist", "theme", "timezone", mode="before")
     @classmethod
     def _not_null(cls, value: object) -> object:
         # Runs only for keys that were sent: leaving a key out keeps it, null cannot erase it.
@@ -107,6 +121,7 @@ class PreferencesOut(ApiModel):
     risk_profile: RiskProfile | None
     watchlist: list[str]
     theme: Theme
+    timezone: str
 
 
 class UserOut(ApiModel):

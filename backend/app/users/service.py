@@ -77,6 +77,7 @@ def to_out(user: User) -> UserOut:
             risk_profile=prefs.risk_profile,
             watchlist=prefs.watchlist,
             theme=prefs.theme,
+            timezone=prefs.timezone,
         ),
         created_at=user.created_at,
     )

@@ -15,6 +15,7 @@ from tests.conftest import assert_error, make_admin, register
 EXAMPLE_BODIES: dict[str, dict[str, object]] = {
     "/api/indicators/custom": {"name": "Custom RSI Divergence", "formula": "RSI(14) - RSI(28)"},
     "/api/portfolios": {"name": "Cash", "riskProfile": "LOW", "targetAllocations": {"USD": 1}},
+    "/api/reports/generate": {"reportType": "DAILY", "symbols": ["BTC-USD"], "format": "JSON"},
     "/api/alerts": {
         "symbol": "BTC-USD",
         "condition": "PRICE_ABOVE",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any
@@ -12,14 +13,16 @@ from typing import Any
 import aiosmtplib
 
 from app.config import Settings
+from app.core import files
 from app.core.clock import utcnow
 from app.notifications import mailbox
 from app.notifications.channels.base import Message, Missing, Outcome, RateLimit, Target, yours
 
+log = logging.getLogger(__name__)
 LOCAL_MAILBOX = "local mailbox — no SMTP server configured"
 
 
-def compose(settings: Settings, to: str, message: Message) -> EmailMessage:
+def compose(settings: Settings, to: str, message: Message, attached: bytes | None = None) -> EmailMessage:
     """The email for `message`: subject from the title (with the count of a grouped burst)."""
     email = EmailMessage()
     subject = message.title if message.grouped <= 1 else f"{message.title} (+{message.grouped - 1} more)"
@@ -42,7 +45,26 @@ def compose(settings: Settings, to: str, message: Message) -> EmailMessage:
         f"<h2>{html.escape(subject)}</h2><p>{html.escape(message.body)}</p><table>{rows}</table>{link}",
         subtype="html",
     )
+    if attached is not None and message.attachment is not None:
+        maintype, _, subtype = message.attachment.content_type.partition(";")[0].partition("/")
+        name = message.attachment.filename
+        email.add_attachment(attached, maintype=maintype, subtype=subtype, filename=name)
     return email
+
+
+async def attachment_of(settings: Settings, message: Message) -> bytes | None:
+    """The attached file's bytes when it is within its size limit and still kept; else None (the url is in the
+    message either way)."""
+    attachment = message.attachment
+    if attachment is None or attachment.size > attachment.max_bytes:
+        return None
+    try:
+        return await files.store_for(settings).get(attachment.key)
+    except FileNotFoundError:
+        return None
+    except Exception:  # the store is down: the message still goes, with its link
+        log.warning("could not read attachment %s", attachment.key, exc_info=True)
+        return None
 
 
 class EmailChannel:
@@ -74,7 +96,7 @@ class EmailChannel:
         if target.user_id is None:
             return Outcome.fail("no SMTP server configured, and no user to keep the message for")
         directory = mailbox.path_of(self._settings.resolved_mail_dir, target.user_id)
-        email = compose(self._settings, target.address, message)
+        email = compose(self._settings, target.address, message, await attachment_of(self._settings, message))
         try:
             key = await asyncio.to_thread(mailbox.deliver, directory, email)
         except OSError as exc:  # a full or read-only disk may recover
@@ -84,8 +106,9 @@ class EmailChannel:
     async def _smtp(self, target: Target, message: Message) -> Outcome:
         settings = self._settings
         try:
+            attached = await attachment_of(settings, message)
             _, reply = await aiosmtplib.send(
-                compose(settings, target.address, message),
+                compose(settings, target.address, message, attached),
                 hostname=settings.smtp_host,
                 port=settings.smtp_port,
                 username=settings.smtp_username or None,
