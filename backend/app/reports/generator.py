@@ -159,7 +159,7 @@ async def build(
         sections=[summary, *sections],
         disclaimer=DISCLAIMER,
         subtitle=subtitle,
-        meta={"Prepared for": request.prepared_for, "Report": request.report_id},
+        meta={"Prepared for": request.prepared_for},
     )
 
 
