@@ -9,10 +9,11 @@ from sqlalchemy import select, update
 
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode, not_found
-from app.reports import service
+from app.reports import production, service
 from app.reports.cadence import Cadence, next_run
 from app.reports.models import ReportSchedule
 from app.reports.schemas import ReportOptions, ScheduleIn, ScheduleOut
+from app.reports.service import FAILED
 from app.reports.validation import check_options, check_schedule
 from app.users import service as user_service
 
@@ -188,13 +189,16 @@ async def _start(runtime: Runtime, schedule: ReportSchedule) -> str | None:
         if getattr(claimed, "rowcount", 0) != 1:  # another process took it, or it changed
             return None
         owner = await user_service.get_user(session, schedule.user_id)
+        options = _options(schedule)
         try:
-            report = await service.create(
-                runtime, session, owner, _options(schedule), schedule_id=schedule.id
-            )
-        except AppError as exc:  # e.g. the portfolio was deleted: the run is skipped, the schedule kept
-            log.warning("scheduled report %s skipped: %s", schedule.id, exc.message)
-            return None
+            async with session.begin_nested():
+                report = await service.create(runtime, session, owner, options, schedule_id=schedule.id)
+        except (
+            AppError
+        ) as exc:  # e.g. its portfolio was deleted: this run fails and is told; the schedule stays
+            report = await service.insert(session, owner.id, options, schedule.symbols, schedule.id, FAILED)
+            reason = f"the scheduled report could not start: {exc.message}"
+            await production.fail(runtime, session, report, reason)
         await session.execute(
             update(ReportSchedule)
             .where(ReportSchedule.id == schedule.id)

@@ -100,6 +100,23 @@ async def create(
     check_options(options)
     symbols = await canonical(session, options)
     await check_owned(session, owner, options)
+    row = await insert(session, owner.id, options, symbols, schedule_id, GENERATING)
+    job = await job_service.enqueue(
+        runtime, session, "reports.generate", {"reportId": row.public_id}, user_id=owner.id
+    )
+    row.job_id = job.id
+    return row
+
+
+async def insert(
+    session: AsyncSession,
+    owner_id: int,
+    options: ReportOptions,
+    symbols: list[str],
+    schedule_id: int | None,
+    status: str,
+) -> Report:
+    """The report's row, numbered RPT-YYYYMMDD-NNN."""
     now = utcnow()
     stored = options.model_dump(
         mode="json",
@@ -115,18 +132,18 @@ async def create(
     stored["includeOnChain"] = (
         options.include_fundamental if options.include_on_chain is None else options.include_on_chain
     )
-    row = await add_numbered(
+    return await add_numbered(
         session,
         Report.public_id,
         "RPT",
         now,
         lambda public_id: Report(
             public_id=public_id,
-            user_id=owner.id,
+            user_id=owner_id,
             report_type=options.report_type,
             symbols=symbols,
             format=options.format,
-            status=GENERATING,
+            status=status,
             options=stored,
             delivery_channels=list(dict.fromkeys(options.delivery_channels)),
             progress=0.0,
@@ -135,11 +152,6 @@ async def create(
             created_at=now,
         ),
     )
-    job = await job_service.enqueue(
-        runtime, session, "reports.generate", {"reportId": row.public_id}, user_id=owner.id
-    )
-    row.job_id = job.id
-    return row
 
 
 async def generate(runtime: Runtime, session: AsyncSession, caller: User, body: GenerateIn) -> GenerateOut:

@@ -150,3 +150,27 @@ async def test_nobody_changes_another_users_schedule(client: httpx.AsyncClient) 
     assert_error(await client.delete(url, headers=other.headers), 404, "NOT_FOUND")
     assert (await client.get(ROUTE, headers=other.headers)).json()["data"]["count"] == 0
     assert (await client.get(ROUTE, headers=owner.headers)).json()["data"]["schedules"][0]["paused"] is False
+
+
+async def test_a_run_that_cannot_start_fails_with_its_reason_and_is_told(
+    clock: FrozenClock, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = await register(client)
+    hold_jobs(monkeypatch, client)
+    created = await client.post(
+        "/api/portfolios",
+        json={"userId": owner.id, "name": "Gone", "riskProfile": "LOW", "targetAllocations": {"USD": 1}},
+        headers=owner.headers,
+    )
+    portfolio_id = created.json()["data"]["portfolioId"]
+    body = {"reportType": "PORTFOLIO", "portfolioId": portfolio_id, "format": "PDF", "cadence": "DAILY"}
+    schedule = (await client.post(ROUTE, json=body, headers=owner.headers)).json()["data"]
+    assert (await client.delete(f"/api/portfolios/{portfolio_id}", headers=owner.headers)).status_code == 204
+    clock.advance(timedelta(days=1).total_seconds())
+    [report_id] = await schedules.run_due(app_of(client).state.runtime)
+    owner = await signed_in_again(client, owner)
+    report = (await client.get(f"/api/reports/{report_id}", headers=owner.headers)).json()["data"]
+    assert report["status"] == "FAILED" and report["scheduleId"] == schedule["scheduleId"]
+    assert report["error"] == f"the scheduled report could not start: Portfolio {portfolio_id} not found"
+    listed = (await client.get(ROUTE, headers=owner.headers)).json()["data"]["schedules"]
+    assert listed[0]["lastReportId"] == report_id and listed[0]["paused"] is False
