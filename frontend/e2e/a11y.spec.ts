@@ -98,6 +98,20 @@ const SCREENS: Screen[] = [
       await expect(page.getByTestId("fear-greed-gauge")).toBeVisible();
     },
   },
+  {
+    name: "reports",
+    path: "/reports",
+    signedIn: true,
+    ready: async (page) => {
+      // A report made from the form (READY: its download, delivery and toast on screen), and the schedule form open.
+      await expect(page.getByTestId("live-status")).toHaveText(/live/);
+      await page.getByRole("button", { name: "Generate report" }).click();
+      await expect(page.getByTestId("report-table").getByText("READY", { exact: true }).first()).toBeVisible();
+      await expect(page.getByTestId("toast-success").first()).toBeVisible();
+      await page.getByRole("button", { name: "New schedule" }).click();
+      await expect(page.getByRole("form", { name: "New schedule" })).toBeVisible();
+    },
+  },
   { name: "settings", path: "/settings", signedIn: true, ready: heading("Settings") },
   {
     name: "portfolios",

@@ -29,6 +29,7 @@ const THEMES = { light, dark: { ...light, ...tokens(':root[data-theme="dark"]') 
 const PAIRS: [string[], string[]][] = [
   [["text", "muted", "accent", "up", "down", "warn"], ["panel", "bg"]],
   [["text", "muted", "up", "down"], ["flash-up-bg", "flash-down-bg"]],
+  [["text", "muted", "accent", "up", "down", "warn"], ["highlight-bg"]],
   [["accent-text"], ["accent-fill", "down-fill"]],
 ];
 

@@ -25,14 +25,23 @@ async def add_numbered(
     now: datetime,
     make: Callable[[str], Row],
 ) -> Row:
-    """`make(public_id)` added with the next `PREFIX-YYYYMMDD-NNN` of the day (more digits past 999); two
-    requests in one instant may pick the same number: the unique column refuses one, which tries again."""
+    """`make(public_id)` added with the next `PREFIX-YYYYMMDD-NNN` of the day (more digits past 999). Two
+    requests in one instant may pick the same number: the unique column refuses one, which tries again. A
+    deleted day's newest number is given again: whatever signs a link to a row must sign more than its id."""
     head = f"{prefix}-{now:%Y%m%d}-"
     for _ in range(ATTEMPTS):
-        count = await session.scalar(select(func.count()).where(column.startswith(head)))
+        # The day's highest number (longest first: 1000 comes after 999), not the count: a deleted row
+        # would make the count point at a number still taken.
+        newest = await session.scalar(
+            select(column)
+            .where(column.startswith(head))
+            .order_by(func.length(column).desc(), column.desc())
+            .limit(1)
+        )
+        number = int(newest[len(head) :]) + 1 if newest else 1
         try:
             async with session.begin_nested():
-                row = make(f"{head}{(count or 0) + 1:03d}")
+                row = make(f"{head}{number:03d}")
                 session.add(row)
             return row
         except IntegrityError:

@@ -110,7 +110,7 @@ async def _finish(
         row.file_url, row.file_name, row.content_type, row.size_bytes = key, name, content_type, size
         row.content, row.generated_at, row.expires_at = summary, now, retention_end(runtime, now)
         row.symbols = summary["symbols"]  # a portfolio's or run's, known once it is read
-        path, _ = links.link(runtime.settings, public_id, now, row.expires_at)
+        path, _ = links.link(runtime.settings, public_id, row.created_at, now, row.expires_at)
         fields = {
             "reportId": public_id,
             "status": READY,

@@ -12,7 +12,7 @@ from app.core.errors import AppError, ErrorCode, not_found
 from app.reports import production, service
 from app.reports.cadence import Cadence, next_run
 from app.reports.models import ReportSchedule
-from app.reports.schemas import ReportOptions, ScheduleIn, ScheduleOut
+from app.reports.schemas import ScheduleIn, ScheduleOut
 from app.reports.service import FAILED
 from app.reports.validation import check_options, check_schedule
 from app.users import service as user_service
@@ -23,13 +23,6 @@ if TYPE_CHECKING:
     from app.core.runtime import Runtime
     from app.users.service import User
 
-OPTION_FIELDS = {
-    "include_fundamental",
-    "include_technical",
-    "include_sentiment",
-    "include_on_chain",
-    "portfolio_id",
-}
 MAX_PER_PASS = 200
 log = logging.getLogger(__name__)
 
@@ -38,32 +31,11 @@ def cadence_of(row: ReportSchedule) -> Cadence:
     return Cadence(row.cadence, row.hour, row.timezone, row.weekday, row.day_of_month)
 
 
-def _options(row: ReportSchedule) -> ReportOptions:
-    return ReportOptions.model_validate(
-        {
-            **row.options,
-            "reportType": row.report_type,
-            "symbols": row.symbols,
-            "format": row.format,
-            "deliveryChannels": row.delivery_channels,
-        }
-    )
-
-
 def to_out(row: ReportSchedule) -> ScheduleOut:
-    options = _options(row)
     return ScheduleOut(
         schedule_id=row.id,
         name=row.name,
-        report_type=options.report_type,
-        symbols=row.symbols,
-        format=options.format,
-        delivery_channels=row.delivery_channels,
-        include_fundamental=options.include_fundamental,
-        include_technical=options.include_technical,
-        include_sentiment=options.include_sentiment,
-        include_on_chain=bool(options.include_on_chain),
-        portfolio_id=options.portfolio_id,
+        **service.fields_of(row),
         cadence=row.cadence,
         weekday=row.weekday,
         day_of_month=row.day_of_month,
@@ -103,7 +75,7 @@ async def create(session: AsyncSession, user: User, body: ScheduleIn) -> Schedul
     check_schedule(body.report_type, body.cadence, body.weekday, body.day_of_month)
     await service.check_owned(session, user, body)
     symbols = await service.canonical(session, body)
-    options = body.model_dump(mode="json", by_alias=True, include=OPTION_FIELDS)
+    options = service.stored_options(body)
     now = utcnow()
     row = ReportSchedule(
         user_id=user.id,
@@ -189,7 +161,7 @@ async def _start(runtime: Runtime, schedule: ReportSchedule) -> str | None:
         if getattr(claimed, "rowcount", 0) != 1:  # another process took it, or it changed
             return None
         owner = await user_service.get_user(session, schedule.user_id)
-        options = _options(schedule)
+        options = service.options_of(schedule)
         try:
             async with session.begin_nested():
                 report = await service.create(runtime, session, owner, options, schedule_id=schedule.id)

@@ -59,7 +59,9 @@ class SectionOut(ApiModel):
     title: str
 
 
-class ReportOut(GenerateOut):
+class ReportFields(ApiModel):
+    """What a report holds, as stored: shared by a report and a schedule."""
+
     report_type: ReportType
     format: ReportFormat
     symbols: list[str]
@@ -70,6 +72,9 @@ class ReportOut(GenerateOut):
     portfolio_id: int | None
     backtest_id: str | None
     delivery_channels: list[str]
+
+
+class ReportOut(ReportFields, GenerateOut):
     progress: float = Field(description="0 to 1 while GENERATING")
     error: str | None = Field(description="FAILED: why")
     file_name: str | None
@@ -106,18 +111,9 @@ class SchedulePatch(RequestModel):
     paused: bool
 
 
-class ScheduleOut(ApiModel):
+class ScheduleOut(ReportFields):
     schedule_id: int
     name: str
-    report_type: ReportType
-    symbols: list[str]
-    format: ReportFormat
-    delivery_channels: list[str]
-    include_fundamental: bool
-    include_technical: bool
-    include_sentiment: bool
-    include_on_chain: bool
-    portfolio_id: int | None
     cadence: Cadence
     weekday: int | None
     day_of_month: int | None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.backtesting import service as backtest_service
 from app.core import files
 from app.core.clock import utcnow
-from app.core.errors import not_found
+from app.core.errors import AppError, not_found
 from app.core.numbering import add_numbered
 from app.core.tasks import service as job_service
 from app.market import service as market_service
@@ -38,13 +38,33 @@ if TYPE_CHECKING:
     from app.users.service import User
 
 GENERATING, READY, FAILED = "GENERATING", "READY", "FAILED"
-# Seconds a report takes before any has been made of its kind: measured on 2 cores (bench/reports.py), with
-# room for providers that answer slowly.
-FIRST_ESTIMATE = {"PDF": 15, "XLSX": 10, "HTML": 10, "CSV": 8, "JSON": 8}
+# Seconds a report takes before any has been made of its kind: bench/reports.py measured a COMPREHENSIVE on
+# two symbols at 1.1-1.6 s (PDF) and 0.2-0.35 s (XLSX, HTML) on 2 cores from the offline snapshots; live
+# providers and a busy queue take longer.
+FIRST_ESTIMATE = {"PDF": 5, "XLSX": 3, "HTML": 3, "CSV": 2, "JSON": 2}
 log = logging.getLogger(__name__)
 
 
-def options_of(row: Report) -> ReportOptions:
+class Stored(Protocol):
+    """A report or a schedule: both keep the report's fields the same way."""
+
+    @property
+    def options(self) -> dict[str, Any]: ...
+
+    @property
+    def report_type(self) -> str: ...
+
+    @property
+    def symbols(self) -> list[str]: ...
+
+    @property
+    def format(self) -> str: ...
+
+    @property
+    def delivery_channels(self) -> list[str] | None: ...
+
+
+def options_of(row: Stored) -> ReportOptions:
     return ReportOptions.model_validate(
         {
             **row.options,
@@ -56,6 +76,23 @@ def options_of(row: Report) -> ReportOptions:
     )
 
 
+def fields_of(row: Stored) -> dict[str, Any]:
+    """ReportFields' values of a stored report or schedule."""
+    options = options_of(row)
+    return {
+        "report_type": options.report_type,
+        "format": options.format,
+        "symbols": row.symbols,
+        "include_fundamental": options.include_fundamental,
+        "include_technical": options.include_technical,
+        "include_sentiment": options.include_sentiment,
+        "include_on_chain": bool(options.include_on_chain),
+        "portfolio_id": options.portfolio_id,
+        "backtest_id": options.backtest_id,
+        "delivery_channels": row.delivery_channels or [],
+    }
+
+
 async def canonical(session: AsyncSession, options: ReportOptions) -> list[str]:
     """The symbols as the market knows them (422 naming `symbols` for an unknown one), without repeats."""
     if options.report_type not in MARKET_TYPES:
@@ -65,11 +102,15 @@ async def canonical(session: AsyncSession, options: ReportOptions) -> list[str]:
 
 
 async def check_owned(session: AsyncSession, owner: Caller, options: ReportOptions) -> None:
-    """403 when the portfolio or backtest named is another user's (404 when there is none)."""
-    if options.report_type == "PORTFOLIO" and options.portfolio_id is not None:
-        await portfolio_reporting.check_owner(session, owner, options.portfolio_id)
-    if options.report_type == "BACKTEST" and options.backtest_id is not None:
-        await backtest_service.check_owner(session, owner, options.backtest_id)
+    """403 when the portfolio or backtest named is another user's, 404 when there is none (naming it)."""
+    try:
+        if options.report_type == "PORTFOLIO" and options.portfolio_id is not None:
+            await portfolio_reporting.check_owner(session, owner, options.portfolio_id)
+        if options.report_type == "BACKTEST" and options.backtest_id is not None:
+            await backtest_service.check_owner(session, owner, options.backtest_id)
+    except AppError as exc:
+        field = "portfolioId" if options.report_type == "PORTFOLIO" else "backtestId"
+        raise AppError(exc.code, exc.message, field=field) from exc
 
 
 async def estimate(session: AsyncSession, user_id: int, report_type: str, format: str) -> int:
@@ -108,16 +149,8 @@ async def create(
     return row
 
 
-async def insert(
-    session: AsyncSession,
-    owner_id: int,
-    options: ReportOptions,
-    symbols: list[str],
-    schedule_id: int | None,
-    status: str,
-) -> Report:
-    """The report's row, numbered RPT-YYYYMMDD-NNN."""
-    now = utcnow()
+def stored_options(options: ReportOptions) -> dict[str, Any]:
+    """The include flags and ids as a row keeps them (includeOnChain defaults to includeFundamental)."""
     stored = options.model_dump(
         mode="json",
         by_alias=True,
@@ -132,6 +165,20 @@ async def insert(
     stored["includeOnChain"] = (
         options.include_fundamental if options.include_on_chain is None else options.include_on_chain
     )
+    return stored
+
+
+async def insert(
+    session: AsyncSession,
+    owner_id: int,
+    options: ReportOptions,
+    symbols: list[str],
+    schedule_id: int | None,
+    status: str,
+) -> Report:
+    """The report's row, numbered RPT-YYYYMMDD-NNN."""
+    now = utcnow()
+    stored = stored_options(options)
     return await add_numbered(
         session,
         Report.public_id,
@@ -178,9 +225,18 @@ def _notification_ids(row: Report) -> list[int]:
     return [int(i) for i in row.notification_ids or []]
 
 
+def _taken(row: Report) -> int:
+    """A finished report's estimatedTime: the seconds it took."""
+    done = row.generated_at or row.created_at
+    return max(1, round((done - row.created_at).total_seconds()))
+
+
 async def to_out(runtime: Runtime, session: AsyncSession, row: Report) -> ReportOut:
     found = await notification_service.deliveries(session, _notification_ids(row))
-    estimated = await estimate(session, row.user_id, row.report_type, row.format)
+    if row.status == GENERATING:
+        estimated = await estimate(session, row.user_id, row.report_type, row.format)
+    else:
+        estimated = _taken(row)
     return _out(runtime, row, found, estimated)
 
 
@@ -188,24 +244,14 @@ def _out(runtime: Runtime, row: Report, found: dict[int, Delivery], estimated: i
     deliveries = [found[i] for i in _notification_ids(row) if i in found]
     url = expires = None
     if row.status == READY and row.file_url:
-        url, expires = links.link(runtime.settings, row.public_id, utcnow(), row.expires_at)
-    options = options_of(row)
+        url, expires = links.link(runtime.settings, row.public_id, row.created_at, utcnow(), row.expires_at)
     return ReportOut(
         report_id=row.public_id,
         status=row.status,
         estimated_time=estimated,
         download_url=url,
         notification_sent=any(d.status == "DELIVERED" for d in deliveries),
-        report_type=options.report_type,
-        format=options.format,
-        symbols=row.symbols,
-        include_fundamental=options.include_fundamental,
-        include_technical=options.include_technical,
-        include_sentiment=options.include_sentiment,
-        include_on_chain=bool(options.include_on_chain),
-        portfolio_id=options.portfolio_id,
-        backtest_id=options.backtest_id,
-        delivery_channels=row.delivery_channels or [],
+        **fields_of(row),
         progress=1.0 if row.status == READY else row.progress,
         error=row.error,
         file_name=row.file_name if row.file_url else None,
@@ -248,7 +294,10 @@ async def list_for(
     found = await notification_service.deliveries(
         session, [i for row in rows for i in _notification_ids(row)]
     )
-    return [_out(runtime, row, found, FIRST_ESTIMATE[row.format]) for row in rows], total
+    return [
+        _out(runtime, row, found, FIRST_ESTIMATE[row.format] if row.status == GENERATING else _taken(row))
+        for row in rows
+    ], total
 
 
 async def delete(runtime: Runtime, session: AsyncSession, caller: Caller, public_id: str) -> None:
@@ -263,9 +312,11 @@ async def download(
     runtime: Runtime, session: AsyncSession, public_id: str, expires: int, sig: str
 ) -> tuple[bytes, str, str]:
     """The file, its content type and name, for a link that `links.link` signed and that has not expired."""
-    links.check(runtime.settings, public_id, expires, sig, utcnow())
     row = await session.scalar(select(Report).where(Report.public_id == public_id))
-    if row is None or row.status != READY or not row.file_url:
+    if row is None:
+        raise not_found("Report", public_id)
+    links.check(runtime.settings, public_id, row.created_at, expires, sig, utcnow())
+    if row.status != READY or not row.file_url:
         raise not_found("Report file", public_id)
     try:
         data = await files.store_for(runtime.settings).get(row.file_url)

@@ -152,7 +152,8 @@ async def test_nobody_reports_on_or_reads_what_is_not_theirs(
     )
     portfolio_id = portfolio.json()["data"]["portfolioId"]
     theirs = {"reportType": "PORTFOLIO", "portfolioId": portfolio_id, "format": "JSON"}
-    assert_error(await client.post(ROUTE, json=theirs, headers=other.headers), 403, "FORBIDDEN")
+    refused = assert_error(await client.post(ROUTE, json=theirs, headers=other.headers), 403, "FORBIDDEN")
+    assert refused["field"] == "portfolioId"
     backtest = await client.post(
         "/api/backtest/strategy",
         json={"strategyName": "RSI Mean Reversion", "symbol": "BTC-USD", "period": "30d"},
@@ -311,3 +312,41 @@ async def test_portfolio_and_backtest_reports_hold_their_figures(
     page = (await client.get(report["downloadUrl"])).text
     assert f"Backtest {run_id}" in page and "RSI Mean Reversion" in page and "Equity and drawdown" in page
     assert "https://" not in page.split("</script>")[-1]  # nothing loaded from outside after plotly.js
+
+
+async def test_numbers_survive_deletes_and_an_old_link_never_opens_a_new_report(
+    client: httpx.AsyncClient, market: Account
+) -> None:
+    owner = await register(client)
+    body = {"reportType": "DAILY", "symbols": ["BTC-USD"], "format": "JSON", "includeFundamental": False}
+
+    async def make() -> dict[str, Any]:
+        answer = await client.post(ROUTE, json=body, headers=owner.headers)
+        assert answer.status_code == 202, answer.text
+        return await finish(client, owner, answer.json()["data"]["reportId"])
+
+    first, second = await make(), await make()
+    assert (
+        await client.delete(f"/api/reports/{first['reportId']}", headers=owner.headers)
+    ).status_code == 204
+    third = await make()  # the day's highest number + 1, not the count + 1 (which is taken)
+    assert third["reportId"].endswith("-003")
+    assert (
+        await client.delete(f"/api/reports/{third['reportId']}", headers=owner.headers)
+    ).status_code == 204
+    again = await make()
+    assert again["reportId"] == third["reportId"]  # the number comes back, the old link does not work
+    assert_error(await client.get(third["downloadUrl"]), 404, "NOT_FOUND")
+    assert (await client.get(again["downloadUrl"])).status_code == 200
+    assert (await client.get(second["downloadUrl"])).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["PORTFOLIO", "BACKTEST"])
+async def test_an_unknown_portfolio_or_backtest_is_named(client: httpx.AsyncClient, kind: str) -> None:
+    owner = await register(client)
+    body = {"reportType": kind, "portfolioId": 999999, "backtestId": "BT-20250101-deadbeef"}
+    field = "portfolioId" if kind == "PORTFOLIO" else "backtestId"
+    assert (
+        assert_error(await client.post(ROUTE, json=body, headers=owner.headers), 404, "NOT_FOUND")["field"]
+        == field
+    )

@@ -174,3 +174,13 @@ async def test_a_run_that_cannot_start_fails_with_its_reason_and_is_told(
     assert report["error"] == f"the scheduled report could not start: Portfolio {portfolio_id} not found"
     listed = (await client.get(ROUTE, headers=owner.headers)).json()["data"]["schedules"]
     assert listed[0]["lastReportId"] == report_id and listed[0]["paused"] is False
+
+
+async def test_a_schedule_keeps_on_chain_with_the_fundamentals_unless_told(client: httpx.AsyncClient) -> None:
+    owner = await register(client)
+    default = (await client.post(ROUTE, json=DAILY, headers=owner.headers)).json()["data"]
+    assert default["includeFundamental"] is True and default["includeOnChain"] is True
+    off = {**DAILY, "includeFundamental": False}
+    assert (await client.post(ROUTE, json=off, headers=owner.headers)).json()["data"][
+        "includeOnChain"
+    ] is False

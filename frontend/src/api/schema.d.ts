@@ -1317,6 +1317,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate
+         * @description The seed's request and response: the report is made by a job (poll GET /api/reports/{reportId}, or
+         *     wait for ANALYSIS_COMPLETE on the WebSocket), then delivered on `deliveryChannels`.
+         */
+        post: operations["generate_api_reports_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Reports
+         * @description Your reports, newest first (`count` is the total).
+         */
+        get: operations["list_reports_api_reports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Schedules */
+        get: operations["list_schedules_api_reports_schedules_get"];
+        put?: never;
+        /**
+         * Create Schedule
+         * @description A report made DAILY, WEEKLY (weekday) or MONTHLY (dayOfMonth) at `hour` in `timezone` (default your
+         *     preferences.timezone, else UTC).
+         */
+        post: operations["create_schedule_api_reports_schedules_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/schedules/{scheduleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Schedule */
+        delete: operations["delete_schedule_api_reports_schedules__scheduleId__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Pause Schedule
+         * @description Pause or resume (a resumed schedule next runs at its next time from now).
+         */
+        patch: operations["pause_schedule_api_reports_schedules__scheduleId__patch"];
+        trace?: never;
+    };
+    "/api/reports/{reportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Report
+         * @description Status (GENERATING -> READY or FAILED; EXPIRED once the file is removed), progress, the signed
+         *     downloadUrl while READY, and each delivery.
+         */
+        get: operations["get_report_api_reports__reportId__get"];
+        put?: never;
+        post?: never;
+        /** Delete Report */
+        delete: operations["delete_report_api_reports__reportId__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{reportId}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download
+         * @description The file, for a signed link from `downloadUrl` (no sign-in): 410 LINK_EXPIRED once it has expired.
+         */
+        get: operations["download_api_reports__reportId__download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2277,6 +2403,18 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[GenerateOut] */
+        Envelope_GenerateOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["GenerateOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[Historical] */
         Envelope_Historical_: {
             /**
@@ -2469,6 +2607,30 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[ReportList] */
+        Envelope_ReportList_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["ReportList"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[ReportOut] */
+        Envelope_ReportOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["ReportOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[RunData] */
         Envelope_RunData_: {
             /**
@@ -2490,6 +2652,30 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["RunOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[ScheduleList] */
+        Envelope_ScheduleList_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["ScheduleList"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[ScheduleOut] */
+        Envelope_ScheduleOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["ScheduleOut"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -2718,7 +2904,7 @@ export interface components {
          * ErrorCode
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_ERROR" | "BAD_REQUEST" | "INVALID_SYMBOL" | "INVALID_INTERVAL" | "INVALID_RANGE" | "RANGE_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "FORBIDDEN" | "NOT_FOUND" | "NO_DATA" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "EMAIL_TAKEN" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_ERROR" | "BAD_REQUEST" | "INVALID_SYMBOL" | "INVALID_INTERVAL" | "INVALID_RANGE" | "RANGE_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "FORBIDDEN" | "NOT_FOUND" | "NO_DATA" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "LINK_EXPIRED" | "EMAIL_TAKEN" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         /** ErrorEnvelope */
         ErrorEnvelope: {
             /**
@@ -3053,6 +3239,81 @@ export interface components {
             baseFeeGwei: number;
             /** Lastblock */
             lastBlock: number;
+        };
+        /** GenerateIn */
+        GenerateIn: {
+            /**
+             * Reporttype
+             * @enum {string}
+             */
+            reportType: "DAILY" | "WEEKLY" | "MONTHLY" | "COMPREHENSIVE" | "PORTFOLIO" | "BACKTEST";
+            /** Symbols */
+            symbols?: string[];
+            /**
+             * Includefundamental
+             * @default true
+             */
+            includeFundamental: boolean;
+            /**
+             * Includetechnical
+             * @default true
+             */
+            includeTechnical: boolean;
+            /**
+             * Includesentiment
+             * @default true
+             */
+            includeSentiment: boolean;
+            /**
+             * Includeonchain
+             * @description On-chain flows and whales; defaults to includeFundamental
+             */
+            includeOnChain?: boolean | null;
+            /**
+             * Format
+             * @default PDF
+             * @enum {string}
+             */
+            format: "PDF" | "XLSX" | "HTML" | "CSV" | "JSON";
+            /** Deliverychannels */
+            deliveryChannels?: ("EMAIL" | "SMS" | "DISCORD" | "TELEGRAM" | "WEBHOOK" | "IN_APP")[];
+            /**
+             * Portfolioid
+             * @description PORTFOLIO: the portfolio (yours)
+             */
+            portfolioId?: number | null;
+            /**
+             * Backtestid
+             * @description BACKTEST: the stored run (yours)
+             */
+            backtestId?: string | null;
+            /**
+             * Userid
+             * @description Yours (an admin may name another user)
+             */
+            userId?: number | null;
+        };
+        /**
+         * GenerateOut
+         * @description The seed's response: the report is being generated by a job.
+         */
+        GenerateOut: {
+            /** Reportid */
+            reportId: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "GENERATING" | "READY" | "FAILED" | "EXPIRED";
+            /**
+             * Estimatedtime
+             * @description Seconds the report is expected to take
+             */
+            estimatedTime: number;
+            /** Downloadurl */
+            downloadUrl: string | null;
+            /** Notificationsent */
+            notificationSent: boolean;
         };
         /** Historical */
         Historical: {
@@ -3859,6 +4120,8 @@ export interface components {
              * @enum {string}
              */
             theme: "light" | "dark" | "system";
+            /** Timezone */
+            timezone: string;
         };
         /**
          * PreferencesPatch
@@ -3874,6 +4137,8 @@ export interface components {
             watchlist?: string[] | null;
             /** Theme */
             theme?: ("light" | "dark" | "system") | null;
+            /** Timezone */
+            timezone?: string | null;
         };
         /**
          * PriceSource
@@ -4001,6 +4266,97 @@ export interface components {
             index: number;
             /** Reason */
             reason: string;
+        };
+        /** ReportList */
+        ReportList: {
+            /** Reports */
+            reports: components["schemas"]["ReportOut"][];
+            /** Count */
+            count: number;
+        };
+        /** ReportOut */
+        ReportOut: {
+            /** Reportid */
+            reportId: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "GENERATING" | "READY" | "FAILED" | "EXPIRED";
+            /**
+             * Estimatedtime
+             * @description Seconds the report is expected to take
+             */
+            estimatedTime: number;
+            /** Downloadurl */
+            downloadUrl: string | null;
+            /** Notificationsent */
+            notificationSent: boolean;
+            /**
+             * Reporttype
+             * @enum {string}
+             */
+            reportType: "DAILY" | "WEEKLY" | "MONTHLY" | "COMPREHENSIVE" | "PORTFOLIO" | "BACKTEST";
+            /**
+             * Format
+             * @enum {string}
+             */
+            format: "PDF" | "XLSX" | "HTML" | "CSV" | "JSON";
+            /** Symbols */
+            symbols: string[];
+            /** Includefundamental */
+            includeFundamental: boolean;
+            /** Includetechnical */
+            includeTechnical: boolean;
+            /** Includesentiment */
+            includeSentiment: boolean;
+            /** Includeonchain */
+            includeOnChain: boolean;
+            /** Portfolioid */
+            portfolioId: number | null;
+            /** Backtestid */
+            backtestId: string | null;
+            /** Deliverychannels */
+            deliveryChannels: string[];
+            /**
+             * Progress
+             * @description 0 to 1 while GENERATING
+             */
+            progress: number;
+            /**
+             * Error
+             * @description FAILED: why
+             */
+            error: string | null;
+            /** Filename */
+            fileName: string | null;
+            /** Contenttype */
+            contentType: string | null;
+            /** Sizebytes */
+            sizeBytes: number | null;
+            /**
+             * Downloadexpiresat
+             * @description When downloadUrl stops working
+             */
+            downloadExpiresAt: string | null;
+            /**
+             * Expiresat
+             * @description When the file is removed (retention)
+             */
+            expiresAt: string | null;
+            /**
+             * Deliveries
+             * @description One per delivery channel (the notification history)
+             */
+            deliveries: components["schemas"]["Delivery"][];
+            /** Sections */
+            sections: components["schemas"]["SectionOut"][];
+            /** Scheduleid */
+            scheduleId: number | null;
+            /** Createdat */
+            createdAt: string;
+            /** Generatedat */
+            generatedAt: string | null;
         };
         /**
          * Results
@@ -4156,6 +4512,150 @@ export interface components {
             /** Trailingstop */
             trailingStop: number | null;
         };
+        /** ScheduleIn */
+        ScheduleIn: {
+            /**
+             * Reporttype
+             * @enum {string}
+             */
+            reportType: "DAILY" | "WEEKLY" | "MONTHLY" | "COMPREHENSIVE" | "PORTFOLIO" | "BACKTEST";
+            /** Symbols */
+            symbols?: string[];
+            /**
+             * Includefundamental
+             * @default true
+             */
+            includeFundamental: boolean;
+            /**
+             * Includetechnical
+             * @default true
+             */
+            includeTechnical: boolean;
+            /**
+             * Includesentiment
+             * @default true
+             */
+            includeSentiment: boolean;
+            /**
+             * Includeonchain
+             * @description On-chain flows and whales; defaults to includeFundamental
+             */
+            includeOnChain?: boolean | null;
+            /**
+             * Format
+             * @default PDF
+             * @enum {string}
+             */
+            format: "PDF" | "XLSX" | "HTML" | "CSV" | "JSON";
+            /** Deliverychannels */
+            deliveryChannels?: ("EMAIL" | "SMS" | "DISCORD" | "TELEGRAM" | "WEBHOOK" | "IN_APP")[];
+            /**
+             * Portfolioid
+             * @description PORTFOLIO: the portfolio (yours)
+             */
+            portfolioId?: number | null;
+            /**
+             * Backtestid
+             * @description BACKTEST: the stored run (yours)
+             */
+            backtestId?: string | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Cadence
+             * @enum {string}
+             */
+            cadence: "DAILY" | "WEEKLY" | "MONTHLY";
+            /**
+             * Weekday
+             * @description WEEKLY: 0 Monday .. 6 Sunday
+             */
+            weekday?: number | null;
+            /**
+             * Dayofmonth
+             * @description MONTHLY: 1..31 (a shorter month runs on its last day)
+             */
+            dayOfMonth?: number | null;
+            /**
+             * Hour
+             * @description Local hour in `timezone`
+             * @default 8
+             */
+            hour: number;
+            /**
+             * Timezone
+             * @description IANA name; default your preferences.timezone, else UTC
+             */
+            timezone?: string | null;
+        };
+        /** ScheduleList */
+        ScheduleList: {
+            /** Schedules */
+            schedules: components["schemas"]["ScheduleOut"][];
+            /** Count */
+            count: number;
+        };
+        /** ScheduleOut */
+        ScheduleOut: {
+            /**
+             * Reporttype
+             * @enum {string}
+             */
+            reportType: "DAILY" | "WEEKLY" | "MONTHLY" | "COMPREHENSIVE" | "PORTFOLIO" | "BACKTEST";
+            /**
+             * Format
+             * @enum {string}
+             */
+            format: "PDF" | "XLSX" | "HTML" | "CSV" | "JSON";
+            /** Symbols */
+            symbols: string[];
+            /** Includefundamental */
+            includeFundamental: boolean;
+            /** Includetechnical */
+            includeTechnical: boolean;
+            /** Includesentiment */
+            includeSentiment: boolean;
+            /** Includeonchain */
+            includeOnChain: boolean;
+            /** Portfolioid */
+            portfolioId: number | null;
+            /** Backtestid */
+            backtestId: string | null;
+            /** Deliverychannels */
+            deliveryChannels: string[];
+            /** Scheduleid */
+            scheduleId: number;
+            /** Name */
+            name: string;
+            /**
+             * Cadence
+             * @enum {string}
+             */
+            cadence: "DAILY" | "WEEKLY" | "MONTHLY";
+            /** Weekday */
+            weekday: number | null;
+            /** Dayofmonth */
+            dayOfMonth: number | null;
+            /** Hour */
+            hour: number;
+            /** Timezone */
+            timezone: string;
+            /** Paused */
+            paused: boolean;
+            /** Nextrunat */
+            nextRunAt: string;
+            /** Lastrunat */
+            lastRunAt: string | null;
+            /** Lastreportid */
+            lastReportId: string | null;
+            /** Createdat */
+            createdAt: string;
+        };
+        /** SchedulePatch */
+        SchedulePatch: {
+            /** Paused */
+            paused: boolean;
+        };
         /** ScoreIn */
         ScoreIn: {
             /** Texts */
@@ -4178,6 +4678,13 @@ export interface components {
              * @enum {string}
              */
             analyzer: "VADER_CRYPTO" | "VADER" | "TRANSFORMERS";
+        };
+        /** SectionOut */
+        SectionOut: {
+            /** Key */
+            key: string;
+            /** Title */
+            title: string;
         };
         /** SentimentOut */
         SentimentOut: {
@@ -13148,6 +13655,939 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_PortfolioOptimizeOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    generate_api_reports_generate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_GenerateOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_reports_api_reports_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ReportList_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_schedules_api_reports_schedules_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScheduleList_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_schedule_api_reports_schedules_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScheduleOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_schedule_api_reports_schedules__scheduleId__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scheduleId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    pause_schedule_api_reports_schedules__scheduleId__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scheduleId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchedulePatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScheduleOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_report_api_reports__reportId__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ReportOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_report_api_reports__reportId__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    download_api_reports__reportId__download_get: {
+        parameters: {
+            query: {
+                expires: number;
+                sig: string;
+            };
+            header?: never;
+            path: {
+                reportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
                 };
             };
             /** @description Bad request */

@@ -8,6 +8,7 @@ import AuthPage from "@/features/auth/AuthPage";
 import { updatedKeys } from "@/features/portfolio/api";
 import { useApplySavedTheme, useSaveTheme } from "@/features/settings/useTheme";
 import { alertToast } from "@/realtime/alertToast";
+import { reportOf, reportToaster } from "@/realtime/reportToast";
 import { onUserEvent, startRealtime, stopRealtime, useLive } from "@/realtime/socket";
 import { useAuth } from "@/stores/auth";
 import { useUi } from "@/stores/ui";
@@ -17,15 +18,23 @@ const AlertsPage = lazy(() => import("@/features/alerts/AlertsPage"));
 const PortfoliosPage = lazy(() => import("@/features/portfolio/PortfoliosPage"));
 const AnalysisPage = lazy(() => import("@/features/analysis/AnalysisPage"));
 const ResearchPage = lazy(() => import("@/features/research/ResearchPage"));
+const ReportsPage = lazy(() => import("@/features/reports/ReportsPage"));
 const SettingsPage = lazy(() => import("@/features/settings/SettingsPage"));
 
 /** Live user events wherever the user is: a toast and the inbox badge for each trigger; a portfolio's views
- * refreshed on each PORTFOLIO_UPDATE (a transaction, a price move). */
+ * refreshed on each PORTFOLIO_UPDATE (a transaction, a price move); a toast when a report is ready or failed. */
 function useLiveEvents() {
   const queryClient = useQueryClient();
   useEffect(() => {
     startRealtime();
+    const reportToast = reportToaster();
     const off = onUserEvent((event) => {
+      if (reportOf(event)) {
+        // The Reports screen refreshes itself on the event (src/features/reports/api.ts).
+        const toast = reportToast(event);
+        if (toast) useUi.getState().toast(toast);
+        return;
+      }
       if (event.type === "PORTFOLIO_UPDATE") {
         const id = Number(event.portfolioId);
         const keys = Number.isSafeInteger(id) ? updatedKeys(id) : [["portfolios"]];
@@ -101,6 +110,7 @@ function Shell() {
         <NavLink to="/portfolios">Portfolios</NavLink>
         <NavLink to="/analysis">Analysis</NavLink>
         <NavLink to="/research">Research</NavLink>
+        <NavLink to="/reports">Reports</NavLink>
         <NavLink to="/settings">Settings</NavLink>
         <span className="spacer" />
         <span className={`live live-${status}`} title={`Live connection: ${status}`} data-testid="live-status">
@@ -144,6 +154,7 @@ export function App() {
           <Route path="portfolios/*" element={<PortfoliosPage />} />
           <Route path="analysis" element={<AnalysisPage />} />
           <Route path="research/*" element={<ResearchPage />} />
+          <Route path="reports" element={<ReportsPage />} />
           <Route path="settings" element={<SettingsPage />} />
         </Route>
         <Route path="*" element={<Navigate to="/" replace />} />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { epochSeconds, isoFromEpoch, shortUtc, utcDay, utcDayEndIso, utcDayStartIso } from "./dates";
+import { epochSeconds, isoFromEpoch, shortUtc, utcDay, utcDayEndIso, utcDayStartIso, zonedStamp } from "./dates";
 
 describe("UTC days", () => {
   it("starts a day at UTC midnight, whatever the browser's zone", () => {
@@ -31,5 +31,17 @@ describe("UTC days", () => {
     expect(epochSeconds("2025-02-01T00:00:00Z")).toBe(1738368000);
     expect(shortUtc("2025-02-01T09:30:00Z")).toBe("2025-02-01 09:30");
     expect(shortUtc(null)).toBe("–");
+  });
+});
+
+describe("zonedStamp", () => {
+  it("reads an instant on a zone's wall clock, across daylight saving", () => {
+    expect(zonedStamp("2026-12-07T07:00:00Z", "Europe/Berlin")).toBe("2026-12-07 08:00");
+    expect(zonedStamp("2026-07-06T06:00:00Z", "Europe/Berlin", { weekday: true })).toBe("Mon 2026-07-06 08:00");
+    expect(zonedStamp("2026-03-08T12:00:00Z", "America/New_York")).toBe("2026-03-08 08:00");
+    expect(zonedStamp("2026-03-08T00:30:00Z", "UTC")).toBe("2026-03-08 00:30");
+  });
+  it("falls back to UTC for a zone the browser does not know", () => {
+    expect(zonedStamp("2026-03-08T00:30:00Z", "Mars/Olympus")).toBe("2026-03-08 00:30 UTC");
   });
 });

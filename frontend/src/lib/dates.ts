@@ -41,3 +41,26 @@ export function shortUtc(iso: string | null | undefined): string {
   if (!iso) return "–";
   return iso.replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, "");
 }
+
+/** An instant on the wall clock of an IANA time zone: "2026-12-07 08:00" (with the weekday first when asked:
+ * "Mon 2026-12-07 08:00"). The zone's name as it is when the browser does not know it. */
+export function zonedStamp(iso: string, timeZone: string, { weekday = false }: { weekday?: boolean } = {}): string {
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      weekday: weekday ? "short" : undefined,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).formatToParts(new Date(iso));
+  } catch {
+    return shortUtc(iso) + " UTC";
+  }
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  const stamp = `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
+  return weekday ? `${part("weekday")} ${stamp}` : stamp;
+}

@@ -4,11 +4,28 @@ import { isThemeChoice, onSystemThemeChange, resolveTheme, systemPrefersDark, ty
 
 export type { Theme, ThemeChoice };
 
+/** A toast's link: a route in the app (`to`), or a file to download (`href`, used as given). */
+export interface ToastAction {
+  label: string;
+  /** The accessible name when the label alone is ambiguous ("Download RPT-20261203-001"). */
+  ariaLabel?: string;
+  to?: string;
+  href?: string;
+}
+
 export interface Toast {
   id: number;
   kind: "info" | "success" | "error" | "alert";
   title: string;
   body?: string;
+  /** Links shown under the text; a toast with any stays up longer, to be reached by keyboard. */
+  actions?: ToastAction[];
+}
+
+/** How long a toast stays up: errors longer than news, and a toast with a link long enough to tab to it. */
+export function toastMs(toast: Omit<Toast, "id">): number {
+  if (toast.actions?.length) return 30_000;
+  return toast.kind === "error" ? 8000 : 6000;
 }
 
 interface UiState {
@@ -38,7 +55,7 @@ export const useUi = create<UiState>()(
       toast: (toast) => {
         const id = next++;
         set((s) => ({ toasts: [...s.toasts, { ...toast, id }].slice(-5) }));
-        setTimeout(() => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), toast.kind === "error" ? 8000 : 6000);
+        setTimeout(() => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), toastMs(toast));
       },
       dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
       addUnread: (n = 1) => set((s) => ({ unread: s.unread + n })),
