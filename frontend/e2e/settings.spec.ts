@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { dataOf, signUp } from "./helpers";
 
 interface Me {
-  preferences: { interests: string[]; riskProfile: string | null; watchlist: string[]; theme: string };
+  preferences: { interests: string[]; riskProfile: string | null; watchlist: string[]; theme: string; timezone: string };
 }
 
 async function openSettings(page: Page) {
@@ -12,7 +12,7 @@ async function openSettings(page: Page) {
 
 const watchlistRows = (page: Page) => page.getByTestId("watchlist-table").locator("tbody tr").getByRole("rowheader");
 
-test("risk profile, interests and watchlist are saved to the account and still there after a reload", async ({ page, request }) => {
+test("risk profile, interests, watchlist and time zone are saved to the account and still there after a reload", async ({ page, request }) => {
   const account = await signUp(page);
   await openSettings(page);
   // A new account starts with the deployment's default watchlist: the tiles Markets shows.
@@ -44,6 +44,12 @@ test("risk profile, interests and watchlist are saved to the account and still t
   await page.getByRole("button", { name: "Save watchlist" }).click();
   await expect(page.getByText("Saved: SOL-USD, BTC-USD")).toBeVisible();
 
+  const zone = page.getByRole("combobox", { name: "Time zone" });
+  await expect(zone).toHaveValue("UTC"); // a new account's
+  await zone.fill("Europe/Berlin");
+  await page.getByRole("button", { name: "Save time zone" }).click();
+  await expect(page.getByText("Saved: Europe/Berlin")).toBeVisible();
+
   await page.reload();
   await expect(page.getByRole("radio", { name: /^High/ })).toBeChecked();
   await expect(page.getByRole("checkbox", { name: "On-chain metrics" })).toBeChecked();
@@ -51,9 +57,10 @@ test("risk profile, interests and watchlist are saved to the account and still t
   await expect(page.getByRole("checkbox", { name: "Layer 2" })).toBeChecked();
   await expect(page.getByRole("checkbox", { name: "Bitcoin" })).not.toBeChecked();
   await expect(watchlistRows(page)).toHaveText(["SOL-USD", "BTC-USD"]);
+  await expect(page.getByRole("combobox", { name: "Time zone" })).toHaveValue("Europe/Berlin");
 
   const me = await dataOf<Me>(await request.get("/api/users/me", { headers: { Authorization: `Bearer ${account.token}` } }));
-  expect(me.preferences).toMatchObject({ riskProfile: "HIGH", interests: ["ON_CHAIN", "DEFI", "Layer 2"], watchlist: ["SOL-USD", "BTC-USD"] });
+  expect(me.preferences).toMatchObject({ riskProfile: "HIGH", interests: ["ON_CHAIN", "DEFI", "Layer 2"], watchlist: ["SOL-USD", "BTC-USD"], timezone: "Europe/Berlin" });
   await page.screenshot({ path: "/tmp/settings-light.png", fullPage: true });
 
   // Markets shows the same list, and what changes there is the account's list too.

@@ -63,7 +63,9 @@ def _describe(error: dict[str, Any]) -> str:
         return "unknown field"
     if error.get("type") == "missing":
         return "field required"
-    return str(error.get("msg", "invalid value"))
+    message = str(error.get("msg", "invalid value"))
+    # A validator's own ValueError reads "Value error, <its message>": the message alone is what to show.
+    return message.removeprefix("Value error, ")
 
 
 async def _app_error(_: Request, exc: Exception) -> JSONResponse:

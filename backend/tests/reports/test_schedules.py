@@ -184,3 +184,15 @@ async def test_a_schedule_keeps_on_chain_with_the_fundamentals_unless_told(clien
     assert (await client.post(ROUTE, json=off, headers=owner.headers)).json()["data"][
         "includeOnChain"
     ] is False
+
+
+async def test_an_unknown_preferred_time_zone_is_named_without_pydantics_prefix(
+    client: httpx.AsyncClient,
+) -> None:
+    owner = await register(client)
+    response = await client.patch(
+        "/api/users/me", json={"preferences": {"timezone": "Mars/Olympus"}}, headers=owner.headers
+    )
+    body = assert_error(response, 422, "VALIDATION_ERROR")
+    assert body["field"] == "preferences.timezone"
+    assert body["message"].startswith("preferences.timezone: unknown time zone 'Mars/Olympus'")

@@ -1,6 +1,7 @@
 /** A schedule's cadence in words ("Weekly on Monday at 08:00 Europe/Berlin"), its next run on its own clock and
- * in UTC, and the time zones a schedule can use. */
+ * in UTC; the time zones a schedule can use come from lib/timeZones. */
 import { shortUtc, zonedStamp } from "@/lib/dates";
+export { browserZone, timeZones } from "@/lib/timeZones";
 import type { Cadence, Schedule } from "./api";
 
 /** The API's weekday numbers: 0 Monday .. 6 Sunday. */
@@ -35,25 +36,4 @@ export function describeCadence(rule: CadenceRule): string {
 export function nextRunText(schedule: Pick<Schedule, "nextRunAt" | "timezone">): { local: string; utc: string | null } {
   const local = `${zonedStamp(schedule.nextRunAt, schedule.timezone, { weekday: true })} ${schedule.timezone}`;
   return { local, utc: schedule.timezone === "UTC" ? null : `${shortUtc(schedule.nextRunAt)} UTC` };
-}
-
-/** The IANA zones this browser knows, UTC first; `keep` (a saved preference) is listed even if it does not. */
-export function timeZones(...keep: (string | null | undefined)[]): string[] {
-  let known: string[];
-  try {
-    known = Intl.supportedValuesOf("timeZone");
-  } catch {
-    known = []; // an older browser: the zones kept and UTC
-  }
-  const extra = keep.filter((z): z is string => Boolean(z));
-  return [...new Set(["UTC", ...extra, ...known])].sort((a, b) => (a === "UTC" ? -1 : b === "UTC" ? 1 : a.localeCompare(b)));
-}
-
-/** This browser's own zone ("Europe/Berlin"), or undefined. */
-export function browserZone(): string | undefined {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -5,7 +5,7 @@ import { apiError, mockApi, renderWithProviders, symbols } from "@/test/utils";
 import SettingsPage from "./SettingsPage";
 import { useApplySavedTheme } from "./useTheme";
 
-const preferences = { channels: {}, interests: ["DEFI", "memecoins"], riskProfile: "MEDIUM", watchlist: ["ETH-USD", "BTC-USD"], theme: "system" };
+const preferences = { channels: {}, interests: ["DEFI", "memecoins"], riskProfile: "MEDIUM", watchlist: ["ETH-USD", "BTC-USD"], theme: "system", timezone: "UTC" };
 const me = (prefs: object = {}) => ({
   id: 7,
   email: "alice@example.com",
@@ -34,7 +34,7 @@ const patches = (calls: ReturnType<typeof mockApi>) => calls.filter((c) => c.rou
 // Whole-page renders: slow on a busy machine, so tests and their waits get longer than the defaults.
 configure({ asyncUtilTimeout: 10_000 });
 
-describe("Settings: risk profile, interests, watchlist and theme", { timeout: 30_000 }, () => {
+describe("Settings: risk profile, interests, watchlist, time zone and theme", { timeout: 30_000 }, () => {
   beforeEach(() => {
     useAuth.setState({ tokens: { accessToken: "a", refreshToken: "r" }, user: { id: 7, email: "alice@example.com", role: "user" } });
     useUi.setState({ toasts: [], themeChoice: "light", theme: "light" });
@@ -112,6 +112,94 @@ describe("Settings: risk profile, interests, watchlist and theme", { timeout: 30
     fireEvent.click(screen.getByRole("button", { name: "Save watchlist" }));
     expect(await screen.findByText("String should match pattern")).toHaveAttribute("role", "alert");
     expect(useUi.getState().toasts).toEqual([]); // by the field, not toasted
+  });
+
+  it("shows the saved time zone and saves one picked from this browser's zones, UTC first", async () => {
+    const calls = api();
+    renderWithProviders(<SettingsPage />);
+    const field = await screen.findByRole("combobox", { name: "Time zone" });
+    expect(field).toHaveValue("UTC");
+    expect(field).toHaveAccessibleDescription(/Scheduled reports run at their hour in this time zone/);
+    expect(screen.getByText("Saved: UTC")).toBeInTheDocument();
+    const offered = [...document.querySelectorAll<HTMLOptionElement>("#timezone-options option")].map((o) => o.value);
+    expect(offered[0]).toBe("UTC");
+    expect(offered).toContain("Europe/Berlin");
+    expect(offered.filter((z) => z === "UTC")).toHaveLength(1);
+
+    fireEvent.change(field, { target: { value: "Europe/Berlin" } });
+    expect(screen.getByText("Unsaved changes")).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Save time zone" }));
+    expect(await screen.findByText("Saved: Europe/Berlin")).toBeInTheDocument();
+    expect(screen.getByRole("combobox", { name: "Time zone" })).toHaveValue("Europe/Berlin");
+    expect(patches(calls)).toEqual([{ preferences: { timezone: "Europe/Berlin" } }]);
+    expect(useUi.getState().toasts.map((t) => t.title)).toContain("Time zone saved");
+  });
+
+  it("shows a saved zone this browser does not list, and sends a listed one typed in another case as listed", async () => {
+    const calls = api({ "GET /api/users/me": { body: me({ timezone: "US/Eastern" }) } });
+    renderWithProviders(<SettingsPage />);
+    const field = await screen.findByRole("combobox", { name: "Time zone" });
+    expect(field).toHaveValue("US/Eastern");
+    expect(screen.getByText("Saved: US/Eastern")).toBeInTheDocument();
+    expect(document.querySelector('#timezone-options option[value="US/Eastern"]')).not.toBeNull();
+    fireEvent.change(field, { target: { value: " europe/berlin " } });
+    fireEvent.click(screen.getByRole("button", { name: "Save time zone" }));
+    await waitFor(() => expect(patches(calls)).toEqual([{ preferences: { timezone: "Europe/Berlin" } }]));
+  });
+
+  it("checks for an empty zone, and shows the API's 422 for an unknown one by the field, not as a toast", async () => {
+    const message = "unknown time zone 'Mars/Olympus' (an IANA name such as Europe/Berlin)";
+    const calls = api({
+      "PATCH /api/users/me": apiError(422, "VALIDATION_ERROR", `preferences.timezone: ${message}`, "preferences.timezone", [
+        { field: "preferences.timezone", message },
+      ]),
+    });
+    renderWithProviders(<SettingsPage />);
+    const field = await screen.findByRole("combobox", { name: "Time zone" });
+    fireEvent.change(field, { target: { value: "  " } });
+    fireEvent.click(screen.getByRole("button", { name: "Save time zone" }));
+    expect(screen.getByText("Pick a time zone, e.g. Europe/Berlin")).toHaveAttribute("role", "alert");
+    expect(patches(calls)).toEqual([]);
+
+    fireEvent.change(field, { target: { value: "Mars/Olympus" } });
+    expect(screen.queryByText("Pick a time zone, e.g. Europe/Berlin")).not.toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Save time zone" }));
+    const error = await screen.findByText(message);
+    expect(error).toHaveAttribute("id", "timezone-error");
+    expect(error).toHaveAttribute("role", "alert");
+    expect(field).toHaveAttribute("aria-invalid", "true");
+    expect(field).toHaveAccessibleDescription(expect.stringContaining(message) as string);
+    expect(patches(calls)).toEqual([{ preferences: { timezone: "Mars/Olympus" } }]);
+    expect(useUi.getState().toasts).toEqual([]);
+
+    fireEvent.change(field, { target: { value: "Mars/Olympu" } }); // editing clears the API's message
+    expect(screen.queryByText(message)).not.toBeInTheDocument();
+  });
+
+  describe("in a browser whose own zone is Europe/Berlin", () => {
+    beforeEach(() => {
+      // Only what the page reads of it: the default format's zone.
+      const options = new Intl.DateTimeFormat().resolvedOptions();
+      vi.spyOn(Intl.DateTimeFormat.prototype, "resolvedOptions").mockReturnValue({ ...options, timeZone: "Europe/Berlin" });
+    });
+    afterEach(() => vi.restoreAllMocks());
+
+    it("saves the browser's zone in one click, then no longer offers it", async () => {
+      const calls = api();
+      renderWithProviders(<SettingsPage />);
+      fireEvent.click(await screen.findByRole("button", { name: "Use this browser's zone (Europe/Berlin)" }));
+      expect(await screen.findByText("Saved: Europe/Berlin")).toBeInTheDocument();
+      expect(screen.getByRole("combobox", { name: "Time zone" })).toHaveValue("Europe/Berlin");
+      expect(patches(calls)).toEqual([{ preferences: { timezone: "Europe/Berlin" } }]);
+      expect(screen.queryByRole("button", { name: /Use this browser's zone/ })).not.toBeInTheDocument();
+    });
+
+    it("does not offer it when it is the zone already saved", async () => {
+      api({ "GET /api/users/me": { body: me({ timezone: "Europe/Berlin" }) } });
+      renderWithProviders(<SettingsPage />);
+      expect(await screen.findByRole("combobox", { name: "Time zone" })).toHaveValue("Europe/Berlin");
+      expect(screen.queryByRole("button", { name: /Use this browser's zone/ })).not.toBeInTheDocument();
+    });
   });
 
   it("saves the theme to the preferences and paints it at once", async () => {

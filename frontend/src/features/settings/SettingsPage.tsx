@@ -6,11 +6,12 @@ import { ProfileForm } from "./ProfileForm";
 import { RiskProfileForm } from "./RiskProfileForm";
 import { SignOutEverywhere } from "./SignOutEverywhere";
 import { ThemeSwitch } from "./ThemeSwitch";
+import { TimeZoneForm } from "./TimeZoneForm";
 import { useMe } from "@/api/me";
 import { WatchlistForm } from "./WatchlistForm";
 import "./settings.css";
 
-/** Profile, the theme, signing out everywhere, risk profile, interests, watchlist and notification channels (with tests). */
+/** Profile, the theme, the time zone, signing out everywhere, risk profile, interests, watchlist and notification channels (with tests). */
 export default function SettingsPage() {
   const me = useMe();
   return (
@@ -33,9 +34,14 @@ export default function SettingsPage() {
             <Card title="Profile">
               <ProfileForm key={user.displayName ?? ""} me={user} />
             </Card>
-            <Card title="Appearance">
-              <ThemeSwitch />
-            </Card>
+            <div className="settings-column">
+              <Card title="Appearance">
+                <ThemeSwitch />
+              </Card>
+              <Card title="Time zone">
+                <TimeZoneForm key={user.preferences.timezone} saved={user.preferences.timezone} />
+              </Card>
+            </div>
             <Card title="Sessions">
               <SignOutEverywhere />
             </Card>

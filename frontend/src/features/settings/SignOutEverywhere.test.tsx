@@ -9,7 +9,7 @@ const me = {
   email: "alice@example.com",
   displayName: "Alice",
   role: "user",
-  preferences: { channels: {}, interests: [], riskProfile: null, watchlist: [], theme: "system" },
+  preferences: { channels: {}, interests: [], riskProfile: null, watchlist: [], theme: "system", timezone: "UTC" },
   createdAt: "2026-11-24T08:00:00Z",
 };
 
