@@ -222,7 +222,7 @@ async def evaluate(runtime: Runtime, session: AsyncSession, body: FundamentalIn)
     providers = Providers(runtime.settings, runtime.cache)
     found = await gather(providers, asset, body)
     result = assemble(found, momentum, body, asset, providers.mode)
-    return FundamentalAnalysisOut.model_validate({**result, "analysisId": "-"})
+    return FundamentalAnalysisOut.model_validate({**result, "analysisId": "-"})  # not stored: no id
 
 
 def _pending(row: Analysis) -> FundamentalAnalysisOut:

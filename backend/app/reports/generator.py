@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -106,9 +106,7 @@ async def _market(
         sections.append(await technical_section(session, runtime.settings, request.symbols, window))
     await progress(0.45, "technical analysis done")
     if request.include_fundamental or request.include_on_chain or request.include_sentiment:
-        analyses, moods = await _research(
-            runtime, session, request, span.period if span.seconds > 86_400 else "1d"
-        )
+        analyses, moods = await _research(runtime, session, request, span.period)
         if request.include_fundamental:
             sections.append(fundamental_section(analyses))
         if request.include_on_chain:
@@ -147,7 +145,7 @@ async def build(
         start = datetime.fromisoformat(run.from_) if run.from_ else now
         title, subtitle = "Backtest report", f"{run.strategy_name} on {run.symbol} {run.interval}"
     await progress(0.65, "sections built")
-    summary = _summary(Request(**{**request.__dict__, "symbols": symbols}), sections, span)
+    summary = _summary(replace(request, symbols=symbols), sections, span)
     return ReportDocument(
         report_id=request.report_id,
         title=title,

@@ -8,6 +8,7 @@ from pydantic import Field, StringConstraints
 
 from app.core.schemas import ApiModel, DbId, RequestModel, UtcDateTime
 from app.notifications.schemas import ChannelName, Delivery
+from app.users.schemas import TimeZone
 
 ReportType = Literal["DAILY", "WEEKLY", "MONTHLY", "COMPREHENSIVE", "PORTFOLIO", "BACKTEST"]
 ReportFormat = Literal["PDF", "XLSX", "HTML", "CSV", "JSON"]
@@ -102,7 +103,7 @@ class ScheduleIn(ReportOptions):
         default=None, ge=1, le=31, description="MONTHLY: 1..31 (a shorter month runs on its last day)"
     )
     hour: int = Field(default=8, ge=0, le=23, description="Local hour in `timezone`")
-    timezone: Annotated[str, StringConstraints(max_length=64)] | None = Field(
+    timezone: TimeZone | None = Field(
         default=None, description="IANA name; default your preferences.timezone, else UTC"
     )
 

@@ -29,3 +29,9 @@ def at(ts: int | float) -> datetime:
 
 def finite(value: float | None) -> float | None:
     return None if value is None or value != value or value in (float("inf"), float("-inf")) else value
+
+
+def when(text: str) -> datetime:
+    """An API date ("2026-12-03", UTC midnight) or time ("2026-12-03T10:00:00Z") as a UTC datetime."""
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

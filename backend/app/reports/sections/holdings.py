@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from app.backtesting.schemas import RunData, RunOut
 from app.portfolio.reporting import PortfolioReport
 from app.reports.document import Chart, Column, Figure, Origin, Section, Series, Table
-from app.reports.sections.common import origin_of
+from app.reports.sections.common import origin_of, when
 
 PERIODS = ("1D", "7D", "30D", "YTD", "1Y", "ALL")
 MAX_CHART_POINTS = 2000  # a run may have millions of bars; a page shows a few thousand at most
-
-
-def _day(date: str) -> datetime:
-    return (
-        datetime.fromisoformat(date).replace(tzinfo=UTC) if "T" not in date else datetime.fromisoformat(date)
-    )
 
 
 def portfolio_section(found: PortfolioReport) -> Section:
@@ -136,7 +128,7 @@ def portfolio_section(found: PortfolioReport) -> Section:
             Chart(
                 "Value at each daily close (as held then)",
                 "time",
-                [_day(v.date) for v in a.history],
+                [when(v.date) for v in a.history],
                 [Series("Value", [v.value for v in a.history], "area")],
                 "money",
                 origin=computed,
@@ -188,8 +180,8 @@ def backtest_section(run: RunOut, data: RunData) -> Section:
         [
             [
                 t.side,
-                _day(t.entry_at),
-                _day(t.exit_at),
+                when(t.entry_at),
+                when(t.exit_at),
                 t.entry_price,
                 t.exit_price,
                 t.units,
@@ -207,7 +199,7 @@ def backtest_section(run: RunOut, data: RunData) -> Section:
     chart = Chart(
         "Equity and drawdown",
         "time",
-        [_day(point["timestamp"]) for point in points],
+        [when(point["timestamp"]) for point in points],
         [
             Series("Equity", [point["equity"] for point in points]),
             Series("Drawdown", [point["drawdown"] for point in points], "area", pane=1),

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from app.analysis.service import FundamentalAnalysisOut, SentimentPart
 from app.reports.document import Chart, Column, Figure, Origin, Section, Series, Table
-from app.reports.sections.common import at, origin_of
+from app.reports.sections.common import at, origin_of, when
 
 
 def _origin(result: FundamentalAnalysisOut, field: str) -> Origin | None:
@@ -177,10 +175,6 @@ def onchain_section(results: list[FundamentalAnalysisOut]) -> Section:
     return Section("onchain", "On-chain activity", [], figures, tables, charts)
 
 
-def _day(date: str) -> datetime:
-    return datetime.strptime(date, "%Y-%m-%d").replace(tzinfo=UTC)
-
-
 def sentiment_section(parts: list[SentimentPart]) -> Section:
     figures, tables, charts = [], [], []
     for p in parts:
@@ -221,7 +215,7 @@ def sentiment_section(parts: list[SentimentPart]) -> Section:
                 Table(
                     f"{s}: sentiment per day",
                     [Column("Day", "date"), Column("Mean score", "number"), Column("Posts", "integer")],
-                    [[_day(d.date).date(), d.score, d.posts] for d in p.daily],
+                    [[when(d.date).date(), d.score, d.posts] for d in p.daily],
                     score_origin,
                 )
             )

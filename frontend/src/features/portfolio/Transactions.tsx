@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { ConfirmButton } from "@/components/ConfirmButton";
 import { QueryView } from "@/components/QueryView";
+import { Pager } from "@/components/Pager";
 import { DataTable, type Column } from "@/components/table/DataTable";
 import { Card, EmptyState, Skeleton } from "@/components/ui";
 import { formatPrice } from "@/lib/format";
@@ -194,19 +195,7 @@ export function Transactions({ portfolio }: { portfolio: Portfolio }) {
                 maxHeight="none"
                 rowProps={(t) => ({ id: rowId(t.transactionId), tabIndex: -1, "data-testid": `tx-row-${t.transactionId}` })}
               />
-              {total > PAGE ? (
-                <nav className="row pf-pager" aria-label="Transaction pages">
-                  <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-                    Newer
-                  </button>
-                  <span className="muted" role="status">
-                    {offset + 1}–{Math.min(offset + PAGE, total)} of {total}
-                  </span>
-                  <button type="button" disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)}>
-                    Older
-                  </button>
-                </nav>
-              ) : null}
+              <Pager offset={offset} size={PAGE} total={total} label="Transaction pages" onChange={setOffset} />
             </div>
           )}
         </QueryView>

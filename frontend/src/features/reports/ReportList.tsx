@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { ConfirmButton } from "@/components/ConfirmButton";
+import { Pager } from "@/components/Pager";
 import { DataTable, type Column } from "@/components/table/DataTable";
 import { EmptyState, Skeleton } from "@/components/ui";
 import { shortUtc } from "@/lib/dates";
@@ -184,19 +185,7 @@ export function ReportList({ highlight, focusKey, headingId }: { highlight: stri
           </EmptyState>
         }
       />
-      {total > PAGE ? (
-        <nav className="row rp-pager" aria-label="Report pages">
-          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-            Newer
-          </button>
-          <span className="muted" role="status">
-            {offset + 1}–{Math.min(offset + PAGE, total)} of {total}
-          </span>
-          <button type="button" disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)}>
-            Older
-          </button>
-        </nav>
-      ) : null}
+      <Pager offset={offset} size={PAGE} total={total} label="Report pages" onChange={setOffset} />
     </div>
   );
 }
