@@ -146,10 +146,11 @@ def hourly_candles(symbol: str) -> list[CandleRow]:
     ]
 
 
-async def store_candles(runtime: Runtime) -> int:
+async def store_candles(runtime: Runtime, symbols: tuple[str, ...] = SYMBOLS) -> int:
+    """`hourly_candles` of each symbol stored; how many."""
     stored = 0
     async with runtime.db.session() as session:
-        for symbol in SYMBOLS:
+        for symbol in symbols:
             rows = hourly_candles(symbol)
             for start in range(0, len(rows), 5000):
                 await repository.upsert_candles(session, rows[start : start + 5000])

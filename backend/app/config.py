@@ -135,6 +135,20 @@ class Settings(BaseSettings):
         default_factory=lambda: ["https://www.coindesk.com/arc/outboundfeeds/rss"],
         description="RSS/Atom feeds read for news and sentiment",
     )
+    news_refresh_minutes: int = Field(
+        default=30, ge=1, le=1440, description="How often the news job reads the enabled feeds"
+    )
+    news_feed_max_bytes: int = Field(
+        default=5_000_000, ge=10_000, description="A feed larger than this (decompressed) is refused"
+    )
+    news_items_per_feed: int = Field(
+        default=50, ge=1, le=100, description="At most this many entries are read from each feed per run"
+    )
+    news_embedding_model: str = Field(
+        default="",
+        description="Optional: a local sentence-embedding model directory; when set (and torch and "
+        "transformers are installed) news relevance uses its cosine similarity instead of TF-IDF",
+    )
     sentiment_model: str = Field(
         default="",
         description="The TRANSFORMERS sentiment analyser's model: a Hugging Face Hub name or a local "
@@ -146,7 +160,8 @@ class Settings(BaseSettings):
     research_live: bool = Field(
         default=False,
         description="False: fundamental analyses read the bundled snapshots of real provider responses "
-        "(offline, marked `snapshot`); true: the providers themselves, with the keys above",
+        "(offline, marked `snapshot`) and news reads the bundled feed recordings; true: the providers and "
+        "the feeds themselves, with the keys above",
     )
     exchange_addresses_file: str | None = Field(
         default=None,

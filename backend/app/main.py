@@ -19,6 +19,7 @@ from app.analysis.router import router as analysis_router
 from app.analysis.sentiment_router import router as sentiment_router
 from app.backtesting.router import router as backtest_router
 from app.config import Settings, get_settings
+from app.content.router import router as content_router
 from app.core.bootstrap import build_runtime
 from app.core.deps import storable_parameters
 from app.core.health import router as health_router
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(backtest_router)
     app.include_router(portfolio_router)
     app.include_router(reports_router)
+    app.include_router(content_router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     mount_web_app(app, settings.frontend_dir)  # last: its catch-all route must not shadow the API
     return app

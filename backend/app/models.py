@@ -4,6 +4,7 @@ from app.alerts.models import Alert, AlertTrigger
 from app.analysis.models import Analysis
 from app.backtesting.models import Backtest
 from app.community.models import Comment, Post, Vote
+from app.content.models import Digest, DigestMarket, LessonProgress, NewsFeed, NewsItem
 from app.core.db import Base
 from app.core.tasks.models import Job
 from app.indicators.models import CustomIndicator
@@ -24,8 +25,13 @@ __all__ = [
     "Base",
     "Comment",
     "CustomIndicator",
+    "Digest",
+    "DigestMarket",
     "Job",
+    "LessonProgress",
     "MarketState",
+    "NewsFeed",
+    "NewsItem",
     "Notification",
     "Portfolio",
     "PortfolioTransaction",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts import confirm, external, list_cache, operands
 from app.alerts.external import Firing
-from app.alerts.models import Alert
+from app.alerts.models import Alert, AlertTrigger
 from app.alerts.operands import BarRule, Confirmed, invalid
 from app.alerts.rules import (
     ACTIVE,
@@ -472,3 +473,40 @@ async def set_status(session: AsyncSession, cache: Cache, bus: Bus, alert: Alert
 async def delete(session: AsyncSession, cache: Cache, bus: Bus, alert: Alert) -> None:
     _changed(session, cache, bus, alert)
     await session.delete(alert)
+
+
+async def triggers_between(session: AsyncSession, user_id: int, start: datetime, end: datetime) -> int:
+    """How many times the user's alerts fired in [start, end)."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(AlertTrigger)
+        .where(AlertTrigger.user_id == user_id, AlertTrigger.fired_at >= start, AlertTrigger.fired_at < end)
+    )
+    return int(count or 0)
+
+
+async def triggers_by_user(
+    session: AsyncSession, user_ids: Collection[int], start: datetime, end: datetime
+) -> dict[int, int]:
+    """`triggers_between` for many users at once (users without a trigger are left out)."""
+    query = (
+        select(AlertTrigger.user_id, func.count())
+        .where(
+            AlertTrigger.user_id.in_(user_ids), AlertTrigger.fired_at >= start, AlertTrigger.fired_at < end
+        )
+        .group_by(AlertTrigger.user_id)
+    )
+    return {user_id: int(count) for user_id, count in (await session.execute(query)).tuples()}
+
+
+async def active_rules_of(
+    session: AsyncSession, user_ids: Collection[int]
+) -> dict[int, list[tuple[str, dict[str, Any]]]]:
+    """Each user's ACTIVE alerts as (condition, metadata), for jobs that look at many users at once."""
+    query = select(Alert.user_id, Alert.condition, Alert.rule).where(
+        Alert.user_id.in_(user_ids), Alert.status == "ACTIVE"
+    )
+    found: dict[int, list[tuple[str, dict[str, Any]]]] = {}
+    for user_id, condition, rule in (await session.execute(query)).tuples():
+        found.setdefault(user_id, []).append((condition, dict(rule or {})))
+    return found

@@ -5,13 +5,20 @@ from __future__ import annotations
 from app.analysis.fundamental import evaluate as fundamental_analysis
 from app.analysis.fundamental import sentiment_part, whales_part
 from app.analysis.fundamental_schemas import FundamentalAnalysisOut, FundamentalIn, SentimentPart
+from app.analysis.mood import FearGreedReading, FearGreedSeries, fear_greed
 from app.analysis.technical import analyse as technical_analysis
+from app.analysis.text_sentiment import analyser_of, score_texts
 
 __all__ = [
+    "FearGreedReading",
+    "FearGreedSeries",
     "FundamentalAnalysisOut",
     "FundamentalIn",
     "SentimentPart",
+    "analyser_of",
+    "fear_greed",
     "fundamental_analysis",
+    "score_texts",
     "sentiment_part",
     "technical_analysis",
     "whales_part",

@@ -8,9 +8,11 @@ import hashlib
 import hmac
 import secrets
 from collections import OrderedDict
+from collections.abc import Collection
 from datetime import datetime
 
 import numpy as np
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.backtesting import repository, strategies
@@ -229,3 +231,9 @@ async def start_sweep(runtime: Runtime, session: AsyncSession, user_id: int, bod
 async def delete(session: AsyncSession, caller: Caller, public_id: str) -> None:
     await repository.delete(session, await owned(session, caller, public_id))
     CHARTS.forget(public_id)
+
+
+async def users_with_runs(session: AsyncSession, user_ids: Collection[int]) -> set[int]:
+    """Which of these users have at least one stored backtest."""
+    query = select(Backtest.user_id).where(Backtest.user_id.in_(user_ids)).distinct()
+    return set(await session.scalars(query))

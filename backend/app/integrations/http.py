@@ -29,6 +29,13 @@ Params = Mapping[str, str | int | float]
 log = logging.getLogger(__name__)
 
 
+_ENCODING_HEADERS = {b"content-encoding", b"content-length", b"transfer-encoding"}
+
+
+class ResponseTooLarge(HttpError):
+    """A body over the client's `max_bytes`: refused, never retried."""
+
+
 class HttpOptions(TypedDict, total=False):
     """The seams of a client: a transport instead of the network (httpx.MockTransport, ASGI), a
     `sleep`/`monotonic` pair so tests never wait real time, and the provider's credit `budget` (made by
@@ -115,6 +122,7 @@ class HttpClient(_Closing):
         monotonic: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
         budget: CreditBudget | None = None,
+        max_bytes: int | None = None,
     ) -> None:
         self._client = httpx.AsyncClient(
             base_url=base_url,
@@ -131,6 +139,7 @@ class HttpClient(_Closing):
         self._rng = rng
         self._next_slot = float("-inf")
         self.budget = budget
+        self._max_bytes = max_bytes  # a body larger than this (once decompressed) is refused
 
     async def get_json(
         self, path: str, adapter: TypeAdapter[T], *, params: Params | None = None, credits: int = 1
@@ -151,7 +160,7 @@ class HttpClient(_Closing):
             await self._throttle()
             delay = backoff_delay(attempt, base=self._backoff[0], cap=self._backoff[1], rng=self._rng)
             try:
-                response = await self._client.get(path, params=params)
+                response = await self._send(path, params)
             except httpx.TransportError as exc:
                 # Connect errors and timeouts: GETs are idempotent, so trying again is safe.
                 failure = HttpError(f"GET {path}: {type(exc).__name__}: {exc}")
@@ -173,6 +182,26 @@ class HttpClient(_Closing):
             log.info("retrying in %.2fs (attempt %d): %s", delay, attempt + 1, failure)
             await self._sleep(delay)
         raise AssertionError("unreachable")
+
+    async def _send(self, path: str, params: Params | None) -> httpx.Response:
+        if self._max_bytes is None:
+            return await self._client.get(path, params=params)
+        request = self._client.build_request("GET", path, params=params)
+        response = await self._client.send(request, stream=True)
+        try:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self._max_bytes:
+                raise ResponseTooLarge(f"GET {path}: {declared} bytes, over the {self._max_bytes}-byte cap")
+            body = bytearray()
+            async for chunk in response.aiter_bytes():  # decoded: a gzip bomb counts at its real size
+                body += chunk
+                if len(body) > self._max_bytes:
+                    raise ResponseTooLarge(f"GET {path}: over the {self._max_bytes}-byte cap")
+        finally:
+            await response.aclose()
+        # The body is already decoded: the new response must not decode it again.
+        headers = [(k, v) for k, v in response.headers.raw if k.lower() not in _ENCODING_HEADERS]
+        return httpx.Response(response.status_code, headers=headers, content=bytes(body), request=request)
 
     async def _throttle(self) -> None:
         # The slot is reserved before awaiting, so concurrent callers queue up without a lock.

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 # dropping it before parsing is safe.
 _EMPTY_DESCRIPTION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?description\s*/>")
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
+_HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg"})
 _BLOCK_TAGS = frozenset(
     {"br", "p", "div", "li", "ul", "ol", "tr", "td", "th", "blockquote", "hr", "pre", "figure", "figcaption"}
     | {"h1", "h2", "h3", "h4", "h5", "h6", "section", "article"}
@@ -49,7 +50,8 @@ class FeedsResult(NamedTuple):
 
 class NewsFeeds:
     """The configured news feeds (`settings.news_feeds`), or any feed URL. Feeds live on many hosts:
-    one HttpClient per host, so each host gets its own rate limit."""
+    one HttpClient per host, so each host gets its own rate limit. A body over
+    `settings.news_feed_max_bytes` is refused (ResponseTooLarge, an HttpError)."""
 
     def __init__(
         self, settings: Settings, feeds: Sequence[str] | None = None, **options: Unpack[HttpOptions]
@@ -57,13 +59,18 @@ class NewsFeeds:
         self.feeds = list(settings.news_feeds if feeds is None else feeds)
         self._timeout = settings.http_timeout_seconds
         self._interval = 60.0 / settings.rss_requests_per_minute
+        self._max_bytes = settings.news_feed_max_bytes
         self._options = options
         self._hosts: dict[str, HttpClient] = {}
 
     async def fetch(self, url: str) -> list[Post]:
         """The entries of one feed; HttpError if it does not answer, MalformedMessage if it is no feed."""
+        return (await self.fetch_checked(url)).posts
+
+    async def fetch_checked(self, url: str) -> ParsedFeed:
+        """`fetch`, and what was wrong with the document if its entries had to be recovered."""
         response = await self._http(url).get_response(url)
-        return parse_feed(response.content, url, content_type=response.headers.get("content-type"))
+        return read_feed(response.content, url, content_type=response.headers.get("content-type"))
 
     async def fetch_all(self) -> FeedsResult:
         """Every configured feed at once; a feed that fails is reported, never raised."""
@@ -91,6 +98,7 @@ class NewsFeeds:
                 timeout=self._timeout,
                 headers={"Accept": ACCEPT},
                 min_interval=self._interval,
+                max_bytes=self._max_bytes,
                 **self._options,
             )
         return self._hosts[host]
@@ -109,9 +117,19 @@ class NewsFeeds:
         await self.aclose()
 
 
+class ParsedFeed(NamedTuple):
+    posts: list[Post]
+    problem: str | None  # not well-formed: `posts` are what the lenient parser recovered
+
+
 def parse_feed(content: bytes, url: str, *, content_type: str | None = None) -> list[Post]:
     """The entries of an RSS 0.9x/1.0/2.0 or Atom document as posts, in the feed's order; entries
     without a link are left out. MalformedMessage if `content` is not a feed."""
+    return read_feed(content, url, content_type=content_type).posts
+
+
+def read_feed(content: bytes, url: str, *, content_type: str | None = None) -> ParsedFeed:
+    """`parse_feed`, with the reason when the document is not well-formed but entries could be recovered."""
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
@@ -132,7 +150,7 @@ def parse_feed(content: bytes, url: str, *, content_type: str | None = None) -> 
         log.debug("feed %s parsed despite: %s", url, problem)
     outlet = _text(parsed.feed, "title") or None
     posts = [_post(entry, outlet) for entry in entries]
-    return [post for post in posts if post is not None]
+    return ParsedFeed([post for post in posts if post is not None], str(problem) if broken else None)
 
 
 def _post(entry: Any, outlet: str | None) -> Post | None:
@@ -165,10 +183,13 @@ def _text(element: Any, key: str) -> str:
 
 
 def strip_html(html: str) -> str:
-    """The text of an HTML fragment: tags dropped, entities decoded, whitespace collapsed.
+    """The text of an HTML fragment: tags dropped (with everything inside <script>, <style> and the like),
+    entities decoded, whitespace collapsed.
 
     >>> strip_html("<p>Bitcoin &amp; <b>ether</b></p><p>rally</p>")
     'Bitcoin & ether rally'
+    >>> strip_html('Up<script>alert("x")</script> 5%<style>p {color: red}</style><img onerror=alert(1)>')
+    'Up 5%'
     """
     stripper = _Stripper()
     stripper.feed(html)
@@ -180,14 +201,24 @@ class _Stripper(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self._hidden = 0  # depth inside elements whose content is code or markup, never text
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self._hidden:
+            self.parts.append(data)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK_TAGS:
+        if tag in _HIDDEN_TAGS:
+            self._hidden += 1
+        elif tag in _BLOCK_TAGS:
             self.parts.append(" ")  # paragraphs must not run into each other
 
-    def handle_endtag(self, tag: str) -> None:
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in _BLOCK_TAGS:
             self.parts.append(" ")

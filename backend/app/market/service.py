@@ -413,3 +413,41 @@ def slice_candles(raw: RawCandles, start: int, end: int) -> RawCandles:
         raw.source[lo:hi],
         raw.quote_volume[lo:hi] if raw.quote_volume is not None else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DayChange:
+    """A symbol's close at a time and its change against the close 24 hours earlier (a fraction)."""
+
+    symbol: str
+    price: float
+    change24h: float
+    source: str
+    as_of: datetime
+
+
+async def day_changes(session: AsyncSession, symbols: list[str], at: datetime) -> dict[str, DayChange]:
+    """Each symbol's 24-hour change at `at`, from stored hourly candles (resampled from minutes when need be):
+    the close of the last hour that ended by `at` against the close of the hour 24 hours before it. A symbol
+    whose last hour ended more than 2 hours before `at`, or without the earlier close, is left out."""
+    end = int(at.timestamp()) // 3600 * 3600
+    found: dict[str, DayChange] = {}
+    for symbol in symbols:
+        try:
+            _, raw = await load_candles(session, symbol, "1h", end - 27 * 3600, end)
+        except AppError:
+            continue
+        if not raw.ts or raw.ts[-1] + 3600 < end - 2 * 3600:
+            continue
+        last = len(raw.ts) - 1
+        earlier = bisect.bisect_left(raw.ts, raw.ts[last] - 86400)
+        if earlier >= len(raw.ts) or raw.ts[earlier] != raw.ts[last] - 86400 or raw.close[earlier] <= 0:
+            continue
+        found[symbol] = DayChange(
+            symbol,
+            raw.close[last],
+            raw.close[last] / raw.close[earlier] - 1.0,
+            raw.source[last],
+            datetime.fromtimestamp(raw.ts[last] + 3600, UTC),
+        )
+    return found

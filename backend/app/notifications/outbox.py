@@ -27,6 +27,7 @@ def to_payload(message: Message) -> dict[str, Any]:
         "url": message.url,
         "event": message.event,
         **({"attachment": asdict(message.attachment)} if message.attachment else {}),
+        **({"html": message.html} if message.html else {}),
     }
 
 
@@ -39,6 +40,7 @@ def from_payload(payload: dict[str, Any], grouped: int = 1) -> Message:
         event=dict(payload.get("event") or {}),
         grouped=grouped,
         attachment=Attachment(**payload["attachment"]) if payload.get("attachment") else None,
+        html=payload.get("html"),
     )
 
 

@@ -36,6 +36,7 @@ class Message:
     event: dict[str, Any] = field(default_factory=dict)  # the raw event (e.g. the ALERT_TRIGGERED frame)
     grouped: int = 1  # how many events this message stands for (storm control merges bursts)
     attachment: Attachment | None = None  # EMAIL only; the other channels send the url
+    html: str | None = None  # EMAIL only: a whole HTML body (escaped by its maker) instead of the default one
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from app.portfolio.schemas import AnalysisOut, PortfolioOut, RebalanceOut
 from app.users.schemas import Caller
 
 LOOKBACK_DAYS = 90
+API_LOOKBACK_DAYS = 365  # GET /api/portfolios/{id}/analysis without lookbackDays
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,13 @@ class PortfolioReport:
 async def check_owner(session: AsyncSession, caller: Caller, portfolio_id: int) -> None:
     """404 when there is no such portfolio, 403 when it is another user's."""
     await service.owned(session, caller, portfolio_id)
+
+
+async def analysis_of(
+    session: AsyncSession, runtime: Runtime, caller: Caller, portfolio_id: int, lookback_days: int
+) -> AnalysisOut:
+    """What GET /api/portfolios/{id}/analysis answers for this lookback (a lesson's live risk panel)."""
+    return await analysis.analyse(session, runtime, caller, portfolio_id, lookback_days)
 
 
 async def portfolio_report(

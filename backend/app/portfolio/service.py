@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts import service as alerts_service
@@ -168,6 +170,29 @@ async def _out(
 async def list_of(session: AsyncSession, cache: Cache, user_id: int) -> list[PortfolioOut]:
     """The user's portfolios, oldest first, each valued now."""
     return await _out(session, cache, await repository.portfolios_of(session, user_id))
+
+
+async def held_symbols(session: AsyncSession, user_id: int) -> set[str]:
+    """The symbols the user holds (a quantity above zero) in any of their portfolios."""
+    return (await holdings_of(session, [user_id])).get(user_id, set())
+
+
+async def holdings_of(session: AsyncSession, user_ids: Collection[int]) -> dict[int, set[str]]:
+    """Each of these users who has a portfolio, with the symbols they hold in any of them (two queries)."""
+    owners = dict(
+        (
+            await session.execute(
+                select(Portfolio.id, Portfolio.user_id).where(Portfolio.user_id.in_(user_ids))
+            )
+        )
+        .tuples()
+        .all()
+    )
+    held: dict[int, set[str]] = {user_id: set() for user_id in owners.values()}
+    for position in await repository.positions_of(session, list(owners)):
+        if position.quantity > 0:
+            held[owners[position.portfolio_id]].add(position.symbol)
+    return held
 
 
 async def get(session: AsyncSession, cache: Cache, caller: Caller, portfolio_id: int) -> PortfolioOut:

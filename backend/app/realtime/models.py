@@ -1,4 +1,4 @@
-"""User events (ALERT_TRIGGERED, PORTFOLIO_UPDATE, ANALYSIS_COMPLETE) stored before they are sent."""
+"""User events (ALERT_TRIGGERED, PORTFOLIO_UPDATE, ANALYSIS_COMPLETE, DAILY_DIGEST), stored, then sent."""
 
 from __future__ import annotations
 

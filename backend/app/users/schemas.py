@@ -18,6 +18,9 @@ WebhookSecret = Annotated[str, StringConstraints(min_length=16, max_length=128)]
 Symbol = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,15}(-[A-Z0-9]{1,10})?$")]
 RiskProfile = Literal["LOW", "MEDIUM", "HIGH"]
 Theme = Literal["light", "dark", "system"]
+LearningLevel = Literal["BEGINNER", "INTERMEDIATE", "ADVANCED"]
+DigestChannel = Literal["EMAIL", "IN_APP"]
+DIGEST_CHANNELS: tuple[DigestChannel, ...] = ("EMAIL", "IN_APP")
 
 
 def _known_zone(name: str) -> str:
@@ -54,6 +57,27 @@ class ChannelSettings(RequestModel):
     )
 
 
+class DigestSettings(RequestModel):
+    """The daily digest: sent at `hour` (0-23) in the account's time zone on `channels` when enabled."""
+
+    enabled: bool = False
+    hour: Annotated[int, Field(ge=0, le=23)] = 7
+    channels: list[DigestChannel] = Field(default_factory=lambda: list(DIGEST_CHANNELS), max_length=2)
+
+
+class DigestSettingsPatch(RequestModel):
+    enabled: bool | None = None
+    hour: Annotated[int, Field(ge=0, le=23)] | None = None
+    channels: list[DigestChannel] | None = Field(default=None, max_length=2)
+
+    @field_validator("enabled", "hour", "channels", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be null; leave the key out to keep it")
+        return value
+
+
 class Preferences(RequestModel):
     channels: ChannelSettings = Field(default_factory=ChannelSettings)
     interests: list[Tag] = Field(default_factory=list, max_length=50)
@@ -61,6 +85,8 @@ class Preferences(RequestModel):
     watchlist: list[Symbol] = Field(default_factory=list, max_length=100)
     theme: Theme = "system"
     timezone: TimeZone = Field(default="UTC", description="IANA name; scheduled reports run in it")
+    digest: DigestSettings = Field(default_factory=DigestSettings)
+    learning_level: LearningLevel | None = None
 
 
 class ChannelSettingsPatch(RequestModel):
@@ -81,8 +107,10 @@ class PreferencesPatch(RequestModel):
     watchlist: list[Symbol] | None = Field(default=None, max_length=100)
     theme: Theme | None = None
     timezone: TimeZone | None = None
+    digest: DigestSettingsPatch | None = None
+    learning_level: LearningLevel | None = None
 
-    @field_validator("channels", "interests", "watchlist", "theme", "timezone", mode="before")
+    @field_validator("channels", "interests", "watchlist", "theme", "timezone", "digest", mode="before")
     @classmethod
     def _not_null(cls, value: object) -> object:
         # Runs only for keys that were sent: leaving a key out keeps it, null cannot erase it.
@@ -122,6 +150,8 @@ class PreferencesOut(ApiModel):
     watchlist: list[str]
     theme: Theme
     timezone: str
+    digest: DigestSettings
+    learning_level: LearningLevel | None
 
 
 class UserOut(ApiModel):

@@ -64,6 +64,17 @@ def channel_settings(user: User) -> dict[str, Any]:
     return settings
 
 
+def preferences_of(user: User) -> Preferences:
+    """The user's preferences with every default filled in."""
+    return Preferences.model_validate(user.preferences or {})
+
+
+async def users_after(session: AsyncSession, after_id: int, limit: int) -> list[User]:
+    """A page of accounts by id, for jobs that visit every user."""
+    rows = await session.scalars(select(User).where(User.id > after_id).order_by(User.id).limit(limit))
+    return list(rows)
+
+
 def to_out(user: User) -> UserOut:
     prefs = Preferences.model_validate(user.preferences or {})
     return UserOut(
@@ -78,6 +89,8 @@ def to_out(user: User) -> UserOut:
             watchlist=prefs.watchlist,
             theme=prefs.theme,
             timezone=prefs.timezone,
+            digest=prefs.digest,
+            learning_level=prefs.learning_level,
         ),
         created_at=user.created_at,
     )

@@ -42,7 +42,8 @@ def compose(settings: Settings, to: str, message: Message, attached: bytes | Non
     )
     link = f'<p><a href="{html.escape(message.url)}">Open in Cryptomon</a></p>' if message.url else ""
     email.add_alternative(
-        f"<h2>{html.escape(subject)}</h2><p>{html.escape(message.body)}</p><table>{rows}</table>{link}",
+        message.html
+        or f"<h2>{html.escape(subject)}</h2><p>{html.escape(message.body)}</p><table>{rows}</table>{link}",
         subtype="html",
     )
     if attached is not None and message.attachment is not None:
