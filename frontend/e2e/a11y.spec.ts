@@ -112,6 +112,52 @@ const SCREENS: Screen[] = [
       await expect(page.getByRole("form", { name: "New schedule" })).toBeVisible();
     },
   },
+  {
+    name: "digest",
+    path: "/digest",
+    signedIn: true,
+    ready: async (page, seed) => {
+      // The stories from the feeds' bundled recordings, so that the news cards are on screen.
+      expect((await page.request.post("/api/content/feeds/refresh", { headers: seed.admin })).ok()).toBeTruthy();
+      await page.reload();
+      await expect(page.getByTestId("digest-summary")).not.toBeEmpty();
+      await expect(page.getByTestId("digest-movers").or(page.getByText("No movers yet"))).toBeVisible();
+    },
+  },
+  {
+    name: "news",
+    path: "/news?symbol=BTC-USD",
+    signedIn: true,
+    ready: async (page, seed) => {
+      expect((await page.request.post("/api/content/feeds/refresh", { headers: seed.admin })).ok()).toBeTruthy();
+      await page.reload();
+      await expect(page.getByTestId("news-results").getByRole("article").first()).toBeVisible();
+    },
+  },
+  {
+    name: "learn",
+    path: "/learn",
+    signedIn: true,
+    ready: async (page) => {
+      await expect(page.getByTestId("path-first-steps")).toBeVisible();
+      await expect(page.getByTestId("lessons").getByRole("article").first()).toBeVisible();
+      await page.getByTestId("path-first-steps").getByText(/The \d+ lessons/).click(); // the path's lessons with their status
+    },
+  },
+  {
+    name: "lesson",
+    path: "/learn/lessons/201",
+    signedIn: true,
+    ready: async (page) => {
+      // The quiz answered (each first option): the verdicts, right and wrong, on screen.
+      const quiz = page.getByRole("form", { name: "Quiz" });
+      await expect(quiz.locator("fieldset").first()).toBeVisible();
+      for (const question of await quiz.locator("fieldset").all()) await question.getByRole("radio").first().check();
+      await quiz.getByRole("button", { name: "Check my answers" }).click();
+      await expect(quiz.getByTestId("quiz-score")).toBeVisible();
+      await expect(page.getByTestId("example")).toBeVisible();
+    },
+  },
   { name: "settings", path: "/settings", signedIn: true, ready: heading("Settings") },
   {
     name: "portfolios",

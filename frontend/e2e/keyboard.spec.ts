@@ -31,6 +31,10 @@ const TITLES: [string, string][] = [
   ["/settings", "Settings · Cryptomon"],
   ["/portfolios", "Portfolios · Cryptomon"],
   ["/portfolios/new", "New portfolio · Portfolios · Cryptomon"],
+  ["/digest", "Daily digest · Cryptomon"],
+  ["/news", "News · Cryptomon"],
+  ["/learn", "Learn · Cryptomon"],
+  ["/learn/lessons/201", "RSI on your own charts · Learn · Cryptomon"],
 ];
 
 test("every route has its own document title", async ({ page, request }) => {

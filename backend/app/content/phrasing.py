@@ -45,19 +45,25 @@ def _names(pairs: list[tuple[str, float]]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _market(facts: Facts, seed: str) -> str | None:
     count = facts.count
     assets = count.advancers + count.decliners + count.unchanged
     if not assets or count.mean_change is None:
         return None
     move = percent(count.mean_change)
+    tracked = _plural(assets, "tracked asset", "tracked assets")
+    gainers = _plural(count.advancers, "gainer", "gainers")
+    decliners = _plural(count.decliners, "decliner", "decliners")
     options = (
-        f"Across {assets} tracked assets the average move over 24 hours was {move}: "
+        f"Across {tracked} the average move over 24 hours was {move}: "
         f"{count.advancers} rose and {count.decliners} fell.",
-        f"{count.advancers} of {assets} tracked assets rose over the last 24 hours and "
+        f"{count.advancers} of {tracked} rose over the last 24 hours and "
         f"{count.decliners} fell, an average move of {move}.",
-        f"The tracked market moved {move} on average in 24 hours, with {count.advancers} gainers "
-        f"against {count.decliners} decliners.",
+        f"The tracked market moved {move} on average in 24 hours, with {gainers} against {decliners}.",
     )
     return _pick(options, seed + ":market")
 
@@ -88,7 +94,7 @@ def _fear_greed(facts: Facts, seed: str) -> str | None:
     if change is None or change == 0:
         trend = "unchanged from the day before" if change == 0 else None
     else:
-        points = f"{abs(change)} point{'s' if abs(change) != 1 else ''}"
+        points = _plural(abs(change), "point", "points")
         trend = f"{'up' if change > 0 else 'down'} {points} in a day"
     tail = f", {trend}" if trend else ""
     if facts.fear_greed_dated:
@@ -121,8 +127,8 @@ def _yours(facts: Facts, seed: str) -> list[str]:
         said.append(
             _pick(
                 (
-                    f"Your alerts fired {n} time{'s' if n != 1 else ''} in the last 24 hours.",
-                    f"{n} alert trigger{'s' if n != 1 else ''} of yours in the last 24 hours.",
+                    f"Your alerts fired {_plural(n, 'time', 'times')} in the last 24 hours.",
+                    f"{_plural(n, 'alert trigger', 'alert triggers')} of yours in the last 24 hours.",
                 ),
                 seed + ":alerts",
             )
@@ -147,6 +153,9 @@ def summary(facts: Facts, seed: str) -> str:
     True
     >>> "71" in text and "up 4 points" in text and "-0.40%" in text and "12,345.60 USD" in text
     True
+    >>> one = Facts([("BTC-USD", 0.01)], [], BreadthCount(1, 0, 0, 0.01), "BULLISH", None, 1)
+    >>> [summary(one, seed).count("1 gainers") + summary(one, seed).count("1 times") for seed in "abcdef"]
+    [0, 0, 0, 0, 0, 0]
     >>> summary(Facts([], [], BreadthCount(0, 0, 0, None), "NEUTRAL"), "x")
     'No market data was stored for the last 24 hours, so there is no market summary today.'
     """

@@ -125,9 +125,9 @@ class Scored:
 
 
 _LEVEL_WORDS = {
-    SAME_LEVEL: "at your level",
-    LEVEL_ABOVE: "a step up from your level",
-    LEVEL_BELOW: "a refresher",
+    SAME_LEVEL: "at your level ({level})",
+    LEVEL_ABOVE: "the next step after {level}",
+    LEVEL_BELOW: "a refresher below your level ({level})",
 }
 
 
@@ -141,12 +141,13 @@ def score(lesson: Candidate, reader: Reader) -> Scored:
     >>> score(rsi, reader)
     Scored(lesson_id=201, score=3.425, reason='you scored 25% on its quiz; you have RSI alerts')
     >>> score(Candidate(101, "BEGINNER", ("candles",)), Reader("BEGINNER"))
-    Scored(lesson_id=101, score=1.0, reason='at your level')
+    Scored(lesson_id=101, score=1.0, reason='at your level (beginner)')
     """
     factors: list[tuple[float, str]] = []
     points = level_points(reader.level, lesson.difficulty)
-    if points:
-        factors.append((points, _LEVEL_WORDS[points]))
+    level_words = _LEVEL_WORDS[points].format(level=reader.level.lower()) if points else None
+    if level_words:
+        factors.append((points, level_words))
     topics = [t.lower() for t in lesson.topics]
     liked = [t for t in topics if t in reader.interests]
     if liked:
@@ -161,9 +162,7 @@ def score(lesson: Candidate, reader: Reader) -> Scored:
     if path is not None:
         factors.append((NEXT_IN_PATH, f"next in your path {path}"))
     factors.sort(key=lambda f: -f[0])  # stable: equal factors keep the order above
-    named = factors[:1] + [
-        f for f in factors[1:] if f[0] >= SECOND_REASON and f[1] not in _LEVEL_WORDS.values()
-    ]
+    named = factors[:1] + [f for f in factors[1:] if f[0] >= SECOND_REASON and f[1] != level_words]
     reason = "; ".join(text for _, text in named) or "not covered yet"
     return Scored(lesson.id, round(sum(p for p, _ in factors), 6), reason)
 

@@ -71,7 +71,6 @@ TOPICS = set(
     ]
 )
 SCREENS = (
-    "/markets",
     "/alerts",
     "/portfolios",
     "/analysis",
@@ -118,7 +117,7 @@ def test_lessons_follow_the_readme(curriculum: Curriculum) -> None:
         assert all(0 <= q.answer < len(q.options) for q in lesson.quiz), where
         assert "<script" not in lesson.html and "<img" not in lesson.html, where
         for href in re.findall(r'href="([^"]+)"', lesson.html):
-            assert href.startswith(("https://", "http://", "#")) or href.startswith(SCREENS), (where, href)
+            assert href == "/" or href.startswith(("https://", "http://", "#", *SCREENS)), (where, href)
 
 
 def test_every_lesson_is_on_a_path_and_paths_name_real_lessons(curriculum: Curriculum) -> None:

@@ -189,7 +189,8 @@ async def _rsi_alert(client: httpx.AsyncClient, account: Account) -> None:
 async def test_rsi_alerts_and_a_failed_rsi_quiz_put_the_rsi_lesson_first(client: httpx.AsyncClient) -> None:
     newcomer = await register(client)
     [first, *_] = (await _get(client, newcomer, "/api/content/suggestions"))["suggestions"]
-    assert first["lesson"]["id"] == 101 and first["reason"] == "at your level" and first["score"] == 1.0
+    assert first["lesson"]["id"] == 101 and first["score"] == 1.0
+    assert first["reason"] == "at your level (beginner)"
 
     trader = await register(client)
     await _rsi_alert(client, trader)
@@ -215,7 +216,7 @@ async def test_level_interests_and_started_paths_shape_suggestions(client: httpx
     suggested = (await _get(client, reader, "/api/content/suggestions", limit=3))["suggestions"]
     assert [s["lesson"]["id"] for s in suggested] == [302, 301, 101]  # then the lowest id of the rest
     assert suggested[0]["score"] == pytest.approx(1.0 + 0.5 * 1 / 2)  # one of its two topics
-    assert suggested[0]["reason"] == "at your level"
+    assert suggested[0]["reason"] == "at your level (advanced)"
     await _post(client, reader, "/api/content/lessons/101/progress", {"status": "STARTED"})
     scores = {
         s["lesson"]["id"]: s

@@ -117,4 +117,4 @@ def test_a_failed_quiz_on_an_alerted_topic_beats_every_other_factor() -> None:
     ranked = suggestions.rank(lessons, reader, 3)
     assert [(s.lesson_id, s.score) for s in ranked] == [(201, 3.3), (202, 1.5), (101, 0.2)]
     assert ranked[0].reason == "you scored 50% on its quiz; you have RSI alerts"
-    assert ranked[1].reason == "at your level; about your interests: macd"
+    assert ranked[1].reason == "at your level (intermediate); about your interests: macd"

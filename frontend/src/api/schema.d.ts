@@ -1443,6 +1443,234 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/content/daily-digest/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Daily Digest
+         * @description The seed's digest: built once per user and day (at the user's hour by a job, or now when missing).
+         */
+        get: operations["daily_digest_api_content_daily_digest__userId__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/content/news": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * News Feed
+         * @description Stored stories, each with its relevance to you; `symbol` keeps those that mention the asset, `q`
+         *     those whose title or summary holds every word.
+         */
+        get: operations["news_feed_api_content_news_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/content/feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Feeds
+         * @description The feeds the aggregator reads (admins).
+         */
+        get: operations["list_feeds_api_content_feeds_get"];
+        put?: never;
+        /** Add Feed */
+        post: operations["add_feed_api_content_feeds_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/content/feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Feed */
+        delete: operations["delete_feed_api_content_feeds__feedId__delete"];
+        options?: never;
+        head?: never;
+        /** Pause Feed */
+        patch: operations["pause_feed_api_content_feeds__feedId__patch"];
+        trace?: never;
+    };
+    "/api/content/feeds/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh Feeds
+         * @description Read every enabled feed now (the job does it every `CRYPTOMON_NEWS_REFRESH_MINUTES`).
+         */
+        post: operations["refresh_feeds_api_content_feeds_refresh_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/content/lessons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Lessons */
+        get: operations["list_lessons_api_content_lessons_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/content/lessons/{lessonId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Lesson
+         * @description The lesson, its quiz (without answers), its try-it links and its live example from your own data.
+         */
+        get: operations["get_lesson_api_content_lessons__lessonId__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/content/lessons/{lessonId}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set Progress */
+        post: operations["set_progress_api_content_lessons__lessonId__progress_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/content/lessons/{lessonId}/quiz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer Quiz
+         * @description Checks the answers; a score of 0.7 or more completes the lesson.
+         */
+        post: operations["answer_quiz_api_content_lessons__lessonId__quiz_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/content/paths": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Paths */
+        get: operations["list_paths_api_content_paths_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/content/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My Progress */
+        get: operations["my_progress_api_content_progress_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/content/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Suggestions
+         * @description The next lessons for you, each with its reason (level, interests, quiz results, your alerts).
+         */
+        get: operations["suggestions_api_content_suggestions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1920,6 +2148,20 @@ export interface components {
                 [key: string]: number | null;
             };
         };
+        /** Breadth */
+        Breadth: {
+            /** Advancers */
+            advancers: number;
+            /** Decliners */
+            decliners: number;
+            /** Unchanged */
+            unchanged: number;
+            /**
+             * Marketchange
+             * @description The equal-weighted mean of the assets' 24h changes
+             */
+            marketChange: number | null;
+        };
         /** Candle */
         Candle: {
             /** Timestamp */
@@ -2172,6 +2414,91 @@ export interface components {
              */
             detail: string | null;
         };
+        /** DigestLesson */
+        DigestLesson: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /** Type */
+            type: string;
+            /** Difficulty */
+            difficulty: string;
+            /** Url */
+            url: string;
+            /** Reason */
+            reason?: string | null;
+        };
+        /** DigestNews */
+        DigestNews: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /** Source */
+            source: string;
+            /** Relevancescore */
+            relevanceScore: number;
+            /** Url */
+            url: string;
+            /** Publishedat */
+            publishedAt: string;
+            /** Symbols */
+            symbols: string[];
+        };
+        /** DigestOut */
+        DigestOut: {
+            /** Userid */
+            userId: number;
+            /**
+             * Date
+             * @description The user's local date (YYYY-MM-DD) in preferences.timezone
+             */
+            date: string;
+            marketOverview: components["schemas"]["MarketOverview"];
+            /** Educationalcontent */
+            educationalContent: components["schemas"]["DigestLesson"][];
+            /** Personalizednews */
+            personalizedNews: components["schemas"]["DigestNews"][];
+            /**
+             * Alertstriggered
+             * @description The user's alert triggers in the 24 hours before it was built
+             */
+            alertsTriggered: number;
+            /** Portfolios */
+            portfolios: components["schemas"]["PortfolioMove"][];
+            /** Generatedat */
+            generatedAt: string;
+            /** Sentat */
+            sentAt: string | null;
+        };
+        /**
+         * DigestSettings
+         * @description The daily digest: sent at `hour` (0-23) in the account's time zone on `channels` when enabled.
+         */
+        DigestSettings: {
+            /**
+             * Enabled
+             * @default false
+             */
+            enabled: boolean;
+            /**
+             * Hour
+             * @default 7
+             */
+            hour: number;
+            /** Channels */
+            channels?: ("EMAIL" | "IN_APP")[];
+        };
+        /** DigestSettingsPatch */
+        DigestSettingsPatch: {
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Hour */
+            hour?: number | null;
+            /** Channels */
+            channels?: ("EMAIL" | "IN_APP")[] | null;
+        };
         /**
          * EmailSetup
          * @description Where EMAIL goes and how it is sent.
@@ -2367,6 +2694,18 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[DigestOut] */
+        Envelope_DigestOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["DigestOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[EvaluateOut] */
         Envelope_EvaluateOut_: {
             /**
@@ -2376,6 +2715,30 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["EvaluateOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[FeedList] */
+        Envelope_FeedList_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["FeedList"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[FeedOut] */
+        Envelope_FeedOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["FeedOut"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -2463,6 +2826,30 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[LessonList] */
+        Envelope_LessonList_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["LessonList"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[LessonOut] */
+        Envelope_LessonOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["LessonOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[Liveness] */
         Envelope_Liveness_: {
             /**
@@ -2499,6 +2886,18 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[NewsPage] */
+        Envelope_NewsPage_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["NewsPage"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[NotificationOut] */
         Envelope_NotificationOut_: {
             /**
@@ -2520,6 +2919,18 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["NotificationPage"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[PathList] */
+        Envelope_PathList_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["PathList"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -2571,6 +2982,30 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[ProgressList] */
+        Envelope_ProgressList_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["ProgressList"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[ProgressOut] */
+        Envelope_ProgressOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["ProgressOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[PushResult] */
         Envelope_PushResult_: {
             /**
@@ -2580,6 +3015,18 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["PushResult"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[QuizOut] */
+        Envelope_QuizOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["QuizOut"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -2604,6 +3051,18 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["RebalanceOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[RefreshOut] */
+        Envelope_RefreshOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["RefreshOut"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -2712,6 +3171,18 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["SignedOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[SuggestionList] */
+        Envelope_SuggestionList_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["SuggestionList"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -2956,6 +3427,17 @@ export interface components {
             /** Datapoints */
             dataPoints: number;
         };
+        /** ExampleValue */
+        ExampleValue: {
+            /** Label */
+            label: string;
+            /** Value */
+            value: number | string | null;
+            /** Unit */
+            unit?: string | null;
+            /** Hint */
+            hint?: string | null;
+        };
         /**
          * ExportFile
          * @description The json export's file (no envelope): the range's metadata and every candle.
@@ -3012,12 +3494,87 @@ export interface components {
             /** Concentrationhhi */
             concentrationHhi: number | null;
         };
+        /** FearGreed */
+        FearGreed: {
+            /** Value */
+            value: number;
+            /** Classification */
+            classification: string;
+            /**
+             * Change
+             * @description Against the reading a day earlier
+             */
+            change: number | null;
+            /**
+             * Day
+             * @description The day the reading is for (UTC)
+             */
+            day: string;
+            /** Source */
+            source: string;
+            /** Asof */
+            asOf: string;
+            /** Snapshot */
+            snapshot: boolean;
+        };
         /** FearGreedPoint */
         FearGreedPoint: {
             /** Time */
             time: number;
             /** Value */
             value: number;
+        };
+        /** FeedIn */
+        FeedIn: {
+            /**
+             * Url
+             * Format: uri
+             */
+            url: string;
+            /**
+             * Kind
+             * @default RSS
+             * @enum {string}
+             */
+            kind: "RSS" | "REDDIT";
+            /** Title */
+            title?: string | null;
+        };
+        /** FeedList */
+        FeedList: {
+            /** Feeds */
+            feeds: components["schemas"]["FeedOut"][];
+            /** Count */
+            count: number;
+        };
+        /** FeedOut */
+        FeedOut: {
+            /** Id */
+            id: number;
+            /** Url */
+            url: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "RSS" | "REDDIT";
+            /** Title */
+            title: string | null;
+            /** Enabled */
+            enabled: boolean;
+            /** Createdat */
+            createdAt: string;
+            /** Lastfetchedat */
+            lastFetchedAt: string | null;
+            /** Lasterror */
+            lastError: string | null;
+            /** Lastitems */
+            lastItems: number | null;
+        };
+        /** FeedPatch */
+        FeedPatch: {
+            /** Enabled */
+            enabled: boolean;
         };
         /**
          * FeedStatus
@@ -3470,6 +4027,146 @@ export interface components {
             /** Source */
             source: string | null;
         };
+        /**
+         * LessonCard
+         * @description A lesson in a list: the seed's {id, title, type, difficulty, url} and the caller's progress.
+         */
+        LessonCard: {
+            /** Id */
+            id: number;
+            /** Slug */
+            slug: string;
+            /** Title */
+            title: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "ARTICLE" | "TUTORIAL" | "QUIZ";
+            /**
+             * Difficulty
+             * @enum {string}
+             */
+            difficulty: "BEGINNER" | "INTERMEDIATE" | "ADVANCED";
+            /**
+             * Url
+             * @description Where the web app shows the lesson (absolute when the public URL is set)
+             */
+            url: string;
+            /** Summary */
+            summary: string;
+            /** Minutes */
+            minutes: number;
+            /** Topics */
+            topics: string[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "NOT_STARTED" | "STARTED" | "COMPLETED";
+            /**
+             * Quizbest
+             * @description The best quiz score so far, 0..1
+             */
+            quizBest: number | null;
+        };
+        /**
+         * LessonExample
+         * @description The lesson's live panel, from the caller's own data as the product computes it.
+         */
+        LessonExample: {
+            /** Kind */
+            kind: string;
+            /** Title */
+            title: string;
+            /**
+             * Subject
+             * @description The symbol or portfolio the values are about
+             */
+            subject: string | null;
+            /** Values */
+            values: components["schemas"]["ExampleValue"][];
+            /** Source */
+            source: string | null;
+            /** Asof */
+            asOf: string | null;
+            /**
+             * Snapshot
+             * @default false
+             */
+            snapshot: boolean;
+            /**
+             * Note
+             * @description Why there are no values (no portfolio, no candles), or a caveat
+             */
+            note: string | null;
+        };
+        /** LessonList */
+        LessonList: {
+            /** Lessons */
+            lessons: components["schemas"]["LessonCard"][];
+            /** Count */
+            count: number;
+        };
+        /** LessonOut */
+        LessonOut: {
+            /** Id */
+            id: number;
+            /** Slug */
+            slug: string;
+            /** Title */
+            title: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "ARTICLE" | "TUTORIAL" | "QUIZ";
+            /**
+             * Difficulty
+             * @enum {string}
+             */
+            difficulty: "BEGINNER" | "INTERMEDIATE" | "ADVANCED";
+            /**
+             * Url
+             * @description Where the web app shows the lesson (absolute when the public URL is set)
+             */
+            url: string;
+            /** Summary */
+            summary: string;
+            /** Minutes */
+            minutes: number;
+            /** Topics */
+            topics: string[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "NOT_STARTED" | "STARTED" | "COMPLETED";
+            /**
+             * Quizbest
+             * @description The best quiz score so far, 0..1
+             */
+            quizBest: number | null;
+            /**
+             * Html
+             * @description The lesson rendered from Markdown (no raw HTML in the source)
+             */
+            html: string;
+            /** Tryit */
+            tryIt: components["schemas"]["TryIt"][];
+            /** Quiz */
+            quiz: components["schemas"]["QuizQuestion"][];
+            example: components["schemas"]["LessonExample"] | null;
+            /**
+             * Paths
+             * @description The ids of the paths that include this lesson
+             */
+            paths: string[];
+            /** Previousid */
+            previousId: number | null;
+            /** Nextid */
+            nextId: number | null;
+        };
         /** Liveness */
         Liveness: {
             /** Alive */
@@ -3522,6 +4219,25 @@ export interface components {
             /** Limit */
             limit: number;
         };
+        /** MarketOverview */
+        MarketOverview: {
+            /** Summary */
+            summary: string;
+            /**
+             * Sentiment
+             * @enum {string}
+             */
+            sentiment: "BULLISH" | "BEARISH" | "NEUTRAL";
+            /** Topmovers */
+            topMovers: components["schemas"]["Mover"][];
+            breadth: components["schemas"]["Breadth"];
+            fearGreed: components["schemas"]["FearGreed"] | null;
+            /**
+             * Sources
+             * @description Where the figures come from, each with its as-of time
+             */
+            sources: string[];
+        };
         /**
          * MarketStatus
          * @description Per source: connection, accepted and rejected ticks by reason, lag; the replay says what it replays.
@@ -3569,6 +4285,97 @@ export interface components {
              * @default []
              */
             fields: string[];
+        };
+        /** Mover */
+        Mover: {
+            /** Symbol */
+            symbol: string;
+            /**
+             * Change24H
+             * @description The 24h change as a fraction: 0.08 is +8%
+             */
+            change24h: number;
+            /** Price */
+            price?: number | null;
+            /**
+             * Mine
+             * @description On the user's watchlist or in a portfolio
+             * @default false
+             */
+            mine: boolean;
+        };
+        /**
+         * NewsItemOut
+         * @description One story: the seed's {title, source, relevanceScore, url} and what it was made from.
+         */
+        NewsItemOut: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /**
+             * Source
+             * @description The outlet: a feed's title (CoinDesk) or r/<subreddit>
+             */
+            source: string;
+            /**
+             * Relevancescore
+             * @description For the caller: docs/API.md gives the formula
+             */
+            relevanceScore: number;
+            /** Url */
+            url: string;
+            /**
+             * Summary
+             * @description Plain text, at most 500 characters
+             */
+            summary: string;
+            /** Publishedat */
+            publishedAt: string;
+            /**
+             * Symbols
+             * @description The assets the story mentions (registry names, tickers, aliases)
+             */
+            symbols: string[];
+            /**
+             * Sentiment
+             * @description The sentiment analyser's score in [0, 1]: 0 bearish, 0.5 no direction, 1 bullish
+             */
+            sentiment: number | null;
+            /** Sentimentlabel */
+            sentimentLabel: string | null;
+            /**
+             * Provider
+             * @description rss or reddit
+             */
+            provider: string;
+            /**
+             * Snapshot
+             * @description Read from the bundled recordings, not live
+             */
+            snapshot: boolean;
+            /** Fetchedat */
+            fetchedAt: string;
+        };
+        /** NewsPage */
+        NewsPage: {
+            /** Items */
+            items: components["schemas"]["NewsItemOut"][];
+            /**
+             * Count
+             * @description How many items match (the page holds at most `limit`)
+             */
+            count: number;
+            /**
+             * Asof
+             * @description When the newest item was fetched
+             */
+            asOf: string | null;
+            /**
+             * Snapshot
+             * @description True when every item comes from the bundled recordings
+             */
+            snapshot: boolean;
         };
         /** NotificationOut */
         NotificationOut: {
@@ -3776,6 +4583,38 @@ export interface components {
             /** Description */
             description: string;
         };
+        /** PathList */
+        PathList: {
+            /** Paths */
+            paths: components["schemas"]["PathOut"][];
+            /** Count */
+            count: number;
+        };
+        /** PathOut */
+        PathOut: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            /** Description */
+            description: string;
+            /**
+             * Difficulty
+             * @enum {string}
+             */
+            difficulty: "BEGINNER" | "INTERMEDIATE" | "ADVANCED";
+            /** Lessons */
+            lessons: components["schemas"]["LessonCard"][];
+            /** Completed */
+            completed: number;
+            /** Total */
+            total: number;
+            /**
+             * Nextlessonid
+             * @description The first lesson of the path not completed yet
+             */
+            nextLessonId: number | null;
+        };
         /** Percentiles */
         Percentiles: {
             /** P50 */
@@ -3893,6 +4732,22 @@ export interface components {
             };
             /** Band */
             band?: number | string | null;
+        };
+        /** PortfolioMove */
+        PortfolioMove: {
+            /** Portfolioid */
+            portfolioId: number;
+            /** Name */
+            name: string;
+            /** Value */
+            value: number | null;
+            /**
+             * Daychange
+             * @description Since the last daily close (00:00 UTC), as a fraction
+             */
+            dayChange: number | null;
+            /** Currency */
+            currency: string;
         };
         /**
          * PortfolioOptimizeIn
@@ -4122,6 +4977,9 @@ export interface components {
             theme: "light" | "dark" | "system";
             /** Timezone */
             timezone: string;
+            digest: components["schemas"]["DigestSettings"];
+            /** Learninglevel */
+            learningLevel: ("BEGINNER" | "INTERMEDIATE" | "ADVANCED") | null;
         };
         /**
          * PreferencesPatch
@@ -4139,6 +4997,9 @@ export interface components {
             theme?: ("light" | "dark" | "system") | null;
             /** Timezone */
             timezone?: string | null;
+            digest?: components["schemas"]["DigestSettingsPatch"] | null;
+            /** Learninglevel */
+            learningLevel?: ("BEGINNER" | "INTERMEDIATE" | "ADVANCED") | null;
         };
         /**
          * PriceSource
@@ -4150,6 +5011,46 @@ export interface components {
             source: string;
             /** Asof */
             asOf: string | null;
+        };
+        /** ProgressIn */
+        ProgressIn: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "STARTED" | "COMPLETED";
+        };
+        /** ProgressList */
+        ProgressList: {
+            /** Progress */
+            progress: components["schemas"]["ProgressOut"][];
+            /** Completed */
+            completed: number;
+            /**
+             * Total
+             * @description Lessons in the curriculum
+             */
+            total: number;
+        };
+        /** ProgressOut */
+        ProgressOut: {
+            /** Lessonid */
+            lessonId: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "NOT_STARTED" | "STARTED" | "COMPLETED";
+            /** Startedat */
+            startedAt: string | null;
+            /** Completedat */
+            completedAt: string | null;
+            /** Quizattempts */
+            quizAttempts: number;
+            /** Quizscore */
+            quizScore: number | null;
+            /** Quizbest */
+            quizBest: number | null;
         };
         /** PushCandlesIn */
         PushCandlesIn: {
@@ -4180,6 +5081,59 @@ export interface components {
              * @description {symbol, price, volume?, timestamp}
              */
             ticks: unknown[];
+        };
+        /** QuizIn */
+        QuizIn: {
+            /**
+             * Answers
+             * @description The chosen option (0-based) per question
+             */
+            answers: number[];
+        };
+        /** QuizOut */
+        QuizOut: {
+            /** Lessonid */
+            lessonId: number;
+            /**
+             * Score
+             * @description Correct answers / questions, 0..1
+             */
+            score: number;
+            /** Correct */
+            correct: number;
+            /** Total */
+            total: number;
+            /**
+             * Passed
+             * @description score >= 0.7; a passed quiz completes the lesson
+             */
+            passed: boolean;
+            /** Results */
+            results: components["schemas"]["QuizResult"][];
+            progress: components["schemas"]["ProgressOut"];
+        };
+        /**
+         * QuizQuestion
+         * @description A question without its answer (answers are checked by POST .../quiz).
+         */
+        QuizQuestion: {
+            /** Question */
+            question: string;
+            /** Options */
+            options: string[];
+        };
+        /** QuizResult */
+        QuizResult: {
+            /** Question */
+            question: string;
+            /** Chosen */
+            chosen: number;
+            /** Correct */
+            correct: number;
+            /** Iscorrect */
+            isCorrect: boolean;
+            /** Explanation */
+            explanation: string;
         };
         /**
          * Range
@@ -4242,6 +5196,29 @@ export interface components {
             fees: number;
             /** Skipped */
             skipped: string[];
+        };
+        /**
+         * RefreshOut
+         * @description What one run of the aggregator did.
+         */
+        RefreshOut: {
+            /** Feeds */
+            feeds: number;
+            /**
+             * Fetched
+             * @description Entries read from the feeds
+             */
+            fetched: number;
+            /**
+             * Added
+             * @description New stories stored (the rest were duplicates)
+             */
+            added: number;
+            /**
+             * Failed
+             * @description The feeds that did not answer, with why
+             */
+            failed: string[];
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -4899,6 +5876,22 @@ export interface components {
             /** Optional */
             optional?: boolean;
         };
+        /** Suggestion */
+        Suggestion: {
+            lesson: components["schemas"]["LessonCard"];
+            /**
+             * Reason
+             * @description Why this lesson, in words: 'you have RSI alerts and missed its quiz'
+             */
+            reason: string;
+            /** Score */
+            score: number;
+        };
+        /** SuggestionList */
+        SuggestionList: {
+            /** Suggestions */
+            suggestions: components["schemas"]["Suggestion"][];
+        };
         /**
          * Summary
          * @description A vote of the readings' leanings, with the score and the votes cast.
@@ -5262,6 +6255,16 @@ export interface components {
             firedAt: string;
             /** Channels */
             channels: components["schemas"]["Delivery"][];
+        };
+        /** TryIt */
+        TryIt: {
+            /** Label */
+            label: string;
+            /**
+             * Path
+             * @description A web-app path that opens a form filled in
+             */
+            path: string;
         };
         /** TvlOf */
         TvlOf: {
@@ -14588,6 +15591,1460 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": unknown;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    daily_digest_api_content_daily_digest__userId__get: {
+        parameters: {
+            query?: {
+                /** @description Your local date; default today */
+                date?: string | null;
+            };
+            header?: never;
+            path: {
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_DigestOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    news_feed_api_content_news_get: {
+        parameters: {
+            query?: {
+                symbol?: string | null;
+                q?: string | null;
+                sort?: "relevance" | "recent";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_NewsPage_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_feeds_api_content_feeds_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_FeedList_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    add_feed_api_content_feeds_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_FeedOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_feed_api_content_feeds__feedId__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                feedId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    pause_feed_api_content_feeds__feedId__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                feedId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_FeedOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    refresh_feeds_api_content_feeds_refresh_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_RefreshOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_lessons_api_content_lessons_get: {
+        parameters: {
+            query?: {
+                level?: ("BEGINNER" | "INTERMEDIATE" | "ADVANCED") | null;
+                type?: ("ARTICLE" | "TUTORIAL" | "QUIZ") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_LessonList_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_lesson_api_content_lessons__lessonId__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lessonId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_LessonOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    set_progress_api_content_lessons__lessonId__progress_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lessonId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgressIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ProgressOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    answer_quiz_api_content_lessons__lessonId__quiz_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lessonId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuizIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_QuizOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_paths_api_content_paths_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PathList_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    my_progress_api_content_progress_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ProgressList_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    suggestions_api_content_suggestions_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_SuggestionList_"];
                 };
             };
             /** @description Bad request */

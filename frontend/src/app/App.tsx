@@ -20,6 +20,9 @@ const AnalysisPage = lazy(() => import("@/features/analysis/AnalysisPage"));
 const ResearchPage = lazy(() => import("@/features/research/ResearchPage"));
 const ReportsPage = lazy(() => import("@/features/reports/ReportsPage"));
 const SettingsPage = lazy(() => import("@/features/settings/SettingsPage"));
+const DailyDigest = lazy(() => import("@/features/content/DailyDigest"));
+const NewsFeed = lazy(() => import("@/features/content/NewsFeed"));
+const LearnPage = lazy(() => import("@/features/content/LearnPage"));
 
 /** Live user events wherever the user is: a toast and the inbox badge for each trigger; a portfolio's views
  * refreshed on each PORTFOLIO_UPDATE (a transaction, a price move); a toast when a report is ready or failed. */
@@ -111,6 +114,9 @@ function Shell() {
         <NavLink to="/analysis">Analysis</NavLink>
         <NavLink to="/research">Research</NavLink>
         <NavLink to="/reports">Reports</NavLink>
+        <NavLink to="/digest">Digest</NavLink>
+        <NavLink to="/news">News</NavLink>
+        <NavLink to="/learn">Learn</NavLink>
         <NavLink to="/settings">Settings</NavLink>
         <span className="spacer" />
         <span className={`live live-${status}`} title={`Live connection: ${status}`} data-testid="live-status">
@@ -155,6 +161,9 @@ export function App() {
           <Route path="analysis" element={<AnalysisPage />} />
           <Route path="research/*" element={<ResearchPage />} />
           <Route path="reports" element={<ReportsPage />} />
+          <Route path="digest" element={<DailyDigest />} />
+          <Route path="news" element={<NewsFeed />} />
+          <Route path="learn/*" element={<LearnPage />} />
           <Route path="settings" element={<SettingsPage />} />
         </Route>
         <Route path="*" element={<Navigate to="/" replace />} />

@@ -1,4 +1,4 @@
-/** Newer / Older buttons over a list read `size` at a time from `offset`, with "11–20 of 42". */
+/** Newer / Older buttons (or `names` of their own) over a list read `size` at a time from `offset`, with "11–20 of 42". */
 import "./Pager.css";
 
 export function Pager({
@@ -6,25 +6,27 @@ export function Pager({
   size,
   total,
   label,
+  names = ["Newer", "Older"],
   onChange,
 }: {
   offset: number;
   size: number;
   total: number;
   label: string;
+  names?: readonly [string, string];
   onChange: (offset: number) => void;
 }) {
   if (total <= size) return null;
   return (
     <nav className="row pager" aria-label={label}>
       <button type="button" disabled={offset === 0} onClick={() => onChange(Math.max(0, offset - size))}>
-        Newer
+        {names[0]}
       </button>
       <span className="muted" role="status">
         {offset + 1}–{Math.min(offset + size, total)} of {total}
       </span>
       <button type="button" disabled={offset + size >= total} onClick={() => onChange(offset + size)}>
-        Older
+        {names[1]}
       </button>
     </nav>
   );

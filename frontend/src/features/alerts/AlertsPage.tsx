@@ -1,4 +1,4 @@
-import { matchPath, NavLink, Navigate, Route, Routes, useLocation } from "react-router-dom";
+import { matchPath, NavLink, Navigate, Route, Routes, useLocation, useSearchParams } from "react-router-dom";
 import { Page } from "@/components/ui";
 import { AlertEdit } from "./AlertEdit";
 import { AlertForm } from "./AlertForm";
@@ -7,6 +7,7 @@ import { AlertList } from "./AlertList";
 import { AlertMetrics } from "./AlertMetrics";
 import { Inbox } from "./Inbox";
 import { Mailbox } from "./Mailbox";
+import { formFromQuery } from "./query";
 import "./alerts.css";
 
 const TABS = [
@@ -16,6 +17,12 @@ const TABS = [
   { to: "/alerts/metrics", label: "Metrics", end: false },
   { to: "/alerts/inbox", label: "Inbox", end: false },
 ];
+
+/** The create form, prefilled from its URL's query (a lesson's try-it link); a new query starts it afresh. */
+function NewAlert() {
+  const [query] = useSearchParams();
+  return <AlertForm key={query.toString()} initial={formFromQuery(query)} />;
+}
 
 /** Alerts: the list, the create (and edit) form with its "would have fired" preview, history, metrics, and the inbox
  * with the local email mailbox. */
@@ -33,7 +40,7 @@ export default function AlertsPage() {
       </nav>
       <Routes>
         <Route index element={<AlertList />} />
-        <Route path="new" element={<AlertForm />} />
+        <Route path="new" element={<NewAlert />} />
         <Route path=":alertId/edit" element={<AlertEdit />} />
         <Route path="history" element={<AlertHistory />} />
         <Route path="metrics" element={<AlertMetrics />} />

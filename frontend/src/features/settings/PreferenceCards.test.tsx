@@ -5,7 +5,7 @@ import { apiError, mockApi, renderWithProviders, symbols } from "@/test/utils";
 import SettingsPage from "./SettingsPage";
 import { useApplySavedTheme } from "./useTheme";
 
-const preferences = { channels: {}, interests: ["DEFI", "memecoins"], riskProfile: "MEDIUM", watchlist: ["ETH-USD", "BTC-USD"], theme: "system", timezone: "UTC" };
+const preferences = { channels: {}, interests: ["DEFI", "memecoins"], riskProfile: "MEDIUM", watchlist: ["ETH-USD", "BTC-USD"], theme: "system", timezone: "UTC", digest: { enabled: false, hour: 7, channels: ["EMAIL", "IN_APP"] }, learningLevel: null };
 const me = (prefs: object = {}) => ({
   id: 7,
   email: "alice@example.com",

@@ -10,7 +10,7 @@ const me = (patch: object = {}) => ({
   email: "alice@example.com",
   displayName: "Alice",
   role: "user",
-  preferences: { channels, interests: [], riskProfile: null, watchlist: [], theme: "system", timezone: "UTC" },
+  preferences: { channels, interests: [], riskProfile: null, watchlist: [], theme: "system", timezone: "UTC", digest: { enabled: false, hour: 7, channels: ["EMAIL", "IN_APP"] }, learningLevel: null },
   createdAt: "2026-11-24T08:00:00Z",
   ...patch,
 });

@@ -1,7 +1,9 @@
 import { QueryView } from "@/components/QueryView";
 import { Card, EmptyState, Page, Skeleton } from "@/components/ui";
 import { ChannelsForm } from "./ChannelsForm";
+import { DigestForm } from "./DigestForm";
 import { InterestsForm } from "./InterestsForm";
+import { LearningLevelForm } from "./LearningLevelForm";
 import { ProfileForm } from "./ProfileForm";
 import { RiskProfileForm } from "./RiskProfileForm";
 import { SignOutEverywhere } from "./SignOutEverywhere";
@@ -11,7 +13,8 @@ import { useMe } from "@/api/me";
 import { WatchlistForm } from "./WatchlistForm";
 import "./settings.css";
 
-/** Profile, the theme, the time zone, signing out everywhere, risk profile, interests, watchlist and notification channels (with tests). */
+/** Profile, the theme, the time zone, signing out everywhere, risk profile, the daily digest and learning level, interests,
+ * watchlist and notification channels (with tests). */
 export default function SettingsPage() {
   const me = useMe();
   return (
@@ -48,6 +51,18 @@ export default function SettingsPage() {
             <Card title="Risk profile">
               <RiskProfileForm key={user.preferences.riskProfile ?? ""} saved={user.preferences.riskProfile} />
             </Card>
+            <div className="settings-column">
+              <Card title="Daily digest">
+                <DigestForm
+                  key={JSON.stringify(user.preferences.digest) + user.preferences.timezone}
+                  saved={user.preferences.digest}
+                  zone={user.preferences.timezone}
+                />
+              </Card>
+              <Card title="Learning level">
+                <LearningLevelForm key={user.preferences.learningLevel ?? ""} saved={user.preferences.learningLevel} />
+              </Card>
+            </div>
             <div className="settings-span-2">
               <Card title="Interests">
                 <InterestsForm key={user.preferences.interests.join("\n")} saved={user.preferences.interests} />

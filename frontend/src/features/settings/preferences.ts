@@ -44,3 +44,18 @@ export const RISK_PROFILES: readonly { value: RiskProfile; label: string; meanin
     meaning: "Growth first: smaller and newer coins, concentrated positions; you accept falls of 50% or more.",
   },
 ];
+
+export type LearningLevel = NonNullable<components["schemas"]["PreferencesOut"]["learningLevel"]>;
+export type DigestSettings = components["schemas"]["PreferencesOut"]["digest"];
+export type DigestChannel = NonNullable<DigestSettings["channels"]>[number];
+
+export const LEARNING_LEVELS: readonly { value: LearningLevel; label: string; meaning: string }[] = [
+  { value: "BEGINNER", label: "Beginner", meaning: "New to charts and crypto: start from candles, market cap and simple alerts." },
+  { value: "INTERMEDIATE", label: "Intermediate", meaning: "You read indicators and hold a portfolio: RSI, MACD, risk figures and backtests." },
+  { value: "ADVANCED", label: "Advanced", meaning: "You build strategies: formulas, overfitting, optimisation and on-chain data." },
+];
+
+export const DIGEST_CHANNELS: readonly { value: DigestChannel; label: string }[] = [
+  { value: "EMAIL", label: "Email" },
+  { value: "IN_APP", label: "In the app" },
+];

@@ -8,7 +8,8 @@ import { toastError, useUi } from "@/stores/ui";
 import { deleteRun, fetchRuns, fetchStrategies, keys, runBacktest, type BacktestRun } from "../api";
 import { ErrorNotice } from "../common";
 import { CompareRuns } from "./CompareRuns";
-import { buildRequest, defaultDraft, shownFields, type BacktestDraft } from "./draft";
+import { buildRequest, shownFields, type BacktestDraft } from "./draft";
+import { draftFromQuery } from "./query";
 import { RunsList } from "./RunsList";
 import { RunView } from "./RunView";
 import { StrategyForm } from "./StrategyForm";
@@ -21,7 +22,8 @@ export default function BacktestPanel() {
   const toast = useUi((s) => s.toast);
   const { params: search, set: setParam } = useUrlParams();
   const selected = search.get("run");
-  const [draft, setDraft] = useState<BacktestDraft>(() => defaultDraft());
+  // A link may fill the form in (a lesson's try-it: ?strategyName=...&p.rsiPeriod=14).
+  const [draft, setDraft] = useState<BacktestDraft>(() => draftFromQuery(search));
   const [compareIds, setCompareIds] = useState<string[]>([]);
   const [comparing, setComparing] = useState(false);
 
