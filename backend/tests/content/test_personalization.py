@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -88,3 +89,19 @@ def test_sanitising_and_duplicate_keys() -> None:
     assert same_story(nine, NOW, ten, NOW + timedelta(hours=47))
     assert not same_story(nine, NOW, ten, NOW + timedelta(hours=49))
     assert not same_story(nine, NOW, nine.replace("solana", "cardano"), NOW)
+
+
+def test_sentence_embeddings_from_a_local_model(tmp_path: Path) -> None:
+    """The optional text term: the cosine of mean-pooled embeddings (a story identical to the profile is 1),
+    in [0, 1]; a directory that holds no model gives None, so relevance falls back to TF-IDF."""
+    pytest.importorskip("transformers", reason="transformers is not installed (make install-nlp)")
+    from app.content import embeddings
+    from tests.quant.tiny_sentiment_model import write_tiny_model
+
+    model = str(write_tiny_model(tmp_path / "model", {0: "negative", 1: "positive"}))
+    found = embeddings.similarities(
+        model, ["bitcoin soars", "the market is flat", "exchange hacked"], "bitcoin soars"
+    )
+    assert found is not None and found[0] == pytest.approx(1.0, abs=1e-5)
+    assert all(0.0 <= t <= 1.0 for t in found) and found[1] < 1.0 and found[2] < 1.0
+    assert embeddings.similarities(str(tmp_path / "missing"), ["bitcoin soars"], "bitcoin") is None
