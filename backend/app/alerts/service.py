@@ -496,7 +496,7 @@ async def triggers_by_user(
         )
         .group_by(AlertTrigger.user_id)
     )
-    return {user_id: int(count) for user_id, count in (await session.execute(query)).tuples()}
+    return {user_id: int(count) for user_id, count in (await session.execute(query))}
 
 
 async def active_rules_of(
@@ -507,6 +507,6 @@ async def active_rules_of(
         Alert.user_id.in_(user_ids), Alert.status == "ACTIVE"
     )
     found: dict[int, list[tuple[str, dict[str, Any]]]] = {}
-    for user_id, condition, rule in (await session.execute(query)).tuples():
+    for user_id, condition, rule in await session.execute(query):
         found.setdefault(user_id, []).append((condition, dict(rule or {})))
     return found

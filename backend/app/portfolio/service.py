@@ -179,15 +179,8 @@ async def held_symbols(session: AsyncSession, user_id: int) -> set[str]:
 
 async def holdings_of(session: AsyncSession, user_ids: Collection[int]) -> dict[int, set[str]]:
     """Each of these users who has a portfolio, with the symbols they hold in any of them (two queries)."""
-    owners = dict(
-        (
-            await session.execute(
-                select(Portfolio.id, Portfolio.user_id).where(Portfolio.user_id.in_(user_ids))
-            )
-        )
-        .tuples()
-        .all()
-    )
+    query = select(Portfolio.id, Portfolio.user_id).where(Portfolio.user_id.in_(user_ids))
+    owners: dict[int, int] = {portfolio_id: user_id for portfolio_id, user_id in await session.execute(query)}
     held: dict[int, set[str]] = {user_id: set() for user_id in owners.values()}
     for position in await repository.positions_of(session, list(owners)):
         if position.quantity > 0:
