@@ -50,12 +50,11 @@ async def build_due(runtime: Runtime, now: datetime | None = None) -> Run:
             due = [(u, day) for u in users if (day := due_day(u, now)) is not None]
             stored = await _stored(session, {(u.id, day.isoformat()) for u, day in due})
             missing = [(u, day) for u, day in due if (u.id, day.isoformat()) not in stored]
-            for row in await _built(runtime, session, missing, run):
-                stored[(row.user_id, row.date)] = row
+            stored |= {(row.user_id, row.date): row for row in await _built(runtime, session, missing, run)}
             for user, day in due:
-                row = stored.get((user.id, day.isoformat()))
-                if row is not None:
-                    run.sent += await delivery.send(runtime, session, user, row)
+                found = stored.get((user.id, day.isoformat()))
+                if found is not None:
+                    run.sent += await delivery.send(runtime, session, user, found)
 
 
 async def _built(
