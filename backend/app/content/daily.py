@@ -36,7 +36,7 @@ def due_day(user: User, now: datetime) -> date | None:
 
 
 async def build_due(runtime: Runtime, now: datetime | None = None) -> Run:
-    """Build (and send) every due digest not built yet: one transaction per batch of users, so that the
+    """Build (and send) every due digest not built yet: one unit of work per batch of users, so that the
     database is never held long and a failure loses nothing already built."""
     now = now or utcnow()
     run = Run()
@@ -44,43 +44,41 @@ async def build_due(runtime: Runtime, now: datetime | None = None) -> Run:
     while True:
         async with runtime.db.session() as session:
             users = await users_service.users_after(session, after, BATCH)
-            if not users:
-                return run
-            after = users[-1].id
-            due = [(u, day) for u in users if (day := due_day(u, now)) is not None]
-            stored = await _stored(session, {(u.id, day.isoformat()) for u, day in due})
-            missing = [(u, day) for u, day in due if (u.id, day.isoformat()) not in stored]
-            stored |= {(row.user_id, row.date): row for row in await _built(runtime, session, missing, run)}
-            for user, day in due:
-                found = stored.get((user.id, day.isoformat()))
-                if found is not None:
-                    run.sent += await delivery.send(runtime, session, user, found)
-
-
-async def _built(
-    runtime: Runtime, session: AsyncSession, missing: list[tuple[User, date]], run: Run
-) -> list[Digest]:
-    """The batch's digests built together; when that fails, one by one, so that one user's problem
-    stops only their own (the next run tries it again)."""
-    if not missing:
-        return []
-    try:
-        async with session.begin_nested():
-            rows = await digest.build_many(runtime, session, missing)
-        run.built += len(rows)
-        return rows
-    except Exception:
-        log.warning("a batch of %d digests failed; building them one by one", len(missing), exc_info=True)
-    rows = []
-    for user, day in missing:
+        if not users:
+            return run
+        after = users[-1].id
+        due = [(u, day) for u in users if (day := due_day(u, now)) is not None]
+        if not due:
+            continue
         try:
-            async with session.begin_nested():
-                rows.append(await digest.build(runtime, session, user, day))
-            run.built += 1
+            await _batch(runtime, due, run)
         except Exception:
-            log.exception("digest of user %s for %s failed", user.id, day)
-            run.failed += 1
-    return rows
+            log.warning("a batch of %d digests failed; building them one by one", len(due), exc_info=True)
+            for one in due:
+                try:
+                    await _batch(runtime, [one], run)
+                except Exception:  # one user's problem stops only their own digest; the next run tries again
+                    log.exception("digest of user %s for %s failed", one[0].id, one[1])
+                    run.failed += 1
+
+
+async def _batch(runtime: Runtime, due: list[tuple[User, date]], run: Run) -> None:
+    """Build the batch's missing digests and send the due ones not sent yet, in one unit of work. Nothing
+    is counted unless it commits."""
+    built = sent = 0
+    async with runtime.db.session() as session:
+        stored = await _stored(session, {(u.id, day.isoformat()) for u, day in due})
+        missing = [(u, day) for u, day in due if (u.id, day.isoformat()) not in stored]
+        if missing:
+            rows = await digest.build_many(runtime, session, missing)
+            stored |= {(row.user_id, row.date): row for row in rows}
+            built = len(rows)
+        for user, day in due:
+            found = stored.get((user.id, day.isoformat()))
+            if found is not None:
+                sent += await delivery.send(runtime, session, user, found)
+    run.built += built
+    run.sent += sent
 
 
 async def _stored(session: AsyncSession, wanted: set[tuple[int, str]]) -> dict[tuple[int, str], Digest]:
