@@ -149,6 +149,14 @@ class Settings(BaseSettings):
         description="Optional: a local sentence-embedding model directory; when set (and torch and "
         "transformers are installed) news relevance uses its cosine similarity instead of TF-IDF",
     )
+    community_image_hosts: list[str] = Field(
+        default_factory=lambda: ["i.imgur.com"],
+        description="Hosts whose images a post may show (its own uploads always); other image URLs are "
+        "kept as links",
+    )
+    community_upload_max_bytes: int = Field(
+        default=5_000_000, ge=10_000, le=50_000_000, description="The largest image a member may upload"
+    )
     sentiment_model: str = Field(
         default="",
         description="The TRANSFORMERS sentiment analyser's model: a Hugging Face Hub name or a local "

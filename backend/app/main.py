@@ -18,6 +18,7 @@ from app.analysis.fundamental_router import router as fundamental_router
 from app.analysis.router import router as analysis_router
 from app.analysis.sentiment_router import router as sentiment_router
 from app.backtesting.router import router as backtest_router
+from app.community.router import router as community_router
 from app.config import Settings, get_settings
 from app.content.router import router as content_router
 from app.core.bootstrap import build_runtime
@@ -115,7 +116,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["*"],
         )
-    app.add_middleware(RequestBodyMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestBodyMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_paths=frozenset({"/api/community/uploads"}),
+        # The image and the multipart framing around it; the route checks the image's own size.
+        upload_max_bytes=settings.community_upload_max_bytes + 64_000,
+    )
     # Leaves alone text/event-stream (Starlette excludes it: each event must leave when it happens), bodies
     # already encoded (the web app's .br/.gz files) and WebSockets.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL)
@@ -137,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(portfolio_router)
     app.include_router(reports_router)
     app.include_router(content_router)
+    app.include_router(community_router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     mount_web_app(app, settings.frontend_dir)  # last: its catch-all route must not shadow the API
     return app

@@ -3,7 +3,22 @@
 from app.alerts.models import Alert, AlertTrigger
 from app.analysis.models import Analysis
 from app.backtesting.models import Backtest
-from app.community.models import Comment, Post, Vote
+from app.community.models import (
+    Attachment,
+    Comment,
+    CommentVote,
+    Flag,
+    Follow,
+    Label,
+    Member,
+    ModerationAction,
+    Post,
+    PostDay,
+    PostRevision,
+    Reader,
+    Upload,
+    Vote,
+)
 from app.content.models import Digest, DigestMarket, LessonProgress, NewsFeed, NewsItem
 from app.core.db import Base
 from app.core.tasks.models import Job
@@ -21,15 +36,22 @@ __all__ = [
     "Analysis",
     "ApiKey",
     "AssetRow",
+    "Attachment",
     "Backtest",
     "Base",
     "Comment",
+    "CommentVote",
     "CustomIndicator",
     "Digest",
     "DigestMarket",
+    "Flag",
+    "Follow",
     "Job",
+    "Label",
     "LessonProgress",
     "MarketState",
+    "Member",
+    "ModerationAction",
     "NewsFeed",
     "NewsItem",
     "Notification",
@@ -37,10 +59,14 @@ __all__ = [
     "PortfolioTransaction",
     "Position",
     "Post",
+    "PostDay",
+    "PostRevision",
     "PriceCandle",
+    "Reader",
     "Report",
     "ReportSchedule",
     "RevokedSession",
+    "Upload",
     "User",
     "UserEvent",
     "Vote",

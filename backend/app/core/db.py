@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import MetaData, event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -90,3 +92,10 @@ async def run_after_commit(session: AsyncSession) -> None:
     callbacks = session.info.pop(AFTER_COMMIT_KEY, [])
     for callback in callbacks:
         await callback()
+
+
+def conflict_insert(session: AsyncSession, table: Any) -> Any:
+    """An INSERT into `table` that takes ON CONFLICT clauses, in the session's database's dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        return pg_insert(table)
+    return sqlite_insert(table)

@@ -8,6 +8,7 @@ from typing import Any
 
 class ErrorCode(StrEnum):
     VALIDATION_ERROR = "VALIDATION_ERROR"
+    CONTENT_REJECTED = "CONTENT_REJECTED"
     BAD_REQUEST = "BAD_REQUEST"
     INVALID_SYMBOL = "INVALID_SYMBOL"
     INVALID_INTERVAL = "INVALID_INTERVAL"
@@ -34,6 +35,7 @@ class ErrorCode(StrEnum):
 # The one HTTP status of each code: a code is never sent with another (tests/core/test_error_codes.py).
 HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.VALIDATION_ERROR: 422,
+    ErrorCode.CONTENT_REJECTED: 422,
     ErrorCode.BAD_REQUEST: 400,
     ErrorCode.INVALID_SYMBOL: 400,
     ErrorCode.INVALID_INTERVAL: 400,

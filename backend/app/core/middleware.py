@@ -95,14 +95,23 @@ def _is_json(content_type: bytes) -> bool:
 
 class RequestBodyMiddleware:
     """Refuse request bodies over `max_bytes` (413, with or without Content-Length) and API bodies
-    that are not JSON (415)."""
+    that are not JSON (415), except multipart/form-data on the `upload_paths` (file uploads, up to
+    `upload_max_bytes`)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        upload_paths: frozenset[str] = frozenset(),
+        upload_max_bytes: int = 0,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_paths = upload_paths
+        self.upload_max_bytes = upload_max_bytes
 
-    async def _reject(self, send: Send) -> None:
-        await send_error(send, ErrorCode.PAYLOAD_TOO_LARGE, f"Request body is over {self.max_bytes} bytes")
+    async def _reject(self, send: Send, limit: int) -> None:
+        await send_error(send, ErrorCode.PAYLOAD_TOO_LARGE, f"Request body is over {limit} bytes")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -114,8 +123,13 @@ class RequestBodyMiddleware:
             # HTTP/1.1: with neither header there is no body, nothing to hold back (most API traffic).
             await self.app(scope, receive, send)
             return
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(send)
+        limit = (
+            max(self.max_bytes, self.upload_max_bytes)
+            if scope["path"] in self.upload_paths
+            else self.max_bytes
+        )
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._reject(send, limit)
             return
         # Without a trustworthy length, read up to the limit before the app sees anything.
         chunks: list[bytes] = []
@@ -128,13 +142,16 @@ class RequestBodyMiddleware:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._reject(send)
+            if size > limit:
+                await self._reject(send, limit)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
         content_type = headers.get(b"content-type", b"")
-        if size and scope["path"].startswith("/api/") and not _is_json(content_type):
+        upload = scope["path"] in self.upload_paths and content_type.lower().startswith(
+            b"multipart/form-data"
+        )
+        if size and scope["path"].startswith("/api/") and not _is_json(content_type) and not upload:
             shown = content_type.decode("latin-1") or "none"
             hint = f"Send the body as application/json (Content-Type was {shown})"
             await send_error(send, ErrorCode.UNSUPPORTED_MEDIA_TYPE, hint)

@@ -1,4 +1,4 @@
-"""User events (ALERT_TRIGGERED, PORTFOLIO_UPDATE, ANALYSIS_COMPLETE, DAILY_DIGEST), stored, then sent."""
+"""User events (alerts, portfolios, analyses, digests, community activity), stored, then sent."""
 
 from __future__ import annotations
 

@@ -8,11 +8,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.bus import Bus
 from app.realtime import events
-from app.realtime.frames import ALERT_TRIGGERED, DAILY_DIGEST, PORTFOLIO_UPDATE, USER_EVENT_TYPES
+from app.realtime.frames import (
+    ALERT_TRIGGERED,
+    COMMUNITY_ACTIVITY,
+    DAILY_DIGEST,
+    PORTFOLIO_UPDATE,
+    USER_EVENT_TYPES,
+)
 from app.realtime.metrics import STATS
 
 __all__ = [
     "ALERT_TRIGGERED",
+    "COMMUNITY_ACTIVITY",
     "DAILY_DIGEST",
     "PORTFOLIO_UPDATE",
     "USER_EVENT_TYPES",

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import jwt
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
@@ -107,6 +107,39 @@ async def channel_settings_of(session: AsyncSession, user_ids: set[int]) -> dict
         return {}
     users = await session.scalars(select(User).where(User.id.in_(user_ids)))
     return {user.id: channel_settings(user) for user in users}
+
+
+def handle_of(user_id: int, display_name: str | None) -> str:
+    """How a user is shown and @mentioned: the display name without spaces, or `user<id>` without one.
+
+    >>> handle_of(7, "Ada Lovelace"), handle_of(8, None)
+    ('AdaLovelace', 'user8')
+    """
+    name = "".join((display_name or "").split())
+    return name or f"user{user_id}"
+
+
+async def handles_of(session: AsyncSession, user_ids: set[int]) -> dict[int, str]:
+    """Each user's handle (`handle_of`), in one query; never the email."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+    return {user_id: handle_of(user_id, name) for user_id, name in rows}
+
+
+async def ids_by_handle(session: AsyncSession, handles: set[str]) -> dict[str, int]:
+    """The users that `@handles` (lower-case) name: `user<id>`, or a display name without spaces."""
+    if not handles:
+        return {}
+    by_id = {int(h[4:]): h for h in handles if h.startswith("user") and h[4:].isdigit()}
+    found: dict[str, int] = {}
+    squashed = func.lower(func.replace(User.display_name, " ", ""))
+    rows = await session.execute(
+        select(User.id, squashed).where(or_(squashed.in_(handles), User.id.in_(set(by_id) or {0})))
+    )
+    for user_id, name in rows:
+        found.setdefault(name if name in handles else by_id[user_id], user_id)
+    return found
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User:

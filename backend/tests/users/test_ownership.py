@@ -14,6 +14,7 @@ from tests.conftest import assert_error, make_admin, register
 # validation, is what answers. A new such route must add one here (the test says so).
 EXAMPLE_BODIES: dict[str, dict[str, object]] = {
     "/api/indicators/custom": {"name": "Custom RSI Divergence", "formula": "RSI(14) - RSI(28)"},
+    "/api/community/posts": {"title": "BTC bullish divergence spotted", "content": "4h RSI divergence"},
     "/api/portfolios": {"name": "Cash", "riskProfile": "LOW", "targetAllocations": {"USD": 1}},
     "/api/reports/generate": {"reportType": "DAILY", "symbols": ["BTC-USD"], "format": "JSON"},
     "/api/alerts": {
