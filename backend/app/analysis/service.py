@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from app.analysis.chart_service import chart_png
 from app.analysis.fundamental import evaluate as fundamental_analysis
 from app.analysis.fundamental import sentiment_part, whales_part
 from app.analysis.fundamental_schemas import FundamentalAnalysisOut, FundamentalIn, SentimentPart
 from app.analysis.mood import FearGreedReading, FearGreedSeries, fear_greed
 from app.analysis.technical import analyse as technical_analysis
+from app.analysis.technical import read_chart_token
 from app.analysis.text_sentiment import analyser_of, score_texts
 
 __all__ = [
@@ -16,8 +18,10 @@ __all__ = [
     "FundamentalIn",
     "SentimentPart",
     "analyser_of",
+    "chart_png",
     "fear_greed",
     "fundamental_analysis",
+    "read_chart_token",
     "score_texts",
     "sentiment_part",
     "technical_analysis",

@@ -4,6 +4,7 @@ frozen as shared and cloned by a reader into their own account, re-validated as 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts import service as alerts_service
 from app.alerts.schemas import AlertIn
+from app.analysis import service as analysis_service
 from app.backtesting import service as backtest_service
 from app.backtesting.schemas import StrategyIn
 from app.community import uploads
@@ -20,6 +22,7 @@ from app.community.access import Viewer
 from app.community.models import Attachment
 from app.community.schemas import AttachmentOut, CloneOut, InsightRef
 from app.config import Settings
+from app.core.clock import isoformat_z
 from app.core.errors import AppError, ErrorCode, not_found
 from app.core.runtime import Runtime
 from app.indicators import service as indicators_service
@@ -69,6 +72,8 @@ async def insight(
             return await _alert(session, owner, ref.id)
         if ref.type == "INDICATOR":
             return await _indicator(session, owner, ref.id)
+        if ref.type == "CHART":
+            return await _chart(runtime, session, owner, ref.id)
         return await _backtest(runtime.settings, session, owner, ref.id)
     except AppError as exc:
         if exc.code == ErrorCode.NOT_FOUND or exc.code == ErrorCode.FORBIDDEN:
@@ -107,6 +112,26 @@ async def _indicator(session: AsyncSession, owner: User, indicator_id: str) -> R
     return Resolved("INDICATOR", f"Indicator: {out.name}", source_id=indicator_id, data=data)
 
 
+async def _chart(runtime: Runtime, session: AsyncSession, owner: User, chart_url: str) -> Resolved:
+    """A chart from your technical analysis, drawn now and kept as an image of yours (its link expires)."""
+    token = chart_url.rsplit("/", 1)[-1].split("?", 1)[0].removesuffix(".png")
+    spec = analysis_service.read_chart_token(runtime.settings, token)
+    png = await analysis_service.chart_png(session, runtime, token)
+    stored = await uploads.store(
+        session, owner.id, png, max(len(png), runtime.settings.community_upload_max_bytes)
+    )
+    data = {
+        "symbol": spec["s"],
+        "interval": spec["tf"],
+        "indicators": list(spec["ind"]),
+        "from": isoformat_z(datetime.fromtimestamp(spec["from"], UTC)),
+        "to": isoformat_z(datetime.fromtimestamp(spec["to"], UTC)),
+    }
+    shown = ", ".join(data["indicators"]) or "candles"
+    title = f"Chart: {spec['s']} {spec['tf']} with {shown}"[:300]
+    return Resolved("CHART", title, url=stored.url, source_id=stored.upload_id, data=data)
+
+
 async def _backtest(settings: Settings, session: AsyncSession, owner: User, public_id: str) -> Resolved:
     run = await backtest_service.get(session, settings, owner, public_id)
     equity = (await backtest_service.data(session, owner, public_id)).equity
@@ -133,7 +158,7 @@ def to_out(row: Attachment, viewer: Viewer | None = None) -> AttachmentOut:
         type=row.kind,
         title=row.title,
         url=row.url,
-        embeddable=row.kind in ("IMAGE", "UPLOAD"),
+        embeddable=row.kind in ("IMAGE", "UPLOAD", "CHART"),
         source_id=row.source_id,
         data=dict(row.data or {}),
         cloneable=row.kind in INSIGHTS,

@@ -149,7 +149,7 @@ async def act_on_comment(
 async def ban(session: AsyncSession, viewer: Viewer, user_id: int, body: BanIn) -> ActionOut:
     require_moderator(viewer)
     if user_id == viewer.id:
-        raise AppError(ErrorCode.VALIDATION_ERROR, "You cannot ban yourself", field="userId")
+        raise AppError(ErrorCode.VALIDATION_ERROR, "You cannot ban yourself", field="memberId")
     await members.ensure_member(session, user_id)
     until = FOREVER if body.days is None else utcnow() + timedelta(days=body.days)
     await session.execute(

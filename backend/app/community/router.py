@@ -50,7 +50,7 @@ router = APIRouter(prefix="/api/community", tags=["community"], responses=ERROR_
 PostId = Annotated[DbId, Path(alias="postId")]
 CommentId = Annotated[DbId, Path(alias="commentId")]
 AttachmentId = Annotated[DbId, Path(alias="attachmentId")]
-UserId = Annotated[DbId, Path(alias="userId")]
+MemberId = Annotated[DbId, Path(alias="memberId")]
 
 
 @router.post("/posts", response_model=Envelope[PostOut], status_code=201)
@@ -235,10 +235,10 @@ async def get_upload(
     )
 
 
-@router.get("/members/{userId}", response_model=Envelope[MemberOut])
-async def member(user_id: UserId, user: CurrentUser, session: DbSession) -> Envelope[MemberOut]:
+@router.get("/members/{memberId}", response_model=Envelope[MemberOut])
+async def member(member_id: MemberId, user: CurrentUser, session: DbSession) -> Envelope[MemberOut]:
     """A member's handle, reputation and standing."""
-    return ok(await members.profile(session, user, user_id))
+    return ok(await members.profile(session, user, member_id))
 
 
 @router.get("/follows", response_model=Envelope[FollowList])
@@ -293,17 +293,17 @@ async def moderate_comment(
     return ok(await queue.act_on_comment(session, user, post_id, comment_id, body))
 
 
-@router.post("/moderation/users/{userId}/ban", response_model=Envelope[ActionOut])
+@router.post("/moderation/members/{memberId}/ban", response_model=Envelope[ActionOut])
 async def ban_user(
-    user_id: UserId, body: BanIn, user: CurrentUser, session: DbSession
+    member_id: MemberId, body: BanIn, user: CurrentUser, session: DbSession
 ) -> Envelope[ActionOut]:
     require_moderator(user)
-    await user_service.get_user(session, user_id)
-    return ok(await queue.ban(session, user, user_id, body))
+    await user_service.get_user(session, member_id)
+    return ok(await queue.ban(session, user, member_id, body))
 
 
-@router.post("/moderation/users/{userId}/unban", response_model=Envelope[ActionOut])
+@router.post("/moderation/members/{memberId}/unban", response_model=Envelope[ActionOut])
 async def unban_user(
-    user_id: UserId, body: FlagIn, user: CurrentUser, session: DbSession
+    member_id: MemberId, body: FlagIn, user: CurrentUser, session: DbSession
 ) -> Envelope[ActionOut]:
-    return ok(await queue.unban(session, user, user_id, body.reason))
+    return ok(await queue.unban(session, user, member_id, body.reason))

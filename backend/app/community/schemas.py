@@ -13,8 +13,8 @@ Visibility = Literal["PUBLIC", "FOLLOWERS", "PRIVATE"]
 Sort = Literal["NEW", "TOP", "TRENDING"]
 TopPeriod = Literal["day", "week", "month", "year", "all"]
 ModerationStatus = Literal["ALLOW", "HOLD_FOR_REVIEW", "REJECT"]
-InsightType = Literal["ALERT", "INDICATOR", "BACKTEST", "UPLOAD"]
-AttachmentType = Literal["LINK", "IMAGE", "UPLOAD", "ALERT", "INDICATOR", "BACKTEST"]
+InsightType = Literal["ALERT", "INDICATOR", "BACKTEST", "CHART", "UPLOAD"]
+AttachmentType = Literal["LINK", "IMAGE", "UPLOAD", "ALERT", "INDICATOR", "BACKTEST", "CHART"]
 ModeratorAction = Literal["HIDE", "RESTORE", "APPROVE", "LOCK", "UNLOCK"]
 FollowKind = Literal["USER", "TAG"]
 
@@ -27,10 +27,11 @@ Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_
 
 
 class InsightRef(RequestModel):
-    """Something of yours to attach: an alert rule, a custom indicator, a backtest or an uploaded image."""
+    """Something of yours to attach: an alert rule, a custom indicator, a backtest, a chart (the `chartUrl`
+    a technical analysis gave you) or an uploaded image."""
 
     type: InsightType
-    id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
 class PostIn(RequestModel):
@@ -73,14 +74,14 @@ class AttachmentOut(ApiModel):
     attachment_id: int
     type: AttachmentType
     title: str
-    url: str | None = Field(description="LINK, IMAGE and UPLOAD: where it is; insights: null")
-    embeddable: bool = Field(description="An image shown in the post (uploads and allowed image hosts)")
+    url: str | None = Field(description="LINK, IMAGE, UPLOAD and CHART: where it is; other insights: null")
+    embeddable: bool = Field(description="An image shown in the post (uploads, charts, allowed image hosts)")
     source_id: str | None = Field(
         description="The shared alert, indicator or backtest's id in its owner's account"
     )
     data: JsonObject = Field(
         description="Insights as shared: ALERT the rule, INDICATOR name and formula, BACKTEST metrics and "
-        "a sampled equity curve"
+        "a sampled equity curve, CHART its symbol, interval, indicators and span"
     )
     cloneable: bool
 

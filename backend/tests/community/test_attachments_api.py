@@ -179,3 +179,27 @@ async def test_replies_mentions_and_followed_tags_notify(client: httpx.AsyncClie
     assert [(e["kind"], e["commentId"]) for e in await _inbox(client, author)] == [("REPLY", comment_id)]
     assert [e["kind"] for e in await _inbox(client, fan)] == ["MENTION", "TAG"]
     assert await _inbox(client, replier) == []
+
+
+async def test_a_chart_of_yours_is_kept_as_an_image(client: httpx.AsyncClient, market: Account) -> None:
+    author, reader = await register(client), await register(client)
+    analysis = await client.post(
+        "/api/analysis/technical",
+        json={"symbol": "BTC-USD", "indicators": ["RSI", "BBANDS"], "timeframes": ["1h"], "period": "7d"},
+        headers=author.headers,
+    )
+    assert analysis.status_code == 200, analysis.text
+    chart_url = analysis.json()["data"]["chartUrl"]
+    post = await write(client, author, attachments=[{"type": "CHART", "id": chart_url}])
+    [chart] = post["attachments"]
+    assert (chart["type"], chart["embeddable"], chart["cloneable"]) == ("CHART", True, False)
+    assert (chart["data"]["symbol"], chart["data"]["interval"]) == ("BTC-USD", "1h")
+    assert chart["data"]["indicators"] == ["RSI", "BBANDS"]
+    image = await client.get(chart["url"])
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+    forged = {"type": "CHART", "id": chart_url.replace(".png", "0.png")}
+    body = {"userId": reader.id, "title": "t", "content": "c", "attachments": [forged]}
+    assert (
+        assert_error(await client.post(POSTS, json=body, headers=reader.headers), 404, "NOT_FOUND")["field"]
+        == "attachments[0]"
+    )

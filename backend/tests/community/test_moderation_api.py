@@ -103,11 +103,11 @@ async def test_banned_members_cannot_write(client: httpx.AsyncClient, settings: 
     post_id = (await write(client, other))["postId"]
     ban = {"reason": "repeated scams", "days": 7}
     assert_error(
-        await client.post(f"{MODERATION}/users/{member.id}/ban", json=ban, headers=other.headers),
+        await client.post(f"{MODERATION}/members/{member.id}/ban", json=ban, headers=other.headers),
         403,
         "FORBIDDEN",
     )
-    banned = await client.post(f"{MODERATION}/users/{member.id}/ban", json=ban, headers=moderator.headers)
+    banned = await client.post(f"{MODERATION}/members/{member.id}/ban", json=ban, headers=moderator.headers)
     assert banned.status_code == 200, banned.text
     body = {"userId": member.id, "title": "hi", "content": "hello"}
     assert (
@@ -123,7 +123,7 @@ async def test_banned_members_cannot_write(client: httpx.AsyncClient, settings: 
     )
     lift = {"reason": "appeal accepted"}
     assert (
-        await client.post(f"{MODERATION}/users/{member.id}/unban", json=lift, headers=moderator.headers)
+        await client.post(f"{MODERATION}/members/{member.id}/unban", json=lift, headers=moderator.headers)
     ).status_code == 200
     await write(client, member)
 
