@@ -400,5 +400,37 @@ def create_user(
     typer.echo(f"created user {user_id} <{email}>{' (admin)' if admin else ''}")
 
 
+@cli.command("set-role")
+def set_role(
+    email: Annotated[str, typer.Option(help="The account's email address")],
+    role: Annotated[str, typer.Option(help="user, moderator or admin")],
+) -> None:
+    """Give an account a role (moderators and admins moderate the community)."""
+    from app.core.db import Database
+    from app.users.models import Role
+    from app.users.service import get_by_email
+
+    if role not in {r.value for r in Role}:
+        raise typer.BadParameter(f"role must be one of {', '.join(r.value for r in Role)}")
+    settings = _settings()
+
+    async def run() -> bool:
+        db = Database(settings.resolved_database_url)
+        try:
+            async with db.session() as session:
+                user = await get_by_email(session, email)
+                if user is None:
+                    return False
+                user.role = role
+                return True
+        finally:
+            await db.dispose()
+
+    if not asyncio.run(run()):
+        typer.echo(f"error: no account with email {email}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{email} is now {role}")
+
+
 def main() -> None:
     cli()

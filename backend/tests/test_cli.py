@@ -33,6 +33,10 @@ def test_migrate_and_create_user(settings: Settings) -> None:
     assert again.returncode == 1 and "exists" in again.stderr
     weak = _run(settings, "create-user", "--email", "x@example.com", "--password", "short")
     assert weak.returncode != 0
+    promoted = _run(settings, "set-role", "--email", "OPS@example.com", "--role", "moderator")
+    assert promoted.returncode == 0 and "now moderator" in promoted.stdout, promoted.stderr
+    assert _run(settings, "set-role", "--email", "nobody@example.com", "--role", "moderator").returncode == 1
+    assert _run(settings, "set-role", "--email", "ops@example.com", "--role", "king").returncode != 0
 
 
 def _serve_once(settings: Settings, port: int) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from app.core.envelope import ERROR_RESPONSES, Envelope, ok
 from app.core.schemas import ApiModel, DbId
 from app.users import api_keys, signin_limits
 from app.users import service as user_service
-from app.users.deps import CurrentSession, CurrentUser, OwnUserId
+from app.users.deps import AdminUser, CurrentSession, CurrentUser, OwnUserId
 from app.users.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -21,6 +21,7 @@ from app.users.schemas import (
     LoginRequest,
     RefreshRequest,
     RegisterRequest,
+    RoleIn,
     UpdateMeRequest,
     UserOut,
 )
@@ -106,6 +107,19 @@ async def update_me(
 @router.get("/users/{userId}", response_model=Envelope[UserOut], tags=["users"])
 async def get_user(user_id: OwnUserId, session: DbSession) -> Envelope[UserOut]:
     return ok(user_service.to_out(await user_service.get_user(session, user_id)))
+
+
+@router.put("/users/{userId}/role", response_model=Envelope[UserOut], tags=["users"])
+async def set_role(
+    user_id: Annotated[DbId, Path(alias="userId")],
+    body: RoleIn,
+    admin: AdminUser,
+    runtime: RuntimeDep,
+    session: DbSession,
+) -> Envelope[UserOut]:
+    """Make an account a moderator, an administrator or a plain user again (administrators)."""
+    cache = user_service.auth_cache(runtime)
+    return ok(user_service.to_out(await user_service.set_role(session, cache, admin, user_id, body.role)))
 
 
 @router.post("/users/me/api-keys", response_model=Envelope[ApiKeyCreated], status_code=201, tags=["users"])

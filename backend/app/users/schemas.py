@@ -44,6 +44,12 @@ class Caller(Protocol):
     def is_admin(self) -> bool: ...
 
 
+class RoleIn(RequestModel):
+    """An account's role, set by an administrator."""
+
+    role: Literal["user", "moderator", "admin"]
+
+
 class ChannelSettings(RequestModel):
     """Where a user's notifications go; each channel is optional."""
 

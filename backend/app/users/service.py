@@ -142,6 +142,18 @@ async def ids_by_handle(session: AsyncSession, handles: set[str]) -> dict[str, i
     return found
 
 
+async def set_role(session: AsyncSession, cache: AuthCache, admin: User, user_id: int, role: str) -> User:
+    """An administrator gives an account a role (user, moderator, admin); not their own (so that the last
+    administrator cannot demote themself by mistake)."""
+    if user_id == admin.id:
+        raise AppError(ErrorCode.VALIDATION_ERROR, "You cannot change your own role", field="userId")
+    user = await get_user(session, user_id)
+    user.role = role
+    user.updated_at = utcnow()
+    _forget_after_commit(session, cache, user.id)
+    return user
+
+
 async def get_user(session: AsyncSession, user_id: int) -> User:
     user = await session.get(User, user_id)
     if user is None:

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from tests.community.conftest import POSTS, get, make_moderator, write
-from tests.conftest import Account, assert_error, register
+from tests.conftest import Account, assert_error, make_admin, register
 
 MODERATION = "/api/community/moderation"
 
@@ -135,3 +135,20 @@ async def test_posting_rate_is_limited_per_member(client: httpx.AsyncClient) -> 
         body = {"userId": author.id, "title": f"post {n}", "content": f"different text number {n}"}
         statuses.append((await client.post(POSTS, json=body, headers=author.headers)).status_code)
     assert statuses[:5] == [201] * 5 and statuses[5:] == [429, 429]
+
+
+async def test_admins_appoint_moderators(client: httpx.AsyncClient, settings: Any) -> None:
+    admin, member, other = await register(client), await register(client), await register(client)
+    await make_admin(settings, admin.id)
+    url = f"/api/users/{member.id}/role"
+    assert_error(await client.put(url, json={"role": "moderator"}, headers=other.headers), 403, "FORBIDDEN")
+    assert_error(await client.get(f"{MODERATION}/queue", headers=member.headers), 403, "FORBIDDEN")
+    appointed = await client.put(url, json={"role": "moderator"}, headers=admin.headers)
+    assert appointed.status_code == 200 and appointed.json()["data"]["role"] == "moderator"
+    assert (await client.get(f"{MODERATION}/queue", headers=member.headers)).status_code == 200
+    bad = await client.put(url, json={"role": "king"}, headers=admin.headers)
+    assert assert_error(bad, 422, "VALIDATION_ERROR")["field"] == "role"
+    own = await client.put(f"/api/users/{admin.id}/role", json={"role": "user"}, headers=admin.headers)
+    assert assert_error(own, 422, "VALIDATION_ERROR")["field"] == "userId"
+    missing = await client.put("/api/users/999999/role", json={"role": "user"}, headers=admin.headers)
+    assert_error(missing, 404, "NOT_FOUND")
