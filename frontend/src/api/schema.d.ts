@@ -160,6 +160,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/{userId}/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Role
+         * @description Make an account a moderator, an administrator or a plain user again (administrators).
+         */
+        put: operations["set_role_api_users__userId__role_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/me/api-keys": {
         parameters: {
             query?: never;
@@ -1919,7 +1939,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/community/members/{userId}": {
+    "/api/community/members/{memberId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1930,7 +1950,7 @@ export interface paths {
          * Member
          * @description A member's handle, reputation and standing.
          */
-        get: operations["member_api_community_members__userId__get"];
+        get: operations["member_api_community_members__memberId__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2048,7 +2068,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/community/moderation/users/{userId}/ban": {
+    "/api/community/moderation/members/{memberId}/ban": {
         parameters: {
             query?: never;
             header?: never;
@@ -2058,14 +2078,14 @@ export interface paths {
         get?: never;
         put?: never;
         /** Ban User */
-        post: operations["ban_user_api_community_moderation_users__userId__ban_post"];
+        post: operations["ban_user_api_community_moderation_members__memberId__ban_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/community/moderation/users/{userId}/unban": {
+    "/api/community/moderation/members/{memberId}/unban": {
         parameters: {
             query?: never;
             header?: never;
@@ -2075,7 +2095,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Unban User */
-        post: operations["unban_user_api_community_moderation_users__userId__unban_post"];
+        post: operations["unban_user_api_community_moderation_members__memberId__unban_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2507,17 +2527,17 @@ export interface components {
              * Type
              * @enum {string}
              */
-            type: "LINK" | "IMAGE" | "UPLOAD" | "ALERT" | "INDICATOR" | "BACKTEST";
+            type: "LINK" | "IMAGE" | "UPLOAD" | "ALERT" | "INDICATOR" | "BACKTEST" | "CHART";
             /** Title */
             title: string;
             /**
              * Url
-             * @description LINK, IMAGE and UPLOAD: where it is; insights: null
+             * @description LINK, IMAGE, UPLOAD and CHART: where it is; other insights: null
              */
             url: string | null;
             /**
              * Embeddable
-             * @description An image shown in the post (uploads and allowed image hosts)
+             * @description An image shown in the post (uploads, charts, allowed image hosts)
              */
             embeddable: boolean;
             /**
@@ -2527,7 +2547,7 @@ export interface components {
             sourceId: string | null;
             /**
              * Data
-             * @description Insights as shared: ALERT the rule, INDICATOR name and formula, BACKTEST metrics and a sampled equity curve
+             * @description Insights as shared: ALERT the rule, INDICATOR name and formula, BACKTEST metrics and a sampled equity curve, CHART its symbol, interval, indicators and span
              */
             data: {
                 [key: string]: unknown;
@@ -2754,7 +2774,7 @@ export interface components {
              * Type
              * @enum {string}
              */
-            type: "LINK" | "IMAGE" | "UPLOAD" | "ALERT" | "INDICATOR" | "BACKTEST";
+            type: "LINK" | "IMAGE" | "UPLOAD" | "ALERT" | "INDICATOR" | "BACKTEST" | "CHART";
             /**
              * Id
              * @description The new alert, indicator or backtest's id in your account
@@ -4821,14 +4841,15 @@ export interface components {
         };
         /**
          * InsightRef
-         * @description Something of yours to attach: an alert rule, a custom indicator, a backtest or an uploaded image.
+         * @description Something of yours to attach: an alert rule, a custom indicator, a backtest, a chart (the `chartUrl`
+         *     a technical analysis gave you) or an uploaded image.
          */
         InsightRef: {
             /**
              * Type
              * @enum {string}
              */
-            type: "ALERT" | "INDICATOR" | "BACKTEST" | "UPLOAD";
+            type: "ALERT" | "INDICATOR" | "BACKTEST" | "CHART" | "UPLOAD";
             /** Id */
             id: string;
         };
@@ -5858,7 +5879,7 @@ export interface components {
             /** Locked */
             locked: boolean;
             /** Attachmenttypes */
-            attachmentTypes: ("LINK" | "IMAGE" | "UPLOAD" | "ALERT" | "INDICATOR" | "BACKTEST")[];
+            attachmentTypes: ("LINK" | "IMAGE" | "UPLOAD" | "ALERT" | "INDICATOR" | "BACKTEST" | "CHART")[];
             /** Updatedat */
             updatedAt: string | null;
         };
@@ -6424,6 +6445,17 @@ export interface components {
          * @enum {string}
          */
         Role: "user" | "moderator" | "admin";
+        /**
+         * RoleIn
+         * @description An account's role, set by an administrator.
+         */
+        RoleIn: {
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "user" | "moderator" | "admin";
+        };
         /** RowError */
         RowError: {
             /** Line */
@@ -7521,7 +7553,7 @@ export interface components {
             /** Locked */
             locked: boolean;
             /** Attachmenttypes */
-            attachmentTypes: ("LINK" | "IMAGE" | "UPLOAD" | "ALERT" | "INDICATOR" | "BACKTEST")[];
+            attachmentTypes: ("LINK" | "IMAGE" | "UPLOAD" | "ALERT" | "INDICATOR" | "BACKTEST" | "CHART")[];
             /** Updatedat */
             updatedAt: string | null;
             /** Content */
@@ -8342,6 +8374,113 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_UserOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    set_role_api_users__userId__role_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleIn"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -20158,12 +20297,12 @@ export interface operations {
             };
         };
     };
-    member_api_community_members__userId__get: {
+    member_api_community_members__memberId__get: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                userId: number;
+                memberId: number;
             };
             cookie?: never;
         };
@@ -20989,12 +21128,12 @@ export interface operations {
             };
         };
     };
-    ban_user_api_community_moderation_users__userId__ban_post: {
+    ban_user_api_community_moderation_members__memberId__ban_post: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                userId: number;
+                memberId: number;
             };
             cookie?: never;
         };
@@ -21096,12 +21235,12 @@ export interface operations {
             };
         };
     };
-    unban_user_api_community_moderation_users__userId__unban_post: {
+    unban_user_api_community_moderation_members__memberId__unban_post: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                userId: number;
+                memberId: number;
             };
             cookie?: never;
         };
