@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -29,6 +30,8 @@ class Post(Base):
     __table_args__ = (
         Index("ix_community_posts_trending", "trending"),
         Index("ix_community_posts_user_created", "user_id", "created_at"),
+        # TOP: the posts by net score, read in order and filtered by the period (no sort of a week's posts).
+        Index("ix_community_posts_score", text("(upvotes - downvotes) DESC"), text("id DESC")),
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)

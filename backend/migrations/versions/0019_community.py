@@ -207,11 +207,16 @@ def upgrade() -> None:
         batch_op.create_index('ix_community_posts_user_created', ['user_id', 'created_at'], unique=False)
 
     # ### end Alembic commands ###
+    # An expression index, outside batch mode (SQLite's batch copy cannot carry one).
+    op.create_index(
+        'ix_community_posts_score', 'community_posts', [sa.text('(upvotes - downvotes) DESC'), sa.text('id DESC')]
+    )
     for statement in _POSTGRES_FTS if op.get_context().dialect.name == "postgresql" else _SQLITE_FTS:
         op.execute(statement)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_community_posts_score', table_name='community_posts')
     if op.get_context().dialect.name == "postgresql":
         op.execute("DROP INDEX ix_community_posts_search")
         op.execute("ALTER TABLE community_posts DROP COLUMN search")
