@@ -12,6 +12,7 @@ export interface Seed extends Session {
   admin: Record<string, string>;
   close: number; // BTC-USD's last stored 1h close, the base of the pushed prices
   portfolioId: number; // "A11y Growth": USDT deposited, BTC-USD bought, targets 80 / 20 (drifted)
+  postId: number; // a community post sharing a backtest and a link, with a comment and a reply
 }
 
 let seeded: Promise<Seed> | null = null;
@@ -31,7 +32,7 @@ async function seed(request: APIRequestContext): Promise<Seed> {
   const auth = { Authorization: `Bearer ${session.tokens.accessToken}` };
   const last = await request.get("/api/data/historical?symbol=BTC-USD&interval=1h&limit=1", { headers: auth });
   const close = (await dataOf<{ data: { close: number }[] }>(last)).data.at(-1)?.close ?? 75_000;
-  const value: Seed = { ...session, admin, close, portfolioId: 0 };
+  const value: Seed = { ...session, admin, close, portfolioId: 0, postId: 0 };
   await pushPrice(request, value, 1);
 
   // A portfolio that holds each of its targets (its analysis has every figure): cash deposited, BTC-USD bought
@@ -68,6 +69,29 @@ async function seed(request: APIRequestContext): Promise<Seed> {
       return triggers[0]?.channels[0]?.status;
     })
     .toBe("DELIVERED");
+
+  // A community post sharing a backtest (its metrics and equity curve) and a link, with a threaded comment.
+  const run = await post<{ backtestId: string }>(
+    request,
+    "/api/backtest/strategy",
+    { strategyName: "RSI Mean Reversion", symbol: "BTC-USD", interval: "1h", from: "2025-02-01T00:00:00Z", to: "2025-12-01T00:00:00Z" },
+    auth,
+  );
+  const shared = await post<{ postId: number }>(
+    request,
+    "/api/community/posts",
+    {
+      userId: session.user.id,
+      title: "RSI mean reversion on $BTC, 1h",
+      content: "Buying $BTC under RSI **30**, selling above 70.\n\n- fees 0.1%\n- no stops",
+      tags: ["RSI", "technical analysis"],
+      attachments: [{ type: "BACKTEST", id: run.backtestId }, "https://example.org/notes"],
+    },
+    auth,
+  );
+  value.postId = shared.postId;
+  const first = await post<{ commentId: number }>(request, `/api/community/posts/${shared.postId}/comments`, { content: "Did you try the 4h?" }, auth);
+  await post(request, `/api/community/posts/${shared.postId}/comments`, { content: "Not yet, next week.", parentId: first.commentId }, auth);
   return value;
 }
 

@@ -158,6 +158,34 @@ const SCREENS: Screen[] = [
       await expect(page.getByTestId("example")).toBeVisible();
     },
   },
+  {
+    name: "community",
+    path: "/community",
+    signedIn: true,
+    ready: async (page, seed) => void (await expect(page.getByTestId(`post-card-${seed.postId}`)).toBeVisible()),
+  },
+  {
+    name: "community-post",
+    path: (seed) => `/community/posts/${seed.postId}`,
+    signedIn: true,
+    ready: async (page) => {
+      await expect(page.getByTestId("backtest-metrics")).toBeVisible();
+      await expect(page.getByTestId("attachment-equity").locator("canvas").first()).toBeAttached();
+      await expect(page.getByTestId("comment-thread").getByRole("article")).toHaveCount(2);
+      await page.getByRole("button", { name: "Edit this post" }).click(); // the edit form with its Markdown tabs
+      await expect(page.getByRole("form", { name: "Edit the post" })).toBeVisible();
+    },
+  },
+  {
+    name: "community-new",
+    path: "/community/new",
+    signedIn: true,
+    ready: async (page) => {
+      await expect(page.getByLabel("My backtests")).toBeVisible();
+      await page.getByRole("button", { name: "Publish" }).click(); // the field errors shown
+      await expect(page.getByText("A title, please.")).toBeVisible();
+    },
+  },
   { name: "settings", path: "/settings", signedIn: true, ready: heading("Settings") },
   {
     name: "portfolios",

@@ -35,6 +35,9 @@ const TITLES: [string, string][] = [
   ["/news", "News · Cryptomon"],
   ["/learn", "Learn · Cryptomon"],
   ["/learn/lessons/201", "RSI on your own charts · Learn · Cryptomon"],
+  ["/community", "Community · Cryptomon"],
+  ["/community/new", "New post · Community · Cryptomon"],
+  ["/community/moderation", "Moderation · Community · Cryptomon"],
 ];
 
 test("every route has its own document title", async ({ page, request }) => {

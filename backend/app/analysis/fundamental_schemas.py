@@ -106,7 +106,7 @@ class OnChainOut(ApiModel):
     gas: GasOut | None = None
 
 
-class PostOut(ApiModel):
+class SocialPostOut(ApiModel):
     source: str
     outlet: str | None
     title: str | None
@@ -130,7 +130,7 @@ class SentimentOut(ApiModel):
     fear_greed_classification: str | None = None
     social_volume: int | None = None
     social_volume_by_source: dict[str, int] = {}
-    posts: list[PostOut] = []
+    posts: list[SocialPostOut] = []
     fear_greed_series: list[FearGreedPoint] = []
 
 

@@ -90,4 +90,4 @@ async def rate_limit(cache: Cache, caller: Viewer, action: str) -> None:
 
 def ensure_open(post: Post) -> None:
     if post.locked:
-        raise AppError(ErrorCode.CONFLICT, "This post is locked: no new comments or votes", field="postId")
+        raise AppError(ErrorCode.CONFLICT, "This post is locked: no edits, comments or votes", field="postId")

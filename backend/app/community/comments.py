@@ -24,7 +24,7 @@ from app.core.errors import AppError, ErrorCode, not_found
 from app.core.runtime import Runtime
 
 MAX_DEPTH = 6
-"""Replies nest at most this many levels (a top-level comment is level 1)."""
+"""Replies nest at most this many levels (a top-level comment has `depth` 0, the deepest reply 5)."""
 MAX_THREAD = 2000
 
 
@@ -115,7 +115,9 @@ async def remove(session: AsyncSession, viewer: Viewer, post_id: int, comment_id
     await session.flush()
     await recount(session, post.id)
     if viewer.id != comment.user_id:
-        await queue.log(session, viewer.id, "DELETE", "COMMENT", comment.id, "deleted by a moderator")
+        await queue.log(
+            session, viewer.id, "DELETE", "COMMENT", comment.id, "deleted by a moderator", post_id=post.id
+        )
 
 
 def _shown(viewer: Viewer, comment: Comment) -> bool:

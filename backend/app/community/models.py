@@ -210,6 +210,9 @@ class ModerationAction(Base):
     action: Mapped[str] = mapped_column(String(20))
     target: Mapped[str] = mapped_column(String(10))  # POST, COMMENT, USER
     target_id: Mapped[int] = mapped_column(BigInteger)
+    post_id: Mapped[int | None] = mapped_column(
+        BigInteger
+    )  # the post, or the comment's post; kept if deleted
     reason: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 

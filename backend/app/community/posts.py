@@ -14,6 +14,7 @@ from app.community.access import (
     Viewer,
     ensure_author_or_moderator,
     ensure_not_banned,
+    ensure_open,
     is_moderator,
     rate_limit,
     readable_post,
@@ -189,6 +190,7 @@ async def update(
     post = await readable_post(session, caller, post_id)
     if post.user_id != caller.id:
         raise AppError(ErrorCode.FORBIDDEN, "Only its author may edit a post")
+    ensure_open(post)
     await ensure_not_banned(session, caller)
     changes = body.model_dump(exclude_unset=True)
     if not changes:
@@ -271,7 +273,7 @@ async def page(session: AsyncSession, viewer: Viewer, spec: PostQuery) -> PostPa
         if spec.period != "all":
             query = query.where(Post.created_at >= utcnow() - PERIODS[spec.period])
         query = query.order_by((Post.upvotes - Post.downvotes).desc(), Post.id.desc())
-    elif spec.sort == "NEW":
+    elif spec.sort == "NEW" or not spec.q:  # RELEVANCE without words: newest first
         query = query.order_by(Post.created_at.desc(), Post.id.desc())
     rows = list(await session.scalars(query.limit(spec.limit + 1).offset(spec.offset)))
     items = await cards(session, viewer, rows[: spec.limit])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,19 +29,27 @@ from app.community.tally import recount
 from app.core.cache import Cache
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode, not_found
+from app.users import service as users_service
 
 FOREVER = datetime(9999, 12, 31, 23, 59, 59)
 QUEUE_SIZE = 100
 
 
 async def log(
-    session: AsyncSession, actor_id: int | None, action: str, target: str, target_id: int, reason: str
+    session: AsyncSession,
+    actor_id: int | None,
+    action: str,
+    target: str,
+    target_id: int,
+    reason: str,
+    post_id: int | None = None,
 ) -> ModerationAction:
     row = ModerationAction(
         actor_id=actor_id,
         action=action,
         target=target,
         target_id=target_id,
+        post_id=post_id if post_id is not None else (target_id if target == "POST" else None),
         reason=reason,
         created_at=utcnow(),
     )
@@ -49,16 +58,23 @@ async def log(
     return row
 
 
-def _out(row: ModerationAction) -> ActionOut:
+def _out(row: ModerationAction, actor: str | None) -> ActionOut:
     return ActionOut(
         action_id=row.id,
         actor_id=row.actor_id,
+        actor=actor,
         action=row.action,
         target=row.target,
         target_id=row.target_id,
+        post_id=row.post_id,
         reason=row.reason,
         created_at=row.created_at,
     )
+
+
+async def _logged(session: AsyncSession, viewer: Viewer, *args: Any, **kwargs: Any) -> ActionOut:
+    row = await log(session, viewer.id, *args, **kwargs)
+    return _out(row, (await users_service.handles_of(session, {viewer.id})).get(viewer.id))
 
 
 async def flag(
@@ -66,13 +82,17 @@ async def flag(
 ) -> FlagOut:
     """A member's report: once per member and item; it puts the item in the moderators' queue."""
     await rate_limit(cache, viewer, "flag")
-    await readable_post(session, viewer, post_id)
+    post = await readable_post(session, viewer, post_id)
+    author = post.user_id
     if comment_id is not None:
         found = await session.scalar(
-            select(Comment.id).where(Comment.id == comment_id, Comment.post_id == post_id)
+            select(Comment.user_id).where(Comment.id == comment_id, Comment.post_id == post_id)
         )
         if found is None:
             raise not_found("Comment", comment_id)
+        author = found
+    if author == viewer.id:
+        raise AppError(ErrorCode.VALIDATION_ERROR, "You cannot report what you wrote yourself")
     target, target_id = ("COMMENT", comment_id) if comment_id is not None else ("POST", post_id)
     exists = await session.scalar(
         select(Flag.id).where(
@@ -118,7 +138,7 @@ async def act_on_post(session: AsyncSession, viewer: Viewer, post_id: int, body:
     else:
         post.locked = body.action == "LOCK"
     await _resolve_flags(session, "POST", post_id)
-    return _out(await log(session, viewer.id, body.action, "POST", post_id, body.reason))
+    return await _logged(session, viewer, body.action, "POST", post_id, body.reason)
 
 
 async def act_on_comment(
@@ -143,7 +163,7 @@ async def act_on_comment(
     await session.flush()
     await recount(session, post_id)
     await _resolve_flags(session, "COMMENT", comment_id)
-    return _out(await log(session, viewer.id, body.action, "COMMENT", comment_id, body.reason))
+    return await _logged(session, viewer, body.action, "COMMENT", comment_id, body.reason, post_id=post_id)
 
 
 async def ban(session: AsyncSession, viewer: Viewer, user_id: int, body: BanIn) -> ActionOut:
@@ -157,7 +177,7 @@ async def ban(session: AsyncSession, viewer: Viewer, user_id: int, body: BanIn) 
         .where(Member.user_id == user_id)
         .values(banned_until=until, ban_reason=body.reason, penalties=Member.penalties + 1)
     )
-    return _out(await log(session, viewer.id, "BAN", "USER", user_id, body.reason))
+    return await _logged(session, viewer, "BAN", "USER", user_id, body.reason)
 
 
 async def unban(session: AsyncSession, viewer: Viewer, user_id: int, reason: str) -> ActionOut:
@@ -165,19 +185,23 @@ async def unban(session: AsyncSession, viewer: Viewer, user_id: int, reason: str
     await session.execute(
         update(Member).where(Member.user_id == user_id).values(banned_until=None, ban_reason=None)
     )
-    return _out(await log(session, viewer.id, "UNBAN", "USER", user_id, reason))
+    return await _logged(session, viewer, "UNBAN", "USER", user_id, reason)
 
 
 async def actions(session: AsyncSession, viewer: Viewer, limit: int, offset: int) -> ActionList:
     require_moderator(viewer)
-    rows = await session.scalars(
-        select(ModerationAction).order_by(ModerationAction.id.desc()).limit(limit).offset(offset)
+    rows = list(
+        await session.scalars(
+            select(ModerationAction).order_by(ModerationAction.id.desc()).limit(limit).offset(offset)
+        )
     )
-    return ActionList(items=[_out(r) for r in rows])
+    handles = await users_service.handles_of(session, {r.actor_id for r in rows if r.actor_id is not None})
+    return ActionList(items=[_out(r, handles.get(r.actor_id) if r.actor_id else None) for r in rows])
 
 
 async def pending(session: AsyncSession, viewer: Viewer) -> QueueOut:
-    """What needs a moderator: items held by the automatic checks, and items with open flags."""
+    """What needs a moderator: published items held by the automatic checks or with open flags (a hidden
+    or deleted item has been dealt with)."""
     require_moderator(viewer)
     flags: dict[tuple[str, int], list[str]] = {}
     for target, target_id, reason in await session.execute(
@@ -190,7 +214,7 @@ async def pending(session: AsyncSession, viewer: Viewer) -> QueueOut:
         await session.scalars(
             select(Post)
             .where(
-                Post.status != "DELETED",
+                Post.status == "PUBLISHED",
                 or_(Post.moderation == "HOLD_FOR_REVIEW", Post.id.in_(flagged_posts)),
             )
             .order_by(Post.created_at)
@@ -201,7 +225,7 @@ async def pending(session: AsyncSession, viewer: Viewer) -> QueueOut:
         await session.scalars(
             select(Comment)
             .where(
-                Comment.status != "DELETED",
+                Comment.status == "PUBLISHED",
                 or_(Comment.moderation == "HOLD_FOR_REVIEW", Comment.id.in_(flagged_comments)),
             )
             .order_by(Comment.created_at)
@@ -253,6 +277,7 @@ def _item(
             "excerpt": plain_text(content)[:300],
             "author": people[row.user_id],
             "status": row.status,
+            "locked": row.locked if isinstance(row, Post) else False,
             "moderation": ModerationOut.model_validate(
                 {"status": row.moderation, "reasons": row.moderation_reasons}
             ),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, ValidationError, ValidatorFunctionWrapHandler, field_validator
+from pydantic_core import PydanticCustomError
 
 from app.core.schemas import ApiModel, DbId, JsonObject, RequestModel, UtcDateTime
 
@@ -43,6 +44,23 @@ class PostIn(RequestModel):
     tags: list[Tag] = Field(default_factory=list, max_length=10)
     attachments: list[Url | InsightRef] = Field(default_factory=list, max_length=5)
     visibility: Visibility = "PUBLIC"
+
+    @field_validator("attachments", mode="wrap")
+    @classmethod
+    def _one_message_per_attachment(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        # A bad item fails both members of the union; one message naming the item, not pydantic's internals.
+        try:
+            return handler(value)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            if not first["loc"] or not isinstance(first["loc"][0], int):
+                raise
+            raise PydanticCustomError(
+                "attachment",
+                "attachments[{index}]: an http(s) URL, or "
+                '{"type": ALERT | INDICATOR | BACKTEST | CHART | UPLOAD, "id": ...} naming one of yours',
+                {"index": first["loc"][0]},
+            ) from exc
 
 
 class PostPatch(RequestModel):
@@ -217,9 +235,11 @@ class BanIn(RequestModel):
 class ActionOut(ApiModel):
     action_id: int
     actor_id: int | None
+    actor: str | None = Field(description="The moderator's handle")
     action: str
     target: str
     target_id: int
+    post_id: int | None = Field(description="The post acted on, or the comment's post; null for bans")
     reason: str
     created_at: UtcDateTime
 
@@ -236,6 +256,7 @@ class QueueItem(ApiModel):
     excerpt: str
     author: AuthorOut
     status: str
+    locked: bool
     moderation: ModerationOut
     flags: int
     flag_reasons: list[str]

@@ -73,6 +73,7 @@ def upgrade() -> None:
     sa.Column('action', sa.String(length=20), nullable=False),
     sa.Column('target', sa.String(length=10), nullable=False),
     sa.Column('target_id', sa.BigInteger(), nullable=False),
+    sa.Column('post_id', sa.BigInteger(), nullable=True),
     sa.Column('reason', sa.String(length=500), nullable=False),
     sa.Column('created_at', app.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_community_moderation_log_actor_id_users'), ondelete='SET NULL'),

@@ -58,6 +58,12 @@ async def test_held_posts_wait_for_a_moderator(client: httpx.AsyncClient, settin
     ).status_code == 200
     assert (await get(client, reader, url))["moderation"] == {"status": "ALLOW", "reasons": []}
     assert (await get(client, moderator, f"{MODERATION}/queue"))["items"] == []
+    spam = await write(client, author, title="again", content="This shit again, second time this week.")
+    assert spam["moderation"]["status"] == "HOLD_FOR_REVIEW"
+    hide = {"action": "HIDE", "reason": "abusive"}
+    hidden = await client.post(f"{MODERATION}/posts/{spam['postId']}", json=hide, headers=moderator.headers)
+    assert hidden.status_code == 200 and hidden.json()["data"]["postId"] == spam["postId"]
+    assert (await get(client, moderator, f"{MODERATION}/queue"))["items"] == []  # dealt with
 
 
 async def test_flags_hide_lock_and_reputation(client: httpx.AsyncClient, settings: Any) -> None:
@@ -91,6 +97,14 @@ async def test_flags_hide_lock_and_reputation(client: httpx.AsyncClient, setting
     assert (await get(client, moderator, f"{MODERATION}/queue"))["items"] == []
     log = await get(client, moderator, f"{MODERATION}/log")
     assert [a["action"] for a in log["items"]] == ["HIDE", "LOCK"]
+    assert {(a["postId"], a["actorId"], a["target"]) for a in log["items"]} == {
+        (post_id, moderator.id, "POST")
+    }
+    assert log["items"][0]["actor"] == f"user{moderator.id}"
+    own = await client.post(f"{POSTS}/{post_id}/flags", json={"reason": "mine"}, headers=author.headers)
+    assert_error(own, 422, "VALIDATION_ERROR")
+    edit = await client.patch(f"{POSTS}/{post_id}", json={"title": "changed"}, headers=author.headers)
+    assert_error(edit, 409, "CONFLICT")
     no_reason = await client.post(
         f"{MODERATION}/posts/{post_id}", json={"action": "HIDE"}, headers=moderator.headers
     )

@@ -2136,12 +2136,22 @@ export interface components {
             actionId: number;
             /** Actorid */
             actorId: number | null;
+            /**
+             * Actor
+             * @description The moderator's handle
+             */
+            actor: string | null;
             /** Action */
             action: string;
             /** Target */
             target: string;
             /** Targetid */
             targetId: number;
+            /**
+             * Postid
+             * @description The post acted on, or the comment's post; null for bans
+             */
+            postId: number | null;
             /** Reason */
             reason: string;
             /** Createdat */
@@ -3721,7 +3731,7 @@ export interface components {
              * @constant
              */
             status: "success";
-            data: components["schemas"]["app__community__schemas__PostOut"];
+            data: components["schemas"]["PostOut"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -5905,6 +5915,62 @@ export interface components {
              */
             visibility: "PUBLIC" | "FOLLOWERS" | "PRIVATE";
         };
+        /** PostOut */
+        PostOut: {
+            /** Postid */
+            postId: number;
+            /** Userid */
+            userId: number;
+            /** Title */
+            title: string;
+            /** Upvotes */
+            upvotes: number;
+            /** Comments */
+            comments: number;
+            /**
+             * Visibility
+             * @enum {string}
+             */
+            visibility: "PUBLIC" | "FOLLOWERS" | "PRIVATE";
+            /** Createdat */
+            createdAt: string;
+            author: components["schemas"]["AuthorOut"];
+            /** Excerpt */
+            excerpt: string;
+            /** Tags */
+            tags: string[];
+            /** Symbols */
+            symbols: string[];
+            /** Downvotes */
+            downvotes: number;
+            /** Score */
+            score: number;
+            /** Myvote */
+            myVote: number;
+            /** Views */
+            views: number;
+            /** Readers */
+            readers: number;
+            /** Trending */
+            trending: number;
+            /** Status */
+            status: string;
+            moderation: components["schemas"]["ModerationOut"];
+            /** Locked */
+            locked: boolean;
+            /** Attachmenttypes */
+            attachmentTypes: ("LINK" | "IMAGE" | "UPLOAD" | "ALERT" | "INDICATOR" | "BACKTEST" | "CHART")[];
+            /** Updatedat */
+            updatedAt: string | null;
+            /** Content */
+            content: string;
+            /** Contenthtml */
+            contentHtml: string;
+            /** Attachments */
+            attachments: components["schemas"]["AttachmentOut"][];
+            /** Revisions */
+            revisions: number;
+        };
         /** PostPage */
         PostPage: {
             /** Items */
@@ -6089,6 +6155,8 @@ export interface components {
             author: components["schemas"]["AuthorOut"];
             /** Status */
             status: string;
+            /** Locked */
+            locked: boolean;
             moderation: components["schemas"]["ModerationOut"];
             /** Flags */
             flags: number;
@@ -6738,7 +6806,7 @@ export interface components {
              * Posts
              * @default []
              */
-            posts: components["schemas"]["app__analysis__fundamental_schemas__PostOut"][];
+            posts: components["schemas"]["SocialPostOut"][];
             /**
              * Feargreedseries
              * @default []
@@ -6774,7 +6842,7 @@ export interface components {
              * Posts
              * @default []
              */
-            posts: components["schemas"]["app__analysis__fundamental_schemas__PostOut"][];
+            posts: components["schemas"]["SocialPostOut"][];
             /**
              * Feargreedseries
              * @default []
@@ -6811,6 +6879,30 @@ export interface components {
         SignedOut: {
             /** Signedout */
             signedOut: boolean;
+        };
+        /** SocialPostOut */
+        SocialPostOut: {
+            /** Source */
+            source: string;
+            /** Outlet */
+            outlet: string | null;
+            /** Title */
+            title: string | null;
+            /** Text */
+            text: string;
+            /** Url */
+            url: string;
+            /** Author */
+            author: string | null;
+            /** Publishedat */
+            publishedAt: string;
+            /** Score */
+            score: number;
+            /**
+             * Label
+             * @enum {string}
+             */
+            label: "BULLISH" | "BEARISH" | "NEUTRAL";
         };
         /** SourceOut */
         SourceOut: {
@@ -7484,86 +7576,6 @@ export interface components {
              * @default []
              */
             whales: components["schemas"]["WhaleOut"][];
-        };
-        /** PostOut */
-        app__analysis__fundamental_schemas__PostOut: {
-            /** Source */
-            source: string;
-            /** Outlet */
-            outlet: string | null;
-            /** Title */
-            title: string | null;
-            /** Text */
-            text: string;
-            /** Url */
-            url: string;
-            /** Author */
-            author: string | null;
-            /** Publishedat */
-            publishedAt: string;
-            /** Score */
-            score: number;
-            /**
-             * Label
-             * @enum {string}
-             */
-            label: "BULLISH" | "BEARISH" | "NEUTRAL";
-        };
-        /** PostOut */
-        app__community__schemas__PostOut: {
-            /** Postid */
-            postId: number;
-            /** Userid */
-            userId: number;
-            /** Title */
-            title: string;
-            /** Upvotes */
-            upvotes: number;
-            /** Comments */
-            comments: number;
-            /**
-             * Visibility
-             * @enum {string}
-             */
-            visibility: "PUBLIC" | "FOLLOWERS" | "PRIVATE";
-            /** Createdat */
-            createdAt: string;
-            author: components["schemas"]["AuthorOut"];
-            /** Excerpt */
-            excerpt: string;
-            /** Tags */
-            tags: string[];
-            /** Symbols */
-            symbols: string[];
-            /** Downvotes */
-            downvotes: number;
-            /** Score */
-            score: number;
-            /** Myvote */
-            myVote: number;
-            /** Views */
-            views: number;
-            /** Readers */
-            readers: number;
-            /** Trending */
-            trending: number;
-            /** Status */
-            status: string;
-            moderation: components["schemas"]["ModerationOut"];
-            /** Locked */
-            locked: boolean;
-            /** Attachmenttypes */
-            attachmentTypes: ("LINK" | "IMAGE" | "UPLOAD" | "ALERT" | "INDICATOR" | "BACKTEST" | "CHART")[];
-            /** Updatedat */
-            updatedAt: string | null;
-            /** Content */
-            content: string;
-            /** Contenthtml */
-            contentHtml: string;
-            /** Attachments */
-            attachments: components["schemas"]["AttachmentOut"][];
-            /** Revisions */
-            revisions: number;
         };
     };
     responses: never;

@@ -23,6 +23,7 @@ const SettingsPage = lazy(() => import("@/features/settings/SettingsPage"));
 const DailyDigest = lazy(() => import("@/features/content/DailyDigest"));
 const NewsFeed = lazy(() => import("@/features/content/NewsFeed"));
 const LearnPage = lazy(() => import("@/features/content/LearnPage"));
+const CommunityPage = lazy(() => import("@/features/community/CommunityPage"));
 
 /** Live user events wherever the user is: a toast and the inbox badge for each trigger; a portfolio's views
  * refreshed on each PORTFOLIO_UPDATE (a transaction, a price move); a toast when a report is ready or failed. */
@@ -117,6 +118,7 @@ function Shell() {
         <NavLink to="/digest">Digest</NavLink>
         <NavLink to="/news">News</NavLink>
         <NavLink to="/learn">Learn</NavLink>
+        <NavLink to="/community">Community</NavLink>
         <NavLink to="/settings">Settings</NavLink>
         <span className="spacer" />
         <span className={`live live-${status}`} title={`Live connection: ${status}`} data-testid="live-status">
@@ -125,7 +127,9 @@ function Shell() {
         <button type="button" className="icon" onClick={() => saveTheme.save(theme === "dark" ? "light" : "dark")} aria-label="Switch theme">
           {theme === "dark" ? "☀" : "☾"}
         </button>
-        <span className="muted user">{user?.email}</span>
+        <span className="muted user" title={user?.email}>
+          {user?.email}
+        </span>
         <button type="button" onClick={() => void leave()}>
           Sign out
         </button>
@@ -164,6 +168,7 @@ export function App() {
           <Route path="digest" element={<DailyDigest />} />
           <Route path="news" element={<NewsFeed />} />
           <Route path="learn/*" element={<LearnPage />} />
+          <Route path="community/*" element={<CommunityPage />} />
           <Route path="settings" element={<SettingsPage />} />
         </Route>
         <Route path="*" element={<Navigate to="/" replace />} />

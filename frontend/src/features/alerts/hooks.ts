@@ -1,4 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { alertListKey, fetchAlerts, type ListFilters } from "@/api/alerts";
 import { api, unwrap } from "@/api/client";
 import { toApiError } from "@/api/errors";
 import { useAuth } from "@/stores/auth";
@@ -7,7 +8,6 @@ import type {
   Alert,
   AlertIn,
   AlertPatch,
-  AlertStatus,
   BacktestIn,
   History,
 } from "./types";
@@ -15,12 +15,8 @@ import type {
 /** Data of the alert screens. Keys start with ["alerts"] / ["notifications"]: the app shell invalidates
  * those on every ALERT_TRIGGERED, so lists, history and metrics refresh live. */
 
-export interface ListFilters {
-  status?: AlertStatus;
-  symbol?: string;
-  from?: string;
-  to?: string;
-}
+// The list's call is shared with the community's attachment picker (src/api/alerts.ts).
+export type { ListFilters } from "@/api/alerts";
 
 export interface HistoryQuery {
   alertId?: number;
@@ -36,7 +32,7 @@ export interface Range {
 
 export const alertKeys = {
   all: ["alerts"] as const,
-  list: (userId: number, filters: ListFilters) => ["alerts", userId, "list", filters] as const,
+  list: alertListKey,
   one: (userId: number, alertId: number) => ["alerts", userId, "one", alertId] as const,
   history: (userId: number, query: HistoryQuery) => ["alerts", userId, "history", query] as const,
   metrics: (userId: number, range: Range) => ["alerts", userId, "metrics", range] as const,
@@ -54,20 +50,7 @@ export function useAlerts(filters: ListFilters) {
     queryKey: alertKeys.list(userId, filters),
     enabled: userId > 0,
     placeholderData: keepPreviousData,
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/alerts/{userId}", {
-          params: {
-            path: { userId },
-            query: {
-              status: filters.status ?? null,
-              symbol: filters.symbol || null,
-              from: filters.from ?? null,
-              to: filters.to ?? null,
-            },
-          },
-        }),
-      ),
+    queryFn: () => fetchAlerts(userId, filters),
   });
 }
 

@@ -1,8 +1,6 @@
 import { ApiError } from "@/api/errors";
-import { formatNumber, formatPrice } from "@/lib/format";
 import type { Interval } from "@/lib/intervals";
 import {
-  conditionInfo,
   FREQUENCIES,
   isSeriesCondition,
   type AlertIn,
@@ -13,6 +11,10 @@ import {
   type ConditionKind,
   type Frequency,
 } from "./types";
+
+// The condition helpers the summaries need too live in src/lib/alertRule.ts (shared with the community).
+export { defaultOperator, isPriceCondition, kindOf, type ConfirmOperator } from "@/lib/alertRule";
+import { isPriceCondition, kindOf, type ConfirmOperator } from "@/lib/alertRule";
 
 /** The create form's state (inputs as typed), its live validation and the request bodies built from it. */
 
@@ -42,7 +44,6 @@ export interface RuleForm {
   channels: Channel[];
 }
 
-export type ConfirmOperator = ">=" | ">" | "<=" | "<";
 export const CONFIRM_OPERATORS: ConfirmOperator[] = [">=", ">", "<=", "<"];
 
 export const EMPTY_FORM: RuleForm = {
@@ -69,18 +70,9 @@ export const EMPTY_FORM: RuleForm = {
   channels: ["IN_APP"],
 };
 
-/** PRICE_ABOVE/PRICE_BELOW: price conditions; with an indicator operand the indicator confirms the price. */
-export function isPriceCondition(condition: string): boolean {
-  return condition === "PRICE_ABOVE" || condition === "PRICE_BELOW";
-}
-
 /** The form describes a price level confirmed by an indicator. */
 export function isConfirmed(form: Pick<RuleForm, "condition" | "operand">): boolean {
   return isPriceCondition(form.condition) && form.operand !== "PRICE";
-}
-
-export function defaultOperator(condition: string): ConfirmOperator {
-  return condition === "PRICE_BELOW" ? "<=" : ">=";
 }
 
 /** Field keys are the API's field names, so a 422's `field` lands on the same input. */
@@ -89,10 +81,6 @@ export type FieldErrors = Record<string, string>;
 const MAX_LEVEL = 1e15;
 const MAX_WINDOW = 1000;
 const MAX_COOLDOWN = 30 * 24 * 3600;
-
-export function kindOf(condition: string): ConditionKind {
-  return conditionInfo(condition)?.kind ?? "level";
-}
 
 /** What a research-series threshold is: its range (as POST /api/alerts checks it), label and hint. */
 export interface SeriesInfo {
@@ -383,115 +371,5 @@ export function isRuleError(error: unknown): error is ApiError {
 
 // ---- Summaries ----
 
-const LEVEL_WORDS: Record<string, string> = {
-  PRICE_ABOVE: "≥",
-  PRICE_BELOW: "≤",
-  GREATER_THAN: ">",
-  LESS_THAN: "<",
-  CROSSING: "crosses",
-  CROSSING_UP: "crosses up through",
-  CROSSING_DOWN: "crosses down through",
-};
-
-const CHANNEL_WORDS: Record<string, string> = {
-  ENTERING_CHANNEL: "enters",
-  EXITING_CHANNEL: "exits",
-  INSIDE_CHANNEL: "is inside",
-  OUTSIDE_CHANNEL: "is outside",
-};
-
-function asNumber(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
-}
-
-/** The operand in words: "Price", "RSI(period=14)", "MACD.signal", a formula. */
-export function operandText(metadata: Record<string, unknown>): string {
-  if (typeof metadata.formula === "string") return metadata.formula;
-  if (typeof metadata.indicator === "string") {
-    const params = metadata.params && typeof metadata.params === "object" ? (metadata.params as Record<string, unknown>) : {};
-    const args = Object.entries(params)
-      .map(([k, v]) => `${k}=${String(v)}`)
-      .join(", ");
-    const output = typeof metadata.output === "string" ? `.${metadata.output}` : "";
-    return `${metadata.indicator}${args ? `(${args})` : ""}${output}`;
-  }
-  return "Price";
-}
-
-/** The API's account of a price level's confirmation (AlertOut.confirmation). */
-export interface Confirmation {
-  indicator: string;
-  timeframe: string;
-  operator: string;
-  value: number;
-}
-
-/** Both parts of a confirmed price level: "price above 50,000 while RSI(14) 1h >= 70" (the indicator as the API
- * shows it when given, with its defaults filled; else as the metadata names it). */
-function describeConfirmed(condition: string, threshold: number | null, metadata: Record<string, unknown>, confirmation?: Confirmation | null): string {
-  const side = condition === "PRICE_BELOW" ? "below" : "above";
-  const indicator = confirmation?.indicator ?? operandText(metadata);
-  const timeframe = confirmation?.timeframe ?? (typeof metadata.timeframe === "string" ? metadata.timeframe : "1h");
-  const operator = confirmation?.operator ?? (typeof metadata.operator === "string" ? metadata.operator : defaultOperator(condition));
-  const value = confirmation?.value ?? asNumber(metadata.value);
-  return `price ${side} ${formatNumber(threshold ?? undefined, 8)} while ${indicator} ${timeframe} ${operator} ${formatNumber(value, 8)}`;
-}
-
-/** One line for a rule: "Price ≥ 150,000.00", "RSI(period=14) crosses up through 70 · 1h",
- * "price above 50,000 while RSI(14) 1h >= 70". */
-/** The portfolio a risk alert watches (`metadata.portfolioId`); null for a price or indicator alert. */
-export function portfolioOf(metadata: Record<string, unknown>): number | null {
-  const id = metadata.portfolioId;
-  return typeof id === "number" && Number.isSafeInteger(id) ? id : null;
-}
-
-function describePortfolioRule(condition: string, threshold: number | null): string {
-  switch (condition) {
-    case "ALLOCATION_DRIFT":
-      return threshold === null ? "Allocation drifts beyond the portfolio's band" : `Allocation drifts beyond ±${formatNumber(threshold * 100)}%`;
-    case "DRAWDOWN_BELOW":
-      return `Drawdown from the peak ≤ ${formatNumber(threshold ?? 0)}%`;
-    case "VAR_BREACH":
-      return "A day's loss beyond the 1-day VaR95";
-    case "VALUE_ABOVE":
-      return `Value ≥ ${formatPrice(threshold ?? 0)}`;
-    default:
-      return `Value < ${formatPrice(threshold ?? 0)}`;
-  }
-}
-
-export function describeRule(
-  condition: string,
-  threshold: number | null,
-  metadata: Record<string, unknown>,
-  confirmation?: Confirmation | null,
-): string {
-  if (portfolioOf(metadata) !== null) return describePortfolioRule(condition, threshold);
-  const kind = kindOf(condition);
-  if (kind === "series") return `${conditionInfo(condition)?.label ?? condition} ${formatNumber(threshold ?? undefined)}`;
-  const operand = operandText(metadata);
-  if (isPriceCondition(condition) && operand !== "Price") return describeConfirmed(condition, threshold, metadata, confirmation);
-  const price = operand === "Price";
-  const fmt = (v: number | undefined) => (v === undefined ? "?" : price ? formatPrice(v) : formatNumber(v));
-  const level = asNumber(metadata.value) ?? threshold ?? undefined;
-  const window = asNumber(metadata.window);
-  const timeframe = typeof metadata.timeframe === "string" ? metadata.timeframe : price ? undefined : "1h";
-  let text: string;
-  switch (kind) {
-    case "channel":
-      text = `${operand} ${CHANNEL_WORDS[condition] ?? condition} [${fmt(asNumber(metadata.lower))} – ${fmt(asNumber(metadata.upper))}]`;
-      break;
-    case "move":
-      text = `${operand} ${condition === "MOVING_UP" ? "rises" : "falls"} by ≥ ${formatNumber(level)} in ${window ?? "?"} bars`;
-      break;
-    case "movePercent":
-      text = `${operand} ${condition === "MOVING_UP_PERCENT" ? "rises" : "falls"} by ≥ ${formatNumber(level)}% in ${window ?? "?"} bars`;
-      break;
-    case "volume":
-      text = `Volume ≥ ${formatNumber(level)}× the average of ${window ?? 20} bars`;
-      break;
-    default:
-      text = `${operand} ${LEVEL_WORDS[condition] ?? condition} ${fmt(level)}`;
-  }
-  return timeframe ? `${text} · ${timeframe}` : text;
-}
+// In src/lib/alertRule.ts: the community shows shared alerts in the same words.
+export { describeRule, operandText, portfolioOf, type Confirmation } from "@/lib/alertRule";

@@ -17,10 +17,10 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export type StrategyParam = components["schemas"]["StrategyParam"];
 export type StrategyInfo = components["schemas"]["StrategyInfo"];
-/** A run's metrics (components["schemas"]["Results"]) read by a key chosen at run time: tables, rankings. */
-export type Results = Record<string, number | boolean | null | undefined>;
-/** A run (RunOut) whose metrics are read by key. */
-export type BacktestRun = Omit<components["schemas"]["RunOut"], "results"> & { results: Results };
+// A run and its metrics, and the list of the user's runs, are shared with the community's attachment picker.
+export type { BacktestRun, Results } from "@/api/backtests";
+import { fetchRuns, RUNS_KEY, type BacktestRun, type Results } from "@/api/backtests";
+export { fetchRuns };
 export type EquityPoint = components["schemas"]["EquityPoint"];
 export type Trade = components["schemas"]["Trade"];
 export type RunData = components["schemas"]["RunData"];
@@ -40,7 +40,7 @@ export const keys = {
     ["research", "preview-candles", symbol, interval, from, to] as const,
   indicators: ["research", "indicators"] as const,
   strategies: ["research", "strategies"] as const,
-  runs: ["research", "runs"] as const,
+  runs: RUNS_KEY,
   run: (id: string) => ["research", "run", id] as const,
   runData: (id: string) => ["research", "run-data", id] as const,
   job: (id: string) => ["research", "job", id] as const,
@@ -80,8 +80,6 @@ export const fetchStrategies = () => unwrap(api.GET("/api/backtest/strategies"))
 
 export const runBacktest = (body: StrategyRequest): Promise<BacktestRun> =>
   unwrap(api.POST("/api/backtest/strategy", { body }));
-
-export const fetchRuns = (): Promise<BacktestRun[]> => unwrap(api.GET("/api/backtest", { params: { query: { limit: 100 } } }));
 
 export const fetchRun = (id: string): Promise<BacktestRun> =>
   unwrap(api.GET("/api/backtest/{backtestId}", { params: { path: { backtestId: id } } }));

@@ -24,8 +24,4 @@ export function numberOrUndefined(text: string): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
-/** "maxDrawdownDays" -> "Max drawdown days". */
-export function humanize(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+export { humanize } from "@/lib/backtestMetrics";
