@@ -47,14 +47,13 @@ import statistics
 import time
 from array import array
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
+from digest import serving
 from reports import pct
 from sqlalchemy import case, func, insert, select, text
 from support import embedded, postgres
@@ -64,9 +63,7 @@ from app.community import search
 from app.community.models import Follow, Label, Member, Post, Vote
 from app.community.votes import trending_score
 from app.config import Settings
-from app.core import bootstrap
 from app.core.runtime import Runtime
-from app.main import create_app
 from app.users import service as users_service
 from app.users.models import User
 
@@ -297,18 +294,6 @@ def generate(users: int, posts: int, votes: int, seed: int = 7) -> Generated:
         followed = {bisect.bisect_left(author_cum, rng.random() * author_cum[-1]) for _ in range(FOLLOWS)}
         data.follows += [(user, target) for target in sorted(followed - {user})]
     return data
-
-
-@asynccontextmanager
-async def serving(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
-    # The embedded scheduler's periodic jobs would run beside the measured requests.
-    bootstrap.FIRST_PERIODIC_DELAY = timedelta(hours=1)
-    app = create_app(settings)
-    async with (
-        LifespanManager(app, startup_timeout=60, shutdown_timeout=60),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client,
-    ):
-        yield client, app.state.runtime
 
 
 def batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

@@ -306,13 +306,19 @@ async def register(
     return Account(data["user"], data["tokens"])
 
 
-async def make_admin(settings: Settings, user_id: int) -> None:
+async def set_role(settings: Settings, user_id: int, role: str) -> None:
     engine = create_async_engine(settings.resolved_database_url)
     try:
         async with engine.begin() as conn:
-            await conn.execute(text("UPDATE users SET role = 'admin' WHERE id = :id"), {"id": user_id})
+            await conn.execute(
+                text("UPDATE users SET role = :role WHERE id = :id"), {"id": user_id, "role": role}
+            )
     finally:
         await engine.dispose()
+
+
+async def make_admin(settings: Settings, user_id: int) -> None:
+    await set_role(settings, user_id, "admin")
 
 
 def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:

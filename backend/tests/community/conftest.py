@@ -6,23 +6,16 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.config import Settings
-from tests.conftest import Account, make_admin, register
+from tests.conftest import Account, make_admin, register, set_role
 from tests.reports.conftest import push_recent_candles
 
 POSTS = "/api/community/posts"
 
 
 async def make_moderator(settings: Settings, user_id: int) -> None:
-    engine = create_async_engine(settings.resolved_database_url)
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(text("UPDATE users SET role = 'moderator' WHERE id = :id"), {"id": user_id})
-    finally:
-        await engine.dispose()
+    await set_role(settings, user_id, "moderator")
 
 
 async def write(client: httpx.AsyncClient, author: Account, **fields: Any) -> dict[str, Any]:

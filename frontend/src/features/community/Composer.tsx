@@ -13,7 +13,7 @@ import { describeRule } from "@/lib/alertRule";
 import { formatMetric } from "@/lib/backtestMetrics";
 import { useAuth } from "@/stores/auth";
 import { createPost, keys, MAX_ATTACHMENTS, MAX_TAGS, uploadImage, type InsightRef, type PostIn, type Visibility } from "./api";
-import { MarkdownEditor } from "./bits";
+import { MarkdownEditor, VisibilitySelect } from "./bits";
 import { attachmentIndex, parseTags, rejectedReasons } from "./format";
 import "./community.css";
 
@@ -24,12 +24,6 @@ export interface Draft {
   /** An uploaded image's address, for its thumbnail. */
   preview?: string;
 }
-
-const VISIBILITIES: readonly { value: Visibility; label: string }[] = [
-  { value: "PUBLIC", label: "Everyone" },
-  { value: "FOLLOWERS", label: "My followers" },
-  { value: "PRIVATE", label: "Only me" },
-];
 
 const FIELDS = ["title", "content", "tags", "visibility", "attachments"] as const;
 type Problems = Partial<Record<(typeof FIELDS)[number], string>>;
@@ -349,13 +343,7 @@ export default function Composer() {
                 />
               </Field>
               <Field label="Who can read it" htmlFor={`${id}-visibility`} error={message("visibility")}>
-                <select id={`${id}-visibility`} value={visibility} onChange={(e) => setVisibility(e.target.value as Visibility)}>
-                  {VISIBILITIES.map((v) => (
-                    <option key={v.value} value={v.value}>
-                      {v.label}
-                    </option>
-                  ))}
-                </select>
+                <VisibilitySelect id={`${id}-visibility`} value={visibility} onChange={setVisibility} />
               </Field>
             </div>
             {tags.length ? (

@@ -29,17 +29,11 @@ import {
   type Visibility,
 } from "./api";
 import { Attachments } from "./Attachments";
-import { Age, AuthorLine, Chips, Html, MarkdownEditor, ReportButton, StatusBadges, Votes } from "./bits";
+import { Age, AuthorLine, Chips, Html, MarkdownEditor, ReportButton, StatusBadges, VisibilitySelect, Votes } from "./bits";
 import { CommentSection } from "./CommentSection";
 import { heldText, parseTags, plural, rejectedReasons } from "./format";
 import { ModerateForm } from "./ModerateForm";
 import "./community.css";
-
-const VISIBILITIES: readonly { value: Visibility; label: string }[] = [
-  { value: "PUBLIC", label: "Everyone" },
-  { value: "FOLLOWERS", label: "My followers" },
-  { value: "PRIVATE", label: "Only me" },
-];
 
 /** Follow the author: their new posts notify you (and FOLLOWERS posts become readable). */
 function FollowAuthor({ userId, name }: { userId: number; name: string }) {
@@ -210,13 +204,7 @@ function EditForm({ post, onDone }: { post: Post; onDone: () => void }) {
           <input id={`${id}-tags`} value={tags} onChange={(e) => setTags(e.target.value)} />
         </Field>
         <Field label="Who can read it" htmlFor={`${id}-visibility`}>
-          <select id={`${id}-visibility`} value={visibility} onChange={(e) => setVisibility(e.target.value as Visibility)}>
-            {VISIBILITIES.map((v) => (
-              <option key={v.value} value={v.value}>
-                {v.label}
-              </option>
-            ))}
-          </select>
+          <VisibilitySelect id={`${id}-visibility`} value={visibility} onChange={setVisibility} />
         </Field>
       </div>
       <div className="cm-inline">

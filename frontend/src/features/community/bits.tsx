@@ -1,11 +1,12 @@
 /** Pieces the community screens share: author line, age, tag and symbol chips, votes, status badges, the report form,
  * the server's HTML and the Markdown editor with its Preview tab. */
-import { useId, useRef, useState, type FormEvent, type MouseEvent } from "react";
-import { Link, useNavigate } from "react-router-dom";
+import { useId, useRef, useState, type FormEvent } from "react";
+import { Link } from "react-router-dom";
 import { fieldError } from "@/api/errors";
 import { formatTime } from "@/lib/format";
 import { useRoving } from "@/lib/roving";
-import type { Author, Moderation } from "./api";
+import { ServerHtml } from "@/components/ServerHtml";
+import type { Author, Moderation, Visibility } from "./api";
 import { age, heldText } from "./format";
 import { renderMarkdown } from "./markdown";
 
@@ -192,19 +193,29 @@ export function ReportButton({ what, onReport }: { what: string; onReport: (reas
   );
 }
 
-/** The server's sanitised HTML (posts and comments); its links to the app's own screens stay in the app. */
+/** The server's sanitised HTML of a post or comment. */
 export function Html({ html, className = "cm-body", testId }: { html: string; className?: string; testId?: string }) {
-  const navigate = useNavigate();
-  function onClick(event: MouseEvent<HTMLDivElement>) {
-    const link = (event.target as HTMLElement).closest("a");
-    const href = link?.getAttribute("href");
-    if (!href?.startsWith("/") || href.startsWith("//") || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
-    event.preventDefault();
-    void navigate(href);
-  }
-  // A link's Enter key is a click too: no key handler needed.
-  return <div className={className} data-testid={testId} onClick={onClick} dangerouslySetInnerHTML={{ __html: html }} />;
+  return <ServerHtml html={html} className={className} testId={testId} />;
 }
+
+/** Who can read a post, as the composer and the edit form offer it. */
+export function VisibilitySelect({ id, value, onChange }: { id: string; value: Visibility; onChange: (v: Visibility) => void }) {
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value as Visibility)}>
+      {VISIBILITIES.map((v) => (
+        <option key={v.value} value={v.value}>
+          {v.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+const VISIBILITIES: readonly { value: Visibility; label: string }[] = [
+  { value: "PUBLIC", label: "Everyone" },
+  { value: "FOLLOWERS", label: "My followers" },
+  { value: "PRIVATE", label: "Only me" },
+];
 
 const EDITOR_TABS = ["Write", "Preview"] as const;
 

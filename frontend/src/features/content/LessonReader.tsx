@@ -1,8 +1,9 @@
 /** A lesson (/learn/lessons/:lessonId): its text, the live "Your numbers" panel, try-it links into the app's forms,
  * the quiz, "Mark as complete" and the previous and next lessons. Opening it marks it started. */
-import { useEffect, useRef, type MouseEvent } from "react";
-import { Link, useNavigate, useParams } from "react-router-dom";
+import { useEffect, useRef } from "react";
+import { Link, useParams } from "react-router-dom";
 import { ApiError } from "@/api/errors";
+import { ServerHtml } from "@/components/ServerHtml";
 import { Card, EmptyState, Page, Skeleton } from "@/components/ui";
 import { toastError } from "@/stores/ui";
 import { useLesson, useLessons, useSetProgress, type Lesson } from "./api";
@@ -24,19 +25,6 @@ function useMarkStarted(lesson: Lesson | undefined) {
   }, [lesson, mutate]);
 }
 
-/** The lesson text is the API's sanitised HTML; its links to the app's screens stay in the app. */
-function Body({ html }: { html: string }) {
-  const navigate = useNavigate();
-  function onClick(event: MouseEvent<HTMLDivElement>) {
-    const link = (event.target as HTMLElement).closest("a");
-    const href = link?.getAttribute("href");
-    if (!href?.startsWith("/") || href.startsWith("//") || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
-    event.preventDefault();
-    void navigate(href);
-  }
-  // A link's Enter key is a click too: no key handler needed.
-  return <div className="ct-lesson-body" data-testid="lesson-body" onClick={onClick} dangerouslySetInnerHTML={{ __html: html }} />;
-}
 
 function Complete({ lesson }: { lesson: Lesson }) {
   const progress = useSetProgress(lesson.id);
@@ -96,7 +84,7 @@ function LessonView({ lesson }: { lesson: Lesson }) {
         <div className="stack">
           {lesson.example ? <ExamplePanel example={lesson.example} /> : null}
           <Card>
-            <Body html={lesson.html} />
+            <ServerHtml html={lesson.html} className="ct-lesson-body" testId="lesson-body" />
           </Card>
         </div>
         {lesson.tryIt.length ? (
