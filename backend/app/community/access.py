@@ -59,11 +59,9 @@ def visible_posts(caller: Viewer) -> ColumnElement[bool]:
     )
 
 
-async def readable_post(session: AsyncSession, caller: Viewer, post_id: int, *, lock: bool = False) -> Post:
+async def readable_post(session: AsyncSession, caller: Viewer, post_id: int) -> Post:
     """The post if `caller` may read it; 404 otherwise (a hidden post's existence is not revealed)."""
     query = select(Post).where(Post.id == post_id, visible_posts(caller))
-    if lock:
-        query = query.with_for_update()
     post = await session.scalar(query)
     if post is None:
         raise not_found("Post", post_id)

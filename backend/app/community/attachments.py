@@ -18,7 +18,6 @@ from app.analysis import service as analysis_service
 from app.backtesting import service as backtest_service
 from app.backtesting.schemas import StrategyIn
 from app.community import uploads
-from app.community.access import Viewer
 from app.community.models import Attachment
 from app.community.schemas import AttachmentOut, CloneOut, InsightRef
 from app.config import Settings
@@ -152,7 +151,7 @@ async def _backtest(settings: Settings, session: AsyncSession, owner: User, publ
     return Resolved("BACKTEST", title, source_id=public_id, data=data)
 
 
-def to_out(row: Attachment, viewer: Viewer | None = None) -> AttachmentOut:
+def to_out(row: Attachment) -> AttachmentOut:
     return AttachmentOut(
         attachment_id=row.id,
         type=row.kind,

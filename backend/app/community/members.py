@@ -117,7 +117,10 @@ async def follow(session: AsyncSession, viewer: Viewer, body: FollowIn) -> Follo
 
 
 async def unfollow(session: AsyncSession, viewer: Viewer, kind: str, target: str) -> None:
-    key = normalise_tag(target) if kind == "TAG" and target.strip() else target
+    try:
+        key = normalise_tag(target) if kind == "TAG" else target
+    except ValueError:
+        return  # no tag of that spelling can be followed, so none is
     row = await session.get(Follow, (viewer.id, kind, key))
     if row is not None:
         await session.delete(row)

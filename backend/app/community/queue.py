@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.community import members
+from app.community import members, notify, rendering
 from app.community.access import Viewer, rate_limit, readable_post, require_moderator
 from app.community.models import Comment, Flag, Member, ModerationAction, Post
 from app.community.rendering import plain_text
@@ -29,6 +29,7 @@ from app.community.tally import recount
 from app.core.cache import Cache
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode, not_found
+from app.core.runtime import Runtime
 from app.users import service as users_service
 
 FOREVER = datetime(9999, 12, 31, 23, 59, 59)
@@ -122,7 +123,9 @@ async def _resolve_flags(session: AsyncSession, target: str, target_id: int) -> 
     )
 
 
-async def act_on_post(session: AsyncSession, viewer: Viewer, post_id: int, body: ActionIn) -> ActionOut:
+async def act_on_post(
+    runtime: Runtime, session: AsyncSession, viewer: Viewer, post_id: int, body: ActionIn
+) -> ActionOut:
     require_moderator(viewer)
     post = await session.get(Post, post_id)
     if post is None:
@@ -134,7 +137,10 @@ async def act_on_post(session: AsyncSession, viewer: Viewer, post_id: int, body:
     elif body.action == "RESTORE":
         post.status, post.deleted_at = "PUBLISHED", None
     elif body.action == "APPROVE":
+        held = post.moderation != "ALLOW"
         post.moderation, post.status = "ALLOW", "PUBLISHED" if post.status == "HIDDEN" else post.status
+        if held:  # what its publication would have told, it tells now
+            await notify.new_post(session, runtime, post, rendering.render(post.content, {}).mentions)
     else:
         post.locked = body.action == "LOCK"
     await _resolve_flags(session, "POST", post_id)
@@ -142,7 +148,7 @@ async def act_on_post(session: AsyncSession, viewer: Viewer, post_id: int, body:
 
 
 async def act_on_comment(
-    session: AsyncSession, viewer: Viewer, post_id: int, comment_id: int, body: ActionIn
+    runtime: Runtime, session: AsyncSession, viewer: Viewer, post_id: int, comment_id: int, body: ActionIn
 ) -> ActionOut:
     require_moderator(viewer)
     comment = await session.scalar(
@@ -158,8 +164,15 @@ async def act_on_comment(
     elif body.action == "RESTORE":
         comment.status, comment.deleted_at = "PUBLISHED", None
     elif body.action == "APPROVE":
+        held = comment.moderation != "ALLOW"
         comment.moderation = "ALLOW"
         comment.status = "PUBLISHED" if comment.status == "HIDDEN" else comment.status
+        if held:
+            post = await session.get(Post, post_id)
+            parent = await session.get(Comment, comment.parent_id) if comment.parent_id else None
+            mentions = rendering.render(comment.content, {}).mentions
+            if post is not None:
+                await notify.new_comment(session, runtime, post, comment, parent, mentions)
     await session.flush()
     await recount(session, post_id)
     await _resolve_flags(session, "COMMENT", comment_id)

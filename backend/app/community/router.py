@@ -280,17 +280,22 @@ async def moderation_log(
 
 @router.post("/moderation/posts/{postId}", response_model=Envelope[ActionOut])
 async def moderate_post(
-    post_id: PostId, body: ActionIn, user: CurrentUser, session: DbSession
+    post_id: PostId, body: ActionIn, user: CurrentUser, runtime: RuntimeDep, session: DbSession
 ) -> Envelope[ActionOut]:
     """HIDE, RESTORE (also a deleted post), APPROVE (a held one), LOCK or UNLOCK, with a reason."""
-    return ok(await queue.act_on_post(session, user, post_id, body))
+    return ok(await queue.act_on_post(runtime, session, user, post_id, body))
 
 
 @router.post("/moderation/posts/{postId}/comments/{commentId}", response_model=Envelope[ActionOut])
 async def moderate_comment(
-    post_id: PostId, comment_id: CommentId, body: ActionIn, user: CurrentUser, session: DbSession
+    post_id: PostId,
+    comment_id: CommentId,
+    body: ActionIn,
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    session: DbSession,
 ) -> Envelope[ActionOut]:
-    return ok(await queue.act_on_comment(session, user, post_id, comment_id, body))
+    return ok(await queue.act_on_comment(runtime, session, user, post_id, comment_id, body))
 
 
 @router.post("/moderation/members/{memberId}/ban", response_model=Envelope[ActionOut])

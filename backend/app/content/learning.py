@@ -6,8 +6,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts import service as alerts_service
@@ -36,6 +34,7 @@ from app.content.learning_schemas import TryIt as TryItOut
 from app.content.models import LessonProgress
 from app.content.quiz import grade
 from app.core.clock import utcnow
+from app.core.db import conflict_insert
 from app.core.errors import AppError, ErrorCode
 from app.core.runtime import Runtime
 from app.portfolio import service as portfolio_service
@@ -145,8 +144,7 @@ async def _row_for_update(session: AsyncSession, user_id: int, lesson_id: int) -
         "quiz_attempts": 0,
         "updated_at": now,
     }
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    await session.execute(insert(LessonProgress).values(values).on_conflict_do_nothing())
+    await session.execute(conflict_insert(session, LessonProgress).values(values).on_conflict_do_nothing())
     query = (
         select(LessonProgress)
         .where(LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson_id)

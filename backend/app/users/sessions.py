@@ -6,11 +6,10 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
+from app.core.db import conflict_insert
 from app.users.models import RevokedSession, User
 
 
@@ -25,10 +24,11 @@ async def revoke(session: AsyncSession, user_id: int, sid: str, ttl_seconds: int
     pruned here: signing out is rare, and the index on `expires_at` makes the sweep cheap."""
     now = utcnow()
     await session.execute(delete(RevokedSession).where(RevokedSession.expires_at < now))
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     row = {"sid": sid, "user_id": user_id, "expires_at": now + timedelta(seconds=ttl_seconds)}
     # Two sign-outs of one session at once (two tabs) both succeed.
-    await session.execute(insert(RevokedSession).values(row).on_conflict_do_nothing(index_elements=["sid"]))
+    await session.execute(
+        conflict_insert(session, RevokedSession).values(row).on_conflict_do_nothing(index_elements=["sid"])
+    )
 
 
 async def user_of(session: AsyncSession, user_id: int, sid: str | None) -> tuple[User | None, bool]:

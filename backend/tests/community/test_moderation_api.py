@@ -42,7 +42,11 @@ async def test_held_posts_wait_for_a_moderator(client: httpx.AsyncClient, settin
     author, reader = await register(client), await register(client)
     moderator = await _moderator(client, settings)
     held = await write(
-        client, author, title="rant", content="This fucking exchange froze my withdrawal again."
+        client,
+        author,
+        title="rant",
+        content="This fucking exchange froze my withdrawal again.",
+        tags=["rants"],
     )
     assert held["moderation"]["status"] == "HOLD_FOR_REVIEW"
     assert [r["code"] for r in held["moderation"]["reasons"]] == ["PROFANITY"]
@@ -52,12 +56,21 @@ async def test_held_posts_wait_for_a_moderator(client: httpx.AsyncClient, settin
     queue = await get(client, moderator, f"{MODERATION}/queue")
     assert [(i["target"], i["targetId"]) for i in queue["items"]] == [("POST", held["postId"])]
     assert_error(await client.get(f"{MODERATION}/queue", headers=reader.headers), 403, "FORBIDDEN")
+    fan = await register(client)
+    follow = {"kind": "TAG", "target": "rants"}
+    assert (await client.post("/api/community/follows", json=follow, headers=fan.headers)).status_code == 201
+    unusable = await client.delete("/api/community/follows/TAG/%21%21%21", headers=fan.headers)
+    assert unusable.status_code == 204
     approve = {"action": "APPROVE", "reason": "venting, not abuse"}
     assert (
         await client.post(f"{MODERATION}/posts/{held['postId']}", json=approve, headers=moderator.headers)
     ).status_code == 200
     assert (await get(client, reader, url))["moderation"] == {"status": "ALLOW", "reasons": []}
     assert (await get(client, moderator, f"{MODERATION}/queue"))["items"] == []
+    inbox = await get(client, fan, "/api/notifications", channel="IN_APP")
+    assert [(n["event"]["kind"], n["event"]["postId"]) for n in inbox["notifications"]] == [
+        ("TAG", held["postId"])
+    ]
     spam = await write(client, author, title="again", content="This shit again, second time this week.")
     assert spam["moderation"]["status"] == "HOLD_FOR_REVIEW"
     hide = {"action": "HIDE", "reason": "abusive"}

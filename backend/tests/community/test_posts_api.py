@@ -160,7 +160,7 @@ async def test_visibility(client: httpx.AsyncClient) -> None:
 async def test_sorting_and_filters(client: httpx.AsyncClient) -> None:
     people = [await register(client) for _ in range(4)]
     old = await write(client, people[0], title="old but loved", tags=["defi"])
-    new = await write(client, people[1], title="new and quiet", tags=["btc"])
+    await write(client, people[1], title="new and quiet", tags=["btc"])
     for voter in people[1:]:
         response = await client.post(
             f"{POSTS}/{old['postId']}/votes", json={"value": 1}, headers=voter.headers
@@ -177,7 +177,6 @@ async def test_sorting_and_filters(client: httpx.AsyncClient) -> None:
     assert titles(await get(client, people[0], POSTS, author=str(people[0].id))) == ["old but loved"]
     page = await get(client, people[0], POSTS, limit=1)
     assert page["hasMore"] is True and len(page["items"]) == 1
-    assert new["trending"] < (await get(client, people[0], f"{POSTS}/{old['postId']}"))["trending"] + 1
 
 
 async def test_full_text_search(client: httpx.AsyncClient) -> None:
