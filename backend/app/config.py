@@ -157,6 +157,27 @@ class Settings(BaseSettings):
     community_upload_max_bytes: int = Field(
         default=5_000_000, ge=10_000, le=50_000_000, description="The largest image a member may upload"
     )
+    llm_provider: Literal["", "openai", "anthropic", "ollama"] = Field(
+        default="",
+        description="The research agent's language model: openai (OpenAI and OpenAI-compatible servers: "
+        "vLLM, llama.cpp, LM Studio, Ollama's /v1), anthropic or ollama; empty: the agent is off",
+    )
+    llm_base_url: str = Field(
+        default="",
+        description="The provider's address (OpenAI-compatible ones end in /v1; Ollama: http://host:11434); "
+        "empty: the provider's default",
+    )
+    llm_api_key: str = Field(default="", description="The provider's key (not needed by local servers)")
+    llm_model: str = Field(
+        default="", description="The model name, e.g. gpt-4o-mini, claude-sonnet-4-5, llama3.1"
+    )
+    llm_timeout_seconds: float = Field(default=60.0, gt=0, le=600, description="One model call's limit")
+    agent_max_steps: int = Field(default=8, ge=1, le=25, description="Model calls in one answer at most")
+    agent_tool_timeout_seconds: float = Field(default=10.0, gt=0, le=120, description="One tool call's limit")
+    agent_daily_requests: int = Field(default=100, ge=0, description="Questions per user per UTC day")
+    agent_daily_tokens: int = Field(
+        default=200_000, ge=0, description="Model tokens (prompt + completion) per user per UTC day"
+    )
     sentiment_model: str = Field(
         default="",
         description="The TRANSFORMERS sentiment analyser's model: a Hugging Face Hub name or a local "

@@ -12,6 +12,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
 from app import __version__
+from app.agent.router import router as agent_router
 from app.alerts.router import router as alerts_router
 from app.alerts.worker import AlertEngine
 from app.analysis.fundamental_router import router as fundamental_router
@@ -145,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports_router)
     app.include_router(content_router)
     app.include_router(community_router)
+    app.include_router(agent_router)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     mount_web_app(app, settings.frontend_dir)  # last: its catch-all route must not shadow the API
     return app

@@ -1,5 +1,6 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
+from app.agent.models import Conversation, Message, ToolCall, Usage
 from app.alerts.models import Alert, AlertTrigger
 from app.analysis.models import Analysis
 from app.backtesting.models import Backtest
@@ -41,6 +42,7 @@ __all__ = [
     "Base",
     "Comment",
     "CommentVote",
+    "Conversation",
     "CustomIndicator",
     "Digest",
     "DigestMarket",
@@ -51,6 +53,7 @@ __all__ = [
     "LessonProgress",
     "MarketState",
     "Member",
+    "Message",
     "ModerationAction",
     "NewsFeed",
     "NewsItem",
@@ -66,7 +69,9 @@ __all__ = [
     "Report",
     "ReportSchedule",
     "RevokedSession",
+    "ToolCall",
     "Upload",
+    "Usage",
     "User",
     "UserEvent",
     "Vote",

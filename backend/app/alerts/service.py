@@ -178,19 +178,26 @@ def _changed(session: AsyncSession, cache: Cache, bus: Bus, alert: Alert) -> Non
     after_commit(session, publish)
 
 
-async def create(
-    session: AsyncSession, cache: Cache, bus: Bus, notifier: Notifier, owner: User, body: AlertIn
-) -> Alert:
+async def validate(session: AsyncSession, notifier: Notifier, owner: User, body: AlertIn) -> str:
+    """The checks POST /api/alerts makes before it creates anything (a 4xx naming the field); the canonical
+    symbol."""
     asset = await market_service.resolve(session, body.symbol)
     await check_rule(session, owner.id, body.condition, body.threshold, body.metadata, body.frequency)
     if body.expires_at is not None and body.expires_at <= utcnow():
         raise invalid("expiresAt must be in the future", "expiresAt")
     _check_channels(notifier, owner, list(body.channels))
-    reference = await _reference(cache, asset.symbol)
+    return asset.symbol
+
+
+async def create(
+    session: AsyncSession, cache: Cache, bus: Bus, notifier: Notifier, owner: User, body: AlertIn
+) -> Alert:
+    symbol = await validate(session, notifier, owner, body)
+    reference = await _reference(cache, symbol)
     now = utcnow()
     alert = Alert(
         user_id=owner.id,
-        symbol=asset.symbol,
+        symbol=symbol,
         condition=body.condition,
         threshold=None if body.threshold is None else Decimal(str(body.threshold)),
         status=ACTIVE,

@@ -9,6 +9,7 @@ import hmac
 import secrets
 from collections import OrderedDict
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -97,6 +98,34 @@ def catalog() -> list[StrategyInfo]:
 
 def _public_id(now: datetime) -> str:
     return f"BT-{now:%Y%m%d}-{secrets.token_hex(4).upper()}"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A run's results over its window, without keeping anything (the agent's read-only backtest)."""
+
+    strategy_name: str
+    symbol: str
+    interval: str
+    start: datetime
+    end: datetime
+    parameters: dict[str, object]
+    results: Results
+
+
+async def check(session: AsyncSession, user_id: int, body: StrategyIn) -> str:
+    """The strategy and parameters as a run would bind them (a 422 naming the field); the strategy's name."""
+    return (await prepare(session, user_id, body.strategy_name, body.parameters)).name
+
+
+async def evaluate(session: AsyncSession, settings: Settings, user_id: int, body: StrategyIn) -> Evaluation:
+    """The results POST /api/backtest/strategy would give for this request; nothing is stored."""
+    prepared = await prepare(session, user_id, body.strategy_name, body.parameters)
+    window = await load_window(session, body, prepared.lookback)
+    capital = float(body.initial_capital)
+    _, results = simulate(prepared, window, costs_of(body), capital, settings.backtest_risk_free_rate)
+    start, end = at(window.start), at(window.end)
+    return Evaluation(prepared.name, window.symbol, body.interval, start, end, prepared.parameters, results)
 
 
 async def create(session: AsyncSession, settings: Settings, user_id: int, body: StrategyIn) -> RunOut:
