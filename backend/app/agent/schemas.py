@@ -33,6 +33,8 @@ class MessageIn(RequestModel):
 
 
 class ToolCallOut(ApiModel):
+    """A tool call as saved, and the stream's `tool_result`."""
+
     ref: str = Field(description="T1, T2... numbered through the conversation; the answer cites it as [T1]")
     tool: str
     step: int = Field(description="The model call that asked for it (1 = the first)")
@@ -142,16 +144,6 @@ class ToolCallEvent(ApiModel):
     tool: str
     arguments: JsonObject
     step: int
-
-
-class ToolResultEvent(ApiModel):
-    ref: str
-    tool: str
-    status: Literal["OK", "ERROR"]
-    result: JsonObject | None
-    source: str | None
-    as_of: UtcDateTime | None
-    duration_ms: float
 
 
 class AnswerEvent(ApiModel):

@@ -23,7 +23,6 @@ from app.agent.schemas import (
     AnswerEvent,
     ErrorEvent,
     ToolCallEvent,
-    ToolResultEvent,
     TurnEvent,
 )
 from app.agent.tools import offered
@@ -124,10 +123,13 @@ def _tool_call_event(record: Record) -> ToolCallEvent:
     return ToolCallEvent(ref=record.ref, tool=record.tool, arguments=record.arguments, step=record.step)
 
 
-def _tool_result_event(record: Record) -> ToolResultEvent:
-    return ToolResultEvent(
+def _row(record: Record, message_id: int) -> ToolCall:
+    return ToolCall(
+        message_id=message_id,
         ref=record.ref,
         tool=record.tool,
+        step=record.step,
+        arguments=record.arguments,
         status="OK" if record.status == "OK" else "ERROR",
         result=record.result,
         source=record.source,
@@ -178,7 +180,7 @@ async def run(runtime: Runtime, notifier: Notifier, user: User, accepted: Accept
         await emit("tool_call", _tool_call_event(record))
 
     async def on_result(record: Record) -> None:
-        await emit("tool_result", _tool_result_event(record))
+        await emit("tool_result", service.tool_call_out(_row(record, accepted.message_id)))
 
     ctx.on_call, ctx.on_result = on_call, on_result
     tally = crypto_agent.Tally(tokens_left=accepted.tokens_left)
@@ -220,21 +222,7 @@ async def _save(
     now = utcnow()
     row = await session.get(Message, accepted.message_id)
     assert row is not None
-    calls = [
-        ToolCall(
-            message_id=row.id,
-            ref=r.ref,
-            tool=r.tool,
-            step=r.step,
-            arguments=r.arguments,
-            status="OK" if r.status == "OK" else "ERROR",
-            result=r.result,
-            source=r.source,
-            as_of=r.as_of,
-            duration_ms=r.duration_ms,
-        )
-        for r in ctx.records
-    ]
+    calls = [_row(r, row.id) for r in ctx.records]
     session.add_all(calls)
     by_ref = {r.ref: r for r in ctx.records}
     row.content = tally.answer or ""
