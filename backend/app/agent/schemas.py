@@ -39,7 +39,7 @@ class ToolCallOut(ApiModel):
     tool: str
     step: int = Field(description="The model call that asked for it (1 = the first)")
     arguments: JsonObject
-    status: Literal["OK", "ERROR", "RUNNING"]
+    status: Literal["OK", "ERROR"]
     result: JsonObject | None = Field(
         description="What the model was given: ref, tool, source, asOf, data|error"
     )

@@ -34,9 +34,10 @@ def write_tiny_model(
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
 
     directory.mkdir(parents=True, exist_ok=True)
-    vocab = directory / "vocab.txt"
-    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]) + "\n")
-    tokenizer = BertTokenizer(vocab_file=str(vocab), model_max_length=MAX_TOKENS)
+    tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]
+    # transformers 5 takes the vocabulary as `vocab` and silently ignores 4.x's `vocab_file` (every word
+    # would be [UNK]).
+    tokenizer = BertTokenizer(vocab={token: i for i, token in enumerate(tokens)}, model_max_length=MAX_TOKENS)
     torch.manual_seed(seed)
     config = BertConfig(
         vocab_size=len(WORDS) + 5,
