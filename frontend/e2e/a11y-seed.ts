@@ -13,6 +13,7 @@ export interface Seed extends Session {
   close: number; // BTC-USD's last stored 1h close, the base of the pushed prices
   portfolioId: number; // "A11y Growth": USDT deposited, BTC-USD bought, targets 80 / 20 (drifted)
   postId: number; // a community post sharing a backtest and a link, with a comment and a reply
+  conversationId: number; // a research assistant's conversation: a tool call, a cited answer, an alert proposal
 }
 
 let seeded: Promise<Seed> | null = null;
@@ -32,7 +33,7 @@ async function seed(request: APIRequestContext): Promise<Seed> {
   const auth = { Authorization: `Bearer ${session.tokens.accessToken}` };
   const last = await request.get("/api/data/historical?symbol=BTC-USD&interval=1h&limit=1", { headers: auth });
   const close = (await dataOf<{ data: { close: number }[] }>(last)).data.at(-1)?.close ?? 75_000;
-  const value: Seed = { ...session, admin, close, portfolioId: 0, postId: 0 };
+  const value: Seed = { ...session, admin, close, portfolioId: 0, postId: 0, conversationId: 0 };
   await pushPrice(request, value, 1);
 
   // A portfolio that holds each of its targets (its analysis has every figure): cash deposited, BTC-USD bought
@@ -92,6 +93,15 @@ async function seed(request: APIRequestContext): Promise<Seed> {
   value.postId = shared.postId;
   const first = await post<{ commentId: number }>(request, `/api/community/posts/${shared.postId}/comments`, { content: "Did you try the 4h?" }, auth);
   await post(request, `/api/community/posts/${shared.postId}/comments`, { content: "Not yet, next week.", parentId: first.commentId }, auth);
+
+  // A conversation with the research assistant (the scripted model of scripts/e2e.mjs): the answer's stream read whole.
+  const conversation = await post<{ conversationId: number }>(request, "/api/agent/conversations", { allowActions: false }, auth);
+  value.conversationId = conversation.conversationId;
+  const asked = await request.post(`/api/agent/conversations/${conversation.conversationId}/messages`, {
+    data: { content: "What is the RSI of BTC? Also set an alert above 150000" },
+    headers: auth,
+  });
+  expect(await asked.text()).toContain("event: answer");
   return value;
 }
 

@@ -186,6 +186,27 @@ const SCREENS: Screen[] = [
       await expect(page.getByText("A title, please.")).toBeVisible();
     },
   },
+  {
+    name: "agent",
+    path: "/agent",
+    signedIn: true,
+    ready: async (page) => {
+      await expect(page.getByTestId("agent-status")).toContainText("scripted");
+      await expect(page.getByRole("button", { name: "What is the RSI of BTC right now?" })).toBeVisible();
+    },
+  },
+  {
+    name: "agent-conversation",
+    path: (seed) => `/agent/${seed.conversationId}`,
+    signedIn: true,
+    ready: async (page) => {
+      // The answer with its first tool call open (arguments, result) and the proposal's card.
+      const call = page.getByTestId("tool-call-T1");
+      await call.getByRole("button").click();
+      await expect(call.getByTestId("tool-result")).toBeVisible();
+      await expect(page.getByRole("button", { name: "Create this alert" })).toBeVisible();
+    },
+  },
   { name: "settings", path: "/settings", signedIn: true, ready: heading("Settings") },
   {
     name: "portfolios",

@@ -38,6 +38,7 @@ const TITLES: [string, string][] = [
   ["/community", "Community · Cryptomon"],
   ["/community/new", "New post · Community · Cryptomon"],
   ["/community/moderation", "Moderation · Community · Cryptomon"],
+  ["/agent", "Research assistant · Cryptomon"],
 ];
 
 test("every route has its own document title", async ({ page, request }) => {

@@ -1,5 +1,6 @@
 // End-to-end run: build the app, start the real backend (embedded: SQLite, in-process) on a free port with a
-// throw-away data directory, run Playwright against it with Debian's Chromium, stop the backend.
+// throw-away data directory and the scripted language model (backend/tests/agent/scripted_llm.py) as its research
+// assistant's provider, run Playwright against it with Debian's Chromium, stop both.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -8,6 +9,8 @@ import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const cryptomon = join(root, "../backend/.venv/bin/cryptomon");
+const python = join(root, "../backend/.venv/bin/python");
+const scriptedLlm = join(root, "../backend/tests/agent/scripted_llm.py");
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!existsSync(chromium)) {
   console.error(`No Chromium at ${chromium}: run scripts/ensure-chromium.sh (make test does).`);
@@ -21,12 +24,15 @@ const data = mkdtempSync(join(tmpdir(), "cryptomon-e2e-"));
 const dist = join(data, "dist"); // a build of its own: runs side by side never share one
 run("npx", ["vite", "build", "--logLevel", "warn", "--outDir", dist, "--emptyOutDir"]);
 
-const port = await new Promise((resolve) => {
-  const probe = createServer().listen(0, "127.0.0.1", () => {
-    const { port } = probe.address();
-    probe.close(() => resolve(port));
+const freePort = () =>
+  new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
   });
-});
+const port = await freePort();
+const llmPort = await freePort();
 const env = {
   ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("CRYPTOMON_"))),
   CRYPTOMON_DATA_DIR: data,
@@ -38,6 +44,11 @@ const env = {
   // Each spec pushes BTC-USD at its own level (the seed's 50,250, alerts' 150,000...) into one feed: the
   // outlier filter, which judges a price against the feed's recent median, would make them depend on order.
   CRYPTOMON_OUTLIER_MAX_DEVIATION: "100",
+  // The research assistant's model: picks tools by keywords ("rsi", "set an alert"), "__error__" answers 500.
+  CRYPTOMON_LLM_PROVIDER: "openai",
+  CRYPTOMON_LLM_BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
+  CRYPTOMON_LLM_API_KEY: "e2e",
+  CRYPTOMON_LLM_MODEL: "scripted",
 };
 // E2E_DEFAULT_MARKET=1: the product's default market sources instead (replay, simulator, peg), for the
 // specs that check what a fresh install shows (e2e/default-market.spec.ts).
@@ -52,21 +63,23 @@ cli(["migrate"]);
 cli(["create-user", "--email", admin.email, "--password", admin.password, "--admin"]);
 // Real recorded hours for charts, indicators and backtests.
 cli(["backfill", "--symbol", "BTC-USD", "--interval", "1h", "--from", "2025-01-01", "--source", "replay"]);
+const llm = spawn(python, [scriptedLlm, "--port", String(llmPort)], { env, stdio: "inherit" });
 const server = spawn(cryptomon, ["serve", "--host", "127.0.0.1", "--port", String(port), "--no-migrate"], {
   env,
   stdio: "inherit",
 });
 const base = `http://127.0.0.1:${port}`;
+const ready = (url) => fetch(url).then((r) => r.ok, () => false);
 let up = false;
 // The default market primes the replay's open bars before the server answers: allow it longer on a busy box.
 const tries = defaultMarket ? 900 : 300;
 for (let i = 0; i < tries && !up; i++) {
   await new Promise((r) => setTimeout(r, 200));
-  up = await fetch(`${base}/health/ready`).then((r) => r.ok, () => false);
+  up = (await ready(`${base}/health/ready`)) && (await ready(`http://127.0.0.1:${llmPort}/v1/models`));
 }
 let status = 1;
 if (!up) {
-  console.error("the backend did not come up");
+  console.error("the backend or the scripted language model did not come up");
 } else {
   const result = spawnSync("npx", ["playwright", "test", ...process.argv.slice(2)], {
     cwd: root,
@@ -75,7 +88,10 @@ if (!up) {
   });
   status = result.status ?? 1;
 }
-server.kill("SIGTERM");
-await new Promise((r) => server.once("exit", r));
+for (const child of [server, llm]) {
+  if (child.exitCode !== null || child.signalCode !== null) continue;
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+}
 rmSync(data, { recursive: true, force: true });
 process.exit(status);

@@ -24,6 +24,7 @@ const DailyDigest = lazy(() => import("@/features/content/DailyDigest"));
 const NewsFeed = lazy(() => import("@/features/content/NewsFeed"));
 const LearnPage = lazy(() => import("@/features/content/LearnPage"));
 const CommunityPage = lazy(() => import("@/features/community/CommunityPage"));
+const AgentPage = lazy(() => import("@/features/agent/AgentPage"));
 
 /** Live user events wherever the user is: a toast and the inbox badge for each trigger; a portfolio's views
  * refreshed on each PORTFOLIO_UPDATE (a transaction, a price move); a toast when a report is ready or failed. */
@@ -119,6 +120,7 @@ function Shell() {
         <NavLink to="/news">News</NavLink>
         <NavLink to="/learn">Learn</NavLink>
         <NavLink to="/community">Community</NavLink>
+        <NavLink to="/agent">Assistant</NavLink>
         <NavLink to="/settings">Settings</NavLink>
         <span className="spacer" />
         <span className={`live live-${status}`} title={`Live connection: ${status}`} data-testid="live-status">
@@ -169,6 +171,7 @@ export function App() {
           <Route path="news" element={<NewsFeed />} />
           <Route path="learn/*" element={<LearnPage />} />
           <Route path="community/*" element={<CommunityPage />} />
+          <Route path="agent/*" element={<AgentPage />} />
           <Route path="settings" element={<SettingsPage />} />
         </Route>
         <Route path="*" element={<Navigate to="/" replace />} />
