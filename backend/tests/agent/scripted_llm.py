@@ -1,4 +1,4 @@
-"""A local OpenAI-compatible chat-completions server: scripted replies, else a rule-based research model."""
+"""A local OpenAI, Anthropic and Ollama chat server: scripted replies, else a rule-based research model."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
 from itertools import count
 from typing import Any
 
@@ -269,17 +272,39 @@ async def _decide(state: State, body: dict[str, Any]) -> Reply:
     return research(body)
 
 
-# -- the wire format -------------------------------------------------------------------------------
+# -- one answer, whatever the protocol -------------------------------------------------------------
+# Each protocol's request is read as an OpenAI-style body (user, assistant with tool calls, tool results)
+# for the policy above; its reply is then written back in that protocol.
 
 
-def _tool_calls(reply: Reply, body: dict[str, Any]) -> list[dict[str, Any]]:
-    """The OpenAI tool calls; ids call_1, call_2... continue after this turn's earlier tool results."""
+@dataclass
+class Answer:
+    """The policy's reply to one request, with its tool calls in the OpenAI form and its token usage."""
+
+    number: int
+    model: str
+    reply: Reply
+    calls: list[dict[str, Any]]
+    usage: dict[str, int]
+
+
+async def _answer(state: State, sent: dict[str, Any], body: dict[str, Any], id_prefix: str) -> Answer:
+    """Record the request as it was sent, then answer its OpenAI-style form `body`."""
+    number = state.record(sent)
+    reply = await _decide(state, body)
+    calls = _tool_calls(reply, body, id_prefix) if reply.error is None else []
+    model = str(sent.get("model") or MODEL)
+    return Answer(number, model, reply, calls, _usage(body, reply.content, calls))
+
+
+def _tool_calls(reply: Reply, body: dict[str, Any], id_prefix: str) -> list[dict[str, Any]]:
+    """The OpenAI tool calls; ids <prefix>1, <prefix>2... continue after this turn's earlier tool results."""
     messages = [m for m in body.get("messages") or [] if isinstance(m, dict)]
     last_user = max((i for i, m in enumerate(messages) if m.get("role") == "user"), default=-1)
     first = 1 + sum(1 for m in messages[last_user + 1 :] if m.get("role") == "tool")
     return [
         {
-            "id": f"call_{first + i}",
+            "id": f"{id_prefix}{first + i}",
             "type": "function",
             "function": {"name": name, "arguments": json.dumps(arguments)},
         }
@@ -298,38 +323,47 @@ def _usage(body: dict[str, Any], content: str | None, calls: list[dict[str, Any]
     }
 
 
+def _slices(text: str, size: int = 8) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
 def _pieces(text: str) -> list[str]:
     """Split text into several deltas: two words each, or 8 characters each when it has one word."""
     words = re.findall(r"\S+\s*|\s+", text)
     if len(words) < 2:
-        return [text[i : i + 8] for i in range(0, len(text), 8)]
+        return _slices(text)
     return ["".join(words[i : i + 2]) for i in range(0, len(words), 2)]
 
 
-def _error(status: int, message: str) -> JSONResponse:
+async def _json_body(request: Request) -> dict[str, Any] | None:
+    try:
+        body = await request.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+# -- OpenAI: POST /v1/chat/completions -------------------------------------------------------------
+
+
+def _openai_error(status: int, message: str) -> JSONResponse:
     kind = "invalid_request_error" if status < 500 else "server_error"
     return JSONResponse(
         {"error": {"message": message, "type": kind, "param": None, "code": None}}, status_code=status
     )
 
 
-def _stream(
-    completion_id: str,
-    model: str,
-    reply: Reply,
-    calls: list[dict[str, Any]],
-    usage: dict[str, int],
-    body: dict[str, Any],
-) -> Iterator[str]:
+def _openai_stream(answer: Answer, body: dict[str, Any]) -> Iterator[str]:
     include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
     created = int(time.time())
+    reply, calls = answer.reply, answer.calls
 
     def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
         payload: dict[str, Any] = {
-            "id": completion_id,
+            "id": f"chatcmpl-scripted-{answer.number}",
             "object": "chat.completion.chunk",
             "created": created,
-            "model": model,
+            "model": answer.model,
             "system_fingerprint": None,
             "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
         }
@@ -344,8 +378,7 @@ def _stream(
             yield chunk(
                 {"tool_calls": [{"index": index, "id": call["id"], "type": "function", "function": head}]}
             )
-            arguments = call["function"]["arguments"]
-            for piece in (arguments[i : i + 8] for i in range(0, len(arguments), 8)):
+            for piece in _slices(call["function"]["arguments"]):
                 yield chunk({"tool_calls": [{"index": index, "function": {"arguments": piece}}]})
     else:
         yield chunk({"role": "assistant", "content": "", "refusal": None})
@@ -354,60 +387,285 @@ def _stream(
     yield chunk({}, "tool_calls" if calls else "stop")
     if include_usage:
         final = {
-            "id": completion_id,
+            "id": f"chatcmpl-scripted-{answer.number}",
             "object": "chat.completion.chunk",
             "created": created,
-            "model": model,
+            "model": answer.model,
             "system_fingerprint": None,
             "choices": [],
-            "usage": usage,
+            "usage": answer.usage,
         }
         yield f"data: {json.dumps(final)}\n\n"
     yield "data: [DONE]\n\n"
 
 
+async def openai_chat(state: State, request: Request) -> Response:
+    body = await _json_body(request)
+    if body is None:
+        return _openai_error(400, "The body is not a JSON object.")
+    if not isinstance(body.get("messages"), list):
+        return _openai_error(400, "'messages' is required.")
+    answer = await _answer(state, body, body, "call_")
+    if answer.reply.error is not None:
+        return _openai_error(answer.reply.error, f"The scripted model failed with HTTP {answer.reply.error}.")
+    if body.get("stream"):
+        return StreamingResponse(_openai_stream(answer, body), media_type="text/event-stream")
+    message: dict[str, Any] = {"role": "assistant", "content": answer.reply.content, "refusal": None}
+    if answer.calls:
+        message["tool_calls"] = answer.calls
+    choice = {
+        "index": 0,
+        "message": message,
+        "logprobs": None,
+        "finish_reason": "tool_calls" if answer.calls else "stop",
+    }
+    return JSONResponse(
+        {
+            "id": f"chatcmpl-scripted-{answer.number}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": answer.model,
+            "system_fingerprint": None,
+            "choices": [choice],
+            "usage": answer.usage,
+        }
+    )
+
+
+# -- Anthropic: POST /v1/messages ------------------------------------------------------------------
+
+_ANTHROPIC_ERRORS = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found_error",
+    429: "rate_limit_error",
+    529: "overloaded_error",
+}
+
+
+def _anthropic_error(status: int, message: str) -> JSONResponse:
+    kind = _ANTHROPIC_ERRORS.get(status, "api_error" if status >= 500 else "invalid_request_error")
+    return JSONResponse({"type": "error", "error": {"type": kind, "message": message}}, status_code=status)
+
+
+def _blocks(content: Any) -> list[dict[str, Any]]:
+    if isinstance(content, str):
+        return [{"type": "text", "text": content}]
+    return [b for b in content or [] if isinstance(b, dict)]
+
+
+def _from_anthropic(body: dict[str, Any]) -> dict[str, Any]:
+    """The Messages request as an OpenAI-style body: a tool_use block is an assistant's tool call, a
+    tool_result block (in a user message) a "tool" message."""
+    messages: list[dict[str, Any]] = []
+    if system := _text(body.get("system")):
+        messages.append({"role": "system", "content": system})
+    for message in body.get("messages") or []:
+        if not isinstance(message, dict):
+            continue
+        blocks = _blocks(message.get("content"))
+        text = _text([b for b in blocks if b.get("type") == "text"])
+        if message.get("role") == "assistant":
+            calls = [
+                {
+                    "id": str(b.get("id")),
+                    "type": "function",
+                    "function": {"name": str(b.get("name")), "arguments": json.dumps(b.get("input") or {})},
+                }
+                for b in blocks
+                if b.get("type") == "tool_use"
+            ]
+            messages.append(
+                {"role": "assistant", "content": text or None} | ({"tool_calls": calls} if calls else {})
+            )
+            continue
+        results = [b for b in blocks if b.get("type") == "tool_result"]
+        messages += [
+            {"role": "tool", "tool_call_id": str(b.get("tool_use_id")), "content": _text(b.get("content"))}
+            for b in results
+        ]
+        if text or not results:
+            messages.append({"role": "user", "content": text})
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": t["name"],
+                "description": t.get("description", ""),
+                "parameters": t.get("input_schema"),
+            },
+        }
+        for t in body.get("tools") or []
+        if isinstance(t, dict) and isinstance(t.get("name"), str)
+    ]
+    converted: dict[str, Any] = {"model": body.get("model"), "messages": messages, "tools": tools}
+    choice = body.get("tool_choice") if isinstance(body.get("tool_choice"), dict) else {}
+    if choice.get("type") == "none":
+        converted["tool_choice"] = "none"
+    if choice.get("disable_parallel_tool_use"):
+        converted["parallel_tool_calls"] = False
+    return converted
+
+
+def _anthropic_message(answer: Answer) -> dict[str, Any]:
+    content = answer.reply.content
+    blocks: list[dict[str, Any]] = (
+        [{"type": "text", "text": content or ""}] if content or not answer.calls else []
+    )
+    blocks += [
+        {
+            "type": "tool_use",
+            "id": call["id"],
+            "name": call["function"]["name"],
+            "input": json.loads(call["function"]["arguments"]),
+        }
+        for call in answer.calls
+    ]
+    return {
+        "id": f"msg_scripted_{answer.number}",
+        "type": "message",
+        "role": "assistant",
+        "model": answer.model,
+        "content": blocks,
+        "stop_reason": "tool_use" if answer.calls else "end_turn",
+        "stop_sequence": None,
+        "usage": {
+            "input_tokens": answer.usage["prompt_tokens"],
+            "output_tokens": answer.usage["completion_tokens"],
+        },
+    }
+
+
+def _anthropic_stream(message: dict[str, Any]) -> Iterator[str]:
+    """The message as Anthropic streams it: message_start, each block's start, deltas and stop,
+    message_delta (stop reason; usage as cumulative totals, input tokens included as the API sends them
+    now: LangChain's ChatAnthropic reads a stream's usage from this event only), message_stop."""
+
+    def event(kind: str, **data: Any) -> str:
+        return f"event: {kind}\ndata: {json.dumps({'type': kind, **data})}\n\n"
+
+    usage = message["usage"]
+    start = message | {"content": [], "stop_reason": None, "usage": usage | {"output_tokens": 1}}
+    yield event("message_start", message=start)
+    yield event("ping")
+    for index, block in enumerate(message["content"]):
+        if block["type"] == "text":
+            yield event("content_block_start", index=index, content_block={"type": "text", "text": ""})
+            for piece in _pieces(block["text"]):
+                yield event("content_block_delta", index=index, delta={"type": "text_delta", "text": piece})
+        else:
+            yield event("content_block_start", index=index, content_block=block | {"input": {}})
+            for piece in ["", *_slices(json.dumps(block["input"]))]:
+                delta = {"type": "input_json_delta", "partial_json": piece}
+                yield event("content_block_delta", index=index, delta=delta)
+        yield event("content_block_stop", index=index)
+    delta = {"stop_reason": message["stop_reason"], "stop_sequence": None}
+    yield event("message_delta", delta=delta, usage=usage)
+    yield event("message_stop")
+
+
+async def anthropic_messages(state: State, request: Request) -> Response:
+    if not (request.headers.get("x-api-key") or request.headers.get("authorization")):
+        return _anthropic_error(401, "x-api-key header is required")
+    if not request.headers.get("anthropic-version"):
+        return _anthropic_error(400, "anthropic-version: header is required")
+    body = await _json_body(request)
+    if body is None:
+        return _anthropic_error(400, "The body is not a JSON object.")
+    if not isinstance(body.get("messages"), list) or not isinstance(body.get("max_tokens"), int):
+        return _anthropic_error(400, "messages and max_tokens: Field required")
+    answer = await _answer(state, body, _from_anthropic(body), "toolu_")
+    if answer.reply.error is not None:
+        return _anthropic_error(
+            answer.reply.error, f"The scripted model failed with HTTP {answer.reply.error}."
+        )
+    message = _anthropic_message(answer)
+    if body.get("stream"):
+        return StreamingResponse(_anthropic_stream(message), media_type="text/event-stream")
+    return JSONResponse(message)
+
+
+# -- Ollama: POST /api/chat ------------------------------------------------------------------------
+
+
+def _from_ollama(body: dict[str, Any]) -> dict[str, Any]:
+    """The chat request as an OpenAI-style body (tool call arguments are objects in Ollama, strings here;
+    a tool result names its tool in tool_name, or its call in tool_call_id as LangChain sends it)."""
+    messages: list[dict[str, Any]] = []
+    for message in body.get("messages") or []:
+        if not isinstance(message, dict):
+            continue
+        converted = {"role": message.get("role"), "content": _text(message.get("content"))}
+        if message.get("role") == "tool":
+            converted |= {"tool_call_id": message.get("tool_call_id"), "name": message.get("tool_name")}
+        calls = []
+        for call in message.get("tool_calls") or []:
+            function = call.get("function") if isinstance(call, dict) else None
+            if isinstance(function, dict):
+                arguments = function.get("arguments") or {}
+                if not isinstance(arguments, str):
+                    arguments = json.dumps(arguments)
+                function = {"name": str(function.get("name")), "arguments": arguments}
+                calls.append({"id": str(call.get("id") or ""), "type": "function", "function": function})
+        if calls:
+            converted["tool_calls"] = calls
+        messages.append(converted)
+    return {"model": body.get("model"), "messages": messages, "tools": body.get("tools") or []}
+
+
+def _ollama_chunk(answer: Answer, message: dict[str, Any], *, done: bool) -> dict[str, Any]:
+    created_at = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    chunk = {"model": answer.model, "created_at": created_at, "message": message, "done": done}
+    if done:
+        chunk |= {
+            "done_reason": "stop",
+            "prompt_eval_count": answer.usage["prompt_tokens"],
+            "eval_count": answer.usage["completion_tokens"],
+        }
+    return chunk
+
+
+def _ollama_message(answer: Answer) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": answer.reply.content or ""}
+    if answer.calls:
+        message["tool_calls"] = [
+            {"function": {"name": c["function"]["name"], "arguments": json.loads(c["function"]["arguments"])}}
+            for c in answer.calls
+        ]
+    return message
+
+
+def _ollama_stream(answer: Answer) -> Iterator[str]:
+    """NDJSON: the content in pieces, the tool calls in one chunk, then the last chunk (done, usage)."""
+    message = _ollama_message(answer)
+    for piece in _pieces(message["content"]):
+        yield json.dumps(_ollama_chunk(answer, {"role": "assistant", "content": piece}, done=False)) + "\n"
+    if "tool_calls" in message:
+        yield json.dumps(_ollama_chunk(answer, message | {"content": ""}, done=False)) + "\n"
+    yield json.dumps(_ollama_chunk(answer, {"role": "assistant", "content": ""}, done=True)) + "\n"
+
+
+async def ollama_chat(state: State, request: Request) -> Response:
+    body = await _json_body(request)
+    if body is None:
+        return JSONResponse({"error": "The body is not a JSON object."}, status_code=400)
+    if not body.get("model") or not isinstance(body.get("messages", []), list):
+        return JSONResponse({"error": "model is required"}, status_code=400)
+    answer = await _answer(state, body, _from_ollama(body), "call_")
+    if answer.reply.error is not None:
+        error = f"The scripted model failed with HTTP {answer.reply.error}."
+        return JSONResponse({"error": error}, status_code=answer.reply.error)
+    if body.get("stream", True):  # Ollama streams unless told not to
+        return StreamingResponse(_ollama_stream(answer), media_type="application/x-ndjson")
+    return JSONResponse(_ollama_chunk(answer, _ollama_message(answer), done=True))
+
+
+# -- the app ---------------------------------------------------------------------------------------
+
+
 def create_app(state: State) -> Starlette:
     """The server's ASGI app over `state`."""
-
-    async def completions(request: Request) -> Response:
-        try:
-            body = await request.json()
-        except ValueError:
-            return _error(400, "The body is not JSON.")
-        if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
-            return _error(400, "'messages' is required.")
-        number = state.record(body)
-        reply = await _decide(state, body)
-        if reply.error is not None:
-            return _error(reply.error, f"The scripted model failed with HTTP {reply.error}.")
-        model = str(body.get("model") or MODEL)
-        calls = _tool_calls(reply, body)
-        usage = _usage(body, reply.content, calls)
-        completion_id = f"chatcmpl-scripted-{number}"
-        if body.get("stream"):
-            events = _stream(completion_id, model, reply, calls, usage, body)
-            return StreamingResponse(events, media_type="text/event-stream")
-        message: dict[str, Any] = {"role": "assistant", "content": reply.content, "refusal": None}
-        if calls:
-            message["tool_calls"] = calls
-        return JSONResponse(
-            {
-                "id": completion_id,
-                "object": "chat.completion",
-                "created": int(time.time()),
-                "model": model,
-                "system_fingerprint": None,
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": message,
-                        "logprobs": None,
-                        "finish_reason": "tool_calls" if calls else "stop",
-                    }
-                ],
-                "usage": usage,
-            }
-        )
 
     async def models(request: Request) -> Response:
         model = {"id": MODEL, "object": "model", "created": 0, "owned_by": "cryptomon-tests"}
@@ -430,7 +688,9 @@ def create_app(state: State) -> Starlette:
 
     return Starlette(
         routes=[
-            Route("/v1/chat/completions", completions, methods=["POST"]),
+            Route("/v1/chat/completions", partial(openai_chat, state), methods=["POST"]),
+            Route("/v1/messages", partial(anthropic_messages, state), methods=["POST"]),
+            Route("/api/chat", partial(ollama_chat, state), methods=["POST"]),
             Route("/v1/models", models, methods=["GET"]),
             Route("/__script", script, methods=["POST"]),
             Route("/__reset", reset, methods=["POST"]),
@@ -469,7 +729,8 @@ def _config(state: State, host: str, port: int, *, in_process: bool = False) -> 
 
 class ScriptedLLM:
     """The server on 127.0.0.1 (a free port) in a background thread: `with ScriptedLLM() as llm:` (or
-    `async with`); point an OpenAI client at `llm.base_url`, queue replies with `llm.script(...)`."""
+    `async with`); point an OpenAI client at `llm.base_url`, an Anthropic or Ollama one at `llm.root`, queue
+    replies with `llm.script(...)`."""
 
     def __init__(self) -> None:
         self.state = State()
@@ -477,7 +738,8 @@ class ScriptedLLM:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))
         self.port: int = self._socket.getsockname()[1]
-        self.base_url = f"http://127.0.0.1:{self.port}/v1"
+        self.root = f"http://127.0.0.1:{self.port}"  # Anthropic's and Ollama's base URL
+        self.base_url = f"{self.root}/v1"  # OpenAI's
         self._server = uvicorn.Server(_config(self.state, "127.0.0.1", self.port, in_process=True))
         self._thread = threading.Thread(target=self._run, name="scripted-llm", daemon=True)
 
@@ -506,7 +768,7 @@ class ScriptedLLM:
 
     @property
     def requests(self) -> list[dict[str, Any]]:
-        """Every chat-completions request body received, oldest first."""
+        """Every chat request body received (any protocol, as sent), oldest first."""
         return self.state.requests
 
     def reset(self) -> None:

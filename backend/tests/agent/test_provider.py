@@ -1,9 +1,11 @@
-"""End to end through the real provider code (LangChain's ChatOpenAI) against a local OpenAI-compatible
-server: streamed tool calls and answer, token usage, and the provider down, failing or too slow."""
+"""End to end through the real provider code (LangChain's ChatOpenAI, ChatAnthropic and ChatOllama) against
+a local server speaking their protocols: streamed tool calls and answer, token usage, and the provider down,
+failing or too slow."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -14,14 +16,31 @@ from tests.agent.scripted_llm import ScriptedLLM
 from tests.conftest import Account, make_admin, register, serve
 from tests.reports.conftest import push_recent_candles
 
+PROVIDERS = ["openai", "anthropic", "ollama"]
+
 
 @pytest.fixture
-async def openai_client(settings: Settings, scripted_llm: ScriptedLLM) -> AsyncIterator[httpx.AsyncClient]:
+def provider() -> str:
+    """The provider the app is configured with; a test parametrised over `provider` overrides it."""
+    return "openai"
+
+
+@pytest.fixture
+async def llm_client(
+    settings: Settings, scripted_llm: ScriptedLLM, provider: str
+) -> AsyncIterator[httpx.AsyncClient]:
     scripted_llm.reset()
-    async with serve(
-        configured(settings, llm_base_url=scripted_llm.base_url, llm_timeout_seconds=2)
-    ) as client:
+    base_url = scripted_llm.base_url if provider == "openai" else scripted_llm.root
+    llm = {"llm_provider": provider, "llm_base_url": base_url, "llm_api_key": "test"}
+    async with serve(configured(settings, llm_timeout_seconds=2, **llm)) as client:
         yield client
+
+
+def _schemas(sent: dict[str, Any], provider: str) -> dict[str, dict[str, Any]]:
+    """The offered tools' parameter schemas by name, as the request carries them."""
+    if provider == "anthropic":
+        return {t["name"]: t["input_schema"] for t in sent["tools"]}
+    return {t["function"]["name"]: t["function"]["parameters"] for t in sent["tools"]}
 
 
 async def _conversation(client: httpx.AsyncClient, who: Account) -> int:
@@ -30,18 +49,19 @@ async def _conversation(client: httpx.AsyncClient, who: Account) -> int:
     return conversation_id
 
 
+@pytest.mark.parametrize("provider", PROVIDERS)
 async def test_a_streamed_answer_with_tool_calls(
-    settings: Settings, openai_client: httpx.AsyncClient, scripted_llm: ScriptedLLM
+    settings: Settings, llm_client: httpx.AsyncClient, scripted_llm: ScriptedLLM, provider: str
 ) -> None:
-    admin = await register(openai_client)
+    admin = await register(llm_client)
     await make_admin(settings, admin.id)
-    await push_recent_candles(openai_client, admin, ("BTC-USD",))
-    me = await register(openai_client)
-    status = (await openai_client.get("/api/agent/status", headers=me.headers)).json()["data"]
-    assert status["configured"] is True and status["provider"] == "openai" and status["model"] == "scripted"
-    conversation_id = await _conversation(openai_client, me)
+    await push_recent_candles(llm_client, admin, ("BTC-USD",))
+    me = await register(llm_client)
+    status = (await llm_client.get("/api/agent/status", headers=me.headers)).json()["data"]
+    assert status["configured"] is True and status["provider"] == provider and status["model"] == "scripted"
+    conversation_id = await _conversation(llm_client, me)
     events = await ask(
-        openai_client, me, conversation_id, "What is the RSI of BTC? Also set an alert above 150000"
+        llm_client, me, conversation_id, "What is the RSI of BTC? Also set an alert above 150000"
     )
     tools = [data["tool"] for kind, data in events if kind == "tool_result"]
     assert sorted(tools) == ["propose_alert", "technical_analysis"]
@@ -54,32 +74,32 @@ async def test_a_streamed_answer_with_tool_calls(
     assert turn["usage"]["inputTokens"] > 0 and turn["usage"]["outputTokens"] > 0
     sent = scripted_llm.requests[0]
     assert sent["stream"] is True and sent["model"] == "scripted"
-    offered = {t["function"]["name"] for t in sent["tools"]}
-    assert "create_alert" not in offered and {"technical_analysis", "propose_alert", "my_alerts"} <= offered
-    schema = next(
-        t["function"]["parameters"] for t in sent["tools"] if t["function"]["name"] == "propose_alert"
+    offered = _schemas(sent, provider)
+    assert "create_alert" not in offered and {"technical_analysis", "propose_alert", "my_alerts"} <= set(
+        offered
     )
-    assert {"symbol", "condition", "threshold"} <= set(schema["properties"])
-    budget = (await openai_client.get("/api/agent/status", headers=me.headers)).json()["data"]["budget"]
+    assert {"symbol", "condition", "threshold"} <= set(offered["propose_alert"]["properties"])
+    budget = (await llm_client.get("/api/agent/status", headers=me.headers)).json()["data"]["budget"]
     assert budget["requestsUsed"] == 1 and budget["tokensUsed"] == sum(turn["usage"].values())
 
 
 @pytest.mark.parametrize(
-    ("question", "code"),
-    [("__error__ what now?", "PROVIDER_UNAVAILABLE"), ("__slow__ are you there?", "PROVIDER_TIMEOUT")],
+    ("provider", "question", "code"),
+    [
+        *((p, "__error__ what now?", "PROVIDER_UNAVAILABLE") for p in PROVIDERS),
+        *((p, "__slow__ are you there?", "PROVIDER_TIMEOUT") for p in PROVIDERS),
+    ],
 )
 async def test_a_failing_provider_ends_the_stream_with_an_error(
-    openai_client: httpx.AsyncClient, question: str, code: str
+    llm_client: httpx.AsyncClient, question: str, code: str
 ) -> None:
-    me = await register(openai_client)
-    conversation_id = await _conversation(openai_client, me)
-    events = await ask(openai_client, me, conversation_id, question)
+    me = await register(llm_client)
+    conversation_id = await _conversation(llm_client, me)
+    events = await ask(llm_client, me, conversation_id, question)
     assert [kind for kind, _ in events] == ["turn", "error"]
     error = events[-1][1]
     assert error["code"] == code and error["turn"]["status"] == "FAILED"
-    history = (await openai_client.get(f"{CONVERSATIONS}/{conversation_id}", headers=me.headers)).json()[
-        "data"
-    ]
+    history = (await llm_client.get(f"{CONVERSATIONS}/{conversation_id}", headers=me.headers)).json()["data"]
     assert [(m["role"], m["status"]) for m in history["history"]] == [
         ("USER", "COMPLETE"),
         ("ASSISTANT", "FAILED"),

@@ -1,4 +1,4 @@
-"""The scripted LLM speaks the OpenAI protocol as the openai SDK and langchain-openai parse it."""
+"""The scripted LLM speaks OpenAI, Anthropic and Ollama as their SDKs and LangChain parse them."""
 
 from __future__ import annotations
 
@@ -6,10 +6,15 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anthropic
 import httpx
+import ollama
 import pytest
-from langchain_core.messages import AIMessageChunk, HumanMessage, ToolMessage
+from langchain_anthropic import ChatAnthropic
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
 from langchain_core.tools import tool
+from langchain_ollama import ChatOllama
 from langchain_openai import ChatOpenAI
 from openai import AsyncOpenAI, InternalServerError
 
@@ -26,6 +31,19 @@ TOOLS: list[Any] = [
     }
     for name in ("technical_analysis", "coingecko_market", "news", "propose_alert")
 ]
+
+ANTHROPIC_TOOLS: list[Any] = [
+    {"name": t["function"]["name"], "description": "d", "input_schema": t["function"]["parameters"]}
+    for t in TOOLS
+]
+ETH = {"symbol": "ETH-USD"}
+RESULTS = [
+    {"ref": "T1", "tool": "technical_analysis", "data": {"rsi": 55}},
+    {"ref": "T2", "tool": "coingecko_market", "error": "down"},
+]
+SUMMARY = (
+    "technical_analysis: rsi=55 [T1]. coingecko_market: the tool failed, so I have no data from it [T2]."
+)
 
 
 @tool
@@ -167,3 +185,120 @@ async def test_control_routes_and_steps(llm: ScriptedLLM) -> None:
             "/v1/chat/completions", json=body | {"messages": [{"role": "user", "content": "__error__"}]}
         )
         assert error.status_code == 500 and error.json()["error"]["type"] == "server_error"
+
+
+async def test_anthropic_sdk_parses_messages_and_their_stream(llm: ScriptedLLM) -> None:
+    llm.reset()
+    client = anthropic.AsyncAnthropic(base_url=llm.root, api_key="x", max_retries=0)
+    question: Any = [{"role": "user", "content": [{"type": "text", "text": "RSI and price of ETH?"}]}]
+    ask: Any = {"model": "scripted", "max_tokens": 256, "system": "Be brief.", "tools": ANTHROPIC_TOOLS}
+    first = await client.messages.create(messages=question, **ask)
+    assert (first.role, first.model, first.stop_reason) == ("assistant", "scripted", "tool_use")
+    uses = [(b.id, b.name, b.input) for b in first.content if b.type == "tool_use"]
+    assert uses == [("toolu_1", "technical_analysis", ETH), ("toolu_2", "coingecko_market", ETH)]
+    assert len(first.content) == 2
+    assert first.usage.input_tokens > 0 and first.usage.output_tokens > 0
+    async with client.messages.stream(messages=question, **ask) as stream:
+        kinds = [event.type async for event in stream]
+        streamed = await stream.get_final_message()
+    assert kinds[0] == "message_start" and kinds[-1] == "message_stop" and "input_json" in kinds
+    assert streamed.content == first.content and streamed.usage == first.usage
+    assert streamed.stop_reason == "tool_use"
+
+    results = [
+        {"type": "tool_result", "tool_use_id": "toolu_1", "content": json.dumps(RESULTS[0])},
+        {
+            "type": "tool_result",
+            "tool_use_id": "toolu_2",
+            "content": [{"type": "text", "text": json.dumps(RESULTS[1])}],
+        },
+    ]
+    question += [
+        {"role": "assistant", "content": [b.model_dump() for b in first.content]},
+        {"role": "user", "content": results},
+    ]
+    async with client.messages.stream(messages=question, **ask) as stream:
+        pieces = [text async for text in stream.text_stream]
+        answer = await stream.get_final_message()
+    assert len(pieces) > 1 and "".join(pieces) == SUMMARY
+    assert answer.stop_reason == "end_turn" and answer.content[0].type == "text"
+    assert llm.requests[-1]["messages"] == question and llm.requests[-1]["system"] == "Be brief."
+
+    llm.script({"error": 500})
+    with pytest.raises(anthropic.InternalServerError):
+        await client.messages.create(messages=question, **ask)
+
+
+async def test_ollama_client_parses_chat_and_its_stream(llm: ScriptedLLM) -> None:
+    llm.reset()
+    client = ollama.AsyncClient(host=llm.root)
+    question: list[Any] = [{"role": "user", "content": "RSI and price of ETH?"}]
+    first = await client.chat(model="scripted", messages=question, tools=TOOLS, stream=False)
+    assert first.done and first.done_reason == "stop" and first.message.role == "assistant"
+    calls = [(c.function.name, dict(c.function.arguments)) for c in first.message.tool_calls or []]
+    assert calls == [("technical_analysis", ETH), ("coingecko_market", ETH)]
+    assert (first.prompt_eval_count or 0) > 0 and (first.eval_count or 0) > 0
+    parts = [
+        part
+        async for part in await client.chat(model="scripted", messages=question, tools=TOOLS, stream=True)
+    ]
+    assert [p.done for p in parts] == [False, True] and parts[-1].eval_count == first.eval_count
+    assert parts[0].message.tool_calls == first.message.tool_calls
+
+    question += [
+        first.message,
+        {"role": "tool", "tool_name": "technical_analysis", "content": json.dumps(RESULTS[0])},
+        {"role": "tool", "tool_name": "coingecko_market", "content": json.dumps(RESULTS[1])},
+    ]
+    parts = [part async for part in await client.chat(model="scripted", messages=question, stream=True)]
+    assert len(parts) > 2 and [p.done for p in parts].count(True) == 1 and parts[-1].done_reason == "stop"
+    assert "".join(p.message.content or "" for p in parts) == SUMMARY
+    assert llm.requests[-1]["messages"][1]["tool_calls"][0]["function"]["arguments"] == ETH
+
+    llm.script({"error": 500})
+    with pytest.raises(ollama.ResponseError) as failed:
+        await client.chat(model="scripted", messages=question, stream=False)
+    assert failed.value.status_code == 500
+
+
+@pytest.mark.parametrize("provider", ["anthropic", "ollama"])
+async def test_langchain_anthropic_and_ollama_stream_tool_calls_and_usage(
+    llm: ScriptedLLM, provider: str
+) -> None:
+    llm.reset()
+    model: BaseChatModel = (
+        ChatAnthropic(
+            model_name="scripted",
+            base_url=llm.root,
+            api_key="x",
+            max_retries=0,
+            max_tokens=256,
+            stop=None,
+            timeout=5,
+        )
+        if provider == "anthropic"
+        else ChatOllama(model="scripted", base_url=llm.root)
+    )
+    bound = model.bind_tools([technical_analysis, coingecko_market])
+
+    async def streamed(messages: list[Any]) -> AIMessageChunk:
+        merged: AIMessageChunk | None = None
+        async for chunk in bound.astream(messages):
+            merged = chunk if merged is None else merged + chunk  # type: ignore[assignment]
+        assert merged is not None and merged.usage_metadata is not None
+        assert merged.usage_metadata["input_tokens"] > 0 and merged.usage_metadata["output_tokens"] > 0
+        return merged
+
+    question = [HumanMessage("RSI and price of ETH?")]
+    asked = await streamed(question)
+    assert [(c["name"], c["args"]) for c in asked.tool_calls] == [
+        ("technical_analysis", ETH),
+        ("coingecko_market", ETH),
+    ]
+    calls = AIMessage(content=asked.content, tool_calls=asked.tool_calls)
+    results = [
+        ToolMessage(json.dumps(r), tool_call_id=c["id"])
+        for r, c in zip(RESULTS, asked.tool_calls, strict=True)
+    ]
+    answer = await streamed([*question, calls, *results])
+    assert answer.text == SUMMARY and not answer.tool_calls
