@@ -119,5 +119,10 @@ test("a question answered with a cited tool call, its proposed alert created; a 
   await page.goBack();
   await expect(page.getByRole("article", { name: "Your question" })).toHaveCount(3);
   await expect(page.getByTestId("turn-error")).toContainText("PROVIDER_UNAVAILABLE");
+  // The proposal remembers it was created: no second button after a reload.
+  await page.reload();
+  const kept = page.getByTestId("proposal-T2");
+  await expect(kept.getByTestId("proposal-done")).toContainText(`Alert #${alertId} created.`);
+  await expect(kept.getByRole("button", { name: "Create this alert" })).toHaveCount(0);
   expect(errors).toEqual([]);
 });

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
-from app.agent import service, turn
+from app.agent import proposals, service, turn
 from app.agent.schemas import (
     AgentStatus,
     ConversationIn,
@@ -18,6 +18,7 @@ from app.agent.schemas import (
     ConversationOut,
     ConversationPatch,
     MessageIn,
+    ProposalOut,
 )
 from app.core.bounds import MAX_DB_ID
 from app.core.deps import DbSession, RuntimeDep
@@ -77,6 +78,25 @@ async def delete_conversation(
 ) -> Response:
     await service.remove(session, user, conversation_id)
     return Response(status_code=204)
+
+
+Ref = Annotated[str, Path(pattern=r"^T\d{1,6}$", description="The proposal's tool call, e.g. T3")]
+
+
+@router.post(
+    "/conversations/{conversationId}/proposals/{ref}", response_model=Envelope[ProposalOut], status_code=201
+)
+async def accept_proposal(
+    conversation_id: ConversationId,
+    ref: Ref,
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    session: DbSession,
+    notifier: NotifierDep,
+) -> Envelope[ProposalOut]:
+    """Create the alert or run the backtest an answer proposed, exactly as proposed (the create route's own
+    checks apply); recorded on the proposal as `created`. 409 if it was created already."""
+    return ok(await proposals.accept(runtime, session, notifier, user, conversation_id, ref))
 
 
 def _sse(event: str, data: BaseModel) -> bytes:

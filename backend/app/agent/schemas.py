@@ -55,6 +55,11 @@ class CitationOut(ApiModel):
     as_of: UtcDateTime | None
 
 
+class CreatedOut(ApiModel):
+    id: str = Field(description="The alert's id, or the backtest's (BT-...)")
+    at: UtcDateTime
+
+
 class ProposalOut(ApiModel):
     ref: str
     kind: Literal["ALERT", "BACKTEST"]
@@ -62,6 +67,7 @@ class ProposalOut(ApiModel):
     request: JsonObject = Field(
         description="ALERT: a POST /api/alerts body; BACKTEST: a POST /api/backtest/strategy body"
     )
+    created: CreatedOut | None = Field(default=None, description="Set once the user created it from here")
 
 
 class UsageOut(ApiModel):

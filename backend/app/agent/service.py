@@ -49,6 +49,16 @@ async def owned(
     return row
 
 
+async def mine(
+    session: AsyncSession, caller: Caller, conversation_id: int, lock: bool = False
+) -> Conversation:
+    """The caller's own conversation, to ask in or act on (an admin may read another's, not speak in it)."""
+    row = await owned(session, caller, conversation_id, lock)
+    if row.user_id != caller.id:
+        raise forbidden()
+    return row
+
+
 def tool_call_out(row: ToolCall) -> ToolCallOut:
     return ToolCallOut(
         ref=row.ref,

@@ -76,7 +76,7 @@ async def accept(
 ) -> Accepted:
     """Store the question and an answer RUNNING, or refuse the turn (403/404, 503, 429, 409), changing
     nothing."""
-    conversation = await service.owned(session, user, conversation_id, lock=True)
+    conversation = await service.mine(session, user, conversation_id, lock=True)
     problem = providers.missing(settings)
     if problem is not None:
         raise AppError(ErrorCode.SERVICE_UNAVAILABLE, f"No language model is configured ({problem}). {_HOW}")

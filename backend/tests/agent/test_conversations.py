@@ -8,7 +8,7 @@ from app.agent.schemas import MAX_MESSAGE_CHARS
 from app.config import Settings
 from tests.agent.conftest import CONVERSATIONS, Agent
 from tests.agent.scripted_model import answer
-from tests.conftest import assert_error, register, serve
+from tests.conftest import assert_error, make_admin, register, serve
 
 
 async def test_create_list_rename_delete(agent: Agent) -> None:
@@ -46,7 +46,7 @@ async def test_first_question_titles_the_conversation(agent: Agent) -> None:
     assert data["messages"] == 2
 
 
-async def test_another_users_conversation_is_forbidden(agent: Agent) -> None:
+async def test_another_users_conversation_is_forbidden(agent: Agent, agent_settings: Settings) -> None:
     owner, other = await register(agent.client), await register(agent.client)
     conversation_id = await agent.conversation(owner)
     url = f"{CONVERSATIONS}/{conversation_id}"
@@ -56,6 +56,11 @@ async def test_another_users_conversation_is_forbidden(agent: Agent) -> None:
     asked = await agent.client.post(f"{url}/messages", json={"content": "hi"}, headers=other.headers)
     assert_error(asked, 403, "FORBIDDEN")
     assert (await agent.client.get(CONVERSATIONS, headers=other.headers)).json()["data"]["count"] == 0
+    admin = await register(agent.client)
+    await make_admin(agent_settings, admin.id)
+    assert (await agent.client.get(url, headers=admin.headers)).status_code == 200  # an admin reads it
+    asked = await agent.client.post(f"{url}/messages", json={"content": "hi"}, headers=admin.headers)
+    assert_error(asked, 403, "FORBIDDEN")  # but does not ask in it
     assert await agent.history(owner, conversation_id) == []
     assert agent.model.seen == []
 

@@ -18,7 +18,7 @@ from app.core.clock import utcnow
 from app.main import create_app
 from tests.agent.conftest import CONVERSATIONS, Agent, ask, configured
 from tests.agent.scripted_model import ScriptedChatModel, answer, calls
-from tests.conftest import Account, lifespan, register
+from tests.conftest import Account, assert_error, lifespan, register
 
 RSI_AND_ALERT = (
     calls(
@@ -299,3 +299,35 @@ async def test_injected_instructions_in_outside_text_stay_data(
         system.content
     )
     assert (await agent.client.get(f"/api/alerts/{me.id}", headers=me.headers)).json()["data"]["alerts"] == []
+
+
+async def test_a_proposal_is_created_once_by_its_owner(agent: Agent, market: Account) -> None:
+    me, other = await register(agent.client), await register(agent.client)
+    conversation_id = await agent.conversation(me)
+    backtest = {"strategyName": "rsi mean reversion", "symbol": "BTC", "period": "30d"}
+    agent.script(*RSI_AND_ALERT)
+    await agent.ask(me, conversation_id, "RSI of BTC? Also set an alert above 150000")
+    agent.script(calls(("propose_backtest", backtest)), answer("Try this backtest [T3]."))
+    events = await agent.ask(me, conversation_id, "Backtest RSI on BTC")
+    assert events[-1][1]["turn"]["proposals"][0]["request"]["strategyName"] == "RSI Mean Reversion"
+    url = f"{CONVERSATIONS}/{conversation_id}/proposals"
+    assert_error(await agent.client.post(f"{url}/T2", headers=other.headers), 403, "FORBIDDEN")
+    assert_error(await agent.client.post(f"{url}/T1", headers=me.headers), 404, "NOT_FOUND")  # not a proposal
+    created = await agent.client.post(f"{url}/T2", headers=me.headers)
+    assert created.status_code == 201, created.text
+    alert_id = created.json()["data"]["created"]["id"]
+    alerts = (await agent.client.get(f"/api/alerts/{me.id}", headers=me.headers)).json()["data"]["alerts"]
+    assert [(str(a["id"]), a["threshold"], a["channels"]) for a in alerts] == [
+        (alert_id, 150000.0, ["IN_APP"])
+    ]
+    assert_error(await agent.client.post(f"{url}/T2", headers=me.headers), 409, "CONFLICT")
+    assert (
+        len((await agent.client.get(f"/api/alerts/{me.id}", headers=me.headers)).json()["data"]["alerts"])
+        == 1
+    )
+    ran = await agent.client.post(f"{url}/T3", headers=me.headers)
+    assert ran.status_code == 201, ran.text
+    run_id = ran.json()["data"]["created"]["id"]
+    assert (await agent.client.get(f"/api/backtest/{run_id}", headers=me.headers)).status_code == 200
+    history = await agent.history(me, conversation_id)
+    assert [p["created"]["id"] for m in history for p in m["proposals"]] == [alert_id, run_id]

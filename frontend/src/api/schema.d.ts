@@ -2171,6 +2171,27 @@ export interface paths {
         patch: operations["update_conversation_api_agent_conversations__conversationId__patch"];
         trace?: never;
     };
+    "/api/agent/conversations/{conversationId}/proposals/{ref}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Proposal
+         * @description Create the alert or run the backtest an answer proposed, exactly as proposed (the create route's own
+         *     checks apply); recorded on the proposal as `created`. 409 if it was created already.
+         */
+        post: operations["accept_proposal_api_agent_conversations__conversationId__proposals__ref__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agent/conversations/{conversationId}/messages": {
         parameters: {
             query?: never;
@@ -3146,6 +3167,16 @@ export interface components {
             /** Messages */
             messages: number;
         };
+        /** CreatedOut */
+        CreatedOut: {
+            /**
+             * Id
+             * @description The alert's id, or the backtest's (BT-...)
+             */
+            id: string;
+            /** At */
+            at: string;
+        };
         /** CustomIndicatorIn */
         CustomIndicatorIn: {
             /** Userid */
@@ -4020,6 +4051,18 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["ProgressOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[ProposalOut] */
+        Envelope_ProposalOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["ProposalOut"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -6407,6 +6450,8 @@ export interface components {
             request: {
                 [key: string]: unknown;
             };
+            /** @description Set once the user created it from here */
+            created?: components["schemas"]["CreatedOut"] | null;
         };
         /** PushCandlesIn */
         PushCandlesIn: {
@@ -22244,6 +22289,111 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_ConversationOut_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    accept_proposal_api_agent_conversations__conversationId__proposals__ref__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: number;
+                /** @description The proposal's tool call, e.g. T3 */
+                ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ProposalOut_"];
                 };
             };
             /** @description Bad request */

@@ -62,7 +62,7 @@ function Messages({ conversation, turn }: { conversation: Conversation; turn: Li
             <Question id={itemId(key)} text={m.content} at={m.createdAt} />
           ) : (
             <AnswerItem id={itemId(key)} message={m}>
-              <Answer {...savedAnswer(m, itemId(key))} />
+              <Answer {...savedAnswer(m, itemId(key), conversation.conversationId)} />
             </AnswerItem>
           )}
         </li>
@@ -78,9 +78,9 @@ function Messages({ conversation, turn }: { conversation: Conversation; turn: Li
       <li key={a}>
         <AnswerItem id={itemId(a)} {...(live.saved ? { message: live.saved } : {})}>
           {live.saved ? (
-            <Answer {...savedAnswer(live.saved, itemId(a))} error={live.saved.error ?? live.error} />
+            <Answer {...savedAnswer(live.saved, itemId(a), conversation.conversationId)} error={live.saved.error ?? live.error} />
           ) : (
-            <Answer domId={itemId(a)} text={live.text} toolCalls={live.toolCalls} error={live.error} streaming={!live.done} />
+            <Answer domId={itemId(a)} conversationId={conversation.conversationId} text={live.text} toolCalls={live.toolCalls} error={live.error} streaming={!live.done} />
           )}
         </AnswerItem>
       </li>,

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { useAuth } from "@/stores/auth";
 import { apiError, mockApi, renderWithProviders } from "@/test/utils";
-import { alertProposal, alertRequest, answer, backtestProposal, backtestRequest, rsiCall } from "./fixtures";
+import { alertProposal, answer, backtestProposal, rsiCall } from "./fixtures";
 import { Answer, callLine, savedAnswer } from "./Message";
 import { ProposalCard } from "./ProposalCard";
 
@@ -18,7 +18,7 @@ describe("a tool call's line", () => {
 
 describe("an answer", () => {
   it("opens a tool call on its arguments and pretty-printed result", () => {
-    renderWithProviders(<Answer {...savedAnswer(answer(2), "m2")} />);
+    renderWithProviders(<Answer {...savedAnswer(answer(2), "m2", 7)} />);
     const row = screen.getByTestId("tool-call-T1");
     const toggle = within(row).getByRole("button", { name: /^T1 ✓ technical_analysis · cryptomon-candles/ });
     expect(toggle).toHaveAttribute("aria-expanded", "false");
@@ -30,7 +30,7 @@ describe("an answer", () => {
   });
 
   it("turns each [T1] into a button that opens and focuses the call it cites, and lists the sources", () => {
-    renderWithProviders(<Answer {...savedAnswer(answer(2), "m2")} />);
+    renderWithProviders(<Answer {...savedAnswer(answer(2), "m2", 7)} />);
     const text = screen.getByTestId("answer-text");
     expect(text).toHaveTextContent("BTC's RSI(14) is 48.2 T1: neutral. I propose an alert above 150,000 T2.");
     expect(text).not.toHaveTextContent("[T1]");
@@ -51,7 +51,7 @@ describe("an answer", () => {
 
   it("leaves a ref that matches no call as text, and shows a failed turn's error with its code", () => {
     const failed = answer(2, { content: "Partial [T9]", status: "FAILED", error: { code: "MAX_STEPS", message: "Too many steps." }, citations: [], proposals: [] });
-    renderWithProviders(<Answer {...savedAnswer(failed, "m2")} />);
+    renderWithProviders(<Answer {...savedAnswer(failed, "m2", 7)} />);
     expect(screen.getByTestId("answer-text")).toHaveTextContent("Partial [T9]");
     expect(screen.queryByRole("button", { name: /Source T9/ })).not.toBeInTheDocument();
     expect(screen.getByRole("alert")).toHaveTextContent(/^The assistant could not answer MAX_STEPS\s*Too many steps\.$/);
@@ -59,9 +59,13 @@ describe("an answer", () => {
 });
 
 describe("a proposal", () => {
-  it("creates the proposed alert with exactly its request and links to it", async () => {
-    const calls = mockApi({ "POST /api/alerts": { status: 201, body: { id: 41, ...alertRequest } } });
-    renderWithProviders(<ProposalCard proposal={alertProposal()} />);
+  const ALERT = "POST /api/agent/conversations/7/proposals/T2";
+  const BACKTEST = "POST /api/agent/conversations/7/proposals/T3";
+  const created = (id: string) => ({ created: { id, at: "2026-11-24T10:05:00Z" } });
+
+  it("asks the API to create the proposed alert, then links to it", async () => {
+    const calls = mockApi({ [ALERT]: { status: 201, body: alertProposal(created("41")) } });
+    renderWithProviders(<ProposalCard conversationId={7} proposal={alertProposal()} />);
     expect(screen.getByText("Alert when BTC-USD goes above 150,000")).toBeInTheDocument();
     expect(screen.getByTestId("proposal-request")).toHaveTextContent("threshold150000");
     fireEvent.click(screen.getByRole("button", { name: "Create this alert" }));
@@ -69,26 +73,33 @@ describe("a proposal", () => {
     expect(link).toHaveAttribute("href", "/alerts");
     expect(link).toHaveFocus();
     expect(screen.getByTestId("proposal-done")).toHaveTextContent("Alert #41 created.");
-    expect(calls.map((c) => [c.route, c.body])).toEqual([["POST /api/alerts", alertRequest]]);
+    expect(calls.map((c) => c.route)).toEqual([ALERT]);
     expect(screen.queryByRole("button", { name: "Create this alert" })).not.toBeInTheDocument();
   });
 
-  it("runs the proposed backtest with exactly its request and links to the run", async () => {
-    const calls = mockApi({ "POST /api/backtest/strategy": { status: 201, body: { backtestId: "BT-9", strategyName: "RSI Mean Reversion", results: {} } } });
-    renderWithProviders(<ProposalCard proposal={backtestProposal()} />);
+  it("runs the proposed backtest and links to the run", async () => {
+    const calls = mockApi({ [BACKTEST]: { status: 201, body: backtestProposal(created("BT-9")) } });
+    renderWithProviders(<ProposalCard conversationId={7} proposal={backtestProposal()} />);
     fireEvent.click(screen.getByRole("button", { name: "Run this backtest" }));
     expect(await screen.findByRole("link", { name: "Open the backtest" })).toHaveAttribute("href", "/research/backtest?run=BT-9");
-    expect(calls.map((c) => [c.route, c.body])).toEqual([["POST /api/backtest/strategy", backtestRequest]]);
+    expect(calls.map((c) => c.route)).toEqual([BACKTEST]);
+  });
+
+  it("shows a proposal created earlier as done, with no button to create it twice", () => {
+    mockApi({});
+    renderWithProviders(<ProposalCard conversationId={7} proposal={alertProposal(created("41"))} />);
+    expect(screen.getByTestId("proposal-done")).toHaveTextContent("Alert #41 created.");
+    expect(screen.queryByRole("button", { name: "Create this alert" })).not.toBeInTheDocument();
   });
 
   it("shows the API's refusal field by field and lets the user try again", async () => {
     mockApi({
-      "POST /api/alerts": apiError(422, "VALIDATION_ERROR", "threshold: must be positive (and 1 more)", "threshold", [
+      [ALERT]: apiError(422, "VALIDATION_ERROR", "threshold: must be positive (and 1 more)", "threshold", [
         { field: "threshold", message: "must be positive" },
         { field: "channels.0", message: "unknown channel" },
       ]),
     });
-    renderWithProviders(<ProposalCard proposal={alertProposal()} />);
+    renderWithProviders(<ProposalCard conversationId={7} proposal={alertProposal()} />);
     fireEvent.click(screen.getByRole("button", { name: "Create this alert" }));
     const error = await screen.findByRole("alert");
     expect(error).toHaveTextContent("Could not create the alert");

@@ -92,6 +92,8 @@ export interface AnswerProps {
   text: string;
   toolCalls: LiveToolCall[];
   citations?: Citation[];
+  /** The conversation the answer is in (its proposals are created through it). */
+  conversationId: number;
   proposals?: Proposal[];
   error?: { code: string; message: string } | null;
   /** Still streaming: no text yet shows "Thinking…". */
@@ -100,7 +102,7 @@ export interface AnswerProps {
   running?: boolean;
 }
 
-export function Answer({ domId, text, toolCalls, citations = [], proposals = [], error = null, streaming = false, running = false }: AnswerProps) {
+export function Answer({ domId, conversationId, text, toolCalls, citations = [], proposals = [], error = null, streaming = false, running = false }: AnswerProps) {
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const refs = new Map(toolCalls.map((c) => [c.ref, c]));
   const toggle = (ref: string) =>
@@ -136,7 +138,7 @@ export function Answer({ domId, text, toolCalls, citations = [], proposals = [],
       {proposals.length ? (
         <div className="ag-proposals">
           {proposals.map((p) => (
-            <ProposalCard key={p.ref} proposal={p} />
+            <ProposalCard key={p.ref} conversationId={conversationId} proposal={p} />
           ))}
         </div>
       ) : null}
@@ -145,9 +147,10 @@ export function Answer({ domId, text, toolCalls, citations = [], proposals = [],
 }
 
 /** A saved assistant message's parts as <Answer> takes them. */
-export function savedAnswer(message: Message, domId: string): AnswerProps {
+export function savedAnswer(message: Message, domId: string, conversationId: number): AnswerProps {
   return {
     domId,
+    conversationId,
     text: message.content,
     toolCalls: message.toolCalls,
     citations: message.citations,

@@ -1,10 +1,10 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, type Ref } from "react";
 import { Link } from "react-router-dom";
 import { apiItems } from "@/api/errors";
-import { useCreateProposedAlert, useRunProposedBacktest, type Proposal } from "./api";
+import { useAcceptProposal, type Proposal } from "./api";
 import { inline } from "./format";
 
-/** What the agent proposes, with the button that does it: the request goes to the API exactly as proposed. */
+/** What the agent proposes, with the button that does it (once): the API creates it exactly as proposed. */
 
 const KIND = { ALERT: { label: "Alert", action: "Create this alert", pending: "Creating…" }, BACKTEST: { label: "Backtest", action: "Run this backtest", pending: "Running…" } };
 
@@ -43,16 +43,32 @@ function Failure({ error, what }: { error: unknown; what: string }) {
   );
 }
 
-export function ProposalCard({ proposal }: { proposal: Proposal }) {
-  const alert = useCreateProposedAlert();
-  const backtest = useRunProposedBacktest();
+function Created({ proposal, id, linkRef }: { proposal: Proposal; id: string; linkRef: Ref<HTMLAnchorElement> }) {
+  return proposal.kind === "ALERT" ? (
+    <p className="ag-done" data-testid="proposal-done">
+      ✓ Alert #{id} created.{" "}
+      <Link ref={linkRef} to="/alerts" state={{ createdAlert: Number(id) }}>
+        Open it in Alerts
+      </Link>
+    </p>
+  ) : (
+    <p className="ag-done" data-testid="proposal-done">
+      ✓ Backtest {id} done.{" "}
+      <Link ref={linkRef} to={`/research/backtest?run=${encodeURIComponent(id)}`}>
+        Open the backtest
+      </Link>
+    </p>
+  );
+}
+
+export function ProposalCard({ conversationId, proposal }: { conversationId: number; proposal: Proposal }) {
+  const accept = useAcceptProposal(conversationId);
   const kind = KIND[proposal.kind];
-  const mutation = proposal.kind === "ALERT" ? alert : backtest;
+  const created = accept.data?.created ?? proposal.created;
   const done = useRef<HTMLAnchorElement>(null);
   useEffect(() => {
-    if (mutation.isSuccess) done.current?.focus(); // the new link: where the user goes next
-  }, [mutation.isSuccess]);
-  const go = () => (proposal.kind === "ALERT" ? alert.mutate(proposal.request) : backtest.mutate(proposal.request));
+    if (accept.isSuccess) done.current?.focus(); // the new link: where the user goes next
+  }, [accept.isSuccess]);
 
   return (
     <article className="ag-proposal" aria-label={`${kind.label} proposal ${proposal.ref}`} data-testid={`proposal-${proposal.ref}`}>
@@ -61,26 +77,14 @@ export function ProposalCard({ proposal }: { proposal: Proposal }) {
       </p>
       <p className="ag-proposal-summary">{proposal.summary}</p>
       <RequestFields request={proposal.request} />
-      {alert.data ? (
-        <p className="ag-done" data-testid="proposal-done">
-          ✓ Alert #{alert.data.id} created.{" "}
-          <Link ref={done} to="/alerts" state={{ createdAlert: alert.data.id }}>
-            Open it in Alerts
-          </Link>
-        </p>
-      ) : backtest.data ? (
-        <p className="ag-done" data-testid="proposal-done">
-          ✓ Backtest {backtest.data.backtestId} done.{" "}
-          <Link ref={done} to={`/research/backtest?run=${encodeURIComponent(backtest.data.backtestId)}`}>
-            Open the backtest
-          </Link>
-        </p>
+      {created ? (
+        <Created proposal={proposal} id={created.id} linkRef={done} />
       ) : (
-        <button type="button" className="primary" disabled={mutation.isPending} onClick={go}>
-          {mutation.isPending ? kind.pending : kind.action}
+        <button type="button" className="primary" disabled={accept.isPending} onClick={() => accept.mutate(proposal.ref)}>
+          {accept.isPending ? kind.pending : kind.action}
         </button>
       )}
-      {mutation.isError ? <Failure error={mutation.error} what={kind.action.toLowerCase().replace(" this ", " the ")} /> : null}
+      {accept.isError ? <Failure error={accept.error} what={kind.action.toLowerCase().replace(" this ", " the ")} /> : null}
     </article>
   );
 }

@@ -16,8 +16,6 @@ export type Message = S["MessageOut"];
 export type ToolCall = S["ToolCallOut"];
 export type Citation = S["CitationOut"];
 export type Proposal = S["ProposalOut"];
-type AlertIn = S["AlertIn"];
-type StrategyIn = S["StrategyIn"];
 
 /** The API's limit on a message (MessageIn: 1..4000 characters, not blank). */
 export const MAX_MESSAGE = 4000;
@@ -95,24 +93,18 @@ export function useDeleteConversation() {
 /** Shown by the proposal's card itself, field by field: no app-wide error toast. */
 const shownByTheCard = () => undefined;
 
-/** POST /api/alerts with a proposal's request as it is: the agent builds it as exactly that route's body. */
-export function useCreateProposedAlert() {
+/** POST .../proposals/{ref}: the API creates the alert or runs the backtest exactly as the agent proposed it, once
+ * (the proposal then carries `created`, so a reload shows it done and offers no second click). */
+export function useAcceptProposal(conversationId: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    // The cast is the agent's word; the API checks the body again as it does any other.
-    mutationFn: (request: Record<string, unknown>) => unwrap(api.POST("/api/alerts", { body: request as unknown as AlertIn })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["alerts"] }),
-    onError: shownByTheCard,
-  });
-}
-
-/** POST /api/backtest/strategy with a proposal's request as it is. */
-export function useRunProposedBacktest() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (request: Record<string, unknown>) =>
-      unwrap(api.POST("/api/backtest/strategy", { body: request as unknown as StrategyIn })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: RUNS_KEY }),
+    mutationFn: (ref: string) =>
+      unwrap(api.POST("/api/agent/conversations/{conversationId}/proposals/{ref}", { params: { path: { conversationId, ref } } })),
+    onSuccess: (proposal) =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: keys.conversation(conversationId) }),
+        queryClient.invalidateQueries({ queryKey: proposal.kind === "ALERT" ? ["alerts"] : RUNS_KEY }),
+      ]),
     onError: shownByTheCard,
   });
 }
