@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { dataOf, signUp, snapshot, type Account } from "./helpers";
+import { type Account, dataOf, signUp, snapshot, watchConsole } from "./helpers";
 
 // The research assistant against the real backend, whose model is the scripted one scripts/e2e.mjs starts
 // (backend/tests/agent/scripted_llm.py: "rsi" calls technical_analysis, "set an alert" propose_alert with the
@@ -10,16 +10,6 @@ import { dataOf, signUp, snapshot, type Account } from "./helpers";
 const auth = (account: Account) => ({ Authorization: `Bearer ${account.token}` });
 // SHOTS=1 also writes the README's screenshot (docs/screenshots/web-agent.png), at the 1440x900 viewport.
 const shots = process.env.SHOTS === "1";
-
-/** Console errors a page logs (failed loads are the API's expected 4xx answers, shown in the page). */
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(error.message));
-  return errors;
-}
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
-import { dataOf, signUp, snapshot, type Account } from "./helpers";
+import { type Account, dataOf, signUp, snapshot, watchConsole } from "./helpers";
 
 // The community against the real backend: a member shares a backtest in a post through the composer's picker,
 // another reads it, comments, votes and clones the backtest into their own account; a post held by the automatic
@@ -14,16 +14,6 @@ const shoot = async (page: Page, name: string) => {
   await snapshot(page, `community-${name}`);
   if (shots) await page.screenshot({ path: `../docs/screenshots/web-${name}.png`, fullPage: true });
 };
-
-/** Console errors a page logs (failed loads are the API's expected 4xx answers, shown in the page). */
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(error.message));
-  return errors;
-}
 
 /** An RSI Mean Reversion run on BTC-USD 1h over the recorded hours, made through the API as `account`. */
 async function backtest(request: APIRequestContext, account: Account): Promise<string> {

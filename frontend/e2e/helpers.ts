@@ -43,3 +43,13 @@ export async function adminHeaders(request: APIRequestContext): Promise<Record<s
 export async function snapshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/${name}.png`, fullPage: true });
 }
+
+/** Console errors a page logs (failed loads are the API's expected 4xx answers, shown in the page). */
+export function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return errors;
+}
