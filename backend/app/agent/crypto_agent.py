@@ -5,7 +5,6 @@ budget)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +15,7 @@ from langchain_core.messages import AIMessage
 from langchain_core.tools import BaseTool
 from langgraph.runtime import Runtime as GraphRuntime
 
+from app.agent.tally import BudgetExceeded, Tally
 from app.agent.tools.base import EXTERNAL_CLOSE, EXTERNAL_OPEN, Context
 
 SYSTEM_PROMPT = """You are Cryptomon's research assistant for crypto traders, investors and analysts.
@@ -47,20 +47,6 @@ def system_prompt(now: datetime, allow_actions: bool) -> str:
         close=EXTERNAL_CLOSE,
         actions=_ACTIONS_ON if allow_actions else _ACTIONS_OFF,
     )
-
-
-class BudgetExceeded(Exception):
-    """The user's daily tokens ran out during the turn."""
-
-
-@dataclass
-class Tally:
-    """What the turn's model calls used; `tokens_left` is the user's daily allowance at the start."""
-
-    tokens_left: int
-    input_tokens: int = 0
-    output_tokens: int = 0
-    answer: str | None = None
 
 
 class Accounting(AgentMiddleware[AgentState[Any], Any]):

@@ -3,11 +3,15 @@ k=10), read from the database so any API process continues any conversation, aft
 
 from __future__ import annotations
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.agent.models import Message
+
+if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
 
 WINDOW = 10  # interactions: a question and its answer
 
@@ -15,6 +19,11 @@ WINDOW = 10  # interactions: a question and its answer
 async def window(session: AsyncSession, conversation_id: int, k: int = WINDOW) -> list[BaseMessage]:
     """The last `k` questions with their completed answers, oldest first; failed turns are left out, as the
     seed's memory saved only the exchanges that finished."""
+    from langchain_core.messages import (  # loaded with the first question, not at start
+        AIMessage,
+        HumanMessage,
+    )
+
     answers = list(
         await session.scalars(
             select(Message)

@@ -3,16 +3,13 @@ and a provider failure told apart from our own."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import anthropic
-import httpx
-import ollama
-import openai
-from langchain_core.language_models import BaseChatModel
+from typing import TYPE_CHECKING, Any, cast
 
 from app.config import Settings
 from app.core.runtime import Runtime
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 MODEL_KEY = "agent.model"  # Runtime.memo: the process's chat model
 
@@ -82,12 +79,17 @@ def chat_model(runtime: Runtime) -> BaseChatModel:
     model = runtime.memo.get(MODEL_KEY)
     if model is None:
         model = runtime.memo[MODEL_KEY] = _build(runtime.settings)
-    assert isinstance(model, BaseChatModel)
-    return model
+    return cast("BaseChatModel", model)
 
 
 def failure(exc: BaseException) -> tuple[str, str] | None:
     """The stream's error code and message when the model's server failed us; None for anything else."""
+    # Imported here: the clients are loaded with the model, not when the API starts.
+    import anthropic
+    import httpx
+    import ollama
+    import openai
+
     if isinstance(
         exc, openai.APITimeoutError | anthropic.APITimeoutError | httpx.TimeoutException | TimeoutError
     ):

@@ -10,13 +10,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from langchain.agents.middleware.model_call_limit import ModelCallLimitExceededError
-from langchain_core.messages import AIMessage, HumanMessage
 from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.agent import budget, crypto_agent, memory, providers, service
+from app.agent import budget, memory, providers, service
 from app.agent.citations import refs_in
 from app.agent.models import Message, ToolCall
 from app.agent.schemas import (
@@ -25,6 +23,7 @@ from app.agent.schemas import (
     ToolCallEvent,
     TurnEvent,
 )
+from app.agent.tally import BudgetExceeded, Tally
 from app.agent.tools import offered
 from app.agent.tools.base import Context, Record, as_langchain
 from app.config import Settings
@@ -138,9 +137,12 @@ def _row(record: Record, message_id: int) -> ToolCall:
     )
 
 
-async def _stream(
-    runtime: Runtime, ctx: Context, tally: crypto_agent.Tally, accepted: Accepted, emit: Emit
-) -> None:
+async def _stream(runtime: Runtime, ctx: Context, tally: Tally, accepted: Accepted, emit: Emit) -> None:
+    # LangChain is loaded with the first question, not when the API starts (seconds of every process start).
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    from app.agent import crypto_agent
+
     settings = runtime.settings
     async with runtime.db.session() as session:
         history = await memory.window(session, accepted.conversation_id)
@@ -160,8 +162,10 @@ class _Token(BaseModel):
 
 
 def _failure(exc: Exception, settings: Settings) -> tuple[str, str]:
-    if isinstance(exc, crypto_agent.BudgetExceeded):
+    if isinstance(exc, BudgetExceeded):
         return "BUDGET_EXCEEDED", f"The day's {settings.agent_daily_tokens} tokens ran out during the answer"
+    from langchain.agents.middleware.model_call_limit import ModelCallLimitExceededError
+
     if isinstance(exc, ModelCallLimitExceededError):
         return "MAX_STEPS", f"No answer within {settings.agent_max_steps} steps; ask a narrower question"
     known = providers.failure(exc)
@@ -183,7 +187,7 @@ async def run(runtime: Runtime, notifier: Notifier, user: User, accepted: Accept
         await emit("tool_result", service.tool_call_out(_row(record, accepted.message_id)))
 
     ctx.on_call, ctx.on_result = on_call, on_result
-    tally = crypto_agent.Tally(tokens_left=accepted.tokens_left)
+    tally = Tally(tokens_left=accepted.tokens_left)
     ids = TurnEvent(
         conversation_id=accepted.conversation_id,
         user_message_id=accepted.user_message_id,
@@ -215,7 +219,7 @@ async def run(runtime: Runtime, notifier: Notifier, user: User, accepted: Accept
 async def _save(
     session: AsyncSession,
     ctx: Context,
-    tally: crypto_agent.Tally,
+    tally: Tally,
     accepted: Accepted,
     error: tuple[str, str] | None,
 ) -> Any:

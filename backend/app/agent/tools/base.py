@@ -10,10 +10,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
-from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import AfterValidator, Field, StringConstraints, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +22,9 @@ from app.core.runtime import Runtime
 from app.core.schemas import RequestModel
 from app.notifications.service import Notifier
 from app.users.service import User
+
+if TYPE_CHECKING:
+    from langchain_core.tools import BaseTool
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +186,8 @@ async def call(tool: AgentTool, ctx: Context, raw: dict[str, Any]) -> str:
 
 
 def as_langchain(tool: AgentTool, ctx: Context) -> BaseTool:
+    from langchain_core.tools import StructuredTool  # loaded with the first question, not at start
+
     async def run(**kwargs: Any) -> str:
         return await call(tool, ctx, kwargs)
 
