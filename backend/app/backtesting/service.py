@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.backtesting import repository, strategies
 from app.backtesting.chart import equity_png
+from app.backtesting.engine import Run
 from app.backtesting.models import Backtest
 from app.backtesting.optimize import combinations
 from app.backtesting.schemas import (
@@ -34,7 +35,17 @@ from app.backtesting.schemas import (
     SweepJobOut,
     Trade,
 )
-from app.backtesting.simulation import EXECUTION, at, costs_of, load_window, prepare, simulate, trades_of
+from app.backtesting.simulation import (
+    EXECUTION,
+    Prepared,
+    Window,
+    at,
+    costs_of,
+    load_window,
+    prepare,
+    simulate,
+    trades_of,
+)
 from app.config import Settings
 from app.core.clock import isoformat_z, utcnow
 from app.core.errors import forbidden, not_found
@@ -118,26 +129,41 @@ async def check(session: AsyncSession, user_id: int, body: StrategyIn) -> str:
     return (await prepare(session, user_id, body.strategy_name, body.parameters)).name
 
 
-async def evaluate(session: AsyncSession, settings: Settings, user_id: int, body: StrategyIn) -> Evaluation:
-    """The results POST /api/backtest/strategy would give for this request; nothing is stored."""
+@dataclass(frozen=True)
+class _Simulated:
+    prepared: Prepared
+    window: Window
+    run: Run
+    results: Results
+    ts: np.ndarray
+    trades: list[Trade]
+
+
+async def _simulate(session: AsyncSession, settings: Settings, user_id: int, body: StrategyIn) -> _Simulated:
     prepared = await prepare(session, user_id, body.strategy_name, body.parameters)
     window = await load_window(session, body, prepared.lookback)
     capital = float(body.initial_capital)
-    _, results = simulate(prepared, window, costs_of(body), capital, settings.backtest_risk_free_rate)
+    run, results = simulate(prepared, window, costs_of(body), capital, settings.backtest_risk_free_rate)
+    ts = window.series.ts[window.first :]
+    trades = trades_of(run, ts)
+    results.open_at_end = bool(trades and trades[-1].exit_reason == "END")
+    return _Simulated(prepared, window, run, results, ts, trades)
+
+
+async def evaluate(session: AsyncSession, settings: Settings, user_id: int, body: StrategyIn) -> Evaluation:
+    """The results POST /api/backtest/strategy would give for this request; nothing is stored."""
+    done = await _simulate(session, settings, user_id, body)
+    prepared, window = done.prepared, done.window
     start, end = at(window.start), at(window.end)
-    return Evaluation(prepared.name, window.symbol, body.interval, start, end, prepared.parameters, results)
+    return Evaluation(
+        prepared.name, window.symbol, body.interval, start, end, prepared.parameters, done.results
+    )
 
 
 async def create(session: AsyncSession, settings: Settings, user_id: int, body: StrategyIn) -> RunOut:
     """Run the strategy at once and keep the run (results, trades, equity)."""
-    prepared = await prepare(session, user_id, body.strategy_name, body.parameters)
-    costs = costs_of(body)
-    window = await load_window(session, body, prepared.lookback)
-    capital = float(body.initial_capital)
-    result, results = simulate(prepared, window, costs, capital, settings.backtest_risk_free_rate)
-    ts = window.series.ts[window.first :]
-    trades = trades_of(result, ts)
-    results.open_at_end = bool(trades and trades[-1].exit_reason == "END")
+    done = await _simulate(session, settings, user_id, body)
+    prepared, window = done.prepared, done.window
     now = utcnow()
     config = body.model_dump(mode="json", by_alias=True) | {
         "parameters": prepared.parameters,
@@ -145,7 +171,7 @@ async def create(session: AsyncSession, settings: Settings, user_id: int, body: 
         "from": isoformat_z(at(window.start)),
         "to": isoformat_z(at(window.end)),
         "symbol": window.symbol,
-        "initialCapital": capital,
+        "initialCapital": float(body.initial_capital),
     }
     row = Backtest(
         public_id=_public_id(now),
@@ -155,12 +181,12 @@ async def create(session: AsyncSession, settings: Settings, user_id: int, body: 
         interval=body.interval,
         parameters=prepared.parameters,
         status="COMPLETED",
-        results=results.model_dump(mode="json", by_alias=True),
+        results=done.results.model_dump(mode="json", by_alias=True),
         created_at=now,
         completed_at=utcnow(),
         config=config,
-        trades=[trade.model_dump(mode="json", by_alias=True) for trade in trades],
-        equity={"ts": ts.tolist(), "equity": [round(v, 8) for v in result.equity.tolist()]},
+        trades=[trade.model_dump(mode="json", by_alias=True) for trade in done.trades],
+        equity={"ts": done.ts.tolist(), "equity": [round(v, 8) for v in done.run.equity.tolist()]},
     )
     repository.add(session, row)
     await session.flush()
