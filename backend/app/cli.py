@@ -122,10 +122,12 @@ def ingest() -> None:
     mode; run one)."""
     from app.alerts.worker import AlertEngine
     from app.core.bootstrap import build_runtime
+    from app.core.metrics import serve_metrics
     from app.market.runner import MarketRunner
     from app.portfolio.watcher import PortfolioWatcher
 
     settings = _settings()
+    serve_metrics(settings)
 
     async def run() -> None:
         async with build_runtime(settings, role="worker") as runtime:
@@ -154,6 +156,9 @@ def alerts() -> None:
     settings = _settings()
     if not settings.is_cluster:
         raise typer.BadParameter("alert workers share symbols through Redis: set CRYPTOMON_REDIS_URL")
+    from app.core.metrics import serve_metrics
+
+    serve_metrics(settings)
 
     async def run() -> None:
         async with build_runtime(settings, role="worker") as runtime:

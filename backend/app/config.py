@@ -58,6 +58,12 @@ class Settings(BaseSettings):
         default=(), description="Comma-separated IPs/CIDRs whose X-Forwarded-For is believed"
     )
 
+    # /metrics: with a token it answers only `Authorization: Bearer <token>` (Prometheus's scrape setting).
+    # Processes without an HTTP server (ingest, alerts) serve their metrics on METRICS_PORT when it is set.
+    metrics_token: str | None = None
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     cors_origins: list[str] = Field(default_factory=list)
 

@@ -13,11 +13,13 @@ import asyncio
 import contextlib
 import functools
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from prometheus_client import Histogram
 from sqlalchemy import insert, select
 
 from app.alerts import external, list_cache, service
@@ -34,6 +36,12 @@ ID_CHUNK = 5000  # ids per IN (...) when loading a batch's alerts
 BATCH_WINDOW = 0.005  # seconds the writer waits for more decisions before committing them together
 
 Committed = Callable[[], Awaitable[None]]
+
+ALERT_LATENCY = Histogram(
+    "cryptomon_alert_latency_seconds",
+    "A price rule's firing: the tick's event time to its trigger committed (notifications queued)",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+)
 
 
 class TriggerWriter:
@@ -123,6 +131,11 @@ class TriggerWriter:
             if triggers:
                 await session.execute(insert(AlertTrigger), triggers)
             await notifications_service.enqueue_many(session, self.runtime.bus, notices)
+        committed = time.time()
+        for decision in decisions:
+            if decision.bar is None:  # a bar rule's time is its bar's close, not a tick's
+                for _ in decision.fired:
+                    ALERT_LATENCY.observe(max(0.0, committed - decision.ts))
 
 
 async def _run(callback: Committed) -> None:

@@ -6,17 +6,34 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import insert
+from prometheus_client import Gauge
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.bus import Bus
 from app.core.bus.messages import NOTIFICATIONS_WAKE, OutboxWake
 from app.core.clock import utcnow
 from app.core.db import after_commit
+from app.core.metrics import on_scrape, set_counts
+from app.core.runtime import Runtime
 from app.notifications.models import Notification
 from app.notifications.schemas import Attachment, Message, Notice
 
 PENDING, SENDING, DELIVERED, FAILED = "PENDING", "SENDING", "DELIVERED", "FAILED"
+
+BACKLOG = Gauge("cryptomon_notifications_pending", "Notifications not yet delivered", ["channel"])
+
+
+@on_scrape
+async def measure_backlog(runtime: Runtime) -> None:
+    """The outbox's backlog by channel (the status index answers it)."""
+    async with runtime.db.session() as session:
+        rows = await session.execute(
+            select(Notification.channel, func.count())
+            .where(Notification.status.in_((PENDING, SENDING)))
+            .group_by(Notification.channel)
+        )
+        set_counts(BACKLOG, {channel: n for channel, n in rows})
 
 
 def to_payload(message: Message) -> dict[str, Any]:

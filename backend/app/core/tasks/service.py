@@ -7,13 +7,15 @@ import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, or_, select, update
+from prometheus_client import Gauge
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.bus import messages as bus_messages
 from app.core.clock import utcnow
 from app.core.db import after_commit
 from app.core.errors import not_found
+from app.core.metrics import on_scrape, set_counts
 from app.core.tasks.models import FINISHED, Job, JobStatus
 from app.core.tasks.registry import LEASE, JobCancelled, JobContext, get_task
 
@@ -21,6 +23,20 @@ if TYPE_CHECKING:
     from app.core.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+UNFINISHED = Gauge("cryptomon_jobs", "Jobs not finished, by status (PENDING: the queue)", ["status"])
+
+
+@on_scrape
+async def measure_queue(runtime: Runtime) -> None:
+    """The jobs waiting (PENDING) and running, over every worker."""
+    async with runtime.db.session() as session:
+        rows = await session.execute(
+            select(Job.status, func.count()).where(Job.status.not_in(FINISHED)).group_by(Job.status)
+        )
+        counts = {JobStatus.PENDING.value: 0, JobStatus.RUNNING.value: 0}
+        counts.update((status, n) for status, n in rows)
+        set_counts(UNFINISHED, counts)
 
 
 async def enqueue(
