@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 WEB_STAMP := frontend/dist/index.html
 WEB_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/package-lock.json frontend/vite.config.ts frontend/vite-precompress.ts
 
-.PHONY: install install-nlp web run test test-backend services lint typecheck lock bench clean
+.PHONY: install install-nlp web run cluster cluster-stop test test-backend services lint typecheck lock bench clean
 
 install: $(STAMP)
 
@@ -50,6 +50,15 @@ $(WEB_STAMP): $(WEB_SOURCES)
 run: install web
 	$(BIN)/cryptomon serve
 
+# The cluster deployment on this machine: nginx on :8080 before two API processes, a Celery worker, beat,
+# the ingest process and a second alert engine, on PostgreSQL and Redis (scripts/cluster.py; logs in
+# var/cluster/logs). `make cluster-stop` ends them.
+cluster: install web
+	$(BIN)/python scripts/cluster.py start
+
+cluster-stop:
+	$(BIN)/python scripts/cluster.py stop
+
 services:
 	scripts/ensure-services.sh
 
@@ -61,7 +70,7 @@ test-backend: install install-nlp services
 
 # Style and boundaries: ruff, the import contracts (DESIGN.md §3), and the web app's ESLint (feature boundaries).
 lint: install
-	cd backend && .venv/bin/ruff check . ../bench && .venv/bin/ruff format --check app tests ../bench && .venv/bin/lint-imports --no-cache
+	cd backend && .venv/bin/ruff check . ../bench ../scripts && .venv/bin/ruff format --check app tests ../bench ../scripts && .venv/bin/lint-imports --no-cache
 	cd frontend && (test -d node_modules || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) && npm run --silent lint
 
 typecheck: install
@@ -70,6 +79,9 @@ typecheck: install
 lock: install
 	cd backend && .venv/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
 		--generate-hashes --quiet -o requirements.lock
+	# The image's packages (deploy/backend.Dockerfile): the runtime dependencies only, at the versions above.
+	cd backend && .venv/bin/uv pip compile pyproject.toml --python-version 3.11 -c requirements.lock \
+		--generate-hashes --quiet -o requirements-runtime.lock
 
 bench: install
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

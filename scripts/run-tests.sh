@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== ruff"
-(cd backend && .venv/bin/ruff check . ../bench && .venv/bin/ruff format --check --quiet app tests ../bench)
+(cd backend && .venv/bin/ruff check . ../bench ../scripts && .venv/bin/ruff format --check --quiet app tests ../bench ../scripts)
 echo "== import contracts (DESIGN.md §3: domains, core, cycles)"
 (cd backend && .venv/bin/lint-imports --no-cache)
 echo "== mypy"
