@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -129,12 +130,15 @@ def nginx_conf(cluster: Cluster) -> str:
     )
     # Run as root (CI, containers) nginx would hand its workers to `nobody`, who cannot write the temp dirs.
     user = "user root;\n" if os.geteuid() == 0 else ""
+    files = resource.getrlimit(resource.RLIMIT_NOFILE)[1]  # hard limit; a proxied WebSocket holds two
+    if files == resource.RLIM_INFINITY:
+        files = 1 << 20
     return f"""# Written by scripts/cluster.py: nginx in front of the API processes of `make cluster`.
 {user}worker_processes 1;
 pid {cluster.dir}/nginx.pid;
 error_log {cluster.dir}/logs/nginx-error.log warn;
-events {{ worker_connections 16384; }}
-worker_rlimit_nofile 40000;
+events {{ worker_connections {min(files // 2, 65536)}; }}
+worker_rlimit_nofile {files};
 http {{
     access_log off;
     client_body_temp_path {cluster.dir}/nginx/body;
@@ -253,7 +257,7 @@ def ready(url: str, timeout: float = 1.0) -> bool:
         return False
 
 
-def wait_ready(cluster: Cluster, seconds: float = 90.0) -> None:
+def wait_ready(cluster: Cluster, seconds: float = 240.0) -> None:
     urls = [f"http://127.0.0.1:{p}/health/ready" for p in cluster.api_ports()] + [
         f"{cluster.url}/health/ready"
     ]
