@@ -63,6 +63,16 @@ class Cluster:
     def state_file(self) -> Path:
         return self.dir / "cluster.json"
 
+    @property
+    def pid_file(self) -> Path:
+        return self.dir / "supervisor.pid"
+
+    def supervisor_pid(self) -> int | None:
+        try:
+            return int(self.pid_file.read_text())
+        except (FileNotFoundError, ValueError):
+            return None
+
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(
@@ -244,6 +254,7 @@ def supervise(cluster: Cluster) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     cluster.state_file.unlink(missing_ok=True)
+    cluster.pid_file.unlink(missing_ok=True)
 
 
 # -- commands ---------------------------------------------------------------------------------------------
@@ -283,7 +294,7 @@ def create_database(cluster: Cluster) -> None:
 
 
 def start(cluster: Cluster) -> None:
-    if cluster.state().get("supervisor"):
+    if cluster.supervisor_pid() is not None:
         print(f"the cluster is already running at {cluster.url} (scripts/cluster.py stop ends it)")
         return
     if "CLUSTER_DATABASE_URL" not in os.environ:
@@ -298,7 +309,7 @@ def start(cluster: Cluster) -> None:
     )
     subprocess.run([str(BIN / "cryptomon"), "migrate"], env=cluster.env(), check=True, cwd=ROOT)
     with open(cluster.dir / "logs" / "supervisor.log", "ab") as log:
-        subprocess.Popen(
+        supervisor = subprocess.Popen(
             [sys.executable, __file__, "supervise"],
             env=os.environ.copy(),
             stdout=log,
@@ -306,24 +317,30 @@ def start(cluster: Cluster) -> None:
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    wait_ready(cluster)
+    cluster.pid_file.write_text(str(supervisor.pid))
+    try:
+        wait_ready(cluster)
+    except SystemExit:
+        stop(cluster)  # nothing half-started is left running
+        raise
     print(f"Cryptomon cluster serving at {cluster.url}")
     print(f"  {cluster.apis} API processes, a worker, beat, ingest and a second alert engine behind nginx")
     print(f"  logs: {cluster.dir}/logs/   stop: make cluster-stop")
 
 
 def stop(cluster: Cluster) -> None:
-    pid = cluster.state().get("supervisor")
-    if not isinstance(pid, int):
+    pid = cluster.supervisor_pid()
+    if pid is None:
         print("the cluster is not running")
         return
     try:
         os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
+    except ProcessLookupError:  # gone without cleaning up (killed): forget it
+        cluster.pid_file.unlink(missing_ok=True)
         cluster.state_file.unlink(missing_ok=True)
         return
     deadline = time.monotonic() + 30
-    while cluster.state_file.exists() and time.monotonic() < deadline:
+    while cluster.pid_file.exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     print("the cluster is stopped")
 
