@@ -6,6 +6,7 @@ import asyncio
 import importlib
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -435,6 +436,45 @@ def set_role(
         typer.echo(f"error: no account with email {email}", err=True)
         raise typer.Exit(1)
     typer.echo(f"{email} is now {role}")
+
+
+@cli.command()
+def backup(
+    path: Annotated[
+        Path, typer.Argument(help="The archive to write (.tar.gz or .tar), or a directory for a dated one")
+    ],
+) -> None:
+    """Back up the database and the files a user would lose (local mailboxes, report files, the embedded
+    mode's secret key and demo credentials) into one archive. Safe while the server runs."""
+    from app.system.backup import BackupError, create_backup
+
+    try:
+        written = create_backup(get_settings(), path)
+    except BackupError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo("\n".join(written.summary()))
+
+
+@cli.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="An archive written by `cryptomon backup`")],
+    yes: Annotated[bool, typer.Option("--yes", help="Replace a database (and files) that hold data")] = False,
+) -> None:
+    """Restore a backup into the configured database and data directory, then migrate it to this release.
+    STOP THE SERVER (and every worker, beat, ingest and alerts process) FIRST: a restore is refused while
+    another process has the database open."""
+    from app.system.backup import BackupError, restore_backup
+
+    settings = get_settings()
+    database = settings.resolved_database_url.split("@")[-1]
+    typer.echo(f"restoring {path} into {database} (the server must be stopped)")
+    try:
+        restored = restore_backup(settings, path, replace=yes)
+    except BackupError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo("\n".join(restored.summary()))
 
 
 def main() -> None:
