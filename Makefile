@@ -70,7 +70,7 @@ test-backend: install install-nlp services
 
 # Style and boundaries: ruff, the import contracts (DESIGN.md §3), and the web app's ESLint (feature boundaries).
 lint: install
-	cd backend && .venv/bin/ruff check . ../bench ../scripts && .venv/bin/ruff format --check app tests ../bench ../scripts && .venv/bin/lint-imports --no-cache
+	cd backend && .venv/bin/ruff check . ../bench ../scripts ../load_tests && .venv/bin/ruff format --check app tests ../bench ../scripts ../load_tests && .venv/bin/lint-imports --no-cache
 	cd frontend && (test -d node_modules || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) && npm run --silent lint
 
 typecheck: install

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== ruff"
-(cd backend && .venv/bin/ruff check . ../bench ../scripts && .venv/bin/ruff format --check --quiet app tests ../bench ../scripts)
+(cd backend && .venv/bin/ruff check . ../bench ../scripts ../load_tests && .venv/bin/ruff format --check --quiet app tests ../bench ../scripts ../load_tests)
 echo "== import contracts (DESIGN.md §3: domains, core, cycles)"
 (cd backend && .venv/bin/lint-imports --no-cache)
 echo "== mypy"
