@@ -27,7 +27,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,22 +34,21 @@ BIN = ROOT / "backend" / ".venv" / "bin"
 NGINX_LOCATIONS = ROOT / "deploy" / "nginx" / "cryptomon-locations.conf"
 
 
-@dataclass
 class Cluster:
-    """Where one cluster lives and how it is reached."""
+    """Where one cluster lives and how it is reached, from the environment when it is made."""
 
-    dir: Path = field(
-        default_factory=lambda: Path(os.environ.get("CLUSTER_DIR", ROOT / "var" / "cluster")).resolve()
-    )
-    port: int = int(os.environ.get("CLUSTER_PORT", "8080"))
-    apis: int = int(os.environ.get("CLUSTER_APIS", "2"))
-    api_port_base: int = int(os.environ.get("CLUSTER_API_PORT", "8100"))
-    database_url: str = os.environ.get(
-        "CLUSTER_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/cryptomon_cluster"
-    )
-    redis_url: str = os.environ.get("CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/0")
-    namespace: str = os.environ.get("CLUSTER_NAMESPACE", "cluster")
-    worker_concurrency: int = int(os.environ.get("CLUSTER_WORKER_CONCURRENCY", "2"))
+    def __init__(self) -> None:
+        env = os.environ.get
+        self.dir = Path(env("CLUSTER_DIR", str(ROOT / "var" / "cluster"))).resolve()
+        self.port = int(env("CLUSTER_PORT", "8080"))
+        self.apis = int(env("CLUSTER_APIS", "2"))
+        self.api_port_base = int(env("CLUSTER_API_PORT", "8100"))
+        self.database_url = env(
+            "CLUSTER_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/cryptomon_cluster"
+        )
+        self.redis_url = env("CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/0")
+        self.namespace = env("CLUSTER_NAMESPACE", "cluster")
+        self.worker_concurrency = int(env("CLUSTER_WORKER_CONCURRENCY", "2"))
 
     @property
     def url(self) -> str:
