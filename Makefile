@@ -62,7 +62,7 @@ cluster-stop:
 services:
 	scripts/ensure-services.sh
 
-test: install install-nlp services
+test: install install-nlp web services
 	scripts/run-tests.sh
 
 test-backend: install install-nlp services
