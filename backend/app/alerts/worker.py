@@ -28,6 +28,7 @@ from app.alerts.shards import Ownership, ownership_for
 from app.alerts.writer import TriggerWriter
 from app.core.bus import Message, barrier
 from app.core.bus import messages as bus_messages
+from app.core.bus.listen import listen_forever
 from app.core.bus.messages import AlertChanged, BarsClosed, PriceTicks
 from app.core.clock import utcnow
 from app.core.errors import AppError
@@ -191,19 +192,15 @@ class AlertEngine:
         return rule
 
     async def _listen(self) -> None:
-        while True:
-            try:
-                patterns = (bus_messages.EVERY_PRICE, bus_messages.EVERY_BAR)
-                channels = (bus_messages.ALERTS_CHANGED, bus_messages.ALERTS_SYNC)
-                async with self.runtime.bus.subscribe(*channels, patterns=patterns) as messages:
-                    self._ready.set()
-                    async for message in messages:
-                        await self.handle(message)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("alert engine pass failed; listening again")
-                await asyncio.sleep(1.0)
+        await listen_forever(
+            self.runtime.bus,
+            bus_messages.ALERTS_CHANGED,
+            bus_messages.ALERTS_SYNC,
+            patterns=(bus_messages.EVERY_PRICE, bus_messages.EVERY_BAR),
+            handle=self.handle,
+            ready=self._ready,
+            what="alert engine",
+        )
 
     async def handle(self, message: Message) -> None:
         if message.channel == bus_messages.ALERTS_CHANGED:

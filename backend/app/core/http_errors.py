@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.envelope import error_body
 from app.core.errors import HTTP_STATUS, AppError, ErrorCode
+from app.core.outage import OUTAGE_MESSAGE, is_outage
 from app.core.routes import allowed_methods
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,9 @@ def _unreadable(cause: BaseException) -> str:
 
 
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
+    if is_outage(exc):
+        log.warning("backing service unreachable on %s %s", request.method, request.url.path, exc_info=exc)
+        return error_response(ErrorCode.SERVICE_UNAVAILABLE, OUTAGE_MESSAGE, headers={"Retry-After": "1"})
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(ErrorCode.INTERNAL_ERROR, "Internal error; it was logged with the request id")
 

@@ -14,8 +14,10 @@ from app.core.envelope import error_body
 from app.core.errors import HTTP_STATUS, ErrorCode
 from app.core.logging import request_id_var
 from app.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from app.core.outage import OUTAGE_MESSAGE, is_outage
 
 log = logging.getLogger("app.access")
+UNHANDLED = "Internal error; it was logged with the request id"
 BODILESS = frozenset({"GET", "HEAD"})
 
 
@@ -52,15 +54,26 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_tracked)
-        except Exception:
+        except Exception as exc:
             # Answered here, not by Starlette's outer error middleware, so the 500 carries the request
             # id and is logged with it.
-            log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            outage = is_outage(exc)
+            log.log(
+                logging.WARNING if outage else logging.ERROR,
+                "%s on %s %s",
+                "backing service unreachable" if outage else "unhandled error",
+                scope["method"],
+                scope["path"],
+                exc_info=True,
+            )
             if started_response:
                 raise
-            await send_error(
-                send_with_id, ErrorCode.INTERNAL_ERROR, "Internal error; it was logged with the request id"
+            outcome = (
+                (ErrorCode.SERVICE_UNAVAILABLE, OUTAGE_MESSAGE)
+                if outage
+                else (ErrorCode.INTERNAL_ERROR, UNHANDLED)
             )
+            await send_error(send_with_id, *outcome)
         finally:
             elapsed = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", None) or "unmatched"

@@ -10,7 +10,8 @@ from typing import Any
 from pydantic.alias_generators import to_camel
 
 from app.config import Settings
-from app.core.bus import barrier
+from app.core.bus import Message, barrier
+from app.core.bus.listen import listen_forever
 from app.core.bus.messages import ALERTS_SYNC, MARKET_PUSH, PushedTicks, PushVerdicts
 from app.core.clock import isoformat_z, utcnow
 from app.core.marketdata import Tick, align
@@ -211,12 +212,13 @@ class MarketRunner:
     async def _consume_pushes(self) -> None:
         """Cluster: ticks pushed to any API process reach the one pipeline that builds their candles; the
         API process answers its client when this process replies (after the commits, see `accept`)."""
-        async with self.runtime.bus.subscribe(MARKET_PUSH) as subscription:
-            async for message in subscription:
-                # Concurrently: one push waiting for its commits does not hold up the next.
-                task = asyncio.create_task(self._reply(message.data), name="push-reply")
-                self._replies.add(task)
-                task.add_done_callback(self._replies.discard)
+        await listen_forever(self.runtime.bus, MARKET_PUSH, handle=self._start_reply, what="push consumer")
+
+    async def _start_reply(self, message: Message) -> None:
+        # Concurrently: one push waiting for its commits does not hold up the next.
+        task = asyncio.create_task(self._reply(message.data), name="push-reply")
+        self._replies.add(task)
+        task.add_done_callback(self._replies.discard)
 
     async def _reply(self, request: dict[str, Any]) -> None:
         try:

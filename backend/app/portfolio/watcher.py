@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from app.core.bus import Message
 from app.core.bus import messages as bus_messages
+from app.core.bus.listen import listen_forever
 from app.core.bus.messages import AlertChanged, PortfolioChanged, PriceTicks
 from app.core.runtime import Runtime
 from app.portfolio import repository, valuation
@@ -75,21 +76,15 @@ class PortfolioWatcher:
             )
 
     async def _listen(self) -> None:
-        while True:
-            try:
-                async with self.runtime.bus.subscribe(
-                    bus_messages.PORTFOLIOS_CHANGED,
-                    bus_messages.ALERTS_CHANGED,
-                    patterns=(bus_messages.EVERY_PRICE,),
-                ) as messages:
-                    self._ready.set()
-                    async for message in messages:
-                        await self.handle(message)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("portfolio watcher pass failed; listening again")
-                await asyncio.sleep(1.0)
+        await listen_forever(
+            self.runtime.bus,
+            bus_messages.PORTFOLIOS_CHANGED,
+            bus_messages.ALERTS_CHANGED,
+            patterns=(bus_messages.EVERY_PRICE,),
+            handle=self.handle,
+            ready=self._ready,
+            what="portfolio watcher",
+        )
 
     async def handle(self, message: Message) -> None:
         if message.channel == bus_messages.PORTFOLIOS_CHANGED:
