@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from contextvars import ContextVar
 from typing import Any
@@ -25,6 +26,21 @@ def _record_with_request_id(*args: Any, **kwargs: Any) -> logging.LogRecord:
 
 if getattr(_base_factory, "__name__", "") != "_record_with_request_id":
     logging.setLogRecordFactory(_record_with_request_id)
+
+
+_SECRET_IN_QUERY = re.compile(r"([?&](?:token|access_token|api_key)=)[^&\s\"']+", re.IGNORECASE)
+
+
+class RedactQuerySecrets(logging.Filter):
+    """Tokens in query strings (a WebSocket's `?token=`, which uvicorn logs) never reach a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "=" in message and _SECRET_IN_QUERY.search(message):
+            record.msg, record.args = _SECRET_IN_QUERY.sub(r"\1[redacted]", message), ()
+            if isinstance(getattr(record, "color_message", None), str):
+                record.color_message = record.msg
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -57,6 +73,7 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     handler.setFormatter(
         JsonFormatter() if fmt == "json" else TextFormatter("%(levelname)s %(name)s %(message)s")
     )
+    handler.addFilter(RedactQuerySecrets())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

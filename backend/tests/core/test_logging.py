@@ -8,7 +8,7 @@ import logging
 import httpx
 import pytest
 
-from app.core.logging import JsonFormatter, request_id_var
+from app.core.logging import JsonFormatter, RedactQuerySecrets, request_id_var
 
 
 def test_json_formatter_includes_request_id_and_extras() -> None:
@@ -42,3 +42,21 @@ async def test_request_id_is_echoed_and_logged(
     access = [r for r in caplog.records if r.name == "app.access"]
     assert access and access[-1].status == 200  # type: ignore[attr-defined]
     assert access[-1].requestId == "trace-abc"  # type: ignore[attr-defined]
+
+
+def test_tokens_in_query_strings_are_redacted() -> None:
+    """uvicorn logs a WebSocket's path with its query string, where the access token may be."""
+    record = logging.LogRecord(
+        "uvicorn.error",
+        logging.INFO,
+        "",
+        0,
+        '%s - "WebSocket %s" [accepted]',
+        (("127.0.0.1", 5000), "/ws/alerts/7?token=eyJhbGciOi.secret.part&lastEventId=12"),
+        None,
+    )
+    record.color_message = "colored"
+    assert RedactQuerySecrets().filter(record)
+    line = JsonFormatter().format(record)
+    assert "eyJhbGciOi" not in line and "secret.part" not in line
+    assert "/ws/alerts/7?token=[redacted]&lastEventId=12" in json.loads(line)["message"]
