@@ -34,6 +34,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt
 # A home directory: Numba's on-disk cache of the compiled backtest loop and Matplotlib's config go there (the
 # package directories are root's). /data/mail and /data/reports exist in the image so that a named volume
 # mounted there starts owned by the app's user.
+# PostgreSQL's client tools, for `cryptomon backup` and `restore` (pg_dump, pg_restore, psql): Debian's 15, the
+# major version of the compose file's server (pg_dump refuses a newer server). Debian's security updates
+# within bookworm replace the exact version, so it is not pinned.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client-15 \
+ && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 --user-group --shell /usr/sbin/nologin cryptomon \
  && mkdir -p /data/mail /data/reports \
  && chown -R cryptomon:cryptomon /data \

@@ -77,9 +77,12 @@ def test_hadolint_finds_nothing() -> None:
         [hadolint, "--no-color", str(DOCKERFILE)], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    for line in DOCKERFILE.read_text().splitlines():
-        if "hadolint ignore=" in line:
-            assert re.search(r"hadolint ignore=\S+\s+\S", line), f"an ignored rule without a reason: {line}"
+    lines = DOCKERFILE.read_text().splitlines()
+    for before, line in zip(["", *lines], lines, strict=False):
+        if "hadolint ignore=" in line:  # hadolint reads the pragma alone on its line: the reason is above it
+            assert before.startswith("#") and "hadolint" not in before, (
+                f"an ignored rule without a reason: {line}"
+            )
 
 
 def test_hadolint_would_catch_a_mistake(tmp_path: Path) -> None:
@@ -108,7 +111,12 @@ def test_the_final_stage_runs_as_a_user_without_build_tools() -> None:
     assert users and users[-1].split(":")[0] == "10001"
     last_user = max(i for i, (key, _) in enumerate(final.instructions) if key == "USER")
     assert all(key != "RUN" for key, _ in final.instructions[last_user:]), "nothing runs as root after USER"
+    # The one package the runtime installs: PostgreSQL's client for `cryptomon backup`, lists removed after.
+    client = [c for c in final.args("RUN") if "postgresql-client-15" in c]
+    assert client and "--no-install-recommends" in client[0] and "rm -rf /var/lib/apt/lists/*" in client[0]
     for command in final.args("RUN"):
+        if command in client:
+            continue
         for word in (*BUILD_TOOLS, *PACKAGE_MANAGERS):
             assert not re.search(rf"(^|[\s;&|]){re.escape(word.strip())}(\s|$)", command), (word, command)
     assert "useradd" in " ".join(final.args("RUN")) and "--uid 10001" in " ".join(final.args("RUN"))
