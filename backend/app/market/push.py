@@ -20,6 +20,10 @@ from app.market.repository import CandleRow
 from app.market.runner import MarketRunner, push_commit_timeout
 from app.market.symbols import normalize
 
+# An ingest process killed with a push in hand: the API process knows after this much silence (it says
+# "working" every runner.PUSH_WORKING_EVERY s), not at the end of the whole wait.
+PUSH_LIVENESS = 10.0
+
 PUSH_SOURCE = "push"  # candles pushed as history: they outrank every other source
 WEBHOOK_SOURCE = "webhook"  # ticks pushed as a live feed: ranked after the exchanges
 Rejection = dict[str, Any]
@@ -83,7 +87,9 @@ async def accept_ticks(
             reasons = await runner.accept(ticks)
         else:
             wait = push_commit_timeout(runtime.settings) + 5.0  # the ingest process's own wait, and some
-            answers = await barrier.request(runtime.bus, MARKET_PUSH, PushedTicks(ticks).encode(), wait)
+            answers = await barrier.request(
+                runtime.bus, MARKET_PUSH, PushedTicks(ticks).encode(), wait, liveness=PUSH_LIVENESS
+            )
             if not answers:
                 raise AppError(
                     ErrorCode.SERVICE_UNAVAILABLE,

@@ -40,6 +40,9 @@ def push_commit_timeout(settings: Settings) -> float:
 
 JOURNAL_DAYS = 2  # pushed ticks are kept this long (their bars are stored; a day rebuilds the open 1d bar)
 PRUNE_EVERY = 3600.0
+PUSH_WORKING_EVERY = (
+    2.0  # seconds between "still working" to the API process awaiting a push (push.PUSH_LIVENESS)
+)
 SOURCE_COUNTERS = (
     "connections",
     "reconnects",
@@ -221,13 +224,22 @@ class MarketRunner:
         task.add_done_callback(self._replies.discard)
 
     async def _reply(self, request: dict[str, Any]) -> None:
+        alive = asyncio.create_task(self._say_working(request), name="push-working")
         try:
             reasons = await self.accept(PushedTicks.decode(request).ticks)
         except Exception as exc:
             log.exception("pushed ticks not accepted")
             await barrier.answer(self.runtime.bus, request, {"error": f"{type(exc).__name__}: {exc}"})
             return
+        finally:
+            alive.cancel()
         await barrier.answer(self.runtime.bus, request, PushVerdicts(reasons).encode())
+
+    async def _say_working(self, request: dict[str, Any]) -> None:
+        """While a push waits for its commits: the API process waiting on it learns soon if this one dies."""
+        while True:
+            await barrier.working(self.runtime.bus, request)
+            await asyncio.sleep(PUSH_WORKING_EVERY)
 
     async def stop(self) -> None:
         for task in self._tasks:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 import redis.asyncio as aioredis
 import redis.exceptions
 from sqlalchemy.exc import OperationalError
 
 from app.config import Settings
-from app.core.bus import Message, RedisBus
+from app.core.bus import Message, RedisBus, barrier
 from app.core.bus.listen import listen_forever
 from app.core.outage import is_outage
 from tests.conftest import REDIS_URL, assert_error, serve
@@ -67,3 +68,46 @@ async def test_a_request_while_redis_is_down_gets_503_not_500(cluster_settings: 
         )
     body = assert_error(response, 503, "SERVICE_UNAVAILABLE")
     assert "retry" in body["message"]
+
+
+async def test_a_barrier_learns_that_its_subscriber_died_before_the_timeout(namespace: str) -> None:
+    """The ingest process says `working` while a push waits for its commits; killed, it goes silent, and the
+    API process answers 503 after `liveness`, not after the whole wait (the feed sends the ticks again)."""
+    bus = RedisBus(REDIS_URL, namespace)
+    got = asyncio.Event()
+
+    async def worker_that_dies(message: Message) -> None:
+        await barrier.working(bus, message.data)
+        got.set()
+        await asyncio.sleep(3600)  # killed with the request in hand: no answer, no more `working`
+
+    listener = asyncio.create_task(listen_forever(bus, "push", handle=worker_that_dies, what="test"))
+    try:
+        await asyncio.sleep(0.2)
+        with pytest.raises(barrier.BarrierTimeout, match=r"silent for 0\.5 s"):  # not the 60 s timeout's
+            await barrier.request(bus, "push", {"n": 1}, timeout=60, liveness=0.5)
+        assert got.is_set()
+    finally:
+        listener.cancel()
+        await asyncio.gather(listener, return_exceptions=True)
+        await bus.close()
+
+
+async def test_working_messages_are_not_answers(namespace: str) -> None:
+    bus = RedisBus(REDIS_URL, namespace)
+
+    async def slow_worker(message: Message) -> None:
+        for _ in range(3):
+            await barrier.working(bus, message.data)
+            await asyncio.sleep(0.1)
+        await barrier.answer(bus, message.data, {"done": True})
+
+    listener = asyncio.create_task(listen_forever(bus, "push", handle=slow_worker, what="test"))
+    try:
+        await asyncio.sleep(0.2)
+        answers = await barrier.request(bus, "push", {"n": 1}, timeout=30, liveness=5)
+    finally:
+        listener.cancel()
+        await asyncio.gather(listener, return_exceptions=True)
+        await bus.close()
+    assert answers == [{"done": True}]
