@@ -16,6 +16,8 @@ bench/ and the soak import it to drive the same cluster.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import os
 import resource
@@ -181,6 +183,12 @@ def ensure_nginx() -> None:
 # -- the supervisor ---------------------------------------------------------------------------------------
 
 
+def _die_with_supervisor() -> None:
+    """In the child before exec: SIGTERM when the supervisor dies, even by SIGKILL (PR_SET_PDEATHSIG)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+
+
 def supervise(cluster: Cluster) -> None:
     """Start every process and restart the ones that die, until SIGTERM."""
     stopping = False
@@ -201,6 +209,7 @@ def supervise(cluster: Cluster) -> None:
         log = open(cluster.dir / "logs" / f"{name}.log", "ab")  # noqa: SIM115 - the child keeps it
         running[name] = subprocess.Popen(
             commands[name],
+            preexec_fn=_die_with_supervisor,
             env=cluster.process_env(name),
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -229,6 +238,10 @@ def supervise(cluster: Cluster) -> None:
             proc = running.get(name)
             if proc is not None and proc.poll() is not None:
                 del running[name]
+                # What it left behind goes with it, as when a container stops: nginx's workers would keep the
+                # port, a Celery worker's pool would go on with its jobs.
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(proc.pid, signal.SIGKILL)
                 lived = time.monotonic() - started_at[name]
                 # A process that dies at once is not hammered: 0.5 s, doubling up to 8 s while it keeps dying.
                 backoff = 0.5 if lived > 30 else min(8.0, 0.5 * 2 ** min(restarts[name], 4))
