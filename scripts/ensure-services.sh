@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL and Redis answer on 127.0.0.1: start them if installed but stopped,
-# install them from Debian's packages if missing; also poppler (pdftoppm). Used by `make test`.
+# install them from Debian's packages if missing; also poppler (pdftoppm), nginx (the cluster's proxy) and
+# promtool (the Prometheus configuration's checks). Used by `make test`.
 set -euo pipefail
 
 PG_HOST=127.0.0.1 PG_PORT=5432 REDIS_PORT=6379
@@ -53,6 +54,13 @@ ensure_poppler() {  # tests/reports render every PDF page to PNG with pdftoppm
   echo "poppler: installing from Debian packages"; apt_install poppler-utils
 }
 
+ensure_tool() {  # ensure_tool COMMAND PACKAGE WHY: a command the tests run, from Debian's packages
+  if command -v "$1" >/dev/null; then echo "$1: present"; return; fi
+  echo "$1: installing $2 from Debian packages ($3)"; apt_install --no-install-recommends "$2"
+}
+
 ensure_postgres
 ensure_redis
 ensure_poppler
+ensure_tool nginx nginx-light "tests/test_cluster.py, tests/deploy: the proxy"
+ensure_tool promtool prometheus "tests/deploy: prometheus.yml and the dashboard's queries"
