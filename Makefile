@@ -60,7 +60,7 @@ cluster-stop:
 	$(BIN)/python scripts/cluster.py stop
 
 services:
-	scripts/ensure-services.sh
+	scripts/ensure-services.sh --test-tools
 
 test: install install-nlp web services
 	scripts/run-tests.sh

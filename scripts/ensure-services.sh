@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL and Redis answer on 127.0.0.1: start them if installed but stopped,
-# install them from Debian's packages if missing; also poppler (pdftoppm), nginx (the cluster's proxy) and
-# promtool (the Prometheus configuration's checks). Used by `make test`.
+# install them from Debian's packages if missing; also poppler (pdftoppm). With --test-tools (`make test`), the
+# commands only tests run: nginx (the cluster's proxy) and promtool (the Prometheus configuration's checks).
 set -euo pipefail
 
 PG_HOST=127.0.0.1 PG_PORT=5432 REDIS_PORT=6379
@@ -62,5 +62,7 @@ ensure_tool() {  # ensure_tool COMMAND PACKAGE WHY: a command the tests run, fro
 ensure_postgres
 ensure_redis
 ensure_poppler
-ensure_tool nginx nginx-light "tests/test_cluster.py, tests/deploy: the proxy"
-ensure_tool promtool prometheus "tests/deploy: prometheus.yml and the dashboard's queries"
+if [ "${1:-}" = "--test-tools" ]; then
+  ensure_tool nginx nginx-light "tests/test_cluster.py, tests/deploy: the proxy"
+  ensure_tool promtool prometheus "tests/deploy: prometheus.yml and the dashboard's queries"
+fi
