@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.bus import Bus
@@ -61,6 +61,11 @@ async def emit_many(
 
     after_commit(session, publish)
     return ids
+
+
+async def latest(session: AsyncSession, user_id: int) -> int | None:
+    """The user's newest stored eventId (None without any): where a client that has seen none resumes from."""
+    return await session.scalar(select(func.max(UserEvent.id)).where(UserEvent.user_id == user_id))
 
 
 async def missed(session: AsyncSession, user_id: int, after: int, limit: int) -> list[dict[str, Any]]:

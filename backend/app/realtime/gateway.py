@@ -124,6 +124,17 @@ class Gateway:
             user = await user_service.user_from_token(session, self.runtime.settings, token, "access")
             return user.id
 
+    async def greet(self, client: Client, user_id: int) -> None:
+        """CONNECTED, with the newest stored eventId ("0" before any), read once the client hears live
+        events: a client that has received no event yet can still resume from it and miss nothing."""
+        try:
+            async with self.runtime.db.session() as session:
+                newest = await events.latest(session, user_id)
+        except BaseException:
+            client.resume([])
+            raise
+        client.offer_event(Frame.build("CONNECTED", {"userId": user_id, "lastEventId": str(newest or 0)}))
+
     def admit(self, user_id: int) -> str | None:
         """Why a new connection of this user is refused, or None."""
         limit = self.runtime.settings.ws_max_connections_per_user
@@ -132,16 +143,16 @@ class Gateway:
         return None
 
     async def replay(self, client: Client, last_event_id: str | None) -> None:
-        """Hold live events, send the stored ones after `last_event_id`, then the held ones."""
-        if last_event_id is None:
-            return
-        after = parse_db_id(last_event_id)
+        """Send the stored events after `last_event_id`, then the live ones held since the client was added
+        (`client.replaying`, set by the caller before it joined the hub)."""
+        after = None if last_event_id is None else parse_db_id(last_event_id)
         if after is None:
-            reason = "lastEventId is the eventId of a user event"
-            client.offer_event(error_frame("BAD_MESSAGE", reason, "lastEventId"))
+            client.resume([])
+            if last_event_id is not None:
+                reason = "lastEventId is the eventId of a user event"
+                client.offer_event(error_frame("BAD_MESSAGE", reason, "lastEventId"))
             return
         limit = self.runtime.settings.ws_replay_limit
-        client.replaying = []
         try:
             async with self.runtime.db.session() as session:
                 missed = await events.missed(session, client.user_id, after, limit)
@@ -241,9 +252,10 @@ class Gateway:
             sink = QueueSink()
             client = Client(user_id, sink, settings.ws_max_pending_events)
             writer = asyncio.create_task(_pump(socket, sink, client))
+        client.replaying = []  # live user events wait until CONNECTED and the replay are out
         self.hub.add(client)
         try:
-            client.offer_event(Frame.build("CONNECTED", {"userId": user_id}))
+            await self.greet(client, user_id)
             await self.replay(client, last_event_id)
             await self._receive(socket, client)
         finally:

@@ -70,6 +70,7 @@ async def stream(
     async def events() -> AsyncIterator[bytes]:
         sink = QueueSink()
         client = Client(user_id, sink, settings.ws_max_pending_events)
+        client.replaying = []  # live user events wait for the replay (gateway.replay sends them after it)
         hub.add(client)
         try:
             hub.subscribe(client, wanted)

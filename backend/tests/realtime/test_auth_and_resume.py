@@ -170,3 +170,19 @@ async def test_events_stored_together_arrive_in_order_to_their_users_only(live: 
         assert [(g["eventId"], g["portfolioId"]) for g in got] == [(str(ids[0]), 1), (str(ids[2]), 3)]
     async with await connected(live, other, lastEventId=0) as ws:
         assert (await frame(ws))["portfolioId"] == 2  # stored, and replayed to its user
+
+
+async def test_a_client_that_saw_no_event_resumes_from_the_cursor_of_connected(live: Live) -> None:
+    """CONNECTED carries the newest eventId ("0" before any): a client dropped before its first event
+    resumes from it and gets what happened while it was away, once."""
+    account = await live.account()
+    token = account.tokens["accessToken"]
+    async with connect(live.ws_url(account.id, token=token)) as ws:
+        hello = await frame(ws)
+    assert hello["type"] == "CONNECTED" and hello["lastEventId"] == "0"
+    away = await _emit(live, account, ANALYSIS_COMPLETE, analysisId="an_9", url="/api/analysis/an_9")
+    async with connect(live.ws_url(account.id, token=token, lastEventId=hello["lastEventId"])) as ws:
+        again = await frame(ws)
+        missed = await frame(ws)
+    assert again["lastEventId"] == str(away)
+    assert missed["type"] == "ANALYSIS_COMPLETE" and missed["eventId"] == str(away)
