@@ -19,7 +19,6 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 
 ASSET_WEIGHT = 0.5
 TEXT_WEIGHT = 0.3
@@ -77,6 +76,10 @@ def tfidf_similarities(documents: Sequence[str], profile: str) -> list[float]:
         return []
     if not profile.strip():
         return [0.0] * len(documents)
+    # Imported here: scikit-learn costs ~1 s of every process start (an API process restarted under load
+    # waits for it), and only a digest or a news ranking needs it.
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
     try:
         matrix = vectorizer.fit_transform([*documents, profile])
