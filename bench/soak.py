@@ -616,7 +616,7 @@ async def soak(quick: bool) -> None:
             status = await http.get("/api/market/status", headers=admin["headers"])
             webhook = status.json().get("data", {}).get("sources", {}).get("webhook", {})
             print(
-                f"validator: pushed ticks accepted {webhook.get('accepted')}, rejected {webhook.get('rejected')}"
+                f"validator: pushed ticks {webhook.get('accepted')} accepted, {webhook.get('rejected')} rejected"
             )
             fault_times = {kind: round(at, 3) for kind, at in fault_at.items()}
             print(f"faults at (epoch s): {fault_times}")
