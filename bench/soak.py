@@ -615,9 +615,8 @@ async def soak(quick: bool) -> None:
             sink.close()
             status = await http.get("/api/market/status", headers=admin["headers"])
             webhook = status.json().get("data", {}).get("sources", {}).get("webhook", {})
-            print(
-                f"validator: pushed ticks {webhook.get('accepted')} accepted, {webhook.get('rejected')} rejected"
-            )
+            accepted, rejected = webhook.get("accepted"), webhook.get("rejected")
+            print(f"validator: pushed ticks {accepted} accepted, {rejected} rejected")
             fault_times = {kind: round(at, 3) for kind, at in fault_at.items()}
             print(f"faults at (epoch s): {fault_times}")
             top_confirmed = max(p for _, _, p in figures.confirmed)
