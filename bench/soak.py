@@ -460,7 +460,7 @@ async def check(
         jobs = {
             r["id"]: r
             for r in await conn.fetch(
-                "SELECT j.id, j.status, j.attempts FROM jobs j WHERE j.name = 'reports.generate'"
+                "SELECT j.id, j.status, j.attempts, j.error FROM jobs j WHERE j.name = 'reports.generate'"
             )
         }
     finally:
@@ -500,6 +500,9 @@ async def check(
         "report jobs": len(jobs),
         "jobs unfinished": len(unfinished),
         "jobs failed": sum(1 for j in jobs.values() if j["status"] == "FAILED"),
+        "failed jobs' errors": sorted(
+            {str(j["error"])[:160] for j in jobs.values() if j["status"] == "FAILED"}
+        ),
         "jobs run more than once": sum(1 for j in jobs.values() if j["attempts"] > 1),
     }
 
