@@ -19,7 +19,7 @@ from app.core.runtime import Runtime
 from app.integrations import budget
 from app.market import service as market_service
 from app.market.ingest import IngestPipeline
-from app.market.journal import TickJournal, key
+from app.market.journal import Key, TickJournal, key
 from app.market.sources import get_factory
 from app.market.sources.base import Source
 from app.market.sources.polling import PollingSource
@@ -40,9 +40,9 @@ def push_commit_timeout(settings: Settings) -> float:
 
 JOURNAL_DAYS = 2  # pushed ticks are kept this long (their bars are stored; a day rebuilds the open 1d bar)
 PRUNE_EVERY = 3600.0
-PUSH_WORKING_EVERY = (
-    2.0  # seconds between "still working" to the API process awaiting a push (push.PUSH_LIVENESS)
-)
+# Seconds between "still working" messages to the API process awaiting a push (push.PUSH_LIVENESS).
+PUSH_WORKING_EVERY = 2.0
+MAX_UNSTORED = 100_000  # keys of judged-but-unstored pushed ticks remembered for their retry
 SOURCE_COUNTERS = (
     "connections",
     "reconnects",
@@ -76,6 +76,7 @@ class MarketRunner:
         self.journal = TickJournal(runtime.db)
         self._tasks: list[asyncio.Task[None]] = []
         self._replies: set[asyncio.Task[None]] = set()
+        self._unstored: set[Key] = set()  # pushed ticks judged, then not stored (their push answered 503)
         self.seeding: dict[str, dict[str, Any]] = {}
 
     async def _reload_assets(self) -> None:
@@ -157,19 +158,32 @@ class MarketRunner:
         verdicts = iter(await self.pipeline.ingest(fresh))
         reasons: list[str | None] = []
         accepted: list[Tick] = []
+        taken: set[Key] = set()
         for tick in ticks:
             if key(tick) in stored:
                 reasons.append(None)
                 continue
             reason = next(verdicts)
+            if reason is not None and key(tick) in self._unstored and key(tick) not in taken:
+                # An earlier attempt judged it, then failed before storing it (its answer a 503): the
+                # validator calls it a duplicate of itself (or out of order). Stored now; not judged again.
+                reason = None
             reasons.append(None if reason is None else reason.value)
             if reason is None:
                 accepted.append(tick)
+                taken.add(key(tick))
         if accepted:
             # Ticks after triggers: a crash between the two leaves the ticks unstored, so the client's retry
             # is judged again, and the alerts' committed state keeps a trigger from firing twice.
-            await self._judged(accepted)
-            await self.journal.store(accepted)
+            try:
+                await self._judged(accepted)
+                await self.journal.store(accepted)
+            except BaseException:
+                if len(self._unstored) > MAX_UNSTORED:
+                    self._unstored.clear()  # a long outage: retries that old are stale anyway
+                self._unstored.update(key(t) for t in accepted)
+                raise
+            self._unstored.difference_update(taken)
         return reasons
 
     async def _judged(self, ticks: list[Tick]) -> None:

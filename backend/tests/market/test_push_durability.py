@@ -19,7 +19,18 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.config import Settings
-from tests.conftest import Account, assert_error, ingest_process, make_admin, register, serve, settings_env
+from app.core.bus import barrier
+from app.main import create_app
+from tests.conftest import (
+    Account,
+    assert_error,
+    ingest_process,
+    lifespan,
+    make_admin,
+    register,
+    serve,
+    settings_env,
+)
 
 TRIALS = 3  # each one starts the server(s) afresh: ~30 s apiece on 2 cores
 SYMBOL = "BTC-USD"
@@ -207,3 +218,33 @@ async def test_a_push_no_ingest_process_confirms_is_refused(cluster_settings: Se
         refused = await _push(http, admin, _tick(100.0))
         assert "ingest" in assert_error(refused, 503, "SERVICE_UNAVAILABLE")["message"]
     assert await _rows(cluster_settings, "SELECT id FROM pushed_ticks") == []
+
+
+async def test_a_push_judged_then_refused_is_stored_when_sent_again(embedded_settings: Settings) -> None:
+    """The soak's finding: a push judged by the validator whose commit wait then failed (Redis restarting:
+    503) was sent again, the validator called it a DUPLICATE of itself, and the retry got a 200 for ticks
+    that were never stored. Now the retry stores them (and does not judge them a second time)."""
+    app = create_app(embedded_settings)
+    transport = httpx.ASGITransport(app=app)
+    async with lifespan(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        admin = await register(http)
+        await make_admin(embedded_settings, admin.id)
+        runner = app.state.market
+        judged = runner._judged
+        failures = iter([barrier.BarrierTimeout("Redis restarting")])
+
+        async def judged_once_failing(ticks: Any) -> None:
+            failure = next(failures, None)
+            if failure is not None:
+                raise failure
+            await judged(ticks)
+
+        runner._judged = judged_once_failing
+        ticks = [_tick(100.0), _tick(100.5)]
+        refused = await _push(http, admin, *ticks)
+        assert_error(refused, 503, "SERVICE_UNAVAILABLE")
+        assert await _rows(embedded_settings, "SELECT price FROM pushed_ticks") == []
+        again = await _push(http, admin, *ticks)
+        assert again.json()["data"] == {"accepted": 2, "rejected": []}, again.text
+        stored = await _rows(embedded_settings, "SELECT price FROM pushed_ticks ORDER BY ts")
+        assert [row[0] for row in stored] == [100.0, 100.5]
