@@ -379,7 +379,12 @@ async def setup_users(
             }
             (await http.patch("/api/users/me", json=prefs, headers=headers)).raise_for_status()
             users.append(
-                {"id": data["user"]["id"], "token": data["tokens"]["accessToken"], "headers": headers}
+                {
+                    "id": data["user"]["id"],
+                    "email": data["user"]["email"],
+                    "token": data["tokens"]["accessToken"],
+                    "headers": headers,
+                }
             )
 
     await asyncio.gather(*(one(i) for i in range(n_users)))
@@ -544,7 +549,7 @@ async def soak(quick: bool) -> None:
         ) as http:
             t0 = time.monotonic()
             users, alerts = await setup_users(http, n_users, alerts_each)
-            admin = users[0]
+            admin = next(u for u in users if u["email"] == "soak0@example.com")  # made admin below
             subprocess.run(  # noqa: ASYNC221 - set-up, before the load starts
                 [
                     str(cluster_script.BIN / "cryptomon"),
