@@ -24,6 +24,7 @@ from app.market.sources import get_factory
 from app.market.sources.base import Source
 from app.market.sources.polling import PollingSource
 from app.market.symbols import Asset
+from app.market.validation import Reason
 
 log = logging.getLogger(__name__)
 DAY = 24 * 3600
@@ -43,6 +44,8 @@ PRUNE_EVERY = 3600.0
 # Seconds between "still working" messages to the API process awaiting a push (push.PUSH_LIVENESS).
 PUSH_WORKING_EVERY = 2.0
 MAX_UNSTORED = 100_000  # keys of judged-but-unstored pushed ticks remembered for their retry
+# What the validator says of a tick it judged in an attempt that then failed before storing it.
+SEEN_BEFORE = (Reason.DUPLICATE, Reason.OUT_OF_ORDER)
 SOURCE_COUNTERS = (
     "connections",
     "reconnects",
@@ -155,7 +158,13 @@ class MarketRunner:
         alert engines do not confirm in time (then nothing of this push is stored: send it again)."""
         stored = await self.journal.stored(ticks)
         fresh = [t for t in ticks if key(t) not in stored]
-        verdicts = iter(await self.pipeline.ingest(fresh))
+        try:
+            verdicts = iter(await self.pipeline.ingest(fresh))
+        except (
+            BaseException
+        ):  # validated, then publishing failed (Redis restarting): the retry must store them
+            self._remember_unstored(fresh)
+            raise
         reasons: list[str | None] = []
         accepted: list[Tick] = []
         taken: set[Key] = set()
@@ -164,7 +173,7 @@ class MarketRunner:
                 reasons.append(None)
                 continue
             reason = next(verdicts)
-            if reason is not None and key(tick) in self._unstored and key(tick) not in taken:
+            if reason in SEEN_BEFORE and key(tick) in self._unstored and key(tick) not in taken:
                 # An earlier attempt judged it, then failed before storing it (its answer a 503): the
                 # validator calls it a duplicate of itself (or out of order). Stored now; not judged again.
                 reason = None
@@ -179,12 +188,15 @@ class MarketRunner:
                 await self._judged(accepted)
                 await self.journal.store(accepted)
             except BaseException:
-                if len(self._unstored) > MAX_UNSTORED:
-                    self._unstored.clear()  # a long outage: retries that old are stale anyway
-                self._unstored.update(key(t) for t in accepted)
+                self._remember_unstored(accepted)
                 raise
             self._unstored.difference_update(taken)
         return reasons
+
+    def _remember_unstored(self, ticks: list[Tick]) -> None:
+        if len(self._unstored) > MAX_UNSTORED:
+            self._unstored.clear()  # a long outage: retries that old are stale anyway
+        self._unstored.update(key(t) for t in ticks)
 
     async def _judged(self, ticks: list[Tick]) -> None:
         """Return once every alert engine committed what these ticks' prices caused. A price that no engine

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -220,7 +221,10 @@ async def test_a_push_no_ingest_process_confirms_is_refused(cluster_settings: Se
     assert await _rows(cluster_settings, "SELECT id FROM pushed_ticks") == []
 
 
-async def test_a_push_judged_then_refused_is_stored_when_sent_again(embedded_settings: Settings) -> None:
+@pytest.mark.parametrize("failing", ["commit wait", "publish"])
+async def test_a_push_judged_then_refused_is_stored_when_sent_again(
+    embedded_settings: Settings, failing: str
+) -> None:
     """The soak's finding: a push judged by the validator whose commit wait then failed (Redis restarting:
     503) was sent again, the validator called it a DUPLICATE of itself, and the retry got a 200 for ticks
     that were never stored. Now the retry stores them (and does not judge them a second time)."""
@@ -230,16 +234,18 @@ async def test_a_push_judged_then_refused_is_stored_when_sent_again(embedded_set
         admin = await register(http)
         await make_admin(embedded_settings, admin.id)
         runner = app.state.market
-        judged = runner._judged
+        # Judged by the validator, then the wait for the alert engines or the publishing of prices fails.
+        target, name = (runner, "_judged") if failing == "commit wait" else (runner.pipeline, "_publish")
+        original = getattr(target, name)
         failures = iter([barrier.BarrierTimeout("Redis restarting")])
 
-        async def judged_once_failing(ticks: Any) -> None:
+        async def once_failing(*args: Any) -> Any:
             failure = next(failures, None)
             if failure is not None:
                 raise failure
-            await judged(ticks)
+            return await original(*args)
 
-        runner._judged = judged_once_failing
+        setattr(target, name, once_failing)
         ticks = [_tick(100.0), _tick(100.5)]
         refused = await _push(http, admin, *ticks)
         assert_error(refused, 503, "SERVICE_UNAVAILABLE")
