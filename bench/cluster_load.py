@@ -26,11 +26,11 @@ rest of the machine (/proc/stat: other work), as cores. From them: the CPU per r
 ceilings they imply for one and two API processes, with the other work measured and on a machine of its own,
 and so why two API processes on two cores cannot serve twice as much. On a machine shared with other work, a
 step during which that work took more than --other-limit cores (0.4) is measured once more while the bench is
-under --retry-until seconds (360), after waiting up to 20 s for that work to use less; a try meeting the goal
+under --retry-until seconds (300), after waiting up to 20 s for that work to use less; a try meeting the goal
 counts, else the calmer one.
 
 Run: backend/.venv/bin/python bench/cluster_load.py [--seconds 20] [--steps 40,80,160]
-     [--configs nginx1,direct1,nginx2] [--think 0.2,0.8] [--other-limit 0.4] [--retry-until 360]
+     [--configs nginx1,direct1,nginx2] [--think 0.2,0.8] [--other-limit 0.4] [--retry-until 300]
      (8-10 minutes on 2 cores)
 """
 
@@ -702,7 +702,7 @@ def main() -> None:
         help="cores of other work above which a step is measured again",
     )
     parser.add_argument(
-        "--retry-until", type=float, default=360, help="seconds into the bench: no retry after"
+        "--retry-until", type=float, default=300, help="seconds into the bench: no retry after"
     )
     args = parser.parse_args()
     args.steps = [int(x) for x in args.steps.split(",")]
