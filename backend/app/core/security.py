@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hmac
 import uuid
@@ -31,6 +32,17 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+async def hash_password_off_loop(password: str) -> str:
+    """`hash_password` in a thread: argon2 takes ~0.1-0.2 s of CPU (and releases the GIL), which on the
+    event loop would stall every other request and WebSocket of the process (bench/cluster_load.py)."""
+    return await asyncio.to_thread(hash_password, password)
+
+
+async def verify_password_off_loop(password_hash: str, password: str) -> bool:
+    """`verify_password` in a thread, for the same reason."""
+    return await asyncio.to_thread(verify_password, password_hash, password)
 
 
 def same_signature(given: str, expected: str) -> bool:

@@ -19,7 +19,14 @@ from app.core.clock import utcnow
 from app.core.db import after_commit
 from app.core.errors import AppError, ErrorCode, not_found
 from app.core.runtime import Runtime
-from app.core.security import TokenType, decode_token, hash_password, issue_token, verify_password
+from app.core.security import (
+    TokenType,
+    decode_token,
+    hash_password,
+    hash_password_off_loop,
+    issue_token,
+    verify_password_off_loop,
+)
 from app.users import sessions
 from app.users.auth_cache import AuthCache, Caller
 
@@ -176,7 +183,7 @@ async def create_user(
         )
     user = User(
         email=normalize_email(email),
-        password_hash=hash_password(password),
+        password_hash=await hash_password_off_loop(password),
         role=role,
         display_name=display_name,
         preferences=Preferences(watchlist=list(watchlist)).model_dump(mode="json", by_alias=True),
@@ -213,9 +220,9 @@ def issue_tokens(settings: Settings, user: User, session_id: str | None = None) 
 async def authenticate(session: AsyncSession, email: str, password: str) -> User:
     user = await get_by_email(session, email)
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        await verify_password_off_loop(_DUMMY_HASH, password)
         raise AppError(ErrorCode.INVALID_CREDENTIALS, "Email or password is wrong")
-    if not verify_password(user.password_hash, password):
+    if not await verify_password_off_loop(user.password_hash, password):
         raise AppError(ErrorCode.INVALID_CREDENTIALS, "Email or password is wrong")
     user.last_login_at = utcnow()
     return user
@@ -343,7 +350,8 @@ def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
 async def update_me(session: AsyncSession, cache: AuthCache, user: User, change: UpdateMeRequest) -> User:
     sensitive = change.email is not None or change.password is not None
     if sensitive and not (
-        change.current_password and verify_password(user.password_hash, change.current_password)
+        change.current_password
+        and await verify_password_off_loop(user.password_hash, change.current_password)
     ):
         # 403, not INVALID_CREDENTIALS (401): a web client must not take it for an expired session.
         raise AppError(ErrorCode.FORBIDDEN, "currentPassword is missing or wrong", field="currentPassword")
@@ -352,7 +360,7 @@ async def update_me(session: AsyncSession, cache: AuthCache, user: User, change:
             raise AppError(ErrorCode.EMAIL_TAKEN, "That email belongs to another account", field="email")
         user.email = normalize_email(change.email)
     if change.password is not None:
-        user.password_hash = hash_password(change.password)
+        user.password_hash = await hash_password_off_loop(change.password)
         sign_out_everywhere(session, cache, user)
     if "display_name" in change.model_fields_set:
         user.display_name = change.display_name
@@ -393,7 +401,7 @@ async def ensure_demo_account(session: AsyncSession, settings: Settings) -> tupl
             display_name="Demo",
             watchlist=settings.default_watchlist,
         )
-    elif not verify_password(user.password_hash, password):
+    elif not await verify_password_off_loop(user.password_hash, password):
         # The account exists but its password was changed by the user: keep theirs, print nothing secret.
         return email, "(changed by you)"
     if new:
