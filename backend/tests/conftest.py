@@ -130,10 +130,11 @@ async def _truncate_pg(url: str) -> None:
         await engine.dispose()
 
 
-def _flush_redis_namespace(namespace: str) -> None:
+def _flush_redis_namespace(namespace: str, pattern: str = "{namespace}:*") -> None:
+    """Delete a namespace's keys (`pattern`: which keys, e.g. "*{namespace}*" for Celery's bindings too)."""
     client = redis.Redis.from_url(REDIS_URL)
     try:
-        keys = list(client.scan_iter(f"{namespace}:*", count=1000))
+        keys = list(client.scan_iter(pattern.format(namespace=namespace), count=1000))
         if keys:
             client.delete(*keys)
     finally:

@@ -33,7 +33,6 @@ from typing import Any, TypeVar
 import httpx
 import orjson
 import pytest
-import redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from websockets.asyncio.client import ClientConnection, connect
@@ -41,6 +40,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from tests.conftest import (
     REDIS_URL,
     Account,
+    _flush_redis_namespace,
     create_pg_database,
     drop_pg_database,
     pg_url,
@@ -178,17 +178,6 @@ def _end_leftovers(groups: set[int]) -> list[str]:
     return left
 
 
-def _flush_namespace(namespace: str) -> None:
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        # The namespace's keys and Celery's queue bindings (`_kombu.binding.<namespace>.jobs`).
-        keys = list(client.scan_iter(f"*{namespace}*", count=1000))
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     _nginx_or_skip()
@@ -227,7 +216,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         finally:
             left = _end_leftovers(groups - {0})
             run_outside_loop(drop_pg_database(database))
-            _flush_namespace(namespace)
+            # The namespace's keys and Celery's queue bindings (`_kombu.binding.<namespace>.jobs`).
+            _flush_redis_namespace(namespace, "*{namespace}*")
         assert not left, f"cluster.py stop left processes running (killed now): {left}"
 
 
