@@ -288,7 +288,7 @@ class Settings(BaseSettings):
         default=5.0, ge=0, description="...at most one per portfolio per this many seconds"
     )
     alert_lease_seconds: float = Field(
-        default=10.0, gt=0, description="Cluster: alert lease per symbol; a dead worker's move after it"
+        default=5.0, gt=0, description="Cluster: alert lease per symbol; a dead worker's move after it"
     )
     ws_direct: bool = Field(default=True, description="Write frames straight to sockets (cryptomon serve)")
     ws_price_rate: float = Field(default=4.0, gt=0, description="Updates/s per symbol, at most")

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 import redis
+import redis.asyncio as aioredis
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import text
@@ -139,6 +140,23 @@ def _flush_redis_namespace(namespace: str, pattern: str = "{namespace}:*") -> No
             client.delete(*keys)
     finally:
         client.close()
+
+
+async def drop_bus_subscriptions(namespace: str) -> int:
+    """Kill this deployment's pub/sub connections, as a Redis restart does (other test workers' stay up)."""
+    admin = aioredis.Redis.from_url(REDIS_URL)
+    try:
+        clients = await admin.client_list()
+        doomed = [
+            c["id"]
+            for c in clients
+            if c.get("name") == f"{namespace}:bus" and (int(c.get("sub", 0)) or int(c.get("psub", 0)))
+        ]
+        for client_id in doomed:
+            await admin.client_kill_filter(_id=client_id)
+        return len(doomed)
+    finally:
+        await admin.aclose()
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,10 @@ import logging
 import math
 import time
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.alerts import list_cache, operands, service
@@ -25,7 +26,7 @@ from app.alerts.engine import Evaluator, ReadingKey, Rule
 from app.alerts.models import Alert
 from app.alerts.rules import OUTSIDE_ENGINE
 from app.alerts.shards import Ownership, ownership_for
-from app.alerts.writer import TriggerWriter
+from app.alerts.writer import ID_CHUNK, TriggerWriter
 from app.core.bus import Message, barrier
 from app.core.bus import messages as bus_messages
 from app.core.bus.listen import listen_forever
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 # After skipping a price of a symbol, an engine that owns it (since) says it may have missed that symbol's
 # pushed prices for this long, and the push sends them to be judged: beyond any lease change, short of noise.
 SKIPS_REMEMBERED = 30.0
+# A change is published after its commit, which may be this long after the row's updated_at was set.
+CHANGE_PUBLISHED_WITHIN = 30.0
 
 
 class AlertEngine:
@@ -200,7 +203,29 @@ class AlertEngine:
             handle=self.handle,
             ready=self._ready,
             what="alert engine",
+            catch_up=self.catch_up,
         )
+
+    async def catch_up(self, lost_at: float) -> None:
+        """The bus was lost at `lost_at`: alerts created, changed or deleted meanwhile were announced to
+        nobody. Reload those from their rows, once this engine's own decisions are committed (a row must not
+        be read behind what was already judged)."""
+        await self.writer.flush()
+        since = datetime.fromtimestamp(lost_at - CHANGE_PUBLISHED_WITHIN, UTC)
+        async with self.runtime.db.session() as session:
+            changed = set(
+                await session.scalars(
+                    select(Alert.id).where(or_(Alert.created_at >= since, Alert.updated_at >= since))
+                )
+            )
+            held = list(self.rules)
+            present = set()
+            for start in range(0, len(held), ID_CHUNK):
+                chunk = held[start : start + ID_CHUNK]
+                present |= set(await session.scalars(select(Alert.id).where(Alert.id.in_(chunk))))
+        for alert_id in sorted(changed | (set(held) - present)):
+            await self.reload(alert_id)
+        log.info("alert engine caught up after losing the bus: %d alerts reloaded", len(changed))
 
     async def handle(self, message: Message) -> None:
         if message.channel == bus_messages.ALERTS_CHANGED:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ NAMING_CONVENTION = {
 }
 
 AFTER_COMMIT_KEY = "after_commit"
+log = logging.getLogger(__name__)
 
 
 class Base(DeclarativeBase):
@@ -89,9 +91,21 @@ def after_commit(session: AsyncSession, callback: Callable[[], Awaitable[None]])
 
 
 async def run_after_commit(session: AsyncSession) -> None:
+    """Every callback, each on its own: the transaction stands whatever they do. A failure is logged, never
+    raised: a caller told "failed" after its commit would do the work again (an alert writer that retried
+    its batch when Redis went away after the commit recorded its triggers twice). What a callback could not
+    do is caught up elsewhere: the outbox is polled, jobs requeued, engines and hubs catch up when back."""
     callbacks = session.info.pop(AFTER_COMMIT_KEY, [])
     for callback in callbacks:
-        await callback()
+        try:
+            await callback()
+        except Exception:
+            log.warning("after-commit step %s failed; the commit stands", _name(callback), exc_info=True)
+
+
+def _name(callback: Callable[[], Awaitable[None]]) -> str:
+    inner = getattr(callback, "func", callback)  # functools.partial
+    return str(getattr(inner, "__qualname__", repr(inner)))
 
 
 def conflict_insert(session: AsyncSession, table: Any) -> Any:

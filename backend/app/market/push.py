@@ -22,7 +22,7 @@ from app.market.symbols import normalize
 
 # An ingest process killed with a push in hand: the API process knows after this much silence (it says
 # "working" every runner.PUSH_WORKING_EVERY s), not at the end of the whole wait.
-PUSH_LIVENESS = 10.0
+PUSH_LIVENESS = 6.0
 
 PUSH_SOURCE = "push"  # candles pushed as history: they outrank every other source
 WEBHOOK_SOURCE = "webhook"  # ticks pushed as a live feed: ranked after the exchanges

@@ -39,6 +39,7 @@ class Client:
         "closed",
         "events",
         "kind",
+        "last_event_id",
         "max_events",
         "prices",
         "replaying",
@@ -55,6 +56,7 @@ class Client:
         self.events: deque[Frame] | None = None  # made when first needed: most clients never queue
         self.max_events = max_events
         self.replaying: list[Frame] | None = None  # live user events held while missed ones are replayed
+        self.last_event_id = 0  # the newest stored event it has been given (or that existed when it came)
         self.closed = False
 
     @property
@@ -92,6 +94,8 @@ class Client:
     def _deliver(self, frame: Frame) -> None:
         if self.closed:
             return
+        if frame.persistent:
+            self.last_event_id = max(self.last_event_id, int(frame.event_id))
         if not self.events and not self.prices and self.sink.ready():
             self.sink.write(frame)
             STATS.frames_out[frame.type] += 1

@@ -118,6 +118,7 @@ class Gateway:
 
     def __post_init__(self) -> None:
         self.symbols = SymbolBook(self.runtime)
+        self.hub.catch_up = self.catch_up
 
     async def authenticate(self, token: str) -> int:
         async with self.runtime.db.session() as session:
@@ -128,12 +129,19 @@ class Gateway:
         """CONNECTED, with the newest stored eventId ("0" before any), read once the client hears live
         events: a client that has received no event yet can still resume from it and miss nothing."""
         try:
-            async with self.runtime.db.session() as session:
-                newest = await events.latest(session, user_id)
+            newest = await self.baseline(client)
         except BaseException:
             client.resume([])
             raise
-        client.offer_event(Frame.build("CONNECTED", {"userId": user_id, "lastEventId": str(newest or 0)}))
+        client.offer_event(Frame.build("CONNECTED", {"userId": user_id, "lastEventId": str(newest)}))
+
+    async def baseline(self, client: Client) -> int:
+        """The user's newest stored eventId (0 before any), from which the client counts as having been given
+        everything: what a catch-up after the bus was lost starts from."""
+        async with self.runtime.db.session() as session:
+            newest = await events.latest(session, client.user_id) or 0
+        client.last_event_id = max(client.last_event_id, newest)
+        return newest
 
     def admit(self, user_id: int) -> str | None:
         """Why a new connection of this user is refused, or None."""
@@ -152,6 +160,7 @@ class Gateway:
                 reason = "lastEventId is the eventId of a user event"
                 client.offer_event(error_frame("BAD_MESSAGE", reason, "lastEventId"))
             return
+        client.last_event_id = max(client.last_event_id, after)
         limit = self.runtime.settings.ws_replay_limit
         try:
             async with self.runtime.db.session() as session:
@@ -159,16 +168,22 @@ class Gateway:
         except BaseException:
             client.resume([])
             raise
-        frames = [Frame.build(m.pop("type"), m, event_id=m.pop("eventId")) for m in missed]
-        client.resume(frames)
-        if len(frames) == limit:
-            client.offer_event(
-                error_frame(
-                    "REPLAY_TRUNCATED",
-                    f"More than {limit} missed events: reconnect with lastEventId={frames[-1].event_id}",
-                    "lastEventId",
-                )
-            )
+        _resume(client, [_frame(m) for m in missed], truncated=len(missed) == limit)
+
+    async def catch_up(self, clients: list[Client]) -> None:
+        """The hub was off the bus: give each client (its live events held) the stored ones it missed."""
+        by_user: dict[int, list[Client]] = {}
+        for client in clients:
+            by_user.setdefault(client.user_id, []).append(client)
+        limit = self.runtime.settings.ws_replay_limit
+        async with self.runtime.db.session() as session:
+            for user_id, own in by_user.items():
+                after = min(c.last_event_id for c in own)
+                frames = [_frame(m) for m in await events.missed(session, user_id, after, limit)]
+                for client in own:
+                    seen = client.last_event_id
+                    mine = [f for f in frames if int(f.event_id) > seen]
+                    _resume(client, mine, truncated=len(frames) == limit)
 
     async def handle(self, client: Client, text: str) -> None:
         """One client message; raises Rejected for an ERROR frame."""
@@ -358,3 +373,22 @@ async def _pump(socket: RawSocket, sink: QueueSink, client: Client) -> None:
                 await socket.send_text(frame.data.decode())
         if sink.closed_with is not None:
             await socket.send_close(*sink.closed_with)
+
+
+def _frame(stored: dict[str, Any]) -> Frame:
+    return Frame.build(stored.pop("type"), stored, event_id=stored.pop("eventId"))
+
+
+def _resume(client: Client, frames: list[Frame], *, truncated: bool) -> None:
+    """Hand a client the stored events it missed (then its held live ones); `truncated`: there are more than
+    were read, and it must come back for them."""
+    client.resume(frames)
+    if truncated:
+        last = frames[-1].event_id if frames else str(client.last_event_id)
+        client.offer_event(
+            error_frame(
+                "REPLAY_TRUNCATED",
+                f"More than {len(frames)} missed events: reconnect with lastEventId={last}",
+                "lastEventId",
+            )
+        )

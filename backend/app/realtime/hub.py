@@ -13,6 +13,7 @@ import contextlib
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +28,8 @@ from app.realtime.metrics import HUBS, STATS, observe_hops
 log = logging.getLogger(__name__)
 
 BUS_WAIT = 3.0  # seconds start() waits for the bus subscription
+CLOSE_RESTART = 1012
+CatchUp = Callable[[list[Client]], Awaitable[None]]
 
 
 def price_fields(message: PriceTicks) -> dict[str, Any]:
@@ -52,6 +55,9 @@ class Hub:
         self._held: dict[str, PriceTicks] = {}
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
+        # Set by the gateway: gives connected clients the stored events published while the bus was lost.
+        self.catch_up: CatchUp | None = None
+        self._catching_up: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._listen(), name="realtime-hub")
@@ -69,7 +75,7 @@ class Hub:
                 await self._task
         for clients in list(self.by_user.values()):
             for client in list(clients):
-                client.close(1012, "Server restarting")
+                client.close(CLOSE_RESTART, "Server restarting")
 
     # -- registry -------------------------------------------------------------------------------------
 
@@ -115,18 +121,48 @@ class Hub:
     # -- fan-out --------------------------------------------------------------------------------------
 
     async def _listen(self) -> None:
+        lost = False
         while True:
             try:
                 patterns = (bus_messages.EVERY_PRICE, bus_messages.EVERY_USER)
                 async with self._bus.subscribe(patterns=patterns) as subscription:
                     self._ready.set()
+                    if lost:
+                        self._resume_all()
+                        lost = False
                     async for message in subscription:
                         self.dispatch(message)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the bus went away: keep serving connected clients, and listen again
                 log.warning("realtime hub lost the bus (%s: %s); resubscribing", type(exc).__name__, exc)
+                lost = True
                 await asyncio.sleep(1.0)
+
+    def _resume_all(self) -> None:
+        """Subscribed again: live events wait (in order) while each connected client is given the stored
+        events it missed meanwhile, read in the background so prices flow on."""
+        clients = [c for group in self.by_user.values() for c in group if c.replaying is None]
+        for client in clients:
+            client.replaying = []
+        if self.catch_up is None:
+            for client in clients:
+                client.resume([])
+            return
+        task = asyncio.create_task(self._catch_up(self.catch_up, clients), name="realtime-catch-up")
+        self._catching_up.add(task)
+        task.add_done_callback(self._catching_up.discard)
+
+    @staticmethod
+    async def _catch_up(catch_up: CatchUp, clients: list[Client]) -> None:
+        try:
+            await catch_up(clients)
+        except Exception:
+            # Nothing may be lost: they reconnect with lastEventId and are replayed what they missed.
+            log.exception("realtime hub could not replay what %d clients missed; closing them", len(clients))
+            for client in clients:
+                client.resume([])
+                client.close(CLOSE_RESTART, "Reconnect with lastEventId: events may have been missed")
 
     def dispatch(self, message: Message) -> None:
         channel = message.channel

@@ -75,6 +75,8 @@ async def stream(
         try:
             hub.subscribe(client, wanted)
             yield b"retry: 3000\n\n"
+            if resume is None:
+                await gateway.baseline(client)  # a catch-up after losing the bus starts here
             await gateway.replay(client, resume)
             async for frame in sink.frames(client, idle=KEEP_ALIVE):
                 yield frame.sse if frame is not None else b": keep-alive\n\n"

@@ -3,6 +3,8 @@ and every trigger is recorded with its tick and turned into notifications (ALERT
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
+import redis.exceptions
 from fastapi import FastAPI
 from sqlalchemy import select
 
@@ -147,6 +150,58 @@ async def test_a_restart_never_fires_twice(app: FastAPI, client: httpx.AsyncClie
         assert await second.on_price("BTC-USD", 50_001.0, TS, "x") == [alert["id"]]
     finally:
         await second.stop()
+
+
+async def test_redis_gone_after_the_commit_does_not_record_a_trigger_twice(
+    app: FastAPI, client: httpx.AsyncClient, engine: AlertEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer's transaction commits, then what follows it (waking the dispatcher, publishing the event,
+    marking the lists changed) meets Redis restarting: the batch stands, it is not written again."""
+    account = await register(client)
+    alert = await _alert(client, account)
+    await engine.start()
+    runtime: Runtime = app.state.runtime
+
+    async def unreachable(*_: object, **__: object) -> Any:
+        raise redis.exceptions.ConnectionError("Connection closed by server.")
+
+    monkeypatch.setattr(runtime.bus, "publish", unreachable)
+    monkeypatch.setattr(runtime.cache, "set", unreachable)
+    assert await engine.on_price("BTC-USD", 50_100.0, TS, "binance") == [alert["id"]]
+    await asyncio.wait_for(engine.flush(), 10)  # a writer that retried its batch would never be done
+    monkeypatch.undo()
+    async with runtime.db.session() as session:
+        triggers = list(await session.scalars(select(AlertTrigger)))
+        notifications = list(await session.scalars(select(Notification)))
+    assert len(triggers) == 1 and len(notifications) == 1
+
+
+async def test_after_losing_the_bus_the_engine_catches_up_on_changed_alerts(
+    app: FastAPI, client: httpx.AsyncClient, engine: AlertEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alerts made or deleted while the bus was down were announced to nobody (the API still answered: the
+    rows are committed); the engine reads them when it is subscribed again."""
+    account = await register(client)
+    kept = await _alert(client, account, threshold=60_000)
+    doomed = await _alert(client, account, threshold=40_000, condition="PRICE_BELOW")
+    await engine.start()
+    lost_at = time.time()
+    runtime: Runtime = app.state.runtime
+
+    async def unreachable(*_: object, **__: object) -> Any:
+        raise redis.exceptions.ConnectionError("Connection closed by server.")
+
+    monkeypatch.setattr(runtime.bus, "publish", unreachable)
+    made = await _alert(client, account, threshold=50_000)
+    response = await client.delete(f"/api/alerts/{account.id}/{doomed['id']}", headers=account.headers)
+    assert response.status_code == 204, response.text
+    monkeypatch.undo()
+    assert await engine.on_price("BTC-USD", 50_100.0, TS, "x") == []  # not heard of yet
+    assert doomed["id"] in engine.rules
+    await engine.catch_up(lost_at)
+    assert doomed["id"] not in engine.rules and kept["id"] in engine.rules
+    assert await engine.on_price("BTC-USD", 49_000.0, TS + 1, "x") == []
+    assert await engine.on_price("BTC-USD", 50_200.0, TS + 2, "x") == [made["id"]]
 
 
 async def test_expired_and_paused_alerts_do_not_fire(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Callable
 
 import pytest
-import redis.asyncio as aioredis
 import redis.exceptions
 from sqlalchemy.exc import OperationalError
 
@@ -13,39 +14,7 @@ from app.config import Settings
 from app.core.bus import Message, RedisBus, barrier
 from app.core.bus.listen import listen_forever
 from app.core.outage import is_outage
-from tests.conftest import REDIS_URL, assert_error, serve
-
-
-async def test_a_subscription_comes_back_after_redis_drops_it(namespace: str) -> None:
-    """Redis restarting looks to a subscriber like its connection being killed: the listener subscribes again
-    and hears what is published after."""
-    bus = RedisBus(REDIS_URL, namespace)
-    heard: list[int] = []
-    ready = asyncio.Event()
-
-    async def handle(message: Message) -> None:
-        heard.append(message.data["n"])
-
-    listener = asyncio.create_task(listen_forever(bus, "soak", handle=handle, ready=ready, what="test"))
-    try:
-        await asyncio.wait_for(ready.wait(), 10)
-        await bus.publish("soak", {"n": 1})
-        admin = aioredis.Redis.from_url(REDIS_URL)
-        ready.clear()
-        killed = await admin.client_kill_filter(_type="pubsub", skipme=True)
-        await admin.aclose()
-        assert killed >= 1
-        await asyncio.wait_for(ready.wait(), 10)  # subscribed again
-        await bus.publish("soak", {"n": 2})
-        for _ in range(100):
-            if 2 in heard:
-                break
-            await asyncio.sleep(0.05)
-    finally:
-        listener.cancel()
-        await asyncio.gather(listener, return_exceptions=True)
-        await bus.close()
-    assert heard[0] == 1 and 2 in heard
+from tests.conftest import REDIS_URL, assert_error, drop_bus_subscriptions, serve
 
 
 def test_outages_are_told_from_bugs() -> None:
@@ -111,3 +80,47 @@ async def test_working_messages_are_not_answers(namespace: str) -> None:
         await asyncio.gather(listener, return_exceptions=True)
         await bus.close()
     assert answers == [{"done": True}]
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    for _ in range(100):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+
+
+async def test_a_subscription_comes_back_after_redis_drops_it_and_catches_up(namespace: str) -> None:
+    """Redis restarting looks to a subscriber like its connection being killed: the listener subscribes again
+    and hears what is published after. Published while it was down, a message reaches nobody: `catch_up`
+    runs once subscribed again, before anything newer is handled, with the time the subscription was lost."""
+    bus = RedisBus(REDIS_URL, namespace)
+    seen: list[object] = []
+    ready = asyncio.Event()
+
+    async def handle(message: Message) -> None:
+        seen.append(message.data["n"])
+
+    async def catch_up(lost_at: float) -> None:
+        seen.append(("caught up", lost_at))
+
+    listener = asyncio.create_task(
+        listen_forever(bus, "soak", handle=handle, ready=ready, what="test", catch_up=catch_up)
+    )
+    try:
+        await asyncio.wait_for(ready.wait(), 10)
+        await bus.publish("soak", {"n": 1})
+        ready.clear()
+        dropped = time.time()
+        assert await drop_bus_subscriptions(namespace) >= 1
+        assert await bus.publish("soak", {"n": 2}) == 0  # nobody hears it
+        await asyncio.wait_for(ready.wait(), 10)  # subscribed again
+        await _until(lambda: len(seen) >= 2)
+        await bus.publish("soak", {"n": 3})
+        await _until(lambda: 3 in seen)
+    finally:
+        listener.cancel()
+        await asyncio.gather(listener, return_exceptions=True)
+        await bus.close()
+    assert seen[0] == 1 and seen[-1] == 3 and 2 not in seen
+    label, lost_at = seen[1]  # type: ignore[misc]
+    assert label == "caught up" and dropped - 1 < lost_at < time.time()

@@ -43,8 +43,8 @@ async def test_partitions_ahead_and_rows_moved_out_of_default(
         for month in result["months"]:
             assert f"price_history_{month[:7].replace('-', '_')}" in parts
 
-        # An old candle (e.g. replayed 2019 history) lands in the default partition first...
-        old = datetime(2019, 3, 10, 5, tzinfo=UTC)
+        # An old candle (e.g. replayed old history) lands in the default partition first...
+        old = datetime(2011, 3, 10, 5, tzinfo=UTC)  # a month no other test stores candles in
         async with db.session() as session:
             session.add(
                 PriceCandle(
@@ -66,11 +66,11 @@ async def test_partitions_ahead_and_rows_moved_out_of_default(
             await ensure_price_partitions(session, old, old)
         async with db.session() as session:
             where = await session.scalar(text("SELECT tableoid::regclass::text FROM price_history"))
-            assert where == "price_history_2019_03"
+            assert where == "price_history_2011_03"
             assert await session.scalar(select(func.count()).select_from(PriceCandle)) == 1
             assert (await session.scalars(select(PriceCandle))).one().close == Decimal("1.5")
-        bound = (await _partitions(db))["price_history_2019_03"]
-        assert "2019-03-01 00:00:00+00" in bound and "2019-04-01 00:00:00+00" in bound
+        bound = (await _partitions(db))["price_history_2011_03"]
+        assert "2011-03-01 00:00:00+00" in bound and "2011-04-01 00:00:00+00" in bound
 
 
 async def test_embedded_has_no_partitions(embedded_settings: Settings) -> None:

@@ -11,12 +11,14 @@ from typing import Any
 
 import httpx
 import pytest
+import redis.exceptions
 
 from app.config import Settings
 from app.core.bootstrap import build_runtime
 from app.core.clock import FrozenClock
 from app.core.runtime import Runtime
 from app.core.tasks import JobContext, JobStatus, enqueue, get_job, task
+from app.core.tasks import service as tasks_service
 from app.core.tasks.dispatch import InProcessDispatcher
 from app.core.tasks.service import execute_job
 from tests.conftest import make_admin, register, serve, settings_env
@@ -34,6 +36,17 @@ async def add(ctx: JobContext, a: int, b: int) -> dict[str, int]:
 @task("test.fail")
 async def fail(ctx: JobContext) -> None:
     raise ValueError("provider answered 503")
+
+
+outages: list[int] = []
+
+
+@task("test.flaky_redis")
+async def flaky_redis(ctx: JobContext, failures: int) -> dict[str, int]:
+    outages.append(1)
+    if len(outages) <= failures:
+        raise redis.exceptions.ConnectionError("Connection closed by server.")
+    return {"attempts": len(outages)}
 
 
 @task("test.wait_for_cancel")
@@ -99,6 +112,25 @@ async def test_failure_is_recorded_not_raised(settings: Settings) -> None:
         job = await _status(runtime, job_id)
     assert job.status == JobStatus.FAILED
     assert job.error == "ValueError: provider answered 503"
+
+
+@pytest.mark.parametrize("failures, outcome", [(2, JobStatus.DONE), (4, JobStatus.FAILED)])
+async def test_a_job_that_met_an_outage_runs_again(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, failures: int, outcome: JobStatus
+) -> None:
+    """Redis restarting under a job is not the job's failure: it runs again after a pause, a few times."""
+    monkeypatch.setattr(tasks_service, "OUTAGE_PAUSES", (0.01, 0.01, 0.01))
+    outages.clear()
+    async with build_runtime(settings, role="cli") as runtime:
+        runtime.jobs = _Recorder()  # type: ignore[assignment]
+        job_id = await _enqueue(runtime, "test.flaky_redis", failures=failures)
+        await execute_job(runtime, job_id)
+        job = await _status(runtime, job_id)
+    assert job.status == outcome and len(outages) == min(failures + 1, 4)
+    if outcome == JobStatus.DONE:
+        assert job.result == {"attempts": 3}
+    else:
+        assert job.error == "ConnectionError: Connection closed by server."
 
 
 async def test_second_execution_does_nothing(settings: Settings) -> None:

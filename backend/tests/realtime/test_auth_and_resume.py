@@ -8,10 +8,11 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from app.config import Settings
 from app.realtime import events
 from app.realtime.frames import ALERT_TRIGGERED, ANALYSIS_COMPLETE, PORTFOLIO_UPDATE
-from tests.conftest import Account
-from tests.realtime.conftest import Live, connected, frame, frame_of, send
+from tests.conftest import Account, drop_bus_subscriptions
+from tests.realtime.conftest import Live, connected, frame, frame_of, live_server, send
 
 
 async def _close_code(url: str, first: str | None = None) -> int:
@@ -186,3 +187,25 @@ async def test_a_client_that_saw_no_event_resumes_from_the_cursor_of_connected(l
         missed = await frame(ws)
     assert again["lastEventId"] == str(away)
     assert missed["type"] == "ANALYSIS_COMPLETE" and missed["eventId"] == str(away)
+
+
+async def test_connected_clients_get_what_was_published_while_their_hub_was_off_the_bus(
+    cluster_settings: Settings,
+) -> None:
+    """Redis restarting drops every subscription: an event committed then is published to nobody. The hub,
+    subscribed again, gives each connected client what it missed from the store, once, in order, before the
+    live events that follow."""
+    async with live_server(cluster_settings) as live:
+        account = await live.account()
+        async with await connected(live, account) as ws, await connected(live, account) as other:
+            first = await _emit(live, account, ALERT_TRIGGERED, alertId=1)
+            assert [(await frame(c))["eventId"] for c in (ws, other)] == [str(first)] * 2
+            assert await drop_bus_subscriptions(cluster_settings.namespace) >= 1
+            missed = [await _emit(live, account, ALERT_TRIGGERED, alertId=i) for i in (2, 3)]
+            got = [[(await frame(c, timeout=10))["eventId"] for _ in missed] for c in (ws, other)]
+            assert got == [[str(i) for i in missed]] * 2
+            after = await _emit(live, account, PORTFOLIO_UPDATE, portfolioId=1)
+            for c in (ws, other):
+                assert (await frame(c))["eventId"] == str(after)
+                await send(c, {"action": "ping"})
+                assert (await frame(c))["type"] == "PONG"  # nothing doubled in between

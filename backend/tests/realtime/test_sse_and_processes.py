@@ -19,8 +19,8 @@ from app.config import Settings
 from app.core.bootstrap import build_runtime
 from app.realtime import events
 from app.realtime.frames import ALERT_TRIGGERED
-from tests.conftest import assert_error, register, settings_env
-from tests.realtime.conftest import Live, frame, send
+from tests.conftest import assert_error, drop_bus_subscriptions, register, settings_env
+from tests.realtime.conftest import Live, frame, live_server, send
 
 
 async def _sse_events(response: httpx.Response) -> AsyncIterator[dict[str, str]]:
@@ -63,6 +63,28 @@ async def test_server_sent_events_stream_and_resume(live: Live) -> None:
         await anext(stream)
         missed = await asyncio.wait_for(anext(stream), 5)
         assert missed["id"] == str(second) and orjson.loads(missed["data"])["alertId"] == 2
+
+
+async def test_a_stream_open_while_redis_restarts_gets_only_what_it_missed(
+    cluster_settings: Settings,
+) -> None:
+    """An event stored before the stream opened is not sent again by the catch-up after the bus is lost."""
+    async with live_server(cluster_settings) as live:
+        account = await live.account()
+        async with live.runtime.db.session() as session:
+            await events.emit(session, live.runtime.bus, account.id, ALERT_TRIGGERED, {"alertId": 1})
+        headers = {"Authorization": f"Bearer {account.tokens['accessToken']}"}
+        async with live.http.stream("GET", "/api/stream", headers=headers) as response:
+            stream = _sse_events(response)
+            await anext(stream)
+            await asyncio.sleep(0.1)  # the stream has read where it starts
+            assert await drop_bus_subscriptions(cluster_settings.namespace) >= 1
+            async with live.runtime.db.session() as session:
+                missed = await events.emit(
+                    session, live.runtime.bus, account.id, ALERT_TRIGGERED, {"alertId": 2}
+                )
+            got = await asyncio.wait_for(anext(stream), 10)
+            assert got["id"] == str(missed)
 
 
 async def test_server_sent_events_refusals(live: Live) -> None:

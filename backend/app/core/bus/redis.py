@@ -48,7 +48,8 @@ class RedisSubscription:
 
 class RedisBus:
     def __init__(self, url: str, namespace: str) -> None:
-        self._redis = aioredis.Redis.from_url(url)
+        # Named, so `CLIENT LIST` tells which deployment's bus a connection is.
+        self._redis = aioredis.Redis.from_url(url, client_name=f"{namespace}:bus")
         # Pub/sub channels are global across Redis databases, so every channel carries the namespace.
         self._prefix = f"{namespace}:bus:"
 

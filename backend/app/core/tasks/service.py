@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from prometheus_client import Gauge
 from sqlalchemy import delete, func, or_, select, update
@@ -16,6 +18,7 @@ from app.core.clock import utcnow
 from app.core.db import after_commit
 from app.core.errors import not_found
 from app.core.metrics import on_scrape, set_counts
+from app.core.outage import is_outage
 from app.core.tasks.models import FINISHED, Job, JobStatus
 from app.core.tasks.registry import LEASE, JobCancelled, JobContext, get_task
 
@@ -23,6 +26,11 @@ if TYPE_CHECKING:
     from app.core.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+# A job that failed only because the database or Redis was unreachable runs again after these pauses (s):
+# a restart or failover takes seconds, and a job is at-least-once anyway (a dead runner's is run again).
+OUTAGE_PAUSES = (1.0, 3.0, 9.0)
+T = TypeVar("T")
 
 UNFINISHED = Gauge("cryptomon_jobs", "Jobs not finished, by status (PENDING: the queue)", ["status"])
 
@@ -133,9 +141,14 @@ async def _finish(
             job.progress = 1.0
         user_id = job.user_id
     event = bus_messages.UserEvent("JOB_UPDATE", {"jobId": job_id, "status": str(status)}).encode()
-    await runtime.bus.publish(bus_messages.JOBS, event)
-    if user_id is not None:
-        await runtime.bus.publish(bus_messages.user(user_id), event)
+    try:  # the outcome is stored: a lost announcement is read from the job by whoever polls it
+        await runtime.bus.publish(bus_messages.JOBS, event)
+        if user_id is not None:
+            await runtime.bus.publish(bus_messages.user(user_id), event)
+    except Exception as exc:
+        if not is_outage(exc):
+            raise
+        log.warning("job %s finished as %s, not announced: the bus is unreachable", job_id, status)
 
 
 async def execute_job(runtime: Runtime, job_id: str) -> None:
@@ -144,15 +157,30 @@ async def execute_job(runtime: Runtime, job_id: str) -> None:
     if job is None:
         return
     context = JobContext(runtime, job.id, job.user_id)
+    name, args = job.name, job.args
     try:
-        result = await get_task(job.name).fn(context, **job.args)
+        result = await _through_outages(lambda: get_task(name).fn(context, **args), job_id)
     except JobCancelled:
-        await _finish(runtime, job_id, JobStatus.CANCELLED)
+        await _through_outages(lambda: _finish(runtime, job_id, JobStatus.CANCELLED), job_id)
     except Exception as exc:
-        log.exception("job failed", extra={"jobId": job_id, "job": job.name})
-        await _finish(runtime, job_id, JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        log.exception("job failed", extra={"jobId": job_id, "job": name})
+        error = f"{type(exc).__name__}: {exc}"
+        await _through_outages(lambda: _finish(runtime, job_id, JobStatus.FAILED, error=error), job_id)
     else:
-        await _finish(runtime, job_id, JobStatus.DONE, result=result)
+        await _through_outages(lambda: _finish(runtime, job_id, JobStatus.DONE, result=result), job_id)
+
+
+async def _through_outages(attempt: Callable[[], Awaitable[T]], job_id: str) -> T:
+    """`attempt()`, made again after each pause of OUTAGE_PAUSES while it fails for an outage."""
+    for pause in OUTAGE_PAUSES:
+        try:
+            return await attempt()
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            log.warning("job met an outage; again in %g s", pause, exc_info=True, extra={"jobId": job_id})
+        await asyncio.sleep(pause)
+    return await attempt()
 
 
 async def unfinished_job_ids(runtime: Runtime, pending_for: timedelta = timedelta(0)) -> list[str]:
