@@ -21,9 +21,8 @@ import time
 import uuid
 from typing import Protocol
 
-import redis.asyncio as aioredis
-
 from app.config import Settings
+from app.core import redis_client
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +75,7 @@ class EverySymbol:
 
 class RedisLeases:
     def __init__(self, url: str, namespace: str, ttl: float = 10.0, worker: str | None = None) -> None:
-        self.redis = aioredis.Redis.from_url(url)
+        self.redis = redis_client.connect(url, f"{namespace}:alerts")
         self.prefix = f"{namespace}:alerts:"
         self.ttl = ttl
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"

@@ -11,6 +11,7 @@ import redis.exceptions
 from sqlalchemy.exc import OperationalError
 
 from app.config import Settings
+from app.core import redis_client
 from app.core.bus import Message, RedisBus, barrier
 from app.core.bus.listen import listen_forever
 from app.core.outage import is_outage
@@ -124,3 +125,20 @@ async def test_a_subscription_comes_back_after_redis_drops_it_and_catches_up(nam
     assert seen[0] == 1 and seen[-1] == 3 and 2 not in seen
     label, lost_at = seen[1]  # type: ignore[misc]
     assert label == "caught up" and dropped - 1 < lost_at < time.time()
+
+
+async def test_commands_on_connections_redis_dropped_are_sent_again(namespace: str) -> None:
+    """After a Redis restart every pooled connection is dead; redis-py retries only what it is told to, so
+    without `redis_client.connect` the first command on each failed (events published then were lost)."""
+    name = f"{namespace}:dropped"
+    client = redis_client.connect(REDIS_URL, name)
+    admin = redis_client.connect(REDIS_URL)
+    try:
+        await asyncio.gather(*(client.publish("nobody", "1") for _ in range(5)))  # five pooled connections
+        for listed in await admin.client_list():
+            if listed.get("name") == name:
+                await admin.client_kill_filter(_id=listed["id"])
+        assert await asyncio.gather(*(client.publish("nobody", "2") for _ in range(5))) == [0] * 5
+    finally:
+        await client.aclose()
+        await admin.aclose()

@@ -8,9 +8,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
-import redis.asyncio as aioredis
 from redis.asyncio.client import PubSub
 
+from app.core import redis_client
 from app.core.bus.base import Message
 
 
@@ -49,7 +49,8 @@ class RedisSubscription:
 class RedisBus:
     def __init__(self, url: str, namespace: str) -> None:
         # Named, so `CLIENT LIST` tells which deployment's bus a connection is.
-        self._redis = aioredis.Redis.from_url(url, client_name=f"{namespace}:bus")
+        self._redis = redis_client.connect(url, f"{namespace}:bus")
+        self._listening = redis_client.connect(url, f"{namespace}:bus", resend=False)
         # Pub/sub channels are global across Redis databases, so every channel carries the namespace.
         self._prefix = f"{namespace}:bus:"
 
@@ -60,7 +61,7 @@ class RedisBus:
     async def subscribe(
         self, *channels: str, patterns: tuple[str, ...] = ()
     ) -> AsyncIterator[RedisSubscription]:
-        pubsub = self._redis.pubsub()
+        pubsub = self._listening.pubsub()
         try:
             if channels:
                 await pubsub.subscribe(*(self._prefix + c for c in channels))
@@ -75,3 +76,4 @@ class RedisBus:
 
     async def close(self) -> None:
         await self._redis.aclose()
+        await self._listening.aclose()

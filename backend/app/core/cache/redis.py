@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-import redis.asyncio as aioredis
 
+from app.core import redis_client
 from app.core.clock import get_clock
 
 # Pages (versioned texts) kept in the process: a hot page is read from Redis once a second, not on every
@@ -19,7 +19,7 @@ NEAR_PAGES = 64
 
 class RedisCache:
     def __init__(self, url: str, namespace: str) -> None:
-        self._redis = aioredis.Redis.from_url(url)
+        self._redis = redis_client.connect(url)
         self._prefix = f"{namespace}:cache:"
         self._near: OrderedDict[str, tuple[float, str]] = OrderedDict()  # key -> (held until, text)
 
