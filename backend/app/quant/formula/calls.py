@@ -27,7 +27,7 @@ class ReferenceCycle(FormulaError):
 
 
 def default_catalog() -> Catalog:
-    # Imported when first needed, not with this package: the library loads TA-Lib and builds ~60 specs.
+    # Imported when first needed, not with this package: the library loads TA-Lib and builds ~120 specs.
     from app.quant.indicators import library
 
     return library

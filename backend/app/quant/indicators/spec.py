@@ -60,7 +60,7 @@ class IndicatorSpec:
 
     name: str  # upper-case identifier used in formulas: RSI, MACD, PLUS_DI, SUPERTREND
     title: str
-    group: str  # momentum | trend | volatility | volume | overlap | price
+    group: str  # momentum | trend | volatility | volume | overlap | price | pattern
     inputs: tuple[str, ...]
     params: tuple[Param, ...]
     outputs: tuple[str, ...]

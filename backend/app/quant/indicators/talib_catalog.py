@@ -60,6 +60,7 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "vfactor": (0.0, 1.0),
     "acceleration": (0.001, 1.0),
     "maximum": (0.01, 1.0),
+    "penetration": (0.0, 1.0),
 }
 
 _DESCRIPTIONS = {
@@ -77,6 +78,7 @@ _DESCRIPTIONS = {
     "vfactor": "volume factor (0 is an EMA, 1 a DEMA)",
     "acceleration": "acceleration factor step",
     "maximum": "acceleration factor cap",
+    "penetration": "share of the first candle's body the pattern reaches into (mat hold: at most)",
 }
 
 
@@ -152,6 +154,11 @@ ROWS: tuple[_Row, ...] = (
     _Row("TYPPRICE", "price", aliases=("TYPICAL_PRICE",)),
     _Row("WCLPRICE", "price"),
 )
+# Every candlestick pattern (CDL*), its signal (+-100 where found) as a float; app.quant.patterns.candles
+# describes each one. talib leaves get_function_groups unannotated.
+_groups: Callable[[], dict[str, list[str]]] = talib.get_function_groups
+PATTERN_NAMES: tuple[str, ...] = tuple(_groups()["Pattern Recognition"])
+PATTERN_ROWS: tuple[_Row, ...] = tuple(_Row(name, "pattern") for name in PATTERN_NAMES)
 
 
 def _inputs(input_names: Mapping[str, str | list[str]]) -> tuple[str, ...]:
@@ -196,8 +203,12 @@ def _spec(row: _Row) -> IndicatorSpec:
         columns = [np.ascontiguousarray(series.column(column), dtype=np.float64) for column in inputs]
         result = function(*columns, **{to_talib[key]: value for key, value in values.items()})
         arrays = result if isinstance(result, tuple) else (result,)
-        pairs = zip(row.outputs, arrays, strict=True)
-        return {output: np.asarray(array, dtype=np.float64) for output, array in pairs}
+        outputs: dict[str, Array] = {}
+        for output, array in zip(row.outputs, arrays, strict=True):
+            outputs[output] = np.asarray(array, dtype=np.float64)
+            if array.dtype.kind == "i":  # pattern signals are 0 during TA-Lib's lookback, not NaN
+                outputs[output][: lookback(values)] = np.nan
+        return outputs
 
     def lookback(values: Mapping[str, float]) -> int:
         return _lookback(row.name, tuple((to_talib[key], value) for key, value in sorted(values.items())))
@@ -216,4 +227,4 @@ def _spec(row: _Row) -> IndicatorSpec:
     )
 
 
-SPECS: tuple[IndicatorSpec, ...] = tuple(_spec(row) for row in ROWS)
+SPECS: tuple[IndicatorSpec, ...] = tuple(_spec(row) for row in (*ROWS, *PATTERN_ROWS))

@@ -10,6 +10,7 @@ const GROUP_TITLES: Record<string, string> = {
   trend: "Trend",
   volume: "Volume",
   price: "Price transforms",
+  pattern: "Candlestick patterns (+100 bullish, -100 bearish)",
 };
 
 /** Choose overlays from the catalog (grouped) and the user's custom indicators; chips to remove them. */
