@@ -468,6 +468,8 @@ async def check(
                 "SELECT j.id, j.status, j.attempts, j.error FROM jobs j WHERE j.name = 'reports.generate'"
             )
         }
+        # A job can finish DONE with its report FAILED (the report says why): count those too.
+        reports = await conn.fetch("SELECT status, error FROM reports")
     finally:
         await conn.close()
     hooks_lost = sorted(a for a in fired if figures.webhooks[a] == 0)
@@ -509,6 +511,8 @@ async def check(
             {str(j["error"])[:160] for j in jobs.values() if j["status"] == "FAILED"}
         ),
         "jobs run more than once": sum(1 for j in jobs.values() if j["attempts"] > 1),
+        "reports by status": dict(Counter(r["status"] for r in reports)),
+        "failed reports' errors": sorted({str(r["error"])[:160] for r in reports if r["status"] == "FAILED"}),
     }
 
 

@@ -338,9 +338,15 @@ async def rebalance(
     row = await service.owned(session, caller, portfolio_id)
     positions = await repository.positions_of(session, [portfolio_id])
     targets, band = service.targets_of(row), service.band_of(row)
-    symbols = {p.symbol for p in positions if p.quantity > 0} | set(targets)
-    priced = await valuation.prices(session, runtime.cache, symbols)
     held = {p.symbol: p.quantity for p in positions if p.quantity > 0}
+    if held and not targets:  # nothing to rebalance toward (a 500 before: found by bench/soak.py's reports)
+        raise AppError(
+            ErrorCode.CONFLICT,
+            "this portfolio has no target allocations: set targetAllocations to plan a rebalance",
+            field="targetAllocations",
+        )
+    symbols = set(held) | set(targets)
+    priced = await valuation.prices(session, runtime.cache, symbols)
     missing = sorted(symbols - set(priced))
     if any(s in held for s in missing):  # the total, so every weight, is unknown
         raise AppError(

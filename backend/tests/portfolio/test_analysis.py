@@ -307,6 +307,27 @@ async def test_a_target_without_a_price_waits_in_cash_but_a_holding_without_one_
     assert "SOL-USD" in refused.json()["message"]
 
 
+async def test_a_rebalance_without_targets_is_a_409_naming_them(
+    client: httpx.AsyncClient, admin: Account, market: None
+) -> None:
+    owner = await register(client)
+    pid = (await create_portfolio(client, owner, targetAllocations={}))["portfolioId"]
+    bought = await transact(
+        client,
+        owner,
+        pid,
+        kind="BUY",
+        symbol="BTC-USD",
+        quantity=1,
+        price=50_000,
+        executedAt="2025-01-01T00:00:00Z",
+    )
+    assert bought.status_code == 201, bought.text
+    refused = await client.get(f"/api/portfolios/{pid}/rebalance", headers=owner.headers)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["code"] == "CONFLICT" and refused.json()["field"] == "targetAllocations"
+
+
 async def test_day_change_is_the_holdings_move_since_the_last_daily_close(
     client: httpx.AsyncClient, admin: Account, market: None
 ) -> None:
