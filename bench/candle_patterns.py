@@ -15,9 +15,8 @@ import numpy as np
 import pandas as pd
 import talib
 
-from app.quant.indicators import library
+from app.quant.indicators import candles, library
 from app.quant.indicators.spec import Array, Series
-from app.quant.patterns import candles
 
 GOAL = 1.2  # the target: the wrapper within 1.2x of the same TA-Lib calls made directly
 HOURS_IN_YEAR = 365 * 24  # 8,760

@@ -10,11 +10,10 @@ import pytest
 import talib
 
 from app.quant.formula import FormulaError, parse
-from app.quant.indicators import library
+from app.quant.indicators import candles, library
 from app.quant.indicators.spec import IndicatorError, Series
-from app.quant.patterns import candles
 
-REPLAY = Path(__file__).parents[1] / "app" / "market" / "replay_data"
+REPLAY = Path(__file__).parents[2] / "app" / "market" / "replay_data"
 TALIB_PATTERNS = talib.get_function_groups()["Pattern Recognition"]
 PENETRATION = {  # TA-Lib's defaults
     "CDLABANDONEDBABY": 0.3,

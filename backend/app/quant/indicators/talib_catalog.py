@@ -154,7 +154,7 @@ ROWS: tuple[_Row, ...] = (
     _Row("TYPPRICE", "price", aliases=("TYPICAL_PRICE",)),
     _Row("WCLPRICE", "price"),
 )
-# Every candlestick pattern (CDL*), its signal (+-100 where found) as a float; app.quant.patterns.candles
+# Every candlestick pattern (CDL*), its signal (+-100 where found) as a float; app.quant.indicators.candles
 # describes each one. talib leaves get_function_groups unannotated.
 _groups: Callable[[], dict[str, list[str]]] = talib.get_function_groups
 PATTERN_NAMES: tuple[str, ...] = tuple(_groups()["Pattern Recognition"])

@@ -1,1 +1,1 @@
-"""Pattern recognition on candles (issue 22): candlestick patterns, swings, levels and chart patterns."""
+"""Chart patterns of our own: zig-zag swings, levels, trend lines, reversal and continuation shapes."""

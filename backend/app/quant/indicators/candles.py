@@ -1,4 +1,4 @@
-"""The 61 candlestick patterns of TA-Lib (its CDL functions): what each one is, and finding them in candles.
+"""TA-Lib's 61 candlestick patterns (its CDL functions): what each one is, and finding them in candles.
 
 A pattern's signal is TA-Lib's, unchanged: one int32 per bar, 0 where the pattern is not found (and during
 TA-Lib's lookback), +-100 on the bar where it ends, signed as its `direction` says. Three patterns also
