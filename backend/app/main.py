@@ -33,6 +33,7 @@ from app.market.router import router as market_router
 from app.market.runner import MarketRunner
 from app.notifications.router import router as notifications_router
 from app.notifications.service import start_notifier
+from app.patterns.router import router as patterns_router
 from app.portfolio.router import router as portfolio_router
 from app.portfolio.watcher import PortfolioWatcher
 from app.realtime import service as realtime_service
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(market_router)
     app.include_router(indicators_router)
     app.include_router(analysis_router)
+    app.include_router(patterns_router)
     app.include_router(sentiment_router)
     app.include_router(fundamental_router)
     app.include_router(realtime_router)

@@ -4,7 +4,9 @@
 the bar where the value moves across; states (ABOVE/BELOW, INSIDE/OUTSIDE_CHANNEL, MOVING*, VOLUME_SPIKE) on
 the bar where they become true, as price levels do on ticks — or on every bar while true when the rule is
 ONCE_PER_BAR_CLOSE. Bars before `start` only serve as history: a state already true there fires on the first
-bar after it (as PRICE_ABOVE fires at once when the price is already above).
+bar after it (as PRICE_ABOVE fires at once when the price is already above). PATTERN_DETECTED is an event:
+it fires on every bar whose pattern signal has the sign `level` asks for (+1 bullish, -1 bearish, 0 either),
+so two patterns on consecutive bars fire twice.
 
 >>> import numpy as np
 >>> values = np.array([1.0, 3.0, 2.0, 4.0, 1.0])
@@ -12,6 +14,9 @@ bar after it (as PRICE_ABOVE fires at once when the price is already above).
 [1, 3]
 >>> Spec("GREATER_THAN", 2.5).signals(values, None, start=3).nonzero()[0].tolist()
 [3]
+>>> signal = np.array([np.nan, 0.0, 100.0, 100.0, -100.0])
+>>> Spec("PATTERN_DETECTED", 1, every_bar=True).signals(signal, None, start=1).nonzero()[0].tolist()
+[2, 3]
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from app.alerts.rules import CHANNELS, FALLS, MOVES, TRANSITIONS, UPWARD
+from app.alerts.rules import CHANNELS, FALLS, MOVES, PATTERNS, TRANSITIONS, UPWARD
 from app.quant.indicators.spec import Array
 
 Bools = npt.NDArray[np.bool_]
@@ -31,14 +36,15 @@ Bools = npt.NDArray[np.bool_]
 
 @dataclass(frozen=True)
 class Spec:
-    """A condition with its numbers: `level` (threshold), channel bounds, `window` in bars."""
+    """A condition with its numbers: `level` (threshold; PATTERN_DETECTED: the sign), channel bounds,
+    `window` in bars."""
 
     condition: str
     level: float = 0.0
     lower: float = 0.0
     upper: float = 0.0
     window: int = 1
-    every_bar: bool = False  # ONCE_PER_BAR_CLOSE: a true state fires on each bar close
+    every_bar: bool = False  # ONCE_PER_BAR_CLOSE and PATTERN_DETECTED: a true state fires on each bar close
 
     @property
     def warm_up(self) -> int:
@@ -64,6 +70,9 @@ class Spec:
                 if c.endswith("PERCENT"):
                     change = change / np.abs(before) * 100.0
                 return change >= self.level
+            if c in PATTERNS:
+                found: Bools = np.sign(v) == self.level if self.level else (v != 0) & ~np.isnan(v)
+                return found
             if c == "VOLUME_SPIKE":
                 assert volumes is not None
                 average = _trailing_mean(volumes, self.window)
@@ -166,6 +175,8 @@ def direction_up(spec: Spec, value: float, previous: float | None) -> bool:
         return True
     if c == "CROSSING":
         return value >= spec.level
+    if c in PATTERNS:  # a bullish signal is up (so is a doji's, which has no direction)
+        return value > 0
     if c in ("EXITING_CHANNEL", "OUTSIDE_CHANNEL"):
         return value > spec.upper
     if c in ("ENTERING_CHANNEL", "INSIDE_CHANNEL"):

@@ -14,7 +14,8 @@ An alert's `metadata` names its operand and numbers (all optional unless the con
 
 A rule with a price operand and a level condition fires on ticks (the engine's LevelBook); so does
 PRICE_ABOVE/PRICE_BELOW with an indicator, confirmed by the indicator's latest closed bar (`Confirmed`);
-every other rule fires on the close of its timeframe's bar, evaluated by `conditions.Spec`.
+every other rule fires on the close of its timeframe's bar, evaluated by `conditions.Spec`. PATTERN_DETECTED
+takes its own keys instead (pattern_rules.py): its operand is the pattern's signal indicator.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from app.alerts import confirm
+from app.alerts import confirm, pattern_rules
 from app.alerts.conditions import Spec
 from app.alerts.confirm import Confirmation
-from app.alerts.rules import BAR_ONLY, CHANNELS, CONFIRMABLE, MOVES
+from app.alerts.pattern_rules import PatternRule
+from app.alerts.rules import BAR_ONLY, CHANNELS, CONFIRMABLE, MOVES, PATTERNS
 from app.core.errors import AppError, ErrorCode
 from app.core.marketdata import INTERVALS
 from app.quant.formula import Formula, FormulaError, Resolver, parse
@@ -49,6 +51,7 @@ class BarRule:
     spec: Spec
     formula: Formula | None  # None: the bar's close
     timeframe: str
+    pattern: PatternRule | None = None  # PATTERN_DETECTED: the pattern its formula signals
 
     @property
     def operand(self) -> str:
@@ -163,6 +166,11 @@ def build(
 ) -> BarRule | Confirmed | None:
     """The bar rule an alert describes, the confirmed price rule, or None for a price rule evaluated on
     ticks; a 422 naming the field for anything that does not make a rule."""
+    if condition in PATTERNS:
+        pattern = pattern_rules.build(metadata, threshold, frequency)
+        # Every bar whose signal has the wanted sign fires: a pattern is an event on the bar it completes.
+        spec = Spec(condition, pattern.sign, every_bar=True)
+        return BarRule(spec, parse(pattern.indicator), pattern.timeframe, pattern)
     formula = _formula(metadata, resolve)
     if condition in CONFIRMABLE and formula is not None:
         return _confirmed(condition, threshold, formula, metadata, frequency)

@@ -11,11 +11,13 @@ CHANNELS = frozenset({"ENTERING_CHANNEL", "EXITING_CHANNEL", "INSIDE_CHANNEL", "
 MOVES = frozenset({"MOVING_UP", "MOVING_DOWN", "MOVING_UP_PERCENT", "MOVING_DOWN_PERCENT"})
 # With metadata.indicator (or formula): the price level, confirmed by the indicator (confirm.py).
 CONFIRMABLE = frozenset({"PRICE_ABOVE", "PRICE_BELOW"})
-ENGINE_CONDITIONS = LEVELS | CHANNELS | MOVES | {"VOLUME_SPIKE"}  # what the price engine judges
+# A candlestick or chart pattern completing on a bar (pattern_rules.py): an event, never a state.
+PATTERNS = frozenset({"PATTERN_DETECTED"})
+ENGINE_CONDITIONS = LEVELS | CHANNELS | MOVES | PATTERNS | {"VOLUME_SPIKE"}  # what the price engine judges
 # Fire on the bar the value moves across, not on every bar where the state holds.
 TRANSITIONS = frozenset({"CROSSING", "CROSSING_UP", "CROSSING_DOWN", "ENTERING_CHANNEL", "EXITING_CHANNEL"})
 # Conditions defined over bars (a window, a bar's volume, a channel): never evaluated on single ticks.
-BAR_ONLY = CHANNELS | MOVES | {"VOLUME_SPIKE"}
+BAR_ONLY = CHANNELS | MOVES | PATTERNS | {"VOLUME_SPIKE"}
 UPWARD = RISES | {"MOVING_UP", "MOVING_UP_PERCENT"}  # a firing is always upward
 
 

@@ -10,7 +10,7 @@ from app.core.schemas import ApiModel, DbId, JsonObject, RequestModel, UserJsonO
 from app.notifications.schemas import ChannelName, Delivery
 
 # Free-form because its keys depend on the condition (docs/API.md lists them per condition).
-RULE_OPTIONS = "The condition's options, e.g. indicator, formula, timeframe, period, upper and lower"
+RULE_OPTIONS = "The condition's options, e.g. indicator, formula, timeframe, window, upper and lower, pattern"
 
 Condition = Literal[
     "PRICE_ABOVE",
@@ -29,6 +29,8 @@ Condition = Literal[
     "MOVING_UP_PERCENT",
     "MOVING_DOWN_PERCENT",
     "VOLUME_SPIKE",
+    # A candlestick or chart pattern completing on a bar close (metadata.pattern, docs/API.md).
+    "PATTERN_DETECTED",
     # Research series, judged every few minutes (docs/API.md): the index, the asset's score, its whales.
     "FEAR_GREED_BELOW",
     "FEAR_GREED_ABOVE",
@@ -50,7 +52,9 @@ class AlertIn(RequestModel):
     user_id: DbId
     symbol: Symbol
     condition: Condition
-    threshold: Threshold | None = Field(default=None, description="Required except for channel conditions")
+    threshold: Threshold | None = Field(
+        default=None, description="Required except for channel conditions; none for PATTERN_DETECTED"
+    )
     channels: list[ChannelName] = Field(min_length=1, max_length=6)
     metadata: UserJsonObject = Field(default_factory=dict, description=RULE_OPTIONS)
     frequency: Frequency = "ONCE"

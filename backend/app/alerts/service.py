@@ -12,13 +12,14 @@ from sqlalchemy import BindParameter, bindparam, func, select
 from sqlalchemy import update as sa_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.alerts import confirm, external, list_cache, operands
+from app.alerts import confirm, external, list_cache, operands, pattern_rules
 from app.alerts.external import Firing
 from app.alerts.models import Alert, AlertTrigger
 from app.alerts.operands import BarRule, Confirmed, invalid
 from app.alerts.rules import (
     ACTIVE,
     EXPIRED,
+    PATTERNS,
     PAUSED,
     PORTFOLIO_CONDITIONS,
     PORTFOLIO_SYMBOL,
@@ -154,6 +155,14 @@ async def check_rule(
     return operands.build(condition, threshold, metadata, frequency, resolve)
 
 
+def _saved(condition: str, metadata: dict[str, Any]) -> dict[str, Any]:
+    """The metadata stored (checked already): a pattern rule's with its name canonical and its defaults
+    filled, so the alert shows what is judged."""
+    if condition in PATTERNS:
+        return {**metadata, **pattern_rules.of_metadata(metadata).metadata()}
+    return metadata
+
+
 def _check_channels(notifier: Notifier, user: User, channels: list[str]) -> None:
     for name in channels:
         missing = notifier_service.missing(notifier, user, name)
@@ -202,7 +211,7 @@ async def create(
         threshold=None if body.threshold is None else Decimal(str(body.threshold)),
         status=ACTIVE,
         channels=list(dict.fromkeys(body.channels)),
-        rule=body.metadata,
+        rule=_saved(body.condition, body.metadata),
         frequency=body.frequency,
         cooldown_seconds=body.cooldown_seconds,
         expires_at=body.expires_at,
@@ -443,8 +452,9 @@ async def update(
         alert.threshold = None if threshold is None else Decimal(str(threshold))
         alert.reference_price = await _reference(cache, alert.symbol)
         alert.armed = True
+    if "metadata" in changes:
+        alert.rule = _saved(alert.condition, changes["metadata"])
     for key, attribute in (
-        ("metadata", "rule"),
         ("frequency", "frequency"),
         ("cooldown_seconds", "cooldown_seconds"),
         ("expires_at", "expires_at"),

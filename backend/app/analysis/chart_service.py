@@ -15,7 +15,9 @@ from app.analysis import technical
 from app.core.marketdata import to_series
 from app.core.runtime import Runtime
 from app.market import service as market_service
+from app.patterns import service as patterns_service
 from app.quant.indicators import library
+from app.quant.indicators.spec import Series
 
 PNG_TTL = 3600
 BAND_OVERLAYS = ("BBANDS", "KELTNER", "DONCHIAN")
@@ -36,14 +38,35 @@ async def chart_png(session: AsyncSession, runtime: Runtime, token: str) -> byte
     return png
 
 
+def _since(series: Series, start: int) -> Series:
+    keep = series.ts >= start
+    columns = (series.open, series.high, series.low, series.close, series.volume)
+    return Series(series.ts[keep], *(np.asarray(c)[keep] for c in columns))
+
+
 async def _render(session: AsyncSession, spec: dict[str, Any]) -> bytes:
-    from app.analysis.charts import render_chart  # matplotlib: imported when the first chart is drawn
+    from app.analysis.charts import Marker, Shape, render_chart  # matplotlib: loaded by the first chart
 
     specs = [library.get(name) for name in spec["ind"]]
     warm_up = technical.warm_up_bars(specs) * market_service.parse_interval(spec["tf"])
     start, end = spec["from"] - warm_up, spec["to"]
-    _, raw = await market_service.load_candles(session, spec["s"], spec["tf"], start, end)
-    series = to_series(raw)
+    bars = spec.get("pb", 0)
+    read_from = min(start, spec["ps"]) if bars else start
+    _, raw = await market_service.load_candles(session, spec["s"], spec["tf"], read_from, end)
+    loaded = to_series(raw)
+    series = _since(loaded, start)  # the indicators' bars, as without patterns
+    markers: list[Marker] = []
+    shapes: list[Shape] = []
+    if bars:
+        scanned = _since(loaded, spec["ps"])  # the patterns' bars, as in the analysis
+        ohlc = (scanned.open, scanned.high, scanned.low, scanned.close)
+        for f in patterns_service.recent(scanned.ts, *ohlc, bars):
+            if f.is_candle:
+                markers.append(Marker(f.ts, f.direction, f.title))
+            else:
+                points = tuple((p.ts, p.price) for p in f.points)
+                lines = tuple((ln.ts1, ln.price1, ln.ts2, ln.price2) for ln in f.lines)
+                shapes.append(Shape(f.direction, f.title, points, lines))
     keep = series.ts >= spec["from"]
     overlays: dict[str, Any] = {}
     panels: dict[str, dict[str, Any]] = {}
@@ -57,5 +80,12 @@ async def _render(session: AsyncSession, spec: dict[str, Any]) -> bytes:
         np.asarray(c)[keep] for c in (series.open, series.high, series.low, series.close, series.volume)
     ]
     return await asyncio.to_thread(
-        render_chart, f"{spec['s']} {spec['tf']}", series.ts[keep], *columns, overlays=overlays, panels=panels
+        render_chart,
+        f"{spec['s']} {spec['tf']}",
+        series.ts[keep],
+        *columns,
+        overlays=overlays,
+        panels=panels,
+        markers=markers,
+        shapes=shapes,
     )

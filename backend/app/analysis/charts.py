@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC
 
 import matplotlib.dates as mdates
@@ -65,6 +66,99 @@ def _legend(ax: Axes) -> None:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A candlestick pattern on bar `ts`: a triangle under the low (bullish) or over the high (bearish), a
+    diamond over the high (neutral)."""
+
+    ts: int
+    direction: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """A chart pattern: its key points (ts, price) joined, its lines (ts1, price1, ts2, price2) dashed."""
+
+    direction: str
+    label: str
+    points: tuple[tuple[int, float], ...]
+    lines: tuple[tuple[int, float, int, float], ...]
+
+
+_MARKER_STYLE = {"bullish": ("^", UP), "bearish": ("v", DOWN), "neutral": ("D", NEUTRAL)}
+_MAX_MARKER_LABELS = 15  # more titles than this would cover the candles
+
+
+def _dates(seconds: Sequence[int] | NDArray[np.int64]) -> Floats:
+    # matplotlib.dates has no type stubs: hence the ignore.
+    stamps = np.asarray(seconds, dtype=np.int64).astype("datetime64[s]")
+    return np.asarray(mdates.date2num(stamps), dtype=np.float64)  # type: ignore[no-untyped-call]
+
+
+def _patterns(
+    ax: Axes,
+    seconds: NDArray[np.int64],
+    high: Floats,
+    low: Floats,
+    markers: Sequence[Marker],
+    shapes: Sequence[Shape],
+) -> None:
+    """Candlestick patterns as markers beside their bar, chart patterns as their points and lines."""
+    finite = np.concatenate([high[np.isfinite(high)], low[np.isfinite(low)]])
+    pad = 0.015 * float(np.ptp(finite)) if finite.size else 0.0
+    placed: dict[str, tuple[list[float], list[float], list[str]]] = {}
+    stacked: dict[tuple[int, bool], int] = {}  # markers already beside a bar, below or above it
+    for m in markers:
+        i = int(np.searchsorted(seconds, m.ts))
+        if i >= len(seconds) or seconds[i] != m.ts or m.direction not in _MARKER_STYLE:
+            continue  # not a drawn bar
+        below = m.direction == "bullish"
+        k = stacked[i, below] = stacked.get((i, below), 0) + 1
+        y = low[i] - k * pad if below else high[i] + k * pad
+        xs, ys, labels = placed.setdefault(m.direction, ([], [], []))
+        xs.append(float(_dates([m.ts])[0]))
+        ys.append(float(y))
+        labels.append(m.label)
+    for direction, (xs, ys, labels) in placed.items():
+        symbol, colour = _MARKER_STYLE[direction]
+        ax.scatter(xs, ys, marker=symbol, color=colour, s=36, zorder=4, label=f"{direction} candle pattern")
+        if len(markers) <= _MAX_MARKER_LABELS:
+            for x_, y_, text in zip(xs, ys, labels, strict=True):
+                below = direction == "bullish"
+                ax.annotate(
+                    text,
+                    (x_, y_),
+                    xytext=(0, -9 if below else 9),
+                    textcoords="offset points",
+                    ha="center",
+                    va="top" if below else "bottom",
+                    fontsize=6,
+                    color=colour,
+                    fontfamily=FONT,
+                )
+    for shape in shapes:
+        colour = UP if shape.direction == "bullish" else DOWN
+        if shape.points:
+            xs_ = _dates([p[0] for p in shape.points])
+            ys_ = [p[1] for p in shape.points]
+            ax.plot(
+                xs_, ys_, color=colour, linewidth=1.4, marker="o", markersize=3, zorder=4, label=shape.label
+            )
+            ax.annotate(
+                shape.label,
+                (float(xs_[-1]), shape.points[-1][1]),
+                xytext=(4, 0),
+                textcoords="offset points",
+                fontsize=7,
+                color=colour,
+                fontfamily=FONT,
+                fontweight="bold",
+            )
+        for ts1, p1, ts2, p2 in shape.lines:
+            ax.plot(_dates([ts1, ts2]), [p1, p2], color=colour, linewidth=1.0, linestyle="--", zorder=3)
+
+
 def _check(name: str, values: NDArray[np.float64], n: int) -> Floats:
     array = np.asarray(values, dtype=np.float64)
     if array.shape != (n,):
@@ -83,6 +177,8 @@ def render_chart(
     *,
     overlays: Mapping[str, Floats] = {},
     panels: Mapping[str, Mapping[str, Floats]] = {},
+    markers: Sequence[Marker] = (),
+    shapes: Sequence[Shape] = (),
     width_px: int = 1200,
     height_px: int = 800,
 ) -> bytes:
@@ -91,6 +187,7 @@ def render_chart(
     `ts` are candle open times (epoch seconds, shown in UTC); `overlays` are lines on the price panel
     (e.g. SMA, Bollinger bands); `panels` adds one panel per entry, each a legend label -> series
     (a label containing "hist" is drawn as bars). Every series has one value per bar; NaNs are skipped.
+    `markers` (candlestick patterns) and `shapes` (chart patterns) are drawn on the price panel.
     """
     n = len(ts)
     if n == 0:
@@ -139,6 +236,8 @@ def render_chart(
     _bars(price, x[valid], np.minimum(o, c)[valid], np.maximum(o, c)[valid], width, colors[valid], "OHLC")
     for index, (name, values) in enumerate(lines.items()):
         price.plot(x, values, label=name, color=PALETTE[index % len(PALETTE)], linewidth=1.2)
+    if markers or shapes:
+        _patterns(price, seconds, h, lo, markers, shapes)
     price.ticklabel_format(axis="y", style="plain", useOffset=False)
     _style(price, "Price")
     _legend(price)

@@ -22,7 +22,14 @@ async def technical_analysis(
 ) -> Envelope[TechnicalOut]:
     """Latest values and signals of each indicator on each timeframe, a summary vote, and a chart URL."""
     result = await technical.analyse(
-        session, runtime.settings, body.symbol, body.indicators, body.timeframes, body.period, body.to
+        session,
+        runtime.settings,
+        body.symbol,
+        body.indicators,
+        body.timeframes,
+        body.period,
+        body.to,
+        body.pattern_bars,
     )
     return ok(result)
 

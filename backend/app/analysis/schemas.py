@@ -22,6 +22,12 @@ class TechnicalIn(RequestModel):
     timeframes: list[Timeframe] = Field(default_factory=lambda: ["1d"], min_length=1, max_length=6)
     period: str = "90d"
     to: datetime | None = Field(default=None, description="End of the period; default: the latest candle")
+    pattern_bars: int = Field(
+        default=0,
+        ge=0,
+        le=100,
+        description="Also list and draw the candlestick and chart patterns of each timeframe's last N bars",
+    )
 
 
 class Summary(ApiModel):
@@ -32,6 +38,15 @@ class Summary(ApiModel):
     votes: int
 
 
+class PatternMark(ApiModel):
+    """A pattern found in the last `patternBars` bars (GET /api/patterns/{symbol} has their details)."""
+
+    name: str = Field(description="A CDL name (candlestick pattern) or a chart kind")
+    title: str
+    direction: Literal["bullish", "bearish", "neutral"]
+    time: UtcDateTime = Field(description="Open time of its signal bar (chart pattern: its completion bar)")
+
+
 class TimeframeOut(ApiModel):
     timeframe: str
     candle_time: UtcDateTime
@@ -39,6 +54,7 @@ class TimeframeOut(ApiModel):
     indicators: dict[str, Reading]
     summary: Summary
     chart_url: str
+    patterns: list[PatternMark] | None = Field(default=None, description="Null unless patternBars > 0")
 
 
 class TechnicalOut(ApiModel):

@@ -12,7 +12,7 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.analysis import signals
-from app.analysis.schemas import Reading, Summary, TechnicalOut, TimeframeOut
+from app.analysis.schemas import PatternMark, Reading, Summary, TechnicalOut, TimeframeOut
 from app.config import Settings
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
@@ -20,6 +20,7 @@ from app.core.marketdata import RawCandles, to_series
 from app.core.periods import parse_period
 from app.core.security import same_signature
 from app.market import service as market_service
+from app.patterns import service as patterns_service
 from app.quant.indicators import library
 from app.quant.indicators.spec import IndicatorError, IndicatorSpec, Series
 
@@ -44,8 +45,23 @@ def warm_up_bars(specs: list[IndicatorSpec]) -> int:
     return min(max(WARM_UP_LOOKBACKS * longest, MIN_WARM_UP), MAX_WARM_UP)
 
 
+def pattern_marks(series: Series, last_n: int) -> list[PatternMark]:
+    """The candlestick and chart patterns of the series' last `last_n` bars (the earlier bars are their
+    history), as the analysis lists them."""
+    found = patterns_service.recent(series.ts, series.open, series.high, series.low, series.close, last_n)
+    return [
+        PatternMark(name=f.name, title=f.title, direction=f.direction, time=datetime.fromtimestamp(f.ts, UTC))
+        for f in found
+    ]
+
+
 def _timeframe(
-    timeframe: str, names: list[str], specs: list[IndicatorSpec], raw: RawCandles, symbol: str
+    timeframe: str,
+    names: list[str],
+    specs: list[IndicatorSpec],
+    raw: RawCandles,
+    symbol: str,
+    pattern_bars: int,
 ) -> tuple[TimeframeOut, Series]:
     series = to_series(raw)
     if not len(series):
@@ -62,6 +78,7 @@ def _timeframe(
         indicators=readings,
         summary=Summary.model_validate(signals.summary(readings)),
         chart_url="",  # signed once the window is known
+        patterns=pattern_marks(series, pattern_bars) if pattern_bars else None,
     )
     return result, series
 
@@ -92,8 +109,10 @@ async def analyse(
     timeframes: list[str],
     period: str,
     to: datetime | None,
+    pattern_bars: int = 0,
 ) -> TechnicalOut:
-    """The seed's response for the coarsest timeframe, and every timeframe under `timeframes`."""
+    """The seed's response for the coarsest timeframe, and every timeframe under `timeframes`; with
+    `pattern_bars`, each timeframe's patterns of its last bars too, drawn on its chart."""
     span = parse_period(period)
     specs = []
     for name in indicators:
@@ -110,18 +129,20 @@ async def analyse(
     asset, candles = await market_service.load_candle_windows(session, symbol, windows)
     results = {}
     for timeframe in timeframes:
-        result, series = _timeframe(timeframe, indicators, specs, candles[timeframe], asset.symbol)
-        token = chart_token(
-            settings,
-            {
-                "s": asset.symbol,
-                "tf": timeframe,
-                "ind": indicators,
-                "from": int(series.ts[-1]) - span,
-                "to": int(series.ts[-1]) + 1,
-                "exp": int(utcnow().timestamp()) + CHART_TTL,
-            },
+        result, series = _timeframe(
+            timeframe, indicators, specs, candles[timeframe], asset.symbol, pattern_bars
         )
+        described: dict[str, Any] = {
+            "s": asset.symbol,
+            "tf": timeframe,
+            "ind": indicators,
+            "from": int(series.ts[-1]) - span,
+            "to": int(series.ts[-1]) + 1,
+        }
+        if pattern_bars:
+            # The bars the patterns were found on start at "ps", so the chart finds the same ones.
+            described |= {"pb": pattern_bars, "ps": int(series.ts[0])}
+        token = chart_token(settings, described | {"exp": int(utcnow().timestamp()) + CHART_TTL})
         result.chart_url = f"/api/charts/{token}.png"
         results[timeframe] = result
     primary = results[max(timeframes, key=market_service.parse_interval)]

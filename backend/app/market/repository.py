@@ -187,6 +187,20 @@ async def latest_open_time(
     return _aware(value) if value is not None else None
 
 
+async def open_time_span(
+    session: AsyncSession, symbol: str, interval: str
+) -> tuple[datetime, datetime] | None:
+    """Open times of the oldest and newest stored `interval` candle of `symbol` (any source), or None."""
+    first, last = (
+        await session.execute(
+            select(func.min(PriceCandle.timestamp), func.max(PriceCandle.timestamp)).where(
+                PriceCandle.symbol == symbol, PriceCandle.interval == interval
+            )
+        )
+    ).one()
+    return None if first is None or last is None else (_aware(first), _aware(last))
+
+
 async def sources_in_range(
     session: AsyncSession, symbol: str, interval: str, start: int, end: int
 ) -> list[str]:

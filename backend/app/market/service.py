@@ -254,14 +254,7 @@ async def _window(session: AsyncSession, query: HistoryQuery) -> tuple[Asset, in
         )
     stop = int(_utc(query.end or utcnow()).timestamp())
     first = int(_utc(query.start).timestamp()) if query.start else stop - limit * step
-    if first >= stop:
-        raise AppError(ErrorCode.INVALID_RANGE, "from must be before to", field="from")
-    if (stop - first) // step > MAX_RANGE_POINTS:
-        raise AppError(
-            ErrorCode.RANGE_TOO_LARGE,
-            f"from..to spans more than {MAX_RANGE_POINTS:,} {interval} candles; narrow it",
-            field="from",
-        )
+    check_range(first, stop, step, interval, MAX_RANGE_POINTS)
     page_start = max(first, decode_cursor(query.cursor)) if query.cursor else first
     page_start = -(-page_start // step) * step  # [from, to): the first bar opening at or after `from`
     return asset, page_start, stop
@@ -400,6 +393,21 @@ async def load_candle_windows(
     return asset, loaded
 
 
+async def stored_span(session: AsyncSession, symbol: str, interval: str) -> tuple[int, int] | None:
+    """Open times of the first and last `interval` bar of the stored history of a resolved `symbol` (any
+    source): stored at that interval, else of the coarsest finer stored interval that `load_candles` would
+    resample; None when there is nothing to read."""
+    step = parse_interval(interval)
+    for candidate in sorted(
+        (i for i, s in INTERVALS.items() if s <= step and step % s == 0), key=lambda i: -INTERVALS[i]
+    ):
+        span = await repository.open_time_span(session, symbol, candidate)
+        if span is not None:
+            first, last = (int(t.timestamp()) for t in span)
+            return first - first % step, last - last % step
+    return None
+
+
 def slice_candles(raw: RawCandles, start: int, end: int) -> RawCandles:
     """The rows of `raw` (time-ordered) with open time in [start, end)."""
     lo, hi = bisect.bisect_left(raw.ts, start), bisect.bisect_left(raw.ts, end)
@@ -451,3 +459,16 @@ async def day_changes(session: AsyncSession, symbols: list[str], at: datetime) -
             datetime.fromtimestamp(raw.ts[last] + 3600, UTC),
         )
     return found
+
+
+def check_range(first: int, stop: int, step: int, interval: str, most: int, what: str = "candles") -> None:
+    """A [first, stop) range in epoch seconds is refused when empty or reversed (400 INVALID_RANGE) or wider
+    than `most` bars of `step` seconds (400 RANGE_TOO_LARGE), both naming `from`."""
+    if first >= stop:
+        raise AppError(ErrorCode.INVALID_RANGE, "from must be before to", field="from")
+    if (stop - first) // step > most:
+        raise AppError(
+            ErrorCode.RANGE_TOO_LARGE,
+            f"from..to spans more than {most:,} {interval} {what}; narrow it",
+            field="from",
+        )

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from app.analysis.charts import render_chart
+from app.analysis.charts import Marker, Shape, render_chart
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 START = 1_767_225_600  # 2026-01-01T00:00:00Z
@@ -102,6 +102,24 @@ def test_two_thousand_bars() -> None:
     overlays, panels = indicators(bars)
     png = render_chart("BTC-USD 1h", **bars, overlays=overlays, panels=panels, width_px=1600, height_px=900)
     assert_size(png, 1600, 900)
+
+
+def test_patterns_are_drawn_beside_their_bars() -> None:
+    bars = candles(120)
+    ts, close = bars["ts"], bars["close"]
+    markers = [
+        Marker(int(ts[10]), "bullish", "Hammer"),
+        Marker(int(ts[10]), "bullish", "Engulfing"),  # stacked under the first
+        Marker(int(ts[40]), "bearish", "Shooting Star"),
+        Marker(int(ts[60]), "neutral", "Doji"),
+        Marker(int(ts[0]) - 3600, "bullish", "not drawn"),  # before the first bar: left out
+    ]
+    points = tuple((int(ts[i]), float(close[i])) for i in (70, 80, 90, 110))
+    neckline = float(close[80])
+    shapes = [Shape("bearish", "Double top", points, ((int(ts[70]), neckline, int(ts[110]), neckline),))]
+    plain = decode(render_chart("BTC-USD 1h", **bars))
+    drawn = assert_size(render_chart("BTC-USD 1h", **bars, markers=markers, shapes=shapes), 1200, 800)
+    assert not np.array_equal(plain, drawn)
 
 
 def test_global_matplotlib_state_untouched_and_ignored() -> None:

@@ -17,11 +17,10 @@ from app.backtesting.strategies import find
 from app.config import Settings
 from app.core.clock import isoformat_z
 from app.core.tasks.service import execute_job
-from app.market import recordings
 from app.quant.indicators.spec import Series
-from tests.conftest import Account, assert_error, make_admin, register
+from tests.backtesting.conftest import RECORDED, trader_with_hours
+from tests.conftest import Account, assert_error, register
 
-RECORDED = recordings.load("BTC-USD", "1h")
 LAST = len(RECORDED.ts) - 24 * 30  # leave the last month out: "to" is a fixed, real date
 FIRST = LAST - 24 * 420  # a year plus warm-up
 TO = datetime.fromtimestamp(int(RECORDED.ts[LAST]), UTC)
@@ -30,24 +29,7 @@ START = datetime.fromtimestamp(int(RECORDED.ts[FIRST]), UTC)  # the first candle
 
 @pytest.fixture
 async def trader(settings: Settings, client: httpx.AsyncClient) -> Account:
-    admin = await register(client)
-    await make_admin(settings, admin.id)
-    for start in range(FIRST, LAST, 5000):
-        stop = min(LAST, start + 5000)
-        candles = [
-            {
-                "timestamp": isoformat_z(datetime.fromtimestamp(int(RECORDED.ts[i]), UTC)),
-                "open": float(RECORDED.open[i]),
-                "high": float(RECORDED.high[i]),
-                "low": float(RECORDED.low[i]),
-                "close": float(RECORDED.close[i]),
-                "volume": float(RECORDED.volume[i]),
-            }
-            for i in range(start, stop)
-        ]
-        body = {"symbol": "BTC-USD", "interval": "1h", "candles": candles}
-        assert (await client.post("/api/data/candles", json=body, headers=admin.headers)).status_code == 200
-    return await register(client)
+    return await trader_with_hours(settings, client, FIRST, LAST)
 
 
 SEED = {

@@ -188,7 +188,9 @@ def test_catalog_metadata() -> None:
         assert set(entry) == {
             "name", "title", "group", "inputs", "params", "outputs", "lookback", "engine", "aliases"
         }  # fmt: skip
-        assert entry["group"] in {"momentum", "trend", "volatility", "volume", "overlap", "price", "pattern"}
+        assert entry["group"] in {
+            "momentum", "trend", "volatility", "volume", "overlap", "price", "pattern", "chart pattern"
+        }  # fmt: skip
         assert entry["engine"] in {"ta-lib", "cryptomon"}
         assert entry["title"] and set(entry["inputs"]) <= set(PRICE_INPUTS)
         assert entry["outputs"] and len(set(entry["outputs"])) == len(entry["outputs"])

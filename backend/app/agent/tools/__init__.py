@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.agent.tools import alerts, backtest, market, onchain, portfolio, social, technical
+from app.agent.tools import alerts, backtest, market, onchain, patterns, portfolio, social, technical
 from app.agent.tools.base import AgentTool
 
 TOOLS: tuple[AgentTool, ...] = (
@@ -12,6 +12,7 @@ TOOLS: tuple[AgentTool, ...] = (
     social.SENTIMENT,
     social.NEWS,
     technical.TECHNICAL,
+    patterns.CHART_PATTERNS,
     backtest.BACKTEST,
     alerts.ALERT_BACKTEST,
     portfolio.PORTFOLIO,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.quant.indicators import own, talib_catalog
+from app.quant.indicators import chart_patterns, own, talib_catalog
 from app.quant.indicators.spec import Array, IndicatorError, IndicatorSpec, Param, Series
 
 
 def _build() -> tuple[dict[str, IndicatorSpec], dict[str, str]]:
     # A clash would make a formula mean different things depending on table order: fail at import.
     catalog: dict[str, IndicatorSpec] = {}
-    for spec in (*talib_catalog.SPECS, *own.SPECS):
+    for spec in (*talib_catalog.SPECS, *own.SPECS, *chart_patterns.SPECS):
         if spec.name in catalog or spec.name != spec.name.upper():
             raise RuntimeError(f"indicator name {spec.name} is not unique and upper-case")
         catalog[spec.name] = spec

@@ -60,7 +60,7 @@ class IndicatorSpec:
 
     name: str  # upper-case identifier used in formulas: RSI, MACD, PLUS_DI, SUPERTREND
     title: str
-    group: str  # momentum | trend | volatility | volume | overlap | price | pattern
+    group: str  # momentum | trend | volatility | volume | overlap | price | pattern | chart pattern
     inputs: tuple[str, ...]
     params: tuple[Param, ...]
     outputs: tuple[str, ...]
