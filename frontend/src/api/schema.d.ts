@@ -548,6 +548,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/patterns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Catalog
+         * @description TA-Lib's 61 candlestick patterns and the chart pattern kinds, with their titles and directions.
+         */
+        get: operations["catalog_api_patterns_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patterns/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pattern Stats
+         * @description How the pattern did on the symbol's stored history: the moves 1, 5 and 20 bars after each
+         *     occurrence. 202 with the job computing it the first time; the same GET is 200 once it is DONE.
+         */
+        get: operations["pattern_stats_api_patterns_stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patterns/{symbol}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Patterns Of
+         * @description Candlestick signals, chart patterns, support/resistance levels and trend lines in [from, to).
+         */
+        get: operations["patterns_of_api_patterns__symbol__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sentiment/score": {
         parameters: {
             query?: never;
@@ -2378,17 +2439,17 @@ export interface components {
              * Condition
              * @enum {string}
              */
-            condition: "PRICE_ABOVE" | "PRICE_BELOW" | "CROSSING" | "CROSSING_UP" | "CROSSING_DOWN" | "GREATER_THAN" | "LESS_THAN" | "ENTERING_CHANNEL" | "EXITING_CHANNEL" | "INSIDE_CHANNEL" | "OUTSIDE_CHANNEL" | "MOVING_UP" | "MOVING_DOWN" | "MOVING_UP_PERCENT" | "MOVING_DOWN_PERCENT" | "VOLUME_SPIKE" | "FEAR_GREED_BELOW" | "FEAR_GREED_ABOVE" | "SENTIMENT_BELOW" | "SENTIMENT_ABOVE" | "WHALE_MOVEMENTS_ABOVE";
+            condition: "PRICE_ABOVE" | "PRICE_BELOW" | "CROSSING" | "CROSSING_UP" | "CROSSING_DOWN" | "GREATER_THAN" | "LESS_THAN" | "ENTERING_CHANNEL" | "EXITING_CHANNEL" | "INSIDE_CHANNEL" | "OUTSIDE_CHANNEL" | "MOVING_UP" | "MOVING_DOWN" | "MOVING_UP_PERCENT" | "MOVING_DOWN_PERCENT" | "VOLUME_SPIKE" | "PATTERN_DETECTED" | "FEAR_GREED_BELOW" | "FEAR_GREED_ABOVE" | "SENTIMENT_BELOW" | "SENTIMENT_ABOVE" | "WHALE_MOVEMENTS_ABOVE";
             /**
              * Threshold
-             * @description Required except for channel conditions
+             * @description Required except for channel conditions; none for PATTERN_DETECTED
              */
             threshold?: number | null;
             /** Channels */
             channels: ("EMAIL" | "SMS" | "DISCORD" | "TELEGRAM" | "WEBHOOK" | "IN_APP")[];
             /**
              * Metadata
-             * @description The condition's options, e.g. indicator, formula, timeframe, period, upper and lower
+             * @description The condition's options, e.g. indicator, formula, timeframe, window, upper and lower, pattern
              */
             metadata?: {
                 [key: string]: unknown;
@@ -2465,7 +2526,7 @@ export interface components {
             channels: string[];
             /**
              * Metadata
-             * @description The condition's options, e.g. indicator, formula, timeframe, period, upper and lower
+             * @description The condition's options, e.g. indicator, formula, timeframe, window, upper and lower, pattern
              */
             metadata: {
                 [key: string]: unknown;
@@ -2502,7 +2563,7 @@ export interface components {
             channels?: ("EMAIL" | "SMS" | "DISCORD" | "TELEGRAM" | "WEBHOOK" | "IN_APP")[] | null;
             /**
              * Metadata
-             * @description The condition's options, e.g. indicator, formula, timeframe, period, upper and lower
+             * @description The condition's options, e.g. indicator, formula, timeframe, window, upper and lower, pattern
              */
             metadata?: {
                 [key: string]: unknown;
@@ -2751,12 +2812,12 @@ export interface components {
              * Condition
              * @enum {string}
              */
-            condition: "PRICE_ABOVE" | "PRICE_BELOW" | "CROSSING" | "CROSSING_UP" | "CROSSING_DOWN" | "GREATER_THAN" | "LESS_THAN" | "ENTERING_CHANNEL" | "EXITING_CHANNEL" | "INSIDE_CHANNEL" | "OUTSIDE_CHANNEL" | "MOVING_UP" | "MOVING_DOWN" | "MOVING_UP_PERCENT" | "MOVING_DOWN_PERCENT" | "VOLUME_SPIKE" | "FEAR_GREED_BELOW" | "FEAR_GREED_ABOVE" | "SENTIMENT_BELOW" | "SENTIMENT_ABOVE" | "WHALE_MOVEMENTS_ABOVE";
+            condition: "PRICE_ABOVE" | "PRICE_BELOW" | "CROSSING" | "CROSSING_UP" | "CROSSING_DOWN" | "GREATER_THAN" | "LESS_THAN" | "ENTERING_CHANNEL" | "EXITING_CHANNEL" | "INSIDE_CHANNEL" | "OUTSIDE_CHANNEL" | "MOVING_UP" | "MOVING_DOWN" | "MOVING_UP_PERCENT" | "MOVING_DOWN_PERCENT" | "VOLUME_SPIKE" | "PATTERN_DETECTED" | "FEAR_GREED_BELOW" | "FEAR_GREED_ABOVE" | "SENTIMENT_BELOW" | "SENTIMENT_ABOVE" | "WHALE_MOVEMENTS_ABOVE";
             /** Threshold */
             threshold?: number | null;
             /**
              * Metadata
-             * @description The condition's options, e.g. indicator, formula, timeframe, period, upper and lower
+             * @description The condition's options, e.g. indicator, formula, timeframe, window, upper and lower, pattern
              */
             metadata?: {
                 [key: string]: unknown;
@@ -2872,6 +2933,57 @@ export interface components {
              */
             quoteVolume?: number | null;
         };
+        /** CandleFound */
+        CandleFound: {
+            /** Pattern */
+            pattern: string;
+            /** Title */
+            title: string;
+            /**
+             * Direction
+             * @description A `both` pattern's from its signal's sign
+             * @enum {string}
+             */
+            direction: "bullish" | "bearish" | "neutral";
+            /**
+             * Signal
+             * @description TA-Lib's value: +-100, +-80 for a level end, +-200 for a confirmed hikkake
+             */
+            signal: number;
+            /**
+             * Time
+             * @description Open time of the signal bar
+             */
+            time: string;
+            /**
+             * Price
+             * @description The signal bar's close
+             */
+            price: number;
+        };
+        /** CandlePatternInfo */
+        CandlePatternInfo: {
+            /**
+             * Name
+             * @description TA-Lib's function name, e.g. CDLHAMMER
+             */
+            name: string;
+            /** Title */
+            title: string;
+            /**
+             * Direction
+             * @description What the signal's sign means: `both` patterns are bullish when positive
+             * @enum {string}
+             */
+            direction: "bullish" | "bearish" | "both" | "neutral";
+            /**
+             * Candles
+             * @description Bars the rule compares, ending at the signal bar
+             */
+            candles: number;
+            /** Description */
+            description: string;
+        };
         /** Catalog */
         Catalog: {
             /** Indicators */
@@ -2928,6 +3040,70 @@ export interface components {
             /** Channels */
             channels: components["schemas"]["ChannelStatus"][];
             email: components["schemas"]["EmailSetup"];
+        };
+        /** ChartFound */
+        ChartFound: {
+            /** Kind */
+            kind: string;
+            /** Title */
+            title: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "bullish" | "bearish";
+            /** Start */
+            start: string;
+            /**
+             * End
+             * @description Open time of the bar whose close completed the pattern
+             */
+            end: string;
+            /** Breakoutlevel */
+            breakoutLevel: number;
+            /**
+             * Target
+             * @description The measured move from breakoutLevel
+             */
+            target: number;
+            /**
+             * Confidence
+             * @description 0..1, per kind as in the docstrings of app.quant.patterns
+             */
+            confidence: number;
+            /** Points */
+            points: components["schemas"]["ChartPoint"][];
+            /** Lines */
+            lines: components["schemas"]["ChartLine"][];
+        };
+        /** ChartKindInfo */
+        ChartKindInfo: {
+            /** Kind */
+            kind: string;
+            /** Title */
+            title: string;
+            /**
+             * Direction
+             * @description `both`: the direction of its breakout (symmetrical triangle)
+             * @enum {string}
+             */
+            direction: "bullish" | "bearish" | "both";
+        };
+        /** ChartLine */
+        ChartLine: {
+            /** Label */
+            label: string;
+            from: components["schemas"]["TimePrice"];
+            to: components["schemas"]["TimePrice"];
+        };
+        /** ChartPoint */
+        ChartPoint: {
+            /** Time */
+            time: string;
+            /** Price */
+            price: number;
+            /** Label */
+            label: string;
         };
         /** CitationOut */
         CitationOut: {
@@ -3946,6 +4122,42 @@ export interface components {
             /** Timestamp */
             timestamp?: string;
         };
+        /** Envelope[PatternCatalog] */
+        Envelope_PatternCatalog_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["PatternCatalog"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[PatternStatsOut] */
+        Envelope_PatternStatsOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["PatternStatsOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[PatternsOut] */
+        Envelope_PatternsOut_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["PatternsOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
         /** Envelope[PortfolioCreated] */
         Envelope_PortfolioCreated_: {
             /**
@@ -4243,6 +4455,18 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["SignedOut"];
+            /** Timestamp */
+            timestamp?: string;
+        };
+        /** Envelope[StatsJob] */
+        Envelope_StatsJob_: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            data: components["schemas"]["StatsJob"];
             /** Timestamp */
             timestamp?: string;
         };
@@ -5067,6 +5291,26 @@ export interface components {
              */
             note?: string | null;
         };
+        /** HorizonOut */
+        HorizonOut: {
+            /** Bars */
+            bars: number;
+            /**
+             * Count
+             * @description Occurrences with that many bars after them
+             */
+            count: number;
+            /**
+             * Followed
+             * @description Share of them whose move went the pattern's way (up: neutral)
+             */
+            followed: number | null;
+            /**
+             * Medianmove
+             * @description Median move, signed: positive is the pattern's way
+             */
+            medianMove: number | null;
+        };
         /** HorizonSummary */
         HorizonSummary: {
             /** Judged */
@@ -5333,6 +5577,28 @@ export interface components {
             previousId: number | null;
             /** Nextid */
             nextId: number | null;
+        };
+        /** LevelOut */
+        LevelOut: {
+            /** Price */
+            price: number;
+            /**
+             * Kind
+             * @description Below (or at) the last close: support; above: resistance
+             * @enum {string}
+             */
+            kind: "support" | "resistance";
+            /** Touches */
+            touches: number;
+            /**
+             * Strength
+             * @description Touches weighted by recency (the latest swing weighs 1)
+             */
+            strength: number;
+            /** Firsttouch */
+            firstTouch: string;
+            /** Lasttouch */
+            lastTouch: string;
         };
         /** Liveness */
         Liveness: {
@@ -5847,6 +6113,115 @@ export interface components {
              * @description The first lesson of the path not completed yet
              */
             nextLessonId: number | null;
+        };
+        /** PatternCatalog */
+        PatternCatalog: {
+            /** Candles */
+            candles: components["schemas"]["CandlePatternInfo"][];
+            /** Chart */
+            chart: components["schemas"]["ChartKindInfo"][];
+        };
+        /**
+         * PatternMark
+         * @description A pattern found in the last `patternBars` bars (GET /api/patterns/{symbol} has their details).
+         */
+        PatternMark: {
+            /**
+             * Name
+             * @description A CDL name (candlestick pattern) or a chart kind
+             */
+            name: string;
+            /** Title */
+            title: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "bullish" | "bearish" | "neutral";
+            /**
+             * Time
+             * @description Open time of its signal bar (chart pattern: its completion bar)
+             */
+            time: string;
+        };
+        /** PatternStatsOut */
+        PatternStatsOut: {
+            /** Symbol */
+            symbol: string;
+            /** Pattern */
+            pattern: string;
+            /** Title */
+            title: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "bullish" | "bearish" | "both" | "neutral";
+            /** Interval */
+            interval: string;
+            /**
+             * Bars
+             * @description Bars of stored history the figures are computed on
+             */
+            bars: number;
+            /** From */
+            from: string;
+            /** To */
+            to: string;
+            /**
+             * Count
+             * @description Occurrences
+             */
+            count: number;
+            /** Horizons */
+            horizons: components["schemas"]["HorizonOut"][];
+            /** Computedat */
+            computedAt: string;
+        };
+        /** PatternsOut */
+        PatternsOut: {
+            /** Symbol */
+            symbol: string;
+            /** Interval */
+            interval: string;
+            /**
+             * From
+             * @description Open time of the first bar of the range
+             */
+            from: string;
+            /**
+             * To
+             * @description End of the range (exclusive)
+             */
+            to: string;
+            /**
+             * Bars
+             * @description Bars in the range
+             */
+            bars: number;
+            /**
+             * Source
+             * @description The candles' source (upper case), MIXED, or NONE without candles
+             */
+            source: string;
+            /**
+             * Asof
+             * @description Close time of the last bar; null without candles
+             */
+            asOf: string | null;
+            /**
+             * Note
+             * @description Why there are no chart patterns, levels or lines, when known
+             */
+            note: string | null;
+            /** Candles */
+            candles: components["schemas"]["CandleFound"][];
+            /** Chart */
+            chart: components["schemas"]["ChartFound"][];
+            /** Levels */
+            levels: components["schemas"]["LevelOut"][];
+            /** Trendlines */
+            trendLines: components["schemas"]["TrendLineOut"][];
         };
         /** Percentiles */
         Percentiles: {
@@ -7126,6 +7501,11 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** Segment */
+        Segment: {
+            from: components["schemas"]["TimePrice"];
+            to: components["schemas"]["TimePrice"];
+        };
         /** SentimentOut */
         SentimentOut: {
             /**
@@ -7263,6 +7643,18 @@ export interface components {
              * @enum {string}
              */
             mode: "live" | "snapshot";
+        };
+        /**
+         * StatsJob
+         * @description Not computed yet: the job that computes it. The same GET answers 200 once the job is DONE.
+         */
+        StatsJob: {
+            /** Jobid */
+            jobId: string;
+            /** Status */
+            status: string;
+            /** Joburl */
+            jobUrl: string;
         };
         /** StrategyIn */
         StrategyIn: {
@@ -7481,6 +7873,12 @@ export interface components {
              * @description End of the period; default: the latest candle
              */
             to?: string | null;
+            /**
+             * Patternbars
+             * @description Also list and draw the candlestick and chart patterns of each timeframe's last N bars
+             * @default 0
+             */
+            patternBars: number;
         };
         /**
          * TechnicalOut
@@ -7540,6 +7938,13 @@ export interface components {
              */
             sell: number;
         };
+        /** TimePrice */
+        TimePrice: {
+            /** Time */
+            time: string;
+            /** Price */
+            price: number;
+        };
         /** TimeframeOut */
         TimeframeOut: {
             /** Timeframe */
@@ -7557,6 +7962,11 @@ export interface components {
             summary: components["schemas"]["Summary"];
             /** Charturl */
             chartUrl: string;
+            /**
+             * Patterns
+             * @description Null unless patternBars > 0
+             */
+            patterns?: components["schemas"]["PatternMark"][] | null;
         };
         /** TokenPair */
         TokenPair: {
@@ -7754,6 +8164,22 @@ export interface components {
             executedAt?: string | null;
             /** Note */
             note?: string | null;
+        };
+        /** TrendLineOut */
+        TrendLineOut: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "support" | "resistance";
+            /** Touches */
+            touches: number;
+            /** @description Its first anchor */
+            from: components["schemas"]["TimePrice"];
+            /** @description Where it is at the last bar */
+            to: components["schemas"]["TimePrice"];
+            /** @description The parallel through the farthest opposite swing */
+            channel: components["schemas"]["Segment"] | null;
         };
         /** TriggerCounts */
         TriggerCounts: {
@@ -11407,6 +11833,335 @@ export interface operations {
                 };
                 content: {
                     "image/png": unknown;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    catalog_api_patterns_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PatternCatalog_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    pattern_stats_api_patterns_stats_get: {
+        parameters: {
+            query: {
+                symbol: string;
+                /** @description A CDL name or a chart kind */
+                pattern: string;
+                /** @description 1m 5m 15m 1h 4h 1d */
+                interval?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PatternStatsOut_"];
+                };
+            };
+            /** @description Not computed yet: the job computing it */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_StatsJob_"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Validation error naming the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    patterns_of_api_patterns__symbol__get: {
+        parameters: {
+            query?: {
+                /** @description 1m 5m 15m 1h 4h 1d */
+                interval?: string;
+                /** @description Default: 500 bars before to */
+                from?: string | null;
+                /** @description Exclusive; default: after the latest candle */
+                to?: string | null;
+                /** @description Comma list: candles, chart, levels, trendlines, CDL names, kinds */
+                kinds?: string | null;
+            };
+            header?: never;
+            path: {
+                symbol: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PatternsOut_"];
                 };
             };
             /** @description Bad request */

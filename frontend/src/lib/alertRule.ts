@@ -7,8 +7,8 @@ import { formatNumber, formatPrice } from "@/lib/format";
 
 type Condition = components["schemas"]["AlertIn"]["condition"];
 
-/** How a condition uses its numbers. */
-export type ConditionKind = "level" | "cross" | "channel" | "move" | "movePercent" | "volume" | "series";
+/** How a condition uses its numbers ("pattern": none, a candlestick or chart pattern on closed bars). */
+export type ConditionKind = "level" | "cross" | "channel" | "move" | "movePercent" | "volume" | "series" | "pattern";
 
 export interface ConditionInfo {
   value: Condition;
@@ -40,6 +40,8 @@ export const CONDITIONS: ConditionInfo[] = [
   { value: "SENTIMENT_BELOW", label: "Sentiment below", kind: "series", group: "Research series" },
   { value: "SENTIMENT_ABOVE", label: "Sentiment above", kind: "series", group: "Research series" },
   { value: "WHALE_MOVEMENTS_ABOVE", label: "Whale movements above", kind: "series", group: "Research series" },
+  // A candlestick (CDLENGULFING) or chart pattern (double_bottom) completed on a closed bar: metadata, no threshold.
+  { value: "PATTERN_DETECTED", label: "Pattern detected", kind: "pattern", group: "Patterns" },
 ];
 
 export function conditionInfo(condition: string): ConditionInfo | undefined {
@@ -51,9 +53,26 @@ export function isSeriesCondition(condition: string): boolean {
   return conditionInfo(condition)?.kind === "series";
 }
 
-/** How a list names a condition: a research series by its label ("Fear & Greed below"), the rest as the API does. */
+/** How a list names a condition: a research series or a pattern by its label ("Fear & Greed below"), the rest as
+ * the API does. */
 export function conditionText(condition: string): string {
-  return isSeriesCondition(condition) ? (conditionInfo(condition)?.label ?? condition) : condition;
+  const kind = conditionInfo(condition)?.kind;
+  return kind === "series" || kind === "pattern" ? (conditionInfo(condition)?.label ?? condition) : condition;
+}
+
+/** A pattern as a rule names it: TA-Lib's name for a candlestick pattern (CDLENGULFING), a chart pattern's kind in
+ * words ("Double bottom"). */
+export function patternText(pattern: string): string {
+  if (/^CDL/.test(pattern)) return pattern;
+  const words = pattern.replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function describePatternRule(metadata: Record<string, unknown>): string {
+  const pattern = typeof metadata.pattern === "string" ? patternText(metadata.pattern) : "A pattern";
+  const direction = typeof metadata.direction === "string" && metadata.direction !== "any" ? ` (${metadata.direction})` : "";
+  const timeframe = typeof metadata.timeframe === "string" ? metadata.timeframe : "1h";
+  return `${pattern}${direction} detected · ${timeframe}`;
 }
 
 export type ConfirmOperator = ">=" | ">" | "<=" | "<";
@@ -156,6 +175,7 @@ export function describeRule(
 ): string {
   if (portfolioOf(metadata) !== null) return describePortfolioRule(condition, threshold);
   const kind = kindOf(condition);
+  if (kind === "pattern") return describePatternRule(metadata);
   if (kind === "series") return `${conditionInfo(condition)?.label ?? condition} ${formatNumber(threshold ?? undefined)}`;
   const operand = operandText(metadata);
   if (isPriceCondition(condition) && operand !== "Price") return describeConfirmed(condition, threshold, metadata, confirmation);

@@ -30,6 +30,20 @@ describe("the ALERT_TRIGGERED toast", () => {
       body: "BTC-USD is 51.0% against a 45.0% target (band ±5.0%) (alert #3)",
     });
   });
+  it("names the pattern, not a threshold, for a pattern alert", () => {
+    const pattern = {
+      ...event,
+      threshold: null,
+      currentPrice: 95128.59,
+      condition: "PATTERN_DETECTED",
+      summary: "Engulfing (bullish) on the 1h bar closing 2025-01-02 01:00 UTC",
+    };
+    expect(alertToast(pattern)).toEqual({
+      kind: "alert",
+      title: "BTC-USD: Engulfing (bullish) on the 1h bar closing 2025-01-02 01:00 UTC",
+      body: "Close 95,128.59 (alert #3)",
+    });
+  });
   it("is shown as such by the toasts", () => {
     render(<Toasts />);
     act(() => useUi.getState().toast(alertToast({ ...event, direction: "DOWN" })));

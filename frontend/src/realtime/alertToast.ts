@@ -8,6 +8,7 @@ const VERBS: Record<string, string> = { UP: "rose to", DOWN: "fell to" };
 
 export function alertToast(event: UserEvent): Omit<Toast, "id"> {
   if (event.portfolioId !== undefined) return portfolioToast(event);
+  if (event.condition === "PATTERN_DETECTED") return patternToast(event);
   // An event without a known direction (stored before it was sent) gets a wording that claims no move.
   const verb = typeof event.direction === "string" ? (VERBS[event.direction] ?? "is at") : "is at";
   return {
@@ -32,5 +33,15 @@ function portfolioToast(event: UserEvent): Omit<Toast, "id"> {
     kind: "alert",
     title: `${name}: ${what}`,
     body: `${typeof event.summary === "string" ? event.summary : ""} (alert #${String(event.alertId)})`.trim(),
+  };
+}
+
+/** A pattern has no threshold: the toast says which pattern closed on which bar. */
+function patternToast(event: UserEvent): Omit<Toast, "id"> {
+  const summary = typeof event.summary === "string" ? event.summary : "pattern detected";
+  return {
+    kind: "alert",
+    title: `${String(event.symbol)}: ${summary}`,
+    body: `Close ${formatPrice(Number(event.currentPrice))} (alert #${String(event.alertId)})`,
   };
 }

@@ -15,6 +15,33 @@ const CATALOG = {
   ],
   functions: ["ABS", "SHIFT"],
 };
+const PATTERNS = {
+  candles: [
+    { name: "CDLENGULFING", title: "Engulfing", direction: "both", candles: 2, description: "A body that engulfs the one before" },
+    { name: "CDLDOJI", title: "Doji", direction: "neutral", candles: 1, description: "Open and close nearly equal" },
+  ],
+  chart: [
+    { kind: "double_bottom", title: "Double bottom", direction: "bullish" },
+    { kind: "double_top", title: "Double top", direction: "bearish" },
+  ],
+};
+const STATS = {
+  symbol: "BTC-USD",
+  pattern: "double_bottom",
+  title: "Double bottom",
+  direction: "bullish",
+  interval: "4h",
+  bars: 2190,
+  from: "2025-01-01T00:00:00Z",
+  to: "2026-11-24T00:00:00Z",
+  count: 12,
+  horizons: [
+    { bars: 1, count: 12, followed: 0.5833, medianMove: 0.0041 },
+    { bars: 5, count: 12, followed: 0.6667, medianMove: 0.0123 },
+    { bars: 20, count: 11, followed: 0.5455, medianMove: 0.0207 },
+  ],
+  computedAt: "2026-11-24T00:00:00Z",
+};
 const base = {
   "GET /api/market/symbols": () => ok(SYMBOLS),
   "GET /api/indicators": () => ok(CATALOG),
@@ -42,6 +69,7 @@ describe("AlertForm", () => {
       "ENTERING_CHANNEL", "EXITING_CHANNEL", "INSIDE_CHANNEL", "OUTSIDE_CHANNEL",
       "MOVING_UP", "MOVING_DOWN", "MOVING_UP_PERCENT", "MOVING_DOWN_PERCENT", "VOLUME_SPIKE",
       "FEAR_GREED_BELOW", "FEAR_GREED_ABOVE", "SENTIMENT_BELOW", "SENTIMENT_ABOVE", "WHALE_MOVEMENTS_ABOVE",
+      "PATTERN_DETECTED",
     ]);
     for (const label of ["Symbol", "Operand", "Threshold", "Timeframe", "Frequency", "Expires at", "Confirm ticks", "Confirm seconds"]) {
       expect(screen.getByLabelText(label)).toBeInTheDocument();
@@ -373,5 +401,80 @@ describe("AlertForm", () => {
 
     await user.type(screen.getByLabelText("Threshold"), "0");
     expect(document.getElementById("alert-threshold-error")).toBeNull();
+  });
+
+  it("creates a pattern alert: a pattern from the grouped catalog, a timeframe and a direction, no threshold", async () => {
+    const { calls } = serve({
+      ...base,
+      "GET /api/patterns": () => ok(PATTERNS),
+      "GET /api/patterns/stats": () => ok(STATS),
+      "POST /api/alerts": (_, body) => ok({ id: 45, ...(body as object), status: "ACTIVE", triggerCount: 0 }, 201),
+    });
+    const user = userEvent.setup();
+    renderForm();
+    await user.type(screen.getByLabelText("Threshold"), "5"); // typed for another condition: not sent
+    await user.selectOptions(screen.getByLabelText("Condition"), "PATTERN_DETECTED");
+    expect(screen.getByRole("option", { name: "Pattern detected (PATTERN_DETECTED)" })).toBeInTheDocument();
+    for (const label of ["Operand", "Threshold", "Lower bound", "Window (bars)", "Confirm ticks", "Confirm seconds"]) {
+      expect(screen.queryByLabelText(label)).not.toBeInTheDocument();
+    }
+    const picker = screen.getByLabelText("Pattern");
+    await waitFor(() => expect(picker).toBeEnabled());
+    const groups = within(picker).getAllByRole("group");
+    expect(groups.map((g) => g.getAttribute("label"))).toEqual(["Candlestick", "Chart"]);
+    expect(within(groups[0]!).getByRole("option", { name: "Engulfing (CDLENGULFING)" })).toBeInTheDocument();
+    expect(within(groups[1]!).getByRole("option", { name: "Double bottom" })).toBeInTheDocument();
+    expect(submit()).toBeDisabled();
+    expect(screen.getByText(/Still needed: Pattern/)).toBeInTheDocument();
+    expect(screen.getByText(/Choose a pattern to see how often/)).toBeInTheDocument();
+
+    await user.selectOptions(picker, "double_bottom");
+    await user.selectOptions(screen.getByLabelText("Timeframe"), "4h");
+    await user.selectOptions(screen.getByLabelText("Direction"), "bullish");
+    expect(await screen.findByTestId("pattern-stats-count")).toHaveTextContent("12");
+    const stats = calls.filter((c) => c.route === "GET /api/patterns/stats").at(-1)!;
+    expect(Object.fromEntries(stats.search)).toEqual({ symbol: "BTC-USD", pattern: "double_bottom", interval: "4h" });
+    expect(screen.getByRole("table", { name: "Moves after each occurrence" })).toHaveTextContent("67%");
+    expect(calls.some((c) => c.route === "POST /api/alerts/backtest")).toBe(false);
+
+    await user.click(submit());
+    expect(await screen.findByText("elsewhere")).toBeInTheDocument();
+    expect(calls.find((c) => c.route === "POST /api/alerts")?.body).toEqual({
+      userId: 7,
+      symbol: "BTC-USD",
+      condition: "PATTERN_DETECTED",
+      threshold: null,
+      channels: ["IN_APP"],
+      metadata: { pattern: "double_bottom", timeframe: "4h", direction: "bullish" },
+      frequency: "ONCE",
+      cooldownSeconds: 0,
+      expiresAt: null,
+      confirmTicks: 1,
+      confirmSeconds: 0,
+    });
+  });
+
+  it("refuses a direction the pattern never has, and says the record is being computed", async () => {
+    serve({
+      ...base,
+      "GET /api/patterns": () => ok(PATTERNS),
+      "GET /api/patterns/stats": () => ok({ jobId: "j1", status: "PENDING" }, 202),
+    });
+    const user = userEvent.setup();
+    renderForm();
+    await user.selectOptions(screen.getByLabelText("Condition"), "PATTERN_DETECTED");
+    await waitFor(() => expect(screen.getByLabelText("Pattern")).toBeEnabled());
+    await user.selectOptions(screen.getByLabelText("Pattern"), "double_top");
+    expect(await screen.findByText(/Going through the stored 1h bars of BTC-USD/)).toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText("Direction"), "bullish");
+    expect(document.getElementById("alert-pattern-direction-error")).toHaveTextContent("Double top is bearish: choose Any or bearish");
+    expect(screen.getByLabelText("Direction")).toHaveAttribute("aria-invalid", "true");
+    expect(submit()).toBeDisabled();
+
+    await user.selectOptions(screen.getByLabelText("Pattern"), "CDLENGULFING"); // bullish or bearish
+    expect(document.getElementById("alert-pattern-direction-error")).toBeNull();
+    expect(submit()).toBeEnabled();
+    await user.selectOptions(screen.getByLabelText("Pattern"), "CDLDOJI");
+    expect(document.getElementById("alert-pattern-direction-error")).toHaveTextContent("Doji is neutral: choose Any");
   });
 });

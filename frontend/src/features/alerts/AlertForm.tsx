@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
 import { ApiError } from "@/api/errors";
 import { useIndicatorCatalog } from "@/api/indicators";
+import { usePatternCatalog } from "@/api/patterns";
 import { useSymbols } from "@/api/symbols";
 import { Card, Field } from "@/components/ui";
 import { formatPrice } from "@/lib/format";
@@ -12,10 +13,13 @@ import { useUi } from "@/stores/ui";
 import { BacktestPreview } from "./BacktestPreview";
 import { useBacktest, useCreateAlert, useUpdateAlert, useUserId } from "./hooks";
 import { OperandFields } from "./OperandFields";
+import { findPattern, PatternFields } from "./PatternFields";
+import { PatternStatsPreview } from "./PatternStatsPreview";
 import { toAlertPatch } from "./prefill";
 import {
   EMPTY_FORM,
   FORM_FIELDS,
+  PATTERN_TIMEFRAME,
   formFieldOf,
   CONFIRM_OPERATORS,
   defaultOperator,
@@ -29,6 +33,7 @@ import {
   thresholdHint,
   toAlertBody,
   validateAlert,
+  validatePatternDirection,
   validateRule,
   type RuleForm,
 } from "./rule";
@@ -58,6 +63,8 @@ const LABELS: Record<string, string> = {
   "metadata.upper": "Upper bound",
   "metadata.window": "Window",
   "metadata.value": "Indicator level",
+  "metadata.pattern": "Pattern",
+  "metadata.direction": "Direction",
   cooldownSeconds: "Cooldown",
   expiresAt: "Expires at",
   confirmTicks: "Confirm ticks",
@@ -88,13 +95,17 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
 
   const kind = kindOf(form.condition);
   const series = kind === "series"; // a research series: only a threshold, judged every 5 minutes, no preview
+  const pattern = kind === "pattern"; // a pattern on closed bars: no operand or threshold; its record as the preview
+  const patterns = usePatternCatalog({ enabled: pattern });
+  const patternInfo = findPattern(patterns.data, form.pattern);
   const frequencies = frequenciesFor(form.condition);
   const indicator = useMemo(
     () => (form.operand === "INDICATOR" ? catalog.data?.indicators.find((i) => i.name === form.indicator) : undefined),
     [catalog.data, form.operand, form.indicator],
   );
-  const ruleErrors = validateRule(form, indicator);
-  const problems = validateAlert(form, indicator);
+  const directionError = validatePatternDirection(form, patternInfo);
+  const ruleErrors = { ...validateRule(form, indicator), ...directionError };
+  const problems = { ...validateAlert(form, indicator), ...directionError };
   const invalid = Object.keys(problems).length > 0;
   const patch = alert ? toAlertPatch(alert, initial, form, indicator) : undefined;
   const unchanged = patch !== undefined && Object.keys(patch).length === 0;
@@ -119,7 +130,7 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
 
   function onCondition(condition: Condition) {
     const patch: Partial<RuleForm> = { condition };
-    if (kindOf(condition) === "volume") patch.operand = "PRICE";
+    if (kindOf(condition) === "volume" || kindOf(condition) === "pattern") patch.operand = "PRICE";
     if (kindOf(condition) === "series") {
       patch.operand = "PRICE";
       if (!frequenciesFor(condition).some((f) => f.value === form.frequency)) patch.frequency = "ONCE";
@@ -195,7 +206,8 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
                 ))}
               </select>
             </Field>
-            {series ? null : (
+            {pattern ? <PatternFields form={form} error={error} describedBy={describedBy} change={change} /> : null}
+            {series || pattern ? null : (
               <OperandFields
                 form={form}
                 indicator={indicator}
@@ -228,7 +240,7 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
                   />
                 </Field>
               </>
-            ) : (
+            ) : pattern ? null : (
               <Field
                 label={
                   series
@@ -306,14 +318,20 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
                 label="Timeframe"
                 htmlFor="alert-timeframe"
                 error={error("metadata.timeframe")}
-                hint={isConfirmed(form) ? "The indicator's bars: its latest closed one is read on each tick" : "The bars the rule is judged on"}
+                hint={
+                  pattern
+                    ? "The bars the pattern is looked for in, as each closes"
+                    : isConfirmed(form)
+                      ? "The indicator's bars: its latest closed one is read on each tick"
+                      : "The bars the rule is judged on"
+                }
               >
                 <select
                   id="alert-timeframe"
                   value={form.timeframe}
                   onChange={(e) => change({ timeframe: e.target.value as RuleForm["timeframe"] }, "metadata.timeframe")}
                 >
-                  <option value="">Default ({form.operand === "PRICE" ? "ticks / 1m" : "1h"})</option>
+                  <option value="">Default ({pattern ? PATTERN_TIMEFRAME : form.operand === "PRICE" ? "ticks / 1m" : "1h"})</option>
                   {INTERVALS.map((t) => (
                     <option key={t} value={t}>
                       {t}
@@ -332,6 +350,8 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
             </div>
             <p className="muted">Judged every 5 minutes on the research figures; not backtested on prices.</p>
           </section>
+        ) : pattern ? (
+          <PatternStatsPreview form={form} title={patternInfo?.title} />
         ) : (
           <BacktestPreview
             form={form}
@@ -381,7 +401,7 @@ export function AlertForm({ initial = EMPTY_FORM, alert }: { initial?: RuleForm;
                 onChange={(e) => change({ expiresAt: e.target.value }, "expiresAt")}
               />
             </Field>
-            {series ? null : (
+            {series || pattern ? null : (
               <>
                 <Field label="Confirm ticks" htmlFor="alert-confirm-ticks" error={error("confirmTicks")} hint="Prices in a row past the level (1–100)">
                   <input

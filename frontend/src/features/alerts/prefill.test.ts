@@ -66,3 +66,15 @@ describe("toAlertPatch", () => {
     expect(toAlertPatch(stored, initial, { ...initial, frequency: "ONCE" }, RSI)).toEqual({ frequency: "ONCE", cooldownSeconds: 0 });
   });
 });
+
+describe("a stored pattern alert", () => {
+  it("prefills the pattern, direction and timeframe, and patches only what changed", () => {
+    const stored = alert({ condition: "PATTERN_DETECTED", threshold: null, metadata: { pattern: "CDLENGULFING", timeframe: "4h", direction: "bullish" } });
+    const form = formFromAlert(stored, ["RSI"]);
+    expect(form).toMatchObject({ condition: "PATTERN_DETECTED", operand: "PRICE", pattern: "CDLENGULFING", patternDirection: "bullish", timeframe: "4h" });
+    expect(toAlertPatch(stored, form, form)).toEqual({});
+    expect(toAlertPatch(stored, form, { ...form, patternDirection: "any" })).toEqual({
+      metadata: { pattern: "CDLENGULFING", timeframe: "4h", direction: "any" },
+    });
+  });
+});

@@ -1,11 +1,11 @@
 import { isInterval } from "@/lib/intervals";
-import { EMPTY_FORM, buildMetadata, toAlertBody, type Operand, type RuleForm } from "./rule";
+import { EMPTY_FORM, PATTERN_DIRECTIONS, buildMetadata, toAlertBody, type Operand, type PatternDirection, type RuleForm } from "./rule";
 import { CHANNELS, conditionInfo, type Alert, type AlertPatch, type CatalogIndicator, type Channel } from "./types";
 
 /** Editing a stored alert: the form prefilled from it, and the PATCH body of what the user changed. */
 
 /** Metadata keys the form has inputs for; any other key of a stored alert is kept as it is on save. */
-const FORM_KEYS = new Set(["indicator", "params", "output", "formula", "lower", "upper", "window", "timeframe"]);
+const FORM_KEYS = new Set(["indicator", "params", "output", "formula", "lower", "upper", "window", "timeframe", "pattern", "direction"]);
 
 const text = (value: unknown): string => (typeof value === "number" && Number.isFinite(value) ? String(value) : "");
 
@@ -42,6 +42,8 @@ export function formFromAlert(alert: Alert, builtins: readonly string[]): RuleFo
     upper: text(m.upper),
     window: text(m.window),
     timeframe: typeof m.timeframe === "string" && isInterval(m.timeframe) ? m.timeframe : "",
+    pattern: typeof m.pattern === "string" ? m.pattern : "",
+    patternDirection: PATTERN_DIRECTIONS.includes(m.direction as PatternDirection) ? (m.direction as PatternDirection) : "any",
     frequency: alert.frequency as RuleForm["frequency"],
     cooldownSeconds: String(alert.cooldownSeconds),
     expiresAt: toLocalInput(alert.expiresAt),

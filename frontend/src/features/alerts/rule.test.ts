@@ -1,4 +1,4 @@
-import { describeRule, EMPTY_FORM, formFieldOf, frequenciesFor, toAlertBody, toBacktestBody, validateAlert, validateRule, type RuleForm } from "./rule";
+import { describeRule, EMPTY_FORM, formFieldOf, frequenciesFor, toAlertBody, toBacktestBody, validateAlert, validatePatternDirection, validateRule, type RuleForm } from "./rule";
 import type { CatalogIndicator } from "./types";
 
 const form = (patch: Partial<RuleForm>): RuleForm => ({ ...EMPTY_FORM, ...patch });
@@ -201,5 +201,33 @@ describe("a price level confirmed by an indicator (the seed's alert)", () => {
     expect(validateRule({ ...confirmed, confirmValue: "" }, RSI)["metadata.value"]).toBe("Indicator level is required");
     expect(validateRule({ ...confirmed, threshold: "-1" }, RSI).threshold).toBe("Threshold must be above 0");
     expect(formFieldOf("metadata.value")).toBe("metadata.value");
+  });
+});
+
+describe("a pattern alert", () => {
+  const pattern = form({ condition: "PATTERN_DETECTED", threshold: "5", operand: "PRICE" });
+  it("needs a pattern, not a threshold", () => {
+    expect(validateRule(pattern)).toEqual({ "metadata.pattern": "Choose a pattern" });
+    expect(validateRule({ ...pattern, pattern: "CDLENGULFING", threshold: "" })).toEqual({});
+  });
+  it("sends the pattern, its timeframe (1h unless chosen) and direction in metadata, and no threshold", () => {
+    const body = toAlertBody({ ...pattern, pattern: "CDLENGULFING", patternDirection: "bearish" }, 7);
+    expect(body).toMatchObject({ condition: "PATTERN_DETECTED", threshold: null, metadata: { pattern: "CDLENGULFING", timeframe: "1h", direction: "bearish" } });
+    expect(toAlertBody({ ...pattern, pattern: "double_bottom", timeframe: "4h" }, 7).metadata).toEqual({ pattern: "double_bottom", timeframe: "4h", direction: "any" });
+  });
+  it("refuses a direction the pattern never has", () => {
+    const bullish = { ...pattern, pattern: "double_top", patternDirection: "bullish" as const };
+    expect(validatePatternDirection(bullish, { title: "Double top", direction: "bearish" })).toEqual({
+      "metadata.direction": "Double top is bearish: choose Any or bearish",
+    });
+    expect(validatePatternDirection(bullish, { title: "Engulfing", direction: "both" })).toEqual({});
+    expect(validatePatternDirection({ ...bullish, patternDirection: "any" }, { title: "Doji", direction: "neutral" })).toEqual({});
+    expect(validatePatternDirection(bullish, undefined)).toEqual({});
+  });
+  it("describes the rule in words", () => {
+    expect(describeRule("PATTERN_DETECTED", null, { pattern: "double_bottom", timeframe: "4h", direction: "bullish" })).toBe("Double bottom (bullish) detected · 4h");
+    expect(describeRule("PATTERN_DETECTED", null, { pattern: "CDLENGULFING", direction: "any" })).toBe("CDLENGULFING detected · 1h");
+    expect(formFieldOf("metadata.pattern")).toBe("metadata.pattern");
+    expect(formFieldOf("metadata.direction")).toBe("metadata.direction");
   });
 });

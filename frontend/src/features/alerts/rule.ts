@@ -41,8 +41,15 @@ export interface RuleForm {
   confirmSeconds: string;
   confirmValue: string; // a price level's confirmation: the indicator's level (metadata.value)
   confirmOperator: "" | ConfirmOperator; // ...and how it compares ("": >= above, <= below)
+  pattern: string; // PATTERN_DETECTED: a candlestick pattern's name (CDLENGULFING) or a chart pattern's kind
+  patternDirection: PatternDirection;
   channels: Channel[];
 }
+
+export type PatternDirection = "any" | "bullish" | "bearish";
+export const PATTERN_DIRECTIONS: PatternDirection[] = ["any", "bullish", "bearish"];
+/** A pattern alert's bars when the form names none. */
+export const PATTERN_TIMEFRAME: Interval = "1h";
 
 export const CONFIRM_OPERATORS: ConfirmOperator[] = [">=", ">", "<=", "<"];
 
@@ -67,6 +74,8 @@ export const EMPTY_FORM: RuleForm = {
   confirmSeconds: "0",
   confirmValue: "",
   confirmOperator: "",
+  pattern: "",
+  patternDirection: "any",
   channels: ["IN_APP"],
 };
 
@@ -185,6 +194,7 @@ export function validateRule(form: RuleForm, indicator?: CatalogIndicator): Fiel
   const price = form.operand === "PRICE" || isConfirmed(form); // the threshold is a price
   if (!form.symbol.trim()) errors.symbol = "Choose a symbol";
   if (kind === "series") return validateSeries(form, errors);
+  if (kind === "pattern") return validatePattern(form, errors);
 
   if (kind === "volume" && !price) errors.operand = "A volume spike is on the volume: choose Price";
   if (form.operand === "INDICATOR") {
@@ -240,6 +250,26 @@ function validateSeries(form: RuleForm, errors: FieldErrors): FieldErrors {
   return errors;
 }
 
+/** A pattern rule: which pattern, and a cooldown when it fires every time; no threshold, operand or window. */
+function validatePattern(form: RuleForm, errors: FieldErrors): FieldErrors {
+  if (!form.pattern) errors["metadata.pattern"] = "Choose a pattern";
+  if (form.frequency === "EVERY_TIME") {
+    checkNumber(errors, "cooldownSeconds", "Cooldown", form.cooldownSeconds, { integer: true, min: 0, max: MAX_COOLDOWN });
+  }
+  return errors;
+}
+
+/** A direction the chosen pattern never has (a double bottom is bullish, a doji neutral) would never fire. */
+export function validatePatternDirection(
+  form: Pick<RuleForm, "condition" | "patternDirection">,
+  pattern: { title: string; direction: string } | undefined,
+): FieldErrors {
+  if (kindOf(form.condition) !== "pattern" || !pattern || form.patternDirection === "any") return {};
+  if (pattern.direction === "both" || pattern.direction === form.patternDirection) return {};
+  const only = pattern.direction === "neutral" ? "choose Any" : `choose Any or ${pattern.direction}`;
+  return { "metadata.direction": `${pattern.title} is ${pattern.direction}: ${only}` };
+}
+
 /** Everything POST /api/alerts checks: the rule, then delivery, expiry and confirmation. */
 export function validateAlert(form: RuleForm, indicator?: CatalogIndicator, now = Date.now()): FieldErrors {
   const errors = validateRule(form, indicator);
@@ -263,6 +293,9 @@ export function buildMetadata(form: RuleForm, indicator?: CatalogIndicator): Rec
   const metadata: Record<string, unknown> = {};
   const kind = kindOf(form.condition);
   if (kind === "series") return metadata; // judged on the series itself: no operand, bounds, window or timeframe
+  if (kind === "pattern") {
+    return { pattern: form.pattern, timeframe: form.timeframe || PATTERN_TIMEFRAME, direction: form.patternDirection };
+  }
   if (form.operand === "INDICATOR" && form.indicator) {
     metadata.indicator = form.indicator;
     const params: Record<string, number> = {};
@@ -297,7 +330,7 @@ export function toAlertBody(form: RuleForm, userId: number, indicator?: CatalogI
     userId,
     symbol: form.symbol.trim(),
     condition: form.condition,
-    threshold: kind === "channel" ? null : (num(form.threshold) ?? null),
+    threshold: kind === "channel" || kind === "pattern" ? null : (num(form.threshold) ?? null),
     channels: form.channels,
     metadata: buildMetadata(form, indicator),
     frequency: form.frequency,
@@ -320,7 +353,7 @@ export function toBacktestBody(
   return {
     symbol: form.symbol.trim(),
     condition: form.condition,
-    threshold: kind === "channel" ? null : (num(form.threshold) ?? null),
+    threshold: kind === "channel" || kind === "pattern" ? null : (num(form.threshold) ?? null),
     metadata: buildMetadata(form, indicator),
     frequency,
     cooldownSeconds: frequency === "EVERY_TIME" ? (num(form.cooldownSeconds) ?? 0) : 0,
@@ -345,6 +378,8 @@ export const FORM_FIELDS: readonly string[] = [
   "metadata.timeframe",
   "metadata.value",
   "metadata.operator",
+  "metadata.pattern",
+  "metadata.direction",
   "frequency",
   "cooldownSeconds",
   "expiresAt",

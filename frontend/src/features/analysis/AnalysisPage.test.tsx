@@ -73,7 +73,9 @@ describe("AnalysisPage", () => {
       indicators: ["RSI", "MACD", "BBANDS", "SMA"],
       timeframes: ["1h", "4h"],
       period: "30d",
+      patternBars: 0,
     });
+    expect(screen.queryByTestId("analysis-patterns")).not.toBeInTheDocument(); // not asked for
     const rsi = within(table).getByRole("row", { name: /RSI/ });
     expect(rsi).toHaveTextContent("58.32");
     expect(rsi).toHaveTextContent("neutral");
@@ -84,5 +86,41 @@ describe("AnalysisPage", () => {
     fireEvent.click(screen.getByRole("tab", { name: "1h" }));
     expect(screen.getByRole("table", { name: "1h signals" })).toBeInTheDocument();
     expect(screen.getByRole("img")).toHaveAttribute("src", "/api/charts/token-1h.png");
+  });
+
+  it("lists each timeframe's patterns of the last N bars when asked for", async () => {
+    const withPatterns = (timeframe: string, patterns: unknown[]) => ({ ...frame(timeframe), patterns });
+    const calls = routes({
+      body: {
+        symbol: "BTC-USD", timeframe: "4h", indicators: {}, summary: { signal: "BULLISH", score: 2, votes: 3 }, chartUrl: "/api/charts/token-4h.png", period: "90d",
+        timeframes: {
+          "1h": withPatterns("1h", []),
+          "4h": withPatterns("4h", [
+            { name: "CDLHAMMER", title: "Hammer", direction: "bullish", time: "2026-11-23T20:00:00Z" },
+            { name: "double_top", title: "Double top", direction: "bearish", time: "2026-11-24T04:00:00Z" },
+          ]),
+        },
+        timestamp: "2026-11-24T08:00:00Z",
+      },
+    });
+    renderWithProviders(<AnalysisPage />);
+    const bars = await screen.findByLabelText("Patterns in the last N bars");
+    fireEvent.change(bars, { target: { value: "200" } });
+    fireEvent.click(screen.getByRole("button", { name: "Analyse" }));
+    expect(await screen.findByText("At most 100 bars")).toBeInTheDocument();
+    expect(calls.some((c) => c.route.startsWith("POST"))).toBe(false);
+
+    fireEvent.change(bars, { target: { value: "30" } });
+    fireEvent.click(screen.getByRole("button", { name: "Analyse" }));
+    const list = await screen.findByTestId("analysis-patterns");
+    expect(calls.find((c) => c.route === "POST /api/analysis/technical")?.body).toMatchObject({ patternBars: 30 });
+    expect(list).toHaveTextContent("Patterns in the last 30 4h bars (2)");
+    expect(list).toHaveTextContent("1 bullish · 1 bearish");
+    const items = within(list).getAllByRole("listitem");
+    expect(items[0]).toHaveTextContent(/bearish\s*Double top/); // newest first
+    expect(items[1]).toHaveTextContent(/bullish\s*Hammer/);
+
+    fireEvent.click(screen.getByRole("tab", { name: "1h" }));
+    expect(screen.getByTestId("analysis-patterns")).toHaveTextContent("No patterns in these bars.");
   });
 });

@@ -36,7 +36,7 @@ export default function AnalysisPage() {
           <Skeleton lines={8} />
         </Card>
       ) : analysis.data ? (
-        <TimeframeResults key={analysis.data.timestamp} result={analysis.data} />
+        <TimeframeResults key={analysis.data.timestamp} result={analysis.data} patternBars={analysis.variables?.patternBars ?? 0} />
       ) : null}
     </Page>
   );

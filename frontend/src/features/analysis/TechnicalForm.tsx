@@ -8,19 +8,34 @@ import { IndicatorChecklist } from "./IndicatorChecklist";
 import type { TechnicalRequest } from "./types";
 
 export const MAX_INDICATORS = 12;
+export const MAX_PATTERN_BARS = 100;
 const PERIOD = /^\d{1,4}[hdwy]$/i;
 
-const FIELDS = ["symbol", "indicators", "timeframes", "period"] as const;
+const FIELDS = ["symbol", "indicators", "timeframes", "period", "patternBars"] as const;
 type Errors = Partial<Record<(typeof FIELDS)[number], string>>;
 
+/** The form's state: the request, with the pattern bars as typed. */
+type Draft = Omit<TechnicalRequest, "patternBars"> & { patternBars: string };
+
+/** "Patterns in the last N bars" as typed: a whole number from 0 (none) to 100, or why not. */
+export function parsePatternBars(text: string): number | string {
+  const trimmed = text.trim();
+  if (trimmed === "") return 0;
+  if (!/^\d+$/.test(trimmed)) return "A whole number of bars, 0 for none";
+  const value = Number(trimmed);
+  return value > MAX_PATTERN_BARS ? `At most ${MAX_PATTERN_BARS} bars` : value;
+}
+
 /** What the form would send, or what is wrong with it (checked again by the API). */
-export function validate(request: TechnicalRequest): Errors {
+export function validate(request: Draft): Errors {
   const errors: Errors = {};
   if (!request.symbol) errors.symbol = "Choose a symbol";
   if (!request.indicators.length) errors.indicators = "Choose at least one indicator";
   else if (request.indicators.length > MAX_INDICATORS) errors.indicators = `At most ${MAX_INDICATORS} indicators`;
   if (!request.timeframes.length) errors.timeframes = "Choose at least one timeframe";
   if (!PERIOD.test(request.period.trim())) errors.period = "A period looks like 90d, 12h, 4w or 1y";
+  const bars = parsePatternBars(request.patternBars);
+  if (typeof bars === "string") errors.patternBars = bars;
   return errors;
 }
 
@@ -38,22 +53,24 @@ export function TechnicalForm({
   error: unknown;
   onSubmit: (request: TechnicalRequest) => void;
 }) {
-  const [request, setRequest] = useState<TechnicalRequest>({
+  const [request, setRequest] = useState<Draft>({
     symbol: assets[0]?.symbol ?? "BTC-USD",
     indicators: ["RSI", "MACD", "BBANDS"],
     timeframes: ["1h", "4h", "1d"],
     period: "90d",
+    patternBars: "0",
   });
   // `error` is cleared by the mutation when the form is sent again; the API calls the timeframes `interval`.
   const errors = useFormErrors(FIELDS, error, { timeframes: ["timeframes", "interval"] });
-  const change = (patch: Partial<TechnicalRequest>) => setRequest((r) => ({ ...r, ...patch }));
+  const change = (patch: Partial<Draft>) => setRequest((r) => ({ ...r, ...patch }));
   const message = errors.of;
   const general = errors.general;
 
   function submit(event: FormEvent) {
     event.preventDefault();
     if (!errors.check(validate(request))) return;
-    onSubmit({ ...request, period: request.period.trim().toLowerCase() });
+    const patternBars = parsePatternBars(request.patternBars);
+    onSubmit({ ...request, period: request.period.trim().toLowerCase(), patternBars: typeof patternBars === "number" ? patternBars : 0 });
   }
 
   return (
@@ -81,6 +98,17 @@ export function TechnicalForm({
             aria-invalid={Boolean(message("period"))}
             aria-describedby={message("period") ? "ta-period-error" : undefined}
             size={8}
+          />
+        </Field>
+        <Field label="Patterns in the last N bars" htmlFor="ta-pattern-bars" error={message("patternBars")} hint="0 for none, up to 100">
+          <input
+            id="ta-pattern-bars"
+            inputMode="numeric"
+            value={request.patternBars}
+            onChange={(e) => change({ patternBars: e.target.value })}
+            aria-invalid={Boolean(message("patternBars"))}
+            aria-describedby={message("patternBars") ? "ta-pattern-bars-error" : undefined}
+            size={6}
           />
         </Field>
         <fieldset className={"field timeframes" + (message("timeframes") ? " field-invalid" : "")}>

@@ -1,11 +1,13 @@
 import { useState } from "react";
 import { Card } from "@/components/ui";
 import { useRoving } from "@/lib/roving";
+import { PatternMarks } from "./PatternMarks";
 import { SignalsTable, SummaryPill } from "./SignalsTable";
 import type { TechnicalResult } from "./types";
 
-/** The analysis: the overall summary, then each timeframe's table and server-rendered chart (tabs). */
-export function TimeframeResults({ result }: { result: TechnicalResult }) {
+/** The analysis: the overall summary, then each timeframe's table, patterns (when asked for: `patternBars`) and
+ * server-rendered chart (tabs). */
+export function TimeframeResults({ result, patternBars = 0 }: { result: TechnicalResult; patternBars?: number }) {
   const frames = Object.values(result.timeframes);
   const [chosen, setChosen] = useState(result.timeframe);
   const current = result.timeframes[chosen] ?? frames[0];
@@ -40,7 +42,10 @@ export function TimeframeResults({ result }: { result: TechnicalResult }) {
           ))}
         </div>
         <div id="tf-panel" role="tabpanel" tabIndex={0} aria-labelledby={`tf-tab-${current.timeframe}`} className="analysis-panel">
-          <SignalsTable result={current} />
+          <div className="stack">
+            <SignalsTable result={current} />
+            <PatternMarks patterns={current.patterns} bars={patternBars} timeframe={current.timeframe} />
+          </div>
           <img
             className="analysis-chart"
             src={current.chartUrl}

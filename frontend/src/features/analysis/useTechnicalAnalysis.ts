@@ -4,7 +4,7 @@ import { ApiError } from "@/api/errors";
 import { toastError } from "@/stores/ui";
 import type { TechnicalRequest } from "./types";
 
-const FORM_FIELDS = ["symbol", "indicators", "timeframes", "interval", "period"];
+const FORM_FIELDS = ["symbol", "indicators", "timeframes", "interval", "period", "patternBars"];
 
 /** POST /api/analysis/technical; errors about a form field are shown by the form, others toasted. */
 export function useTechnicalAnalysis() {

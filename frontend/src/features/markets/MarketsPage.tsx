@@ -16,7 +16,8 @@ import "./markets.css";
 /** Live tiles of the watched symbols and the selected one's chart. */
 export default function MarketsPage() {
   const assets = useSymbols();
-  const { symbols: local, overlays, interval: savedInterval, setOverlays, setInterval, forgetLocalSymbols } = useChartView();
+  const { symbols: local, overlays, patterns, interval: savedInterval, setOverlays, setPatterns, setInterval, forgetLocalSymbols } =
+    useChartView();
   const { saved, error: watchlistError, save } = useAccountWatchlist();
   const status = useLive((s) => s.status);
   const [params, setParams] = useSearchParams();
@@ -65,11 +66,13 @@ export default function MarketsPage() {
           symbol={selected}
           interval={interval}
           overlays={overlays}
+          patterns={patterns}
           onInterval={(next) => {
             setInterval(next);
             select(selected, next);
           }}
           onOverlays={setOverlays}
+          onPatterns={setPatterns}
         />
       ) : null}
     </Page>

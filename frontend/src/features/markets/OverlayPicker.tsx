@@ -11,6 +11,7 @@ const GROUP_TITLES: Record<string, string> = {
   volume: "Volume",
   price: "Price transforms",
   pattern: "Candlestick patterns (+100 bullish, -100 bearish)",
+  "chart pattern": "Chart patterns (+1 bullish, -1 bearish, on the completing bar)",
 };
 
 /** Choose overlays from the catalog (grouped) and the user's custom indicators; chips to remove them. */

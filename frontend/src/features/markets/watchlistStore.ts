@@ -1,15 +1,19 @@
 import { create } from "zustand";
 import { persist } from "zustand/middleware";
 import type { Interval } from "@/lib/intervals";
+import type { PatternGroup } from "./patterns";
 
 interface ChartViewState {
   /** Overlay refs on the chart (`builtin:RSI`, `custom:3`). */
   overlays: string[];
   interval: Interval;
+  /** The pattern groups drawn on the chart (none at first: a scan costs the server some work). */
+  patterns: PatternGroup[];
   /** A watchlist kept in this browser by an earlier version; moved to the account once, then null. */
   symbols?: string[] | null;
   setOverlays: (overlays: string[]) => void;
   setInterval: (interval: Interval) => void;
+  setPatterns: (patterns: PatternGroup[]) => void;
   forgetLocalSymbols: () => void;
 }
 
@@ -19,8 +23,10 @@ export const useChartView = create<ChartViewState>()(
     (set) => ({
       overlays: [],
       interval: "1h",
+      patterns: [],
       setOverlays: (overlays) => set({ overlays }),
       setInterval: (interval) => set({ interval }),
+      setPatterns: (patterns) => set({ patterns }),
       forgetLocalSymbols: () => set({ symbols: null }),
     }),
     { name: "cryptomon.markets" },
