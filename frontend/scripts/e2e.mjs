@@ -44,6 +44,9 @@ const env = {
   // Each spec pushes BTC-USD at its own level (the seed's 50,250, alerts' 150,000...) into one feed: the
   // outlier filter, which judges a price against the feed's recent median, would make them depend on order.
   CRYPTOMON_OUTLIER_MAX_DEVIATION: "100",
+  // Every spec signs up from 127.0.0.1: at full speed the suite makes more than the 20 sign-ins a minute one
+  // address may (a real user is refused with 429; the backend tests check that limit).
+  CRYPTOMON_LOGIN_IP_LIMIT: "1000",
   // The research assistant's model: picks tools by keywords ("rsi", "set an alert"), "__error__" answers 500.
   CRYPTOMON_LLM_PROVIDER: "openai",
   CRYPTOMON_LLM_BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
