@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
 from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network, ip_network
@@ -38,6 +40,12 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     namespace: str = "cryptomon"
     secret_key: str | None = None
+    secrets_key: str | None = Field(
+        default=None,
+        description="Fernet key(s) sealing the secrets users store (channel settings, 2FA); comma-separated, "
+        "the first seals and every one opens (rotation); unset: derived from secret_key, or generated once "
+        "in data_dir",
+    )
 
     access_token_ttl_seconds: int = Field(default=900, gt=0)
     refresh_token_ttl_seconds: int = Field(default=14 * 24 * 3600, gt=0)
@@ -54,6 +62,13 @@ class Settings(BaseSettings):
     login_backoff_window_seconds: int = Field(default=3600, gt=0)
     login_backoff_base_seconds: int = Field(default=10, gt=0)
     login_backoff_max_seconds: int = Field(default=900, gt=0)
+    two_factor_issuer: str = Field(default="Cryptomon", description="The name authenticator apps show")
+    two_factor_step_seconds: int = Field(
+        default=300, gt=0, le=3600, description="How long the code step of a sign-in waits for the code"
+    )
+    two_factor_attempt_limit: int = Field(default=5, gt=0, description="Wrong 2FA codes per account a window")
+    two_factor_attempt_window_seconds: int = Field(default=300, gt=0)
+    audit_retention_days: int = Field(default=365, gt=0, description="Audit log events are kept this long")
     trusted_proxies: ProxyNetworks = Field(
         default=(), description="Comma-separated IPs/CIDRs whose X-Forwarded-For is believed"
     )
@@ -343,6 +358,31 @@ class Settings(BaseSettings):
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    @cached_property
+    def resolved_secrets_key(self) -> str:
+        """The key(s) of secrets at rest: configured, or generated once and kept in the embedded data dir."""
+        if self.secrets_key:
+            return self.secrets_key
+        if self.secret_key:
+            # Derived from the token signing key, so a deployment that sets only that one keeps working; set
+            # CRYPTOMON_SECRETS_KEY to rotate the two apart (docs/DEPLOYMENT.md).
+            digest = hashlib.sha256(b"cryptomon secrets at rest\0" + self.secret_key.encode()).digest()
+            return base64.urlsafe_b64encode(digest).decode()
+        if not self.is_sqlite or self.is_cluster:
+            raise RuntimeError(
+                "CRYPTOMON_SECRETS_KEY must be set when running with PostgreSQL or Redis (generate one with: "
+                "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+            )
+        from cryptography.fernet import Fernet
+
+        path = self.data_dir / "secrets_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(Fernet.generate_key().decode())
             path.chmod(0o600)
         return path.read_text().strip()
 

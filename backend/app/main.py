@@ -42,7 +42,9 @@ from app.realtime.hub import Hub
 from app.realtime.router import router as realtime_router
 from app.reports.router import router as reports_router
 from app.system.router import router as system_router
+from app.users.channel_secrets import seal_at_start
 from app.users.router import router as users_router
+from app.users.security_router import router as security_router
 from app.web import mount_web_app
 
 DESCRIPTION = """
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with build_runtime(settings, role="api") as runtime:
             app.state.runtime = runtime
+            await seal_at_start(runtime)  # channel secrets stored in plain text by earlier versions
             # Embedded: this process is also the ingest process (and evaluates the alerts and revalues the
             # portfolios on its prices).
             # Cluster: `cryptomon ingest` is.
@@ -133,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health_router)
     app.include_router(users_router)
+    app.include_router(security_router)
     app.include_router(system_router)
     app.include_router(market_router)
     app.include_router(indicators_router)

@@ -29,7 +29,7 @@ from app.notifications.models import Notification
 from app.portfolio.models import Portfolio, PortfolioTransaction, Position
 from app.realtime.models import UserEvent
 from app.reports.models import Report, ReportSchedule
-from app.users.models import ApiKey, RevokedSession, User
+from app.users.models import ApiKey, AuditEvent, RecoveryCode, SiteSetting, User, UserSession
 
 __all__ = [
     "Alert",
@@ -38,6 +38,7 @@ __all__ = [
     "ApiKey",
     "AssetRow",
     "Attachment",
+    "AuditEvent",
     "Backtest",
     "Base",
     "Comment",
@@ -66,13 +67,15 @@ __all__ = [
     "PostRevision",
     "PriceCandle",
     "Reader",
+    "RecoveryCode",
     "Report",
     "ReportSchedule",
-    "RevokedSession",
+    "SiteSetting",
     "ToolCall",
     "Upload",
     "Usage",
     "User",
     "UserEvent",
+    "UserSession",
     "Vote",
 ]

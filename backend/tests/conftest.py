@@ -36,6 +36,7 @@ PG_ADMIN_URL = os.environ.get(
 REDIS_URL = os.environ.get("CRYPTOMON_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PG_DATABASE = f"cryptomon_test_{os.getpid()}"
 DEPLOYMENTS = ["embedded", "cluster"]
+TEST_SECRETS_KEY = "kTPeNIqLnUOOW2RvDmtyjgiOs9dKnz0h6JkAaYBBZOM="  # a Fernet key, for tests only
 T = TypeVar("T")
 
 
@@ -184,7 +185,8 @@ def _fresh_settings(kind: str, request: pytest.FixtureRequest, tmp_path: Path, n
     url = request.getfixturevalue("migrated_pg")
     run_outside_loop(_truncate_pg(url))
     _flush_redis_namespace(namespace)
-    return Settings(**common, database_url=url, redis_url=REDIS_URL)
+    # Cluster mode never generates the key of secrets at rest: a fixed one (embedded generates its own).
+    return Settings(**common, database_url=url, redis_url=REDIS_URL, secrets_key=TEST_SECRETS_KEY)
 
 
 @pytest.fixture(params=DEPLOYMENTS)
@@ -217,6 +219,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
     )
     if settings.redis_url:
         env["CRYPTOMON_REDIS_URL"] = settings.redis_url
+    if settings.secrets_key:
+        env["CRYPTOMON_SECRETS_KEY"] = settings.secrets_key
     return env
 
 

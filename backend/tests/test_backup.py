@@ -155,14 +155,14 @@ def test_round_trip(settings: Settings, tmp_path: Path) -> None:
         writer.close()
     assert written.exit_code == 0, written.output
     dialect = "sqlite" if settings.is_sqlite else "postgresql"
-    assert f"database: {dialect} at revision 0020" in written.stdout
+    assert f"database: {dialect} at revision 0021" in written.stdout
     assert f"{sum(counts.values()):,} rows" in written.stdout
 
     with tarfile.open(archive) as tar:
         names = tar.getnames()
         manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
     assert names[0] == "manifest.json" and ("database.sqlite" in names) == settings.is_sqlite
-    assert manifest["dialect"] == dialect and manifest["alembicRevision"] == "0020"
+    assert manifest["dialect"] == dialect and manifest["alembicRevision"] == "0021"
     assert manifest["deployment"] == ("cluster" if settings.is_cluster else "embedded")
     assert manifest["tables"] == counts and manifest["createdAt"].endswith("Z")
     assert {n for n in manifest["members"] if n.startswith("files/")} == {
@@ -185,7 +185,7 @@ def test_round_trip(settings: Settings, tmp_path: Path) -> None:
     assert "the server must be stopped" in refused.stdout
     restored = _cli(settings, "restore", str(archive), "--yes")
     assert restored.exit_code == 0, restored.output
-    assert f"{dialect}, {len(counts)} tables, {sum(counts.values()):,} rows, revision 0020" in restored.stdout
+    assert f"{dialect}, {len(counts)} tables, {sum(counts.values()):,} rows, revision 0021" in restored.stdout
     assert _snapshot(settings) == before
     owner_mail = mailbox.path_of(settings.resolved_mail_dir, rows["users"][0][0])
     assert [m.subject for m in mailbox.page(owner_mail, 0, 10).messages] == ["BTC above 50,000"]
@@ -246,7 +246,7 @@ def test_refusals(embedded_settings: Settings, tmp_path: Path) -> None:
         result = _cli(settings, "restore", str(path), "--yes", **env)
         assert result.exit_code == 1, result.output
         assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
-        assert databases.state(url).revision == "0020"
+        assert databases.state(url).revision == "0021"
 
     damaged = tmp_path / "damaged.tar"
     body = bytearray(archive.read_bytes())

@@ -37,6 +37,11 @@ def is_moderator(caller: Viewer) -> bool:
 
 def require_moderator(caller: Viewer) -> None:
     if not is_moderator(caller):
+        if getattr(caller, "staff_locked", False):  # a moderator whose 2FA the site requires and is off
+            raise AppError(
+                ErrorCode.TWO_FACTOR_REQUIRED,
+                "Moderators must turn on two-factor sign-in first (Settings → Security)",
+            )
         raise forbidden("Moderators only")
 
 

@@ -73,8 +73,19 @@ def _out(row: ModerationAction, actor: str | None) -> ActionOut:
     )
 
 
-async def _logged(session: AsyncSession, viewer: Viewer, *args: Any, **kwargs: Any) -> ActionOut:
+async def _logged(
+    session: AsyncSession, viewer: Viewer, subject_id: int, *args: Any, **kwargs: Any
+) -> ActionOut:
+    """Log the action in the moderation log, and in the audit log of the member it concerns (`subject_id`)."""
     row = await log(session, viewer.id, *args, **kwargs)
+    details = {"action": row.action, "target": row.target, "targetId": row.target_id, "reason": row.reason}
+    users_service.record_audit(
+        session,
+        users_service.AuditAction.MODERATION_ACTION,
+        user_id=subject_id,
+        actor_id=viewer.id,
+        details=details,
+    )
     return _out(row, (await users_service.handles_of(session, {viewer.id})).get(viewer.id))
 
 
@@ -144,7 +155,7 @@ async def act_on_post(
     else:
         post.locked = body.action == "LOCK"
     await _resolve_flags(session, "POST", post_id)
-    return await _logged(session, viewer, body.action, "POST", post_id, body.reason)
+    return await _logged(session, viewer, post.user_id, body.action, "POST", post_id, body.reason)
 
 
 async def act_on_comment(
@@ -176,7 +187,9 @@ async def act_on_comment(
     await session.flush()
     await recount(session, post_id)
     await _resolve_flags(session, "COMMENT", comment_id)
-    return await _logged(session, viewer, body.action, "COMMENT", comment_id, body.reason, post_id=post_id)
+    return await _logged(
+        session, viewer, comment.user_id, body.action, "COMMENT", comment_id, body.reason, post_id=post_id
+    )
 
 
 async def ban(session: AsyncSession, viewer: Viewer, user_id: int, body: BanIn) -> ActionOut:
@@ -190,7 +203,7 @@ async def ban(session: AsyncSession, viewer: Viewer, user_id: int, body: BanIn) 
         .where(Member.user_id == user_id)
         .values(banned_until=until, ban_reason=body.reason, penalties=Member.penalties + 1)
     )
-    return await _logged(session, viewer, "BAN", "USER", user_id, body.reason)
+    return await _logged(session, viewer, user_id, "BAN", "USER", user_id, body.reason)
 
 
 async def unban(session: AsyncSession, viewer: Viewer, user_id: int, reason: str) -> ActionOut:
@@ -198,7 +211,7 @@ async def unban(session: AsyncSession, viewer: Viewer, user_id: int, reason: str
     await session.execute(
         update(Member).where(Member.user_id == user_id).values(banned_until=None, ban_reason=None)
     )
-    return await _logged(session, viewer, "UNBAN", "USER", user_id, reason)
+    return await _logged(session, viewer, user_id, "UNBAN", "USER", user_id, reason)
 
 
 async def actions(session: AsyncSession, viewer: Viewer, limit: int, offset: int) -> ActionList:

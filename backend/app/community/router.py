@@ -311,4 +311,6 @@ async def ban_user(
 async def unban_user(
     member_id: MemberId, body: FlagIn, user: CurrentUser, session: DbSession
 ) -> Envelope[ActionOut]:
+    require_moderator(user)
+    await user_service.get_user(session, member_id)  # 404 for an unknown account, as ban
     return ok(await queue.unban(session, user, member_id, body.reason))

@@ -18,7 +18,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
 
-TokenType = Literal["access", "refresh"]
+# two_factor: the short-lived step between a right password and the 2FA code (users.two_factor).
+TokenType = Literal["access", "refresh", "two_factor"]
 
 _hasher = PasswordHasher()
 
@@ -93,6 +94,13 @@ def _signed_claims(token: str, secret: str, algorithm: str) -> Mapping[str, Any]
     return MappingProxyType(claims)
 
 
+_TOKEN_NAMES: dict[TokenType, str] = {
+    "access": "an access",
+    "refresh": "a refresh",
+    "two_factor": "a two-factor sign-in",
+}
+
+
 def decode_token(token: str, *, expected_type: TokenType, secret: str, algorithm: str) -> dict[str, Any]:
     """The token's claims; 401 TOKEN_EXPIRED or INVALID_TOKEN when it cannot be trusted."""
     try:
@@ -102,7 +110,7 @@ def decode_token(token: str, *, expected_type: TokenType, secret: str, algorithm
     if claims.get("type") != expected_type:
         raise AppError(
             ErrorCode.INVALID_TOKEN,
-            f"Expected {'an access' if expected_type == 'access' else 'a refresh'} token",
+            f"Expected {_TOKEN_NAMES[expected_type]} token",
         )
     if int(claims["exp"]) <= int(utcnow().timestamp()):
         raise AppError(ErrorCode.TOKEN_EXPIRED, "Token has expired")

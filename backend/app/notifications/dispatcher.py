@@ -103,7 +103,7 @@ class Dispatcher:
         if not user_ids:
             return {}
         async with self.runtime.db.session() as session:
-            return await user_service.channel_settings_of(session, user_ids)
+            return await user_service.channel_settings_of(session, user_ids, settings=self.runtime.settings)
 
     async def _claim(self) -> list[Notification]:
         now = utcnow()

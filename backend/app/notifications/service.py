@@ -69,13 +69,14 @@ async def start_notifier(runtime: Runtime, transport: httpx.AsyncBaseTransport |
 
 def missing(notifier: Notifier, user: User, channel: str) -> str | None:
     """What `channel` still needs before it can reach `user`, and where to set it; None when it can."""
-    target = notifier.channels[channel].target(user_service.channel_settings(user))
+    settings = user_service.channel_settings(user, settings=notifier.runtime.settings)
+    target = notifier.channels[channel].target(settings)
     return target.reason if isinstance(target, Missing) else None
 
 
 def channels_status(notifier: Notifier, user: User) -> ChannelsOut:
     """Each channel's readiness for the user, and where EMAIL goes and how."""
-    settings = user_service.channel_settings(user)
+    settings = user_service.channel_settings(user, settings=notifier.runtime.settings)
     statuses = []
     for name in CHANNELS:
         target = notifier.channels[name].target(settings)
@@ -110,7 +111,7 @@ async def send_test(session: AsyncSession, notifier: Notifier, user: User, chann
             f"Unknown channel {channel}; use one of {', '.join(CHANNELS)}",
             field="channel",
         )
-    target = implementation.target(user_service.channel_settings(user))
+    target = implementation.target(user_service.channel_settings(user, settings=notifier.runtime.settings))
     if isinstance(target, Missing):
         raise AppError(ErrorCode.VALIDATION_ERROR, target.reason, field="channel")
     message = Message(

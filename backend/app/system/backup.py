@@ -32,7 +32,11 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DB_MEMBER = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
 FILES = "files"
-DATA_FILES = ("secret_key", "demo_credentials.json")  # what the embedded mode generates in data_dir
+DATA_FILES = (
+    "secret_key",
+    "secrets_key",
+    "demo_credentials.json",
+)  # what the embedded mode generates in data_dir
 _CHUNK = 1 << 20
 
 

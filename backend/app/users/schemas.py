@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, AnyHttpUrl, EmailStr, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    AnyHttpUrl,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from app.core.schemas import ApiModel, RequestModel, UtcDateTime
+from app.users.channel_secrets import SECRET_CHANNELS, is_masked
 from app.users.models import Role
 
 Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
@@ -103,6 +113,14 @@ class ChannelSettingsPatch(RequestModel):
     webhook_url: AnyHttpUrl | None = None
     webhook_secret: WebhookSecret | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _masked_is_unchanged(cls, data: Any) -> Any:
+        # A secret sent back as the API shows it ("…abcd") is left as stored, as if it were not sent.
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (k in SECRET_CHANNELS and is_masked(v))}
+        return data
+
 
 class PreferencesPatch(RequestModel):
     """Only the keys sent are changed; `null` clears a channel or the risk profile."""
@@ -164,9 +182,14 @@ class UserOut(ApiModel):
     id: int
     email: str
     display_name: str | None
-    role: Role
+    role: Role = Field(description="The role granted (see twoFactorRequired for whether it is in force)")
     preferences: PreferencesOut
     created_at: UtcDateTime
+    two_factor_enabled: bool = False
+    two_factor_required: bool = Field(
+        default=False,
+        description="An admin requires 2FA for this role and it is off: its powers wait until it is on",
+    )
 
 
 class TokenPair(ApiModel):
@@ -181,9 +204,16 @@ class AuthResult(ApiModel):
     tokens: TokenPair
 
 
+# The scopes of users.key_scopes.CATALOGUE (spelled out for the OpenAPI enum).
+ApiKeyScope = Literal["market:read", "ingest", "account:read", "alerts:write", "agent"]
+
+
 class ApiKeyCreate(RequestModel):
     name: Annotated[str, StringConstraints(min_length=1, max_length=80)]
-    scopes: list[Literal["ingest"]] = Field(min_length=1)
+    scopes: list[ApiKeyScope] = Field(min_length=1)
+    expires_at: UtcDateTime | None = Field(
+        default=None, description="When the key stops working: at most 365 days ahead; none: never"
+    )
 
 
 class ApiKeyOut(ApiModel):
@@ -194,7 +224,120 @@ class ApiKeyOut(ApiModel):
     created_at: UtcDateTime
     last_used_at: UtcDateTime | None
     revoked_at: UtcDateTime | None
+    expires_at: UtcDateTime | None
 
 
 class ApiKeyCreated(ApiKeyOut):
     key: str = Field(description="The secret; shown only in this response")
+
+
+class ApiKeyScopeOut(ApiModel):
+    scope: str
+    title: str
+    description: str
+    admin_only: bool
+
+
+class TwoFactorChallenge(ApiModel):
+    """The answer to a right password when the account has 2FA on: send a code with this token next."""
+
+    two_factor_required: Literal[True] = True
+    challenge_token: str = Field(description="For POST /api/auth/login/2fa; single use")
+    expires_in: int = Field(description="Seconds the code step waits")
+
+
+TwoFactorCode = Annotated[str, StringConstraints(min_length=6, max_length=10)]
+RecoveryCodeText = Annotated[str, StringConstraints(min_length=10, max_length=20)]
+
+
+class SecondFactorIn(RequestModel):
+    """A current authenticator code, or one of the recovery codes: exactly one of them."""
+
+    code: TwoFactorCode | None = Field(default=None, description="6 digits from the authenticator app")
+    recovery_code: RecoveryCodeText | None = Field(default=None, description="e.g. k7q2m-x9tpa")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> SecondFactorIn:
+        if (self.code is None) == (self.recovery_code is None):
+            raise PydanticCustomError("one_of", "send either code or recoveryCode")
+        return self
+
+
+class TwoFactorLoginIn(SecondFactorIn):
+    challenge_token: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+class CodeIn(RequestModel):
+    code: TwoFactorCode = Field(description="6 digits from the authenticator app")
+
+
+class TwoFactorStatus(ApiModel):
+    enabled: bool
+    enabled_at: UtcDateTime | None
+    recovery_codes_left: int
+    required: bool = Field(description="An admin requires 2FA for this account's role and it is off")
+
+
+class TwoFactorSetup(ApiModel):
+    secret: str = Field(description="Base32, for typing into an authenticator app")
+    otpauth_uri: str
+    qr_code: str = Field(description="The otpauth URI as a QR code: a data:image/png;base64 URI")
+
+
+class TwoFactorEnabled(ApiModel):
+    enabled: Literal[True] = True
+    recovery_codes: list[str] = Field(description="Ten single-use codes, shown only in this response")
+
+
+class TwoFactorDisabled(ApiModel):
+    enabled: Literal[False] = False
+
+
+class RecoveryCodes(ApiModel):
+    recovery_codes: list[str]
+
+
+class SessionOut(ApiModel):
+    id: str
+    user_agent: str | None
+    ip: str | None
+    created_at: UtcDateTime
+    last_seen_at: UtcDateTime
+    current: bool = Field(description="The session of the token making this request")
+
+
+class SessionEnded(ApiModel):
+    ended: bool
+
+
+class SessionsEnded(ApiModel):
+    ended: int
+
+
+AuditDetail = str | int | bool | list[str] | None
+
+
+class AuditEventOut(ApiModel):
+    id: int
+    user_id: int | None
+    actor_id: int | None
+    action: str
+    ip: str | None
+    user_agent: str | None
+    details: dict[str, AuditDetail] = Field(description="What the event concerns; per action in docs/API.md")
+    created_at: UtcDateTime
+
+
+class AuditPage(ApiModel):
+    events: list[AuditEventOut]
+    next_before: int | None = Field(description="Pass as `before` for older events; null at the end")
+
+
+class SecurityPolicyIn(RequestModel):
+    require_two_factor_for_staff: bool
+
+
+class SecurityPolicyOut(ApiModel):
+    require_two_factor_for_staff: bool
+    updated_at: UtcDateTime | None
+    updated_by: int | None

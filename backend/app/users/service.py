@@ -27,7 +27,9 @@ from app.core.security import (
     issue_token,
     verify_password_off_loop,
 )
-from app.users import sessions
+from app.users import channel_secrets, policy, sessions
+from app.users.audit import AuditAction as AuditAction
+from app.users.audit import Origin, record
 from app.users.auth_cache import AuthCache, Caller
 
 # The account row and its roles are the users domain's public types: other domains receive a `User` from
@@ -43,6 +45,9 @@ from app.users.schemas import (
     UserOut,
 )
 
+# Other domains record their security events (moderation) through this.
+record_audit = record
+
 # Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
@@ -51,29 +56,29 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _shown(key: str, value: object) -> str | None:
-    """A channel setting as the API shows it: secrets only by their last four characters."""
-    if value is None:
-        return None
-    text = str(value)
-    return "…" + text[-4:] if key == "webhookSecret" else text
+def _opened(user: User, settings: Settings) -> Preferences:
+    """The user's preferences with every default filled in and the secret channel settings opened."""
+    prefs = user.preferences or {}
+    channels = channel_secrets.open_channels(prefs.get("channels") or {}, settings)
+    return Preferences.model_validate({**prefs, "channels": channels})
 
 
-def channel_settings(user: User) -> dict[str, Any]:
-    """Where the user's notifications go, as channels read it: snake_case keys, strings, `user_id`, and
-    `account_email` (EMAIL's address unless `email` overrides it)."""
-    prefs = Preferences.model_validate(user.preferences or {})
-    settings: dict[str, Any] = {
+def channel_settings(user: User, *, settings: Settings) -> dict[str, Any]:
+    """Where the user's notifications go, as channels read it: snake_case keys, plain strings (secrets
+    opened), `user_id`, and `account_email` (EMAIL's address unless `email` overrides it)."""
+    prefs = _opened(user, settings)
+    found: dict[str, Any] = {
         k: (str(v) if v is not None else None) for k, v in prefs.channels.model_dump().items()
     }
-    settings["user_id"] = user.id
-    settings["account_email"] = user.email
-    return settings
+    found["user_id"] = user.id
+    found["account_email"] = user.email
+    return found
 
 
 def preferences_of(user: User) -> Preferences:
-    """The user's preferences with every default filled in."""
-    return Preferences.model_validate(user.preferences or {})
+    """The user's preferences with every default filled in, channels left empty: their secrets need the
+    key, `channel_settings` reads them."""
+    return Preferences.model_validate({**(user.preferences or {}), "channels": {}})
 
 
 async def users_after(session: AsyncSession, after_id: int, limit: int) -> list[User]:
@@ -82,15 +87,19 @@ async def users_after(session: AsyncSession, after_id: int, limit: int) -> list[
     return list(rows)
 
 
-def to_out(user: User) -> UserOut:
-    prefs = Preferences.model_validate(user.preferences or {})
+def to_out(user: User, *, settings: Settings) -> UserOut:
+    prefs = _opened(user, settings)
     return UserOut(
         id=user.id,
         email=user.email,
         display_name=user.display_name,
-        role=Role(user.role),
+        role=Role(user.stored_role),
+        two_factor_enabled=user.two_factor_enabled,
+        two_factor_required=user.staff_locked,
         preferences=PreferencesOut(
-            channels={k: _shown(k, v) for k, v in prefs.channels.model_dump(by_alias=True).items()},
+            channels={
+                k: channel_secrets.masked(k, v) for k, v in prefs.channels.model_dump(by_alias=True).items()
+            },
             interests=prefs.interests,
             risk_profile=prefs.risk_profile,
             watchlist=prefs.watchlist,
@@ -108,12 +117,14 @@ async def get_by_email(session: AsyncSession, email: str) -> User | None:
     return result
 
 
-async def channel_settings_of(session: AsyncSession, user_ids: set[int]) -> dict[int, dict[str, Any]]:
+async def channel_settings_of(
+    session: AsyncSession, user_ids: set[int], *, settings: Settings
+) -> dict[int, dict[str, Any]]:
     """Each user's channel settings, read in one query (the notification dispatcher's batch)."""
     if not user_ids:
         return {}
     users = await session.scalars(select(User).where(User.id.in_(user_ids)))
-    return {user.id: channel_settings(user) for user in users}
+    return {user.id: channel_settings(user, settings=settings) for user in users}
 
 
 def handle_of(user_id: int, display_name: str | None) -> str:
@@ -149,14 +160,32 @@ async def ids_by_handle(session: AsyncSession, handles: set[str]) -> dict[str, i
     return found
 
 
-async def set_role(session: AsyncSession, cache: AuthCache, admin: User, user_id: int, role: str) -> User:
+async def set_role(
+    session: AsyncSession,
+    cache: AuthCache,
+    admin: User,
+    user_id: int,
+    role: str,
+    origin: Origin | None = None,
+) -> User:
     """An administrator gives an account a role (user, moderator, admin); not their own (so that the last
     administrator cannot demote themself by mistake)."""
     if user_id == admin.id:
         raise AppError(ErrorCode.VALIDATION_ERROR, "You cannot change your own role", field="userId")
     user = await get_user(session, user_id)
+    before = user.stored_role
     user.role = role
     user.updated_at = utcnow()
+    if before != role:
+        details = {"from": before, "to": role}
+        record(
+            session,
+            AuditAction.ROLE_CHANGED,
+            user_id=user.id,
+            actor_id=admin.id,
+            origin=origin,
+            details=details,
+        )
     _forget_after_commit(session, cache, user.id)
     return user
 
@@ -195,9 +224,8 @@ async def create_user(
     return user
 
 
-def issue_tokens(settings: Settings, user: User, session_id: str | None = None) -> TokenPair:
-    """A token pair of the sign-in session `session_id` (a new session when None)."""
-    sid = session_id or sessions.new_session_id()
+def issue_tokens(settings: Settings, user: User, sid: str) -> TokenPair:
+    """A token pair of the sign-in session `sid`."""
 
     def token(kind: TokenType, ttl: int) -> str:
         return issue_token(
@@ -217,6 +245,14 @@ def issue_tokens(settings: Settings, user: User, session_id: str | None = None) 
     )
 
 
+def start_session(session: AsyncSession, settings: Settings, user: User, origin: Origin) -> TokenPair:
+    """A completed sign-in: a new session (device, address) with its first tokens, in the audit log."""
+    sid = sessions.start(session, user.id, origin, settings.refresh_token_ttl_seconds)
+    user.last_login_at = utcnow()
+    record(session, AuditAction.SIGNIN_SUCCESS, user_id=user.id, origin=origin, details={"sessionId": sid})
+    return issue_tokens(settings, user, sid)
+
+
 async def authenticate(session: AsyncSession, email: str, password: str) -> User:
     user = await get_by_email(session, email)
     if user is None:
@@ -224,7 +260,6 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> User
         raise AppError(ErrorCode.INVALID_CREDENTIALS, "Email or password is wrong")
     if not await verify_password_off_loop(user.password_hash, password):
         raise AppError(ErrorCode.INVALID_CREDENTIALS, "Email or password is wrong")
-    user.last_login_at = utcnow()
     return user
 
 
@@ -251,11 +286,16 @@ def _claims(settings: Settings, token: str, token_type: TokenType) -> tuple[dict
     return claims, user_id, sid
 
 
-async def _live_user(session: AsyncSession, claims: dict[str, Any], user_id: int, sid: str | None) -> User:
-    user, signed_out = await sessions.user_of(session, user_id, sid)
+async def _live_user(
+    session: AsyncSession, settings: Settings, claims: dict[str, Any], user_id: int, sid: str | None
+) -> User:
+    """The token's user if its session is live and its version current, with the role in force."""
+    user, signed_out, last_seen = await sessions.user_of(session, user_id, sid)
     if user is None or signed_out or claims.get("ver") != user.token_version:
         raise AppError(ErrorCode.INVALID_TOKEN, "Token was revoked")
-    return user
+    if sid is not None:
+        await sessions.touch(session, sid, last_seen)
+    return policy.apply(user, await policy.cached(session, settings))
 
 
 async def signed_in_from_token(
@@ -263,7 +303,7 @@ async def signed_in_from_token(
 ) -> SignedIn:
     """Who a token is for; 401 INVALID_TOKEN when it was revoked (everywhere, or its session signed out)."""
     claims, user_id, sid = _claims(settings, token, token_type)
-    return SignedIn(await _live_user(session, claims, user_id, sid), sid)
+    return SignedIn(await _live_user(session, settings, claims, user_id, sid), sid)
 
 
 def auth_cache(runtime: Runtime) -> AuthCache:
@@ -289,7 +329,7 @@ async def caller_from_token(
 
     async def check() -> Caller:
         generation = cache.generation(user_id)
-        user = await _live_user(session, claims, user_id, sid)
+        user = await _live_user(session, runtime.settings, claims, user_id, sid)
         caller = Caller(user.id, user.role, sid)
         cache.put(caller, user.token_version, generation)
         return caller
@@ -297,6 +337,11 @@ async def caller_from_token(
     if fresh or not isinstance(version, int):
         return await check()
     return await cache.once((user_id, sid, version), check)
+
+
+def forget_checks(session: AsyncSession, runtime: Runtime, user_id: int) -> None:
+    """Remembered sign-in checks of the user are dropped (their role in force may have changed)."""
+    _forget_after_commit(session, auth_cache(runtime), user_id)
 
 
 def _forget_after_commit(session: AsyncSession, cache: AuthCache, user_id: int) -> None:
@@ -321,22 +366,59 @@ async def refresh(session: AsyncSession, cache: Cache, settings: Settings, refre
     if await cache.incr(spent_key, ttl=settings.refresh_token_ttl_seconds) > 1:
         raise AppError(ErrorCode.INVALID_TOKEN, "Refresh token was already used")
     user = signed_in.user
-    return AuthResult(user=to_out(user), tokens=issue_tokens(settings, user, signed_in.session_id))
+    if signed_in.session_id is None:  # a token older than sessions: it becomes a session of its own
+        tokens = start_session(session, settings, user, Origin())
+    else:
+        await sessions.extend(session, signed_in.session_id, settings.refresh_token_ttl_seconds)
+        tokens = issue_tokens(settings, user, signed_in.session_id)
+    return AuthResult(user=to_out(user, settings=settings), tokens=tokens)
 
 
-async def sign_out(session: AsyncSession, settings: Settings, cache: AuthCache, signed_in: SignedIn) -> None:
+async def sign_out(session: AsyncSession, cache: AuthCache, signed_in: SignedIn) -> None:
     """End the caller's sign-in session only: its access and refresh tokens are refused from now on."""
     if signed_in.session_id is None:  # a token without a session can only be revoked with all the others
-        sign_out_everywhere(session, cache, signed_in.user)
+        await sign_out_everywhere(session, cache, signed_in.user)
         return
-    ttl = max(settings.access_token_ttl_seconds, settings.refresh_token_ttl_seconds)
-    await sessions.revoke(session, signed_in.user.id, signed_in.session_id, ttl)
-    _forget_after_commit(session, cache, signed_in.user.id)
+    await end_session(session, cache, signed_in.user, signed_in.session_id, signed_in.session_id)
 
 
-def sign_out_everywhere(session: AsyncSession, cache: AuthCache, user: User) -> None:
+async def end_session(
+    session: AsyncSession,
+    cache: AuthCache,
+    user: User,
+    session_id: str,
+    current: str | None,
+    origin: Origin | None = None,
+) -> None:
+    """End one of the user's sessions (404 when it is not theirs or already over)."""
+    if not await sessions.end(session, user.id, session_id):
+        raise not_found("Session", session_id)
+    details = {"sessionId": session_id, "current": session_id == current}
+    record(session, AuditAction.SESSION_ENDED, user_id=user.id, origin=origin, details=details)
+    _forget_after_commit(session, cache, user.id)
+
+
+async def end_other_sessions(
+    session: AsyncSession, cache: AuthCache, user: User, current: str | None, origin: Origin | None = None
+) -> int:
+    """End every session of the user but the caller's; returns how many ended."""
+    ended = await sessions.end_all(session, user.id, keep=current)
+    if ended:
+        details = {"ended": ended, "kept": current}
+        record(session, AuditAction.SESSION_ENDED, user_id=user.id, origin=origin, details=details)
+        _forget_after_commit(session, cache, user.id)
+    return ended
+
+
+async def sign_out_everywhere(
+    session: AsyncSession, cache: AuthCache, user: User, origin: Origin | None = None
+) -> None:
     """Revoke every access and refresh token of the user, of every session (API keys are separate)."""
     user.token_version += 1
+    ended = await sessions.end_all(session, user.id)
+    record(
+        session, AuditAction.SIGNED_OUT_EVERYWHERE, user_id=user.id, origin=origin, details={"ended": ended}
+    )
     _forget_after_commit(session, cache, user.id)
 
 
@@ -347,7 +429,9 @@ def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-async def update_me(session: AsyncSession, cache: AuthCache, user: User, change: UpdateMeRequest) -> User:
+async def update_me(
+    session: AsyncSession, cache: AuthCache, user: User, change: UpdateMeRequest, *, settings: Settings
+) -> User:
     sensitive = change.email is not None or change.password is not None
     if sensitive and not (
         change.current_password
@@ -358,16 +442,21 @@ async def update_me(session: AsyncSession, cache: AuthCache, user: User, change:
     if change.email is not None and normalize_email(change.email) != user.email:
         if await get_by_email(session, change.email) is not None:
             raise AppError(ErrorCode.EMAIL_TAKEN, "That email belongs to another account", field="email")
+        record(session, AuditAction.EMAIL_CHANGED, user_id=user.id, details={"from": user.email})
         user.email = normalize_email(change.email)
     if change.password is not None:
         user.password_hash = await hash_password_off_loop(change.password)
-        sign_out_everywhere(session, cache, user)
+        record(session, AuditAction.PASSWORD_CHANGED, user_id=user.id)
+        await sign_out_everywhere(session, cache, user)
     if "display_name" in change.model_fields_set:
         user.display_name = change.display_name
     if change.preferences is not None:
         patch = change.preferences.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        merged = _merge(user.preferences or {}, patch)
-        user.preferences = Preferences.model_validate(merged).model_dump(mode="json", by_alias=True)
+        # Sealed values were validated when they were stored: the rest is validated, then they go back.
+        plain, sealed = channel_secrets.set_aside_sealed(_merge(user.preferences or {}, patch))
+        merged = Preferences.model_validate(plain).model_dump(mode="json", by_alias=True)
+        merged["channels"].update(sealed)
+        user.preferences = channel_secrets.seal_channels(merged, settings)
     user.updated_at = utcnow()
     await session.flush()
     return user

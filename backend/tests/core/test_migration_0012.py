@@ -17,7 +17,7 @@ from app.alerts import operands
 from app.alerts.conditions import Spec
 from app.alerts.models import Alert
 from app.core import migrate
-from app.users.models import User
+from tests.core.old_schema import old_user_id
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 OLD = {
@@ -33,12 +33,10 @@ async def _write_old_alerts(url: str) -> dict[str, int]:
     engine = create_async_engine(url)
     try:
         async with async_sessionmaker(engine)() as session, session.begin():
-            user = User(email="old@example.com", password_hash="x", role="USER", created_at=NOW)
-            session.add(user)
-            await session.flush()
+            user_id = await old_user_id(session, NOW)
             alerts = {
                 name: Alert(
-                    user_id=user.id,
+                    user_id=user_id,
                     symbol="BTC-USD",
                     condition=condition,
                     threshold=threshold,

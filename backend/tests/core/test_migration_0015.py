@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from app.core import migrate
 from app.portfolio import snapshots
 from app.portfolio.models import Portfolio, PortfolioTransaction
-from app.users.models import User
+from tests.core.old_schema import old_user_id
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -34,10 +34,8 @@ async def test_existing_transactions_get_their_daily_snapshots(empty_database: s
     engine = create_async_engine(empty_database)
     try:
         async with async_sessionmaker(engine)() as session, session.begin():
-            user = User(email="old@example.com", password_hash="x", role="USER", created_at=NOW)
-            session.add(user)
-            await session.flush()
-            portfolio = Portfolio(user_id=user.id, name="Old", risk_profile="LOW", created_at=NOW)
+            user_id = await old_user_id(session, NOW)
+            portfolio = Portfolio(user_id=user_id, name="Old", risk_profile="LOW", created_at=NOW)
             session.add(portfolio)
             await session.flush()
             for tx in (

@@ -134,7 +134,7 @@ async def test_update_profile_and_preferences(client: httpx.AsyncClient) -> None
     response = await client.patch("/api/users/me", json=patch, headers=account.headers)
     assert response.status_code == 200, response.text
     prefs = response.json()["data"]["preferences"]
-    assert prefs["channels"]["phone"] == "+14155550100"
+    assert prefs["channels"]["phone"] == "…0100"  # secrets are shown by their last four characters
     assert prefs["riskProfile"] == "MEDIUM"
 
     # Only the keys sent change; null clears one channel and keeps the others.
@@ -145,7 +145,7 @@ async def test_update_profile_and_preferences(client: httpx.AsyncClient) -> None
     assert prefs["channels"] == {
         "email": "alerts@example.com",
         "phone": None,
-        "discordWebhook": "https://discord.com/api/webhooks/1/abc",
+        "discordWebhook": "https://discord.com/…/abc",
         "telegramChatId": None,
         "webhookUrl": None,
         "webhookSecret": None,
@@ -167,7 +167,7 @@ async def test_webhook_and_telegram_settings_and_the_secret_is_never_shown(clien
     )
     assert response.status_code == 200, response.text
     shown = response.json()["data"]["preferences"]["channels"]
-    assert shown["telegramChatId"] == "-1001234567890" and shown["webhookUrl"].startswith("https://hooks.")
+    assert shown["telegramChatId"] == "…7890" and shown["webhookUrl"] == "https://hooks.example.com/…omon"
     assert shown["webhookSecret"] == "…9f2a" and "s3cret" not in response.text
     for bad in ({"webhookSecret": "short"}, {"telegramChatId": "not a chat"}, {"webhookUrl": "ftp://x"}):
         response = await client.patch(

@@ -38,7 +38,7 @@ async def test_failed_update_rolls_back(settings: Settings) -> None:
                 change = UpdateMeRequest.model_validate(
                     {"displayName": "B", "email": "a@example.com", "currentPassword": "password-2"}
                 )
-                await service.update_me(session, AuthCache(0), b, change)
+                await service.update_me(session, AuthCache(0), b, change, settings=settings)
         async with db.session() as session:
             b = await service.get_user(session, b_id)
             assert b.display_name is None and b.email == "b@example.com"

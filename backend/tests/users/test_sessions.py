@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from app.config import Settings
 from app.core.clock import FrozenClock
-from app.users.models import RevokedSession
+from app.core.tasks.registry import JobContext
+from app.users.models import UserSession
+from app.users.tasks import prune_security_history
 from tests.conftest import Account, assert_error, register, serve
 
 
@@ -76,15 +78,52 @@ async def test_a_signed_out_session_stays_out_on_another_process(settings: Setti
         assert await _works(second, cli)
 
 
-async def test_expired_records_are_pruned(
+async def test_ended_and_expired_sessions_are_pruned_after_the_retention(
     app: FastAPI, client: httpx.AsyncClient, settings: Settings, clock: FrozenClock
 ) -> None:
     account = await register(client)
     later = await _login(client, account)
     assert (await client.post("/api/auth/logout", headers=account.headers)).status_code == 200
-    clock.advance(settings.refresh_token_ttl_seconds + 1)  # every token of that session has expired
+    # Past the retention after every token of both sessions expired; a sign-in now is live.
+    clock.advance(settings.refresh_token_ttl_seconds + settings.audit_retention_days * 86400 + 1)
     fresh = await _login(client, account)
     assert_error(await client.get("/api/users/me", headers=_bearer(later)), 401, "TOKEN_EXPIRED")
-    assert (await client.post("/api/auth/logout", headers=_bearer(fresh))).status_code == 200
+    assert await _works(client, fresh)
+    result = await prune_security_history(JobContext(app.state.runtime, "j", None))
+    assert result["sessions"] == 2  # the ended one and the expired one, not the live one
     async with app.state.runtime.db.session() as session:
-        assert await session.scalar(select(func.count()).select_from(RevokedSession)) == 1
+        assert await session.scalar(select(func.count()).select_from(UserSession)) == 1
+
+
+async def test_sessions_are_listed_and_ended_one_by_one(
+    client: httpx.AsyncClient, clock: FrozenClock
+) -> None:
+    account = await register(client)
+    phone = await client.post(
+        "/api/auth/login",
+        json={"email": account.user["email"], "password": "correct-horse"},
+        headers={"User-Agent": "Mozilla/5.0 (iPhone) Mobile Safari"},
+    )
+    phone_tokens = phone.json()["data"]["tokens"]
+    clock.advance(120)
+    assert await _works(client, phone_tokens)  # seen later than the first sign-in
+    listed = (await client.get("/api/users/me/sessions", headers=account.headers)).json()["data"]
+    assert [s["current"] for s in listed] == [True, False]
+    assert listed[1]["userAgent"] == "Mozilla/5.0 (iPhone) Mobile Safari" and listed[1]["ip"] == "127.0.0.1"
+    assert listed[1]["lastSeenAt"] > listed[1]["createdAt"]
+    other = await register(client)
+    # Someone else's session, or an unknown one: 404, and nothing ends.
+    for headers, sid in ((other.headers, listed[1]["id"]), (account.headers, "0" * 32)):
+        assert_error(await client.delete(f"/api/users/me/sessions/{sid}", headers=headers), 404, "NOT_FOUND")
+    assert await _works(client, phone_tokens)
+    ended = await client.delete(f"/api/users/me/sessions/{listed[1]['id']}", headers=account.headers)
+    assert ended.status_code == 200 and ended.json()["data"] == {"ended": True}
+    assert_error(await client.get("/api/users/me", headers=_bearer(phone_tokens)), 401, "INVALID_TOKEN")
+    assert_error(await _refreshed(client, phone_tokens), 401, "INVALID_TOKEN")
+    assert await _works(client, account.tokens)
+    await _login(client, account)
+    await _login(client, account)
+    others = await client.post("/api/users/me/sessions/end-others", headers=account.headers)
+    assert others.json()["data"] == {"ended": 2}
+    remaining = (await client.get("/api/users/me/sessions", headers=account.headers)).json()["data"]
+    assert [s["current"] for s in remaining] == [True]
