@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import threading
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -406,18 +407,11 @@ def create_user(
     typer.echo(f"created user {user_id} <{email}>{' (admin)' if admin else ''}")
 
 
-@cli.command("set-role")
-def set_role(
-    email: Annotated[str, typer.Option(help="The account's email address")],
-    role: Annotated[str, typer.Option(help="user, moderator or admin")],
-) -> None:
-    """Give an account a role (moderators and admins moderate the community)."""
+def _change_account(email: str, change: Callable[[AsyncSession, User], Awaitable[None]]) -> None:
+    """Apply `change` to the account with `email` in one transaction; exit 1 when there is none."""
     from app.core.db import Database
-    from app.users.models import Role
     from app.users.service import get_by_email
 
-    if role not in {r.value for r in Role}:
-        raise typer.BadParameter(f"role must be one of {', '.join(r.value for r in Role)}")
     settings = _settings()
 
     async def run() -> bool:
@@ -427,7 +421,7 @@ def set_role(
                 user = await get_by_email(session, email)
                 if user is None:
                     return False
-                user.role = role
+                await change(session, user)
                 return True
         finally:
             await db.dispose()
@@ -435,7 +429,34 @@ def set_role(
     if not asyncio.run(run()):
         typer.echo(f"error: no account with email {email}", err=True)
         raise typer.Exit(1)
+
+
+@cli.command("set-role")
+def set_role(
+    email: Annotated[str, typer.Option(help="The account's email address")],
+    role: Annotated[str, typer.Option(help="user, moderator or admin")],
+) -> None:
+    """Give an account a role (moderators and admins moderate the community)."""
+    from app.users.models import Role
+
+    if role not in {r.value for r in Role}:
+        raise typer.BadParameter(f"role must be one of {', '.join(r.value for r in Role)}")
+
+    async def change(session: AsyncSession, user: User) -> None:
+        user.role = role
+
+    _change_account(email, change)
     typer.echo(f"{email} is now {role}")
+
+
+@cli.command("reset-2fa")
+def reset_two_factor(email: Annotated[str, typer.Option(help="The account's email address")]) -> None:
+    """Turn off two-factor sign-in of an account that lost its authenticator and recovery codes (check who
+    asks first). Every session of the account is ended; the audit log records it."""
+    from app.users.service import reset_two_factor as reset
+
+    _change_account(email, reset)
+    typer.echo(f"two-factor sign-in of {email} is off; its sessions were ended")
 
 
 @cli.command()

@@ -37,6 +37,9 @@ def test_migrate_and_create_user(settings: Settings) -> None:
     assert promoted.returncode == 0 and "now moderator" in promoted.stdout, promoted.stderr
     assert _run(settings, "set-role", "--email", "nobody@example.com", "--role", "moderator").returncode == 1
     assert _run(settings, "set-role", "--email", "ops@example.com", "--role", "king").returncode != 0
+    reset = _run(settings, "reset-2fa", "--email", "ops@example.com")
+    assert reset.returncode == 0 and "is off" in reset.stdout, reset.stderr
+    assert _run(settings, "reset-2fa", "--email", "nobody@example.com").returncode == 1
 
 
 def _serve_once(settings: Settings, port: int) -> tuple[str, str]:

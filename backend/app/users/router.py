@@ -125,9 +125,12 @@ async def refresh(body: RefreshRequest, runtime: RuntimeDep, session: DbSession)
 
 
 @router.post("/auth/logout", response_model=Envelope[SignedOut], tags=["auth"])
-async def logout(signed_in: CurrentSession, runtime: RuntimeDep, session: DbSession) -> Envelope[SignedOut]:
+async def logout(
+    signed_in: CurrentSession, request: Request, runtime: RuntimeDep, session: DbSession
+) -> Envelope[SignedOut]:
     """End this sign-in session: its access and refresh tokens are refused; other sessions keep working."""
-    await user_service.sign_out(session, user_service.auth_cache(runtime), signed_in)
+    cache, origin = user_service.auth_cache(runtime), origin_of(runtime, request)
+    await user_service.sign_out(session, cache, signed_in, origin)
     return ok(SignedOut(signed_out=True))
 
 

@@ -27,7 +27,7 @@ from app.core.security import (
     issue_token,
     verify_password_off_loop,
 )
-from app.users import channel_secrets, policy, sessions
+from app.users import channel_secrets, policy, sessions, two_factor
 from app.users.audit import AuditAction as AuditAction
 from app.users.audit import Origin, record
 from app.users.auth_cache import AuthCache, Caller
@@ -374,12 +374,15 @@ async def refresh(session: AsyncSession, cache: Cache, settings: Settings, refre
     return AuthResult(user=to_out(user, settings=settings), tokens=tokens)
 
 
-async def sign_out(session: AsyncSession, cache: AuthCache, signed_in: SignedIn) -> None:
+async def sign_out(
+    session: AsyncSession, cache: AuthCache, signed_in: SignedIn, origin: Origin | None = None
+) -> None:
     """End the caller's sign-in session only: its access and refresh tokens are refused from now on."""
     if signed_in.session_id is None:  # a token without a session can only be revoked with all the others
-        await sign_out_everywhere(session, cache, signed_in.user)
+        await sign_out_everywhere(session, cache, signed_in.user, origin)
         return
-    await end_session(session, cache, signed_in.user, signed_in.session_id, signed_in.session_id)
+    sid = signed_in.session_id
+    await end_session(session, cache, signed_in.user, sid, sid, origin)
 
 
 async def end_session(
@@ -420,6 +423,17 @@ async def sign_out_everywhere(
         session, AuditAction.SIGNED_OUT_EVERYWHERE, user_id=user.id, origin=origin, details={"ended": ended}
     )
     _forget_after_commit(session, cache, user.id)
+
+
+async def reset_two_factor(session: AsyncSession, user: User) -> None:
+    """An operator turns 2FA off for an account locked out of it (`cryptomon reset-2fa`): the secret and
+    recovery codes go, and every session ends so that whoever signs in next passes the password again."""
+    user.totp_secret, user.totp_enabled_at = None, None
+    await two_factor.void_recovery_codes(session, user)
+    user.token_version += 1
+    ended = await sessions.end_all(session, user.id)
+    details = {"by": "operator (cryptomon reset-2fa)", "sessionsEnded": ended}
+    record(session, AuditAction.TWO_FACTOR_DISABLED, user_id=user.id, actor_id=None, details=details)
 
 
 def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.config import Settings
 from app.core.clock import FrozenClock
 from app.users.models import RecoveryCode, User
+from app.users.service import reset_two_factor
 from tests.conftest import Account, assert_error, register, set_role
 
 PASSWORD = "correct-horse"
@@ -292,3 +293,21 @@ async def test_admins_can_require_two_factor_for_staff(
     )
     assert off.status_code == 200
     assert_error(await client.get(policy_url, headers=admin.headers), 403, "TWO_FACTOR_REQUIRED")
+
+
+async def test_an_operator_can_reset_a_locked_out_account(
+    app: FastAPI, client: httpx.AsyncClient, clock: FrozenClock
+) -> None:
+    account = await register(client)
+    await _enrol(client, account, clock)
+    async with app.state.runtime.db.session() as session:
+        user = await session.get(User, account.id)
+        assert user is not None
+        await reset_two_factor(session, user)
+    assert_error(await client.get("/api/users/me", headers=account.headers), 401, "INVALID_TOKEN")
+    signed_in = await _login(client, account.user["email"])
+    assert "tokens" in signed_in  # the password alone again
+    status = _data(await client.get("/api/users/me/2fa", headers=_bearer(signed_in)))
+    assert status["enabled"] is False and status["recoveryCodesLeft"] == 0
+    reset = (await _actions(client, _bearer(signed_in)))[1]
+    assert reset == "two_factor.disabled"

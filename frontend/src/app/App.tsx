@@ -172,7 +172,7 @@ export function App() {
           <Route path="learn/*" element={<LearnPage />} />
           <Route path="community/*" element={<CommunityPage />} />
           <Route path="agent/*" element={<AgentPage />} />
-          <Route path="settings" element={<SettingsPage />} />
+          <Route path="settings/*" element={<SettingsPage />} />
         </Route>
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>

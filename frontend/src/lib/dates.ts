@@ -64,3 +64,17 @@ export function zonedStamp(iso: string, timeZone: string, { weekday = false }: {
   const stamp = `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
   return weekday ? `${part("weekday")} ${stamp}` : stamp;
 }
+
+const locale = () => (typeof navigator !== "undefined" ? navigator.language : "en-US");
+
+/** "just now", "5 minutes ago", "3 hours ago", "2 days ago"; older than a month, the date; "" when unreadable. */
+export function timeAgo(iso: string, now = Date.now()): string {
+  const seconds = Math.round((now - new Date(iso).getTime()) / 1000);
+  if (!Number.isFinite(seconds)) return "";
+  if (seconds < 45) return "just now";
+  const words = new Intl.RelativeTimeFormat(locale(), { numeric: "always" });
+  if (seconds < 3600) return words.format(-Math.max(1, Math.round(seconds / 60)), "minute");
+  if (seconds < 86_400) return words.format(-Math.round(seconds / 3600), "hour");
+  if (seconds < 30 * 86_400) return words.format(-Math.round(seconds / 86_400), "day");
+  return new Date(iso).toLocaleDateString(locale(), { dateStyle: "medium" });
+}

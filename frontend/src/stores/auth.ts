@@ -7,6 +7,8 @@ type UserOut = components["schemas"]["UserOut"];
 /** What the session keeps of the API's TokenPair and UserOut. */
 export type Tokens = Pick<components["schemas"]["TokenPair"], "accessToken" | "refreshToken">;
 export type SessionUser = Pick<UserOut, "id" | "email" | "role"> & Partial<Pick<UserOut, "displayName">>;
+/** What signing in answers with (after the password, or after the two-factor code): the user and their tokens. */
+export type SignedIn = components["schemas"]["AuthResult"];
 
 interface AuthState {
   tokens: Tokens | null;

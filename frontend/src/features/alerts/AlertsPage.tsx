@@ -1,4 +1,5 @@
-import { matchPath, NavLink, Navigate, Route, Routes, useLocation, useSearchParams } from "react-router-dom";
+import { Navigate, Route, Routes, useLocation, useSearchParams } from "react-router-dom";
+import { subTabLabel, TabNav } from "@/components/TabNav";
 import { Page } from "@/components/ui";
 import { AlertEdit } from "./AlertEdit";
 import { AlertForm } from "./AlertForm";
@@ -28,16 +29,10 @@ function NewAlert() {
  * with the local email mailbox. */
 export default function AlertsPage() {
   const { pathname } = useLocation();
-  const view = TABS.find((tab) => tab.to !== "/alerts" && matchPath({ path: tab.to, end: false }, pathname))?.label;
+  const view = subTabLabel(TABS, pathname);
   return (
     <Page title="Alerts" view={view}>
-      <nav className="tabs" aria-label="Alert views">
-        {TABS.map((tab) => (
-          <NavLink key={tab.to} to={tab.to} end={tab.end}>
-            {tab.label}
-          </NavLink>
-        ))}
-      </nav>
+      <TabNav label="Alert views" tabs={TABS} />
       <Routes>
         <Route index element={<AlertList />} />
         <Route path="new" element={<NewAlert />} />

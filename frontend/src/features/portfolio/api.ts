@@ -1,5 +1,6 @@
 import { api, authedFetch, unwrap } from "@/api/client";
 import type { ImportIn, OptimizeIn, PortfolioIn, PortfolioPatch, RiskAlertIn, TransactionIn, TransactionPatch } from "./types";
+import { saveBlob } from "@/lib/download";
 
 /** The portfolio screens' calls to the API and their query keys; every type is the generated OpenAPI one. */
 
@@ -72,15 +73,7 @@ export async function downloadTransactions(id: number): Promise<string> {
   const blob = await response.blob();
   const disposition = response.headers.get("Content-Disposition") ?? "";
   const name = /filename="?([^";]+)"?/i.exec(disposition)?.[1]?.trim() ?? `portfolio-${id}-transactions.csv`;
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  link.style.display = "none";
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 30_000); // the browser reads the blob after the click returns
+  saveBlob(blob, name);
   return name;
 }
 

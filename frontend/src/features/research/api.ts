@@ -20,6 +20,7 @@ export type StrategyInfo = components["schemas"]["StrategyInfo"];
 // A run and its metrics, and the list of the user's runs, are shared with the community's attachment picker.
 export type { BacktestRun, Results } from "@/api/backtests";
 import { fetchRuns, RUNS_KEY, type BacktestRun, type Results } from "@/api/backtests";
+import { saveBlob } from "@/lib/download";
 export { fetchRuns };
 export type EquityPoint = components["schemas"]["EquityPoint"];
 export type Trade = components["schemas"]["Trade"];
@@ -124,15 +125,3 @@ export function filenameFrom(disposition: string | null): string | null {
   return plain?.[1]?.trim() ?? null;
 }
 
-export function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  link.style.display = "none";
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Revoked later: the browser reads the blob after the click returns.
-  setTimeout(() => URL.revokeObjectURL(url), 30_000);
-}

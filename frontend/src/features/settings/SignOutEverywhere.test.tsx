@@ -13,7 +13,7 @@ const me = {
   createdAt: "2026-11-24T08:00:00Z",
 };
 
-// The whole Settings page renders: slow on a busy machine.
+// The Security tab of the Settings page renders (its card is there): slow on a busy machine.
 describe("Sign out everywhere", { timeout: 20_000 }, () => {
   beforeEach(() => {
     useAuth.setState({ tokens: { accessToken: "a", refreshToken: "r" }, user: { id: 7, email: "alice@example.com", role: "user" } });
@@ -22,7 +22,7 @@ describe("Sign out everywhere", { timeout: 20_000 }, () => {
 
   it("asks, then ends every session with logout-all and leaves for the sign-in page", async () => {
     const calls = mockApi({ "GET /api/users/me": { body: me }, "POST /api/auth/logout-all": { body: { signedOut: true } } });
-    renderWithProviders(<SettingsPage />, { path: "/settings", route: "/settings" });
+    renderWithProviders(<SettingsPage />, { path: "/settings/security", route: "/settings/*" });
     fireEvent.click(await screen.findByRole("button", { name: "Sign out everywhere" }));
     expect(calls.some((c) => c.route.startsWith("POST"))).toBe(false);
     fireEvent.click(screen.getByRole("button", { name: "Confirm: sign out everywhere" }));
@@ -34,7 +34,7 @@ describe("Sign out everywhere", { timeout: 20_000 }, () => {
 
   it("stays signed in and says why when the request fails", async () => {
     mockApi({ "GET /api/users/me": { body: me }, "POST /api/auth/logout-all": apiError(500, "INTERNAL_ERROR", "Boom") });
-    renderWithProviders(<SettingsPage />, { path: "/settings", route: "/settings" });
+    renderWithProviders(<SettingsPage />, { path: "/settings/security", route: "/settings/*" });
     fireEvent.click(await screen.findByRole("button", { name: "Sign out everywhere" }));
     fireEvent.click(screen.getByRole("button", { name: "Confirm: sign out everywhere" }));
     expect(await screen.findByRole("button", { name: "Sign out everywhere" })).toBeEnabled();
