@@ -53,7 +53,8 @@ export function ChannelsForm({ saved }: { saved: Saved }) {
     const patch: Partial<Record<ChannelKey, string | null>> = {};
     for (const c of changed) {
       const value = values[c.key].trim();
-      const problem = value ? c.check(value) : undefined;
+      // Saved secrets come back masked ("…abcd"): an edit of the mask would be ignored by the server.
+      const problem = value.includes("…") ? "Type the whole new value: the saved one is shown masked" : value ? c.check(value) : undefined;
       if (problem) problems[c.key] = problem;
       patch[c.key] = value || null;
     }
@@ -78,7 +79,9 @@ export function ChannelsForm({ saved }: { saved: Saved }) {
                   ? `Saved: ${secret} — type a new one to replace it`
                   : c.key === "email" && accountEmail
                     ? `Leave empty to use your account email, ${accountEmail}`
-                    : c.hint
+                    : initial[c.key].includes("…")
+                      ? `${c.hint}. Saved encrypted and shown masked: type a new value to replace it`
+                      : c.hint
               }
             >
               <input

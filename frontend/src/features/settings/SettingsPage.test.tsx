@@ -36,6 +36,19 @@ describe("SettingsPage", { timeout: 20_000 }, () => {
     expect(calls.some((c) => c.route.startsWith("PATCH"))).toBe(false);
   });
 
+  it("says a saved secret is shown masked, and refuses an edit of the mask", async () => {
+    const masked = { ...channels, discordWebhook: "https://discord.com/…abcd" };
+    const calls = mockApi({ "GET /api/users/me": { body: me({ preferences: { ...me().preferences, channels: masked } }) } });
+    renderWithProviders(<SettingsPage />);
+    const discord = await screen.findByRole("textbox", { name: "Discord webhook" });
+    expect(discord).toHaveValue("https://discord.com/…abcd");
+    expect(screen.getByText(/Saved encrypted and shown masked: type a new value to replace it/)).toBeInTheDocument();
+    fireEvent.change(discord, { target: { value: "https://discord.com/…abcde" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save channels" }));
+    expect(await screen.findByText("Type the whole new value: the saved one is shown masked")).toBeInTheDocument();
+    expect(calls.some((c) => c.route.startsWith("PATCH"))).toBe(false);
+  });
+
   it("sends only what changed (empty clears) and shows the API's field error by its field", async () => {
     const calls = mockApi({
       "GET /api/users/me": { body: me() },
