@@ -438,12 +438,13 @@ def set_role(
 ) -> None:
     """Give an account a role (moderators and admins moderate the community)."""
     from app.users.models import Role
+    from app.users.service import set_role_by_operator
 
     if role not in {r.value for r in Role}:
         raise typer.BadParameter(f"role must be one of {', '.join(r.value for r in Role)}")
 
     async def change(session: AsyncSession, user: User) -> None:
-        user.role = role
+        set_role_by_operator(session, user, role)
 
     _change_account(email, change)
     typer.echo(f"{email} is now {role}")

@@ -69,9 +69,12 @@ def record(
     actor_id: int | None = None,
     origin: Origin | None = None,
     details: dict[str, Any] | None = None,
+    by_operator: bool = False,
 ) -> None:
-    """Record an event in the caller's transaction: it is kept exactly when what it describes is."""
-    session.add(_event(action, user_id, actor_id if actor_id is not None else user_id, origin, details))
+    """Record an event in the caller's transaction: it is kept exactly when what it describes is. The actor
+    is the account itself unless given; `by_operator`: nobody's account (the command line)."""
+    actor = None if by_operator else actor_id if actor_id is not None else user_id
+    session.add(_event(action, user_id, actor, origin, details))
 
 
 async def record_now(

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.core.runtime import Runtime
 from app.core.secret_box import SecretBox, UnreadableSecret, secret_box
+from app.users import two_factor_flow
 from app.users.models import User
 
 log = logging.getLogger(__name__)
@@ -133,8 +134,11 @@ async def seal_at_start(runtime: Runtime) -> None:
     try:
         async with runtime.db.session() as session:
             count = await seal_stored_channel_secrets(session, runtime.settings)
+            totp = await two_factor_flow.reseal_totp_secrets(session, runtime.settings)
     except DBAPIError:  # the database may not be migrated yet; readiness reports it
         log.warning("could not seal the stored channel secrets", exc_info=True)
         return
     if count:
         log.info("sealed the channel secrets of %d accounts", count)
+    if totp:
+        log.info("sealed the two-factor secrets of %d accounts with the first key", totp)

@@ -190,6 +190,15 @@ async def set_role(
     return user
 
 
+def set_role_by_operator(session: AsyncSession, user: User, role: str) -> None:
+    """`cryptomon set-role`: the role given from the command line, in the audit log with no actor."""
+    before = user.stored_role
+    user.role = role
+    if before != role:
+        details = {"from": before, "to": role, "by": "operator (cryptomon set-role)"}
+        record(session, AuditAction.ROLE_CHANGED, user_id=user.id, details=details, by_operator=True)
+
+
 async def get_user(session: AsyncSession, user_id: int) -> User:
     user = await session.get(User, user_id)
     if user is None:
@@ -433,7 +442,7 @@ async def reset_two_factor(session: AsyncSession, user: User) -> None:
     user.token_version += 1
     ended = await sessions.end_all(session, user.id)
     details = {"by": "operator (cryptomon reset-2fa)", "sessionsEnded": ended}
-    record(session, AuditAction.TWO_FACTOR_DISABLED, user_id=user.id, actor_id=None, details=details)
+    record(session, AuditAction.TWO_FACTOR_DISABLED, user_id=user.id, details=details, by_operator=True)
 
 
 def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:

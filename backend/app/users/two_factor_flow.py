@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import jwt
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
@@ -13,7 +14,7 @@ from app.core.cache import Cache
 from app.core.clock import utcnow
 from app.core.errors import AppError, ErrorCode
 from app.core.runtime import Runtime
-from app.core.secret_box import secret_box
+from app.core.secret_box import UnreadableSecret, secret_box
 from app.core.security import decode_token, issue_token
 from app.users import qr_code, two_factor
 from app.users.audit import AuditAction, Origin, record, record_now
@@ -198,3 +199,27 @@ async def spend_challenge(cache: Cache, settings: Settings, token: str) -> None:
     jti = jwt.decode(token, options={"verify_signature": False}).get("jti")
     if await cache.incr(f"2fa-step-spent:{jti}", ttl=settings.two_factor_step_seconds) > 1:
         raise AppError(ErrorCode.INVALID_TOKEN, "This sign-in step was already completed: sign in again")
+
+
+async def reseal_totp_secrets(session: AsyncSession, settings: Settings) -> int:
+    """TOTP secrets sealed with a key that is no longer the first, sealed again with the first (start-up after
+    a key rotation); returns how many. One a secret no key opens is left (its owner's sign-in refuses codes
+    until the key comes back, or an operator runs `cryptomon reset-2fa`)."""
+    box, changed = secret_box(settings), 0
+    rows = await session.execute(select(User.id, User.totp_secret).where(User.totp_secret.is_not(None)))
+    for user_id, sealed in rows.all():
+        if sealed is None:
+            continue
+        try:
+            again = box.reseal(sealed)
+        except UnreadableSecret:
+            continue
+        if again != sealed:
+            result = await session.execute(
+                update(User)
+                .where(User.id == user_id, User.totp_secret == sealed)
+                .values(totp_secret=again)
+                .execution_options(synchronize_session=False)
+            )
+            changed += int(getattr(result, "rowcount", 0) or 0)
+    return changed

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.config import Settings
@@ -155,6 +155,8 @@ async def test_a_rotated_key_reseals_at_start_up(settings: Settings) -> None:
     async with serve(settings) as client:
         account = await register(client)
         await patch_channels(client, account.headers, **CHANNELS)
+        setup = await client.post("/api/users/me/2fa/setup", headers=account.headers)
+        totp_secret = setup.json()["data"]["secret"]
     old, new = settings.resolved_secrets_key, Fernet.generate_key().decode()
     rotated = settings.model_copy(update={"secrets_key": f"{new},{old}"})
     vars(rotated).pop("resolved_secrets_key", None)  # model_copy keeps the cached key of the original
@@ -167,6 +169,13 @@ async def test_a_rotated_key_reseals_at_start_up(settings: Settings) -> None:
     assert {key: only_new.open(channels[key]) for key in channel_secrets.SECRET_CHANNELS} == {
         key: CHANNELS[key] for key in channel_secrets.SECRET_CHANNELS
     }
+    db = Database(settings.resolved_database_url)
+    try:
+        async with db.session() as session:
+            sealed = await session.scalar(select(User.totp_secret).where(User.id == account.id))
+    finally:
+        await db.dispose()
+    assert sealed is not None and only_new.open(sealed) == totp_secret  # the 2FA secret too
 
 
 def test_a_value_no_key_opens_reads_as_unset_and_is_never_lost() -> None:
