@@ -13,6 +13,9 @@ from redis.asyncio.client import PubSub
 from app.core import redis_client
 from app.core.bus.base import Message
 
+# A wait for a message wakes at least this often, so that a swallowed cancellation is noticed (see `get`).
+WAKE_SECONDS = 1.0
+
 
 class RedisSubscription:
     def __init__(self, pubsub: PubSub, prefix: str) -> None:
@@ -27,7 +30,8 @@ class RedisSubscription:
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
         while True:
-            remaining = None if deadline is None else max(0.0, deadline - loop.time())
+            left = WAKE_SECONDS if deadline is None else deadline - loop.time()
+            remaining = max(0.0, min(WAKE_SECONDS, left))
             raw = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=remaining)
             task = asyncio.current_task()
             if task is not None and task.cancelling():
@@ -41,9 +45,12 @@ class RedisSubscription:
                 return None
 
     async def __aiter__(self) -> AsyncIterator[Message]:
-        async for raw in self._pubsub.listen():
-            if raw["type"] in ("message", "pmessage"):
-                yield self._decode(raw)
+        # Through `get`, not redis-py's listen(): that swallowed the cancellation of a stopping service too
+        # (the portfolio watcher ran on for a minute until a read timed out).
+        while True:
+            message = await self.get()
+            if message is not None:
+                yield message
 
 
 class RedisBus:
