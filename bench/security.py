@@ -80,26 +80,11 @@ async def bench(label: str, settings: Settings, clock: FrozenClock) -> None:
                 f"GET /health/live c={concurrency}",
                 await timed(lambda: client.get("/health/live"), REQUESTS, concurrency),
             )
-            line(
-                label,
-                f"GET /api/users/me, session token c={concurrency}",
-                await timed(
-                    lambda: client.get("/api/users/me", headers=bearer),
-                    REQUESTS,
-                    concurrency,
-                ),
-                ref,
-            )
-            line(
-                label,
-                f"GET /api/users/me, API key c={concurrency}",
-                await timed(
-                    lambda: client.get("/api/users/me", headers=api_key),
-                    REQUESTS,
-                    concurrency,
-                ),
-                ref,
-            )
+            for credential, headers in (("session token", bearer), ("API key", api_key)):
+                latencies = await timed(
+                    lambda h=headers: client.get("/api/users/me", headers=h), REQUESTS, concurrency
+                )
+                line(label, f"GET /api/users/me, {credential} c={concurrency}", latencies, ref)
         password_only = line(
             label,
             "sign-in, password",

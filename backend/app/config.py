@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from collections.abc import Callable
 from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
@@ -354,12 +355,7 @@ class Settings(BaseSettings):
                 "CRYPTOMON_SECRET_KEY must be set when running with PostgreSQL or Redis "
                 "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
             )
-        path = self.data_dir / "secret_key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        return path.read_text().strip()
+        return self._kept_in_data_dir("secret_key", lambda: secrets.token_urlsafe(48))
 
     @cached_property
     def resolved_secrets_key(self) -> str:
@@ -378,11 +374,15 @@ class Settings(BaseSettings):
             )
         from cryptography.fernet import Fernet
 
-        path = self.data_dir / "secrets_key"
+        return self._kept_in_data_dir("secrets_key", lambda: Fernet.generate_key().decode())
+
+    def _kept_in_data_dir(self, name: str, generate: Callable[[], str]) -> str:
+        """A key the embedded mode generates once and keeps in its data dir, readable by its owner only."""
+        path = self.data_dir / name
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.touch(mode=0o600)
-            path.write_text(Fernet.generate_key().decode())
+            path.write_text(generate())
             path.chmod(0o600)
         return path.read_text().strip()
 
